@@ -1,0 +1,125 @@
+import Foundation
+
+/// Everything the store refuses or fails at, each case carrying what a user needs to fix it.
+///
+/// `description` is one line naming the thing at fault; the command line prints it as is.
+public enum StoreError: Error, Equatable, Sendable {
+    /// A project, artifact, entity or type name breaks a naming rule.
+    case invalidName(kind: String, value: String, rule: String)
+    /// An alias breaks an alias rule.
+    case invalidAlias(alias: String, rule: String)
+    /// Metadata is not a JSON object of the allowed shape.
+    case invalidMetadata(reason: String)
+    /// A description is not acceptable.
+    case invalidDescription(reason: String)
+    /// A size such as `1GB` could not be read.
+    case invalidSize(text: String, reason: String)
+    /// An artifact address such as `project/name:v3` could not be read.
+    case invalidAddress(text: String, reason: String)
+    /// Some other argument is not acceptable.
+    case invalidArgument(String)
+    /// No project of this name exists.
+    case projectNotFound(project: String)
+    /// No artifact of this name exists in the project.
+    case artifactNotFound(project: String, name: String)
+    /// The artifact exists but has no version matching the reference.
+    case versionNotFound(artifact: String, reference: String)
+    /// The version does not carry this alias.
+    case aliasNotFound(artifact: String, alias: String)
+    /// A version that still has hand-set aliases was asked to be deleted without `deleteAliases`.
+    case versionHasAliases(version: String, aliases: [String])
+    /// The artifact exists with another type.
+    case typeMismatch(artifact: String, existing: String, requested: String)
+    /// The directory is not an arttui store.
+    case notAStore(path: String, reason: String)
+    /// The store was written by a newer arttui.
+    case unsupportedStoreFormat(path: String, found: Int, supported: Int)
+    /// A file to add is of a kind that cannot be stored.
+    case unsupportedFile(path: String, kind: String)
+    /// A path would escape the directory it belongs to.
+    case unsafePath(path: String, reason: String)
+    /// Two files were given for one artifact path with different content.
+    case conflictingPath(path: String)
+    /// Stored bytes do not match their digest.
+    case corruptData(what: String, detail: String)
+    /// A file of a version cannot be restored because its stored bytes are missing or damaged.
+    case damagedFile(version: String, path: String, detail: String)
+    /// A file system operation failed.
+    case io(operation: String, path: String, reason: String)
+    /// The catalog database failed.
+    case catalog(String)
+}
+
+extension StoreError: CustomStringConvertible, LocalizedError {
+    public var description: String {
+        switch self {
+        case let .invalidName(kind, value, rule):
+            return "\(kind) name \(quoted(value)) \(rule)"
+        case let .invalidAlias(alias, rule):
+            return "alias \(quoted(alias)) \(rule)"
+        case let .invalidMetadata(reason):
+            return "metadata \(reason)"
+        case let .invalidDescription(reason):
+            return "description \(reason)"
+        case let .invalidSize(text, reason):
+            return "size \(quoted(text)) \(reason)"
+        case let .invalidAddress(text, reason):
+            return "artifact address \(quoted(text)) \(reason)"
+        case let .invalidArgument(message):
+            return message
+        case let .projectNotFound(project):
+            return "project \(quoted(project)) not found"
+        case let .artifactNotFound(project, name):
+            return "artifact \(quoted("\(project)/\(name)")) not found"
+        case let .versionNotFound(artifact, reference):
+            return "artifact \(quoted(artifact)) has no version \(quoted(reference))"
+        case let .aliasNotFound(artifact, alias):
+            return "\(artifact) has no alias \(quoted(alias))"
+        case let .versionHasAliases(version, aliases):
+            return "\(version) still has aliases \(aliases.joined(separator: ", ")); remove them first or pass --delete-aliases"
+        case let .typeMismatch(artifact, existing, requested):
+            return "artifact \(quoted(artifact)) has type \(quoted(existing)), not \(quoted(requested))"
+        case let .notAStore(path, reason):
+            return "\(path) is not an arttui store: \(reason)"
+        case let .unsupportedStoreFormat(path, found, supported):
+            return "store \(path) has format \(found); this arttui reads format \(supported)"
+        case let .unsupportedFile(path, kind):
+            return "cannot store \(path): it is a \(kind)"
+        case let .unsafePath(path, reason):
+            return "unsafe path \(quoted(path)): \(reason)"
+        case let .conflictingPath(path):
+            return "path \(quoted(path)) was added twice with different content"
+        case let .corruptData(what, detail):
+            return "corrupt \(what): \(detail)"
+        case let .damagedFile(version, path, detail):
+            return "\(version): file \(quoted(path)) is damaged: \(detail)"
+        case let .io(operation, path, reason):
+            return "cannot \(operation) \(path): \(reason)"
+        case let .catalog(message):
+            return "catalog: \(message)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// Quotes a user-supplied value for an error message, escaping what would break the line.
+func quoted(_ value: String) -> String {
+    var out = "\""
+    for scalar in value.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += String(format: "\\u{%02X}", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out + "\""
+}
