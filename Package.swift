@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "arttui",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ArtifactStore", targets: ["ArtifactStore"]),
         .executable(name: "arttui", targets: ["arttui"]),

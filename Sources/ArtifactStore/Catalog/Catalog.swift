@@ -1,0 +1,141 @@
+import Foundation
+
+/// The store's record of projects, artifacts, versions, aliases, manifests and where each chunk lives.
+///
+/// The embedded store keeps it in SQLite (`SQLiteCatalog`); a team store can keep it in PostgreSQL.
+/// Every method is one transaction: a version becomes visible, changes or goes in one step, and
+/// concurrent callers (other processes included) see either all of a change or none of it.
+public protocol Catalog: Sendable {
+    // MARK: Reading
+
+    /// All projects, by name.
+    func projects() throws -> [ProjectSummary]
+    /// The artifacts of a project, by type then name.
+    func artifacts(project: String) throws -> [ArtifactSummary]
+    /// The versions of an artifact in the given states, newest first, a page at a time.
+    func versions(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
+        -> [ArtifactVersion]
+    /// How many versions in the given states an artifact has.
+    func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int
+    /// The committed version an address points at.
+    func version(project: String, name: String, reference: ArtifactAddress.Reference) throws -> ArtifactVersion
+    /// A version by its catalog id.
+    func version(id: Int64) throws -> ArtifactVersion
+    /// The files of a version, by path, a page at a time.
+    func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry]
+    /// The chunks a file's content is made of, in order, with where each is stored.
+    func chunkLocations(contentDigest: String) throws -> [StoredChunk]
+    /// Which of these chunk digests the store holds.
+    func existingChunks(_ digests: [String]) throws -> Set<String>
+
+    // MARK: Writing
+
+    /// Makes a version visible in one transaction, or reports why it cannot.
+    func commit(_ commit: VersionCommit) throws -> CommitOutcome
+    /// Points an alias at a version, moving it from another version of the artifact if one holds it.
+    /// Returns the version it moved from, if any.
+    func setAlias(_ alias: String, versionID: Int64) throws -> ArtifactVersion?
+    /// Removes an alias from a version.
+    func removeAlias(_ alias: String, versionID: Int64) throws
+    /// Changes a committed version's description and/or metadata.
+    func updateVersion(id: Int64, description: String?, metadata: [String: JSONValue]?) throws
+
+    // MARK: Deleting
+
+    /// What deleting these versions would free, exactly, without changing anything.
+    func deletionPlan(versionIDs: [Int64]) throws -> DeletionPlan
+    /// Deletes versions (refusing those with hand-set aliases unless `deleteAliases`), their manifests,
+    /// and the chunks nothing else uses. Returns the packs that now hold dead bytes.
+    func delete(versionIDs: [Int64], deleteAliases: Bool) throws -> DeletionOutcome
+
+    // MARK: Packs
+
+    /// The chunks a pack holds that are still in use.
+    func liveChunks(packKey: String) throws -> [StoredChunk]
+    /// Records that live chunks moved to a new pack and forgets the old pack if nothing points at it.
+    func relocate(_ moves: [String: ChunkLocation], to newPack: ObjectInfo?, from oldPackKey: String) throws
+        -> Bool
+    /// Every pack the catalog knows, with its size.
+    func packs() throws -> [ObjectInfo]
+}
+
+/// A chunk with its digest and location.
+public struct StoredChunk: Hashable, Sendable {
+    /// SHA-256 of the raw chunk (hex).
+    public var digest: String
+    /// Where its record is.
+    public var location: ChunkLocation
+}
+
+/// A file content to record: its digest and size and the chunks it is made of, in order.
+public struct ContentRecord: Hashable, Sendable {
+    /// SHA-256 of the whole content (hex).
+    public var digest: String
+    /// Size in bytes.
+    public var size: Int64
+    /// Digests of its chunks, in order.
+    public var chunks: [String]
+}
+
+/// Everything `Catalog.commit` needs to make a version visible.
+public struct VersionCommit: Sendable {
+    /// The project, created if missing.
+    public var project: String
+    /// The artifact, created if missing.
+    public var name: String
+    /// The artifact's type; must match an existing artifact's.
+    public var type: String
+    /// The version's description.
+    public var description: String
+    /// The version's metadata.
+    public var metadata: [String: JSONValue]
+    /// Hand-set aliases to point at the version.
+    public var aliases: [String]
+    /// The run that logged it, if any.
+    public var producerRunID: String?
+    /// The manifest digest.
+    public var digest: String
+    /// The files.
+    public var files: [ManifestEntry]
+    /// Contents the files are made of.
+    public var contents: [ContentRecord]
+    /// Chunks written by this commit, with their locations.
+    public var newChunks: [StoredChunk]
+    /// Packs written by this commit.
+    public var packs: [ObjectInfo]
+}
+
+/// What `Catalog.commit` did.
+public enum CommitOutcome: Sendable {
+    /// A new version; `unusedChunks` were written but another writer stored them first.
+    case created(ArtifactVersion, unusedChunks: [StoredChunk])
+    /// The content equals the newest version's; the aliases were applied to it.
+    case unchanged(ArtifactVersion)
+    /// Chunks this commit relies on were deleted meanwhile; write them again and retry.
+    case missingChunks(Set<String>)
+}
+
+/// What deleting versions would do.
+public struct DeletionPlan: Hashable, Sendable {
+    /// The versions that would go.
+    public var versions: [ArtifactVersion]
+    /// Bytes the store would shrink by: exactly the records of chunks nothing else uses.
+    public var freedBytes: Int64
+    /// How many chunks would go.
+    public var freedChunks: Int
+
+    /// Creates a plan.
+    public init(versions: [ArtifactVersion], freedBytes: Int64, freedChunks: Int) {
+        self.versions = versions
+        self.freedBytes = freedBytes
+        self.freedChunks = freedChunks
+    }
+}
+
+/// What a deletion did in the catalog; the store then compacts `packsToCompact`.
+public struct DeletionOutcome: Sendable {
+    /// The versions deleted, as they were.
+    public var plan: DeletionPlan
+    /// Packs that now hold records of deleted chunks.
+    public var packsToCompact: [String]
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog {
+    public func commit(_ commit: VersionCommit) throws -> CommitOutcome {
+        try guarded {
+            try pool.write { db in try performCommit(db, commit) }
+        }
+    }
+
+    private func performCommit(_ db: Database, _ commit: VersionCommit) throws -> CommitOutcome {
+        let now = Date().timeIntervalSince1970
+        let artifactID = try ensureArtifact(db, project: commit.project, name: commit.name, type: commit.type, now: now)
+
+        if let latest = try Row.fetchOne(db, sql: """
+            SELECT id, digest FROM version WHERE artifactId = ? AND state = 'committed' ORDER BY idx DESC LIMIT 1
+            """, arguments: [artifactID]), latest["digest"] == commit.digest
+        {
+            let latestID: Int64 = latest["id"]
+            for alias in commit.aliases { _ = try moveAlias(db, alias, to: latestID, artifactID: artifactID) }
+            return .unchanged(try versionRecord(db, id: latestID))
+        }
+
+        // Chunks the writer skipped because the store had them must still be here: a concurrent
+        // delete may have taken them between the writer's check and this transaction.
+        let written = Set(commit.newChunks.map(\.digest))
+        let contentIDs = try existingContentIDs(db, digests: commit.contents.map(\.digest))
+        let reliedByNewContents = Set(commit.contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))
+            .subtracting(written)
+        if !reliedByNewContents.isEmpty {
+            let present = try existingChunkIDs(db, digests: Array(reliedByNewContents))
+            let missing = reliedByNewContents.subtracting(present.keys)
+            if !missing.isEmpty { return .missingChunks(missing) }
+        }
+
+        var packIDs: [String: Int64] = [:]
+        for pack in commit.packs {
+            try db.execute(sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [pack.key, pack.size])
+            packIDs[pack.key] = db.lastInsertedRowID
+        }
+        var addedBytes: Int64 = 0
+        var unused: [StoredChunk] = []
+        for chunk in commit.newChunks {
+            guard let packID = packIDs[chunk.location.packKey] else {
+                throw StoreError.catalog("chunk \(chunk.digest) names pack \(chunk.location.packKey) not in this commit")
+            }
+            try db.execute(sql: """
+                INSERT INTO chunk (digest, packId, offset, storedLength, rawLength, compression)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING
+                """, arguments: [
+                    chunk.digest, packID, chunk.location.offset, chunk.location.storedLength,
+                    chunk.location.rawLength, chunk.location.compression.rawValue,
+                ])
+            if db.changesCount > 0 {
+                addedBytes += chunk.location.storedLength
+            } else {
+                unused.append(chunk)
+            }
+        }
+
+        var allContentIDs = contentIDs
+        let chunkIDs = try existingChunkIDs(db, digests: Array(Set(
+            commit.contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))))
+        for content in commit.contents where allContentIDs[content.digest] == nil {
+            try db.execute(
+                sql: "INSERT INTO content (digest, size) VALUES (?, ?)", arguments: [content.digest, content.size])
+            let contentID = db.lastInsertedRowID
+            allContentIDs[content.digest] = contentID
+            for (seq, chunk) in content.chunks.enumerated() {
+                guard let chunkID = chunkIDs[chunk] else { return .missingChunks([chunk]) }
+                try db.execute(
+                    sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?, ?, ?)",
+                    arguments: [contentID, seq, chunkID])
+            }
+        }
+
+        let index = try Int.fetchOne(db, sql: "SELECT nextIndex FROM artifact WHERE id = ?", arguments: [artifactID])!
+        try db.execute(sql: "UPDATE artifact SET nextIndex = nextIndex + 1 WHERE id = ?", arguments: [artifactID])
+        let size = commit.files.reduce(Int64(0)) { $0 + $1.size }
+        try db.execute(sql: """
+            INSERT INTO version (artifactId, idx, digest, state, createdAt, size, fileCount, addedBytes,
+                description, metadata, producerRunId)
+            VALUES (?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                artifactID, index, commit.digest, now, size, commit.files.count, addedBytes, commit.description,
+                SQLiteCatalog.metadataText(commit.metadata), commit.producerRunID,
+            ])
+        let versionID = db.lastInsertedRowID
+        let insertFile = try db.cachedStatement(sql: "INSERT INTO file (versionId, path, contentId) VALUES (?, ?, ?)")
+        for file in commit.files {
+            guard let contentID = allContentIDs[file.digest] else {
+                throw StoreError.catalog("file \(file.path) has no content record")
+            }
+            try insertFile.execute(arguments: [versionID, file.path, contentID])
+        }
+        for alias in commit.aliases { _ = try moveAlias(db, alias, to: versionID, artifactID: artifactID) }
+        return .created(try versionRecord(db, id: versionID), unusedChunks: unused)
+    }
+
+    /// The artifact's id, creating the project and the artifact if needed.
+    private func ensureArtifact(_ db: Database, project: String, name: String, type: String, now: Double) throws
+        -> Int64
+    {
+        try db.execute(
+            sql: "INSERT INTO project (name, createdAt) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            arguments: [project, now])
+        let projectID = try Int64.fetchOne(db, sql: "SELECT id FROM project WHERE name = ?", arguments: [project])!
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT id, type FROM artifact WHERE projectId = ? AND name = ?", arguments: [projectID, name])
+        {
+            let existing: String = row["type"]
+            guard existing == type else {
+                throw StoreError.typeMismatch(artifact: "\(project)/\(name)", existing: existing, requested: type)
+            }
+            return row["id"]
+        }
+        try db.execute(
+            sql: "INSERT INTO artifact (projectId, name, type, createdAt) VALUES (?, ?, ?, ?)",
+            arguments: [projectID, name, type, now])
+        return db.lastInsertedRowID
+    }
+
+    private func existingContentIDs(_ db: Database, digests: [String]) throws -> [String: Int64] {
+        try lookupIDs(db, table: "content", digests: digests)
+    }
+
+    private func existingChunkIDs(_ db: Database, digests: [String]) throws -> [String: Int64] {
+        try lookupIDs(db, table: "chunk", digests: digests)
+    }
+
+    private func lookupIDs(_ db: Database, table: String, digests: [String]) throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for start in stride(from: 0, to: digests.count, by: 500) {
+            let slice = Array(digests[start..<min(start + 500, digests.count)])
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, digest FROM \(table) WHERE digest IN (\(databaseQuestionMarks(count: slice.count)))",
+                arguments: StatementArguments(slice))
+            {
+                result[row["digest"]] = row["id"]
+            }
+        }
+        return result
+    }
+
+    // MARK: Aliases and edits
+
+    public func setAlias(_ alias: String, versionID: Int64) throws -> ArtifactVersion? {
+        try Alias.validateManual(alias)
+        return try guarded {
+            try pool.write { db in
+                let version = try versionRecord(db, id: versionID)
+                guard version.state == .committed else {
+                    throw StoreError.invalidArgument("\(version.qualifiedName) is not committed; aliases need a committed version")
+                }
+                let artifactID = try artifactID(db, project: version.project, name: version.name)
+                return try moveAlias(db, alias, to: versionID, artifactID: artifactID)
+            }
+        }
+    }
+
+    /// Points `alias` at a version, returning the version it was taken from (if another held it).
+    func moveAlias(_ db: Database, _ alias: String, to versionID: Int64, artifactID: Int64) throws -> ArtifactVersion? {
+        let key = Alias.key(alias)
+        var previous: ArtifactVersion?
+        if let holder = try Int64.fetchOne(
+            db, sql: "SELECT versionId FROM alias WHERE artifactId = ? AND nameKey = ?", arguments: [artifactID, key])
+        {
+            if holder != versionID { previous = try versionRecord(db, id: holder) }
+            try db.execute(
+                sql: "DELETE FROM alias WHERE artifactId = ? AND nameKey = ?", arguments: [artifactID, key])
+        }
+        try db.execute(
+            sql: "INSERT INTO alias (artifactId, versionId, name, nameKey) VALUES (?, ?, ?, ?)",
+            arguments: [artifactID, versionID, alias, key])
+        return previous
+    }
+
+    public func removeAlias(_ alias: String, versionID: Int64) throws {
+        try guarded {
+            try pool.write { db in
+                let version = try versionRecord(db, id: versionID)
+                if Alias.key(alias) == Alias.latest {
+                    throw StoreError.invalidAlias(alias: alias, rule: "is managed by the store and cannot be removed")
+                }
+                try db.execute(
+                    sql: "DELETE FROM alias WHERE versionId = ? AND nameKey = ?", arguments: [versionID, Alias.key(alias)])
+                if db.changesCount == 0 {
+                    throw StoreError.aliasNotFound(artifact: version.qualifiedName, alias: alias)
+                }
+            }
+        }
+    }
+
+    public func updateVersion(id: Int64, description: String?, metadata: [String: JSONValue]?) throws {
+        try guarded {
+            try pool.write { db in
+                let version = try versionRecord(db, id: id)
+                guard version.state == .committed else {
+                    throw StoreError.versionNotFound(artifact: "\(version.project)/\(version.name)", reference: "id \(id)")
+                }
+                if let description {
+                    try db.execute(sql: "UPDATE version SET description = ? WHERE id = ?", arguments: [description, id])
+                }
+                if let metadata {
+                    try db.execute(
+                        sql: "UPDATE version SET metadata = ? WHERE id = ?",
+                        arguments: [SQLiteCatalog.metadataText(metadata), id])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog {
+    public func deletionPlan(versionIDs: [Int64]) throws -> DeletionPlan {
+        try guarded {
+            try pool.read { db in try plan(db, versionIDs: versionIDs).plan }
+        }
+    }
+
+    public func delete(versionIDs: [Int64], deleteAliases: Bool) throws -> DeletionOutcome {
+        try guarded {
+            try pool.write { db in
+                let (plan, packs) = try self.plan(db, versionIDs: versionIDs)
+                if !deleteAliases {
+                    for version in plan.versions where !version.manualAliases.isEmpty {
+                        throw StoreError.versionHasAliases(version: version.qualifiedName, aliases: version.manualAliases)
+                    }
+                }
+                let now = Date().timeIntervalSince1970
+                try db.execute(sql: """
+                    DELETE FROM alias WHERE versionId IN (SELECT id FROM doomed_version);
+                    DELETE FROM file WHERE versionId IN (SELECT id FROM doomed_version);
+                    DELETE FROM content_chunk WHERE contentId IN (SELECT id FROM doomed_content);
+                    DELETE FROM content WHERE id IN (SELECT id FROM doomed_content);
+                    DELETE FROM chunk WHERE id IN (SELECT id FROM doomed_chunk);
+                    """)
+                // The row stays as a tombstone so lineage through a deleted version does not lie.
+                try db.execute(
+                    sql: "UPDATE version SET state = 'deleted', deletedAt = ? WHERE id IN (SELECT id FROM doomed_version)",
+                    arguments: [now])
+                try dropDoomedTables(db)
+                return DeletionOutcome(plan: plan, packsToCompact: packs)
+            }
+        }
+    }
+
+    /// Fills the temporary `doomed_*` tables and computes the exact bytes and packs a deletion frees.
+    ///
+    /// A content dies when no surviving version's file uses it; a chunk dies when no surviving content
+    /// uses it. Pending versions survive, so parallel writers never lose chunks they rely on.
+    private func plan(_ db: Database, versionIDs: [Int64]) throws -> (plan: DeletionPlan, packs: [String]) {
+        try dropDoomedTables(db)
+        try db.execute(sql: "CREATE TEMP TABLE doomed_version (id INTEGER PRIMARY KEY)")
+        let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO doomed_version (id) VALUES (?)")
+        for id in versionIDs { try insert.execute(arguments: [id]) }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT \(SQLiteCatalog.versionColumns) WHERE v.id IN (SELECT id FROM doomed_version) ORDER BY v.idx
+            """)
+        let versions = try versionRecords(db, rows: rows)
+        if versions.count != Set(versionIDs).count {
+            let found = Set(versions.map(\.id))
+            let missing = versionIDs.first { !found.contains($0) }!
+            throw StoreError.versionNotFound(artifact: "#\(missing)", reference: "id \(missing)")
+        }
+        if let gone = versions.first(where: { $0.state == .deleted }) {
+            throw StoreError.versionNotFound(artifact: "\(gone.project)/\(gone.name)", reference: gone.versionName)
+        }
+        try db.execute(sql: """
+            CREATE TEMP TABLE doomed_content AS
+                SELECT DISTINCT f.contentId AS id FROM file f
+                WHERE f.versionId IN (SELECT id FROM doomed_version)
+                AND NOT EXISTS (SELECT 1 FROM file o WHERE o.contentId = f.contentId
+                    AND o.versionId NOT IN (SELECT id FROM doomed_version));
+            CREATE TEMP TABLE doomed_chunk AS
+                SELECT DISTINCT cc.chunkId AS id FROM content_chunk cc
+                WHERE cc.contentId IN (SELECT id FROM doomed_content)
+                AND NOT EXISTS (SELECT 1 FROM content_chunk o WHERE o.chunkId = cc.chunkId
+                    AND o.contentId NOT IN (SELECT id FROM doomed_content));
+            """)
+        let totals = try Row.fetchOne(
+            db, sql: "SELECT count(*) AS n, total(storedLength) AS bytes FROM chunk WHERE id IN (SELECT id FROM doomed_chunk)")!
+        let packs = try String.fetchAll(db, sql: """
+            SELECT DISTINCT p.key FROM chunk c JOIN pack p ON p.id = c.packId
+            WHERE c.id IN (SELECT id FROM doomed_chunk) ORDER BY p.key
+            """)
+        let plan = DeletionPlan(
+            versions: versions, freedBytes: Int64(totals["bytes"] as Double), freedChunks: totals["n"])
+        return (plan, packs)
+    }
+
+    private func dropDoomedTables(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE IF EXISTS temp.doomed_version;
+            DROP TABLE IF EXISTS temp.doomed_content;
+            DROP TABLE IF EXISTS temp.doomed_chunk;
+            """)
+    }
+
+    public func relocate(_ moves: [String: ChunkLocation], to newPack: ObjectInfo?, from oldPackKey: String) throws
+        -> Bool
+    {
+        try guarded {
+            try pool.write { db in
+                guard let oldID = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM pack WHERE key = ?", arguments: [oldPackKey])
+                else { return true }
+                if let newPack {
+                    try db.execute(
+                        sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [newPack.key, newPack.size])
+                    let newID = db.lastInsertedRowID
+                    let update = try db.makeStatement(
+                        sql: "UPDATE chunk SET packId = ?, offset = ? WHERE digest = ? AND packId = ?")
+                    for (digest, location) in moves {
+                        try update.execute(arguments: [newID, location.offset, digest, oldID])
+                    }
+                }
+                let remaining = try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM chunk WHERE packId = ?", arguments: [oldID]) ?? 0
+                guard remaining == 0 else { return false }
+                try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [oldID])
+                return true
+            }
+        }
+    }
+}

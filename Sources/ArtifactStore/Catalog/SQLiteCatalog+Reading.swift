@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+
+extension SQLiteCatalog {
+    public func projects() throws -> [ProjectSummary] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT p.name, p.createdAt,
+                        (SELECT count(*) FROM artifact a WHERE a.projectId = p.id) AS artifactCount,
+                        (SELECT count(*) FROM version v JOIN artifact a ON a.id = v.artifactId
+                            WHERE a.projectId = p.id AND v.state = 'committed') AS versionCount,
+                        (SELECT total(v.size) FROM version v JOIN artifact a ON a.id = v.artifactId
+                            WHERE a.projectId = p.id AND v.state = 'committed') AS size
+                    FROM project p ORDER BY p.name
+                    """).map { row in
+                    ProjectSummary(
+                        name: row["name"], artifactCount: row["artifactCount"], versionCount: row["versionCount"],
+                        size: Int64(row["size"] as Double), createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+                }
+            }
+        }
+    }
+
+    public func artifacts(project: String) throws -> [ArtifactSummary] {
+        try guarded {
+            try pool.read { db in
+                guard let projectID = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM project WHERE name = ?", arguments: [project])
+                else { throw StoreError.projectNotFound(project: project) }
+                return try Row.fetchAll(db, sql: """
+                    SELECT a.name, a.type, a.description, a.createdAt,
+                        (SELECT count(*) FROM version v WHERE v.artifactId = a.id AND v.state = 'committed') AS versions,
+                        (SELECT total(v.addedBytes) FROM version v WHERE v.artifactId = a.id AND v.state = 'committed')
+                            AS stored,
+                        l.idx AS latestIdx, l.size AS latestSize, l.createdAt AS latestAt
+                    FROM artifact a
+                    LEFT JOIN version l ON l.id = (SELECT id FROM version WHERE artifactId = a.id
+                        AND state = 'committed' ORDER BY idx DESC LIMIT 1)
+                    WHERE a.projectId = ? ORDER BY a.type, a.name
+                    """, arguments: [projectID]).map { row in
+                    ArtifactSummary(
+                        project: project, name: row["name"], type: row["type"], description: row["description"],
+                        versionCount: row["versions"], latestSize: row["latestSize"] ?? 0,
+                        storedBytes: Int64(row["stored"] as Double), latestIndex: row["latestIdx"],
+                        updatedAt: Date(timeIntervalSince1970: row["latestAt"] ?? row["createdAt"]))
+                }
+            }
+        }
+    }
+
+    public func versions(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
+        -> [ArtifactVersion]
+    {
+        try guarded {
+            try pool.read { db in
+                let artifact = try artifactID(db, project: project, name: name)
+                let stateList = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
+                // Pending versions have no number yet: they sort first, newest first by creation.
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT \(SQLiteCatalog.versionColumns)
+                    WHERE v.artifactId = ? AND v.state IN (\(stateList))
+                    ORDER BY v.idx IS NOT NULL, v.idx DESC, v.id DESC LIMIT ? OFFSET ?
+                    """, arguments: [artifact, limit, offset])
+                return try versionRecords(db, rows: rows)
+            }
+        }
+    }
+
+    public func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int {
+        try guarded {
+            try pool.read { db in
+                let artifact = try artifactID(db, project: project, name: name)
+                let stateList = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
+                return try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM version WHERE artifactId = ? AND state IN (\(stateList))",
+                    arguments: [artifact]) ?? 0
+            }
+        }
+    }
+
+    public func version(project: String, name: String, reference: ArtifactAddress.Reference) throws
+        -> ArtifactVersion
+    {
+        try guarded {
+            try pool.read { db in
+                let artifact = try artifactID(db, project: project, name: name)
+                let row: Row?
+                switch reference {
+                case .latest:
+                    row = try Row.fetchOne(db, sql: """
+                        SELECT \(SQLiteCatalog.versionColumns)
+                        WHERE v.artifactId = ? AND v.state = 'committed' ORDER BY v.idx DESC LIMIT 1
+                        """, arguments: [artifact])
+                case .index(let index):
+                    row = try Row.fetchOne(db, sql: """
+                        SELECT \(SQLiteCatalog.versionColumns)
+                        WHERE v.artifactId = ? AND v.state = 'committed' AND v.idx = ?
+                        """, arguments: [artifact, index])
+                case .alias(let alias):
+                    row = try Row.fetchOne(db, sql: """
+                        SELECT \(SQLiteCatalog.versionColumns)
+                        JOIN alias al ON al.versionId = v.id
+                        WHERE al.artifactId = ? AND al.nameKey = ? AND v.state = 'committed'
+                        """, arguments: [artifact, Alias.key(alias)])
+                }
+                guard let row else {
+                    throw StoreError.versionNotFound(artifact: "\(project)/\(name)", reference: reference.text)
+                }
+                return try versionRecords(db, rows: [row])[0]
+            }
+        }
+    }
+
+    public func version(id: Int64) throws -> ArtifactVersion {
+        try guarded {
+            try pool.read { db in try versionRecord(db, id: id) }
+        }
+    }
+
+    /// A version by id, in any state, or `versionNotFound`.
+    func versionRecord(_ db: Database, id: Int64) throws -> ArtifactVersion {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT \(SQLiteCatalog.versionColumns) WHERE v.id = ?", arguments: [id])
+        else { throw StoreError.versionNotFound(artifact: "#\(id)", reference: "id \(id)") }
+        return try versionRecords(db, rows: [row])[0]
+    }
+
+    public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
+                    WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
+                    """, arguments: [versionID, limit, offset]).map {
+                    ManifestEntry(path: $0["path"], digest: $0["digest"], size: $0["size"])
+                }
+            }
+        }
+    }
+
+    public func chunkLocations(contentDigest: String) throws -> [StoredChunk] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
+                    FROM content c JOIN content_chunk cc ON cc.contentId = c.id
+                    JOIN chunk ch ON ch.id = cc.chunkId JOIN pack p ON p.id = ch.packId
+                    WHERE c.digest = ? ORDER BY cc.seq
+                    """, arguments: [contentDigest]).map(SQLiteCatalog.storedChunk)
+            }
+        }
+    }
+
+    public func existingChunks(_ digests: [String]) throws -> Set<String> {
+        guard !digests.isEmpty else { return [] }
+        return try guarded {
+            try pool.read { db in
+                var found = Set<String>()
+                for batch in stride(from: 0, to: digests.count, by: 500) {
+                    let slice = Array(digests[batch..<min(batch + 500, digests.count)])
+                    let rows = try String.fetchAll(
+                        db, sql: "SELECT digest FROM chunk WHERE digest IN (\(databaseQuestionMarks(count: slice.count)))",
+                        arguments: StatementArguments(slice))
+                    found.formUnion(rows)
+                }
+                return found
+            }
+        }
+    }
+
+    public func packs() throws -> [ObjectInfo] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT key, size FROM pack ORDER BY key").map {
+                    ObjectInfo(key: $0["key"], size: $0["size"])
+                }
+            }
+        }
+    }
+
+    public func liveChunks(packKey: String) throws -> [StoredChunk] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
+                    FROM chunk ch JOIN pack p ON p.id = ch.packId WHERE p.key = ? ORDER BY ch.offset
+                    """, arguments: [packKey]).map(SQLiteCatalog.storedChunk)
+            }
+        }
+    }
+
+    static func storedChunk(_ row: Row) -> StoredChunk {
+        StoredChunk(
+            digest: row["digest"],
+            location: ChunkLocation(
+                packKey: row["key"], offset: row["offset"], storedLength: row["storedLength"],
+                rawLength: row["rawLength"], compression: ChunkCompression(rawValue: row["compression"]) ?? .none))
+    }
+}

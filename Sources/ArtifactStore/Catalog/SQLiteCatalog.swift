@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+
+/// The embedded catalog: one SQLite database in WAL mode, shared safely by several processes.
+///
+/// Writes run in IMMEDIATE transactions, so two processes committing to one artifact are serialized
+/// and get consecutive version numbers; readers never block writers.
+public final class SQLiteCatalog: Catalog {
+    let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (and creates or migrates) the catalog at `path`.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(120)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // Durable commits: the version must survive a power cut once `put` has said it exists.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteCatalog.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// Runs a database operation, turning GRDB errors into `StoreError.catalog`.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            throw StoreError.catalog(error.message ?? error.description)
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE project (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    createdAt REAL NOT NULL
+                );
+                CREATE TABLE artifact (
+                    id INTEGER PRIMARY KEY,
+                    projectId INTEGER NOT NULL REFERENCES project(id),
+                    name TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    createdAt REAL NOT NULL,
+                    nextIndex INTEGER NOT NULL DEFAULT 0,
+                    UNIQUE (projectId, name)
+                );
+                CREATE TABLE version (
+                    id INTEGER PRIMARY KEY,
+                    artifactId INTEGER NOT NULL REFERENCES artifact(id),
+                    idx INTEGER,
+                    digest TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'committed', 'deleted')),
+                    createdAt REAL NOT NULL,
+                    size INTEGER NOT NULL,
+                    fileCount INTEGER NOT NULL,
+                    addedBytes INTEGER NOT NULL,
+                    description TEXT NOT NULL DEFAULT '',
+                    metadata TEXT NOT NULL DEFAULT '{}',
+                    producerRunId TEXT,
+                    distributedId TEXT,
+                    deletedAt REAL,
+                    UNIQUE (artifactId, idx)
+                );
+                CREATE INDEX version_by_state ON version(artifactId, state, idx);
+                CREATE TABLE alias (
+                    artifactId INTEGER NOT NULL REFERENCES artifact(id),
+                    versionId INTEGER NOT NULL REFERENCES version(id),
+                    name TEXT NOT NULL,
+                    nameKey TEXT NOT NULL,
+                    PRIMARY KEY (artifactId, nameKey)
+                );
+                CREATE INDEX alias_by_version ON alias(versionId);
+                CREATE TABLE pack (
+                    id INTEGER PRIMARY KEY,
+                    key TEXT NOT NULL UNIQUE,
+                    size INTEGER NOT NULL
+                );
+                CREATE TABLE chunk (
+                    id INTEGER PRIMARY KEY,
+                    digest TEXT NOT NULL UNIQUE,
+                    packId INTEGER NOT NULL REFERENCES pack(id),
+                    offset INTEGER NOT NULL,
+                    storedLength INTEGER NOT NULL,
+                    rawLength INTEGER NOT NULL,
+                    compression INTEGER NOT NULL
+                );
+                CREATE INDEX chunk_by_pack ON chunk(packId);
+                CREATE TABLE content (
+                    id INTEGER PRIMARY KEY,
+                    digest TEXT NOT NULL UNIQUE,
+                    size INTEGER NOT NULL
+                );
+                CREATE TABLE content_chunk (
+                    contentId INTEGER NOT NULL REFERENCES content(id),
+                    seq INTEGER NOT NULL,
+                    chunkId INTEGER NOT NULL REFERENCES chunk(id),
+                    PRIMARY KEY (contentId, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX content_chunk_by_chunk ON content_chunk(chunkId);
+                CREATE TABLE file (
+                    versionId INTEGER NOT NULL REFERENCES version(id),
+                    path TEXT NOT NULL,
+                    contentId INTEGER NOT NULL REFERENCES content(id),
+                    PRIMARY KEY (versionId, path)
+                ) WITHOUT ROWID;
+                CREATE INDEX file_by_content ON file(contentId);
+                """)
+        }
+        return migrator
+    }
+}
+
+extension SQLiteCatalog {
+    /// The columns `versionRecord(_:)` reads, joined from version, artifact and project.
+    static let versionColumns = """
+        v.id, p.name AS project, a.name AS artifactName, a.type, v.idx, v.digest, v.state, v.createdAt,
+        v.size, v.fileCount, v.addedBytes, v.description, v.metadata, v.producerRunId,
+        (SELECT max(l.idx) FROM version l WHERE l.artifactId = a.id AND l.state = 'committed') AS latestIdx
+        FROM version v JOIN artifact a ON a.id = v.artifactId JOIN project p ON p.id = a.projectId
+        """
+
+    /// Builds versions from rows selected with `versionColumns`, with their aliases.
+    func versionRecords(_ db: Database, rows: [Row]) throws -> [ArtifactVersion] {
+        guard !rows.isEmpty else { return [] }
+        let ids: [Int64] = rows.map { $0["id"] }
+        var aliases: [Int64: [String]] = [:]
+        let placeholders = databaseQuestionMarks(count: ids.count)
+        for row in try Row.fetchAll(
+            db, sql: "SELECT versionId, name FROM alias WHERE versionId IN (\(placeholders)) ORDER BY nameKey",
+            arguments: StatementArguments(ids))
+        {
+            aliases[row["versionId"], default: []].append(row["name"])
+        }
+        return rows.map { row in
+            let id: Int64 = row["id"]
+            let index: Int? = row["idx"]
+            let latest: Int? = row["latestIdx"]
+            let state = VersionState(rawValue: row["state"]) ?? .committed
+            var names = aliases[id] ?? []
+            if state == .committed, let index, index == latest { names.insert(Alias.latest, at: 0) }
+            let metadataText: String = row["metadata"]
+            let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))) ?? [:]
+            return ArtifactVersion(
+                id: id, project: row["project"], name: row["artifactName"], type: row["type"], index: index,
+                digest: row["digest"], state: state,
+                createdAt: Date(timeIntervalSince1970: row["createdAt"]), size: row["size"],
+                fileCount: row["fileCount"], addedBytes: row["addedBytes"], description: row["description"],
+                metadata: metadata, aliases: names, loggedBy: row["producerRunId"])
+        }
+    }
+
+    /// The artifact's id, or `artifactNotFound`.
+    func artifactID(_ db: Database, project: String, name: String) throws -> Int64 {
+        if let id = try Int64.fetchOne(
+            db, sql: """
+                SELECT a.id FROM artifact a JOIN project p ON p.id = a.projectId
+                WHERE p.name = ? AND a.name = ?
+                """, arguments: [project, name])
+        {
+            return id
+        }
+        if try Int64.fetchOne(db, sql: "SELECT id FROM project WHERE name = ?", arguments: [project]) == nil {
+            throw StoreError.projectNotFound(project: project)
+        }
+        throw StoreError.artifactNotFound(project: project, name: name)
+    }
+
+    /// A `(?, ?, …)` placeholder list of `count` items.
+    func databaseQuestionMarks(count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    /// Encodes metadata for storage.
+    static func metadataText(_ metadata: [String: JSONValue]) -> String {
+        JSONValue.object(metadata).jsonText
+    }
+}

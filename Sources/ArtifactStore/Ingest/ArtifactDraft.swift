@@ -1,0 +1,84 @@
+import Foundation
+
+/// A version being assembled: files and directories to add, with the artifact's name, type,
+/// description, metadata and aliases. `Store.log(_:project:)` stores it.
+public struct ArtifactDraft: Sendable {
+    /// One file to store: where it is on disk and the path it gets inside the artifact.
+    public struct Source: Hashable, Sendable {
+        /// Artifact-relative POSIX path.
+        public var path: String
+        /// The file on disk.
+        public var file: URL
+    }
+
+    /// The artifact's name.
+    public var name: String
+    /// The artifact's type.
+    public var type: String
+    /// The version's description.
+    public var description: String
+    /// The version's metadata (a JSON object).
+    public var metadata: [String: JSONValue]
+    /// Aliases to set on the new version (besides `latest`, which moves by itself).
+    public var aliases: [String]
+    /// The run that logs the version, if any.
+    public var runID: String?
+    /// The files added so far, by artifact path.
+    public private(set) var sources: [String: Source] = [:]
+
+    /// Starts an empty draft.
+    public init(
+        name: String, type: String = "dataset", description: String = "", metadata: [String: JSONValue] = [:],
+        aliases: [String] = []
+    ) {
+        self.name = name
+        self.type = type
+        self.description = description
+        self.metadata = metadata
+        self.aliases = aliases
+    }
+
+    /// Adds one file, under `path` inside the artifact (its own name by default).
+    /// - Throws: `StoreError.unsupportedFile` for fifos, devices, sockets and directories;
+    ///   `.unsafePath` for a path that is absolute or contains `..`; `.conflictingPath` if the path is taken.
+    public mutating func addFile(_ file: URL, as path: String? = nil) throws {
+        let target = path ?? file.lastPathComponent
+        try ManifestPath.validate(target)
+        let kind = try SourceTree.kind(of: file.path)
+        guard kind == .regular else { throw StoreError.unsupportedFile(path: file.path, kind: kind.description) }
+        try insert(Source(path: target, file: file))
+    }
+
+    /// Adds a directory's files, relative to it, under `prefix` inside the artifact (the root by default).
+    /// Symbolic links are followed while they stay inside the directory and refused when they leave it.
+    public mutating func addDirectory(_ directory: URL, prefix: String? = nil) throws {
+        if let prefix { try ManifestPath.validate(prefix) }
+        for entry in try SourceTree.walk(directory) {
+            let path = prefix.map { "\($0)/\(entry.path)" } ?? entry.path
+            try ManifestPath.validate(path)
+            try insert(Source(path: path, file: entry.file))
+        }
+    }
+
+    /// Adds a file or a directory, as `arttui put` does with each of its arguments.
+    public mutating func add(_ url: URL) throws {
+        if try SourceTree.kind(of: url.path, followingLinks: true) == .directory {
+            try addDirectory(url)
+        } else {
+            try addFile(url)
+        }
+    }
+
+    private mutating func insert(_ source: Source) throws {
+        if let existing = sources[source.path] {
+            guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }
+            // Two files for one path are fine only if their contents are equal; that is checked
+            // when they are hashed, so keep both candidates apart until then.
+            if try !SourceTree.sameContent(existing.file, source.file) {
+                throw StoreError.conflictingPath(path: source.path)
+            }
+            return
+        }
+        sources[source.path] = source
+    }
+}

@@ -1,0 +1,169 @@
+import Crypto
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Reads a draft's files, cuts them into chunks, stores the chunks the store lacks in new packs, and
+/// returns what the catalog needs to commit the version.
+///
+/// Files are processed on all cores; each worker owns its codec and buffers, and the only shared
+/// state is the pack writer and the set of chunks claimed in this run, so memory stays flat.
+struct Ingester {
+    let catalog: any Catalog
+    let objects: any ObjectStore
+    let chunking: ChunkingParameters
+    /// Chunks that must be written even if the catalog has them (a retry after a concurrent delete).
+    var forceWrite: Set<String> = []
+    var progress: (@Sendable (TransferProgress) -> Void)?
+
+    /// The result of reading every file.
+    struct Result {
+        var files: [ManifestEntry]
+        var contents: [ContentRecord]
+        var newChunks: [StoredChunk]
+        var packs: [ObjectInfo]
+    }
+
+    private final class Shared: Sendable {
+        let claimed = Mutex<Set<String>>([])
+        let written = Mutex<[StoredChunk]>([])
+        let nextFile = Atomic<Int>(0)
+        let failure = Mutex<Error?>(nil)
+        let filesDone = Atomic<Int>(0)
+        let bytesDone = Atomic<Int64>(0)
+    }
+
+    func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
+        let writer = PackWriter(objectStore: objects)
+        let shared = Shared()
+        let totalBytes = sources.reduce(Int64(0)) { $0 + ((try? fileSize($1.file.path)) ?? 0) }
+        let results = Mutex<[Int: (ManifestEntry, ContentRecord)]>([:])
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let codec = ZstdCodec()
+            while shared.failure.withLock({ $0 == nil }) {
+                let index = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < sources.count else { break }
+                do {
+                    let (entry, content) = try ingestFile(sources[index], writer: writer, codec: codec, shared: shared)
+                    results.withLock { $0[index] = (entry, content) }
+                    let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
+                    let bytes = shared.bytesDone.wrappingAdd(entry.size, ordering: .relaxed).newValue
+                    progress?(TransferProgress(
+                        filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
+                } catch {
+                    shared.failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = shared.failure.withLock({ $0 }) {
+            writer.discard()
+            throw error
+        }
+        let packs: [ObjectInfo]
+        do {
+            packs = try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
+        }
+        let ordered = results.withLock { results in (0..<sources.count).map { results[$0]! } }
+        var seenContents = Set<String>()
+        let contents = ordered.map(\.1).filter { seenContents.insert($0.digest).inserted }
+        return Result(
+            files: ordered.map(\.0), contents: contents, newChunks: shared.written.withLock { $0 }, packs: packs)
+    }
+
+    private func ingestFile(
+        _ source: ArtifactDraft.Source, writer: PackWriter, codec: ZstdCodec, shared: Shared
+    ) throws -> (ManifestEntry, ContentRecord) {
+        var fileHash = SHA256()
+        var chunkDigests: [String] = []
+        var size: Int64 = 0
+        let path = source.file.path
+        try FileChunker(parameters: chunking).forEachChunk(ofFileAt: path) { chunk in
+            let digestBytes = Array(SHA256.hash(data: chunk))
+            let digest = Hex.encode(digestBytes)
+            fileHash.update(bufferPointer: chunk)
+            size += Int64(chunk.count)
+            chunkDigests.append(digest)
+            try store(chunk: chunk, digest: digest, digestBytes: digestBytes, writer: writer, codec: codec, shared: shared)
+        }
+        let fileDigest = Hex.encode(Array(fileHash.finalize()))
+        return (ManifestEntry(path: source.path, digest: fileDigest, size: size),
+                ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests))
+    }
+
+    private func store(
+        chunk: UnsafeRawBufferPointer, digest: String, digestBytes: [UInt8], writer: PackWriter, codec: ZstdCodec,
+        shared: Shared
+    ) throws {
+        guard shared.claimed.withLock({ $0.insert(digest).inserted }) else { return }
+        if !forceWrite.contains(digest), try !catalog.existingChunks([digest]).isEmpty { return }
+        let location: ChunkLocation
+        if let compressed = codec.compress(chunk) {
+            location = try compressed.withUnsafeBytes {
+                try writer.append(digest: digestBytes, rawLength: chunk.count, payload: $0, compression: .zstd)
+            }
+        } else {
+            location = try writer.append(digest: digestBytes, rawLength: chunk.count, payload: chunk, compression: .none)
+        }
+        shared.written.withLock { $0.append(StoredChunk(digest: digest, location: location)) }
+    }
+
+    private func fileSize(_ path: String) throws -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return 0 }
+        return Int64(info.st_size)
+    }
+}
+
+/// How far a transfer has come, for progress displays.
+public struct TransferProgress: Sendable {
+    /// Files finished.
+    public var filesDone: Int
+    /// Files in all.
+    public var filesTotal: Int
+    /// Bytes finished.
+    public var bytesDone: Int64
+    /// Bytes in all.
+    public var bytesTotal: Int64
+}
+
+/// Lowercase hexadecimal text of bytes.
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        let utf8 = Array(text.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count / 2)
+        var index = 0
+        while index < utf8.count {
+            guard let high = value(utf8[index]), let low = value(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    private static func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        case 65...70: return c - 55
+        default: return nil
+        }
+    }
+}

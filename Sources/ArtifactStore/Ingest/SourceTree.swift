@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Walks files to add: regular files only, symbolic links followed while they stay inside the tree.
+enum SourceTree {
+    /// The kinds of file system entries, named for error messages.
+    enum Kind: Equatable, CustomStringConvertible {
+        case regular, directory, symlink, fifo, socket, characterDevice, blockDevice, missing
+
+        var description: String {
+            switch self {
+            case .regular: return "regular file"
+            case .directory: return "directory"
+            case .symlink: return "symbolic link"
+            case .fifo: return "fifo"
+            case .socket: return "socket"
+            case .characterDevice: return "character device"
+            case .blockDevice: return "block device"
+            case .missing: return "missing file"
+            }
+        }
+    }
+
+    /// A file found by `walk`: its path relative to the walked directory and where it is.
+    struct Entry {
+        var path: String
+        var file: URL
+    }
+
+    /// The kind of the entry at `path`; `followingLinks` stats through a symbolic link.
+    static func kind(of path: String, followingLinks: Bool = true) throws -> Kind {
+        var info = stat()
+        let result = followingLinks ? stat(path, &info) : lstat(path, &info)
+        if result != 0 {
+            if errno == ENOENT { throw StoreError.io(operation: "read", path: path, reason: "no such file or directory") }
+            throw StoreError.io(operation: "stat", path: path, reason: FileSystem.lastError())
+        }
+        return kind(mode: info.st_mode)
+    }
+
+    static func kind(mode: mode_t) -> Kind {
+        switch mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        case S_IFIFO: return .fifo
+        case S_IFSOCK: return .socket
+        case S_IFCHR: return .characterDevice
+        case S_IFBLK: return .blockDevice
+        default: return .missing
+        }
+    }
+
+    /// Every regular file under `root`, relative to it, sorted by path.
+    /// - Throws: `.unsupportedFile` for special files, `.unsafePath` for a link leaving `root`
+    ///   or a name that is not UTF-8.
+    static func walk(_ root: URL) throws -> [Entry] {
+        let rootPath = try realPath(root.path)
+        guard try kind(of: rootPath) == .directory else {
+            throw StoreError.unsupportedFile(path: root.path, kind: "not a directory")
+        }
+        var entries: [Entry] = []
+        var visited: Set<String> = [rootPath]
+        try walk(directory: root.path, realDirectory: rootPath, relative: "", rootReal: rootPath,
+                 visited: &visited, into: &entries)
+        return entries.sorted { $0.path < $1.path }
+    }
+
+    private static func walk(
+        directory: String, realDirectory: String, relative: String, rootReal: String,
+        visited: inout Set<String>, into entries: inout [Entry]
+    ) throws {
+        guard let handle = opendir(directory) else {
+            throw StoreError.io(operation: "read directory", path: directory, reason: FileSystem.lastError())
+        }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if nameBytes == [46] || nameBytes == [46, 46] { continue }
+            let fullPath = directory + "/" + String(decoding: nameBytes, as: UTF8.self)
+            guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                let shown = String(decoding: nameBytes, as: UTF8.self)
+                throw StoreError.unsafePath(
+                    path: relative.isEmpty ? shown : "\(relative)/\(shown)", reason: "the file name is not valid UTF-8")
+            }
+            let childPath = directory + "/" + name
+            let childRelative = relative.isEmpty ? name : "\(relative)/\(name)"
+            var info = stat()
+            guard lstat(childPath, &info) == 0 else {
+                throw StoreError.io(operation: "stat", path: fullPath, reason: FileSystem.lastError())
+            }
+            var kind = kind(mode: info.st_mode)
+            var realChild = realDirectory + "/" + name
+            if kind == .symlink {
+                guard let resolved = try? realPath(childPath), resolved == rootReal || resolved.hasPrefix(rootReal + "/")
+                else {
+                    throw StoreError.unsafePath(path: childPath, reason: "the symbolic link leaves \(rootReal)")
+                }
+                realChild = resolved
+                kind = try self.kind(of: resolved)
+            }
+            switch kind {
+            case .regular:
+                entries.append(Entry(path: childRelative, file: URL(fileURLWithPath: childPath)))
+            case .directory:
+                guard visited.insert(realChild).inserted else { continue }
+                try walk(directory: childPath, realDirectory: realChild, relative: childRelative, rootReal: rootReal,
+                         visited: &visited, into: &entries)
+            default:
+                throw StoreError.unsupportedFile(path: childPath, kind: kind.description)
+            }
+        }
+    }
+
+    /// The canonical absolute path of an existing file.
+    static func realPath(_ path: String) throws -> String {
+        guard let resolved = realpath(path, nil) else {
+            throw StoreError.io(operation: "resolve", path: path, reason: FileSystem.lastError())
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Whether two files hold the same bytes.
+    static func sameContent(_ a: URL, _ b: URL) throws -> Bool {
+        guard let first = FileManager.default.contents(atPath: a.path),
+              let second = FileManager.default.contents(atPath: b.path)
+        else { throw StoreError.io(operation: "read", path: a.path, reason: "cannot read file") }
+        return first == second
+    }
+}

@@ -1,0 +1,159 @@
+import Crypto
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `Store.download` did.
+public struct RestoreReport: Sendable, Codable {
+    /// The directory written.
+    public var root: String
+    /// Files in the version.
+    public var files: Int
+    /// Their total size.
+    public var bytes: Int64
+    /// Files already there with the right content, left alone.
+    public var unchanged: Int
+    /// Files taken from the cache.
+    public var fromCache: Int
+    /// Files rebuilt from stored chunks.
+    public var fromStore: Int
+}
+
+extension Store {
+    /// Writes a version's files under `root`, every byte checked against its digest.
+    ///
+    /// Files are taken from `cache` when it holds them (and it is filled with those it lacked);
+    /// files already under `root` with the right content are not rewritten. No manifest path can
+    /// write outside `root`: every path is checked before anything is written, and no directory on
+    /// the way may be a symbolic link.
+    /// - Throws: `StoreError.damagedFile` naming the file and version when stored bytes are missing or
+    ///   damaged (the file is not written), `.unsafePath`, `.io`.
+    @discardableResult
+    public func download(
+        _ version: ArtifactVersion, to root: URL, cache: FileCache?, mode: LinkMode = .copy,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) throws -> RestoreReport {
+        let files = try self.files(of: version)
+        for file in files { try ManifestPath.validate(file.path) }
+        let rootPath = root.standardizedFileURL.path
+        try FileSystem.createDirectory(URL(fileURLWithPath: rootPath))
+        let directories = Set(files.compactMap { file -> String? in
+            guard let slash = file.path.lastIndex(of: "/") else { return nil }
+            return String(file.path[..<slash])
+        })
+        for directory in directories.sorted() { try SafeDirectory.ensure(directory, under: rootPath) }
+
+        let pin = try cache?.pin(Array(Set(files.map(\.digest))))
+        defer { try? pin?.release() }
+        let owner = CacheOwner(project: version.project, artifact: version.name)
+        let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
+        let counts = Mutex((unchanged: 0, fromCache: 0, fromStore: 0, bytes: Int64(0), done: 0))
+        let failure = Mutex<Error?>(nil)
+        let next = Atomic<Int>(0)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let reader = ChunkReader(catalog: catalog, objects: objects)
+            while failure.withLock({ $0 == nil }) {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < files.count else { break }
+                let file = files[index]
+                do {
+                    let source = try restore(
+                        file, root: rootPath, version: version, cache: cache, owner: owner, mode: mode, reader: reader)
+                    let snapshot = counts.withLock { counts in
+                        switch source {
+                        case .unchanged: counts.unchanged += 1
+                        case .cache: counts.fromCache += 1
+                        case .store: counts.fromStore += 1
+                        }
+                        counts.bytes += file.size
+                        counts.done += 1
+                        return counts
+                    }
+                    progress?(TransferProgress(
+                        filesDone: snapshot.done, filesTotal: files.count, bytesDone: snapshot.bytes,
+                        bytesTotal: totalBytes))
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        let final = counts.withLock { $0 }
+        return RestoreReport(
+            root: rootPath, files: files.count, bytes: totalBytes, unchanged: final.unchanged,
+            fromCache: final.fromCache, fromStore: final.fromStore)
+    }
+
+    private enum Source { case unchanged, cache, store }
+
+    private func restore(
+        _ file: ManifestEntry, root: String, version: ArtifactVersion, cache: FileCache?, owner: CacheOwner,
+        mode: LinkMode, reader: ChunkReader
+    ) throws -> Source {
+        let destination = URL(fileURLWithPath: root + "/" + file.path)
+        if try SafeDirectory.holdsContent(destination.path, digest: file.digest, size: file.size, mode: mode) {
+            return .unchanged
+        }
+        let damaged = { (error: Error) -> StoreError in
+            StoreError.damagedFile(
+                version: version.qualifiedName, path: file.path,
+                detail: (error as? StoreError).map { "\($0)" } ?? "\(error)")
+        }
+        guard let cache else {
+            do {
+                try writeDirectly(file, to: destination, reader: reader)
+            } catch let error as StoreError {
+                if case .io = error { throw error }
+                throw damaged(error)
+            }
+            return .store
+        }
+        if try cache.lookup(digest: file.digest, size: file.size, owner: owner) != nil,
+           try cache.copy(digest: file.digest, size: file.size, to: destination, mode: mode, owner: owner)
+        {
+            return .cache
+        }
+        do {
+            try cache.insert(digest: file.digest, size: file.size, owner: owner) { sink in
+                try reader.forEachChunk(ofContent: file.digest) { try sink.write($0) }
+            }
+        } catch let error as StoreError {
+            if case .io = error { throw error }
+            throw damaged(error)
+        }
+        guard try cache.copy(digest: file.digest, size: file.size, to: destination, mode: mode, owner: owner) else {
+            throw damaged(StoreError.corruptData(what: "cache file", detail: "changed while it was being copied"))
+        }
+        return .store
+    }
+
+    /// Rebuilds a file next to its destination and renames it into place once its digest checks out.
+    private func writeDirectly(_ file: ManifestEntry, to destination: URL, reader: ChunkReader) throws {
+        let temporary = destination.deletingLastPathComponent()
+            .appendingPathComponent(".\(destination.lastPathComponent).arttui-\(UUID().uuidString.prefix(8))").path
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw StoreError.io(operation: "create", path: temporary, reason: FileSystem.lastError()) }
+        var hash = SHA256()
+        var size: Int64 = 0
+        do {
+            try reader.forEachChunk(ofContent: file.digest) { bytes in
+                try FileSystem.writeAll(fd, bytes, path: temporary)
+                hash.update(bufferPointer: bytes)
+                size += Int64(bytes.count)
+            }
+            close(fd)
+            guard Hex.encode(Array(hash.finalize())) == file.digest, size == file.size else {
+                throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
+            }
+            try FileSystem.rename(temporary, to: destination.path)
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Thin wrappers over POSIX calls that throw `StoreError.io` with the system's reason.
+enum FileSystem {
+    /// The text of the current `errno`.
+    static func lastError() -> String { String(cString: strerror(errno)) }
+
+    /// Creates a directory and its parents; an existing directory is fine.
+    static func createDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.io(operation: "create directory", path: url.path, reason: reason(of: error))
+        }
+    }
+
+    /// Flushes a file or directory to stable storage.
+    static func fsync(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, reason: lastError()) }
+        defer { close(fd) }
+        if Glibc.fsync(fd) != 0 && errno != EINVAL {
+            throw StoreError.io(operation: "fsync", path: path, reason: lastError())
+        }
+    }
+
+    /// Atomically renames a file.
+    static func rename(_ from: String, to: String) throws {
+        if Glibc.rename(from, to) != 0 {
+            throw StoreError.io(operation: "rename", path: "\(from) to \(to)", reason: lastError())
+        }
+    }
+
+    /// Writes all of `buffer` to a descriptor.
+    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
+        var done = 0
+        while done < buffer.count {
+            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io(operation: "write", path: path, reason: lastError())
+            }
+            done += n
+        }
+    }
+
+    /// The reason of a Foundation or POSIX error, in one line.
+    static func reason(of error: Error) -> String {
+        if let storeError = error as? StoreError { return storeError.description }
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
+    }
+}

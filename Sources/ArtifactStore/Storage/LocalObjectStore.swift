@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Objects as files under a directory: `<root>/<key>`, written by fsync + rename + directory fsync.
+public struct LocalObjectStore: ObjectStore {
+    /// The directory holding the objects.
+    public let root: URL
+    /// Where new objects are assembled; on the same file system as `root` so `store` is a rename.
+    public let stagingDirectory: URL
+
+    /// Opens (and creates) an object directory.
+    public init(root: URL, stagingDirectory: URL) throws {
+        self.root = root
+        self.stagingDirectory = stagingDirectory
+        try FileSystem.createDirectory(root)
+        try FileSystem.createDirectory(stagingDirectory)
+    }
+
+    public func store(key: String, movingFile file: URL) throws {
+        let target = root.appendingPathComponent(key)
+        let directory = target.deletingLastPathComponent()
+        try FileSystem.createDirectory(directory)
+        try FileSystem.fsync(path: file.path)
+        try FileSystem.rename(file.path, to: target.path)
+        try FileSystem.fsync(path: directory.path)
+    }
+
+    public func reader(key: String) throws -> any ObjectReader {
+        try LocalObjectReader(path: root.appendingPathComponent(key).path)
+    }
+
+    public func delete(key: String) throws {
+        let path = root.appendingPathComponent(key).path
+        if unlink(path) != 0 && errno != ENOENT {
+            throw StoreError.io(operation: "delete", path: path, reason: FileSystem.lastError())
+        }
+    }
+
+    public func list() throws -> [ObjectInfo] {
+        var result: [ObjectInfo] = []
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.fileSizeKey, .isRegularFileKey]
+        ) else { return [] }
+        let prefix = root.standardizedFileURL.path + "/"
+        for case let url as URL in enumerator {
+            let values = try? url.resourceValues(forKeys: [.fileSizeKey, .isRegularFileKey])
+            guard values?.isRegularFile == true else { continue }
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(prefix) else { continue }
+            result.append(ObjectInfo(key: String(path.dropFirst(prefix.count)), size: Int64(values?.fileSize ?? 0)))
+        }
+        return result.sorted { $0.key < $1.key }
+    }
+}
+
+/// A file opened for `pread`.
+final class LocalObjectReader: ObjectReader {
+    private let descriptor: Int32
+    private let path: String
+    let size: Int64
+
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw StoreError.io(operation: "open", path: path, reason: FileSystem.lastError())
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = FileSystem.lastError()
+            close(fd)
+            throw StoreError.io(operation: "stat", path: path, reason: reason)
+        }
+        self.descriptor = fd
+        self.path = path
+        self.size = Int64(info.st_size)
+    }
+
+    deinit { close(descriptor) }
+
+    func read(offset: Int64, length: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        precondition(buffer.count >= length)
+        var done = 0
+        while done < length {
+            let n = pread(descriptor, buffer.baseAddress! + done, length - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io(operation: "read", path: path, reason: FileSystem.lastError())
+            }
+            if n == 0 {
+                throw StoreError.corruptData(
+                    what: "pack \(path)", detail: "ends at \(offset + Int64(done)), expected \(length) bytes at \(offset)")
+            }
+            done += n
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends chunk records to pack files in the staging directory, starting a new pack past a size,
+/// and hands finished packs to the object store in `finish()`.
+///
+/// Safe to call from several threads: compression happens before `append`, which only copies bytes.
+final class PackWriter: Sendable {
+    private struct OpenPack {
+        var key: String
+        var path: String
+        var descriptor: Int32
+        var size: Int64
+        var buffer: [UInt8]
+    }
+
+    private struct State {
+        var current: OpenPack?
+        var closed: [(key: String, path: String, size: Int64)] = []
+        var failed = false
+    }
+
+    private let objectStore: any ObjectStore
+    private let targetSize: Int64
+    private let state = Mutex(State())
+    private static let bufferLimit = 4 << 20
+
+    init(objectStore: any ObjectStore, targetSize: Int64 = 64 << 20) {
+        self.objectStore = objectStore
+        self.targetSize = targetSize
+    }
+
+    /// Appends one record and returns where it will live once `finish()` has stored the pack.
+    func append(digest: [UInt8], rawLength: Int, payload: UnsafeRawBufferPointer, compression: ChunkCompression) throws
+        -> ChunkLocation
+    {
+        let header = PackRecordHeader(
+            compression: compression, rawLength: rawLength, payloadLength: payload.count, digest: digest
+        ).encoded()
+        return try state.withLock { state in
+            if state.current == nil { state.current = try openPack() }
+            var pack = state.current!
+            let offset = pack.size
+            pack.buffer.append(contentsOf: header)
+            pack.buffer.append(contentsOf: payload)
+            pack.size += Int64(header.count + payload.count)
+            if pack.buffer.count >= PackWriter.bufferLimit {
+                try flush(&pack)
+            }
+            if pack.size >= targetSize {
+                try flush(&pack)
+                close(pack.descriptor)
+                state.closed.append((pack.key, pack.path, pack.size))
+                state.current = nil
+            } else {
+                state.current = pack
+            }
+            return ChunkLocation(
+                packKey: pack.key, offset: offset, storedLength: Int64(header.count + payload.count),
+                rawLength: rawLength, compression: compression)
+        }
+    }
+
+    /// Flushes and stores every pack (fsync, rename into place) and returns them.
+    func finish() throws -> [ObjectInfo] {
+        let closed: [(key: String, path: String, size: Int64)] = try state.withLock { state in
+            if var pack = state.current {
+                try flush(&pack)
+                close(pack.descriptor)
+                state.closed.append((pack.key, pack.path, pack.size))
+                state.current = nil
+            }
+            defer { state.closed = [] }
+            return state.closed
+        }
+        var stored: [ObjectInfo] = []
+        for pack in closed {
+            try objectStore.store(key: pack.key, movingFile: URL(fileURLWithPath: pack.path))
+            stored.append(ObjectInfo(key: pack.key, size: pack.size))
+        }
+        return stored
+    }
+
+    /// Removes packs not yet stored (the operation failed or was abandoned).
+    func discard() {
+        state.withLock { state in
+            if let pack = state.current {
+                close(pack.descriptor)
+                unlink(pack.path)
+                state.current = nil
+            }
+            for pack in state.closed { unlink(pack.path) }
+            state.closed = []
+        }
+    }
+
+    private func openPack() throws -> OpenPack {
+        let name = PackWriter.newPackName()
+        let key = "packs/\(name.prefix(2))/\(name).pack"
+        let path = objectStore.stagingDirectory.appendingPathComponent("\(name).pack.partial").path
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard fd >= 0 else { throw StoreError.io(operation: "create", path: path, reason: FileSystem.lastError()) }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(PackWriter.bufferLimit + (4 << 20))
+        return OpenPack(key: key, path: path, descriptor: fd, size: 0, buffer: buffer)
+    }
+
+    private func flush(_ pack: inout OpenPack) throws {
+        guard !pack.buffer.isEmpty else { return }
+        let path = pack.path
+        let fd = pack.descriptor
+        try pack.buffer.withUnsafeBytes { try FileSystem.writeAll(fd, $0, path: path) }
+        pack.buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// 32 random hex digits: pack names need only be unique, not derived from content.
+    static func newPackName() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let value = generator.next() as UInt64
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+}

@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+
+/// What `Store.log` did.
+public struct LogResult: Sendable {
+    /// The version the content now lives in.
+    public var version: ArtifactVersion
+    /// `false` when the content equals the newest version's and no version was made.
+    public var created: Bool
+}
+
+extension Store {
+    /// Stores a draft as a new version of `project/draft.name`, or, when its content equals the newest
+    /// version's, applies its aliases to that version and makes none.
+    ///
+    /// Data is written and made durable first; the version becomes visible in one catalog transaction.
+    /// - Throws: `StoreError` for invalid names, aliases or metadata (nothing is stored then), for files
+    ///   that cannot be read, and for a type that differs from the artifact's.
+    public func log(
+        _ draft: ArtifactDraft, project: String, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) throws -> LogResult {
+        try NameRules.validateProject(project)
+        try NameRules.validateArtifactName(draft.name)
+        try NameRules.validateType(draft.type)
+        try NameRules.validateDescription(draft.description)
+        try Metadata.validate(draft.metadata)
+        try checkAliases(draft.aliases)
+
+        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        var forceWrite = Set<String>()
+        for _ in 0..<5 {
+            var ingester = Ingester(catalog: catalog, objects: objects, chunking: chunking)
+            ingester.forceWrite = forceWrite
+            ingester.progress = progress
+            let result = try ingester.ingest(sources)
+            let commit = VersionCommit(
+                project: project, name: draft.name, type: draft.type, description: draft.description,
+                metadata: draft.metadata, aliases: draft.aliases, producerRunID: draft.runID,
+                digest: Store.manifestDigest(result.files), files: result.files, contents: result.contents,
+                newChunks: result.newChunks, packs: result.packs)
+            let outcome: CommitOutcome
+            do {
+                outcome = try catalog.commit(commit)
+            } catch {
+                deleteObjects(result.packs.map(\.key))
+                throw error
+            }
+            switch outcome {
+            case let .created(version, unused):
+                if !unused.isEmpty { compact(packs: Set(unused.map(\.location.packKey))) }
+                return LogResult(version: version, created: true)
+            case let .unchanged(version):
+                deleteObjects(result.packs.map(\.key))
+                return LogResult(version: version, created: false)
+            case let .missingChunks(missing):
+                deleteObjects(result.packs.map(\.key))
+                forceWrite.formUnion(missing)
+            }
+        }
+        throw StoreError.catalog("chunks kept disappearing under concurrent deletes; try again")
+    }
+
+    /// A version's digest: SHA-256 over a fixed header line and the sorted `path:digest` lines.
+    public static func manifestDigest(_ files: [ManifestEntry]) -> String {
+        var hash = SHA256()
+        hash.update(data: Data("arttui-manifest-v1\n".utf8))
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
+            hash.update(data: Data("\(file.path):\(file.digest)\n".utf8))
+        }
+        return Hex.encode(Array(hash.finalize()))
+    }
+
+    /// Checks hand-set aliases and that no two of them differ only by case.
+    func checkAliases(_ aliases: [String]) throws {
+        var keys = Set<String>()
+        for alias in aliases {
+            try Alias.validateManual(alias)
+            guard keys.insert(Alias.key(alias)).inserted else {
+                throw StoreError.invalidAlias(alias: alias, rule: "is given twice (aliases are compared ignoring case)")
+            }
+        }
+    }
+
+    /// Deletes objects, ignoring failures: they are orphans `verify --repair` can remove later.
+    func deleteObjects(_ keys: [String]) {
+        for key in keys { try? objects.delete(key: key) }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// The `arttui` command: the browser when run bare, and a subcommand for each scripted operation.
+public struct Arttui: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "arttui",
+        abstract: "Version datasets, models and code as artifacts, on your own machine.",
+        discussion: """
+            Run without a subcommand to browse the store. The store is --store, else $ARTTUI_STORE, \
+            else ${XDG_DATA_HOME:-~/.local/share}/arttui; the cache is --cache-dir, else \
+            $ARTTUI_CACHE_DIR, else ${XDG_CACHE_HOME:-~/.cache}/arttui.
+            """,
+        subcommands: Arttui.subcommandList,
+        defaultSubcommand: Arttui.defaultCommand
+    )
+
+    public init() {}
+
+    /// Runs the command line and exits; errors are one line on stderr and a non-zero status.
+    public static func run(arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch let error as StoreError {
+            printError(error.description)
+            Foundation.exit(1)
+        } catch let error as CommandFailure {
+            printError(error.message)
+            Foundation.exit(error.status)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                exit(withError: error)
+            }
+            let message = self.message(for: error)
+                .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
+            printError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+            Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+        }
+    }
+
+    static func printError(_ message: String) {
+        let line = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("arttui: error: \(line)\n".utf8))
+    }
+}
+
+/// A failure a command reports with its own exit status.
+struct CommandFailure: Error {
+    var message: String
+    var status: Int32 = 1
+}

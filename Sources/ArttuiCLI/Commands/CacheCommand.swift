@@ -1,0 +1,61 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui cache size|cleanup`.
+struct CacheCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache", abstract: "Report and clean up the local file cache.",
+        subcommands: [Size.self, Cleanup.self])
+
+    /// `arttui cache size`.
+    struct Size: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "size", abstract: "Print the cache's size.")
+
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        @Flag(help: "Break the size down by project and artifact (a file shared by two counts in each).")
+        var byProject = false
+
+        func run() throws {
+            let report = try storeOptions.openCache().report(byProject: byProject)
+            if output.json { return try JSONOutput.print(report) }
+            print("\(ByteSize.format(report.bytes)) (\(report.bytes) bytes) in \(report.files) files at \(report.path)")
+            for project in report.projects ?? [] {
+                print("  \(project.project)  \(ByteSize.format(project.bytes)) in \(project.files) files")
+                for artifact in project.artifacts {
+                    print("    \(artifact.artifact)  \(ByteSize.format(artifact.bytes)) in \(artifact.files) files")
+                }
+            }
+        }
+    }
+
+    /// `arttui cache cleanup SIZE`.
+    struct Cleanup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cleanup",
+            abstract: "Evict least-recently-used files until the cache holds at most SIZE.",
+            discussion: "SIZE: bytes, or with a unit: K M G T and KiB MiB GiB TiB are binary, KB MB GB TB decimal.")
+
+        @OptionGroup var storeOptions: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("The most the cache may hold afterwards, e.g. 1GB or 500MiB.", valueName: "size"))
+        var size: String
+
+        @Flag(help: "Print what would be freed and remove nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let target = try ByteSize.parse(size)
+            let result = try storeOptions.openCache().cleanup(toAtMost: target, dryRun: dryRun)
+            if output.json { return try JSONOutput.print(result) }
+            let verb = dryRun ? "would free" : "freed"
+            print("\(verb) \(ByteSize.format(result.freedBytes)) (\(result.freedBytes) bytes) in \(result.removedFiles) "
+                + "files; cache \(dryRun ? "would hold" : "holds") \(ByteSize.format(result.remainingBytes)) in "
+                + "\(result.remainingFiles) files" + (result.skippedPinnedFiles > 0
+                    ? " (\(result.skippedPinnedFiles) files in use kept)" : ""))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui get PROJECT/NAME[:REF]`: writes a version's files to a directory.
+struct GetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "get",
+        abstract: "Download a version's files into a directory, every byte checked.",
+        discussion: "Without --root the files land in ./artifacts/NAME:vN.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The version: PROJECT/NAME[:REF], REF an alias, vN or latest.",
+                                 valueName: "project/name[:ref]"))
+    var address: String
+
+    @Option(help: ArgumentHelp("The directory to write into.", valueName: "dir"))
+    var root: String?
+
+    @Option(help: "How files are placed: copy, hardlink or symlink (linked files are read-only).")
+    var link: LinkMode = .copy
+
+    func run() throws {
+        let parsed = try ArtifactAddress(parsing: address)
+        let store = try storeOptions.openStore()
+        let version = try store.version(parsed)
+        let cache = try storeOptions.openCache()
+        let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.versionName)")
+        let progress = ProgressLine(verb: "restoring")
+        let report = try store.download(version, to: destination, cache: cache, mode: link, progress: progress?.update)
+        progress?.finish()
+        if output.json {
+            try JSONOutput.print(GetResultJSON(version: version.qualifiedName, report: report))
+            return
+        }
+        print("downloaded \(version.qualifiedName) to \(report.root) (\(report.files) files, "
+            + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
+            + "\(report.unchanged) already there)")
+    }
+}
+
+extension LinkMode: ExpressibleByArgument {}
+
+private struct GetResultJSON: Encodable {
+    var version: String
+    var report: RestoreReport
+
+    func encode(to encoder: Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(version, forKey: .version)
+    }
+
+    enum Key: String, CodingKey { case version }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui prune PROJECT[/NAME]`: deletes the versions that have no alias.
+struct PruneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Delete the versions without aliases (the newest has `latest` and always stays).")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("A project, or one artifact: PROJECT[/NAME].", valueName: "project[/name]"))
+    var scope: String
+
+    @Option(help: "Also keep the N newest versions of each artifact.")
+    var keepLast: Int = 0
+
+    @Flag(help: "Print what would go and the bytes it would free, and delete nothing.")
+    var dryRun = false
+
+    func validate() throws {
+        if keepLast < 0 { throw ValidationError("--keep-last must be 0 or more, not \(keepLast)") }
+    }
+
+    func run() throws {
+        let parsed = try ProjectScope(parsing: scope)
+        let store = try storeOptions.openStore()
+        let plan = dryRun
+            ? try store.prunePlan(project: parsed.project, artifact: parsed.name, keepLast: keepLast)
+            : try store.prune(project: parsed.project, artifact: parsed.name, keepLast: keepLast)
+        if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: dryRun)) }
+        let verb = dryRun ? "would delete" : "deleted"
+        for version in plan.versions {
+            print("\(verb) \(version.qualifiedName) (\(ByteSize.format(version.size)))")
+        }
+        let summary = dryRun ? "would free" : "freed"
+        print("\(plan.versions.count) versions \(dryRun ? "to delete" : "deleted"); \(summary) \(plan.freedBytes) bytes "
+            + "(\(ByteSize.format(plan.freedBytes)))")
+    }
+}

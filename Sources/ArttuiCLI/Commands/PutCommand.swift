@@ -1,0 +1,90 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui put PATH... -n PROJECT/NAME`: stores files and directories as a new version.
+struct PutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "put",
+        abstract: "Store files and directories as a new version of an artifact.",
+        discussion: """
+            A directory's contents go in relative to it; a file goes in under its own name. \
+            Content equal to the newest version makes no new version: the aliases given are applied to it.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: [.customShort("n"), .customLong("name")], help: ArgumentHelp(
+        "The artifact: PROJECT/NAME (an ENTITY/ prefix is accepted and ignored).", valueName: "project/name"))
+    var name: String
+
+    @Option(name: [.customShort("t"), .long], help: "The artifact's type.")
+    var type: String = "dataset"
+
+    @Option(name: [.customShort("a"), .customLong("alias")], help: "An alias for the new version (repeatable).")
+    var aliases: [String] = []
+
+    @Option(name: [.customShort("d"), .long], help: "A description of the version.")
+    var description: String = ""
+
+    @Option(help: ArgumentHelp("Metadata: a JSON object, or @FILE to read one.", valueName: "json|@file"))
+    var metadata: String?
+
+    @Argument(help: "Files and directories to store.")
+    var paths: [String]
+
+    func run() throws {
+        let path = try ArtifactPath(parsing: name)
+        try NameRules.validateType(type)
+        let metadataObject = try metadata.map(MetadataArgument.read) ?? [:]
+        var draft = ArtifactDraft(
+            name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
+        for item in paths { try draft.add(URL(fileURLWithPath: item)) }
+        let store = try storeOptions.openStore()
+        let progress = ProgressLine(verb: "storing")
+        let result = try store.log(draft, project: path.project, progress: progress?.update)
+        progress?.finish()
+        if output.json {
+            try JSONOutput.print(PutResultJSON(created: result.created, version: JSONOutput.Version(result.version)))
+            return
+        }
+        let version = result.version
+        if result.created {
+            print("created \(version.qualifiedName) (\(version.fileCount) files, \(ByteSize.format(version.size)); "
+                + "\(ByteSize.format(version.addedBytes)) added to the store)")
+        } else {
+            print("no changes: \(version.qualifiedName) already holds this content")
+            if !aliases.isEmpty { print("aliases \(aliases.joined(separator: ", ")) now on \(version.qualifiedName)") }
+        }
+    }
+}
+
+private struct PutResultJSON: Encodable {
+    var created: Bool
+    var version: JSONOutput.Version
+
+    func encode(to encoder: Encoder) throws {
+        try version.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(created, forKey: .created)
+    }
+
+    enum Key: String, CodingKey { case created }
+}
+
+/// Reads `--metadata` and `--set` values: JSON text, or `@FILE`.
+enum MetadataArgument {
+    static func read(_ argument: String) throws -> [String: JSONValue] {
+        try Metadata.parse(text(argument))
+    }
+
+    static func text(_ argument: String) throws -> String {
+        guard argument.hasPrefix("@") else { return argument }
+        let path = String(argument.dropFirst())
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw StoreError.io(operation: "read metadata from", path: path, reason: "cannot read the file")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

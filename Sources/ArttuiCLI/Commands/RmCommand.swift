@@ -1,0 +1,42 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui rm PROJECT/NAME:REF`: deletes one version.
+struct RmCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm", abstract: "Delete a version and free the bytes no other version uses.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The version: PROJECT/NAME:REF.", valueName: "project/name:ref"))
+    var address: String
+
+    @Flag(help: "Delete the version's hand-set aliases with it.")
+    var deleteAliases = false
+
+    func run() throws {
+        let parsed = try ArtifactAddress(parsing: address)
+        let store = try storeOptions.openStore()
+        let version = try store.version(parsed)
+        let plan = try store.delete([version], deleteAliases: deleteAliases)
+        if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: false)) }
+        print("deleted \(version.qualifiedName), freed \(plan.freedBytes) bytes (\(ByteSize.format(plan.freedBytes)))")
+    }
+}
+
+/// What `rm --json` and `prune --json` print.
+struct DeletionJSON: Encodable {
+    var dryRun: Bool
+    var deleted: [JSONOutput.Version]
+    var freedBytes: Int64
+    var freedChunks: Int
+
+    init(_ plan: DeletionPlan, dryRun: Bool) {
+        self.dryRun = dryRun
+        deleted = plan.versions.map { JSONOutput.Version($0) }
+        freedBytes = plan.freedBytes
+        freedChunks = plan.freedChunks
+    }
+}

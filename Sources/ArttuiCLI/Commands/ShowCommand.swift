@@ -1,0 +1,48 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui show PROJECT/NAME[:REF]`: one version in full.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a version: aliases, digest, sizes, description, metadata, files.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp("The version: PROJECT/NAME[:REF].", valueName: "project/name[:ref]"))
+    var address: String
+
+    @Flag(help: "List the version's files.")
+    var files = false
+
+    func run() throws {
+        let parsed = try ArtifactAddress(parsing: address)
+        let store = try storeOptions.openStore()
+        let version = try store.version(parsed)
+        let entries = files ? try store.files(of: version) : nil
+        if output.json { return try JSONOutput.print(JSONOutput.Version(version, files: entries)) }
+        var lines: [(String, String)] = [
+            ("version", version.qualifiedName),
+            ("type", version.type),
+            ("aliases", version.aliases.isEmpty ? "-" : version.aliases.joined(separator: ", ")),
+            ("digest", version.digest),
+            ("created", TextTable.date(version.createdAt)),
+            ("files", "\(version.fileCount)"),
+            ("size", "\(ByteSize.format(version.size)) (\(version.size) bytes)"),
+            ("added", "\(ByteSize.format(version.addedBytes)) (\(version.addedBytes) bytes) added to the store"),
+            ("logged by", version.loggedBy ?? "-"),
+            ("description", version.description.isEmpty ? "-" : version.description),
+        ]
+        lines.append(("metadata", version.metadata.isEmpty ? "{}" : JSONValue.object(version.metadata).prettyJSONText))
+        for (key, value) in lines {
+            let indented = value.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 13))
+            print(key.padding(toLength: 13, withPad: " ", startingAt: 0) + indented)
+        }
+        if let entries {
+            print("")
+            TextTable(["SIZE", "DIGEST", "PATH"], rightAligned: [0])
+                .printing(entries.map { [ByteSize.format($0.size), String($0.digest.prefix(12)), $0.path] }, empty: "no files")
+        }
+    }
+}

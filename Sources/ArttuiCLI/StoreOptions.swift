@@ -1,0 +1,41 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `--store` and `--cache-dir`, shared by every command.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("store"), help: ArgumentHelp(
+        "The store directory (default: $ARTTUI_STORE, else ${XDG_DATA_HOME:-~/.local/share}/arttui).",
+        valueName: "dir"))
+    var stores: [String] = []
+
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp(
+        "The cache directory (default: $ARTTUI_CACHE_DIR, else ${XDG_CACHE_HOME:-~/.cache}/arttui).",
+        valueName: "dir"))
+    var cacheDirectories: [String] = []
+
+    func validate() throws {
+        if stores.count > 1 { throw ValidationError("--store given \(stores.count) times; give one store") }
+        if cacheDirectories.count > 1 {
+            throw ValidationError("--cache-dir given \(cacheDirectories.count) times; give one cache directory")
+        }
+    }
+
+    /// The store directory after resolution.
+    var storeDirectory: URL { StoreLocation.store(explicit: stores.first) }
+
+    /// The cache directory after resolution.
+    var cacheDirectory: URL { StoreLocation.cache(explicit: cacheDirectories.first) }
+
+    /// Opens the store, creating it on first use.
+    func openStore() throws -> Store { try Store(directory: storeDirectory) }
+
+    /// Opens the cache, creating it on first use.
+    func openCache() throws -> FileCache { try FileCache(directory: cacheDirectory) }
+}
+
+/// `--json`.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+}

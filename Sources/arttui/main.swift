@@ -1,0 +1,3 @@
+import ArttuiCLI
+
+Arttui.run()
