@@ -105,7 +105,7 @@ extension SQLiteCatalog {
                         """, arguments: [artifact, Alias.key(alias)])
                 }
                 guard let row else {
-                    throw StoreError.versionNotFound(artifact: "\(project)/\(name)", reference: reference.text)
+                    throw StoreError.versionNotFound(artifact: "\(project)/\(name)", reference: "\(reference)")
                 }
                 return try versionRecords(db, rows: [row])[0]
             }

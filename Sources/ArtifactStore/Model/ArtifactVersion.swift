@@ -6,6 +6,8 @@ public enum VersionState: String, Codable, Sendable {
     case pending
     /// Immutable and visible.
     case committed
+    /// Deleted: its files and aliases are gone; the record stays so lineage through it does not lie.
+    case deleted
 }
 
 /// One immutable version of an artifact, as the catalog records it.

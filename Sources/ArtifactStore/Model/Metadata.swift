@@ -1,0 +1,126 @@
+import Foundation
+
+/// Reading and checking artifact metadata: a JSON object of at most 100 top-level keys and finite numbers.
+///
+/// Python writes `NaN`, `Infinity` and `-Infinity` into JSON; like the reference client we store `NaN` as
+/// `null` and refuse the infinities, naming where they are.
+public enum Metadata {
+    /// The most top-level keys a metadata object may have.
+    public static let maxKeys = 100
+
+    /// Parses metadata given as text, such as `--metadata '{"lr": 0.01}'`.
+    ///
+    /// ```swift
+    /// try Metadata.parse(#"{"loss": NaN}"#)   // ["loss": .null]
+    /// ```
+    /// - Throws: `StoreError.invalidMetadata` when the text is not JSON, not an object, has more than
+    ///   ``maxKeys`` keys, repeats a key, or holds `Infinity`.
+    public static func parse(_ text: String) throws -> [String: JSONValue] {
+        let value = try decode(text)
+        guard case .object(let object) = value else {
+            throw StoreError.invalidMetadata(reason: "must be a JSON object, not \(kindName(value))")
+        }
+        try validate(object)
+        return object
+    }
+
+    /// Parses one JSON value, such as the right side of `--set KEY=JSON`.
+    ///
+    /// A bare word is an error rather than a string, so a typo like `--set best=ture` is not stored as text.
+    /// - Throws: `StoreError.invalidMetadata` when the text is not JSON or holds `Infinity`.
+    public static func parseValue(_ text: String) throws -> JSONValue {
+        let value = try decode(text)
+        try checkFinite(value, path: "")
+        return value
+    }
+
+    /// Checks a metadata object built in code: the key count and that every number is finite.
+    /// - Throws: `StoreError.invalidMetadata` naming the rule and, for numbers, the key path.
+    public static func validate(_ object: [String: JSONValue]) throws {
+        if object.count > maxKeys {
+            throw StoreError.invalidMetadata(
+                reason: "has \(object.count) top-level keys; at most \(maxKeys) are allowed")
+        }
+        try checkFinite(.object(object), path: "")
+    }
+
+    // MARK: - Details
+
+    private static func decode(_ text: String) throws -> JSONValue {
+        let prepared = try MetadataPreprocessor(text)
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(prepared.output))
+        } catch {
+            throw StoreError.invalidMetadata(reason: "is not valid JSON: \(syntaxProblem(in: text, prepared: prepared))")
+        }
+    }
+
+    /// Describes why `JSONDecoder` refused the text, with a line and column when one can be found.
+    ///
+    /// `JSONDecoder` on Linux reports no position, so this asks `JSONSerialization`, which gives a byte
+    /// offset into the prepared text, and maps that back to the text the user wrote.
+    private static func syntaxProblem(in text: String, prepared: MetadataPreprocessor) -> String {
+        if text.allSatisfy(\.isWhitespace) { return "it is empty" }
+        let data = Data(prepared.output)
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            let message = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            if message.localizedCaseInsensitiveContains("end of file") {
+                return "it ends too early (an unclosed bracket, brace or string?)"
+            }
+            if let range = message.range(of: #"character \d+"#, options: .regularExpression),
+                let offset = Int(message[range].dropFirst("character ".count))
+            {
+                return "unexpected character at \(position(ofByte: prepared.originalOffset(offset), in: text))"
+                    + bareWordHint(text)
+            }
+        }
+        return "it is not a JSON value" + bareWordHint(text)
+    }
+
+    /// `line 1 column 7`, counting characters, for a UTF-8 byte offset.
+    private static func position(ofByte offset: Int, in text: String) -> String {
+        let prefix = String(decoding: text.utf8.prefix(offset), as: UTF8.self)
+        let lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+        return "line \(lines.count) column \((lines.last?.count ?? 0) + 1)"
+    }
+
+    private static func bareWordHint(_ text: String) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+            return ""
+        }
+        return "; to give a string, quote it: \"\(trimmed)\""
+    }
+
+    private static func checkFinite(_ value: JSONValue, path: String) throws {
+        switch value {
+        case .double(let number) where !number.isFinite:
+            let shown = number.isNaN ? "NaN" : (number < 0 ? "-Infinity" : "Infinity")
+            let location = path.isEmpty ? "value" : "value at \(quoted(path))"
+            throw StoreError.invalidMetadata(reason: "\(location) is \(shown); only finite numbers are allowed")
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                try checkFinite(item, path: "\(path)[\(index)]")
+            }
+        case .object(let members):
+            for key in members.keys.sorted() {
+                try checkFinite(members[key]!, path: path.isEmpty ? key : "\(path).\(key)")
+            }
+        default:
+            break
+        }
+    }
+
+    private static func kindName(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
