@@ -69,6 +69,9 @@ public enum Metadata {
             if message.localizedCaseInsensitiveContains("end of file") {
                 return "it ends too early (an unclosed bracket, brace or string?)"
             }
+            if message.localizedCaseInsensitiveContains("too many nested") {
+                return "it nests arrays and objects too deeply (at most 512 levels)"
+            }
             if let range = message.range(of: #"character \d+"#, options: .regularExpression),
                 let offset = Int(message[range].dropFirst("character ".count))
             {

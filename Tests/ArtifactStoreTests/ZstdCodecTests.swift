@@ -1,0 +1,60 @@
+import Testing
+@testable import ArtifactStore
+
+@Suite struct ZstdCodecTests {
+    @Test(arguments: [1, 3, 9] as [Int32])
+    func roundTripsCompressibleData(_ level: Int32) throws {
+        let codec = ZstdCodec()
+        let raw = textLikeBytes(count: 1 << 20, seed: 1)
+        let compressed = try #require(raw.withUnsafeBytes { codec.compress($0, level: level) })
+        #expect(compressed.count < raw.count / 2)
+        let restored = try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count) }
+        #expect(restored == raw)
+    }
+
+    @Test func reusesOneCodecForManyChunks() throws {
+        let codec = ZstdCodec()
+        for seed in 0..<20 as Range<UInt64> {
+            let raw = textLikeBytes(count: 10_000 + Int(seed) * 997, seed: seed)
+            let compressed = try #require(raw.withUnsafeBytes { codec.compress($0) })
+            #expect(try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count) } == raw)
+        }
+    }
+
+    @Test func incompressibleInputIsNotCompressed() {
+        let codec = ZstdCodec()
+        let random = pseudoRandomBytes(count: 256 << 10, seed: 2)
+        #expect(random.withUnsafeBytes { codec.compress($0) } == nil)
+        #expect([UInt8]().withUnsafeBytes { codec.compress($0) } == nil)
+        // Half random, half zeros compresses by about half: worth it.
+        let mixed = Array(random.prefix(128 << 10)) + [UInt8](repeating: 0, count: 128 << 10)
+        let compressed = mixed.withUnsafeBytes { codec.compress($0) }
+        #expect(compressed != nil && compressed!.count < mixed.count * 6 / 10)
+    }
+
+    @Test func corruptPayloadThrows() throws {
+        let codec = ZstdCodec()
+        let raw = textLikeBytes(count: 200_000, seed: 3)
+        var compressed = try #require(raw.withUnsafeBytes { codec.compress($0) })
+        let truncated = Array(compressed.prefix(compressed.count / 2))
+        #expect(throws: StoreError.self) {
+            try truncated.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count) }
+        }
+        #expect {
+            try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count - 1) }
+        } throws: { error in
+            guard case .corruptData(let what, _)? = error as? StoreError else { return false }
+            return what == "compressed chunk"
+        }
+        #expect {
+            try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count + 1) }
+        } throws: { message(of: $0) == "corrupt compressed chunk: decompressed to \(raw.count) bytes, expected \(raw.count + 1)" }
+        compressed[0] ^= 0xFF  // breaks the magic number
+        #expect {
+            try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count) }
+        } throws: { message(of: $0).hasPrefix("corrupt compressed chunk: zstd: ") }
+        // The codec still works after errors.
+        compressed[0] ^= 0xFF
+        #expect(try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count) } == raw)
+    }
+}
