@@ -39,6 +39,7 @@ public final class Store: Sendable {
         let catalog = try SQLiteCatalog(path: directory.appendingPathComponent("catalog.sqlite").path)
         let objects = try LocalObjectStore(
             root: directory, stagingDirectory: directory.appendingPathComponent("tmp"))
+        PackWriter.sweepAbandoned(in: objects.stagingDirectory)
         self.init(directory: directory, catalog: catalog, objects: objects)
     }
 

@@ -19,7 +19,8 @@ final class PackWriter: Sendable {
 
     private struct State {
         var current: OpenPack?
-        var closed: [(key: String, path: String, size: Int64)] = []
+        /// Full packs, flushed; their descriptors stay open (and locked) until they are stored.
+        var closed: [(key: String, path: String, size: Int64, descriptor: Int32)] = []
         var failed = false
     }
 
@@ -52,8 +53,7 @@ final class PackWriter: Sendable {
             }
             if pack.size >= targetSize {
                 try flush(&pack)
-                close(pack.descriptor)
-                state.closed.append((pack.key, pack.path, pack.size))
+                state.closed.append((pack.key, pack.path, pack.size, pack.descriptor))
                 state.current = nil
             } else {
                 state.current = pack
@@ -66,19 +66,25 @@ final class PackWriter: Sendable {
 
     /// Flushes and stores every pack (fsync, rename into place) and returns them.
     func finish() throws -> [ObjectInfo] {
-        let closed: [(key: String, path: String, size: Int64)] = try state.withLock { state in
+        let closed: [(key: String, path: String, size: Int64, descriptor: Int32)] = try state.withLock { state in
             if var pack = state.current {
                 try flush(&pack)
-                close(pack.descriptor)
-                state.closed.append((pack.key, pack.path, pack.size))
+                state.closed.append((pack.key, pack.path, pack.size, pack.descriptor))
                 state.current = nil
             }
             defer { state.closed = [] }
             return state.closed
         }
         var stored: [ObjectInfo] = []
-        for pack in closed {
-            try objectStore.store(key: pack.key, movingFile: URL(fileURLWithPath: pack.path))
+        defer { for pack in closed { close(pack.descriptor) } }
+        for (position, pack) in closed.enumerated() {
+            do {
+                try objectStore.store(key: pack.key, movingFile: URL(fileURLWithPath: pack.path))
+            } catch {
+                for rest in closed[position...] { unlink(rest.path) }
+                for done in stored { try? objectStore.delete(key: done.key) }
+                throw error
+            }
             stored.append(ObjectInfo(key: pack.key, size: pack.size))
         }
         return stored
@@ -92,7 +98,10 @@ final class PackWriter: Sendable {
                 unlink(pack.path)
                 state.current = nil
             }
-            for pack in state.closed { unlink(pack.path) }
+            for pack in state.closed {
+                close(pack.descriptor)
+                unlink(pack.path)
+            }
             state.closed = []
         }
     }
@@ -103,6 +112,8 @@ final class PackWriter: Sendable {
         let path = objectStore.stagingDirectory.appendingPathComponent("\(name).pack.partial").path
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard fd >= 0 else { throw StoreError.io(operation: "create", path: path, reason: FileSystem.lastError()) }
+        // The lock tells `sweepAbandoned` that a live writer owns this file.
+        _ = flock(fd, LOCK_EX)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(PackWriter.bufferLimit + (4 << 20))
         return OpenPack(key: key, path: path, descriptor: fd, size: 0, buffer: buffer)
@@ -114,6 +125,18 @@ final class PackWriter: Sendable {
         let fd = pack.descriptor
         try pack.buffer.withUnsafeBytes { try FileSystem.writeAll(fd, $0, path: path) }
         pack.buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Removes partial packs whose writer died (their lock is free); a live writer's are left alone.
+    static func sweepAbandoned(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasSuffix(".pack.partial") {
+            let path = directory.appendingPathComponent(name).path
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { unlink(path) }
+            close(fd)
+        }
     }
 
     /// 32 random hex digits: pack names need only be unique, not derived from content.

@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+@testable import ArtifactStore
+
+@Suite("Logging versions")
+struct StoreLogTests {
+    @Test func versionsAreNumberedAndLatestMoves() throws {
+        let fixture = try StoreFixture()
+        let first = try fixture.put(fixture.tree("a", ["x.txt": Array("one".utf8)]))
+        let second = try fixture.put(fixture.tree("a", ["x.txt": Array("two".utf8)]))
+        #expect(first.version.index == 0 && first.created)
+        #expect(second.version.index == 1 && second.created)
+        #expect(try fixture.store.version("proj/data:latest").index == 1)
+        #expect(try fixture.store.version("proj/data:v0").aliases.isEmpty)
+        #expect(try fixture.store.version("proj/data:v1").aliases == ["latest"])
+    }
+
+    @Test func unchangedContentMakesNoVersionButTakesAliases() throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["x.txt": Array("same".utf8)])
+        try fixture.put(tree)
+        let again = try fixture.put(tree, aliases: ["best"])
+        #expect(!again.created)
+        #expect(again.version.index == 0)
+        #expect(try fixture.store.versionCount(of: "proj", "data") == 1)
+        #expect(try fixture.store.version("proj/data:best").index == 0)
+    }
+
+    @Test func digestDependsOnlyOnPathsAndContents() throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["b/c.txt": Array("c".utf8), "a.txt": Array("a".utf8)])
+        let one = try fixture.put(tree, "p1", "first")
+        var draft = ArtifactDraft(name: "second", type: "model", description: "other", metadata: ["k": .int(1)])
+        try draft.addDirectory(tree)
+        let two = try fixture.store.log(draft, project: "p2")
+        #expect(one.version.digest == two.version.digest)
+        // The scheme, pinned: SHA-256 over a header line and sorted "path:digest" lines.
+        let files = [ManifestEntry(path: "b", digest: "2", size: 1), ManifestEntry(path: "a", digest: "1", size: 1)]
+        #expect(Store.manifestDigest(files) == "e105042fec951f05994de0a3b565c7a4093cdfb1eefce749d5796ea9c77e82e8")
+        #expect(Store.manifestDigest(files) != Store.manifestDigest([files[0]]))
+    }
+
+    @Test func sharedFilesAddNoBytes() throws {
+        let fixture = try StoreFixture()
+        var files: [String: [UInt8]] = [:]
+        for index in 0..<20 { files["f\(index).bin"] = pseudoRandomBytes(count: 10_000, seed: UInt64(index)) }
+        let first = try fixture.put(fixture.tree("a", files))
+        files["f3.bin"] = pseudoRandomBytes(count: 10_000, seed: 999)
+        let second = try fixture.put(fixture.tree("a", files))
+        // Random bytes do not compress: the one new file costs its size plus one record header.
+        #expect(first.version.addedBytes == 20 * (10_000 + Int64(PackRecordHeader.size)))
+        #expect(second.version.addedBytes == 10_000 + Int64(PackRecordHeader.size))
+        let copy = try fixture.put(fixture.tree("a", files), "proj", "copy")
+        #expect(copy.version.addedBytes == 0)
+        #expect(try fixture.packBytes() == first.version.addedBytes + second.version.addedBytes)
+    }
+
+    @Test func smallEditInsideABigFileStoresAFewChunks() throws {
+        let fixture = try StoreFixture()
+        var big = pseudoRandomBytes(count: 24 << 20, seed: 7)
+        let first = try fixture.put(fixture.tree("a", ["big.bin": big]))
+        big.insert(contentsOf: pseudoRandomBytes(count: 100, seed: 8), at: 12 << 20)
+        let inserted = try fixture.put(fixture.tree("a", ["big.bin": big]))
+        for index in (6 << 20)..<((6 << 20) + 100) { big[index] ^= 0xFF }
+        let overwritten = try fixture.put(fixture.tree("a", ["big.bin": big]))
+        big.append(contentsOf: pseudoRandomBytes(count: 100, seed: 9))
+        let appended = try fixture.put(fixture.tree("a", ["big.bin": big]))
+        #expect(first.version.addedBytes > 24 << 20)
+        // Each edit rewrites at most two chunks of at most 4 MiB; on average about 1-2 MiB.
+        for result in [inserted, overwritten, appended] {
+            #expect(result.version.addedBytes < 8 << 20, "\(result.version.versionName) added \(result.version.addedBytes)")
+        }
+        let restored = fixture.root.appendingPathComponent("out")
+        try fixture.store.download(appended.version, to: restored, cache: nil)
+        #expect(try Data(contentsOf: restored.appendingPathComponent("big.bin")) == Data(big))
+    }
+
+    @Test func concurrentLogsGetConsecutiveNumbers() throws {
+        let fixture = try StoreFixture()
+        let trees = try (0..<6).map { try fixture.tree("t\($0)", ["x": Array("content \($0)".utf8)]) }
+        let indices = LockedList()
+        let directory = fixture.store.directory
+        DispatchQueue.concurrentPerform(iterations: trees.count) { index in
+            let store = try! Store(directory: directory)
+            var draft = ArtifactDraft(name: "data")
+            try! draft.addDirectory(trees[index])
+            indices.append(try! store.log(draft, project: "proj").version.index!)
+        }
+        #expect(indices.sorted == Array(0..<6))
+    }
+
+    @Test func invalidInputStoresNothing() throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["x": [1]])
+        #expect(throws: StoreError.self) { try fixture.put(tree, "proj", "bad name") }
+        #expect(throws: StoreError.self) { try fixture.put(tree, aliases: ["latest"]) }
+        #expect(throws: StoreError.self) { try fixture.put(tree, aliases: ["Best", "best"]) }
+        var draft = ArtifactDraft(name: "data", metadata: ["x": .double(.infinity)])
+        try draft.addDirectory(tree)
+        #expect(throws: StoreError.self) { try fixture.store.log(draft, project: "proj") }
+        #expect(try fixture.store.projects().isEmpty)
+        #expect(try fixture.packBytes() == 0)
+    }
+
+    @Test func typeOfAnArtifactIsFixed() throws {
+        let fixture = try StoreFixture()
+        try fixture.put(fixture.tree("a", ["x": [1]]))
+        #expect(throws: StoreError.typeMismatch(artifact: "proj/data", existing: "dataset", requested: "model")) {
+            try fixture.put(fixture.tree("a", ["x": [2]]), type: "model")
+        }
+    }
+
+    @Test func specialFilesAndEscapingLinksAreRefused() throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["x": [1]])
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.appendingPathComponent("out").path, withDestinationPath: "/etc/hostname")
+        var draft = ArtifactDraft(name: "data")
+        #expect(throws: StoreError.self) { try draft.addDirectory(tree) }
+        try FileManager.default.removeItem(at: tree.appendingPathComponent("out"))
+        #expect(mkfifo(tree.appendingPathComponent("pipe").path, 0o644) == 0)
+        #expect { try draft.addDirectory(tree) } throws: { error in
+            guard case .unsupportedFile(_, let kind)? = error as? StoreError else { return false }
+            return kind == "fifo"
+        }
+    }
+}
+
+/// A list appended to from several threads.
+final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Int] = []
+
+    func append(_ item: Int) { lock.withLock { items.append(item) } }
+    var sorted: [Int] { lock.withLock { items.sorted() } }
+}
