@@ -21,7 +21,7 @@ public struct Arttui: ParsableCommand {
     /// Runs the command line and exits; errors are one line on stderr and a non-zero status.
     public static func run(arguments: [String]? = nil) -> Never {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(hoistingGlobalOptions(arguments ?? Array(CommandLine.arguments.dropFirst())))
             try command.run()
             Foundation.exit(0)
         } catch let error as StoreError {
@@ -40,6 +40,30 @@ public struct Arttui: ParsableCommand {
             printError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
+    }
+
+    /// Moves `--store`/`--cache-dir` given before the subcommand to after it, so both
+    /// `arttui --store S ls` and `arttui ls --store S` work.
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--store" || argument == "--cache-dir" {
+                leading.append(contentsOf: arguments[index..<min(index + 2, arguments.count)])
+                index += 2
+            } else if argument.hasPrefix("--store=") || argument.hasPrefix("--cache-dir=") {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty else { return arguments }
+        var rest = Array(arguments[min(index, arguments.count)...])
+        let insertion = rest.firstIndex(of: "--") ?? rest.count
+        rest.insert(contentsOf: leading, at: insertion)
+        return rest
     }
 
     static func printError(_ message: String) {

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+
+/// Cached files that a running process uses; ``FileCache/cleanup(toAtMost:dryRun:)`` leaves
+/// them alone until the pin is released, explicitly or when it is deinitialized.
+///
+/// The pinned digests are rows in the index; whether their process still lives is an
+/// exclusive `flock` it holds on `pins/<token>` for the life of the pin. The kernel drops
+/// that lock when the process dies however it dies, so pins of dead processes are seen as
+/// such (and swept) without trusting process ids, which are reused and differ between
+/// containers sharing one cache.
+///
+/// `@unchecked Sendable`: the only mutable state, the lock file's descriptor, is guarded by `lock`.
+public final class CachePin: @unchecked Sendable {
+    /// The digests this pin protects.
+    public let digests: [String]
+
+    private let index: CacheIndex
+    private let token: String
+    private let lockFilePath: String
+    private let lock = NSLock()
+    private var descriptor: Int32
+
+    init(digests: [String], index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
+        self.digests = digests
+        self.index = index
+        self.token = token
+        self.lockFilePath = lockFilePath
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        try? release()
+    }
+
+    /// Unpins the files. Releasing twice does nothing.
+    public func release() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard descriptor >= 0 else { return }
+        try index.pool.write { db in
+            try db.execute(sql: "DELETE FROM pin WHERE token = ?", arguments: [token])
+        }
+        unlink(lockFilePath)
+        close(descriptor)
+        descriptor = -1
+    }
+}
+
+extension FileCache {
+    /// Pins files that the caller is about to use (whether or not they are cached yet), so
+    /// that no cleanup, in this process or another, removes them until the pin is released.
+    ///
+    /// ```swift
+    /// let pin = try cache.pin(manifest.entries.map(\.digest))
+    /// defer { try? pin.release() }
+    /// ```
+    public func pin(_ digests: [String]) throws -> CachePin {
+        let unique = Array(Set(digests)).sorted()
+        for digest in unique { try Self.validate(digest) }
+        let token = UUID().uuidString
+        let path = "\(pinsPath)/\(token)"
+        let fd = try openFile(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o644, operation: "create pin")
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let error = systemError("lock", path)
+            close(fd)
+            unlink(path)
+            throw error
+        }
+        // The lock is held before any row names the token, so a sweeper never sees a live
+        // pin as dead. The pid is for people looking into pins/.
+        let note = Array("\(getpid())\n".utf8)
+        _ = try? note.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+        do {
+            try index.pool.write { db in
+                let statement = try db.makeStatement(sql: "INSERT OR IGNORE INTO pin (token, digest) VALUES (?, ?)")
+                for digest in unique { try statement.execute(arguments: [token, digest]) }
+            }
+        } catch {
+            close(fd)
+            unlink(path)
+            throw error
+        }
+        return CachePin(digests: unique, index: index, token: token, lockFilePath: path, descriptor: fd)
+    }
+
+    /// Deletes the pins of processes that are gone, and their lock files.
+    func sweepDeadPins() throws {
+        let tokens = try index.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT token FROM pin") }
+        // A lock file without rows may belong to a pin being made (created, not yet locked):
+        // only one that has stayed so for a minute is a leftover.
+        let aMinuteAgo = wallClockNanoseconds() - 60_000_000_000
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: pinsPath)) ?? []).filter {
+            ((try? FileSignature.of(path: "\(pinsPath)/\($0)"))??.modifiedNs ?? 0) < aMinuteAgo
+        }
+        var dead: [String] = []
+        for token in Set(tokens).union(files) where !isHeld(token) {
+            dead.append(token)
+            unlink("\(pinsPath)/\(token)")
+        }
+        guard !dead.isEmpty else { return }
+        try index.pool.write { db in
+            let statement = try db.makeStatement(sql: "DELETE FROM pin WHERE token = ?")
+            for token in dead { try statement.execute(arguments: [token]) }
+        }
+    }
+
+    /// Whether a live process holds the lock of pin `token`. flock locks belong to open file
+    /// descriptions, so this sees the pins of this very process as held too.
+    private func isHeld(_ token: String) -> Bool {
+        let fd = open("\(pinsPath)/\(token)", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
+}

@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+
+/// The sink a caller streams one file's bytes into while inserting it into a ``FileCache``.
+///
+/// Bytes are hashed (SHA-256) and counted as they are written, so the cache verifies what
+/// reached the disk without reading it back. Use it only inside the `write` closure given
+/// to ``FileCache/insert(digest:size:owner:write:)``.
+public final class CacheWriter {
+    /// Bytes written so far.
+    public private(set) var bytesWritten: Int64 = 0
+
+    private let fd: Int32
+    private let path: String
+    private var hasher = SHA256()
+
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    /// Appends `bytes` to the file.
+    /// - Throws: `StoreError.io` when the file system refuses the write (disk full, …).
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard bytes.count > 0 else { return }
+        try writeAll(fd, bytes, path: path)
+        hasher.update(bufferPointer: bytes)
+        bytesWritten += Int64(bytes.count)
+    }
+
+    /// Appends `data` to the file.
+    public func write(_ data: Data) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    /// The SHA-256 of everything written, in lowercase hex. Call once, after the last write.
+    func finishDigest() -> String {
+        hasher.finalize().hexString
+    }
+}
+
+extension SHA256.Digest {
+    /// Lowercase hex, the way the cache names its files.
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in self {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}

@@ -1,0 +1,277 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+
+/// The local cache of whole files materialized from the store, keyed by content digest,
+/// so that versions sharing files read no stored chunks twice.
+///
+/// Layout under ``directory``:
+/// - `obj/sha256/<2 hex>/<62 hex>`: the files, read-only (0444);
+/// - `tmp/`: writes in progress, renamed into place when verified; leftovers older than an
+///   hour are removed on open and never count toward the total;
+/// - `pins/`: one lock file per live ``CachePin``;
+/// - `index.sqlite`: the index (WAL; several processes may share one cache).
+///
+/// The index is the truth: a file is cached when it has a row, and the totals are sums over
+/// the rows, kept in the same transaction as each change. Rows are deleted first and files
+/// unlinked after the commit, with the pending unlinks recorded in that same transaction so
+/// that the next open finishes them after a crash. A crash between an insert's rename and
+/// its commit (a window of microseconds) leaves a file without a row: never served, never
+/// counted, and replaced by the next insert of that digest.
+///
+/// All methods may be called from any thread and any number of processes.
+public final class FileCache: Sendable {
+    /// The cache directory.
+    public let directory: URL
+
+    let index: CacheIndex
+    let objectRoot: String
+    let tmpPath: String
+    let pinsPath: String
+
+    /// Temporary files older than this are leftovers of a process that died.
+    static let staleTemporaryAge: TimeInterval = 3600
+
+    /// Opens the cache in `directory`, creating it on first use.
+    ///
+    /// Also removes temporary leftovers older than an hour and finishes unlinks that a
+    /// crashed eviction left pending.
+    /// - Throws: `StoreError.io` when the directory cannot be created or locked,
+    ///   `StoreError.catalog` when the index cannot be opened.
+    public init(directory: URL) throws {
+        self.directory = directory.standardizedFileURL
+        let root = self.directory.path
+        objectRoot = root + "/obj/sha256"
+        tmpPath = root + "/tmp"
+        pinsPath = root + "/pins"
+        for path in [objectRoot, tmpPath, pinsPath] { try makeDirectory(path) }
+
+        // Serialize first-time setup (schema, WAL switch) between processes opening at once.
+        let lockPath = root + "/lock"
+        let lock = try openFile(lockPath, O_RDWR | O_CREAT, mode: 0o644, operation: "open")
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            if errno != EINTR { throw systemError("lock", lockPath) }
+        }
+        do {
+            index = try CacheIndex(path: root + "/index.sqlite")
+        } catch let error as DatabaseError {
+            throw StoreError.catalog("cannot open cache index \(root)/index.sqlite: \(error.message ?? "\(error)")")
+        }
+        try removeStaleTemporaries()
+        try finishPendingUnlinks()
+    }
+
+    // MARK: Paths
+
+    /// Where the file with this digest lives (whether or not it is cached).
+    func objectPath(_ digest: String) -> String {
+        "\(objectRoot)/\(digest.prefix(2))/\(digest.dropFirst(2))"
+    }
+
+    /// Refuses anything but 64 lowercase hex digits, so a digest can never name a path outside obj/.
+    static func validate(_ digest: String) throws {
+        let valid = digest.utf8.count == 64 && digest.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
+        }
+        if !valid {
+            throw StoreError.invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
+        }
+    }
+
+    // MARK: Lookup
+
+    /// The cached file with this digest, or nil when the cache does not hold it intact.
+    ///
+    /// When the file's stat signature (size, mtime, inode, ctime) differs from the one
+    /// recorded, its content is hashed again: kept (and made read-only again) when still
+    /// right, evicted otherwise. A hit records the use (for least-recently-used cleanup) and
+    /// `owner`. The returned file is read-only; read it, or place it with
+    /// ``copy(digest:size:to:mode:owner:)``, and pin it for as long as you use it.
+    /// - Throws: `StoreError.invalidArgument` for a malformed digest, `StoreError.io` or a
+    ///   database error when the cache itself cannot be read.
+    public func lookup(digest: String, size: Int64, owner: CacheOwner? = nil) throws -> URL? {
+        try Self.validate(digest)
+        guard let signature = try verifiedSignature(digest: digest, size: size) else { return nil }
+        let touched = try index.pool.write { db in
+            try CacheIndex.touch(db, digest: digest, signature: signature, owner: owner)
+        }
+        return touched ? URL(fileURLWithPath: objectPath(digest)) : nil
+    }
+
+    /// The current signature of the cached file when its content is known to be right;
+    /// nil (after evicting whatever was there) otherwise.
+    func verifiedSignature(digest: String, size: Int64) throws -> FileSignature? {
+        guard let entry = try index.pool.read({ try CacheIndex.entry($0, digest: digest) }) else { return nil }
+        let path = objectPath(digest)
+        guard entry.size == size, let current = try FileSignature.of(path: path) else {
+            try evict(digest: digest)
+            return nil
+        }
+        if current == entry.signature { return current }
+        return try recheck(digest: digest, size: size, path: path)
+    }
+
+    /// Hashes a cached file whose signature changed; returns its new signature when the
+    /// content is intact, evicts it otherwise.
+    private func recheck(digest: String, size: Int64, path: String) throws -> FileSignature? {
+        let fd: Int32
+        do {
+            fd = try openFile(path, O_RDONLY, operation: "open")
+        } catch {
+            try evict(digest: digest)
+            return nil
+        }
+        defer { close(fd) }
+        let (actual, actualSize) = try hashFile(fd, path: path)
+        guard actual == digest, actualSize == size else {
+            try evict(digest: digest)
+            return nil
+        }
+        // Someone may have made it writable; a cache file must not be.
+        var status = stat()
+        if fstat(fd, &status) == 0, status.st_mode & 0o7777 != 0o444 {
+            _ = fchmod(fd, 0o444)
+        }
+        return try FileSignature.of(descriptor: fd, path: path)
+    }
+
+    // MARK: Insert
+
+    /// Adds a file: `write` streams its content into a ``CacheWriter``; the cache checks the
+    /// size and SHA-256 of what was written, makes it read-only, moves it into place
+    /// atomically and records it (with `owner`, if given).
+    ///
+    /// Concurrent inserts of one digest, from threads or processes, all succeed; the first
+    /// intact file stays. No fsync: a file lost in a power cut is only a cache miss (its
+    /// signature no longer matches, or it is gone).
+    ///
+    /// ```swift
+    /// let url = try cache.insert(digest: entry.digest, size: entry.size, owner: owner) { sink in
+    ///     for chunk in chunks { try sink.write(chunk) }
+    /// }
+    /// ```
+    /// - Returns: The cached file.
+    /// - Throws: `StoreError.corruptData` when the bytes written do not have this size and
+    ///   digest (nothing is cached then); whatever `write` throws; `StoreError.io`.
+    @discardableResult
+    public func insert(
+        digest: String, size: Int64, owner: CacheOwner? = nil, write: (CacheWriter) throws -> Void
+    ) throws -> URL {
+        try Self.validate(digest)
+        let temporary = "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part"
+        let fd = try openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600, operation: "create")
+        var temporaryExists = true
+        defer { if temporaryExists { unlink(temporary) } }
+
+        let writer = CacheWriter(fd: fd, path: temporary)
+        do {
+            try write(writer)
+        } catch {
+            close(fd)
+            throw error
+        }
+        let written = writer.finishDigest()
+        let madeReadOnly = fchmod(fd, 0o444) == 0
+        close(fd)
+        guard written == digest, writer.bytesWritten == size else {
+            throw StoreError.corruptData(
+                what: "file for the cache",
+                detail: "expected \(size) bytes with SHA-256 \(digest), got \(writer.bytesWritten) bytes with SHA-256 \(written)")
+        }
+        guard madeReadOnly else { throw systemError("chmod", temporary) }
+
+        let path = objectPath(digest)
+        try makeDirectory(String(path.dropLast(63)))
+        // Rename and record under the index's write lock, so two inserts of one digest
+        // (or an insert and an eviction) cannot interleave between the two.
+        try index.pool.write { db in
+            if let existing = try CacheIndex.entry(db, digest: digest),
+               try FileSignature.of(path: path) == existing.signature
+            {
+                try CacheIndex.touch(db, digest: digest, owner: owner)
+                return
+            }
+            if rename(temporary, path) != 0 { throw systemError("move into the cache", path) }
+            temporaryExists = false
+            // Renaming may change the ctime, so take the signature from the final path.
+            guard let signature = try FileSignature.of(path: path) else {
+                throw StoreError.io(operation: "stat", path: path, reason: "file vanished after rename")
+            }
+            try CacheIndex.record(db, digest: digest, signature: signature)
+            try CacheIndex.touch(db, digest: digest, owner: owner)
+        }
+        return URL(fileURLWithPath: path)
+    }
+
+    // MARK: Evict
+
+    /// Removes one file from the cache (and its row), such as one found corrupt. A digest the
+    /// cache does not hold is not an error.
+    public func evict(digest: String) throws {
+        try Self.validate(digest)
+        let batch = UUID().uuidString
+        let removed = try index.pool.write { db in
+            try CacheIndex.remove(db, digest: digest, batch: batch)
+        }
+        guard let removed else { return }
+        try unlinkEvicted([(digest, removed.signature.inode)], batch: batch)
+    }
+
+    /// Unlinks files whose rows were deleted, then clears their pending-unlink rows.
+    ///
+    /// A file is unlinked only if it still has the inode its row had: if another process
+    /// cached the digest again in between, its new file is left alone.
+    func unlinkEvicted(_ files: [(digest: String, inode: Int64)], batch: String?) throws {
+        for (digest, inode) in files {
+            let path = objectPath(digest)
+            if let current = try FileSignature.of(path: path), current.inode == inode {
+                try removeFileIfPresent(path)
+            }
+        }
+        guard let batch else { return }
+        try index.pool.write { db in
+            try db.execute(sql: "DELETE FROM pendingUnlink WHERE batch = ?", arguments: [batch])
+        }
+    }
+
+    /// Finishes unlinks left pending by a process that died between an eviction's commit and
+    /// its unlinks. Rows of a live process's batch may be finished twice; that is harmless.
+    func finishPendingUnlinks() throws {
+        let pending = try index.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT batch, digest, inode,
+                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest) AS cached
+                FROM pendingUnlink p
+                """)
+        }
+        guard !pending.isEmpty else { return }
+        // A digest cached again since has a new file (renamed over the old one): leave it.
+        let orphans = pending.filter { !($0["cached"] as Bool) }.map { (digest: $0["digest"] as String, inode: $0["inode"] as Int64) }
+        try unlinkEvicted(orphans, batch: nil)
+        try index.pool.write { db in
+            let statement = try db.makeStatement(sql: "DELETE FROM pendingUnlink WHERE batch = ? AND digest = ?")
+            for row in pending {
+                try statement.execute(arguments: [row["batch"] as String, row["digest"] as String])
+            }
+        }
+    }
+
+    /// Removes temporary files older than ``staleTemporaryAge``: leftovers of dead writers.
+    private func removeStaleTemporaries() throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: tmpPath)) ?? []
+        let oldest = wallClockNanoseconds() - Int64(Self.staleTemporaryAge * 1e9)
+        for name in names {
+            let path = tmpPath + "/" + name
+            if let signature = try FileSignature.of(path: path), signature.modifiedNs < oldest {
+                try removeFileIfPresent(path)
+            }
+        }
+    }
+}

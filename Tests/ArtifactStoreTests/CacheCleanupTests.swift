@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ArtifactStore
+
+@Suite("FileCache: cleanup and pins")
+struct CacheCleanupTests {
+    @Test func cleanupEvictsTheLeastRecentlyUsedFirst() throws {
+        try withTemporaryCache { cache, _ throws in
+            let a = Blob(repeating: 0xA, count: 100), b = Blob(repeating: 0xB, count: 100), c = Blob(repeating: 0xC, count: 100)
+            for blob in [a, b, c] { try cache.insert(blob) }
+            #expect(try cache.lookup(digest: a.digest, size: a.size) != nil)
+
+            let result = try cache.cleanup(toAtMost: 200)
+            #expect(result == CleanupResult(freedBytes: 100, removedFiles: 1, remainingBytes: 200, remainingFiles: 2, skippedPinnedFiles: 0))
+            #expect(try cache.lookup(digest: b.digest, size: b.size) == nil)
+            #expect(try cache.lookup(digest: a.digest, size: a.size) != nil)
+            #expect(try cache.lookup(digest: c.digest, size: c.size) != nil)
+            #expect(!FileManager.default.fileExists(atPath: cache.objectPath(b.digest)))
+        }
+    }
+
+    @Test func pinnedFileSurvivesCleanupUntilReleased() throws {
+        try withTemporaryCache { cache, _ throws in
+            let used = Blob(repeating: 1, count: 100), idle = Blob(repeating: 2, count: 100)
+            try cache.insert(used)
+            try cache.insert(idle)
+            let pin = try cache.pin([used.digest])
+
+            // Another process's view of the same cache must honour the pin too.
+            let other = try FileCache(directory: cache.directory)
+            let first = try other.cleanup(toAtMost: 0)
+            #expect(first == CleanupResult(freedBytes: 100, removedFiles: 1, remainingBytes: 100, remainingFiles: 1, skippedPinnedFiles: 1))
+            #expect(try cache.lookup(digest: used.digest, size: used.size) != nil)
+
+            try pin.release()
+            try pin.release()
+            let second = try cache.cleanup(toAtMost: 0)
+            #expect(second.removedFiles == 1 && second.remainingFiles == 0)
+            #expect(try cache.lookup(digest: used.digest, size: used.size) == nil)
+        }
+    }
+
+    @Test func pinIsReleasedWhenItGoesAway() throws {
+        try withTemporaryCache { cache, _ throws in
+            let blob = Blob("in use")
+            try cache.insert(blob)
+            do {
+                let pin = try cache.pin([blob.digest])
+                #expect(try cache.cleanup(toAtMost: 0).skippedPinnedFiles == 1)
+                _ = pin
+            }
+            #expect(try cache.cleanup(toAtMost: 0).removedFiles == 1)
+        }
+    }
+
+    @Test func pinsOfDeadProcessesAreIgnoredAndSwept() throws {
+        try withTemporaryCache { cache, _ throws in
+            let blob = Blob("pinned by a process that crashed")
+            try cache.insert(blob)
+            // What a killed process leaves: rows naming a token whose lock file nobody holds.
+            let token = "dead-process-token"
+            _ = FileManager.default.createFile(atPath: cache.pinsPath + "/" + token, contents: Data("12345\n".utf8))
+            try cache.index.pool.write { db in
+                try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [token, blob.digest])
+            }
+            let result = try cache.cleanup(toAtMost: 0)
+            #expect(result.removedFiles == 1 && result.skippedPinnedFiles == 0)
+            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pin") } == 0)
+            #expect(!FileManager.default.fileExists(atPath: cache.pinsPath + "/" + token))
+        }
+    }
+
+    @Test func dryRunChangesNothingAndReportsWhatTheRealRunDoes() throws {
+        try withTemporaryCache { cache, _ throws in
+            let blobs = (1...6).map { Blob(repeating: UInt8($0), count: 100 * $0) }
+            for blob in blobs { try cache.insert(blob) }
+            _ = try cache.lookup(digest: blobs[0].digest, size: blobs[0].size)
+            let pin = try cache.pin([blobs[1].digest])
+            defer { try? pin.release() }
+            let before = try cache.report()
+            let walkBefore = try cache.walkObjects()
+
+            let planned = try cache.cleanup(toAtMost: 1000, dryRun: true)
+            #expect(try cache.report() == before)
+            #expect(try cache.walkObjects() == walkBefore)
+            #expect(planned.removedFiles > 0 && planned.skippedPinnedFiles == 1)
+
+            let done = try cache.cleanup(toAtMost: 1000)
+            #expect(done == planned)
+            #expect(try cache.report().bytes == planned.remainingBytes)
+        }
+    }
+
+    @Test func cleanupToZeroEmptiesTheCache() throws {
+        try withTemporaryCache { cache, _ throws in
+            for number in 0..<20 { try cache.insert(Blob("file \(number)")) }
+            let total = try cache.report()
+            let result = try cache.cleanup(toAtMost: 0)
+            #expect(result == CleanupResult(freedBytes: total.bytes, removedFiles: 20, remainingBytes: 0, remainingFiles: 0, skippedPinnedFiles: 0))
+            #expect(try cache.walkObjects() == (0, 0))
+            #expect(try cache.report().bytes == 0)
+            #expect(throws: StoreError.self) { try cache.cleanup(toAtMost: -1) }
+        }
+    }
+
+    @Test func unlinksLeftPendingByACrashAreFinishedOnOpen() throws {
+        try withTemporaryCache { cache, _ throws in
+            let blob = Blob("evicted, then the process died before unlinking")
+            let path = try cache.insert(blob).path
+            // What the eviction transaction commits: the row gone, the unlink recorded.
+            try cache.index.pool.write { db in
+                _ = try CacheIndex.remove(db, digest: blob.digest, batch: "crashed")
+            }
+            #expect(FileManager.default.fileExists(atPath: path))
+            #expect(try cache.report().files == 0)
+
+            _ = try FileCache(directory: cache.directory)
+            #expect(!FileManager.default.fileExists(atPath: path))
+            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pendingUnlink") } == 0)
+        }
+    }
+
+    @Test func cleanupHandlesTwentyThousandFiles() throws {
+        try withTemporaryCache { cache, _ throws in
+            // ARTTUI_CACHE_SCALE=100000 ARTTUI_CACHE_SCALE_FILES=1 measures with real files.
+            let environment = ProcessInfo.processInfo.environment
+            let count = Int(environment["ARTTUI_CACHE_SCALE"] ?? "") ?? 20_000
+            let withFiles = environment["ARTTUI_CACHE_SCALE_FILES"] == "1"
+            try cache.seedRows(count: count, size: 1000, files: withFiles)
+            let clock = ContinuousClock()
+            var report = try cache.report()
+            let reportTime = try clock.measure { report = try cache.report() }
+            #expect(report.files == count)
+
+            var result: CleanupResult?
+            let cleanupTime = try clock.measure { result = try cache.cleanup(toAtMost: Int64(count / 2) * 1000) }
+            #expect(result?.removedFiles == count / 2)
+            #expect(try cache.report().files == count - count / 2)
+            if withFiles { #expect(try cache.walkObjects().files == count - count / 2) }
+            print("cache scale: \(count) rows, files on disk: \(withFiles), report \(reportTime), cleanup of \(count / 2) \(cleanupTime)")
+        }
+    }
+}
