@@ -77,7 +77,7 @@ public final class Store: Sendable {
             }
         }
         guard create else { throw StoreError.notAStore(path: directory.path, reason: "it does not exist") }
-        try FileSystem.createDirectory(directory)
+        try makeDirectory(directory.path)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(StoreMarker(format: formatVersion, created: Date()))

@@ -39,7 +39,7 @@ extension Store {
         let files = try self.files(of: version)
         for file in files { try ManifestPath.validate(file.path) }
         let rootPath = root.standardizedFileURL.path
-        try FileSystem.createDirectory(URL(fileURLWithPath: rootPath))
+        try makeDirectory(rootPath)
         let directories = Set(files.compactMap { file -> String? in
             guard let slash = file.path.lastIndex(of: "/") else { return nil }
             return String(file.path[..<slash])
@@ -141,7 +141,7 @@ extension Store {
         var size: Int64 = 0
         do {
             try reader.forEachChunk(ofContent: file.digest) { bytes in
-                try FileSystem.writeAll(fd, bytes, path: temporary)
+                try writeAll(fd, bytes, path: temporary)
                 hash.update(bufferPointer: bytes)
                 size += Int64(bytes.count)
             }

@@ -14,14 +14,14 @@ public struct LocalObjectStore: ObjectStore {
     public init(root: URL, stagingDirectory: URL) throws {
         self.root = root
         self.stagingDirectory = stagingDirectory
-        try FileSystem.createDirectory(root)
-        try FileSystem.createDirectory(stagingDirectory)
+        try makeDirectory(root.path)
+        try makeDirectory(stagingDirectory.path)
     }
 
     public func store(key: String, movingFile file: URL) throws {
         let target = root.appendingPathComponent(key)
         let directory = target.deletingLastPathComponent()
-        try FileSystem.createDirectory(directory)
+        try makeDirectory(directory.path)
         try FileSystem.fsync(path: file.path)
         try FileSystem.rename(file.path, to: target.path)
         try FileSystem.fsync(path: directory.path)

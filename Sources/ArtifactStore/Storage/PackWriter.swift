@@ -123,7 +123,7 @@ final class PackWriter: Sendable {
         guard !pack.buffer.isEmpty else { return }
         let path = pack.path
         let fd = pack.descriptor
-        try pack.buffer.withUnsafeBytes { try FileSystem.writeAll(fd, $0, path: path) }
+        try pack.buffer.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         pack.buffer.removeAll(keepingCapacity: true)
     }
 

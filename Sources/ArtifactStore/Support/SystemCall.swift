@@ -7,9 +7,9 @@ import Darwin
 #endif
 import Foundation
 
-// Thin wrappers over the POSIX calls the cache makes, so that each failure becomes a
-// `StoreError.io` naming the operation and the path, and so that names such as `write`
-// and `stat` do not collide with the cache's own methods.
+// Thin wrappers over POSIX calls, so that each failure becomes a `StoreError.io` naming the
+// operation and the path, and so that names such as `write` and `stat` do not collide with
+// methods of the types that call them.
 
 /// The `StoreError` for a failed system call, with the `errno` it left.
 func systemError(_ operation: String, _ path: String, code: Int32 = errno) -> StoreError {
@@ -66,6 +66,6 @@ func makeDirectory(_ path: String) throws {
     do {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
-        throw StoreError.io(operation: "create directory", path: path, reason: error.localizedDescription)
+        throw StoreError.io(operation: "create directory", path: path, reason: FileSystem.reason(of: error))
     }
 }

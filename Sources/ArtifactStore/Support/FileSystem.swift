@@ -8,15 +8,6 @@ enum FileSystem {
     /// The text of the current `errno`.
     static func lastError() -> String { String(cString: strerror(errno)) }
 
-    /// Creates a directory and its parents; an existing directory is fine.
-    static func createDirectory(_ url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.io(operation: "create directory", path: url.path, reason: reason(of: error))
-        }
-    }
-
     /// Flushes a file or directory to stable storage.
     static func fsync(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -31,19 +22,6 @@ enum FileSystem {
     static func rename(_ from: String, to: String) throws {
         if Glibc.rename(from, to) != 0 {
             throw StoreError.io(operation: "rename", path: "\(from) to \(to)", reason: lastError())
-        }
-    }
-
-    /// Writes all of `buffer` to a descriptor.
-    static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
-        var done = 0
-        while done < buffer.count {
-            let n = write(fd, buffer.baseAddress! + done, buffer.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StoreError.io(operation: "write", path: path, reason: lastError())
-            }
-            done += n
         }
     }
 
