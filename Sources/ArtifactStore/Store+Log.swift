@@ -7,6 +7,8 @@ public struct LogResult: Sendable {
     public var version: ArtifactVersion
     /// `false` when the content equals the newest version's and no version was made.
     public var created: Bool
+    /// Files read and hashed; the others were known unchanged from their stat signature.
+    public var filesRead: Int
 }
 
 extension Store {
@@ -32,6 +34,7 @@ extension Store {
             var ingester = Ingester(catalog: catalog, objects: objects, chunking: chunking)
             ingester.forceWrite = forceWrite
             ingester.progress = progress
+            ingester.statCache = statCache
             let result = try ingester.ingest(sources)
             let commit = VersionCommit(
                 project: project, name: draft.name, type: draft.type, description: draft.description,
@@ -48,10 +51,12 @@ extension Store {
             switch outcome {
             case let .created(version, unused):
                 if !unused.isEmpty { compact(packs: Set(unused.map(\.location.packKey))) }
-                return LogResult(version: version, created: true)
+                statCache?.record(result.readFiles)
+                return LogResult(version: version, created: true, filesRead: result.filesRead)
             case let .unchanged(version):
                 deleteObjects(result.packs.map(\.key))
-                return LogResult(version: version, created: false)
+                statCache?.record(result.readFiles)
+                return LogResult(version: version, created: false, filesRead: result.filesRead)
             case let .missingChunks(missing):
                 deleteObjects(result.packs.map(\.key))
                 forceWrite.formUnion(missing)

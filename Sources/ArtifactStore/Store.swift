@@ -29,6 +29,8 @@ public final class Store: Sendable {
     public let objects: any ObjectStore
     /// How files are cut into chunks.
     let chunking: ChunkingParameters
+    /// Digests of files this machine has put before; nil for stores not on the local disk.
+    let statCache: StatCache?
 
     /// Opens the embedded store in `directory`, creating it if the directory is missing or empty.
     /// - Throws: `StoreError.notAStore` if the directory holds something else, `.unsupportedStoreFormat`
@@ -40,15 +42,21 @@ public final class Store: Sendable {
         let objects = try LocalObjectStore(
             root: directory, stagingDirectory: directory.appendingPathComponent("tmp"))
         PackWriter.sweepAbandoned(in: objects.stagingDirectory)
-        self.init(directory: directory, catalog: catalog, objects: objects)
+        let statCache = try StatCache(path: directory.appendingPathComponent("statcache.sqlite").path)
+        self.init(directory: directory, catalog: catalog, objects: objects, statCache: statCache)
     }
 
     /// Assembles a store from a catalog and an object store of any kind.
-    public init(directory: URL, catalog: any Catalog, objects: any ObjectStore) {
+    public convenience init(directory: URL, catalog: any Catalog, objects: any ObjectStore) {
+        self.init(directory: directory, catalog: catalog, objects: objects, statCache: nil)
+    }
+
+    init(directory: URL, catalog: any Catalog, objects: any ObjectStore, statCache: StatCache?) {
         self.directory = directory
         self.catalog = catalog
         self.objects = objects
         self.chunking = .standard
+        self.statCache = statCache
     }
 
     /// Checks that `directory` is a store (or creates one there) and that its format is readable.

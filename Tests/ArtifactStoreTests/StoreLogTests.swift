@@ -134,3 +134,30 @@ final class LockedList: @unchecked Sendable {
     func append(_ item: Int) { lock.withLock { items.append(item) } }
     var sorted: [Int] { lock.withLock { items.sorted() } }
 }
+
+@Suite("Stat cache")
+struct StatCacheTests {
+    @Test func unchangedFilesAreNotReadAgainButInPlaceEditsAreCaught() throws {
+        let fixture = try StoreFixture()
+        let directory = fixture.store.directory
+        let store = Store(
+            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects,
+            statCache: try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0))
+        let tree = try fixture.tree("t", ["a": Array("alpha".utf8), "b": Array("bravo".utf8)])
+        var draft = ArtifactDraft(name: "data")
+        try draft.addDirectory(tree)
+        #expect(try store.log(draft, project: "proj").filesRead == 2)
+        let again = try store.log(draft, project: "proj")
+        #expect(!again.created && again.filesRead == 0)
+        // Same size, same mtime restored: the ctime still tells.
+        let file = tree.appendingPathComponent("a").path
+        let before = try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as! Date
+        try Data("ALPHA".utf8).write(to: URL(fileURLWithPath: file))
+        try FileManager.default.setAttributes([.modificationDate: before], ofItemAtPath: file)
+        let edited = try store.log(draft, project: "proj")
+        #expect(edited.created && edited.filesRead == 1)
+        let out = fixture.root.appendingPathComponent("out")
+        try store.download(edited.version, to: out, cache: nil)
+        #expect(try Data(contentsOf: out.appendingPathComponent("a")) == Data("ALPHA".utf8))
+    }
+}

@@ -25,8 +25,11 @@ extension SQLiteCatalog {
         // delete may have taken them between the writer's check and this transaction.
         let written = Set(commit.newChunks.map(\.digest))
         let contentIDs = try existingContentIDs(db, digests: commit.contents.map(\.digest))
-        let reliedByNewContents = Set(commit.contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))
-            .subtracting(written)
+        let newContents = commit.contents.filter { contentIDs[$0.digest] == nil }
+        // A content the writer took from its stat cache comes without chunks: it must still be here.
+        let vanished = newContents.filter { $0.chunks.isEmpty && $0.size > 0 }.map(\.digest)
+        if !vanished.isEmpty { return .missingChunks(Set(vanished)) }
+        let reliedByNewContents = Set(newContents.flatMap(\.chunks)).subtracting(written)
         if !reliedByNewContents.isEmpty {
             let present = try existingChunkIDs(db, digests: Array(reliedByNewContents))
             let missing = reliedByNewContents.subtracting(present.keys)
@@ -67,7 +70,10 @@ extension SQLiteCatalog {
             let contentID = db.lastInsertedRowID
             allContentIDs[content.digest] = contentID
             for (seq, chunk) in content.chunks.enumerated() {
-                guard let chunkID = chunkIDs[chunk] else { return .missingChunks([chunk]) }
+                guard let chunkID = chunkIDs[chunk] else {
+                    // Checked above under the same write lock; throwing rolls everything back.
+                    throw StoreError.catalog("chunk \(chunk) of \(content.digest) vanished during commit")
+                }
                 try db.execute(
                     sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?, ?, ?)",
                     arguments: [contentID, seq, chunkID])

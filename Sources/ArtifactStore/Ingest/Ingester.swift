@@ -15,6 +15,8 @@ struct Ingester {
     /// Chunks that must be written even if the catalog has them (a retry after a concurrent delete).
     var forceWrite: Set<String> = []
     var progress: (@Sendable (TransferProgress) -> Void)?
+    /// Digests of files read before, by path and stat signature; nil to read every file.
+    var statCache: StatCache?
 
     /// The result of reading every file.
     struct Result {
@@ -22,6 +24,17 @@ struct Ingester {
         var contents: [ContentRecord]
         var newChunks: [StoredChunk]
         var packs: [ObjectInfo]
+        /// Files read in this run, to remember once the version is committed.
+        var readFiles: [String: StatCache.Entry]
+        /// How many files were read (the rest were known from the stat cache).
+        var filesRead: Int
+    }
+
+    /// One file's outcome.
+    private struct FileResult {
+        var entry: ManifestEntry
+        var content: ContentRecord
+        var read: StatCache.Entry?
     }
 
     private final class Shared: Sendable {
@@ -36,8 +49,10 @@ struct Ingester {
     func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
         let writer = PackWriter(objectStore: objects)
         let shared = Shared()
-        let totalBytes = sources.reduce(Int64(0)) { $0 + ((try? fileSize($1.file.path)) ?? 0) }
-        let results = Mutex<[Int: (ManifestEntry, ContentRecord)]>([:])
+        let signatures = try sources.map { try signature(of: $0.file.path) }
+        let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
+        let remembered = statCache?.entries(for: sources.map(\.file.path)) ?? [:]
+        let results = Mutex<[Int: FileResult]>([:])
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let codec = ZstdCodec()
@@ -45,10 +60,22 @@ struct Ingester {
                 let index = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                 guard index < sources.count else { break }
                 do {
-                    let (entry, content) = try ingestFile(sources[index], writer: writer, codec: codec, shared: shared)
-                    results.withLock { $0[index] = (entry, content) }
+                    let source = sources[index]
+                    let result: FileResult
+                    if let known = remembered[source.file.path], known.signature == signatures[index],
+                       !forceWrite.contains(known.digest)
+                    {
+                        let size = known.signature.size
+                        result = FileResult(
+                            entry: ManifestEntry(path: source.path, digest: known.digest, size: size),
+                            content: ContentRecord(digest: known.digest, size: size, chunks: []), read: nil)
+                    } else {
+                        result = try ingestFile(
+                            source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
+                    }
+                    results.withLock { $0[index] = result }
                     let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
-                    let bytes = shared.bytesDone.wrappingAdd(entry.size, ordering: .relaxed).newValue
+                    let bytes = shared.bytesDone.wrappingAdd(result.entry.size, ordering: .relaxed).newValue
                     progress?(TransferProgress(
                         filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
                 } catch {
@@ -68,15 +95,23 @@ struct Ingester {
             throw error
         }
         let ordered = results.withLock { results in (0..<sources.count).map { results[$0]! } }
-        var seenContents = Set<String>()
-        let contents = ordered.map(\.1).filter { seenContents.insert($0.digest).inserted }
+        // A content read in full (with its chunk list) wins over one taken from the stat cache.
+        var contents: [String: ContentRecord] = [:]
+        for content in ordered.map(\.content) where contents[content.digest]?.chunks.isEmpty ?? true {
+            contents[content.digest] = content
+        }
+        var readFiles: [String: StatCache.Entry] = [:]
+        for (index, result) in ordered.enumerated() {
+            if let read = result.read { readFiles[sources[index].file.path] = read }
+        }
         return Result(
-            files: ordered.map(\.0), contents: contents, newChunks: shared.written.withLock { $0 }, packs: packs)
+            files: ordered.map(\.entry), contents: Array(contents.values), newChunks: shared.written.withLock { $0 },
+            packs: packs, readFiles: readFiles, filesRead: ordered.count { $0.read != nil })
     }
 
     private func ingestFile(
-        _ source: ArtifactDraft.Source, writer: PackWriter, codec: ZstdCodec, shared: Shared
-    ) throws -> (ManifestEntry, ContentRecord) {
+        _ source: ArtifactDraft.Source, signature: FileSignature, writer: PackWriter, codec: ZstdCodec, shared: Shared
+    ) throws -> FileResult {
         var fileHash = SHA256()
         var chunkDigests: [String] = []
         var size: Int64 = 0
@@ -90,8 +125,14 @@ struct Ingester {
             try store(chunk: chunk, digest: digest, digestBytes: digestBytes, writer: writer, codec: codec, shared: shared)
         }
         let fileDigest = Hex.encode(Array(fileHash.finalize()))
-        return (ManifestEntry(path: source.path, digest: fileDigest, size: size),
-                ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests))
+        let after = try self.signature(of: path)
+        guard after == signature, size == signature.size else {
+            throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
+        }
+        return FileResult(
+            entry: ManifestEntry(path: source.path, digest: fileDigest, size: size),
+            content: ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests),
+            read: StatCache.Entry(signature: signature, digest: fileDigest))
     }
 
     private func store(
@@ -111,10 +152,13 @@ struct Ingester {
         shared.written.withLock { $0.append(StoredChunk(digest: digest, location: location)) }
     }
 
-    private func fileSize(_ path: String) throws -> Int64 {
+    /// The stat signature of a file to add, following symbolic links (the draft checked where they lead).
+    private func signature(of path: String) throws -> FileSignature {
         var info = stat()
-        guard stat(path, &info) == 0 else { return 0 }
-        return Int64(info.st_size)
+        guard stat(path, &info) == 0 else {
+            throw StoreError.io(operation: "read", path: path, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
     }
 }
 

@@ -6,7 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// What `stat` says about a cached file, recorded when the cache last checked its content.
+/// What `stat` says about a file: enough to tell, without reading it, that it has not changed.
 ///
 /// Any write to the file, through any hard link, changes the modification time; a `chmod`,
 /// a new hard link or a replaced file changes the change time or the inode. When the

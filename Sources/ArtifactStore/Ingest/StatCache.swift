@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+
+/// Remembers the digest of each file `put` has read, by path and stat signature, so a file whose
+/// size, mtime, inode and ctime have not changed is not read again.
+///
+/// Local to one machine (paths and inodes mean nothing elsewhere), so it lives beside the catalog,
+/// not in it. A file modified within `racyWindow` of being read is not remembered: its mtime could
+/// not tell a later change in the same clock tick apart (git's "racy clean" problem).
+final class StatCache: Sendable {
+    /// One remembered file.
+    struct Entry: Sendable {
+        var signature: FileSignature
+        var digest: String
+    }
+
+    private let racyWindowNs: Int64
+    private let pool: DatabasePool
+
+    init(path: String, racyWindowNs: Int64 = 2_000_000_000) throws {
+        self.racyWindowNs = racyWindowNs
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(60)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS stat_entry (
+                        path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+                        inode INTEGER NOT NULL, ctime INTEGER NOT NULL, digest TEXT NOT NULL
+                    ) WITHOUT ROWID
+                    """)
+            }
+        } catch let error as DatabaseError {
+            throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// The remembered entries for these absolute paths.
+    func entries(for paths: [String]) -> [String: Entry] {
+        var result: [String: Entry] = [:]
+        try? pool.read { db in
+            for start in stride(from: 0, to: paths.count, by: 500) {
+                let batch = Array(paths[start..<min(start + 500, paths.count)])
+                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path IN (\(marks))",
+                    arguments: StatementArguments(batch))
+                while let row = try rows.next() {
+                    result[row[0]] = Entry(
+                        signature: FileSignature(size: row[1], modifiedNs: row[2], inode: row[3], changedNs: row[4]),
+                        digest: row[5])
+                }
+            }
+        }
+        return result
+    }
+
+    /// Remembers files just read, skipping those modified too recently to trust their mtime.
+    func record(_ entries: [String: Entry]) {
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let trusted = entries.filter { now - max($0.value.signature.modifiedNs, $0.value.signature.changedNs) > racyWindowNs }
+        guard !trusted.isEmpty else { return }
+        try? pool.write { db in
+            let statement = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO stat_entry (path, size, mtime, inode, ctime, digest) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for (path, entry) in trusted {
+                let signature = entry.signature
+                try statement.execute(arguments: [
+                    path, signature.size, signature.modifiedNs, signature.inode, signature.changedNs, entry.digest,
+                ])
+            }
+        }
+    }
+}
