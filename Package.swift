@@ -35,6 +35,6 @@ let package = Package(
         ),
         .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
-        .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore"]),
+        .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore", "arttui"]),
     ]
 )

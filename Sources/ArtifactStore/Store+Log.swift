@@ -27,7 +27,11 @@ extension Store {
         try NameRules.validateDescription(draft.description)
         try Metadata.validate(draft.metadata)
         try checkAliases(draft.aliases)
+        if let existing = try catalog.artifactType(project: project, name: draft.name), existing != draft.type {
+            throw StoreError.typeMismatch(artifact: "\(project)/\(draft.name)", existing: existing, requested: draft.type)
+        }
 
+        let statCache = try openStatCache()
         let sources = draft.sources.values.sorted { $0.path < $1.path }
         var forceWrite = Set<String>()
         for _ in 0..<5 {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An artifact store: a catalog of projects, artifacts and versions, and the chunk storage behind them.
 ///
@@ -29,8 +32,9 @@ public final class Store: Sendable {
     public let objects: any ObjectStore
     /// How files are cut into chunks.
     let chunking: ChunkingParameters
-    /// Digests of files this machine has put before; nil for stores not on the local disk.
-    let statCache: StatCache?
+    /// Opens the digests of files this machine has put before (only `put` needs them, so read-only
+    /// commands never touch the file); returns nil for stores not on the local disk.
+    let openStatCache: @Sendable () throws -> StatCache?
 
     /// Opens the embedded store in `directory`, creating it if the directory is missing or empty.
     /// - Throws: `StoreError.notAStore` if the directory holds something else, `.unsupportedStoreFormat`
@@ -42,46 +46,43 @@ public final class Store: Sendable {
         let objects = try LocalObjectStore(
             root: directory, stagingDirectory: directory.appendingPathComponent("tmp"))
         PackWriter.sweepAbandoned(in: objects.stagingDirectory)
-        let statCache = try StatCache(path: directory.appendingPathComponent("statcache.sqlite").path)
-        self.init(directory: directory, catalog: catalog, objects: objects, statCache: statCache)
+        let statCachePath = directory.appendingPathComponent("statcache.sqlite").path
+        self.init(directory: directory, catalog: catalog, objects: objects) { try StatCache(path: statCachePath) }
     }
 
     /// Assembles a store from a catalog and an object store of any kind.
     public convenience init(directory: URL, catalog: any Catalog, objects: any ObjectStore) {
-        self.init(directory: directory, catalog: catalog, objects: objects, statCache: nil)
+        self.init(directory: directory, catalog: catalog, objects: objects) { nil }
     }
 
-    init(directory: URL, catalog: any Catalog, objects: any ObjectStore, statCache: StatCache?) {
+    init(
+        directory: URL, catalog: any Catalog, objects: any ObjectStore,
+        openStatCache: @escaping @Sendable () throws -> StatCache?
+    ) {
         self.directory = directory
         self.catalog = catalog
         self.objects = objects
         self.chunking = .standard
-        self.statCache = statCache
+        self.openStatCache = openStatCache
     }
 
     /// Checks that `directory` is a store (or creates one there) and that its format is readable.
+    ///
+    /// Several processes may create the same store at once: the marker is published with `link`,
+    /// which fails if another process got there first, and a directory holding nothing but other
+    /// creators' unpublished markers counts as empty.
     static func prepare(directory: URL, create: Bool) throws {
-        let fileManager = FileManager.default
         let marker = directory.appendingPathComponent(markerName)
         var isDirectory: ObjCBool = false
-        let exists = fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory)
+        let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
         if exists && !isDirectory.boolValue {
             throw StoreError.notAStore(path: directory.path, reason: "it is a file, not a directory")
         }
-        if let data = fileManager.contents(atPath: marker.path) {
-            guard let info = try? JSONDecoder().decode(StoreMarker.self, from: data) else {
-                throw StoreError.notAStore(path: directory.path, reason: "\(markerName) is not readable")
-            }
-            guard info.format <= formatVersion else {
-                throw StoreError.unsupportedStoreFormat(path: directory.path, found: info.format, supported: formatVersion)
-            }
-            return
-        }
+        if try readMarker(marker, store: directory) { return }
         if exists {
-            let entries = (try? fileManager.contentsOfDirectory(atPath: directory.path)) ?? []
-            if !entries.isEmpty {
-                throw StoreError.notAStore(
-                    path: directory.path, reason: "it is not empty and has no \(markerName)")
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+            if entries.contains(where: { !$0.hasPrefix(".\(markerName).") }) {
+                throw StoreError.notAStore(path: directory.path, reason: "it is not empty and has no \(markerName)")
             }
         }
         guard create else { throw StoreError.notAStore(path: directory.path, reason: "it does not exist") }
@@ -89,13 +90,30 @@ public final class Store: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = try encoder.encode(StoreMarker(format: formatVersion, created: Date()))
-        let temporary = directory.appendingPathComponent(".\(markerName).tmp")
+        let temporary = directory.appendingPathComponent(".\(markerName).\(UUID().uuidString).tmp")
         do {
             try data.write(to: temporary)
         } catch {
             throw StoreError.io(operation: "create store in", path: directory.path, reason: FileSystem.reason(of: error))
         }
-        try FileSystem.rename(temporary.path, to: marker.path)
+        defer { unlink(temporary.path) }
+        if link(temporary.path, marker.path) != 0 && errno != EEXIST {
+            throw StoreError.io(operation: "create store in", path: directory.path, reason: FileSystem.lastError())
+        }
+        try FileSystem.fsync(path: directory.path)
+        _ = try readMarker(marker, store: directory)
+    }
+
+    /// Reads the marker; false when there is none.
+    private static func readMarker(_ marker: URL, store directory: URL) throws -> Bool {
+        guard let data = FileManager.default.contents(atPath: marker.path) else { return false }
+        guard let info = try? JSONDecoder().decode(StoreMarker.self, from: data) else {
+            throw StoreError.notAStore(path: directory.path, reason: "\(markerName) is not readable")
+        }
+        guard info.format <= formatVersion else {
+            throw StoreError.unsupportedStoreFormat(path: directory.path, found: info.format, supported: formatVersion)
+        }
+        return true
     }
 }
 

@@ -140,9 +140,9 @@ struct StatCacheTests {
     @Test func unchangedFilesAreNotReadAgainButInPlaceEditsAreCaught() throws {
         let fixture = try StoreFixture()
         let directory = fixture.store.directory
+        let statCache = try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0)
         let store = Store(
-            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects,
-            statCache: try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0))
+            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects) { statCache }
         let tree = try fixture.tree("t", ["a": Array("alpha".utf8), "b": Array("bravo".utf8)])
         var draft = ArtifactDraft(name: "data")
         try draft.addDirectory(tree)

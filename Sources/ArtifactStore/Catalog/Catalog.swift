@@ -10,6 +10,8 @@ public protocol Catalog: Sendable {
 
     /// All projects, by name.
     func projects() throws -> [ProjectSummary]
+    /// The type of an artifact, or nil when it does not exist yet.
+    func artifactType(project: String, name: String) throws -> String?
     /// The artifacts of a project, by type then name.
     func artifacts(project: String) throws -> [ArtifactSummary]
     /// The versions of an artifact in the given states, newest first, a page at a time.

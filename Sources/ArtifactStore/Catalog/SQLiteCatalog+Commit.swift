@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteCatalog {
     public func commit(_ commit: VersionCommit) throws -> CommitOutcome {
         try guarded {
-            try pool.write { db in try performCommit(db, commit) }
+            try database.write { db in try performCommit(db, commit) }
         }
     }
 
@@ -153,7 +153,7 @@ extension SQLiteCatalog {
     public func setAlias(_ alias: String, versionID: Int64) throws -> ArtifactVersion? {
         try Alias.validateManual(alias)
         return try guarded {
-            try pool.write { db in
+            try database.write { db in
                 let version = try versionRecord(db, id: versionID)
                 guard version.state == .committed else {
                     throw StoreError.invalidArgument("\(version.qualifiedName) is not committed; aliases need a committed version")
@@ -183,7 +183,7 @@ extension SQLiteCatalog {
 
     public func removeAlias(_ alias: String, versionID: Int64) throws {
         try guarded {
-            try pool.write { db in
+            try database.write { db in
                 let version = try versionRecord(db, id: versionID)
                 if Alias.key(alias) == Alias.latest {
                     throw StoreError.invalidAlias(alias: alias, rule: "is managed by the store and cannot be removed")
@@ -199,7 +199,7 @@ extension SQLiteCatalog {
 
     public func updateVersion(id: Int64, description: String?, metadata: [String: JSONValue]?) throws {
         try guarded {
-            try pool.write { db in
+            try database.write { db in
                 let version = try versionRecord(db, id: id)
                 guard version.state == .committed else {
                     throw StoreError.versionNotFound(artifact: "\(version.project)/\(version.name)", reference: "id \(id)")

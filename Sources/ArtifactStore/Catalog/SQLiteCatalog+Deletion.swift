@@ -4,13 +4,23 @@ import GRDB
 extension SQLiteCatalog {
     public func deletionPlan(versionIDs: [Int64]) throws -> DeletionPlan {
         try guarded {
-            try pool.read { db in try plan(db, versionIDs: versionIDs).plan }
+            // The plan fills temporary tables, which a read-only access refuses; a deferred
+            // transaction that is rolled back takes no lock on the catalog and changes nothing.
+            try database.writeWithoutTransaction { db in
+                var result: DeletionPlan?
+                try db.inTransaction(.deferred) {
+                    result = try plan(db, versionIDs: versionIDs).plan
+                    try dropDoomedTables(db)
+                    return .rollback
+                }
+                return result!
+            }
         }
     }
 
     public func delete(versionIDs: [Int64], deleteAliases: Bool) throws -> DeletionOutcome {
         try guarded {
-            try pool.write { db in
+            try database.write { db in
                 let (plan, packs) = try self.plan(db, versionIDs: versionIDs)
                 if !deleteAliases {
                     for version in plan.versions where !version.manualAliases.isEmpty {
@@ -91,7 +101,7 @@ extension SQLiteCatalog {
         -> Bool
     {
         try guarded {
-            try pool.write { db in
+            try database.write { db in
                 guard let oldID = try Int64.fetchOne(
                     db, sql: "SELECT id FROM pack WHERE key = ?", arguments: [oldPackKey])
                 else { return true }

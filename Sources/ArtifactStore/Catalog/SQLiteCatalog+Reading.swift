@@ -4,7 +4,7 @@ import GRDB
 extension SQLiteCatalog {
     public func projects() throws -> [ProjectSummary] {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT p.name, p.createdAt,
                         (SELECT count(*) FROM artifact a WHERE a.projectId = p.id) AS artifactCount,
@@ -22,9 +22,19 @@ extension SQLiteCatalog {
         }
     }
 
+    public func artifactType(project: String, name: String) throws -> String? {
+        try guarded {
+            try database.read { db in
+                try String.fetchOne(db, sql: """
+                    SELECT a.type FROM artifact a JOIN project p ON p.id = a.projectId WHERE p.name = ? AND a.name = ?
+                    """, arguments: [project, name])
+            }
+        }
+    }
+
     public func artifacts(project: String) throws -> [ArtifactSummary] {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 guard let projectID = try Int64.fetchOne(
                     db, sql: "SELECT id FROM project WHERE name = ?", arguments: [project])
                 else { throw StoreError.projectNotFound(project: project) }
@@ -53,7 +63,7 @@ extension SQLiteCatalog {
         -> [ArtifactVersion]
     {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 let artifact = try artifactID(db, project: project, name: name)
                 let stateList = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
                 // Pending versions have no number yet: they sort first, newest first by creation.
@@ -69,7 +79,7 @@ extension SQLiteCatalog {
 
     public func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 let artifact = try artifactID(db, project: project, name: name)
                 let stateList = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
                 return try Int.fetchOne(
@@ -83,7 +93,7 @@ extension SQLiteCatalog {
         -> ArtifactVersion
     {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 let artifact = try artifactID(db, project: project, name: name)
                 let row: Row?
                 switch reference {
@@ -114,7 +124,7 @@ extension SQLiteCatalog {
 
     public func version(id: Int64) throws -> ArtifactVersion {
         try guarded {
-            try pool.read { db in try versionRecord(db, id: id) }
+            try database.read { db in try versionRecord(db, id: id) }
         }
     }
 
@@ -128,7 +138,7 @@ extension SQLiteCatalog {
 
     public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
                     WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
@@ -141,7 +151,7 @@ extension SQLiteCatalog {
 
     public func chunkLocations(contentDigest: String) throws -> [StoredChunk] {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
                     FROM content c JOIN content_chunk cc ON cc.contentId = c.id
@@ -155,7 +165,7 @@ extension SQLiteCatalog {
     public func existingChunks(_ digests: [String]) throws -> Set<String> {
         guard !digests.isEmpty else { return [] }
         return try guarded {
-            try pool.read { db in
+            try database.read { db in
                 var found = Set<String>()
                 for batch in stride(from: 0, to: digests.count, by: 500) {
                     let slice = Array(digests[batch..<min(batch + 500, digests.count)])
@@ -171,7 +181,7 @@ extension SQLiteCatalog {
 
     public func packs() throws -> [ObjectInfo] {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 try Row.fetchAll(db, sql: "SELECT key, size FROM pack ORDER BY key").map {
                     ObjectInfo(key: $0["key"], size: $0["size"])
                 }
@@ -181,7 +191,7 @@ extension SQLiteCatalog {
 
     public func liveChunks(packKey: String) throws -> [StoredChunk] {
         try guarded {
-            try pool.read { db in
+            try database.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
                     FROM chunk ch JOIN pack p ON p.id = ch.packId WHERE p.key = ? ORDER BY ch.offset

@@ -4,9 +4,11 @@ import GRDB
 /// The embedded catalog: one SQLite database in WAL mode, shared safely by several processes.
 ///
 /// Writes run in IMMEDIATE transactions, so two processes committing to one artifact are serialized
-/// and get consecutive version numbers; readers never block writers.
+/// and get consecutive version numbers; readers in other processes never block writers. Opening the
+/// catalog writes nothing unless it must create or migrate it, so read-only commands leave the store's
+/// files exactly as they were.
 public final class SQLiteCatalog: Catalog {
-    let pool: DatabasePool
+    let database: DatabaseQueue
     /// The database file.
     public let path: String
 
@@ -16,13 +18,24 @@ public final class SQLiteCatalog: Catalog {
         var configuration = Configuration()
         configuration.busyMode = .timeout(120)
         configuration.foreignKeysEnabled = true
+        // Keep the journal mode the file has: GRDB's WAL set-up for pools writes to the file on every
+        // open. A new catalog is switched to WAL once, below.
+        configuration.journalMode = .default
         configuration.prepareDatabase { db in
             // Durable commits: the version must survive a power cut once `put` has said it exists.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try SQLiteCatalog.migrator.migrate(pool)
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = SQLiteCatalog.migrator
+            if try !database.read({ try migrator.hasCompletedMigrations($0) }) {
+                try database.writeWithoutTransaction { db in
+                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                        _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                    }
+                }
+                try migrator.migrate(database)
+            }
         } catch let error as DatabaseError {
             throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")
         }

@@ -15,15 +15,16 @@ final class StatCache: Sendable {
     }
 
     private let racyWindowNs: Int64
-    private let pool: DatabasePool
+    private let database: DatabaseQueue
 
     init(path: String, racyWindowNs: Int64 = 2_000_000_000) throws {
         self.racyWindowNs = racyWindowNs
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
+        configuration.journalMode = .wal
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.write { db in
+            database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.write { db in
                 try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS stat_entry (
                         path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
@@ -39,7 +40,7 @@ final class StatCache: Sendable {
     /// The remembered entries for these absolute paths.
     func entries(for paths: [String]) -> [String: Entry] {
         var result: [String: Entry] = [:]
-        try? pool.read { db in
+        try? database.read { db in
             for start in stride(from: 0, to: paths.count, by: 500) {
                 let batch = Array(paths[start..<min(start + 500, paths.count)])
                 let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
@@ -61,7 +62,7 @@ final class StatCache: Sendable {
         let now = Int64(Date().timeIntervalSince1970 * 1e9)
         let trusted = entries.filter { now - max($0.value.signature.modifiedNs, $0.value.signature.changedNs) > racyWindowNs }
         guard !trusted.isEmpty else { return }
-        try? pool.write { db in
+        try? database.write { db in
             let statement = try db.makeStatement(sql: """
                 INSERT OR REPLACE INTO stat_entry (path, size, mtime, inode, ctime, digest) VALUES (?, ?, ?, ?, ?, ?)
                 """)

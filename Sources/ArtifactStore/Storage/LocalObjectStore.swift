@@ -21,9 +21,16 @@ public struct LocalObjectStore: ObjectStore {
     public func store(key: String, movingFile file: URL) throws {
         let target = root.appendingPathComponent(key)
         let directory = target.deletingLastPathComponent()
-        try makeDirectory(directory.path)
         try FileSystem.fsync(path: file.path)
-        try FileSystem.rename(file.path, to: target.path)
+        // A concurrent delete may remove the (empty) directory between mkdir and rename: retry once.
+        for attempt in 0..<2 {
+            try makeDirectory(directory.path)
+            if Glibc.rename(file.path, target.path) == 0 { break }
+            if errno != ENOENT || attempt == 1 {
+                throw StoreError.io(
+                    operation: "rename", path: "\(file.path) to \(target.path)", reason: FileSystem.lastError())
+            }
+        }
         try FileSystem.fsync(path: directory.path)
     }
 
@@ -32,10 +39,12 @@ public struct LocalObjectStore: ObjectStore {
     }
 
     public func delete(key: String) throws {
-        let path = root.appendingPathComponent(key).path
-        if unlink(path) != 0 && errno != ENOENT {
-            throw StoreError.io(operation: "delete", path: path, reason: FileSystem.lastError())
+        let url = root.appendingPathComponent(key)
+        if unlink(url.path) != 0 && errno != ENOENT {
+            throw StoreError.io(operation: "delete", path: url.path, reason: FileSystem.lastError())
         }
+        // Leave no empty fan-out directories behind; fails harmlessly while another pack is there.
+        rmdir(url.deletingLastPathComponent().path)
     }
 
     public func list() throws -> [ObjectInfo] {

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// `cache size` and `cache cleanup`.
+@Suite("cache")
+struct CacheCommandTests {
+    /// A sandbox whose cache was filled by a `get` of `proj/ds` (the sample tree).
+    private func filledCache() throws -> (Sandbox, [String: Data]) {
+        let sandbox = try Sandbox()
+        let tree = sampleTree(seed: 50)
+        let source = try sandbox.writeTree("d", tree)
+        try sandbox.ok(["put", source.path, "-n", "proj/ds"])
+        try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("out").path])
+        return (sandbox, tree)
+    }
+
+    private func cacheSize(_ sandbox: Sandbox) throws -> [String: Any] {
+        try sandbox.ok(["cache", "size", "--json"]).jsonObject()
+    }
+
+    @Test("cache size --json reports bytes, files and path of what get fetched")
+    func size() throws {
+        let (sandbox, tree) = try filledCache()
+        let report = try cacheSize(sandbox)
+        let distinct = Set(tree.values)
+        #expect(report.int("bytes") == distinct.reduce(0) { $0 + $1.count }, "\(report)")
+        #expect(report.int("files") == distinct.count, "\(report)")
+        let path = try #require(report.string("path"))
+        #expect(URL(fileURLWithPath: path).standardizedFileURL.path == sandbox.cache.standardizedFileURL.path)
+        let text = try sandbox.ok(["cache", "size"])
+        #expect(text.stdout.contains("(\(report.int("bytes")!) bytes) in \(distinct.count) files"), "\(text)")
+    }
+
+    @Test("an empty cache is size zero")
+    func emptySize() throws {
+        let sandbox = try Sandbox()
+        let report = try cacheSize(sandbox)
+        #expect(report.int("bytes") == 0 && report.int("files") == 0, "\(report)")
+    }
+
+    @Test("a second get is served from the cache")
+    func getFromCache() throws {
+        let (sandbox, tree) = try filledCache()
+        let second = try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("out2").path, "--json"]).jsonObject()
+        #expect(second.int("fromStore") == 0, "\(second)")
+        #expect(second.int("fromCache") == tree.count, "\(second)")
+        #expect(try filesUnder(sandbox.path("out2")) == tree)
+    }
+
+    @Test("cleanup 0 empties the cache; get still works afterwards")
+    func cleanupToZero() throws {
+        let (sandbox, tree) = try filledCache()
+        let before = try cacheSize(sandbox)
+        let dry = try sandbox.ok(["cache", "cleanup", "0", "--dry-run", "--json"]).jsonObject()
+        #expect(dry.int("freedBytes") == before.int("bytes"))
+        #expect(try cacheSize(sandbox).int("bytes") == before.int("bytes"), "dry run removed files")
+
+        let cleaned = try sandbox.ok(["cache", "cleanup", "0", "--json"]).jsonObject()
+        #expect(cleaned.int("freedBytes") == before.int("bytes"))
+        #expect(cleaned.int("remainingBytes") == 0)
+        let after = try cacheSize(sandbox)
+        #expect(after.int("bytes") == 0 && after.int("files") == 0, "\(after)")
+        // The restored copies are untouched, and a new get comes from the store.
+        #expect(try filesUnder(sandbox.path("out")) == tree)
+        let again = try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("out2").path, "--json"]).jsonObject()
+        #expect(again.int("fromStore") == tree.count, "\(again)")
+        #expect(try filesUnder(sandbox.path("out2")) == tree)
+    }
+
+    @Test("cleanup to a size above the cache's removes nothing")
+    func cleanupLarge() throws {
+        let (sandbox, tree) = try filledCache()
+        for size in ["1GB", "1G", "1 GiB", "500mib", "10000000"] {
+            let before = try DirectorySnapshot(sandbox.cache)
+            let result = try sandbox.ok(["cache", "cleanup", size, "--json"]).jsonObject()
+            #expect(result.int("freedBytes") == 0, "\(size): \(result)")
+            #expect(result.int("removedFiles") == 0, "\(size): \(result)")
+            let after = try DirectorySnapshot(sandbox.cache)
+            // Only bookkeeping (index, pins) may change; every cached file is still there with the same bytes.
+            let cached = before.entries.filter { $0.key.hasPrefix("obj/") && !$0.key.hasSuffix("/") }
+            #expect(cached.count == Set(tree.values).count, "\(before.entries.keys.sorted())")
+            for (path, data) in cached {
+                #expect(after.entries[path] == data, "cleanup \(size) removed or changed \(path)")
+            }
+        }
+    }
+
+    @Test("cleanup to a middle size evicts least-recently-used files until at most that size remains")
+    func cleanupPartial() throws {
+        let sandbox = try Sandbox()
+        let old = try sandbox.writeTree("old", ["old.bin": SeededBytes.data(seed: 51, count: 40_000)])
+        let new = try sandbox.writeTree("new", ["new.bin": SeededBytes.data(seed: 52, count: 40_000)])
+        try sandbox.ok(["put", old.path, "-n", "proj/old"])
+        try sandbox.ok(["put", new.path, "-n", "proj/new"])
+        try sandbox.ok(["get", "proj/old", "--root", sandbox.path("o1").path])
+        Thread.sleep(forTimeInterval: 0.05)
+        try sandbox.ok(["get", "proj/new", "--root", sandbox.path("n1").path])
+        let result = try sandbox.ok(["cache", "cleanup", "50000", "--json"]).jsonObject()
+        #expect(result.int("freedBytes") == 40_000, "\(result)")
+        #expect(result.int("remainingBytes") == 40_000, "\(result)")
+        // The newer file is the one left: getting it again comes from the cache.
+        let again = try sandbox.ok(["get", "proj/new", "--root", sandbox.path("n2").path, "--json"]).jsonObject()
+        #expect(again.int("fromCache") == 1, "the most recently used file was evicted: \(again)")
+        let oldAgain = try sandbox.ok(["get", "proj/old", "--root", sandbox.path("o2").path, "--json"]).jsonObject()
+        #expect(oldAgain.int("fromStore") == 1, "\(oldAgain)")
+    }
+
+    @Test("bad sizes fail and remove nothing")
+    func badSizes() throws {
+        let (sandbox, _) = try filledCache()
+        let before = try DirectorySnapshot(sandbox.cache)
+        let storeBefore = try DirectorySnapshot(sandbox.store)
+        for size in ["1GX", "-5", "10 gigs", "", "GB", "1.5.5G", "abc", "10G10"] {
+            try sandbox.fails(["cache", "cleanup", size])
+            try sandbox.fails(["cache", "cleanup", size, "--dry-run"])
+            try expectUnchanged(sandbox.cache, since: before, "after cleanup \(size)")
+        }
+        try expectUnchanged(sandbox.store, since: storeBefore)
+    }
+
+    @Test("cache size --by-project breaks usage down per project and artifact")
+    func byProject() throws {
+        let sandbox = try Sandbox()
+        let a = try sandbox.writeTree("a", ["a.bin": SeededBytes.data(seed: 53, count: 10_000)])
+        let b = try sandbox.writeTree("b", ["b.bin": SeededBytes.data(seed: 54, count: 20_000)])
+        try sandbox.ok(["put", a.path, "-n", "alpha/one"])
+        try sandbox.ok(["put", b.path, "-n", "beta/two"])
+        try sandbox.ok(["get", "alpha/one", "--root", sandbox.path("ra").path])
+        try sandbox.ok(["get", "beta/two", "--root", sandbox.path("rb").path])
+
+        let report = try sandbox.ok(["cache", "size", "--by-project", "--json"]).jsonObject()
+        #expect(report.int("bytes") == 30_000)
+        let projects = try #require(report["projects"] as? [[String: Any]], "\(report)")
+        let byName = Dictionary(uniqueKeysWithValues: projects.compactMap { p in p.string("project").map { ($0, p) } })
+        #expect(Set(byName.keys) == ["alpha", "beta"])
+        #expect(byName["alpha"]?.int("bytes") == 10_000)
+        #expect(byName["beta"]?.int("bytes") == 20_000)
+        let alphaArtifacts = byName["alpha"]?["artifacts"] as? [[String: Any]] ?? []
+        #expect(alphaArtifacts.map { $0.string("artifact") } == ["one"])
+        // Without the flag there is no breakdown.
+        #expect(try cacheSize(sandbox)["projects"] == nil || cacheSize(sandbox)["projects"] is NSNull)
+        let text = try sandbox.ok(["cache", "size", "--by-project"])
+        #expect(text.stdout.contains("alpha") && text.stdout.contains("beta"), "\(text)")
+    }
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Testing
+
+/// Every refusal: one line on stderr starting `arttui: error:`, a non-zero exit, and the store's
+/// files byte-for-byte as they were (every file under the store directory, nothing excluded).
+@Suite("errors")
+struct ErrorTests {
+    /// A store with `proj/ds` v0 and v1 (v0 aliased `best`), plus a directory `d` to put from.
+    private func populated() throws -> Sandbox {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("d", sampleTree(seed: 60))
+        try sandbox.ok(["put", source.path, "-n", "proj/ds", "-a", "best"])
+        try sandbox.write("d/extra.txt", Data("extra".utf8))
+        try sandbox.ok(["put", source.path, "-n", "proj/ds"])
+        try sandbox.write("d/extra.txt", Data("changed again, so a put would make v2".utf8))
+        return sandbox
+    }
+
+    /// Runs a command that must fail, and checks the store is untouched and names in `mentions` appear in the message.
+    private func refusedWithoutChange(_ sandbox: Sandbox, _ arguments: [String], mentions: [String] = [],
+                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let before = try DirectorySnapshot(sandbox.store)
+        let result = try sandbox.fails(arguments, sourceLocation: sourceLocation)
+        for mention in mentions {
+            #expect(result.stderr.contains(mention), "the error should mention \(mention): \(result)", sourceLocation: sourceLocation)
+        }
+        let differences = try DirectorySnapshot(sandbox.store).differences(from: before)
+        #expect(differences == [], "a refused command changed the store: \(differences) \(result)", sourceLocation: sourceLocation)
+    }
+
+    @Test("unknown project, artifact, version and alias")
+    func unknown() throws {
+        let sandbox = try populated()
+        let cases: [([String], String)] = [
+            (["show", "nope/ds"], "nope"),
+            (["get", "nope/ds"], "nope"),
+            (["ls", "nope"], "nope"),
+            (["show", "proj/nope"], "nope"),
+            (["ls", "proj/nope"], "nope"),
+            (["get", "proj/nope:v0"], "nope"),
+            (["show", "proj/ds:v999"], "v999"),
+            (["get", "proj/ds:v999"], "v999"),
+            (["show", "proj/ds:nope"], "nope"),
+            (["get", "proj/ds:nope"], "nope"),
+            (["alias", "add", "proj/ds:v999", "x"], "v999"),
+            (["alias", "rm", "proj/ds", "nope"], "nope"),
+            (["edit", "proj/ds:v999", "-d", "x"], "v999"),
+            (["rm", "proj/ds:v999"], "v999"),
+            (["rm", "proj/ds:nope"], "nope"),
+            (["prune", "nope"], "nope"),
+            (["prune", "proj/nope"], "nope"),
+        ]
+        for (arguments, mention) in cases {
+            try refusedWithoutChange(sandbox, arguments, mentions: [mention])
+        }
+        // get wrote nothing into the working directory.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.work.path) == [])
+    }
+
+    @Test("bad artifact and project names are refused by name")
+    func badNames() throws {
+        let sandbox = try populated()
+        let cases: [(String, String?)] = [
+            ("proj/a b", "a b"),
+            ("proj/" + String(repeating: "x", count: 129), "128"),
+            (String(repeating: "p", count: 129) + "/ds", "128"),
+            ("proj/a:b", nil),
+            ("proj/", nil),
+            ("ds", nil),
+            ("pr#oj/ds", "pr#oj"),
+            ("pr%oj/ds", "pr%oj"),
+            ("proj/na*me", "na*me"),
+        ]
+        for (name, mention) in cases {
+            try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", name], mentions: mention.map { [$0] } ?? [])
+        }
+        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+    }
+
+    @Test("the longest allowed name (128 characters) is accepted")
+    func longestName() throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("d", ["a.txt": Data("a".utf8)])
+        let name = String(repeating: "n", count: 128)
+        try sandbox.ok(["put", source.path, "-n", "proj/" + name])
+        #expect(try sandbox.versionNames("proj/" + name) == ["v0"])
+    }
+
+    @Test("bad aliases are refused, on alias add and on put")
+    func badAlias() throws {
+        let sandbox = try populated()
+        for alias in ["a/b", "a:b", "", String(repeating: "a", count: 129), "latest", "v7"] {
+            try refusedWithoutChange(sandbox, ["alias", "add", "proj/ds:v1", alias])
+            try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "-a", alias])
+        }
+        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+    }
+
+    @Test("malformed metadata on put stores nothing")
+    func badMetadata() throws {
+        let sandbox = try populated()
+        for metadata in ["{not json", "[1]", "3", #"{"x": Infinity}"#, "@/nonexistent/meta.json"] {
+            try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "--metadata", metadata])
+        }
+        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+    }
+
+    @Test("a --store directory that is not empty and not a store is refused and left alone")
+    func notAStore() throws {
+        let sandbox = try Sandbox()
+        let directory = sandbox.path("precious")
+        try sandbox.writeTree("precious", ["thesis.tex": Data("my thesis".utf8), "sub/data.csv": Data("1,2".utf8)])
+        let before = try DirectorySnapshot(directory)
+        let source = try sandbox.writeTree("d", ["a.txt": Data("a".utf8)])
+        for arguments in [["ls"], ["put", source.path, "-n", "proj/ds"], ["show", "proj/ds"], ["prune", "proj"]] {
+            let result = try sandbox.fails(arguments + ["--store", directory.path, "--cache-dir", sandbox.cache.path],
+                                           locations: false)
+            #expect(result.stderr.contains(directory.path), "\(result)")
+        }
+        // Also through the environment.
+        try sandbox.fails(["ls"], locations: false, environment: ["ARTTUI_STORE": directory.path])
+        try expectUnchanged(directory, since: before)
+    }
+
+    @Test("a --store path that is a regular file is refused and left alone")
+    func storeIsAFile() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("file", Data("not a directory".utf8))
+        try sandbox.fails(["ls", "--store", file.path, "--cache-dir", sandbox.cache.path], locations: false)
+        #expect(try Data(contentsOf: file) == Data("not a directory".utf8))
+    }
+
+    @Test("--store or --cache-dir given twice is refused")
+    func storeTwice() throws {
+        let sandbox = try populated()
+        let other = sandbox.path("other-store")
+        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "--store", other.path])
+        try refusedWithoutChange(sandbox, ["ls", "--cache-dir", sandbox.path("other-cache").path])
+        #expect(!FileManager.default.fileExists(atPath: other.path))
+        #expect(!FileManager.default.fileExists(atPath: sandbox.path("other-cache").path))
+    }
+
+    @Test("a fifo in the put directory is refused by name")
+    func fifo() throws {
+        let sandbox = try populated()
+        let fifo = sandbox.path("d/a/pipe")
+        #expect(mkfifo(fifo.path, 0o644) == 0)
+        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds"], mentions: ["pipe"])
+        try refusedWithoutChange(sandbox, ["put", fifo.path, "-n", "proj/other"], mentions: ["pipe"])
+        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+    }
+
+    @Test("a symlink leaving the put directory is refused by name", arguments: ["absolute", "relative"])
+    func symlinkOutside(kind: String) throws {
+        let sandbox = try populated()
+        try sandbox.write("secret.txt", Data("secret".utf8))
+        let link = sandbox.path("d/a/escape")
+        let target = kind == "absolute" ? sandbox.path("secret.txt").path : "../../secret.txt"
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
+        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds"], mentions: ["escape"])
+        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+    }
+
+    @Test("a path that does not exist is refused")
+    func missingPath() throws {
+        let sandbox = try populated()
+        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, sandbox.path("missing").path, "-n", "proj/ds"],
+                                 mentions: ["missing"])
+    }
+
+    @Test("get does not follow a symlinked directory in the root out of it")
+    func getThroughSymlinkedDirectory() throws {
+        let sandbox = try populated()
+        let outside = sandbox.path("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let root = sandbox.path("root")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        // The version has files under a/; make root/a a link to a directory outside the root.
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("a").path,
+                                                   withDestinationPath: outside.path)
+        let before = try DirectorySnapshot(sandbox.store)
+        let result = try sandbox.run(["get", "proj/ds:v0", "--root", root.path])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [],
+                "get wrote through a symlink outside its root: \(result)")
+        if result.status != 0 {
+            #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("arttui: error: "), "\(result)")
+        }
+        try expectUnchanged(sandbox.store, since: before)
+    }
+
+    @Test("unknown options and bad --link values are one-line errors")
+    func usageErrors() throws {
+        let sandbox = try populated()
+        let cases: [[String]] = [
+            ["get", "proj/ds", "--link", "weird"],
+            ["ls", "--bogus"],
+            ["put", "-n", "proj/ds"],
+            ["frobnicate"],
+            ["cache", "cleanup"],
+            ["prune", "proj", "--keep-last", "many"],
+        ]
+        for arguments in cases { try refusedWithoutChange(sandbox, arguments) }
+    }
+
+    @Test("read-only commands leave every store file byte for byte unchanged")
+    func readsChangeNothing() throws {
+        let sandbox = try populated()
+        let before = try DirectorySnapshot(sandbox.store)
+        try sandbox.ok(["ls"])
+        try sandbox.ok(["ls", "proj", "--json"])
+        try sandbox.ok(["ls", "proj/ds"])
+        try sandbox.ok(["show", "proj/ds:best", "--files"])
+        try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("out").path])
+        try sandbox.ok(["prune", "proj", "--dry-run"])
+        try sandbox.ok(["cache", "size"])
+        try expectUnchanged(sandbox.store, since: before)
+    }
+}
