@@ -25,16 +25,34 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // The command line: subcommands that call the core.
+        // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
+        // The browser's pure core: state, update on keys and results, rendering into a grid of cells.
+        // Uses the store's model types only; imports neither ncurses nor SQL.
+        .target(name: "BrowserCore", dependencies: ["ArtifactStore"]),
+        // The thin terminal backend: copies the grid to ncurses and decodes keys.
+        .target(name: "TerminalUI", dependencies: ["BrowserCore", "CNCursesW"]),
+        // The command line: subcommands that call the core, and the browser wired to the real store.
         .target(
             name: "ArttuiCLI",
             dependencies: [
                 "ArtifactStore",
+                "BrowserCore",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
+        // Test doubles shared by tests and the benchmark: a fixture store, a scripted session.
+        .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
+        // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
+        .executableTarget(name: "BrowserBenchmark", dependencies: ["BrowserCore", "BrowserTestSupport"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
         .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore", "arttui"]),
+        .testTarget(
+            name: "BrowserCoreTests",
+            dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],
+            exclude: ["Golden"]
+        ),
     ]
 )

@@ -18,6 +18,7 @@ extension Store {
     /// Data is written and made durable first; the version becomes visible in one catalog transaction.
     /// - Throws: `StoreError` for invalid names, aliases or metadata (nothing is stored then), for files
     ///   that cannot be read, and for a type that differs from the artifact's.
+    @discardableResult
     public func log(
         _ draft: ArtifactDraft, project: String, progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> LogResult {

@@ -23,6 +23,11 @@ extension Store {
         try catalog.versionCount(project: project, name: name, states: [.committed])
     }
 
+    /// Where committed version `index` sits among the artifact's versions, newest first (0 = newest).
+    public func position(ofVersion index: Int, in project: String, _ name: String) throws -> Int? {
+        try catalog.versionPosition(project: project, name: name, index: index)
+    }
+
     /// The committed version an address points at.
     public func version(_ address: ArtifactAddress) throws -> ArtifactVersion {
         try catalog.version(project: address.project, name: address.name, reference: address.reference)

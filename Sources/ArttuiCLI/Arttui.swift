@@ -27,6 +27,8 @@ public struct Arttui: ParsableCommand {
         } catch let error as StoreError {
             printError(error.description)
             Foundation.exit(1)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
         } catch let error as CommandFailure {
             printError(error.message)
             Foundation.exit(error.status)

@@ -2,8 +2,8 @@ import ArgumentParser
 
 extension Arttui {
     static let subcommandList: [ParsableCommand.Type] = [
-        PutCommand.self, GetCommand.self, LsCommand.self, ShowCommand.self, AliasCommand.self, EditCommand.self,
+        BrowseCommand.self, DemoCommand.self, PutCommand.self, GetCommand.self, LsCommand.self, ShowCommand.self, AliasCommand.self, EditCommand.self,
         RmCommand.self, PruneCommand.self, CacheCommand.self,
     ]
-    static let defaultCommand: ParsableCommand.Type? = nil
+    static let defaultCommand: ParsableCommand.Type? = BrowseCommand.self
 }

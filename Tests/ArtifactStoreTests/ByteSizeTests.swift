@@ -46,7 +46,7 @@ import Testing
     @Test(arguments: [
         (0, "0 B"), (512, "512 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"),
         (12_897_485, "12.3 MiB"), (4 << 30, "4.0 GiB"), (1_048_575, "1.0 MiB"), (3 << 40, "3.0 TiB"),
-        (-1536, "-1.5 KiB"), (Int64.max, "8.0 EiB"), (Int64.min, "-8.0 EiB"),
+        (-1536, "-1.5 KiB"), (209_715_200, "200 MiB"), (104_857_600, "100 MiB"), (104_752_742, "99.9 MiB"), (Int64.max, "8.0 EiB"), (Int64.min, "-8.0 EiB"),
     ] as [(Int64, String)])
     func formatsForPeople(_ bytes: Int64, _ text: String) {
         #expect(ByteSize.format(bytes) == text)

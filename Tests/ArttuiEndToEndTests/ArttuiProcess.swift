@@ -321,11 +321,8 @@ struct DirectorySnapshot: Equatable {
 
 /// Expects every file under `directory` to be byte for byte what `before` recorded; names the ones that differ.
 ///
-/// Nothing is excluded, SQLite files included. KNOWN PRODUCT BUG (reported, not hidden): every
-/// command that opens the store rewrites the header of `catalog.sqlite` and `statcache.sqlite`
-/// (file change counter at byte 27, schema cookie at 43, version-valid-for at 95: `PRAGMA
-/// schema_version` goes up on each open), even a read-only `ls` or a refused command. Those
-/// expectations fail, with "(bytes at 27,43,95)" in the message, until opening stops writing.
+/// Nothing is excluded, SQLite files included: a read-only or refused command must not even touch
+/// the catalog's header.
 func expectUnchanged(_ directory: URL, since before: DirectorySnapshot, _ context: @autoclosure () -> String = "",
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
     let differences = try DirectorySnapshot(directory).differences(from: before)

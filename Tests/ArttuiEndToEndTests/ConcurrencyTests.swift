@@ -47,9 +47,8 @@ struct ConcurrencyTests {
         #expect(try sandbox.show("proj/ds").string("version") == expected.last)
     }
 
-    /// KNOWN PRODUCT BUG (intermittent): creating the store races. Seen: "STORE is not an arttui
-    /// store: it is not empty and has no arttui-store.json" and "cannot rename
-    /// STORE/.arttui-store.json.tmp to STORE/arttui-store.json: No such file or directory".
+    /// Creating one store from several processes at once: the marker and the catalog's first
+    /// migration must not race.
     @Test("concurrent first puts to a brand-new store all succeed")
     func concurrentStoreCreation() throws {
         let sandbox = try Sandbox()

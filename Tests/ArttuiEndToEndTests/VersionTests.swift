@@ -155,8 +155,7 @@ struct VersionTests {
         #expect(try empty.ok(["ls", "--json"]).jsonArray().isEmpty)
     }
 
-    /// KNOWN PRODUCT BUG: the type is checked after the data is written, so the refused put leaves
-    /// an empty `packs/XX/` directory and a larger catalog file behind.
+    /// The type is checked before any data is written, so the refused put leaves the store as it was.
     @Test("a put to an existing artifact with another type is refused")
     func typeMismatch() throws {
         let sandbox = try Sandbox()

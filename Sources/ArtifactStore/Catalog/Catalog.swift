@@ -19,6 +19,8 @@ public protocol Catalog: Sendable {
         -> [ArtifactVersion]
     /// How many versions in the given states an artifact has.
     func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int
+    /// Where committed version `index` sits in the newest-first list (0 for the newest), or nil.
+    func versionPosition(project: String, name: String, index: Int) throws -> Int?
     /// The committed version an address points at.
     func version(project: String, name: String, reference: ArtifactAddress.Reference) throws -> ArtifactVersion
     /// A version by its catalog id.

@@ -89,6 +89,20 @@ extension SQLiteCatalog {
         }
     }
 
+    public func versionPosition(project: String, name: String, index: Int) throws -> Int? {
+        try guarded {
+            try database.read { db in
+                let artifact = try artifactID(db, project: project, name: name)
+                guard try Bool.fetchOne(db, sql: """
+                    SELECT EXISTS (SELECT 1 FROM version WHERE artifactId = ? AND state = 'committed' AND idx = ?)
+                    """, arguments: [artifact, index]) == true else { return nil }
+                return try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM version WHERE artifactId = ? AND state = 'committed' AND idx > ?
+                    """, arguments: [artifact, index])
+            }
+        }
+    }
+
     public func version(project: String, name: String, reference: ArtifactAddress.Reference) throws
         -> ArtifactVersion
     {

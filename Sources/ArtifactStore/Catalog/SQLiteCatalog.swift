@@ -28,13 +28,21 @@ public final class SQLiteCatalog: Catalog {
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             let migrator = SQLiteCatalog.migrator
-            if try !database.read({ try migrator.hasCompletedMigrations($0) }) {
-                try database.writeWithoutTransaction { db in
-                    if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
-                        _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            // The unlocked look may meet a catalog another process is creating right now: any doubt
+            // sends it to the locked path, which looks again.
+            if (try? database.read({ try migrator.hasCompletedMigrations($0) })) != true {
+                // Processes creating or upgrading one store at once take turns; the later ones find
+                // the work done.
+                let lock = try FileLock(path: path + ".migration-lock")
+                defer { lock.release() }
+                if try !database.read({ try migrator.hasCompletedMigrations($0) }) {
+                    try database.writeWithoutTransaction { db in
+                        if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                        }
                     }
+                    try migrator.migrate(database)
                 }
-                try migrator.migrate(database)
             }
         } catch let error as DatabaseError {
             throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")

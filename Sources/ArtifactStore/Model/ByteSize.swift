@@ -57,8 +57,8 @@ public enum ByteSize {
         return total
     }
 
-    /// Formats a size for people: `0 B`, `512 B`, `1.5 KiB`, `12.3 MiB`, `4.0 GiB` (powers of 1024,
-    /// one decimal from 1 KiB up).
+    /// Formats a size for people: `0 B`, `512 B`, `1.5 KiB`, `12.3 MiB`, `200 MiB`, `4.0 GiB` (powers of
+    /// 1024; one decimal below 100 of a unit, none above, so sizes fit a column of 9 characters).
     public static func format(_ bytes: Int64) -> String {
         let sign = bytes < 0 ? "-" : ""
         let magnitude = bytes.magnitude
@@ -71,7 +71,8 @@ public enum ByteSize {
             value /= 1024
             unit += 1
         }
-        return "\(sign)\(String(format: "%.1f", value)) \(units[unit])"
+        let digits = (value * 10).rounded() / 10 >= 100 ? "%.0f" : "%.1f"
+        return "\(sign)\(String(format: digits, value)) \(units[unit])"
     }
 
     // MARK: - Details

@@ -1,4 +1,5 @@
 import ArtifactStore
+import BrowserCore
 import Foundation
 
 /// Columns aligned by display width, as `ls` and `show --files` print them.
@@ -38,7 +39,7 @@ struct TextTable {
 
     /// Columns a string takes in a terminal.
     static func width(_ text: String) -> Int {
-        DisplayWidth.of(text)
+        DisplayWidth.width(of: text)
     }
 
     /// A local date and time to the minute.

@@ -1,0 +1,91 @@
+import ArtifactStore
+import BrowserCore
+import Foundation
+
+/// The browser's view of the real store and cache: every call goes through the `ArtifactStore` API.
+struct StoreBrowser: BrowserStore {
+    let store: Store
+    let cache: FileCache
+
+    var storePath: String { store.directory.path }
+
+    func projects() throws -> [ProjectSummary] { try store.projects() }
+
+    func artifacts(project: String) throws -> [ArtifactSummary] { try store.artifacts(in: project) }
+
+    func versionCount(project: String, artifact: String) throws -> Int {
+        try store.versionCount(of: project, artifact)
+    }
+
+    func versions(project: String, artifact: String, offset: Int, limit: Int) throws -> [ArtifactVersion] {
+        try store.versions(of: project, artifact, offset: offset, limit: limit)
+    }
+
+    func versionOffset(project: String, artifact: String, index: Int) throws -> Int? {
+        try store.position(ofVersion: index, in: project, artifact)
+    }
+
+    func version(id: Int64) throws -> ArtifactVersion { try store.version(id: id) }
+
+    func files(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
+        try store.files(of: store.version(id: versionID), offset: offset, limit: limit)
+    }
+
+    func validateAlias(_ alias: String) throws { try Alias.validateManual(alias) }
+
+    func aliasHolder(project: String, artifact: String, alias: String) throws -> ArtifactVersion? {
+        try store.holder(of: alias, in: project, artifact)
+    }
+
+    func addAlias(versionID: Int64, alias: String) throws {
+        try store.addAlias(alias, to: store.version(id: versionID))
+    }
+
+    func removeAlias(versionID: Int64, alias: String) throws {
+        try store.removeAlias(alias, from: store.version(id: versionID))
+    }
+
+    func setDescription(versionID: Int64, text: String) throws {
+        try store.update(store.version(id: versionID), description: text)
+    }
+
+    func deletionPreview(versionID: Int64) throws -> DeletionPreview {
+        let version = try store.version(id: versionID)
+        let plan = try store.deletionPlan([version])
+        return DeletionPreview(freedBytes: plan.freedBytes, manualAliases: version.manualAliases)
+    }
+
+    func deleteVersion(versionID: Int64, deleteAliases: Bool) throws -> Int64 {
+        try store.delete([store.version(id: versionID)], deleteAliases: deleteAliases).freedBytes
+    }
+
+    func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
+        let plan = try store.prunePlan(project: project, artifact: artifact, keepLast: keepLast)
+        return PrunePreview(versions: plan.versions, freedBytes: plan.freedBytes)
+    }
+
+    func prune(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
+        let plan = try store.prune(project: project, artifact: artifact, keepLast: keepLast)
+        return PrunePreview(versions: plan.versions, freedBytes: plan.freedBytes)
+    }
+
+    func lineage(versionID: Int64, up: Int, down: Int) throws -> LineageGraph {
+        try store.lineage(of: store.version(id: versionID), upstream: up, downstream: down)
+    }
+
+    func cacheSummary() throws -> CacheSummary {
+        let report = try cache.report(byProject: true)
+        let entries = (report.projects ?? []).flatMap { project in
+            project.artifacts.map {
+                CacheEntry(project: project.project, artifact: $0.artifact, bytes: $0.bytes, fileCount: $0.files)
+            }
+        }.sorted { $0.bytes > $1.bytes }
+        return CacheSummary(totalBytes: report.bytes, fileCount: report.files, entries: entries)
+    }
+
+    func cacheCleanup(toAtMost bytes: Int64) throws -> CacheCleanupResult {
+        let result = try cache.cleanup(toAtMost: bytes)
+        return CacheCleanupResult(
+            freedBytes: result.freedBytes, removedFiles: result.removedFiles, remainingBytes: result.remainingBytes)
+    }
+}

@@ -1,0 +1,175 @@
+import ArtifactStore
+import Foundation
+
+/// The example `arttui demo` builds: a dataset whose versions change, add and remove files; model
+/// checkpoints from the runs of a sweep, with `best` and `prod` and unaliased versions to prune; a
+/// code artifact; and a project with a CJK name. Deterministic, a few tens of MB, built in seconds.
+struct DemoStore {
+    let store: Store
+
+    static let datasetProject = "car-vision-project"
+    static let modelProject = "capsule-gpt"
+    static let researchProject = "画像-研究"
+
+    /// Builds the demo unless the store already holds it; returns whether it built anything.
+    func build() throws -> Bool {
+        if try store.projects().contains(where: { $0.name == DemoStore.datasetProject }) { return false }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var random = DemoRandom(seed: 2024)
+        try buildBikeDataset(in: scratch.appendingPathComponent("bikes"), random: &random)
+        try buildCode(in: scratch.appendingPathComponent("code"))
+        try buildModel(in: scratch.appendingPathComponent("model"), random: &random)
+        try buildResearch(in: scratch.appendingPathComponent("research"), random: &random)
+        return true
+    }
+
+    private func buildBikeDataset(in directory: URL, random: inout DemoRandom) throws {
+        let tree = DemoTree(root: directory)
+        var labels: [String: String] = [:]
+        let classes = ["road", "mountain", "bmx", "cargo"]
+        for index in 0..<120 {
+            let name = String(format: "images/bike_%04d.jpg", index)
+            try tree.write(name, random.bytes(count: 20_000 + random.next(below: 40_000)))
+            labels[name] = classes[random.next(below: classes.count)]
+        }
+        func writeLabels() throws {
+            let rows = labels.keys.sorted().map { "\($0),\(labels[$0]!)" }
+            try tree.write("labels.csv", Array(("path,label\n" + rows.joined(separator: "\n") + "\n").utf8))
+        }
+        try writeLabels()
+        try put(tree, DemoStore.datasetProject, "bike-dataset", description: "120 street photos of bikes, 4 classes",
+                metadata: ["classes": .array(classes.map { .string($0) }), "source": .string("street survey 2024")])
+        for index in 120..<140 {
+            let name = String(format: "images/bike_%04d.jpg", index)
+            try tree.write(name, random.bytes(count: 20_000 + random.next(below: 40_000)))
+            labels[name] = classes[random.next(below: classes.count)]
+        }
+        try writeLabels()
+        try put(tree, DemoStore.datasetProject, "bike-dataset", description: "20 more photos from the night shift",
+                aliases: ["baseline"])
+        for index in stride(from: 3, to: 60, by: 11) {
+            try tree.write(String(format: "images/bike_%04d.jpg", index), random.bytes(count: 30_000))
+        }
+        try put(tree, DemoStore.datasetProject, "bike-dataset", description: "re-shot 6 blurry photos")
+        for index in stride(from: 100, to: 116, by: 2) {
+            let name = String(format: "images/bike_%04d.jpg", index)
+            try tree.remove(name)
+            labels[name] = nil
+        }
+        try writeLabels()
+        try put(tree, DemoStore.datasetProject, "bike-dataset", description: "removed 8 duplicates",
+                aliases: ["best"])
+        labels[String(format: "images/bike_%04d.jpg", 7)] = "cargo"
+        try writeLabels()
+        try put(tree, DemoStore.datasetProject, "bike-dataset", description: "fixed one label",
+                metadata: ["classes": .array(classes.map { .string($0) }), "reviewed": .bool(true)], aliases: ["prod"])
+    }
+
+    private func buildCode(in directory: URL) throws {
+        let tree = DemoTree(root: directory)
+        try tree.write("train.py", Array(DemoStore.trainScript(learningRate: "3e-4").utf8))
+        try tree.write("requirements.txt", Array("torch==2.4\nnumpy\nwandb\n".utf8))
+        try put(tree, DemoStore.modelProject, "train-code", type: "code", description: "training script")
+        try tree.write("train.py", Array(DemoStore.trainScript(learningRate: "1e-4").utf8))
+        try put(tree, DemoStore.modelProject, "train-code", type: "code", description: "lower learning rate")
+    }
+
+    private func buildModel(in directory: URL, random: inout DemoRandom) throws {
+        let tree = DemoTree(root: directory)
+        let embedding = random.bytes(count: 3 << 20)
+        let runs: [(acc: Double, lr: Double, aliases: [String])] = [
+            (0.712, 3e-4, []), (0.768, 1e-4, []), (0.801, 1e-4, ["prod"]), (0.779, 5e-5, []),
+            (0.834, 1e-4, ["best"]), (0.822, 2e-4, []),
+        ]
+        for (index, run) in runs.enumerated() {
+            try tree.write("embedding.bin", embedding)
+            try tree.write("weights.bin", random.bytes(count: (2 << 20) + random.next(below: 1 << 20)))
+            try tree.write("config.json", Array(
+                "{\"layers\": 12, \"heads\": 8, \"lr\": \(run.lr), \"run\": \"sweep-run-\(index)\"}\n".utf8))
+            try put(tree, DemoStore.modelProject, "model", type: "model",
+                    description: "checkpoint of sweep-run-\(index)",
+                    metadata: ["val_acc": .double(run.acc), "lr": .double(run.lr), "sweep": .string("s8k2v")],
+                    aliases: run.aliases)
+        }
+    }
+
+    private func buildResearch(in directory: URL, random: inout DemoRandom) throws {
+        let tree = DemoTree(root: directory)
+        try tree.write("サンプル/說明.txt", Array("自転車の写真のサンプル 🚲\n".utf8))
+        try tree.write("サンプル/data.bin", random.bytes(count: 200_000))
+        try put(tree, DemoStore.researchProject, "samples", description: "自転車のサンプル 🚲 — 東京で撮影",
+                aliases: ["最新版"])
+    }
+
+    private func put(
+        _ tree: DemoTree, _ project: String, _ name: String, type: String = "dataset", description: String = "",
+        metadata: [String: JSONValue] = [:], aliases: [String] = []
+    ) throws {
+        var draft = ArtifactDraft(name: name, type: type, description: description, metadata: metadata, aliases: aliases)
+        try draft.addDirectory(tree.root)
+        try store.log(draft, project: project)
+    }
+
+    static func trainScript(learningRate: String) -> String {
+        """
+        import torch
+
+        def train(model, data, epochs=10, lr=\(learningRate)):
+            optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+            for epoch in range(epochs):
+                for batch in data:
+                    loss = model(batch).loss
+                    loss.backward()
+                    optimizer.step()
+                    optimizer.zero_grad()
+
+        """
+    }
+}
+
+/// A scratch directory the demo writes its files into before putting them.
+struct DemoTree {
+    let root: URL
+
+    func write(_ path: String, _ bytes: [UInt8]) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    func remove(_ path: String) throws {
+        try FileManager.default.removeItem(at: root.appendingPathComponent(path))
+    }
+}
+
+/// A small deterministic generator (splitmix64) so every demo store is the same.
+struct DemoRandom {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func nextWord() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(below bound: Int) -> Int { Int(nextWord() % UInt64(bound)) }
+
+    mutating func bytes(count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        out.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < count {
+                var word = nextWord()
+                let take = min(8, count - offset)
+                withUnsafeBytes(of: &word) { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: take) }
+                offset += take
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,108 @@
+import ArtifactStore
+
+/// Performs effects against a store and turns the outcome into events.
+///
+/// Synchronous: the terminal backend calls it on worker threads, tests call it inline.
+public struct EffectRunner: Sendable {
+    /// The store worked on.
+    public let store: any BrowserStore
+
+    /// Creates a runner.
+    public init(store: any BrowserStore) {
+        self.store = store
+    }
+
+    /// Performs one effect; `isCancelled` is polled by long loops. `.cancel` and `.quit` are
+    /// handled by the caller and produce nothing here.
+    public func run(_ effect: Effect, isCancelled: () -> Bool = { false }) -> [Event] {
+        switch effect {
+        case let .loadProjects(generation):
+            return [.projectsLoaded(generation: generation, attempt { try store.projects() })]
+        case let .loadArtifacts(project, generation):
+            return [.artifactsLoaded(generation: generation, project: project, attempt { try store.artifacts(project: project) })]
+        case let .loadVersionCount(key, generation):
+            return [.versionCountLoaded(generation: generation, key, attempt {
+                try store.versionCount(project: key.project, artifact: key.artifact)
+            })]
+        case let .loadVersionPage(key, page, generation):
+            return [.versionPageLoaded(generation: generation, key, page: page, attempt {
+                try store.versions(project: key.project, artifact: key.artifact,
+                                   offset: page * VersionList.pageSize, limit: VersionList.pageSize)
+            })]
+        case let .loadFiles(versionID, offset, generation):
+            return [.filesLoaded(generation: generation, versionID: versionID, offset: offset, attempt {
+                try store.files(versionID: versionID, offset: offset, limit: FileList.pageSize)
+            })]
+        case let .checkAlias(ticket, version, alias):
+            return [.aliasChecked(ticket: ticket, attempt {
+                try store.validateAlias(alias)
+                return try store.aliasHolder(project: version.project, artifact: version.name, alias: alias)
+            })]
+        case let .addAlias(ticket, version, alias):
+            return [.storeChanged(ticket: ticket, attempt {
+                try store.addAlias(versionID: version.id, alias: alias)
+                return "\(version.versionName) is now \(alias)"
+            })]
+        case let .removeAlias(ticket, version, alias):
+            return [.storeChanged(ticket: ticket, attempt {
+                try store.removeAlias(versionID: version.id, alias: alias)
+                return "removed alias \(alias) from \(version.versionName)"
+            })]
+        case let .setDescription(ticket, version, text):
+            return [.storeChanged(ticket: ticket, attempt {
+                try store.setDescription(versionID: version.id, text: text)
+                return "description of \(version.versionName) saved"
+            })]
+        case let .previewDeletion(ticket, version):
+            return [.deletionPreviewed(ticket: ticket, attempt { try store.deletionPreview(versionID: version.id) })]
+        case let .deleteVersion(ticket, version, deleteAliases):
+            return [.storeChanged(ticket: ticket, attempt {
+                let freed = try store.deleteVersion(versionID: version.id, deleteAliases: deleteAliases)
+                return "deleted \(version.qualifiedName), freed \(ByteSize.format(freed)) (\(freed) bytes)"
+            })]
+        case let .previewPrune(ticket, project, artifact, keepLast):
+            return [.prunePreviewed(ticket: ticket, keepLast: keepLast, attempt {
+                try store.prunePreview(project: project, artifact: artifact, keepLast: keepLast)
+            })]
+        case let .prune(ticket, project, artifact, keepLast):
+            return [.storeChanged(ticket: ticket, attempt {
+                let done = try store.prune(project: project, artifact: artifact, keepLast: keepLast)
+                return "pruned \(done.versions.count) versions, freed \(ByteSize.format(done.freedBytes)) (\(done.freedBytes) bytes)"
+            })]
+        case let .loadLineage(ticket, version):
+            return [.lineageLoaded(ticket: ticket, attempt { try store.lineage(versionID: version.id, up: 3, down: 3) })]
+        case let .locateVersion(ticket, key, index):
+            return [.versionLocated(ticket: ticket, key, attempt {
+                try store.versionOffset(project: key.project, artifact: key.artifact, index: index)
+            })]
+        case let .measureCache(ticket):
+            return [.cacheMeasured(ticket: ticket, attempt { try store.cacheSummary() })]
+        case let .cleanCache(ticket, bytes):
+            return [.cacheCleaned(ticket: ticket, attempt { try store.cacheCleanup(toAtMost: bytes) })]
+        case let .filterVersions(ticket, key, needle):
+            return [.versionsFiltered(ticket: ticket, key, needle: needle, attempt {
+                try scan(key, needle: needle, isCancelled: isCancelled)
+            })]
+        case .cancel, .quit:
+            return []
+        }
+    }
+
+    /// Pages through an artifact's versions collecting matches; stops early when cancelled.
+    private func scan(_ key: ArtifactKey, needle: String, isCancelled: () -> Bool) throws -> [ArtifactVersion] {
+        let chunk = 1000
+        var offset = 0
+        var matches: [ArtifactVersion] = []
+        while !isCancelled() {
+            let page = try store.versions(project: key.project, artifact: key.artifact, offset: offset, limit: chunk)
+            matches += page.filter { VersionMatcher.matches($0, needle) }
+            if page.count < chunk { break }
+            offset += chunk
+        }
+        return matches
+    }
+
+    private func attempt<T>(_ body: () throws -> T) -> Result<T, StoreFailure> {
+        do { return .success(try body()) } catch { return .failure(StoreFailure(error)) }
+    }
+}

@@ -1,0 +1,15 @@
+/// Everything a key can ask the browser to do; the key table maps keys to these.
+public enum Action: Hashable, Sendable {
+    case moveUp, moveDown, pageUp, pageDown, halfPageUp, halfPageDown, moveTop, moveBottom
+    case open, back, nextPane, previousPane
+    /// Focus pane 1…4 directly.
+    case focusPane(Int)
+    case addAlias, removeAlias, editDescription, deleteVersion, prune
+    case lineage, cache, filter, nextMatch, previousMatch, reload, help, quit
+    /// Confirms a dialog or the focused button.
+    case confirm
+    /// Leaves a dialog or view without doing anything; cancels work where that is safe.
+    case cancel
+    /// Moves focus between a dialog's fields and buttons.
+    case nextField, previousField
+}

@@ -1,0 +1,76 @@
+/// The browser's key table, declared once: dispatch, the help overlay and the footer hints
+/// are all generated from it.
+public enum KeyMap {
+    /// Every binding, in the order help lists them.
+    public static let bindings: [KeyBinding] = [
+        KeyBinding([.char("j"), .down], .moveDown, .browse, help: "Move down"),
+        KeyBinding([.char("k"), .up], .moveUp, .browse, hint: "move", help: "Move up", footerKeys: "j/k"),
+        KeyBinding([.char("g"), .home], .moveTop, .browse, help: "First row"),
+        KeyBinding([.char("G"), .end], .moveBottom, .browse, help: "Last row"),
+        KeyBinding([.pageDown], .pageDown, .browse, help: "Page down"),
+        KeyBinding([.pageUp], .pageUp, .browse, help: "Page up"),
+        KeyBinding([.ctrl("d")], .halfPageDown, .browse, help: "Half a page down"),
+        KeyBinding([.ctrl("u")], .halfPageUp, .browse, help: "Half a page up"),
+        KeyBinding([.enter, .char("l"), .right], .open, .browse, hint: "open", help: "Open the selection"),
+        KeyBinding([.escape, .char("h"), .left], .back, .browse, hint: "back", help: "Back to the pane before"),
+        KeyBinding([.tab], .nextPane, .browse, help: "Next pane"),
+        KeyBinding([.backTab], .previousPane, .browse, help: "Previous pane"),
+        KeyBinding([.char("1")], .focusPane(1), .browse, help: "Projects pane"),
+        KeyBinding([.char("2")], .focusPane(2), .browse, help: "Artifacts pane"),
+        KeyBinding([.char("3")], .focusPane(3), .browse, help: "Versions pane"),
+        KeyBinding([.char("4")], .focusPane(4), .browse, help: "Detail pane"),
+        KeyBinding([.char("a")], .addAlias, .browse, hint: "alias", help: "Add an alias to the version"),
+        KeyBinding([.char("x")], .removeAlias, .browse, hint: "unalias", help: "Remove one of the version's aliases"),
+        KeyBinding([.char("e")], .editDescription, .browse, hint: "describe", help: "Edit the version's description"),
+        KeyBinding([.char("d")], .deleteVersion, .browse, hint: "delete", help: "Delete the version"),
+        KeyBinding([.char("P")], .prune, .browse, hint: "prune", help: "Prune unaliased versions"),
+        KeyBinding([.char("L")], .lineage, .browse, hint: "lineage", help: "Lineage of the version"),
+        KeyBinding([.char("C")], .cache, .browse, hint: "cache", help: "Cache sizes and cleanup"),
+        KeyBinding([.char("/")], .filter, .browse, hint: "filter", help: "Filter the list as you type"),
+        KeyBinding([.char("n")], .nextMatch, .browse, help: "Next match"),
+        KeyBinding([.char("N")], .previousMatch, .browse, help: "Previous match"),
+        KeyBinding([.char("r")], .reload, .browse, help: "Reload from the store"),
+        KeyBinding([.char("?")], .help, .browse, hint: "help", help: "Show or hide this help"),
+        KeyBinding([.char("q")], .quit, .browse, hint: "quit", help: "Quit"),
+        KeyBinding([.up, .char("k")], .moveUp, .lineage, help: "Node above"),
+        KeyBinding([.down, .char("j")], .moveDown, .lineage, help: "Node below"),
+        KeyBinding([.left, .char("h")], .previousPane, .lineage, help: "Layer to the left (inputs)"),
+        KeyBinding([.right, .char("l")], .nextPane, .lineage, help: "Layer to the right (outputs)"),
+        KeyBinding([.enter], .open, .lineage, hint: "jump", help: "Jump to the version"),
+        KeyBinding([.escape, .char("q")], .cancel, .lineage, hint: "close", help: "Close the lineage view"),
+        KeyBinding([.enter], .confirm, .cache, hint: "clean up", help: "Clean up to the size typed"),
+        KeyBinding([.char("r")], .reload, .cache, help: "Measure again"),
+        KeyBinding([.escape], .cancel, .cache, hint: "close", help: "Close the cache view"),
+        KeyBinding([.enter], .confirm, .dialog, hint: "confirm", help: "Confirm the focused choice"),
+        KeyBinding([.escape], .cancel, .dialog, hint: "cancel", help: "Cancel"),
+        KeyBinding([.tab, .right], .nextField, .dialog, hint: "switch", help: "Next field or button"),
+        KeyBinding([.backTab, .left], .previousField, .dialog, help: "Previous field or button"),
+        KeyBinding([.ctrl("c")], .quit, .global, help: "Quit from anywhere"),
+    ]
+
+    /// The action a key triggers in a context, if any; global bindings are tried last.
+    public static func action(for key: Key, in context: BindingContext) -> Action? {
+        if let found = lookup[LookupKey(key: key, context: context)] { return found }
+        return lookup[LookupKey(key: key, context: .global)]
+    }
+
+    /// Footer hints for a context: `key hint` pairs in table order.
+    public static func hints(for context: BindingContext) -> [(key: String, hint: String)] {
+        bindings.filter { $0.context == context && $0.hint != nil }.map { ($0.footerKeys ?? $0.keys[0].label, $0.hint!) }
+    }
+
+    private struct LookupKey: Hashable {
+        var key: Key
+        var context: BindingContext
+    }
+
+    private static let lookup: [LookupKey: Action] = {
+        var table: [LookupKey: Action] = [:]
+        for binding in bindings {
+            for key in binding.keys where table[LookupKey(key: key, context: binding.context)] == nil {
+                table[LookupKey(key: key, context: binding.context)] = binding.action
+            }
+        }
+        return table
+    }()
+}

@@ -1,0 +1,41 @@
+/// The artifacts pane: artifacts grouped under their type, with version count and size.
+enum ArtifactsPaneView {
+    static let columns = [
+        ColumnSpec(title: "ARTIFACT", width: 10),
+        ColumnSpec(title: "VERS", width: 7, alignRight: true, priority: 2),
+        ColumnSpec(title: "SIZE", width: 9, alignRight: true, priority: 1),
+    ]
+
+    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        let placed = TableLayout.fit(columns, flexible: 0, width: rect.width, x: rect.x)
+        grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
+        guard let project = state.selectedProject else {
+            grid.cell("no project selected", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        guard state.artifacts[project.name] != nil else {
+            grid.cell("loading…", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let rows = state.artifactRows
+        if rows.isEmpty {
+            let text = state.activeNeedle(.artifacts) == nil ? "no artifacts in \(project.name)" : "no artifact matches"
+            grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let position = state.position(.artifacts)
+        let needle = state.activeNeedle(.artifacts)
+        for (line, row) in position.visibleRange(count: rows.count, height: rect.height - 1).enumerated() {
+            let y = rect.y + 1 + line
+            switch rows[row] {
+            case let .group(type, count):
+                grid.cell("\(type) (\(count))", x: rect.x, y: y, width: rect.width, role: .group)
+            case let .artifact(artifact):
+                let role: StyleRole = row == position.cursor ? (focused ? .selected : .selectedInactive) : .normal
+                grid.tableRow(["  " + artifact.name, Formatting.count(artifact.versionCount), Formatting.bytes(artifact.storedBytes)],
+                              columns: placed, y: y, x: rect.x, width: rect.width, role: role)
+                grid.highlight(needle, in: "  " + artifact.name, x: rect.x, y: y, width: placed[0].width, role: .match)
+            }
+        }
+    }
+}

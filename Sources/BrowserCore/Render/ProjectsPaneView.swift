@@ -1,0 +1,34 @@
+/// The projects pane: name, artifacts, versions, size.
+enum ProjectsPaneView {
+    static let columns = [
+        ColumnSpec(title: "PROJECT", width: 10),
+        ColumnSpec(title: "ARTS", width: 4, alignRight: true, priority: 2),
+        ColumnSpec(title: "VERS", width: 7, alignRight: true, priority: 3),
+        ColumnSpec(title: "SIZE", width: 9, alignRight: true, priority: 1),
+    ]
+
+    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        let placed = TableLayout.fit(columns, flexible: 0, width: rect.width, x: rect.x)
+        grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
+        guard let projects = state.projects else {
+            grid.cell("loading…", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let list = state.visibleProjects
+        if list.isEmpty {
+            let text = projects.isEmpty ? "no projects yet: log an artifact with `arttui put`" : "no project matches"
+            grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let position = state.position(.projects)
+        let needle = state.activeNeedle(.projects)
+        for (line, row) in position.visibleRange(count: list.count, height: rect.height - 1).enumerated() {
+            let project = list[row]
+            let y = rect.y + 1 + line
+            let role: StyleRole = row == position.cursor ? (focused ? .selected : .selectedInactive) : .normal
+            grid.tableRow([project.name, String(project.artifactCount), Formatting.count(project.versionCount),
+                           Formatting.bytes(project.size)], columns: placed, y: y, x: rect.x, width: rect.width, role: role)
+            grid.highlight(needle, in: project.name, x: rect.x, y: y, width: placed[0].width, role: .match)
+        }
+    }
+}

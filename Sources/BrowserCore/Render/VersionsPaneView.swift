@@ -1,0 +1,66 @@
+import ArtifactStore
+
+/// The versions pane: vN, alias badges, created, logical size, bytes added, producing run.
+/// Only the rows on screen are formatted.
+enum VersionsPaneView {
+    static let columns = [
+        ColumnSpec(title: "VER", width: 6),
+        ColumnSpec(title: "ALIASES", width: 14),
+        ColumnSpec(title: "CREATED", width: 16, priority: 3),
+        ColumnSpec(title: "SIZE", width: 9, alignRight: true, priority: 1),
+        ColumnSpec(title: "ADDED", width: 9, alignRight: true, priority: 2),
+        ColumnSpec(title: "RUN", width: 10, priority: 4),
+    ]
+
+    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
+        let placed = TableLayout.fit(columns, flexible: 1, width: rect.width, x: rect.x)
+        grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
+        guard let key = state.selectedArtifactKey else {
+            grid.cell("no artifact selected", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let list = state.versionLists[key]
+        let filtering = state.activeNeedle(.versions) != nil
+        if list?.count == nil || (filtering && list?.filtered == nil) {
+            grid.cell(filtering ? "filtering…" : "loading…", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let count = state.versionRowCount
+        if count == 0 {
+            grid.cell(filtering ? "no version matches" : "no versions", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            return
+        }
+        let position = state.position(.versions)
+        for (line, row) in position.visibleRange(count: count, height: rect.height - 1).enumerated() {
+            let y = rect.y + 1 + line
+            let role: StyleRole = row == position.cursor ? (focused ? .selected : .selectedInactive) : .normal
+            guard let version = state.version(atRow: row) else {
+                grid.tableRow(["…", "loading", "", "", "", ""], columns: placed, y: y, x: rect.x, width: rect.width,
+                              role: role == .normal ? .dim : role)
+                continue
+            }
+            let texts = [version.versionName, "", Formatting.date(version.createdAt, in: state.timeZone),
+                         Formatting.bytes(version.size), Formatting.addedBytes(version.addedBytes), version.loggedBy ?? "-"]
+            grid.tableRow(texts, columns: placed, y: y, x: rect.x, width: rect.width, role: role)
+            if let aliases = placed.first(where: { $0.spec.title == "ALIASES" }) {
+                badges(version.aliases, into: &grid, x: aliases.x, y: y, width: aliases.width)
+            }
+        }
+    }
+
+    /// Draws aliases as `[best]` badges, `latest` in its own style; cut with `…` when they do not fit.
+    static func badges(_ aliases: [String], into grid: inout ScreenGrid, x: Int, y: Int, width: Int) {
+        var column = x
+        for (offset, alias) in aliases.enumerated() {
+            let text = "[" + alias + "]"
+            let left = x + width - column
+            let isLast = offset == aliases.count - 1
+            let textWidth = DisplayWidth.width(of: text)
+            if textWidth > left || (!isLast && textWidth + 2 > left) {
+                if left > 0 { grid.put(DisplayWidth.truncate(text, to: left), x: column, y: y, role: .badge, maxWidth: left) }
+                return
+            }
+            column += grid.put(text, x: column, y: y, role: alias == Alias.latest ? .badgeLatest : .badge) + 1
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ArtifactStore
+import Foundation
+
+/// Everything the browser shows, as a value: the update function changes it, the renderer
+/// draws it, and tests inspect it.
+public struct BrowserState: Sendable {
+    /// The store's directory, for the status line.
+    public var storePath: String
+    /// The terminal's size.
+    public var size: TerminalSize
+    /// Box-drawing and `…` when the locale is UTF-8; ASCII otherwise.
+    public var unicode: Bool
+    /// Time zone for dates in lists.
+    public var timeZone: TimeZone
+
+    /// The pane with the keyboard.
+    public var focus: Pane = .projects
+    /// Projects, nil until loaded.
+    public var projects: [ProjectSummary]?
+    /// Artifacts per project, as loaded.
+    public var artifacts: [String: [ArtifactSummary]] = [:]
+    /// Versions per artifact, as loaded.
+    public var versionLists: [ArtifactKey: VersionList] = [:]
+    /// Files per version id, as loaded.
+    public var fileLists: [Int64: FileList] = [:]
+    /// Cursor and scroll per list pane.
+    public var positions: [Pane: ListPosition] = [:]
+    /// Scroll of the detail pane.
+    public var detailScroll = 0
+    /// Filters per pane.
+    public var filters: [Pane: FilterState] = [:]
+
+    /// An open dialog or view.
+    public var modal: Modal?
+    /// The outcome of the last action.
+    public var status: StatusMessage?
+    /// Work in flight, by ticket.
+    public var busy: [Int: BusyTask] = [:]
+    /// Advances on every tick while busy.
+    public var spinnerFrame = 0
+    /// Set when the user quits.
+    public var wantsQuit = false
+
+    /// Bumped by reload: results of older loads are dropped.
+    var generation = 0
+    /// Whether projects have been asked for in this generation.
+    var projectsRequested = false
+    /// Projects whose artifacts have been asked for in this generation.
+    var artifactsRequested: Set<String> = []
+    /// The next ticket for work that can be told apart.
+    var nextTicket = 1
+    /// A lineage jump waiting for the target's artifacts to load.
+    var pendingJump: PendingJump?
+
+    /// A browser that has loaded nothing yet.
+    public init(storePath: String, size: TerminalSize, unicode: Bool = true, timeZone: TimeZone = .current) {
+        self.storePath = storePath
+        self.size = size
+        self.unicode = unicode
+        self.timeZone = timeZone
+    }
+
+    /// A fresh ticket.
+    mutating func ticket() -> Int {
+        defer { nextTicket += 1 }
+        return nextTicket
+    }
+
+    /// The position of a pane's list.
+    public func position(_ pane: Pane) -> ListPosition { positions[pane] ?? ListPosition() }
+}
+
+/// Where a lineage jump is going: the artifact and the version's row in it.
+struct PendingJump: Hashable, Sendable {
+    var key: ArtifactKey
+    var row: Int
+}

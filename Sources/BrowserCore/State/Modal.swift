@@ -1,0 +1,32 @@
+/// What is drawn over (or instead of) the panes and takes the keys.
+public enum Modal: Hashable, Sendable {
+    /// `?`: the key table.
+    case help
+    case aliasInput(AliasInputDialog)
+    case aliasMove(AliasMoveDialog)
+    case aliasRemove(AliasRemoveDialog)
+    case description(DescriptionDialog)
+    case delete(DeleteDialog)
+    case prune(PruneDialog)
+    /// Full screen.
+    case lineage(LineageViewState)
+    /// Full screen.
+    case cache(CacheViewState)
+
+    /// Whether it replaces the panes (lineage, cache) rather than floating over them.
+    var isFullScreen: Bool {
+        switch self {
+        case .lineage, .cache: return true
+        default: return false
+        }
+    }
+
+    /// Which bindings apply while it is open.
+    var context: BindingContext {
+        switch self {
+        case .lineage: return .lineage
+        case .cache: return .cache
+        default: return .dialog
+        }
+    }
+}

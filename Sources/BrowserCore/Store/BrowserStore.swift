@@ -1,0 +1,74 @@
+import ArtifactStore
+
+/// Everything the browser reads from and changes in a store.
+///
+/// The browser never touches the catalog directly: the integrator implements this over the real
+/// `ArtifactStore`, tests use `FixtureStore`. Calls are synchronous and may be slow; the browser
+/// makes them from a worker thread, never from the input loop, so they may block. Errors are
+/// shown to the user with `String(describing:)`, so they should name what is at fault
+/// (`StoreError` does).
+public protocol BrowserStore: Sendable {
+    /// The store's directory, shown in the status line.
+    var storePath: String { get }
+
+    /// All projects, sorted by name.
+    func projects() throws -> [ProjectSummary]
+
+    /// The artifacts of a project, any order (the browser groups them by type).
+    func artifacts(project: String) throws -> [ArtifactSummary]
+
+    /// Number of committed versions of an artifact.
+    func versionCount(project: String, artifact: String) throws -> Int
+
+    /// Committed versions, newest first (`offset` 0 is the highest index), at most `limit`.
+    /// Only the rows on screen are asked for, so this must not load the whole artifact.
+    func versions(project: String, artifact: String, offset: Int, limit: Int) throws -> [ArtifactVersion]
+
+    /// Where version `index` sits in the newest-first list of `versions`, or `nil` if it is gone.
+    func versionOffset(project: String, artifact: String, index: Int) throws -> Int?
+
+    /// One version by catalog id.
+    func version(id: Int64) throws -> ArtifactVersion
+
+    /// Files of a version sorted by path, a page at a time.
+    func files(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry]
+
+    /// Checks an alias a user typed, as the command line does (`Alias.validateManual`).
+    /// - Throws: `StoreError.invalidAlias` naming the rule broken.
+    func validateAlias(_ alias: String) throws
+
+    /// The version of the artifact that holds an alias now (case-insensitively), if any.
+    func aliasHolder(project: String, artifact: String, alias: String) throws -> ArtifactVersion?
+
+    /// Sets an alias on a version, moving it from whichever version of the artifact held it.
+    func addAlias(versionID: Int64, alias: String) throws
+
+    /// Removes a hand-set alias from a version.
+    func removeAlias(versionID: Int64, alias: String) throws
+
+    /// Replaces a version's description.
+    func setDescription(versionID: Int64, text: String) throws
+
+    /// What deleting a version would do: the exact bytes freed and the hand-set aliases it holds.
+    func deletionPreview(versionID: Int64) throws -> DeletionPreview
+
+    /// Deletes a version; with `deleteAliases` false a version holding hand-set aliases is refused
+    /// (`StoreError.versionHasAliases`). Returns the bytes freed.
+    func deleteVersion(versionID: Int64, deleteAliases: Bool) throws -> Int64
+
+    /// What pruning would delete: unaliased versions of one artifact (or of every artifact of the
+    /// project when `artifact` is nil), keeping the newest `keepLast` of each artifact.
+    func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview
+
+    /// Prunes as `prunePreview` describes and returns what went.
+    func prune(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview
+
+    /// The lineage around a version, `up` hops towards its inputs and `down` hops towards its uses.
+    func lineage(versionID: Int64, up: Int, down: Int) throws -> LineageGraph
+
+    /// Size of the local download cache, in total and per artifact. May take a while.
+    func cacheSummary() throws -> CacheSummary
+
+    /// Evicts cached files, least recently used first, until the cache holds at most `bytes`.
+    func cacheCleanup(toAtMost bytes: Int64) throws -> CacheCleanupResult
+}

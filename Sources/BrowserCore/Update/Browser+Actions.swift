@@ -1,0 +1,132 @@
+import ArtifactStore
+
+/// What the browse-mode actions of the key table do.
+extension Browser {
+    static func perform(_ state: inout BrowserState, _ action: Action) -> [Effect] {
+        let page = ScreenLayout(size: state.size).listHeight
+        switch action {
+        case .moveUp: return move(&state, by: -1)
+        case .moveDown: return move(&state, by: 1)
+        case .pageUp: return move(&state, by: -page)
+        case .pageDown: return move(&state, by: page)
+        case .halfPageUp: return move(&state, by: -max(1, page / 2))
+        case .halfPageDown: return move(&state, by: max(1, page / 2))
+        case .moveTop: return jump(&state, toEnd: false)
+        case .moveBottom: return jump(&state, toEnd: true)
+        case .open:
+            guard let next = Pane(rawValue: state.focus.rawValue + 1) else { return [] }
+            return focus(&state, next)
+        case .back:
+            return back(&state)
+        case .nextPane:
+            return focus(&state, Pane(rawValue: (state.focus.rawValue + 1) % 4)!)
+        case .previousPane:
+            return focus(&state, Pane(rawValue: (state.focus.rawValue + 3) % 4)!)
+        case .focusPane(let number):
+            return focus(&state, Pane(rawValue: number - 1) ?? .projects)
+        case .addAlias:
+            guard let version = requireVersion(&state) else { return [] }
+            state.modal = .aliasInput(AliasInputDialog(version: version))
+        case .removeAlias:
+            guard let version = requireVersion(&state) else { return [] }
+            guard !version.manualAliases.isEmpty else {
+                state.status = StatusMessage("\(version.versionName) has no hand-set aliases (latest is managed by the store)")
+                return []
+            }
+            state.modal = .aliasRemove(AliasRemoveDialog(version: version, aliases: version.manualAliases))
+        case .editDescription:
+            guard let version = requireVersion(&state) else { return [] }
+            state.modal = .description(DescriptionDialog(version: version, field: TextField(version.description)))
+        case .deleteVersion:
+            guard let version = requireVersion(&state) else { return [] }
+            state.modal = .delete(DeleteDialog(version: version))
+            let ticket = begin(&state, "measuring \(version.versionName)", cancellable: true)
+            return [.previewDeletion(ticket: ticket, version: version)]
+        case .prune:
+            return openPrune(&state)
+        case .lineage:
+            guard let version = requireVersion(&state) else { return [] }
+            state.modal = .lineage(LineageViewState(version: version))
+            let ticket = begin(&state, "loading lineage", cancellable: true)
+            return [.loadLineage(ticket: ticket, version: version)]
+        case .cache:
+            return openCache(&state)
+        case .filter:
+            return startFilter(&state)
+        case .nextMatch, .previousMatch:
+            return nextMatch(&state, forward: action == .nextMatch)
+        case .reload:
+            reload(&state)
+            state.status = StatusMessage("reloaded from the store")
+        case .help:
+            state.modal = .help
+        case .quit:
+            state.wantsQuit = true
+            return [.quit]
+        case .confirm, .cancel, .nextField, .previousField:
+            break
+        }
+        return []
+    }
+
+    /// Esc, h, ←: first abandons work that may be abandoned, then clears the filter, then goes
+    /// back a pane.
+    static func back(_ state: inout BrowserState) -> [Effect] {
+        let cancellable = state.busy.filter(\.value.cancellable).keys.sorted()
+        if !cancellable.isEmpty {
+            for ticket in cancellable { state.busy[ticket] = nil }
+            state.status = StatusMessage("cancelled")
+            return cancellable.map { .cancel(ticket: $0) }
+        }
+        if state.filters[state.focus] != nil {
+            return cancelFilter(&state, state.focus)
+        }
+        if let previous = Pane(rawValue: state.focus.rawValue - 1) {
+            state.focus = previous
+        }
+        return []
+    }
+
+    /// The selected version, or a status message saying to select one.
+    static func requireVersion(_ state: inout BrowserState) -> ArtifactVersion? {
+        if state.focus == .versions || state.focus == .detail, let version = state.selectedVersion {
+            return version
+        }
+        state.status = StatusMessage("select a version first (Enter on an artifact, then j/k)")
+        return nil
+    }
+
+    /// `P`: prune the selected artifact, or from the projects pane the whole project.
+    static func openPrune(_ state: inout BrowserState) -> [Effect] {
+        guard let project = state.selectedProject?.name else {
+            state.status = StatusMessage("select a project or an artifact to prune")
+            return []
+        }
+        let artifact = state.focus == .projects ? nil : state.selectedArtifact?.name
+        if state.focus != .projects, artifact == nil {
+            state.status = StatusMessage("select an artifact to prune")
+            return []
+        }
+        state.modal = .prune(PruneDialog(project: project, artifact: artifact))
+        return previewPrune(&state)
+    }
+
+    /// Asks for the prune preview of the keep-last value typed.
+    static func previewPrune(_ state: inout BrowserState) -> [Effect] {
+        guard case .prune(var dialog) = state.modal, let keep = dialog.keepLastValue else { return [] }
+        dialog.preview = nil
+        dialog.previewKeepLast = nil
+        state.modal = .prune(dialog)
+        let ticket = begin(&state, "computing what prune frees", cancellable: true)
+        return [.previewPrune(ticket: ticket, project: dialog.project, artifact: dialog.artifact, keepLast: keep)]
+    }
+
+    /// `C`: the cache view, measuring right away.
+    static func openCache(_ state: inout BrowserState) -> [Effect] {
+        var view = CacheViewState()
+        let ticket = begin(&state, "measuring the cache", cancellable: true)
+        view.pendingTicket = ticket
+        state.modal = .cache(view)
+        return [.measureCache(ticket: ticket)]
+    }
+}

@@ -1,0 +1,53 @@
+import ArtifactStore
+
+/// Work the update function asks for; `EffectRunner` performs it against the store and answers
+/// with events. Reads carry the generation they were asked in; other work carries a ticket.
+public enum Effect: Hashable, Sendable {
+    case loadProjects(generation: Int)
+    case loadArtifacts(project: String, generation: Int)
+    case loadVersionCount(ArtifactKey, generation: Int)
+    case loadVersionPage(ArtifactKey, page: Int, generation: Int)
+    case loadFiles(versionID: Int64, offset: Int, generation: Int)
+    /// Validates an alias and finds who holds it now.
+    case checkAlias(ticket: Int, version: ArtifactVersion, alias: String)
+    case addAlias(ticket: Int, version: ArtifactVersion, alias: String)
+    case removeAlias(ticket: Int, version: ArtifactVersion, alias: String)
+    case setDescription(ticket: Int, version: ArtifactVersion, text: String)
+    case previewDeletion(ticket: Int, version: ArtifactVersion)
+    case deleteVersion(ticket: Int, version: ArtifactVersion, deleteAliases: Bool)
+    case previewPrune(ticket: Int, project: String, artifact: String?, keepLast: Int)
+    case prune(ticket: Int, project: String, artifact: String?, keepLast: Int)
+    case loadLineage(ticket: Int, version: ArtifactVersion)
+    /// Finds the row of a version (after a lineage jump).
+    case locateVersion(ticket: Int, key: ArtifactKey, index: Int)
+    case measureCache(ticket: Int)
+    case cleanCache(ticket: Int, toAtMost: Int64)
+    /// Scans an artifact's versions for a filter, a page at a time, stopping when cancelled.
+    case filterVersions(ticket: Int, key: ArtifactKey, needle: String)
+    /// Abandons the work of a ticket: its loops stop, its result is dropped.
+    case cancel(ticket: Int)
+    /// Leaves the browser.
+    case quit
+
+    /// Whether the effect changes the store (such effects are run one at a time, in order).
+    public var isWrite: Bool {
+        switch self {
+        case .addAlias, .removeAlias, .setDescription, .deleteVersion, .prune, .cleanCache: return true
+        default: return false
+        }
+    }
+
+    /// The ticket it belongs to, if any.
+    public var ticket: Int? {
+        switch self {
+        case let .checkAlias(ticket, _, _), let .addAlias(ticket, _, _), let .removeAlias(ticket, _, _),
+            let .setDescription(ticket, _, _), let .previewDeletion(ticket, _),
+            let .deleteVersion(ticket, _, _), let .previewPrune(ticket, _, _, _), let .prune(ticket, _, _, _),
+            let .loadLineage(ticket, _), let .locateVersion(ticket, _, _), let .measureCache(ticket),
+            let .cleanCache(ticket, _), let .filterVersions(ticket, _, _), let .cancel(ticket):
+            return ticket
+        default:
+            return nil
+        }
+    }
+}

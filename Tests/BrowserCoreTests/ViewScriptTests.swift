@@ -1,0 +1,147 @@
+import ArtifactStore
+import BrowserCore
+import BrowserTestSupport
+import Testing
+
+@Suite struct ViewScriptTests {
+    @Test func lineageArrowsMoveAndEnterJumpsToTheVersion() throws {
+        // car-vision-project/bike-dataset:v3: logged by prep-1, used by train-a, which logged detector:v0.
+        var session = ScriptedSession(store: FixtureStore(), width: 120, height: 40)
+        session.press("j<Enter><Enter>jL")
+        guard case .lineage(let view)? = session.state.modal, let layout = view.layout else {
+            Issue.record("lineage view should be open and loaded")
+            return
+        }
+        #expect(view.selected == "artifact:car-vision-project/bike-dataset:v3")
+        #expect(layout.layers.count >= 3)
+        session.press("<Left>")
+        if case .lineage(let v)? = session.state.modal { #expect(v.selected == "run:prep-1") }
+        session.press("<Enter>")
+        #expect(session.state.status?.text == "runs have no page of their own; pick a version")
+        session.press("<Right><Right>")
+        if case .lineage(let v)? = session.state.modal { #expect(v.selected == "run:train-a") }
+        session.press("<Right><Enter>")
+        #expect(session.state.modal == nil)
+        #expect(session.state.focus == .versions)
+        #expect(session.state.selectedVersion?.qualifiedName == "car-vision-project/detector:v0")
+    }
+
+    @Test func aVersionWithoutProducerIsASingleNode() throws {
+        var session = ScriptedSession(store: FixtureStore(), width: 80, height: 24)
+        session.press("G<Enter><Enter>L")
+        guard case .lineage(let view)? = session.state.modal else {
+            Issue.record("lineage view should be open")
+            return
+        }
+        #expect(view.layout?.layers.map(\.count) == [1])
+        #expect(session.screen.contains("語彙-vocab:v0"))
+    }
+
+    @Test func cacheCleanupRefusesABadUnitThenCleansToAGoodOne() throws {
+        let store = FixtureStore()
+        var session = ScriptedSession(store: store, width: 80, height: 24)
+        session.press("C")
+        #expect(session.screen.contains("total 1.8 GiB in 4,817 files"))
+        session.type("500XB")
+        session.press("<Enter>")
+        #expect(session.screen.contains(#"size "500XB" has an unknown unit"#))
+        #expect(try store.cacheSummary().totalBytes == 1_883_242_496)
+        session.press("<C-u>")
+        session.type("500MB")
+        session.press("<Enter>")
+        #expect(try store.cacheSummary().totalBytes <= 500_000_000)
+        #expect(session.screen.contains("freed 1.5 GiB (12 files)"))
+        #expect(session.screen.contains("total 296 MiB in 4,805 files"))
+        session.press("<Esc>")
+        #expect(session.state.modal == nil)
+    }
+
+    @Test func escapeCancelsTheCacheMeasurement() {
+        var session = ScriptedSession(store: FixtureStore(), width: 80, height: 24)
+        session.holdEffects = true
+        session.press("C")
+        #expect(session.state.busy.count == 1)
+        #expect(session.screen.contains("measuring the cac"))
+        session.press("<Esc>")
+        #expect(session.state.busy.isEmpty)
+        #expect(session.pendingEffects.isEmpty)
+        #expect(session.state.modal == nil)
+    }
+
+    @Test func filterAsYouTypeWithNextAndPreviousMatch() {
+        var session = ScriptedSession(store: FixtureStore(), width: 80, height: 24)
+        session.press("/car")
+        #expect(session.state.visibleProjects.map(\.name) == ["car-vision-project"])
+        session.press("<Esc>")
+        #expect(session.state.visibleProjects.count == 3)
+
+        session.press("<Enter>j<Enter>/sweep 1")
+        #expect(session.state.versionRowCount == 3)  // v5, v4, v3 by description
+        session.press("<Enter>")
+        #expect(session.state.selectedVersion?.versionName == "v5")
+        session.press("n")
+        #expect(session.state.selectedVersion?.versionName == "v4")
+        session.press("nn")
+        #expect(session.state.selectedVersion?.versionName == "v5")
+        session.press("N")
+        #expect(session.state.selectedVersion?.versionName == "v3")
+        session.press("<Esc>")
+        #expect(session.state.versionRowCount == 8)
+
+        session.press("/prod<Enter>")
+        #expect(session.state.selectedVersion?.versionName == "v6")  // aliases match
+        session.press("<Esc>/\"step\":5000<Enter>")
+        #expect(session.state.selectedVersion?.versionName == "v4")  // metadata text
+    }
+
+    @Test func reloadSeesChangesFromAnotherProcess() {
+        let store = FixtureStore()
+        var session = modelSession(store)
+        store.externallyAddVersion(project: "capsule-gpt", artifact: "model")
+        #expect(session.state.versionRowCount == 8)
+        session.press("r")
+        #expect(session.state.versionRowCount == 9)
+        #expect(session.state.selectedVersion?.versionName == "v8")
+    }
+
+    @Test func helpIsGeneratedFromTheKeyTable() {
+        var session = ScriptedSession(store: FixtureStore(), width: 120, height: 60)
+        session.press("?")
+        for binding in KeyMap.bindings {
+            #expect(session.screen.contains(binding.help), "help lacks \(binding.help)")
+        }
+        session.press("<Esc>")
+        let footer = session.screen.split(separator: "\n").last.map(String.init) ?? ""
+        for (key, hint) in KeyMap.hints(for: .browse).prefix(5) {
+            #expect(footer.contains("\(key) \(hint)"))
+        }
+    }
+
+    @Test func navigationKeys() {
+        var session = ScriptedSession(store: FixtureStore(generatedVersions: 1000), width: 80, height: 24)
+        session.press("/stress<Enter><Enter><Enter>")
+        #expect(session.state.focus == .versions)
+        session.press("G")
+        #expect(session.state.selectedVersion?.versionName == "v0")
+        session.press("g<PgDn>")
+        #expect(session.state.position(.versions).cursor == 18)
+        session.press("<C-d>")
+        #expect(session.state.position(.versions).cursor == 27)
+        session.press("<C-u><PgUp>k<Down>j")
+        #expect(session.state.position(.versions).cursor == 2)
+        session.press("<End><Home>")
+        #expect(session.state.position(.versions).cursor == 0)
+        session.press("<Tab>")
+        #expect(session.state.focus == .detail)
+        session.press("<S-Tab><S-Tab>")
+        #expect(session.state.focus == .artifacts)
+        session.press("1")
+        #expect(session.state.focus == .projects)
+        session.press("3h")
+        #expect(session.state.focus == .artifacts)
+        session.press("<Left>")
+        #expect(session.state.focus == .projects)
+        session.press("q")
+        #expect(session.state.wantsQuit)
+    }
+}
