@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // zstd from the system (libzstd-dev).
@@ -23,18 +24,23 @@ let package = Package(
                 "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // Lays out and draws a lineage graph as text; shared by the command line and the browser.
+        .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // The command line: subcommands that call the core.
         .target(
             name: "ArttuiCLI",
             dependencies: [
                 "ArtifactStore",
+                "LineageLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
-        .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore"]),
+        .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
+        .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore", "arttui"]),
     ]
 )
