@@ -19,7 +19,8 @@ struct RunsListCommand: ParsableCommand {
     @Option(help: "Only runs of this group.")
     var group: String?
 
-    @Option(help: ArgumentHelp(
+    // Unconditional, so `--sort -summary.val_acc` reads the descending key instead of an option.
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Sort by name, state, started, summary.KEY or config.KEY; a leading '-' sorts descending.",
         valueName: "[-]key"))
     var sort: String?
