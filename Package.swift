@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // zstd from the system (libzstd-dev).
@@ -23,8 +24,11 @@ let package = Package(
                 "CZstd",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // Lays out and draws a lineage graph as text; shared by the command line and the browser.
+        .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
         // The browser's pure core: state, update on keys and results, rendering into a grid of cells.
@@ -38,6 +42,7 @@ let package = Package(
             dependencies: [
                 "ArtifactStore",
                 "BrowserCore",
+                "LineageLayout",
                 "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -54,5 +59,6 @@ let package = Package(
             dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
     ]
 )

@@ -5,7 +5,7 @@ import Foundation
 /// The embedded store keeps it in SQLite (`SQLiteCatalog`); a team store can keep it in PostgreSQL.
 /// Every method is one transaction: a version becomes visible, changes or goes in one step, and
 /// concurrent callers (other processes included) see either all of a change or none of it.
-public protocol Catalog: Sendable {
+public protocol Catalog: RunCatalog, PendingVersionCatalog {
     // MARK: Reading
 
     /// All projects, by name.

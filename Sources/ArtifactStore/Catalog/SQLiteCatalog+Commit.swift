@@ -21,64 +21,12 @@ extension SQLiteCatalog {
             return .unchanged(try versionRecord(db, id: latestID))
         }
 
-        // Chunks the writer skipped because the store had them must still be here: a concurrent
-        // delete may have taken them between the writer's check and this transaction.
-        let written = Set(commit.newChunks.map(\.digest))
-        let contentIDs = try existingContentIDs(db, digests: commit.contents.map(\.digest))
-        let newContents = commit.contents.filter { contentIDs[$0.digest] == nil }
-        // A content the writer took from its stat cache comes without chunks: it must still be here.
-        let vanished = newContents.filter { $0.chunks.isEmpty && $0.size > 0 }.map(\.digest)
-        if !vanished.isEmpty { return .missingChunks(Set(vanished)) }
-        let reliedByNewContents = Set(newContents.flatMap(\.chunks)).subtracting(written)
-        if !reliedByNewContents.isEmpty {
-            let present = try existingChunkIDs(db, digests: Array(reliedByNewContents))
-            let missing = reliedByNewContents.subtracting(present.keys)
-            if !missing.isEmpty { return .missingChunks(missing) }
+        let stored: StoredContents
+        switch try insertContents(db, contents: commit.contents, newChunks: commit.newChunks, packs: commit.packs) {
+        case .missing(let missing): return .missingChunks(missing)
+        case .stored(let result): stored = result
         }
-
-        var packIDs: [String: Int64] = [:]
-        for pack in commit.packs {
-            try db.execute(sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [pack.key, pack.size])
-            packIDs[pack.key] = db.lastInsertedRowID
-        }
-        var addedBytes: Int64 = 0
-        var unused: [StoredChunk] = []
-        for chunk in commit.newChunks {
-            guard let packID = packIDs[chunk.location.packKey] else {
-                throw StoreError.catalog("chunk \(chunk.digest) names pack \(chunk.location.packKey) not in this commit")
-            }
-            try db.execute(sql: """
-                INSERT INTO chunk (digest, packId, offset, storedLength, rawLength, compression)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING
-                """, arguments: [
-                    chunk.digest, packID, chunk.location.offset, chunk.location.storedLength,
-                    chunk.location.rawLength, chunk.location.compression.rawValue,
-                ])
-            if db.changesCount > 0 {
-                addedBytes += chunk.location.storedLength
-            } else {
-                unused.append(chunk)
-            }
-        }
-
-        var allContentIDs = contentIDs
-        let chunkIDs = try existingChunkIDs(db, digests: Array(Set(
-            commit.contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))))
-        for content in commit.contents where allContentIDs[content.digest] == nil {
-            try db.execute(
-                sql: "INSERT INTO content (digest, size) VALUES (?, ?)", arguments: [content.digest, content.size])
-            let contentID = db.lastInsertedRowID
-            allContentIDs[content.digest] = contentID
-            for (seq, chunk) in content.chunks.enumerated() {
-                guard let chunkID = chunkIDs[chunk] else {
-                    // Checked above under the same write lock; throwing rolls everything back.
-                    throw StoreError.catalog("chunk \(chunk) of \(content.digest) vanished during commit")
-                }
-                try db.execute(
-                    sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?, ?, ?)",
-                    arguments: [contentID, seq, chunkID])
-            }
-        }
+        let (allContentIDs, addedBytes, unused) = (stored.contentIDs, stored.addedBytes, stored.unusedChunks)
 
         let index = try Int.fetchOne(db, sql: "SELECT nextIndex FROM artifact WHERE id = ?", arguments: [artifactID])!
         try db.execute(sql: "UPDATE artifact SET nextIndex = nextIndex + 1 WHERE id = ?", arguments: [artifactID])
@@ -104,7 +52,7 @@ extension SQLiteCatalog {
     }
 
     /// The artifact's id, creating the project and the artifact if needed.
-    private func ensureArtifact(_ db: Database, project: String, name: String, type: String, now: Double) throws
+    func ensureArtifact(_ db: Database, project: String, name: String, type: String, now: Double) throws
         -> Int64
     {
         try db.execute(
@@ -124,28 +72,6 @@ extension SQLiteCatalog {
             sql: "INSERT INTO artifact (projectId, name, type, createdAt) VALUES (?, ?, ?, ?)",
             arguments: [projectID, name, type, now])
         return db.lastInsertedRowID
-    }
-
-    private func existingContentIDs(_ db: Database, digests: [String]) throws -> [String: Int64] {
-        try lookupIDs(db, table: "content", digests: digests)
-    }
-
-    private func existingChunkIDs(_ db: Database, digests: [String]) throws -> [String: Int64] {
-        try lookupIDs(db, table: "chunk", digests: digests)
-    }
-
-    private func lookupIDs(_ db: Database, table: String, digests: [String]) throws -> [String: Int64] {
-        var result: [String: Int64] = [:]
-        for start in stride(from: 0, to: digests.count, by: 500) {
-            let slice = Array(digests[start..<min(start + 500, digests.count)])
-            for row in try Row.fetchAll(
-                db, sql: "SELECT id, digest FROM \(table) WHERE digest IN (\(databaseQuestionMarks(count: slice.count)))",
-                arguments: StatementArguments(slice))
-            {
-                result[row["digest"]] = row["id"]
-            }
-        }
-        return result
     }
 
     // MARK: Aliases and edits

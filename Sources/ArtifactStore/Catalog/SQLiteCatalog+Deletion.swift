@@ -27,29 +27,34 @@ extension SQLiteCatalog {
                         throw StoreError.versionHasAliases(version: version.qualifiedName, aliases: version.manualAliases)
                     }
                 }
-                let now = Date().timeIntervalSince1970
-                try db.execute(sql: """
-                    DELETE FROM alias WHERE versionId IN (SELECT id FROM doomed_version);
-                    DELETE FROM file WHERE versionId IN (SELECT id FROM doomed_version);
-                    DELETE FROM content_chunk WHERE contentId IN (SELECT id FROM doomed_content);
-                    DELETE FROM content WHERE id IN (SELECT id FROM doomed_content);
-                    DELETE FROM chunk WHERE id IN (SELECT id FROM doomed_chunk);
-                    """)
-                // The row stays as a tombstone so lineage through a deleted version does not lie.
-                try db.execute(
-                    sql: "UPDATE version SET state = 'deleted', deletedAt = ? WHERE id IN (SELECT id FROM doomed_version)",
-                    arguments: [now])
-                try dropDoomedTables(db)
+                try removeDoomed(db)
                 return DeletionOutcome(plan: plan, packsToCompact: packs)
             }
         }
+    }
+
+    /// Deletes what `plan` put in the `doomed_*` tables, leaving the versions as tombstones.
+    func removeDoomed(_ db: Database) throws {
+        let now = Date().timeIntervalSince1970
+        try db.execute(sql: """
+            DELETE FROM alias WHERE versionId IN (SELECT id FROM doomed_version);
+            DELETE FROM file WHERE versionId IN (SELECT id FROM doomed_version);
+            DELETE FROM content_chunk WHERE contentId IN (SELECT id FROM doomed_content);
+            DELETE FROM content WHERE id IN (SELECT id FROM doomed_content);
+            DELETE FROM chunk WHERE id IN (SELECT id FROM doomed_chunk);
+            """)
+        // The row stays as a tombstone so lineage through a deleted version does not lie.
+        try db.execute(
+            sql: "UPDATE version SET state = 'deleted', deletedAt = ? WHERE id IN (SELECT id FROM doomed_version)",
+            arguments: [now])
+        try dropDoomedTables(db)
     }
 
     /// Fills the temporary `doomed_*` tables and computes the exact bytes and packs a deletion frees.
     ///
     /// A content dies when no surviving version's file uses it; a chunk dies when no surviving content
     /// uses it. Pending versions survive, so parallel writers never lose chunks they rely on.
-    private func plan(_ db: Database, versionIDs: [Int64]) throws -> (plan: DeletionPlan, packs: [String]) {
+    func plan(_ db: Database, versionIDs: [Int64]) throws -> (plan: DeletionPlan, packs: [String]) {
         try dropDoomedTables(db)
         try db.execute(sql: "CREATE TEMP TABLE doomed_version (id INTEGER PRIMARY KEY)")
         let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO doomed_version (id) VALUES (?)")

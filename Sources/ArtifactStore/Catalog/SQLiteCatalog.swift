@@ -139,6 +139,7 @@ public final class SQLiteCatalog: Catalog {
                 CREATE INDEX file_by_content ON file(contentId);
                 """)
         }
+        registerRunsMigration(&migrator)
         return migrator
     }
 }

@@ -3,12 +3,20 @@ import Foundation
 /// A version being assembled: files and directories to add, with the artifact's name, type,
 /// description, metadata and aliases. `Store.log(_:project:)` stores it.
 public struct ArtifactDraft: Sendable {
-    /// One file to store: where it is on disk and the path it gets inside the artifact.
+    /// One file to store: the path it gets inside the artifact, and where its bytes come from.
     public struct Source: Hashable, Sendable {
         /// Artifact-relative POSIX path.
         public var path: String
-        /// The file on disk.
+        /// The file on disk (for an entry made in memory, a name for messages only).
         public var file: URL
+        /// The bytes of an entry made in memory, such as a table; nil for a file on disk.
+        public var data: Data?
+
+        init(path: String, file: URL, data: Data? = nil) {
+            self.path = path
+            self.file = file
+            self.data = data
+        }
     }
 
     /// The artifact's name.
@@ -69,8 +77,19 @@ public struct ArtifactDraft: Sendable {
         }
     }
 
+    /// Adds bytes held in memory as the file `path` inside the artifact.
+    public mutating func addData(_ data: Data, as path: String) throws {
+        try ManifestPath.validate(path)
+        if let existing = sources[path] {
+            guard existing.data == data else { throw StoreError.conflictingPath(path: path) }
+            return
+        }
+        sources[path] = Source(path: path, file: URL(fileURLWithPath: "/dev/null/\(path)"), data: data)
+    }
+
     private mutating func insert(_ source: Source) throws {
         if let existing = sources[source.path] {
+            if existing.data != nil { throw StoreError.conflictingPath(path: source.path) }
             guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }
             // Two files for one path are fine only if their contents are equal; that is checked
             // when they are hashed, so keep both candidates apart until then.

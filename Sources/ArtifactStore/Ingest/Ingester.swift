@@ -49,9 +49,13 @@ struct Ingester {
     func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
         let writer = PackWriter(objectStore: objects)
         let shared = Shared()
-        let signatures = try sources.map { try signature(of: $0.file.path) }
+        let signatures = try sources.map { source in
+            // Entries made in memory have no file to stat: a size is all they need.
+            try source.data.map { FileSignature(size: Int64($0.count), modifiedNs: 0, inode: 0, changedNs: 0) }
+                ?? signature(of: source.file.path)
+        }
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
-        let remembered = statCache?.entries(for: sources.map(\.file.path)) ?? [:]
+        let remembered = statCache?.entries(for: sources.filter { $0.data == nil }.map(\.file.path)) ?? [:]
         let results = Mutex<[Int: FileResult]>([:])
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -62,7 +66,7 @@ struct Ingester {
                 do {
                     let source = sources[index]
                     let result: FileResult
-                    if let known = remembered[source.file.path], known.signature == signatures[index],
+                    if source.data == nil, let known = remembered[source.file.path], known.signature == signatures[index],
                        !forceWrite.contains(known.digest)
                     {
                         let size = known.signature.size
@@ -116,7 +120,7 @@ struct Ingester {
         var chunkDigests: [String] = []
         var size: Int64 = 0
         let path = source.file.path
-        try FileChunker(parameters: chunking).forEachChunk(ofFileAt: path) { chunk in
+        let consume = { (chunk: UnsafeRawBufferPointer) throws in
             let digestBytes = Array(SHA256.hash(data: chunk))
             let digest = Hex.encode(digestBytes)
             fileHash.update(bufferPointer: chunk)
@@ -124,15 +128,20 @@ struct Ingester {
             chunkDigests.append(digest)
             try store(chunk: chunk, digest: digest, digestBytes: digestBytes, writer: writer, codec: codec, shared: shared)
         }
-        let fileDigest = Hex.encode(Array(fileHash.finalize()))
-        let after = try self.signature(of: path)
-        guard after == signature, size == signature.size else {
-            throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
+        if let data = source.data {
+            try data.withUnsafeBytes { try FastCDC(parameters: chunking).forEachChunk(of: $0, consume) }
+        } else {
+            try FileChunker(parameters: chunking).forEachChunk(ofFileAt: path, consume)
+            let after = try self.signature(of: path)
+            guard after == signature, size == signature.size else {
+                throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
+            }
         }
+        let fileDigest = Hex.encode(Array(fileHash.finalize()))
         return FileResult(
             entry: ManifestEntry(path: source.path, digest: fileDigest, size: size),
             content: ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests),
-            read: StatCache.Entry(signature: signature, digest: fileDigest))
+            read: source.data == nil ? StatCache.Entry(signature: signature, digest: fileDigest) : nil)
     }
 
     private func store(

@@ -48,6 +48,18 @@ public enum StoreError: Error, Equatable, Sendable {
     case io(operation: String, path: String, reason: String)
     /// The catalog database failed.
     case catalog(String)
+    /// No run has this id.
+    case runNotFound(id: String)
+    /// A run with this id exists and was not to be resumed.
+    case runExists(id: String)
+    /// A parallel writer added a path the pending version already holds with other content.
+    case upsertConflict(artifact: String, distributedID: String, path: String)
+    /// No pending version of the artifact has this distributed id.
+    case noPendingVersion(artifact: String, distributedID: String)
+    /// A table file or entry cannot be read as a table.
+    case invalidTable(name: String, reason: String)
+    /// The version has no table of this name.
+    case tableNotFound(version: String, name: String)
 }
 
 extension StoreError: CustomStringConvertible, LocalizedError {
@@ -97,6 +109,19 @@ extension StoreError: CustomStringConvertible, LocalizedError {
             return "cannot \(operation) \(path): \(reason)"
         case let .catalog(message):
             return "catalog: \(message)"
+        case let .runNotFound(id):
+            return "run \(quoted(id)) not found"
+        case let .runExists(id):
+            return "run \(quoted(id)) already exists; pass --resume allow to reopen it"
+        case let .upsertConflict(artifact, distributedID, path):
+            return "path \(quoted(path)) is already in the pending version of \(artifact) (distributed id "
+                + "\(quoted(distributedID))) with different content"
+        case let .noPendingVersion(artifact, distributedID):
+            return "\(artifact) has no pending version with distributed id \(quoted(distributedID))"
+        case let .invalidTable(name, reason):
+            return "table \(quoted(name)) \(reason)"
+        case let .tableNotFound(version, name):
+            return "\(version) has no table \(quoted(name))"
         }
     }
 

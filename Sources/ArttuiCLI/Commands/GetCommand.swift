@@ -19,6 +19,9 @@ struct GetCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The directory to write into.", valueName: "dir"))
     var root: String?
 
+    @Option(name: .customLong("run"), help: "The run that uses the version (recorded for lineage).")
+    var runID: String?
+
     @Option(help: "How files are placed: copy, hardlink or symlink (linked files are read-only).")
     var link: LinkMode = .copy
 
@@ -26,6 +29,7 @@ struct GetCommand: ParsableCommand {
         let parsed = try ArtifactAddress(parsing: address)
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
+        if let runID { try store.run(id: runID).useArtifact(version) }
         let cache = try storeOptions.openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.versionName)")
         let progress = ProgressLine(verb: "restoring")

@@ -14,6 +14,7 @@ struct PutCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var writer: PutWriterOptions
 
     @Option(name: [.customShort("n"), .customLong("name")], help: ArgumentHelp(
         "The artifact: PROJECT/NAME (an ENTITY/ prefix is accepted and ignored).", valueName: "project/name"))
@@ -31,8 +32,11 @@ struct PutCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Metadata: a JSON object, or @FILE to read one.", valueName: "json|@file"))
     var metadata: String?
 
+    @Flag(help: "Add the files to the pending version shared by parallel writers (see finish).")
+    var upsert = false
+
     @Argument(help: "Files and directories to store.")
-    var paths: [String]
+    var paths: [String] = []
 
     func run() throws {
         let path = try ArtifactPath(parsing: name)
@@ -41,7 +45,12 @@ struct PutCommand: ParsableCommand {
         var draft = ArtifactDraft(
             name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
+        try writer.addTables(to: &draft)
+        guard !draft.sources.isEmpty else { throw ValidationError("give files, directories or --table to store") }
         let store = try storeOptions.openStore()
+        let run = try writer.openRun(in: store)
+        draft.runID = run?.id
+        if upsert { return try upsert(draft, project: path.project, store: store, run: run) }
         let progress = ProgressLine(verb: "storing")
         let result = try store.log(draft, project: path.project, progress: progress?.update)
         progress?.finish()
@@ -57,6 +66,16 @@ struct PutCommand: ParsableCommand {
             print("no changes: \(version.qualifiedName) already holds this content")
             if !aliases.isEmpty { print("aliases \(aliases.joined(separator: ", ")) now on \(version.qualifiedName)") }
         }
+    }
+}
+
+extension PutCommand {
+    private func upsert(_ draft: ArtifactDraft, project: String, store: Store, run: Run?) throws {
+        let distributedID = try writer.sharedID(run: run)
+        let version = try store.upsert(draft, project: project, distributedID: distributedID)
+        if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
+        print("added \(draft.sources.count) files to the pending version of \(project)/\(draft.name) "
+            + "(distributed id \(distributedID), \(version.fileCount) files so far)")
     }
 }
 

@@ -16,10 +16,19 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "List the version's files.")
     var files = false
 
+    @Option(help: "Print the first rows of this table (or partitioned table) entry instead.")
+    var table: String?
+
+    @Option(help: "How many table rows to print.")
+    var limit = 20
+
     func run() throws {
         let parsed = try ArtifactAddress(parsing: address)
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
+        if let table {
+            return try TablePreview.print(store.table(named: table, in: version, limit: max(0, limit)), json: output.json)
+        }
         let entries = files ? try store.files(of: version) : nil
         if output.json { return try JSONOutput.print(JSONOutput.Version(version, files: entries)) }
         var lines: [(String, String)] = [

@@ -1,0 +1,66 @@
+import Foundation
+
+extension Store {
+    /// Adds a draft's files to the pending version of `project/draft.name` that every writer with
+    /// `distributedID` shares, creating it if needed (the reference's `upsert_artifact`).
+    ///
+    /// Writers may be separate processes: each upsert is one catalog transaction. The pending version is
+    /// invisible to `version(_:)` and `versions(of:)` (unless asked for) until `finishPending`.
+    /// - Throws: `StoreError.upsertConflict` naming the path when the pending version holds it with
+    ///   other content (the same content is fine); the usual `log` errors for names and files.
+    @discardableResult
+    public func upsert(_ draft: ArtifactDraft, project: String, distributedID: String) throws -> ArtifactVersion {
+        try NameRules.validateProject(project)
+        try NameRules.validateArtifactName(draft.name)
+        try NameRules.validateType(draft.type)
+        try Store.validateRunID(distributedID)
+        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        var forceWrite = Set<String>()
+        for _ in 0..<5 {
+            var ingester = Ingester(catalog: catalog, objects: objects, chunking: chunking)
+            ingester.forceWrite = forceWrite
+            let result = try ingester.ingest(sources)
+            let upsert = PendingUpsert(
+                project: project, name: draft.name, type: draft.type, distributedID: distributedID,
+                runID: draft.runID, files: result.files, contents: result.contents, newChunks: result.newChunks,
+                packs: result.packs)
+            let outcome: UpsertOutcome
+            do {
+                outcome = try catalog.upsert(upsert)
+            } catch {
+                deleteObjects(result.packs.map(\.key))
+                throw error
+            }
+            switch outcome {
+            case let .added(version, unused):
+                if !unused.isEmpty { compact(packs: Set(unused.map(\.location.packKey))) }
+                return version
+            case let .missingChunks(missing):
+                deleteObjects(result.packs.map(\.key))
+                forceWrite.formUnion(missing)
+            }
+        }
+        throw StoreError.catalog("chunks kept disappearing under concurrent deletes; try again")
+    }
+
+    /// Adds a draft's files, if it has any, to the pending version of `distributedID` and commits it:
+    /// it gets the next number and `latest` (the reference's `finish_artifact`). The draft's run, when
+    /// set, becomes the producer. The same id then starts a new pending version on its next upsert.
+    /// - Throws: `StoreError.noPendingVersion` when nothing was upserted under that id and the draft is empty.
+    @discardableResult
+    public func finishPending(_ draft: ArtifactDraft, project: String, distributedID: String) throws
+        -> ArtifactVersion
+    {
+        if !draft.sources.isEmpty { try upsert(draft, project: project, distributedID: distributedID) }
+        return try catalog.finishPending(
+            project: project, name: draft.name, distributedID: distributedID, producerRunID: draft.runID)
+    }
+
+    /// Deletes an abandoned pending version and frees the bytes only it used.
+    @discardableResult
+    public func discardPending(project: String, name: String, distributedID: String) throws -> DeletionPlan {
+        let outcome = try catalog.discardPending(project: project, name: name, distributedID: distributedID)
+        compact(packs: Set(outcome.packsToCompact))
+        return outcome.plan
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+extension Store {
+    /// Starts a run, or reopens the run `id` as `resume` says (the reference's `wandb.init(id:resume:)`).
+    ///
+    /// Without an id, one is generated: 8 lowercase base-36 characters.
+    /// - Throws: `StoreError.runExists` / `.runNotFound` when `resume` forbids the case at hand,
+    ///   `.invalidName` for a bad project, id or name, `.invalidMetadata` for a config that is not a JSON object.
+    public func startRun(
+        project: String, id: String? = nil, resume: RunResume = .never, name: String? = nil, group: String? = nil,
+        jobType: String? = nil, sweep: String? = nil, config: [String: JSONValue] = [:]
+    ) throws -> Run {
+        try NameRules.validateProject(project)
+        let runID = try id.map(Store.validateRunID) ?? Store.generateRunID()
+        for (kind, value) in [("run", name), ("group", group), ("job type", jobType), ("sweep", sweep)] {
+            if let value { try Store.validateRunLabel(value, kind: kind) }
+        }
+        try Metadata.validate(config)
+        let record = RunRecord(
+            id: runID, project: project, name: name ?? runID, group: group, jobType: jobType, sweep: sweep,
+            config: config)
+        return Run(store: self, record: try catalog.startRun(record, resume: resume))
+    }
+
+    /// A handle on an existing run.
+    /// - Throws: `StoreError.runNotFound`.
+    public func run(id: String) throws -> Run {
+        Run(store: self, record: try catalog.run(id: id))
+    }
+
+    /// The runs of a project, oldest first, optionally only those of a sweep and/or group.
+    public func runs(in project: String, sweep: String? = nil, group: String? = nil) throws -> [RunRecord] {
+        try catalog.runs(project: NameRules.validateProject(project), sweep: sweep, group: group)
+    }
+
+    /// A new run id: 8 random lowercase base-36 characters, like the reference's.
+    public static func generateRunID() -> String {
+        let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        return String((0..<8).map { _ in alphabet.randomElement()! })
+    }
+
+    /// Checks a run id given by hand: 1 to 64 letters, digits, '-', '_' or '.'.
+    @discardableResult
+    static func validateRunID(_ id: String) throws -> String {
+        let allowed = id.unicodeScalars.allSatisfy {
+            ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || "-_.".unicodeScalars.contains($0)
+        }
+        guard !id.isEmpty, id.count <= 64, allowed else {
+            throw StoreError.invalidName(
+                kind: "run id", value: id, rule: "may only contain 1 to 64 letters, digits, '-', '_' and '.'")
+        }
+        return id
+    }
+
+    /// Checks a run's name, group, job type or sweep: one line, at most 128 characters.
+    private static func validateRunLabel(_ value: String, kind: String) throws {
+        guard !value.isEmpty, value.count <= 128, !value.contains(where: \.isNewline) else {
+            throw StoreError.invalidName(kind: kind, value: value, rule: "must be one line of 1 to 128 characters")
+        }
+    }
+}
