@@ -33,7 +33,7 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
         // The browser's pure core: state, update on keys and results, rendering into a grid of cells.
         // Uses the store's model types only; imports neither ncurses nor SQL.
-        .target(name: "BrowserCore", dependencies: ["ArtifactStore"]),
+        .target(name: "BrowserCore", dependencies: ["ArtifactStore", "LineageLayout"]),
         // The thin terminal backend: copies the grid to ncurses and decodes keys.
         .target(name: "TerminalUI", dependencies: ["BrowserCore", "CNCursesW"]),
         // The command line: subcommands that call the core, and the browser wired to the real store.

@@ -84,7 +84,7 @@ extension Browser {
                 state.modal = nil
                 return []
             }
-            let layout = LineageLayout(graph: graph)
+            let layout = LineageDiagram(graph: graph)
             view.layout = layout
             view.selected = layout.root
             state.modal = .lineage(view)

@@ -1,11 +1,12 @@
 import ArtifactStore
+import LineageLayout
 
-/// A lineage graph arranged in layers, left (inputs) to right (outputs).
+/// A lineage graph arranged in layers, left (inputs) to right (outputs), as the browser draws it.
 ///
-/// Each node goes one layer right of the nodes it comes from, found breadth-first from the
-/// root, so the root's producers sit left of it and its consumers right of it. Nodes within a
-/// layer are sorted by label so the picture is stable.
-public struct LineageLayout: Hashable, Sendable {
+/// Layers and the order within each come from the shared `LineageLayout` (the one `arttui lineage`
+/// prints with), which orders nodes to avoid needless crossings; this adds what the view needs:
+/// labels, run or version, and where Enter jumps.
+public struct LineageDiagram: Hashable, Sendable {
     /// A node as drawn.
     public struct Placed: Hashable, Sendable {
         /// The node's key in the graph.
@@ -36,36 +37,13 @@ public struct LineageLayout: Hashable, Sendable {
     public init(graph: LineageGraph) {
         root = graph.root
         edges = graph.edges
-        var layerOf: [String: Int] = [graph.root: 0]
-        var queue = [graph.root]
-        var outgoing: [String: [String]] = [:]
-        var incoming: [String: [String]] = [:]
-        for edge in graph.edges {
-            outgoing[edge.from, default: []].append(edge.to)
-            incoming[edge.to, default: []].append(edge.from)
-        }
-        var head = 0
-        while head < queue.count {
-            let key = queue[head]
-            head += 1
-            let layer = layerOf[key]!
-            for next in outgoing[key, default: []] where layerOf[next] == nil {
-                layerOf[next] = layer + 1
-                queue.append(next)
+        let nodes = Dictionary(graph.nodes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        layers = LineageLayout(graph: graph).layers.map { slots in
+            slots.compactMap { slot -> Placed? in
+                guard case .node(let key) = slot, let node = nodes[key] else { return nil }
+                return Self.place(node)
             }
-            for previous in incoming[key, default: []] where layerOf[previous] == nil {
-                layerOf[previous] = layer - 1
-                queue.append(previous)
-            }
-        }
-        let nodes = graph.nodes.filter { layerOf[$0.key] != nil || $0.key == graph.root }
-        let minimum = layerOf.values.min() ?? 0
-        let maximum = layerOf.values.max() ?? 0
-        var columns = Array(repeating: [Placed](), count: maximum - minimum + 1)
-        for node in nodes {
-            columns[(layerOf[node.key] ?? 0) - minimum].append(Self.place(node))
-        }
-        layers = columns.map { $0.sorted { ($0.label, $0.key) < ($1.label, $1.key) } }
+        }.filter { !$0.isEmpty }
     }
 
     /// Layer and row of a node.
@@ -96,7 +74,7 @@ public struct LineageViewState: Hashable, Sendable {
     /// The version the view was opened on.
     public var version: ArtifactVersion
     /// The arranged graph, nil while loading.
-    public var layout: LineageLayout?
+    public var layout: LineageDiagram?
     /// The selected node.
     public var selected: String?
 }
