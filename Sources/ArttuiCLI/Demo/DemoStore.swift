@@ -114,7 +114,9 @@ struct DemoStore {
                     description: "checkpoint of sweep-run-\(index)",
                     metadata: ["val_acc": .double(settings.acc), "lr": .double(settings.lr), "sweep": .string("s8k2v")],
                     aliases: settings.aliases, run: run)
-            try run.finish(summary: ["val_acc": .double(settings.acc), "val_loss": .double(1.2 - settings.acc)])
+            try run.finish(summary: [
+                "val_acc": .double(settings.acc), "val_loss": .double(((1.2 - settings.acc) * 1000).rounded() / 1000),
+            ])
         }
     }
 
