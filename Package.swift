@@ -60,5 +60,6 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
+        .testTarget(name: "ArttuiCLITests", dependencies: ["ArttuiCLI", "BrowserCore"]),
     ]
 )

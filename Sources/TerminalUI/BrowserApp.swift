@@ -4,20 +4,10 @@ import Foundation
 /// The full-screen browser on a real terminal. Opened by `arttui` with no subcommand.
 public enum BrowserApp {
     /// Runs the browser until the user quits and returns the process exit code: 0 after `q` or
-    /// Ctrl-C, 2 when the terminal cannot host it (`TERM=dumb`, no cursor addressing, not a TTY)
-    /// or the theme is unreadable; the message goes to standard error. The terminal is restored
-    /// on every path.
+    /// Ctrl-C, 2 when the terminal cannot host it (`TERM=dumb`, no cursor addressing, not a TTY);
+    /// the message goes to standard error. The terminal is restored on every path.
     public static func run(store: any BrowserStore, options: BrowserOptions) -> Int32 {
-        let theme: Theme
-        do {
-            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
-            let locator = ThemeLocator(executablePath: executable, environment: options.environment)
-            let name = options.themeName ?? options.environment["ARTTUI_THEME"].flatMap { $0.isEmpty ? nil : $0 }
-            theme = try locator.load(name: name ?? ThemeLocator.defaultName)
-        } catch {
-            printError("arttui: theme: \(error)")
-            return 2
-        }
+        let theme = options.theme
         let terminal: Terminal
         do {
             terminal = try Terminal(environment: options.environment, mouse: options.mouse)

@@ -10,9 +10,8 @@ public enum ColorMode: String, Sendable, CaseIterable {
 
 /// How the browser is opened: `arttui [--theme NAME] [--color auto|always|never] [--mouse]`.
 public struct BrowserOptions: Sendable {
-    /// Theme name (`dark`, `light`, `high-contrast`, or a file in a themes directory); nil means
-    /// `$ARTTUI_THEME`, then `dark`.
-    public var themeName: String?
+    /// The colour theme, already loaded by the caller (the terminal layer reads no files).
+    public var theme: Theme
     /// When to use colours.
     public var colorMode: ColorMode
     /// Capture the mouse (off by default: capturing blocks selecting text in the terminal).
@@ -21,13 +20,14 @@ public struct BrowserOptions: Sendable {
     public var environment: [String: String]
 
     /// Creates options; the environment defaults to the process's.
-    public init(themeName: String? = nil, colorMode: ColorMode = .auto, mouse: Bool = false,
+    public init(theme: Theme, colorMode: ColorMode = .auto, mouse: Bool = false,
                 environment: [String: String]? = nil) {
-        self.themeName = themeName
+        self.theme = theme
         self.colorMode = colorMode
         self.mouse = mouse
         self.environment = environment ?? ProcessInfo.processInfo.environment
     }
 }
 
+import BrowserCore
 import Foundation

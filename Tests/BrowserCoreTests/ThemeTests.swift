@@ -8,8 +8,8 @@ import Testing
 
     @Test(arguments: ["dark", "light", "high-contrast"])
     func shippedThemesParseAndStyleEveryRole(name: String) throws {
-        let locator = ThemeLocator(directories: [Self.repository.appendingPathComponent("Themes")])
-        let theme = try locator.load(name: name)
+        let file = Self.repository.appendingPathComponent("Themes/\(name).theme")
+        let theme = try ThemeParser.parse(String(contentsOf: file, encoding: .utf8), name: name, file: file.path)
         for role in StyleRole.allCases where role != .normal {
             #expect(theme.styles[role] != nil, "\(name) lacks \(role)")
         }
@@ -32,22 +32,5 @@ import Testing
         #expect(theme.style(.selected) == ThemeStyle(foreground: .indexed(214), background: .indexed(12), attributes: [.bold, .reverse]))
         #expect(theme.style(.badge) == ThemeStyle(foreground: .indexed(6), attributes: [.underline]))
         #expect(ThemeColor.indexed(214).basic == .indexed(3))  // orange → yellow on 8 colours
-    }
-
-    @Test func findsThemesAboveTheExecutableAndFallsBackToTheBuiltInDefault() throws {
-        let executable = Self.repository.appendingPathComponent(".build/debug/arttui").path
-        let locator = ThemeLocator(executablePath: executable, environment: [:])
-        #expect(locator.directories.contains(Self.repository.appendingPathComponent("Themes")))
-        #expect(try locator.load(name: "light").name == "light")
-
-        let nowhere = ThemeLocator(directories: [URL(fileURLWithPath: "/nonexistent")])
-        #expect(try nowhere.load(name: "dark").styles.count == StyleRole.allCases.count)
-        #expect(throws: ThemeError.self) { try nowhere.load(name: "solarized") }
-    }
-
-    @Test func environmentDirectoriesComeFirst() {
-        let locator = ThemeLocator(executablePath: "/usr/bin/arttui",
-                                   environment: ["ARTTUI_THEMES_DIR": "/t", "XDG_CONFIG_HOME": "/c"])
-        #expect(locator.directories.prefix(2).map(\.path) == ["/t", "/c/arttui/themes"])
     }
 }

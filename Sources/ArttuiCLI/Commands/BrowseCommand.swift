@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import BrowserCore
 import Foundation
 import TerminalUI
 
@@ -17,7 +18,7 @@ struct BrowseCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.openStore()
         let cache = try storeOptions.openCache()
-        let status = display.openBrowser(on: StoreBrowser(store: store, cache: cache))
+        let status = try display.openBrowser(on: StoreBrowser(store: store, cache: cache))
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -34,9 +35,21 @@ struct DisplayOptions: ParsableArguments {
     @Flag(help: "Capture the mouse (off by default so the terminal can still select text).")
     var mouse = false
 
-    /// Runs the browser and returns its exit status.
-    func openBrowser(on store: StoreBrowser) -> Int32 {
-        BrowserApp.run(store: store, options: BrowserOptions(themeName: theme, colorMode: color, mouse: mouse))
+    /// Loads the theme and runs the browser; returns its exit status.
+    /// - Throws: a `CommandFailure` (exit 2) naming the file and line of a malformed theme.
+    func openBrowser(on store: StoreBrowser) throws -> Int32 {
+        let environment = ProcessInfo.processInfo.environment
+        let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let locator = ThemeLocator(executablePath: executable, environment: environment)
+        let name = theme ?? environment["ARTTUI_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? ThemeLocator.defaultName
+        let loaded: Theme
+        do {
+            loaded = try locator.load(name: name)
+        } catch {
+            throw CommandFailure(message: "theme: \(error)", status: 2)
+        }
+        return BrowserApp.run(
+            store: store, options: BrowserOptions(theme: loaded, colorMode: color, mouse: mouse, environment: environment))
     }
 }
 

@@ -22,7 +22,7 @@ struct DemoCommand: ParsableCommand {
             ? "built the demo store in \(store.directory.path)\n"
             : "the demo store is already in \(store.directory.path)\n").utf8))
         guard !noOpen else { return }
-        let status = display.openBrowser(on: StoreBrowser(store: store, cache: try storeOptions.openCache()))
+        let status = try display.openBrowser(on: StoreBrowser(store: store, cache: try storeOptions.openCache()))
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -1,7 +1,7 @@
 /// The dark theme, built in so the browser opens even when no `Themes/` directory is found.
 /// Keep in step with `Themes/dark.theme`.
-enum BuiltInTheme {
-    static let darkText = """
+public enum BuiltInTheme {
+    public static let darkText = """
 # arttui theme "dark": the default, for dark terminal backgrounds.
 #
 # Format, one style role a line (blank lines and text after # are ignored):

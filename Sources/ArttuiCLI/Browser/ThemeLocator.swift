@@ -1,3 +1,4 @@
+import BrowserCore
 import Foundation
 
 /// Finds and loads `NAME.theme` files.

@@ -1,0 +1,276 @@
+import Foundation
+import Testing
+
+/// The real `arttui` browser in a real terminal: each case starts its own tmux server on a copy of the
+/// demo store, drives it with keys the way a user would, waits for what the screen shows, and then
+/// checks the outcome through the CLI.
+@Suite("browser in tmux", .demoStoreTemplate)
+struct BrowserTmuxTests {
+    static let tmuxMissing = "tmux is not installed (.ci/run installs it); the end-to-end browser tests need it"
+
+    @Test("a: adds a new alias, and moves a held one after confirming; show --json agrees",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func addAlias() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.openModelVersions()
+        try browser.session.press("j", "j")
+        try browser.session.waitFor("capsule-gpt/model:v3")
+
+        try browser.session.press("a")
+        try browser.session.waitFor("Add alias to capsule-gpt/model:v3")
+        try browser.session.type("candidate-7")
+        try browser.session.waitFor("alias: candidate-7")
+        try browser.session.press("Enter")
+        try browser.session.waitFor("v3 is now candidate-7", "[candidate-7]")
+
+        // prod is on v2: taking it asks first, focus on Cancel.
+        try browser.session.press("a")
+        try browser.session.waitFor("Add alias to capsule-gpt/model:v3")
+        try browser.session.type("prod")
+        try browser.session.press("Enter")
+        try browser.session.waitFor("Move alias prod?", "It moves from v2 to v3.", "[ Cancel ]")
+        try browser.session.press("Tab")
+        try browser.session.waitFor("[ Move ]")
+        try browser.session.press("Enter")
+        try browser.session.waitFor("v3 is now prod")
+        try browser.quit()
+
+        #expect(try sandbox.show("capsule-gpt/model:candidate-7").string("version") == "v3")
+        let prod = try sandbox.show("capsule-gpt/model:prod")
+        #expect(prod.string("version") == "v3", "\(prod)")
+        #expect(Set(prod.strings("aliases")) == ["candidate-7", "prod"], "\(prod)")
+        let formerHolder = try sandbox.show("capsule-gpt/model:v2")
+        #expect(!formerHolder.strings("aliases").contains("prod"), "\(formerHolder)")
+    }
+
+    @Test("P: prunes exactly the unaliased, non-latest versions after choosing Yes; ls --json agrees",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func pruneFromMenu() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let codeVersions = try sandbox.versionNames("capsule-gpt/train-code")
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.openModelArtifact()
+
+        try browser.session.press("P")
+        try browser.session.waitFor("Prune capsule-gpt/model?", "3 versions go: v0 v1 v3", "Frees ", "[ No ]")
+        try browser.session.press("Left")
+        try browser.session.waitFor("[ Yes, prune ]")
+        try browser.session.press("Enter")
+        try browser.session.waitFor("pruned 3 versions")
+        try browser.session.waitUntil("the versions pane without v0, v1 and v3") { screen in
+            let rows = BrowserInTmux.versionRows(screen)
+            return rows == ["v5", "v4", "v2"]
+        }
+        try browser.quit()
+
+        let remaining = try sandbox.ok(["ls", "capsule-gpt/model", "--json"]).jsonArray()
+        let aliasesByVersion = Dictionary(uniqueKeysWithValues: remaining.map { ($0.string("version") ?? "?", Set($0.strings("aliases"))) })
+        #expect(aliasesByVersion == ["v2": ["prod"], "v4": ["best"], "v5": ["latest"]], "\(remaining)")
+        #expect(try sandbox.versionNames("capsule-gpt/train-code") == codeVersions, "prune reached another artifact")
+    }
+
+    @Test("C: refuses a bad unit in place, then cleans the cache to 1KB; cache size --json agrees",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func cleanCache() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        try sandbox.ok(["get", "capsule-gpt/model:best", "--root", sandbox.path("checkpoint").path])
+        let before = try sandbox.ok(["cache", "size", "--json"]).jsonObject()
+        let beforeBytes = try #require(before.int("bytes"))
+        try #require(beforeBytes > 1_000_000, "get did not fill the cache: \(before)")
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.waitForStart()
+
+        try browser.session.press("C")
+        try browser.session.waitFor("total ", "capsule-gpt/model", "clean up to at most:")
+        try browser.session.type("5XB")
+        try browser.session.press("Enter")
+        try browser.session.waitFor("unknown unit \"XB\"")
+        #expect(try !browser.session.commandEnded(), "a bad unit ended the browser")
+        #expect(try sandbox.ok(["cache", "size", "--json"]).jsonObject().int("bytes") == beforeBytes,
+                "a refused size changed the cache")
+
+        try browser.session.press("BSpace", "BSpace", "BSpace")
+        try browser.session.type("1KB")
+        try browser.session.waitFor("clean up to at most: 1KB")
+        try browser.session.press("Enter")
+        let cleaned = try browser.session.waitFor("freed ", "cache now ")
+        #expect(!cleaned.contains("unknown unit"), "the error stayed after a good size:\n\(cleaned)")
+        try browser.session.press("Escape")
+        try browser.session.waitFor("1 Projects")
+        try browser.quit()
+
+        let after = try sandbox.ok(["cache", "size", "--json"]).jsonObject()
+        let afterBytes = try #require(after.int("bytes"))
+        #expect(afterBytes <= 1_000 && afterBytes < beforeBytes, "before \(before), after \(after)")
+        #expect((after.int("files") ?? .max) < (before.int("files") ?? 0), "before \(before), after \(after)")
+    }
+
+    @Test("resizes to 20x5 show 'terminal too small', 1x1 and a storm survive, 120x40 brings the panes back",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func resize() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.waitForStart()
+
+        try browser.session.resize(width: 20, height: 5)
+        try browser.session.waitFor("terminal too small", "20x5")
+        try browser.session.resize(width: 120, height: 40)
+        try browser.waitForStart()
+
+        try browser.session.resize(width: 1, height: 1)
+        try browser.session.waitUntil("the pane at 1x1") { _ in try browser.session.paneSize() == "1x1" }
+        for (width, height) in [(300, 100), (2, 2), (80, 24), (40, 10), (1, 1), (33, 7), (200, 60)] {
+            try browser.session.resize(width: width, height: height)
+        }
+        try browser.session.resize(width: 120, height: 40)
+        try browser.waitForStart()
+        #expect(try !browser.session.commandEnded())
+
+        // Still taking keys after all that.
+        try browser.session.press("j")
+        try browser.session.waitFor("│ car-vision-project")
+        try browser.quit()
+    }
+
+    @Test("q quits with status 0 and gives the terminal back as it was",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func quit() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.waitForStart()
+        let screen = try browser.quit()
+        #expect(try browser.session.commandEnded())
+        #expect(screen.contains(BrowserInTmux.shellMarker), "the shell's screen is not back:\n\(screen)")
+        #expect(!screen.contains("1 Projects") && !screen.contains("j/k move"), "the browser's screen stayed:\n\(screen)")
+    }
+
+    @Test("Ctrl-C in the cache view quits with status 0 and restores the terminal",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func controlCFromADialog() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.waitForStart()
+        try browser.session.press("C")
+        try browser.session.waitFor("clean up to at most:")
+        try browser.session.press("C-c")
+        let screen = try browser.session.waitFor("EXIT=")
+        #expect(screen.contains("EXIT=0 TTY=restored"), "\(screen)")
+        #expect(screen.contains(BrowserInTmux.shellMarker) && !screen.contains("clean up to at most:"), "\(screen)")
+    }
+
+    @Test("TERM=dumb: exits 2 with one line on stderr, draws nothing")
+    func dumbTerminal() throws {
+        let sandbox = try Sandbox()
+        let result = try sandbox.run([], environment: ["TERM": "dumb", "LANG": "C.UTF-8"], timeout: 10)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+        #expect(result.stderr.hasPrefix("arttui: ") && result.stderr.hasSuffix("\n")
+                && result.stderr.filter { $0 == "\n" }.count == 1, "expected one line on stderr: \(result)")
+        #expect(result.stderr.contains("TERM") && result.stderr.contains("dumb"), "\(result)")
+    }
+}
+
+/// `arttui` (no subcommand) on the sandbox's store, in a tmux session of its own at 120x40 with a UTF-8
+/// locale. A shell wraps it: it prints a marker first, and after the browser ends prints the exit
+/// status and whether `stty -g` is what it was before.
+struct BrowserInTmux {
+    static let shellMarker = "shell: before the browser"
+    let session: TmuxSession
+
+    init(_ sandbox: Sandbox, width: Int = 120, height: Int = 40) throws {
+        let binary = try #require(ArttuiBinary.url, "cannot find the built arttui next to the test bundle; set ARTTUI_BINARY")
+        let home = sandbox.path("home").path
+        let environment = [
+            "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home)", "XDG_DATA_HOME=\(home)/.local/share",
+            "XDG_CACHE_HOME=\(home)/.cache", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color",
+        ]
+        let browser = (["env", "-i"] + environment + [binary.path, "--store", sandbox.store.path, "--cache-dir", sandbox.cache.path])
+            .map(shellQuoted).joined(separator: " ")
+        let command = """
+            printf '%s\\n' \(shellQuoted(BrowserInTmux.shellMarker)); saved=$(stty -g); \(browser); status=$?; \
+            if [ "$(stty -g)" = "$saved" ]; then tty=restored; else tty=changed; fi; printf 'EXIT=%s TTY=%s\\n' "$status" "$tty"
+            """
+        session = try TmuxSession(socket: sandbox.path("tmux.sock"), command: command, width: width, height: height)
+    }
+
+    /// Waits for the first full frame: the projects loaded and the first artifact's versions listed.
+    func waitForStart(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try session.waitFor("1 Projects", "│capsule-gpt", "3 Versions · train-code", "j/k move", sourceLocation: sourceLocation)
+    }
+
+    /// From the start: into the artifacts of capsule-gpt, down to `model` (after train-code and
+    /// tokenized-corpus), its versions listed.
+    func openModelArtifact() throws {
+        try waitForStart()
+        try session.press("Enter", "j", "j")
+        try session.waitFor("3 Versions · model", "sweep00")
+    }
+
+    /// From the start: into the versions of capsule-gpt/model, the newest (v5) selected.
+    func openModelVersions() throws {
+        try openModelArtifact()
+        try session.press("Enter")
+        try session.waitFor("│ capsule-gpt/model:v5")
+    }
+
+    /// Presses `q`, requires exit status 0 with the terminal modes restored, and returns the screen.
+    @discardableResult
+    func quit(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try session.press("q")
+        let screen = try session.waitFor("EXIT=", sourceLocation: sourceLocation)
+        #expect(screen.contains("EXIT=0 TTY=restored"), "q did not exit cleanly:\n\(screen)", sourceLocation: sourceLocation)
+        return screen
+    }
+
+    /// The version names in the versions pane (`v5`, `v4`, …) as drawn at 120 columns, top to bottom.
+    static func versionRows(_ screen: String) -> [String] {
+        screen.split(separator: "\n").compactMap { line in
+            guard let start = line.range(of: "││v") else { return nil }
+            let name = line[start.upperBound...].prefix { $0.isNumber }
+            return name.isEmpty ? nil : "v" + name
+        }
+    }
+}
+
+/// Builds the demo store once for the suite (it takes seconds); each test copies it into its own sandbox.
+struct DemoStoreTemplate: SuiteTrait, TestScoping {
+    @TaskLocal static var store: URL?
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let sandbox = try Sandbox()
+        try sandbox.buildDemo()
+        try await DemoStoreTemplate.$store.withValue(sandbox.store) { try await function() }
+        withExtendedLifetime(sandbox) {}
+    }
+}
+
+extension Trait where Self == DemoStoreTemplate {
+    /// The demo store, built once for the suite.
+    static var demoStoreTemplate: Self { DemoStoreTemplate() }
+}
+
+extension Sandbox {
+    /// A sandbox whose store is a copy of the demo store (built here when the suite trait did not).
+    static func withDemoStore() throws -> Sandbox {
+        let sandbox = try Sandbox()
+        if let template = DemoStoreTemplate.store {
+            try FileManager.default.copyItem(at: template, to: sandbox.store)
+        } else {
+            try sandbox.buildDemo()
+        }
+        return sandbox
+    }
+
+    /// `arttui demo --no-open`, which reports on stderr what it built.
+    func buildDemo() throws {
+        let result = try run(["demo", "--no-open"], timeout: 120)
+        try #require(result.status == 0, "\(result)")
+    }
+}
