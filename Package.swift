@@ -35,6 +35,9 @@ let package = Package(
         ),
         .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
-        .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore"]),
+        // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
+        .testTarget(
+            name: "ArttuiEndToEndTests",
+            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

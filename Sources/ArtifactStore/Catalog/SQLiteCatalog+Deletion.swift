@@ -30,6 +30,7 @@ extension SQLiteCatalog {
                     sql: "UPDATE version SET state = 'deleted', deletedAt = ? WHERE id IN (SELECT id FROM doomed_version)",
                     arguments: [now])
                 try dropDoomedTables(db)
+                try FaultInjection.check(.commit, operation: "commit to", path: path)
                 return DeletionOutcome(plan: plan, packsToCompact: packs)
             }
         }
@@ -107,6 +108,7 @@ extension SQLiteCatalog {
                 }
                 let remaining = try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM chunk WHERE packId = ?", arguments: [oldID]) ?? 0
+                try FaultInjection.check(.commit, operation: "commit to", path: path)
                 guard remaining == 0 else { return false }
                 try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [oldID])
                 return true

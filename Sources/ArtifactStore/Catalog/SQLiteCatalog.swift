@@ -118,6 +118,7 @@ public final class SQLiteCatalog: Catalog {
                 CREATE INDEX file_by_content ON file(contentId);
                 """)
         }
+        registerVerifyMigrations(&migrator)
         return migrator
     }
 }
@@ -126,7 +127,7 @@ extension SQLiteCatalog {
     /// The columns `versionRecord(_:)` reads, joined from version, artifact and project.
     static let versionColumns = """
         v.id, p.name AS project, a.name AS artifactName, a.type, v.idx, v.digest, v.state, v.createdAt,
-        v.size, v.fileCount, v.addedBytes, v.description, v.metadata, v.producerRunId,
+        v.size, v.fileCount, v.addedBytes, v.description, v.metadata, v.producerRunId, v.damaged,
         (SELECT max(l.idx) FROM version l WHERE l.artifactId = a.id AND l.state = 'committed') AS latestIdx
         FROM version v JOIN artifact a ON a.id = v.artifactId JOIN project p ON p.id = a.projectId
         """
@@ -152,12 +153,14 @@ extension SQLiteCatalog {
             if state == .committed, let index, index == latest { names.insert(Alias.latest, at: 0) }
             let metadataText: String = row["metadata"]
             let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))) ?? [:]
-            return ArtifactVersion(
+            var version = ArtifactVersion(
                 id: id, project: row["project"], name: row["artifactName"], type: row["type"], index: index,
                 digest: row["digest"], state: state,
                 createdAt: Date(timeIntervalSince1970: row["createdAt"]), size: row["size"],
                 fileCount: row["fileCount"], addedBytes: row["addedBytes"], description: row["description"],
                 metadata: metadata, aliases: names, loggedBy: row["producerRunId"])
+            version.damage = row["damaged"]
+            return version
         }
     }
 
