@@ -12,7 +12,7 @@ import Synchronization
 /// makes the Nth call at POINT fail (or the process die), so tests can stop an operation at an exact step.
 ///
 /// POINT is `write`, `fsync`, `rename` (the POSIX wrappers in `Support/`) or `commit` (a catalog write
-/// transaction, just before it commits). EFFECT is `crash` (`abort()`, as if the machine stopped there),
+/// transaction, just before it commits). EFFECT is `crash` (the process kills itself with SIGKILL, as if the machine stopped there),
 /// `ENOSPC` (the call fails with "No space left on device") or, by default, `EIO`. Several faults may be
 /// given, separated by commas. The variable is read once; unset, each check is one load and one branch.
 ///
@@ -96,7 +96,8 @@ enum FaultInjection {
         guard let fault = plan.faults.first(where: { $0.point == point && $0.count == call }) else { return }
         switch fault.effect {
         case .crash:
-            abort()
+            // SIGKILL, as a power cut or the OOM killer would: no handler, no backtrace, no flushing.
+            kill(getpid(), SIGKILL)
         case .fail(let code):
             throw systemError(operation, path, code: code)
         }
