@@ -22,9 +22,12 @@ public final class SQLiteCatalog: Catalog {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` when it turns WAL on, after `prepareDatabase` ran: in WAL
+            // mode that lets a power cut take back a commit `put` has reported. Say FULL again, last.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try SQLiteCatalog.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")
+            throw StoreError.catalog("cannot open \(path): \(SQLiteCatalog.explain(error, path: path))")
         }
     }
 
@@ -33,7 +36,7 @@ public final class SQLiteCatalog: Catalog {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw StoreError.catalog(error.message ?? error.description)
+            throw StoreError.catalog(SQLiteCatalog.explain(error, path: path))
         }
     }
 
