@@ -34,7 +34,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
-        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
+        .testTarget(
+            name: "ArtifactStoreTests",
+            dependencies: ["ArtifactStore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
         .testTarget(
             name: "ArttuiEndToEndTests",
