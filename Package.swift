@@ -40,6 +40,7 @@ let package = Package(
         // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
         .testTarget(
             name: "ArttuiEndToEndTests",
-            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]),
     ]
 )

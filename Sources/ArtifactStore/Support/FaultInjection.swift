@@ -12,9 +12,10 @@ import Synchronization
 /// makes the Nth call at POINT fail (or the process die), so tests can stop an operation at an exact step.
 ///
 /// POINT is `write`, `fsync`, `rename` (the POSIX wrappers in `Support/`) or `commit` (a catalog write
-/// transaction, just before it commits). EFFECT is `crash` (the process kills itself with SIGKILL, as if the machine stopped there),
-/// `ENOSPC` (the call fails with "No space left on device") or, by default, `EIO`. Several faults may be
-/// given, separated by commas. The variable is read once; unset, each check is one load and one branch.
+/// transaction, just before it commits). EFFECT is `crash` (the process kills itself with SIGKILL, as if
+/// the machine stopped there), `ENOSPC` (the call fails with "No space left on device") or, by default,
+/// `EIO`. Several faults may be given, separated by commas. The variable is read once; unset, each check
+/// is one load and one branch.
 ///
 /// ```sh
 /// ARTTUI_FAULT=rename:2:crash arttui put data/ -n vision/mnist   # dies storing its second object
