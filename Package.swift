@@ -52,8 +52,14 @@ let package = Package(
         .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
         .executableTarget(name: "BrowserBenchmark", dependencies: ["BrowserCore", "BrowserTestSupport"]),
-        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore"]),
-        .testTarget(name: "ArttuiEndToEndTests", dependencies: ["ArtifactStore", "arttui"]),
+        .testTarget(
+            name: "ArtifactStoreTests",
+            dependencies: ["ArtifactStore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
+        .testTarget(
+            name: "ArttuiEndToEndTests",
+            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["README.md"]),
         .testTarget(
             name: "BrowserCoreTests",
             dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],

@@ -4,7 +4,11 @@ import GRDB
 extension SQLiteCatalog {
     public func commit(_ commit: VersionCommit) throws -> CommitOutcome {
         try guarded {
-            try database.write { db in try performCommit(db, commit) }
+            try database.write { db in
+                let outcome = try performCommit(db, commit)
+                try FaultInjection.check(.commit, operation: "commit to", path: path)
+                return outcome
+            }
         }
     }
 

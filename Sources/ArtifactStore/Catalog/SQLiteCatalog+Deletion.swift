@@ -4,16 +4,9 @@ import GRDB
 extension SQLiteCatalog {
     public func deletionPlan(versionIDs: [Int64]) throws -> DeletionPlan {
         try guarded {
-            // The plan fills temporary tables, which a read-only access refuses; a deferred
-            // transaction that is rolled back takes no lock on the catalog and changes nothing.
-            try database.writeWithoutTransaction { db in
-                var result: DeletionPlan?
-                try db.inTransaction(.deferred) {
-                    result = try plan(db, versionIDs: versionIDs).plan
-                    try dropDoomedTables(db)
-                    return .rollback
-                }
-                return result!
+            try readWithScratchTables { db in
+                defer { try? dropDoomedTables(db) }
+                return try plan(db, versionIDs: versionIDs).plan
             }
         }
     }
@@ -28,6 +21,7 @@ extension SQLiteCatalog {
                     }
                 }
                 try removeDoomed(db)
+                try FaultInjection.check(.commit, operation: "commit to", path: path)
                 return DeletionOutcome(plan: plan, packsToCompact: packs)
             }
         }
@@ -122,6 +116,7 @@ extension SQLiteCatalog {
                 }
                 let remaining = try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM chunk WHERE packId = ?", arguments: [oldID]) ?? 0
+                try FaultInjection.check(.commit, operation: "commit to", path: path)
                 guard remaining == 0 else { return false }
                 try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [oldID])
                 return true

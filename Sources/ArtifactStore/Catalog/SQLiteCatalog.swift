@@ -45,7 +45,20 @@ public final class SQLiteCatalog: Catalog {
                 }
             }
         } catch let error as DatabaseError {
-            throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")
+            throw StoreError.catalog("cannot open \(path): \(SQLiteCatalog.explain(error, path: path))")
+        }
+    }
+
+    /// Reads in one snapshot with temporary tables allowed, which GRDB's read-only access refuses:
+    /// a deferred transaction that is always rolled back, so it takes no lock and changes nothing.
+    func readWithScratchTables<T>(_ body: (Database) throws -> T) throws -> T {
+        try database.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.deferred) {
+                result = try body(db)
+                return .rollback
+            }
+            return result!
         }
     }
 
@@ -54,7 +67,7 @@ public final class SQLiteCatalog: Catalog {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw StoreError.catalog(error.message ?? error.description)
+            throw StoreError.catalog(SQLiteCatalog.explain(error, path: path))
         }
     }
 
@@ -140,6 +153,7 @@ public final class SQLiteCatalog: Catalog {
                 """)
         }
         registerRunsMigration(&migrator)
+        registerVerifyMigrations(&migrator)
         return migrator
     }
 }
@@ -148,7 +162,7 @@ extension SQLiteCatalog {
     /// The columns `versionRecord(_:)` reads, joined from version, artifact and project.
     static let versionColumns = """
         v.id, p.name AS project, a.name AS artifactName, a.type, v.idx, v.digest, v.state, v.createdAt,
-        v.size, v.fileCount, v.addedBytes, v.description, v.metadata, v.producerRunId,
+        v.size, v.fileCount, v.addedBytes, v.description, v.metadata, v.producerRunId, v.damaged,
         (SELECT max(l.idx) FROM version l WHERE l.artifactId = a.id AND l.state = 'committed') AS latestIdx
         FROM version v JOIN artifact a ON a.id = v.artifactId JOIN project p ON p.id = a.projectId
         """
@@ -174,12 +188,14 @@ extension SQLiteCatalog {
             if state == .committed, let index, index == latest { names.insert(Alias.latest, at: 0) }
             let metadataText: String = row["metadata"]
             let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))) ?? [:]
-            return ArtifactVersion(
+            var version = ArtifactVersion(
                 id: id, project: row["project"], name: row["artifactName"], type: row["type"], index: index,
                 digest: row["digest"], state: state,
                 createdAt: Date(timeIntervalSince1970: row["createdAt"]), size: row["size"],
                 fileCount: row["fileCount"], addedBytes: row["addedBytes"], description: row["description"],
                 metadata: metadata, aliases: names, loggedBy: row["producerRunId"])
+            version.damage = row["damaged"]
+            return version
         }
     }
 

@@ -42,6 +42,8 @@ public struct ArtifactVersion: Hashable, Sendable, Identifiable {
     public var aliases: [String]
     /// The id of the run that logged this version, if any.
     public var loggedBy: String?
+    /// What `verify --repair` found wrong with its stored bytes; nil for a version not known to be damaged.
+    public var damage: String? = nil
 
     /// `v3`, or `pending` while the version has no number yet.
     public var versionName: String { index.map { "v\($0)" } ?? "pending" }

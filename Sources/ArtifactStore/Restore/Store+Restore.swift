@@ -52,6 +52,8 @@ extension Store {
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
         let counts = Mutex((unchanged: 0, fromCache: 0, fromStore: 0, bytes: Int64(0), done: 0))
         let failure = Mutex<Error?>(nil)
+        // A damaged file does not stop the others: everything the damage does not touch is restored.
+        let damaged = Mutex<[StoreError]>([])
         let next = Atomic<Int>(0)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -76,12 +78,15 @@ extension Store {
                     progress?(TransferProgress(
                         filesDone: snapshot.done, filesTotal: files.count, bytesDone: snapshot.bytes,
                         bytesTotal: totalBytes))
+                } catch let error as StoreError where error.isDamagedFile {
+                    damaged.withLock { $0.append(error) }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
+        if let error = Store.summarize(damaged.withLock { $0 }) { throw error }
         let final = counts.withLock { $0 }
         return RestoreReport(
             root: rootPath, files: files.count, bytes: totalBytes, unchanged: final.unchanged,

@@ -107,13 +107,22 @@ final class PackWriter: Sendable {
     }
 
     private func openPack() throws -> OpenPack {
-        let name = PackWriter.newPackName()
-        let key = "packs/\(name.prefix(2))/\(name).pack"
-        let path = objectStore.stagingDirectory.appendingPathComponent("\(name).pack.partial").path
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        var name = PackWriter.newPackName()
+        var path = objectStore.stagingDirectory.appendingPathComponent("\(name).pack.partial").path
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard fd >= 0 else { throw StoreError.io(operation: "create", path: path, reason: FileSystem.lastError()) }
-        // The lock tells `sweepAbandoned` that a live writer owns this file.
+        // The lock tells `sweepAbandoned` that a live writer owns this file. Another process's sweep can
+        // take the file between its creation and the lock: then start again under a new name.
         _ = flock(fd, LOCK_EX)
+        while !PackWriter.isStillLinked(fd, path: path) {
+            close(fd)
+            name = PackWriter.newPackName()
+            path = objectStore.stagingDirectory.appendingPathComponent("\(name).pack.partial").path
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+            guard fd >= 0 else { throw StoreError.io(operation: "create", path: path, reason: FileSystem.lastError()) }
+            _ = flock(fd, LOCK_EX)
+        }
+        let key = "packs/\(name.prefix(2))/\(name).pack"
         var buffer: [UInt8] = []
         buffer.reserveCapacity(PackWriter.bufferLimit + (4 << 20))
         return OpenPack(key: key, path: path, descriptor: fd, size: 0, buffer: buffer)
@@ -125,6 +134,13 @@ final class PackWriter: Sendable {
         let fd = pack.descriptor
         try pack.buffer.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         pack.buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether `path` still names the file open as `fd` (a sweep may have unlinked it).
+    private static func isStillLinked(_ fd: Int32, path: String) -> Bool {
+        var open = stat(), named = stat()
+        guard fstat(fd, &open) == 0, stat(path, &named) == 0 else { return false }
+        return open.st_ino == named.st_ino && open.st_dev == named.st_dev
     }
 
     /// Removes partial packs whose writer died (their lock is free); a live writer's are left alone.

@@ -10,6 +10,7 @@ enum FileSystem {
 
     /// Flushes a file or directory to stable storage.
     static func fsync(path: String) throws {
+        try FaultInjection.check(.fsync, operation: "fsync", path: path)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, reason: lastError()) }
         defer { close(fd) }
@@ -20,6 +21,7 @@ enum FileSystem {
 
     /// Atomically renames a file.
     static func rename(_ from: String, to: String) throws {
+        try FaultInjection.check(.rename, operation: "rename", path: "\(from) to \(to)")
         if Glibc.rename(from, to) != 0 {
             throw StoreError.io(operation: "rename", path: "\(from) to \(to)", reason: lastError())
         }

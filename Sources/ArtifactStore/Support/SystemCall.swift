@@ -34,6 +34,7 @@ func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0o600, operation: S
 
 /// Writes all of `bytes` to `fd`.
 func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    try FaultInjection.check(.write, operation: "write", path: path)
     var offset = 0
     while offset < bytes.count {
         let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)

@@ -43,6 +43,7 @@ struct ShowCommand: ParsableCommand {
             ("logged by", version.loggedBy ?? "-"),
             ("description", version.description.isEmpty ? "-" : version.description),
         ]
+        if let damage = version.damage { lines.append(("DAMAGED", damage)) }
         lines.append(("metadata", version.metadata.isEmpty ? "{}" : JSONValue.object(version.metadata).prettyJSONText))
         for (key, value) in lines {
             let indented = value.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 13))

@@ -20,6 +20,7 @@ enum JSONOutput {
         var metadata: [String: JSONValue]
         var createdAt: String
         var loggedBy: String?
+        var damaged: String?
         var files: [ManifestEntry]?
 
         init(_ version: ArtifactVersion, files: [ManifestEntry]? = nil) {
@@ -38,6 +39,7 @@ enum JSONOutput {
             metadata = version.metadata
             createdAt = JSONOutput.timestamp(version.createdAt)
             loggedBy = version.loggedBy
+            damaged = version.damage
             self.files = files
         }
 
@@ -58,12 +60,13 @@ enum JSONOutput {
             try container.encode(metadata, forKey: .metadata)
             try container.encode(createdAt, forKey: .createdAt)
             try container.encode(loggedBy, forKey: .loggedBy)
+            try container.encodeIfPresent(damaged, forKey: .damaged)
             try container.encodeIfPresent(files, forKey: .files)
         }
 
         enum CodingKeys: String, CodingKey {
             case project, name, type, version, index, state, digest, aliases, size, fileCount, addedBytes,
-                description, metadata, createdAt, loggedBy, files
+                description, metadata, createdAt, loggedBy, damaged, files
         }
     }
 

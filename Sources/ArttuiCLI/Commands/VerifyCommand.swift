@@ -1,0 +1,130 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+
+/// `arttui verify [PROJECT[/NAME[:REF]]]`: checks that every version can be restored.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the catalog against the stored packs; with --read-data, re-hash every stored byte.",
+        discussion: """
+            Each problem is printed with the versions it affects. Orphans (packs no version uses, partial \
+            packs of dead writers, bytes of deleted chunks) are reclaimable, not damage: crashes leave them \
+            by design, and --repair removes them. Exit status: 0 when there is no damage (reclaimable \
+            orphans may remain; they are listed), 1 when damage was found (after --repair too: marking a \
+            version damaged does not bring its bytes back), 2 when the store could not be read at all.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Argument(help: ArgumentHelp(
+        "What to check: a project, an artifact or one version (default: the whole store, orphans included).",
+        valueName: "project[/name[:ref]]"))
+    var scope: String?
+
+    @Flag(help: "Read and hash every stored byte, not only the chunk record headers.")
+    var readData = false
+
+    @Flag(help: "Remove orphans, compact packs holding deleted bytes, and mark damaged versions (never deletes one).")
+    var repair = false
+
+    @Option(help: ArgumentHelp(
+        "With --repair, leave orphan packs younger than this alone: a running put may still commit them.",
+        valueName: "seconds"))
+    var orphanGrace: Int = 3600
+
+    func validate() throws {
+        if orphanGrace < 0 { throw ValidationError("--orphan-grace must be 0 or more, not \(orphanGrace)") }
+    }
+
+    func run() throws {
+        let store: Store
+        let report: VerificationReport
+        do {
+            store = try Store(directory: storeOptions.storeDirectory, create: false)
+        } catch let error as StoreError {
+            throw CommandFailure(message: error.description, status: 2)
+        }
+        let target = try resolveScope(in: store)
+        var verifier = StoreVerifier(store: store)
+        verifier.readData = readData
+        verifier.orphanGracePeriod = TimeInterval(orphanGrace)
+        do {
+            let found = try verifier.verify(target)
+            report = repair ? try verifier.repair(found, scope: target) : found
+        } catch let error as StoreError {
+            throw CommandFailure(message: error.description, status: 2)
+        }
+        if output.json {
+            try JSONOutput.print(VerifyJSON(report: report))
+        } else {
+            printText(report)
+        }
+        // Damage is a finding, not a failure to run: the report is printed, and the status says so.
+        if !report.isClean { Foundation.exit(1) }
+    }
+
+    private func resolveScope(in store: Store) throws -> VerificationScope {
+        guard let scope else { return .store }
+        if scope.contains(":") {
+            return .version(id: try store.version(ArtifactAddress(parsing: scope)).id)
+        }
+        let parsed = try ProjectScope(parsing: scope)
+        guard let name = parsed.name else {
+            _ = try store.artifacts(in: parsed.project)
+            return .project(parsed.project)
+        }
+        _ = try store.versionCount(of: parsed.project, name)
+        return .artifact(project: parsed.project, name: name)
+    }
+
+    private func printText(_ report: VerificationReport) {
+        for problem in report.problems {
+            let affected = problem.versions.isEmpty ? "" : " (affects \(problem.versions.joined(separator: ", ")))"
+            print("problem: \(problem.subject): \(problem.detail)\(affected)")
+        }
+        for orphan in report.reclaimable {
+            let what: String
+            switch orphan.kind {
+            case .orphanPack: what = "no catalog row names it"
+            case .stalePartial: what = "partial pack of a writer that is gone"
+            case .deadBytes: what = "holds bytes of deleted chunks"
+            }
+            print("reclaimable: \(orphan.path): \(what), \(ByteSize.format(orphan.bytes)) (\(orphan.bytes) bytes)")
+        }
+        for repair in report.repairs {
+            print("repair: \(repair.action) \(repair.subject): \(repair.detail)")
+        }
+        for name in report.markedDamaged where !report.damagedVersions.contains(name) {
+            print("note: \(name) was marked damaged by an earlier --repair")
+        }
+        let checked = "checked \(report.versionsChecked) versions, \(report.chunksChecked) chunks in "
+            + "\(report.packsChecked) packs (\(ByteSize.format(report.bytesRead)) read, "
+            + (report.readData ? "every byte hashed)" : "record headers only; --read-data hashes every byte)")
+        let damage = report.isClean
+            ? "no damage"
+            : "\(report.problems.count) problems affecting \(report.damagedVersions.count) versions"
+        var orphans = ""
+        if !report.reclaimable.isEmpty {
+            orphans = "; \(report.reclaimable.count) reclaimable orphans holding \(ByteSize.format(report.reclaimableBytes))"
+                + (repair ? " found (see the repairs above)" : " (arttui verify --repair removes them)")
+        }
+        print("\(checked): \(damage)\(orphans)")
+    }
+}
+
+/// What `verify --json` prints: the report, with its verdict.
+private struct VerifyJSON: Encodable {
+    var report: VerificationReport
+
+    func encode(to encoder: Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(report.isClean, forKey: .clean)
+        try container.encode(report.damagedVersions, forKey: .damagedVersions)
+        try container.encode(report.reclaimableBytes, forKey: .reclaimableBytes)
+    }
+
+    enum Key: String, CodingKey { case clean, damagedVersions, reclaimableBytes }
+}
