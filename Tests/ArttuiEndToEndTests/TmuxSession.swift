@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A tmux server of its own (socket inside the sandbox, no user config) running one shell command in a
 /// detached session of a fixed size: the real terminal a user would have, driven by keys and read back
 /// with `capture-pane`.
@@ -23,30 +27,96 @@ final class TmuxSession: @unchecked Sendable {
     private let executable: URL
     private let socket: URL
     private let target = "arttui"
+    private let server = Process()
+    private let serverEnded = DispatchSemaphore(value: 0)
     private var killed = false
+    private var counter = 0
+    private let lock = NSLock()
 
     /// Starts the server and the session running `command` (a `sh` command line) at `width` x `height`.
     init(socket: URL, command: String, width: Int, height: Int) throws {
         executable = try #require(TmuxSession.executable, "tmux is not installed")
         self.socket = socket
+        // The server runs in the foreground (-D) as our own child. Started by a client, it would
+        // daemonize and keep the descriptor through which Foundation learns that the client exited,
+        // so that client would never be seen to finish.
+        server.executableURL = executable
+        server.arguments = ["-D", "-S", socket.path, "-f", "/dev/null"]
+        server.environment = TmuxSession.environment
+        server.standardInput = FileHandle.nullDevice
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        server.terminationHandler = { [serverEnded] _ in serverEnded.signal() }
+        try TmuxSession.runWithoutBlockedSignals(server)
+        let deadline = Date().addingTimeInterval(TmuxSession.defaultTimeout)
+        while !FileManager.default.fileExists(atPath: socket.path) {
+            guard Date() < deadline, server.isRunning else {
+                try #require(Bool(false), "the tmux server did not start on \(socket.path)")
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
         // One invocation, so remain-on-exit is set before the command can possibly end. No status
         // line: the pane is the whole window, so its size is the size asked for.
-        try tmux(["-f", "/dev/null", "start-server", ";",
-                  "set-option", "-g", "remain-on-exit", "on", ";",
+        try tmux(["set-option", "-g", "remain-on-exit", "on", ";",
                   "set-option", "-g", "status", "off", ";",
                   "set-option", "-g", "default-shell", "/bin/sh", ";",
+                  "run-shell", "-b", watchdog, ";",
                   "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height), command])
     }
 
     deinit { kill() }
+
+    /// A job inside the server that ends it should the test process die before `kill()`; it
+    /// stops by itself once the socket is gone.
+    private var watchdog: String {
+        let socketPath = shellQuoted(socket.path)
+        return "while kill -0 \(ProcessInfo.processInfo.processIdentifier) 2>/dev/null && [ -S \(socketPath) ]; do sleep 0.2; done; "
+            + "\(shellQuoted(executable.path)) -S \(socketPath) kill-server 2>/dev/null; true"
+    }
 
     /// Ends the server and everything running in it.
     func kill() {
         guard !killed else { return }
         killed = true
         _ = try? tmux(["kill-server"], check: false)
+        // The server waits for its jobs; the watchdog job stops once the socket is gone.
         try? FileManager.default.removeItem(at: socket)
+        if serverEnded.wait(timeout: .now() + 5) == .timedOut {
+            Glibc.kill(server.processIdentifier, SIGKILL)
+        }
     }
+
+    /// Starts `process` from a thread of its own that blocks no signals. A child inherits the signal
+    /// mask of the thread that spawns it, and the threads tests run on block nearly all of them: a
+    /// tmux server started from one never sees SIGCHLD (so it neither reaps its jobs nor exits on
+    /// kill-server), and the programs in its panes would start with SIGWINCH and SIGINT blocked.
+    private static func runWithoutBlockedSignals(_ process: Process) throws {
+        final class Outcome: @unchecked Sendable {
+            var error: Error?
+            let done = DispatchSemaphore(value: 0)
+        }
+        let outcome = Outcome()
+        let thread = Thread {
+            var nothing = sigset_t()
+            sigemptyset(&nothing)
+            pthread_sigmask(SIG_SETMASK, &nothing, nil)
+            do { try process.run() } catch { outcome.error = error }
+            outcome.done.signal()
+        }
+        thread.start()
+        outcome.done.wait()
+        if let error = outcome.error { throw error }
+    }
+
+    /// The environment of the server and of every client: the caller's, with a known terminal type
+    /// and no `TMUX`, so that a test run from inside tmux still talks to its own server.
+    private static let environment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm-256color"
+        environment["TMUX"] = nil
+        return environment
+    }()
 
     /// Sends tmux key names (`j`, `Enter`, `Escape`, `Left`, `BSpace`, `C-c`), one key each.
     func press(_ keys: String...) throws {
@@ -66,6 +136,11 @@ final class TmuxSession: @unchecked Sendable {
     /// The visible screen, one line per row, trailing blanks trimmed.
     func screen() throws -> String {
         try tmux(["capture-pane", "-p", "-t", target])
+    }
+
+    /// The screen with the scrollback above it: the whole normal screen's history.
+    func screenAndScrollback() throws -> String {
+        try tmux(["capture-pane", "-p", "-S", "-", "-t", target])
     }
 
     /// Whether the command in the pane has ended (the pane is dead).
@@ -111,21 +186,36 @@ final class TmuxSession: @unchecked Sendable {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["-S", socket.path] + arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["TERM"] = "xterm-256color"
-        environment["TMUX"] = nil  // a test run from inside tmux must still talk to its own server
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
+        process.environment = TmuxSession.environment
+        // Files, not pipes: no pipe can fill up, and the output is read once the client has ended.
+        let number = lock.withLock { counter += 1; return counter }
+        let outputURL = socket.deletingLastPathComponent().appendingPathComponent("tmux-\(number).out")
+        let errorURL = socket.deletingLastPathComponent().appendingPathComponent("tmux-\(number).err")
+        defer {
+            try? FileManager.default.removeItem(at: outputURL)
+            try? FileManager.default.removeItem(at: errorURL)
+        }
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        let output = try FileHandle(forWritingTo: outputURL)
+        let errors = try FileHandle(forWritingTo: errorURL)
+        defer {
+            try? output.close()
+            try? errors.close()
+        }
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        // capture-pane output is a few KB; reading before waiting keeps a full pipe from blocking tmux.
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        if finished.wait(timeout: .now() + TmuxSession.defaultTimeout) == .timedOut {
+            process.terminate()
+            try #require(Bool(false), "tmux \(arguments.joined(separator: " ")) did not finish")
+        }
+        let stdout = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
         if check {
+            let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
             try #require(process.terminationStatus == 0,
                          "tmux \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(stderr)")
         }

@@ -31,6 +31,8 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     func chunkLocations(contentDigest: String) throws -> [StoredChunk]
     /// Which of these chunk digests the store holds.
     func existingChunks(_ digests: [String]) throws -> Set<String>
+    /// The first 64 bits of every stored chunk's digest: a writer's quick test of what the store has.
+    func chunkDigestPrefixes() throws -> Set<UInt64>
 
     // MARK: Writing
 

@@ -193,6 +193,19 @@ extension SQLiteCatalog {
         }
     }
 
+    public func chunkDigestPrefixes() throws -> Set<UInt64> {
+        try guarded {
+            try database.read { db in
+                var prefixes = Set<UInt64>()
+                let digests = try String.fetchCursor(db, sql: "SELECT substr(digest, 1, 16) FROM chunk")
+                while let prefix = try digests.next() {
+                    if let value = UInt64(prefix, radix: 16) { prefixes.insert(value) }
+                }
+                return prefixes
+            }
+        }
+    }
+
     public func packs() throws -> [ObjectInfo] {
         try guarded {
             try database.read { db in

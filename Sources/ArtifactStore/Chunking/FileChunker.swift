@@ -50,7 +50,11 @@ public struct FileChunker: Sendable {
         _ = posix_fadvise(descriptor, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
         #endif
         let maxSize = chunker.parameters.maxSize
-        let capacity = maxSize + blockSize
+        // Small files get a buffer of their own size: allocating (and zeroing pages of) 12 MiB for
+        // each of 20,000 small files cost more than reading them.
+        var status = stat()
+        let known = fstat(descriptor, &status) == 0 ? Int(status.st_size) : Int.max
+        let capacity = Swift.min(maxSize + blockSize, Swift.max(known, 4095) + 1)
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
         defer { buffer.deallocate() }
 

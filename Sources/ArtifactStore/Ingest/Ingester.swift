@@ -38,17 +38,22 @@ struct Ingester {
     }
 
     private final class Shared: Sendable {
+        /// Digest prefixes of the chunks the store held when the run began. A 64-bit prefix makes a
+        /// false match vanishingly rare, and the commit re-checks every chunk it relies on by full digest.
+        let known: Set<UInt64>
         let claimed = Mutex<Set<String>>([])
         let written = Mutex<[StoredChunk]>([])
         let nextFile = Atomic<Int>(0)
         let failure = Mutex<Error?>(nil)
         let filesDone = Atomic<Int>(0)
         let bytesDone = Atomic<Int64>(0)
+
+        init(known: Set<UInt64>) { self.known = known }
     }
 
     func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
         let writer = PackWriter(objectStore: objects)
-        let shared = Shared()
+        let shared = Shared(known: try catalog.chunkDigestPrefixes())
         let signatures = try sources.map { source in
             // Entries made in memory have no file to stat: a size is all they need.
             try source.data.map { FileSignature(size: Int64($0.count), modifiedNs: 0, inode: 0, changedNs: 0) }
@@ -149,7 +154,8 @@ struct Ingester {
         shared: Shared
     ) throws {
         guard shared.claimed.withLock({ $0.insert(digest).inserted }) else { return }
-        if !forceWrite.contains(digest), try !catalog.existingChunks([digest]).isEmpty { return }
+        let prefix = digestBytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        if !forceWrite.contains(digest), shared.known.contains(prefix) { return }
         let location: ChunkLocation
         if let compressed = codec.compress(chunk) {
             location = try compressed.withUnsafeBytes {

@@ -117,9 +117,7 @@ extension Store {
             }
             return .store
         }
-        if try cache.lookup(digest: file.digest, size: file.size, owner: owner) != nil,
-           try cache.copy(digest: file.digest, size: file.size, to: destination, mode: mode, owner: owner)
-        {
+        if try cache.copy(digest: file.digest, size: file.size, to: destination, mode: mode, owner: owner) {
             return .cache
         }
         do {

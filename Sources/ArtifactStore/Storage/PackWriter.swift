@@ -42,8 +42,9 @@ final class PackWriter: Sendable {
             compression: compression, rawLength: rawLength, payloadLength: payload.count, digest: digest
         ).encoded()
         return try state.withLock { state in
-            if state.current == nil { state.current = try openPack() }
-            var pack = state.current!
+            // Take the pack out of the state while appending: a copy left behind would make every
+            // append copy the whole write buffer (copy-on-write).
+            var pack = try state.current.take() ?? openPack()
             let offset = pack.size
             pack.buffer.append(contentsOf: header)
             pack.buffer.append(contentsOf: payload)
