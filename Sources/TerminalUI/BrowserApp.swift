@@ -12,7 +12,7 @@ public enum BrowserApp {
         do {
             terminal = try Terminal(environment: options.environment, mouse: options.mouse)
         } catch {
-            printError("arttui: \(error)")
+            printError("arttui: error: \(error)")
             return 2
         }
         defer { terminal.close() }

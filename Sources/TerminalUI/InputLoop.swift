@@ -52,6 +52,10 @@ struct InputLoop {
             for event in events where !state.wantsQuit {
                 Browser.update(&state, event).forEach(worker.submit)
             }
+            if state.redrawRequested {
+                terminal.repaint()
+                state.redrawRequested = false
+            }
             if !state.wantsQuit { terminal.draw(BrowserRenderer.render(state)) }
         }
     }

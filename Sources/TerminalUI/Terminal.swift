@@ -88,6 +88,12 @@ final class Terminal {
         lastGrid = nil
     }
 
+    /// Clears the terminal and repaints every cell on the next draw (Ctrl-L).
+    func repaint() {
+        invalidate()
+        clearok(window, true)
+    }
+
     private func put(_ cell: Cell, x: Int, y: Int) {
         var text = String(cell.character)
         let first = cell.character.unicodeScalars.first!

@@ -144,4 +144,16 @@ import Testing
         session.press("q")
         #expect(session.state.wantsQuit)
     }
+
+    @Test func ctrlLAsksTheBackendToRepaintFromAnyView() throws {
+        var session = ScriptedSession(store: FixtureStore(), width: 80, height: 24)
+        session.press("<C-l>")
+        #expect(session.state.redrawRequested)
+        var inCache = ScriptedSession(store: FixtureStore(), width: 80, height: 24)
+        inCache.press("C")
+        #expect(!inCache.state.redrawRequested)
+        inCache.press("<C-l>")
+        #expect(inCache.state.redrawRequested)
+        #expect(inCache.state.modal != nil, "Ctrl-L repaints; it does not close the cache view")
+    }
 }

@@ -6,6 +6,8 @@ public enum Action: Hashable, Sendable {
     case focusPane(Int)
     case addAlias, removeAlias, editDescription, deleteVersion, prune
     case lineage, cache, filter, nextMatch, previousMatch, reload, help, quit
+    /// Repaint the whole screen (Ctrl-L), for a terminal whose contents were lost.
+    case redraw
     /// Confirms a dialog or the focused button.
     case confirm
     /// Leaves a dialog or view without doing anything; cancels work where that is safe.

@@ -46,6 +46,7 @@ public enum KeyMap {
         KeyBinding([.tab, .right], .nextField, .dialog, hint: "switch", help: "Next field or button"),
         KeyBinding([.backTab, .left], .previousField, .dialog, help: "Previous field or button"),
         KeyBinding([.ctrl("c")], .quit, .global, help: "Quit from anywhere"),
+        KeyBinding([.ctrl("l")], .redraw, .global, help: "Redraw the screen"),
     ]
 
     /// The action a key triggers in a context, if any; global bindings are tried last.

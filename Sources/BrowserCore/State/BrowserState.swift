@@ -40,6 +40,8 @@ public struct BrowserState: Sendable {
     public var spinnerFrame = 0
     /// Set when the user quits.
     public var wantsQuit = false
+    /// Set by Ctrl-L: the backend repaints every cell, whatever it thinks is on screen.
+    public var redrawRequested = false
 
     /// Bumped by reload: results of older loads are dropped.
     var generation = 0

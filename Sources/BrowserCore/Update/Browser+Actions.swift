@@ -63,6 +63,8 @@ extension Browser {
         case .quit:
             state.wantsQuit = true
             return [.quit]
+        case .redraw:
+            state.redrawRequested = true
         case .confirm, .cancel, .nextField, .previousField:
             break
         }

@@ -37,6 +37,10 @@ public enum Browser {
             state.wantsQuit = true
             return [.quit]
         }
+        if KeyMap.action(for: key, in: .global) == .redraw {
+            state.redrawRequested = true
+            return []
+        }
         if let modal = state.modal {
             return handleModalKey(&state, modal, key)
         }
