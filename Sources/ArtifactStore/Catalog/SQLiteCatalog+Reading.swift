@@ -66,11 +66,14 @@ extension SQLiteCatalog {
             try database.read { db in
                 let artifact = try artifactID(db, project: project, name: name)
                 let stateList = states.map { "'\($0.rawValue)'" }.joined(separator: ",")
-                // Pending versions have no number yet: they sort first, newest first by creation.
+                // Pending versions have no number yet: they sort first, newest first by creation. Without
+                // them the order is the (artifactId, state, idx) index's, so a page of 100,000 versions
+                // reads only its own rows.
+                let order = states.contains(.pending) ? "v.idx IS NOT NULL, v.idx DESC, v.id DESC" : "v.idx DESC"
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT \(SQLiteCatalog.versionColumns)
                     WHERE v.artifactId = ? AND v.state IN (\(stateList))
-                    ORDER BY v.idx IS NOT NULL, v.idx DESC, v.id DESC LIMIT ? OFFSET ?
+                    ORDER BY \(order) LIMIT ? OFFSET ?
                     """, arguments: [artifact, limit, offset])
                 return try versionRecords(db, rows: rows)
             }

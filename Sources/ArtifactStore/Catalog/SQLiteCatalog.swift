@@ -168,33 +168,41 @@ extension SQLiteCatalog {
         """
 
     /// Builds versions from rows selected with `versionColumns`, with their aliases.
+    ///
+    /// Columns are read by position (in `versionColumns` order): by name, GRDB lower-cases each name
+    /// on every access, which dominated listing 100,000 versions.
     func versionRecords(_ db: Database, rows: [Row]) throws -> [ArtifactVersion] {
         guard !rows.isEmpty else { return [] }
-        let ids: [Int64] = rows.map { $0["id"] }
+        let ids: [Int64] = rows.map { $0[0] }
         var aliases: [Int64: [String]] = [:]
-        let placeholders = databaseQuestionMarks(count: ids.count)
-        for row in try Row.fetchAll(
-            db, sql: "SELECT versionId, name FROM alias WHERE versionId IN (\(placeholders)) ORDER BY nameKey",
-            arguments: StatementArguments(ids))
-        {
-            aliases[row["versionId"], default: []].append(row["name"])
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let batch = Array(ids[start..<min(start + 500, ids.count)])
+            let aliasRows = try Row.fetchCursor(
+                db, sql: """
+                    SELECT versionId, name FROM alias
+                    WHERE versionId IN (\(databaseQuestionMarks(count: batch.count))) ORDER BY nameKey
+                    """,
+                arguments: StatementArguments(batch))
+            while let row = try aliasRows.next() {
+                aliases[row[0], default: []].append(row[1])
+            }
         }
+        let decoder = JSONDecoder()
         return rows.map { row in
-            let id: Int64 = row["id"]
-            let index: Int? = row["idx"]
-            let latest: Int? = row["latestIdx"]
-            let state = VersionState(rawValue: row["state"]) ?? .committed
+            let id: Int64 = row[0]
+            let index: Int? = row[4]
+            let latest: Int? = row[15]
+            let state = VersionState(rawValue: row[6]) ?? .committed
             var names = aliases[id] ?? []
             if state == .committed, let index, index == latest { names.insert(Alias.latest, at: 0) }
-            let metadataText: String = row["metadata"]
-            let metadata = (try? JSONDecoder().decode([String: JSONValue].self, from: Data(metadataText.utf8))) ?? [:]
+            let metadataText: String = row[12]
+            let metadata = metadataText == "{}"
+                ? [:] : (try? decoder.decode([String: JSONValue].self, from: Data(metadataText.utf8))) ?? [:]
             var version = ArtifactVersion(
-                id: id, project: row["project"], name: row["artifactName"], type: row["type"], index: index,
-                digest: row["digest"], state: state,
-                createdAt: Date(timeIntervalSince1970: row["createdAt"]), size: row["size"],
-                fileCount: row["fileCount"], addedBytes: row["addedBytes"], description: row["description"],
-                metadata: metadata, aliases: names, loggedBy: row["producerRunId"])
-            version.damage = row["damaged"]
+                id: id, project: row[1], name: row[2], type: row[3], index: index, digest: row[5], state: state,
+                createdAt: Date(timeIntervalSince1970: row[7]), size: row[8], fileCount: row[9], addedBytes: row[10],
+                description: row[11], metadata: metadata, aliases: names, loggedBy: row[13])
+            version.damage = row[14]
             return version
         }
     }

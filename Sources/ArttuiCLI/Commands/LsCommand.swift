@@ -16,6 +16,18 @@ struct LsCommand: ParsableCommand {
     @Flag(help: "Also list pending versions (being filled by parallel writers).")
     var pending = false
 
+    @Option(help: ArgumentHelp(
+        "List at most N versions, newest first (text lists 100 by default and says how many it left out; "
+            + "--json lists all).", valueName: "n"))
+    var limit: Int?
+
+    @Flag(help: "List every version in text too.")
+    var all = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more, not \(limit)") }
+    }
+
     func run() throws {
         let store = try storeOptions.openStore()
         guard let scope else {
@@ -37,12 +49,20 @@ struct LsCommand: ParsableCommand {
                 }, empty: "no artifacts in \(parsed.project)")
             return
         }
-        let versions = try store.versions(of: parsed.project, name, includePending: pending)
+        // Text is for people: the newest 100 unless asked; JSON is for scripts: everything unless asked.
+        let shown = limit ?? (output.json || all ? Int.max : 100)
+        let versions = try store.versions(of: parsed.project, name, limit: shown, includePending: pending)
         if output.json { return try JSONOutput.print(versions.map { JSONOutput.Version($0) }) }
         TextTable(["VERSION", "ALIASES", "CREATED", "SIZE", "ADDED", "FILES", "DESCRIPTION"], rightAligned: [3, 4, 5])
             .printing(versions.map {
                 [$0.versionName, $0.aliases.joined(separator: ","), TextTable.date($0.createdAt), ByteSize.format($0.size),
                  ByteSize.format($0.addedBytes), "\($0.fileCount)", TextTable.firstLine($0.description)]
             }, empty: "no versions of \(parsed.project)/\(name)")
+        if versions.count == shown {
+            let total = try store.versionCount(of: parsed.project, name)
+            if total > shown {
+                print("… \(total - shown) older versions not shown (--limit N or --all to list them)")
+            }
+        }
     }
 }

@@ -44,11 +44,17 @@ struct TextTable {
 
     /// A local date and time to the minute.
     static func date(_ date: Date) -> String {
+        dateFormatter.string(from: date)
+    }
+
+    /// Made once: creating a formatter costs more than formatting a row. Formatting with a
+    /// `DateFormatter` is thread-safe, and the command line formats from one thread anyway.
+    private static let dateFormatter: DateFormatter = {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
-        return formatter.string(from: date)
-    }
+        return formatter
+    }()
 
     /// The first line of a text, for one-line cells.
     static func firstLine(_ text: String) -> String {
