@@ -10,11 +10,14 @@ import Testing
         ])
     }
 
-    @Test func bareNaNBecomesNull() throws {
-        let parsed = try Metadata.parse("{\"loss\": NaN, \"hist\": [1, NaN,NaN], \"deep\": {\"x\":NaN}}")
-        #expect(parsed == [
-            "loss": .null, "hist": .array([.int(1), .null, .null]), "deep": .object(["x": .null]),
-        ])
+    @Test func bareNaNIsRefusedNamingWhereItIs() throws {
+        #expect {
+            try Metadata.parse("{\"loss\": NaN}")
+        } throws: { message(of: $0) == #"metadata value at "loss" is NaN; only finite numbers are allowed"# }
+        #expect {
+            try Metadata.parse("{\"ok\": 1, \"hist\": [1, 2, NaN]}")
+        } throws: { message(of: $0) == #"metadata value at "hist[2]" is NaN; only finite numbers are allowed"# }
+        #expect(try Metadata.parse("{\"loss\": null}") == ["loss": .null])
     }
 
     @Test func naNInsideAStringStaysText() throws {
@@ -55,10 +58,9 @@ import Testing
         #expect {
             try Metadata.parse(#"{"a": x}"#)
         } throws: { message(of: $0) == "metadata is not valid JSON: unexpected character at line 1 column 7" }
-        // Positions refer to the text as written, before NaN was rewritten to null.
         #expect {
-            try Metadata.parse("{\"a\": NaN,\n \"b\": NaN, \"c\": ?}")
-        } throws: { message(of: $0) == "metadata is not valid JSON: unexpected character at line 2 column 17" }
+            try Metadata.parse("{\"a\": null,\n \"b\": 1, \"c\": ?}")
+        } throws: { message(of: $0) == "metadata is not valid JSON: unexpected character at line 2 column 15" }
         #expect {
             try Metadata.parse(#"{"a": [1, 2"#)
         } throws: { message(of: $0).hasPrefix("metadata is not valid JSON: it ends too early") }
@@ -70,7 +72,7 @@ import Testing
         #expect {
             try Metadata.parse(deep)
         } throws: { message(of: $0) == "metadata is not valid JSON: it nests arrays and objects too deeply (at most 512 levels)" }
-        let fine = "{\"a\": " + String(repeating: "[", count: 100) + "NaN" + String(repeating: "]", count: 100) + "}"
+        let fine = "{\"a\": " + String(repeating: "[", count: 100) + "null" + String(repeating: "]", count: 100) + "}"
         #expect(try Metadata.parse(fine).count == 1)
     }
 
@@ -96,9 +98,9 @@ import Testing
         #expect(try Metadata.parseValue("true") == .bool(true))
         #expect(try Metadata.parseValue("false") == .bool(false))
         #expect(try Metadata.parseValue("null") == .null)
-        #expect(try Metadata.parseValue("NaN") == .null)
+        #expect(throws: StoreError.self) { try Metadata.parseValue("NaN") }
         #expect(try Metadata.parseValue(#""hello""#) == .string("hello"))
-        #expect(try Metadata.parseValue("[1, NaN]") == .array([.int(1), .null]))
+        #expect(throws: StoreError.self) { try Metadata.parseValue("[1, NaN]") }
         #expect(try Metadata.parseValue(#"{"a": 1}"#) == .object(["a": .int(1)]))
     }
 

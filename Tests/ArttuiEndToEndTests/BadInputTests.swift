@@ -46,7 +46,7 @@ struct BadInputTests {
         for alias in ["latest", "v3", "a:b", "", "a/b", String(repeating: "a", count: 300)] {
             cases.append(Case(label: "alias \(alias.prefix(20))", arguments: ["put", data.path, "-n", "p/a", "-a", alias]))
         }
-        for metadata in ["[1,2]", "{\"x\": Infinity}", "{\"x\": -Infinity}", manyKeys, "{\"x\":", "", "null", "@\(work)/nothing.json"] {
+        for metadata in ["[1,2]", "{\"x\": NaN}", "{\"x\": Infinity}", "{\"x\": -Infinity}", manyKeys, "{\"x\":", "", "null", "@\(work)/nothing.json"] {
             cases.append(Case(label: "metadata \(metadata.prefix(20))", arguments: ["put", data.path, "-n", "p/a", "--metadata", metadata]))
         }
         for size in ["10X", "-1G", "+5", "", "1.", "GB", "1 2", "99999999999T", "1e3", "0x10", "5 MiBs", "١٢"] {

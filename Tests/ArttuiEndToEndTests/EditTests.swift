@@ -46,15 +46,13 @@ struct EditTests {
         #expect(metadata.int("a") == 1)
     }
 
-    @Test("NaN in metadata is stored as null")
-    func nanBecomesNull() throws {
+    @Test("NaN in metadata is refused naming the key; null is the way to say a value is missing")
+    func nanIsRefused() throws {
         let sandbox = try oneVersion()
-        try sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"loss": NaN, "ok": 1}"#])
-        let metadata = try sandbox.show("proj/ds:v0").object("metadata")
-        #expect(metadata.keys.contains("loss"))
-        #expect(metadata["loss"] is NSNull, "\(metadata)")
-        try sandbox.ok(["edit", "proj/ds:v0", "--set", "loss2=NaN"])
-        #expect(try sandbox.show("proj/ds:v0").object("metadata")["loss2"] is NSNull)
+        let refused = try sandbox.fails(["edit", "proj/ds:v0", "--metadata", #"{"loss": NaN, "ok": 1}"#])
+        #expect(refused.stderr.contains(#"metadata value at "loss" is NaN"#), "\(refused)")
+        try sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"loss": null, "ok": 1}"#])
+        #expect(try sandbox.show("proj/ds:v0").object("metadata")["loss"] is NSNull)
     }
 
     @Test("refused edits change nothing in the store")
@@ -64,6 +62,8 @@ struct EditTests {
             ["--metadata", #"{"loss": Infinity}"#],
             ["--metadata", #"{"loss": -Infinity}"#],
             ["--set", "loss=Infinity"],
+            ["--metadata", #"{"loss": NaN}"#],
+            ["--set", "loss=NaN"],
             ["--metadata", "[1, 2, 3]"],
             ["--metadata", "42"],
             ["--metadata", #""text""#],

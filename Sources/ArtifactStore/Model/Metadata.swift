@@ -2,8 +2,9 @@ import Foundation
 
 /// Reading and checking artifact metadata: a JSON object of at most 100 top-level keys and finite numbers.
 ///
-/// Python writes `NaN`, `Infinity` and `-Infinity` into JSON; like the reference client we store `NaN` as
-/// `null` and refuse the infinities, naming where they are.
+/// Python writes `NaN`, `Infinity` and `-Infinity` into JSON. The reference client stores `NaN` as `null`,
+/// silently losing the fact that a value was missing; arttui refuses all three and names where they
+/// are, so the writer chooses `null` (or a string) on purpose.
 public enum Metadata {
     /// The most top-level keys a metadata object may have.
     public static let maxKeys = 100
@@ -11,10 +12,11 @@ public enum Metadata {
     /// Parses metadata given as text, such as `--metadata '{"lr": 0.01}'`.
     ///
     /// ```swift
-    /// try Metadata.parse(#"{"loss": NaN}"#)   // ["loss": .null]
+    /// try Metadata.parse(#"{"loss": 0.25}"#)   // ["loss": .double(0.25)]
+    /// try Metadata.parse(#"{"loss": NaN}"#)    // throws: metadata value at "loss" is NaN; …
     /// ```
     /// - Throws: `StoreError.invalidMetadata` when the text is not JSON, not an object, has more than
-    ///   ``maxKeys`` keys, repeats a key, or holds `Infinity`.
+    ///   ``maxKeys`` keys, repeats a key, or holds `NaN` or `Infinity`.
     public static func parse(_ text: String) throws -> [String: JSONValue] {
         let value = try decode(text)
         guard case .object(let object) = value else {
@@ -27,7 +29,7 @@ public enum Metadata {
     /// Parses one JSON value, such as the right side of `--set KEY=JSON`.
     ///
     /// A bare word is an error rather than a string, so a typo like `--set best=ture` is not stored as text.
-    /// - Throws: `StoreError.invalidMetadata` when the text is not JSON or holds `Infinity`.
+    /// - Throws: `StoreError.invalidMetadata` when the text is not JSON or holds `NaN` or `Infinity`.
     public static func parseValue(_ text: String) throws -> JSONValue {
         let value = try decode(text)
         try checkFinite(value, path: "")
@@ -75,7 +77,7 @@ public enum Metadata {
             if let range = message.range(of: #"character \d+"#, options: .regularExpression),
                 let offset = Int(message[range].dropFirst("character ".count))
             {
-                return "unexpected character at \(position(ofByte: prepared.originalOffset(offset), in: text))"
+                return "unexpected character at \(position(ofByte: offset, in: text))"
                     + bareWordHint(text)
             }
         }

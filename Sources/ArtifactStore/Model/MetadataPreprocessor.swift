@@ -1,16 +1,14 @@
 import Foundation
 
-/// Prepares metadata text for `JSONDecoder`: rewrites bare `NaN` to `null`, rejects bare `Infinity`
-/// and duplicate keys, and remembers where it changed the text so decoder positions map back.
+/// Checks metadata text before `JSONDecoder` reads it: rejects bare `NaN` and `Infinity` (naming where
+/// they are) and duplicate keys, which the decoder would accept or report without a key path.
 ///
 /// It is a token scan, not a parser: it tracks string literals (quotes and backslash escapes) so a
 /// `NaN` inside a string stays text, and a stack of containers only to name the key path in errors.
 /// Everything else is left to `JSONDecoder`.
 struct MetadataPreprocessor {
-    /// The text with each bare `NaN` replaced by `null`.
+    /// The text as checked, for the decoder.
     private(set) var output: [UInt8] = []
-    /// Offsets in `output` just past each `null` that replaced a `NaN`; each one shifted later bytes by 1.
-    private(set) var replacementEnds: [Int] = []
 
     private enum Container {
         case object(key: String?, expectingKey: Bool, keys: Set<String>)
@@ -82,19 +80,11 @@ struct MetadataPreprocessor {
         }
     }
 
-    /// Maps a byte offset in `output` back to the offset in the original text.
-    func originalOffset(_ offset: Int) -> Int {
-        offset - replacementEnds.prefix(while: { $0 <= offset }).count
-    }
-
     private mutating func word(_ word: ArraySlice<UInt8>) throws {
         switch String(decoding: word, as: UTF8.self) {
-        case "NaN":
-            output.append(contentsOf: "null".utf8)
-            replacementEnds.append(output.count)
-        case "Infinity":
+        case "NaN", "Infinity":
             let negative = output.last(where: { $0 != UInt8(ascii: " ") }) == UInt8(ascii: "-")
-            let token = negative ? "-Infinity" : "Infinity"
+            let token = word.first == UInt8(ascii: "N") ? "NaN" : negative ? "-Infinity" : "Infinity"
             let reason: String
             if let path = keyPath {
                 reason = "value at \(quoted(path)) is \(token); only finite numbers are allowed"
