@@ -20,6 +20,28 @@ struct CacheCleanupTests {
         }
     }
 
+    @Test func usesNotedWhileDeferringCountForLeastRecentlyUsedOrder() throws {
+        try withTemporaryCache { cache, directory throws in
+            let a = Blob(repeating: 0x1A, count: 100), b = Blob(repeating: 0x1B, count: 100)
+            try cache.insert(a)
+            try cache.insert(b)
+            let destination = directory.appendingPathComponent("out-a")
+            let owner = CacheOwner(project: "p", artifact: "x")
+            let pin = try cache.pin([a.digest])
+            let copied = try cache.deferringUses {
+                try cache.copy(digest: a.digest, size: a.size, to: destination, mode: .copy, owner: owner)
+            }
+            #expect(copied)
+            try pin.release()
+            // a was used after b was inserted, so b is the least recently used and goes first.
+            let result = try cache.cleanup(toAtMost: 100)
+            #expect(result.removedFiles == 1)
+            #expect(try cache.lookup(digest: b.digest, size: b.size) == nil)
+            #expect(try cache.lookup(digest: a.digest, size: a.size) != nil)
+            #expect(try cache.report(byProject: true).projects?.map(\.project) == ["p"])
+        }
+    }
+
     @Test func pinnedFileSurvivesCleanupUntilReleased() throws {
         try withTemporaryCache { cache, _ throws in
             let used = Blob(repeating: 1, count: 100), idle = Blob(repeating: 2, count: 100)

@@ -46,9 +46,7 @@ extension FileCache {
             // A new hard link changes the cache file's ctime; record the signature now so the
             // next use need not hash the file again.
             let signature = mode == .hardlink ? try FileSignature.of(path: source) : nil
-            let touched = try index.pool.write { db in
-                try CacheIndex.touch(db, digest: digest, signature: signature, owner: owner)
-            }
+            let touched = try recordUse(digest: digest, signature: signature, owner: owner)
             if !touched && mode == .symlink {
                 // Evicted meanwhile (it was not pinned): the link would dangle.
                 try removeFileIfPresent(destination.path)
@@ -95,9 +93,7 @@ extension FileCache {
             _ = fchmod(input, 0o444)
             signature = try FileSignature.of(descriptor: input, path: source)
         }
-        _ = try index.pool.write { db in
-            try CacheIndex.touch(db, digest: digest, signature: signature, owner: owner)
-        }
+        _ = try recordUse(digest: digest, signature: signature, owner: owner)
         return true
     }
 

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import Synchronization
 import GRDB
 
 /// The local cache of whole files materialized from the store, keyed by content digest,
@@ -31,6 +32,8 @@ public final class FileCache: Sendable {
     public let directory: URL
 
     let index: CacheIndex
+    /// Uses noted by `deferringUses`, written to the index in one transaction when it ends.
+    let deferredUses = Mutex(DeferredUses())
     let objectRoot: String
     let tmpPath: String
     let pinsPath: String

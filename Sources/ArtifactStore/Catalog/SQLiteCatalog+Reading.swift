@@ -169,12 +169,12 @@ extension SQLiteCatalog {
     public func chunkLocations(contentDigest: String) throws -> [StoredChunk] {
         try guarded {
             try database.read { db in
-                try Row.fetchAll(db, sql: """
+                try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
                     FROM content c JOIN content_chunk cc ON cc.contentId = c.id
                     JOIN chunk ch ON ch.id = cc.chunkId JOIN pack p ON p.id = ch.packId
                     WHERE c.digest = ? ORDER BY cc.seq
-                    """, arguments: [contentDigest]).map(SQLiteCatalog.storedChunk)
+                    """), arguments: [contentDigest]).map(SQLiteCatalog.storedChunk)
             }
         }
     }

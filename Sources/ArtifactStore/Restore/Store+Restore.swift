@@ -56,7 +56,7 @@ extension Store {
         let damaged = Mutex<[StoreError]>([])
         let next = Atomic<Int>(0)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        let run = { [self] in DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let reader = ChunkReader(catalog: catalog, objects: objects)
             while failure.withLock({ $0 == nil }) {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
@@ -84,7 +84,9 @@ extension Store {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
-        }
+        } }
+        // The files are pinned, so their uses can go to the cache's index once, at the end.
+        if let cache { try cache.deferringUses(run) } else { run() }
         if let error = failure.withLock({ $0 }) { throw error }
         if let error = Store.summarize(damaged.withLock { $0 }) { throw error }
         let final = counts.withLock { $0 }
