@@ -199,11 +199,11 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
         }
     }
 
-    public func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
+    public func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan {
         try locked { try pruneCandidates(project: project, artifact: artifact, keepLast: keepLast) }
     }
 
-    public func prune(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
+    public func prune(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan {
         try locked {
             let plan = try pruneCandidates(project: project, artifact: artifact, keepLast: keepLast)
             let ids = Set(plan.versions.map(\.id))
@@ -215,7 +215,7 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
         }
     }
 
-    private func pruneCandidates(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
+    private func pruneCandidates(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan {
         var chosen: [ArtifactVersion] = []
         let targets = items.filter { $0.project == project && (artifact == nil || $0.name == artifact) }
         if targets.isEmpty {
@@ -226,7 +226,7 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
             let newestFirst = item.versions.reversed()
             chosen += newestFirst.dropFirst(keepLast).filter { $0.aliases.isEmpty }
         }
-        return PrunePreview(versions: chosen, freedBytes: chosen.reduce(0) { $0 + $1.addedBytes })
+        return DeletionPlan(versions: chosen, freedBytes: chosen.reduce(0) { $0 + $1.addedBytes }, freedChunks: chosen.count)
     }
 
     // MARK: Lineage and cache
@@ -283,7 +283,7 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
         }
     }
 
-    public func cacheCleanup(toAtMost bytes: Int64) throws -> CacheCleanupResult {
+    public func cacheCleanup(toAtMost bytes: Int64) throws -> CleanupResult {
         locked {
             var total = cache.reduce(0) { $0 + $1.bytes }
             var freed: Int64 = 0
@@ -296,7 +296,9 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
                 freed += gone.bytes
                 files += gone.fileCount
             }
-            return CacheCleanupResult(freedBytes: freed, removedFiles: files, remainingBytes: total)
+            return CleanupResult(
+                freedBytes: freed, removedFiles: files, remainingBytes: total,
+                remainingFiles: cache.reduce(0) { $0 + $1.fileCount }, skippedPinnedFiles: 0)
         }
     }
 

@@ -1,5 +1,5 @@
 /// What ``FileCache/cleanup(toAtMost:dryRun:)`` removed, or would remove in a dry run.
-public struct CleanupResult: Sendable, Codable, Equatable {
+public struct CleanupResult: Sendable, Codable, Hashable {
     /// Bytes of the files removed.
     public var freedBytes: Int64
     /// Number of files removed.

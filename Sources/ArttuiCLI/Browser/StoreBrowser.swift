@@ -59,14 +59,12 @@ struct StoreBrowser: BrowserStore {
         try store.delete([store.version(id: versionID)], deleteAliases: deleteAliases).freedBytes
     }
 
-    func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
-        let plan = try store.prunePlan(project: project, artifact: artifact, keepLast: keepLast)
-        return PrunePreview(versions: plan.versions, freedBytes: plan.freedBytes)
+    func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan {
+        try store.prunePlan(project: project, artifact: artifact, keepLast: keepLast)
     }
 
-    func prune(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview {
-        let plan = try store.prune(project: project, artifact: artifact, keepLast: keepLast)
-        return PrunePreview(versions: plan.versions, freedBytes: plan.freedBytes)
+    func prune(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan {
+        try store.prune(project: project, artifact: artifact, keepLast: keepLast)
     }
 
     func lineage(versionID: Int64, up: Int, down: Int) throws -> LineageGraph {
@@ -83,9 +81,7 @@ struct StoreBrowser: BrowserStore {
         return CacheSummary(totalBytes: report.bytes, fileCount: report.files, entries: entries)
     }
 
-    func cacheCleanup(toAtMost bytes: Int64) throws -> CacheCleanupResult {
-        let result = try cache.cleanup(toAtMost: bytes)
-        return CacheCleanupResult(
-            freedBytes: result.freedBytes, removedFiles: result.removedFiles, remainingBytes: result.remainingBytes)
+    func cacheCleanup(toAtMost bytes: Int64) throws -> CleanupResult {
+        try cache.cleanup(toAtMost: bytes)
     }
 }

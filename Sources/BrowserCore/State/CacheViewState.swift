@@ -1,3 +1,4 @@
+import ArtifactStore
 /// `C`: the cache view's state.
 public struct CacheViewState: Hashable, Sendable {
     /// The last measurement, nil while measuring the first time.
@@ -7,7 +8,7 @@ public struct CacheViewState: Hashable, Sendable {
     /// Why the target was refused, shown next to it.
     public var error: String?
     /// What the last cleanup did.
-    public var lastCleanup: CacheCleanupResult?
+    public var lastCleanup: CleanupResult?
     /// Ticket of the measurement or cleanup in flight.
     public var pendingTicket: Int?
     /// First visible entry row.

@@ -1,3 +1,4 @@
+import ArtifactStore
 /// `P`: the prune menu for an artifact, or for every artifact of a project.
 public struct PruneDialog: Hashable, Sendable {
     /// The project.
@@ -7,7 +8,7 @@ public struct PruneDialog: Hashable, Sendable {
     /// Keep the newest N versions of each artifact even when unaliased; empty means 0.
     public var keepLast = TextField()
     /// What would go, for the `keepLast` the preview was computed for.
-    public var preview: PrunePreview?
+    public var preview: DeletionPlan?
     /// The keep-last value the shown preview belongs to.
     public var previewKeepLast: Int?
     /// Why the keep-last text is refused, shown in place.

@@ -58,10 +58,10 @@ public protocol BrowserStore: Sendable {
 
     /// What pruning would delete: unaliased versions of one artifact (or of every artifact of the
     /// project when `artifact` is nil), keeping the newest `keepLast` of each artifact.
-    func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview
+    func prunePreview(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan
 
     /// Prunes as `prunePreview` describes and returns what went.
-    func prune(project: String, artifact: String?, keepLast: Int) throws -> PrunePreview
+    func prune(project: String, artifact: String?, keepLast: Int) throws -> DeletionPlan
 
     /// The lineage around a version, `up` hops towards its inputs and `down` hops towards its uses.
     func lineage(versionID: Int64, up: Int, down: Int) throws -> LineageGraph
@@ -70,5 +70,5 @@ public protocol BrowserStore: Sendable {
     func cacheSummary() throws -> CacheSummary
 
     /// Evicts cached files, least recently used first, until the cache holds at most `bytes`.
-    func cacheCleanup(toAtMost bytes: Int64) throws -> CacheCleanupResult
+    func cacheCleanup(toAtMost bytes: Int64) throws -> CleanupResult
 }

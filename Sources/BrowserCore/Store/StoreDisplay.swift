@@ -14,20 +14,6 @@ public struct DeletionPreview: Hashable, Sendable {
     }
 }
 
-/// The versions a prune removes (or removed) and the exact bytes freed.
-public struct PrunePreview: Hashable, Sendable {
-    /// Versions that go, newest first within each artifact.
-    public var versions: [ArtifactVersion]
-    /// Exact bytes freed by deleting all of them together.
-    public var freedBytes: Int64
-
-    /// Creates a preview.
-    public init(versions: [ArtifactVersion], freedBytes: Int64) {
-        self.versions = versions
-        self.freedBytes = freedBytes
-    }
-}
-
 /// The local download cache, measured.
 public struct CacheSummary: Hashable, Sendable {
     /// Cached bytes on disk.
@@ -65,19 +51,3 @@ public struct CacheEntry: Hashable, Sendable {
     }
 }
 
-/// What a cache cleanup did.
-public struct CacheCleanupResult: Hashable, Sendable {
-    /// Bytes evicted.
-    public var freedBytes: Int64
-    /// Files evicted.
-    public var removedFiles: Int
-    /// Bytes the cache holds afterwards.
-    public var remainingBytes: Int64
-
-    /// Creates a result.
-    public init(freedBytes: Int64, removedFiles: Int, remainingBytes: Int64) {
-        self.freedBytes = freedBytes
-        self.removedFiles = removedFiles
-        self.remainingBytes = remainingBytes
-    }
-}

@@ -17,10 +17,10 @@ public enum Event: Hashable, Sendable {
     /// A change to the store finished; success carries the message for the status line.
     case storeChanged(ticket: Int, Result<String, StoreFailure>)
     case deletionPreviewed(ticket: Int, Result<DeletionPreview, StoreFailure>)
-    case prunePreviewed(ticket: Int, keepLast: Int, Result<PrunePreview, StoreFailure>)
+    case prunePreviewed(ticket: Int, keepLast: Int, Result<DeletionPlan, StoreFailure>)
     case lineageLoaded(ticket: Int, Result<LineageGraph, StoreFailure>)
     case versionLocated(ticket: Int, ArtifactKey, Result<Int?, StoreFailure>)
     case cacheMeasured(ticket: Int, Result<CacheSummary, StoreFailure>)
-    case cacheCleaned(ticket: Int, Result<CacheCleanupResult, StoreFailure>)
+    case cacheCleaned(ticket: Int, Result<CleanupResult, StoreFailure>)
     case versionsFiltered(ticket: Int, ArtifactKey, needle: String, Result<[ArtifactVersion], StoreFailure>)
 }
