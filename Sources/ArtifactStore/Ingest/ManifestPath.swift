@@ -7,26 +7,43 @@ public enum ManifestPath {
     public static let maxLength = 4096
 
     /// Checks that `path` is a relative POSIX path with no empty, `.` or `..` components.
+    ///
+    /// One pass over the UTF-8 bytes: it runs for every file of every `put` and `get`.
     public static func validate(_ path: String) throws {
-        if path.isEmpty { throw StoreError.unsafePath(path: path, reason: "the path is empty") }
-        if path.hasPrefix("/") { throw StoreError.unsafePath(path: path, reason: "the path is absolute") }
-        if path.utf8.count > maxLength {
+        let bytes = path.utf8
+        if bytes.isEmpty { throw StoreError.unsafePath(path: path, reason: "the path is empty") }
+        if bytes.first == UInt8(ascii: "/") { throw StoreError.unsafePath(path: path, reason: "the path is absolute") }
+        if bytes.count > maxLength {
             throw StoreError.unsafePath(path: path, reason: "the path is longer than \(maxLength) bytes")
         }
-        if path.contains("\0") { throw StoreError.unsafePath(path: path, reason: "the path contains a NUL byte") }
-        if path.contains("\\") {
-            throw StoreError.unsafePath(path: path, reason: "the path contains a backslash")
-        }
-        for component in path.split(separator: "/", omittingEmptySubsequences: false) {
-            switch component {
-            case "": throw StoreError.unsafePath(path: path, reason: "the path has an empty component")
-            case ".": throw StoreError.unsafePath(path: path, reason: "the path has a '.' component")
-            case "..": throw StoreError.unsafePath(path: path, reason: "the path has a '..' component")
+        var componentLength = 0
+        var dots = 0  // how many bytes of the current component are '.', while it is only dots
+        func endComponent() throws {
+            switch (componentLength, dots) {
+            case (0, _): throw StoreError.unsafePath(path: path, reason: "the path has an empty component")
+            case (1, 1): throw StoreError.unsafePath(path: path, reason: "the path has a '.' component")
+            case (2, 2): throw StoreError.unsafePath(path: path, reason: "the path has a '..' component")
             default:
-                if component.utf8.count > 255 {
+                if componentLength > 255 {
                     throw StoreError.unsafePath(path: path, reason: "a component is longer than 255 bytes")
                 }
             }
         }
+        for byte in bytes {
+            switch byte {
+            case 0: throw StoreError.unsafePath(path: path, reason: "the path contains a NUL byte")
+            case UInt8(ascii: "\\"): throw StoreError.unsafePath(path: path, reason: "the path contains a backslash")
+            case UInt8(ascii: "/"):
+                try endComponent()
+                componentLength = 0
+                dots = 0
+            case UInt8(ascii: "."):
+                if dots == componentLength { dots += 1 }
+                componentLength += 1
+            default:
+                componentLength += 1
+            }
+        }
+        try endComponent()
     }
 }
