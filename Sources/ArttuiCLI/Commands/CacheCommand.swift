@@ -21,11 +21,11 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let report = try storeOptions.openCache().report(byProject: byProject)
             if output.json { return try JSONOutput.print(report) }
-            print("\(ByteSize.format(report.bytes)) (\(report.bytes) bytes) in \(report.files) files at \(report.path)")
+            print("\(ByteSize.format(report.bytes)) (\(report.bytes) bytes) in \(counted(report.files, "file")) at \(report.path)")
             for project in report.projects ?? [] {
-                print("  \(project.project)  \(ByteSize.format(project.bytes)) in \(project.files) files")
+                print("  \(project.project)  \(ByteSize.format(project.bytes)) in \(counted(project.files, "file"))")
                 for artifact in project.artifacts {
-                    print("    \(artifact.artifact)  \(ByteSize.format(artifact.bytes)) in \(artifact.files) files")
+                    print("    \(artifact.artifact)  \(ByteSize.format(artifact.bytes)) in \(counted(artifact.files, "file"))")
                 }
             }
         }
@@ -52,10 +52,10 @@ struct CacheCommand: ParsableCommand {
             let result = try storeOptions.openCache().cleanup(toAtMost: target, dryRun: dryRun)
             if output.json { return try JSONOutput.print(result) }
             let verb = dryRun ? "would free" : "freed"
-            print("\(verb) \(ByteSize.format(result.freedBytes)) (\(result.freedBytes) bytes) in \(result.removedFiles) "
-                + "files; cache \(dryRun ? "would hold" : "holds") \(ByteSize.format(result.remainingBytes)) in "
-                + "\(result.remainingFiles) files" + (result.skippedPinnedFiles > 0
-                    ? " (\(result.skippedPinnedFiles) files in use kept)" : ""))
+            print("\(verb) \(ByteSize.format(result.freedBytes)) (\(result.freedBytes) bytes) in \(counted(result.removedFiles, "file"))"
+                + "; cache \(dryRun ? "would hold" : "holds") \(ByteSize.format(result.remainingBytes)) in "
+                + "\(counted(result.remainingFiles, "file"))" + (result.skippedPinnedFiles > 0
+                    ? " (\(counted(result.skippedPinnedFiles, "file")) in use kept)" : ""))
         }
     }
 }

@@ -46,6 +46,6 @@ struct FinishCommand: ParsableCommand {
         draft.runID = run?.id
         let version = try store.finishPending(draft, project: path.project, distributedID: distributedID)
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
-        print("committed \(version.qualifiedName) (\(version.fileCount) files, \(ByteSize.format(version.size)))")
+        print("committed \(version.qualifiedName) (\(counted(version.fileCount, "file")), \(ByteSize.format(version.size)))")
     }
 }

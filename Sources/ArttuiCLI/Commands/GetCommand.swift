@@ -39,7 +39,7 @@ struct GetCommand: ParsableCommand {
             try JSONOutput.print(GetResultJSON(version: version.qualifiedName, report: report))
             return
         }
-        print("downloaded \(version.qualifiedName) to \(report.root) (\(report.files) files, "
+        print("downloaded \(version.qualifiedName) to \(report.root) (\(counted(report.files, "file")), "
             + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
             + "\(report.unchanged) already there)")
     }

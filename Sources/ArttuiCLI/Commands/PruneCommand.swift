@@ -36,7 +36,7 @@ struct PruneCommand: ParsableCommand {
             print("\(verb) \(version.qualifiedName) (\(ByteSize.format(version.size)))")
         }
         let summary = dryRun ? "would free" : "freed"
-        print("\(plan.versions.count) versions \(dryRun ? "to delete" : "deleted"); \(summary) \(plan.freedBytes) bytes "
+        print("\(counted(plan.versions.count, "version")) \(dryRun ? "to delete" : "deleted"); \(summary) \(plan.freedBytes) bytes "
             + "(\(ByteSize.format(plan.freedBytes)))")
     }
 }

@@ -60,7 +60,7 @@ struct PutCommand: ParsableCommand {
         }
         let version = result.version
         if result.created {
-            print("created \(version.qualifiedName) (\(version.fileCount) files, \(ByteSize.format(version.size)); "
+            print("created \(version.qualifiedName) (\(counted(version.fileCount, "file")), \(ByteSize.format(version.size)); "
                 + "\(ByteSize.format(version.addedBytes)) added to the store)")
         } else {
             print("no changes: \(version.qualifiedName) already holds this content")
@@ -74,8 +74,8 @@ extension PutCommand {
         let distributedID = try writer.sharedID(run: run)
         let version = try store.upsert(draft, project: project, distributedID: distributedID)
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
-        print("added \(draft.sources.count) files to the pending version of \(project)/\(draft.name) "
-            + "(distributed id \(distributedID), \(version.fileCount) files so far)")
+        print("added \(counted(draft.sources.count, "file")) to the pending version of \(project)/\(draft.name) "
+            + "(distributed id \(distributedID), \(counted(version.fileCount, "file")) so far)")
     }
 }
 
