@@ -12,6 +12,8 @@ struct CommandResult: CustomStringConvertible {
     var stdout: String
     var stderr: String
     var timedOut: Bool
+    /// Killed by a signal (a crash, or SIGKILL from a test) rather than exiting.
+    var signalled: Bool = false
 
     /// The lines of stderr, empty ones dropped.
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
@@ -69,7 +71,8 @@ enum ArttuiBinary {
     }()
 }
 
-/// A running `arttui`, started by `Sandbox.start`.
+/// A running `arttui`, its output going to files (never pipes, so a chatty child cannot block).
+/// Every end-to-end helper starts the binary through `launch`.
 final class RunningCommand: @unchecked Sendable {
     let arguments: [String]
     private let process: Process
@@ -85,14 +88,40 @@ final class RunningCommand: @unchecked Sendable {
         process.terminationHandler = { [finished] _ in finished.signal() }
     }
 
-    func launch() throws { try process.run() }
+    /// Starts the built `arttui` with `arguments` in `directory`, writing its output under `outputs`.
+    static func launch(
+        _ arguments: [String], environment: [String: String], directory: URL, outputs: URL
+    ) throws -> RunningCommand {
+        let binary = try #require(ArttuiBinary.url, "cannot find the built arttui next to the test bundle; set ARTTUI_BINARY")
+        let name = UUID().uuidString
+        let stdoutURL = outputs.appendingPathComponent("\(name).out")
+        let stderrURL = outputs.appendingPathComponent("\(name).err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment
+        process.currentDirectoryURL = directory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        let running = RunningCommand(arguments: arguments, process: process, stdoutURL: stdoutURL, stderrURL: stderrURL)
+        try process.run()
+        return running
+    }
+
+    /// Kills it with SIGKILL (no chance to clean up), as a crash would.
+    func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+    }
 
     /// Waits for the process to end, killing it after `timeout` seconds.
-    func wait(timeout: TimeInterval) -> CommandResult {
+    func wait(timeout: TimeInterval = 600) -> CommandResult {
         var timedOut = false
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
-            kill(process.processIdentifier, SIGKILL)
+            kill()
             finished.wait()
         }
         let stdout = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
@@ -100,7 +129,8 @@ final class RunningCommand: @unchecked Sendable {
         try? FileManager.default.removeItem(at: stdoutURL)
         try? FileManager.default.removeItem(at: stderrURL)
         return CommandResult(arguments: arguments, status: timedOut ? -1 : process.terminationStatus,
-                             stdout: stdout, stderr: stderr, timedOut: timedOut)
+                             stdout: stdout, stderr: stderr, timedOut: timedOut,
+                             signalled: !timedOut && process.terminationReason == .uncaughtSignal)
     }
 }
 
@@ -114,8 +144,6 @@ final class Sandbox: @unchecked Sendable {
     let cache: URL
     let work: URL
     private let outputs: URL
-    private var counter = 0
-    private let lock = NSLock()
 
     init() throws {
         let base = FileManager.default.temporaryDirectory
@@ -146,25 +174,9 @@ final class Sandbox: @unchecked Sendable {
     /// Starts `arttui` with `arguments`, then `--store` and `--cache-dir` unless `locations` is false.
     func start(_ arguments: [String], locations: Bool = true, environment extra: [String: String] = [:],
                in directory: URL? = nil) throws -> RunningCommand {
-        let binary = try #require(ArttuiBinary.url, "cannot find the built arttui next to the test bundle; set ARTTUI_BINARY")
         let fullArguments = arguments + (locations ? ["--store", store.path, "--cache-dir", cache.path] : [])
-        let number: Int = lock.withLock { counter += 1; return counter }
-        let stdoutURL = outputs.appendingPathComponent("\(number).out")
-        let stderrURL = outputs.appendingPathComponent("\(number).err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = fullArguments
-        process.environment = environment(extra)
-        process.currentDirectoryURL = directory ?? work
-        process.standardInput = FileHandle.nullDevice
-        // Files, not pipes: a chatty child can never block on a full pipe.
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        let running = RunningCommand(arguments: fullArguments, process: process, stdoutURL: stdoutURL, stderrURL: stderrURL)
-        try running.launch()
-        return running
+        return try RunningCommand.launch(
+            fullArguments, environment: environment(extra), directory: directory ?? work, outputs: outputs)
     }
 
     /// Runs `arttui` to the end (at most `timeout` seconds).
@@ -242,7 +254,7 @@ final class Sandbox: @unchecked Sendable {
 }
 
 /// Deterministic pseudo-random bytes (SplitMix64), so every run generates the same data.
-struct SeededBytes {
+struct SeededBytes: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) { state = seed }

@@ -75,7 +75,7 @@ struct BadInputTests {
         for testCase in cases {
             let outcome = try sandbox.run(testCase.arguments)
             #expect(outcome.status != 0, "\(testCase): must fail, got \(outcome) \(outcome.stdout)")
-            #expect(outcome.errorLines.count == 1 && outcome.stderr.hasPrefix("arttui: error: "),
+            #expect(outcome.stderrLines.count == 1 && outcome.stderr.hasPrefix("arttui: error: "),
                     "\(testCase): one error line, got \(outcome.stderr.debugDescription)")
             let now = ReliabilitySandbox.checksums(of: sandbox.store)
             let changed = Set(now.keys).union(baseline.keys).filter { now[$0] != baseline[$0] }.sorted()

@@ -71,7 +71,7 @@ struct CorruptionTests {
                     continue
                 }
                 #expect(outcome.status != 0, "\(version) is damaged; get must fail")
-                #expect(outcome.errorLines.count == 1, "one line: \(outcome.stderr)")
+                #expect(outcome.stderrLines.count == 1, "one line: \(outcome.stderr)")
                 #expect(outcome.stderr.contains(version), "the error names the version: \(outcome.stderr)")
                 #expect(damaged.contains { outcome.stderr.contains($0) }, "the error names a damaged file: \(outcome.stderr)")
                 for path in damaged { #expect(restored[path] == nil, "the damaged \(path) must not be written") }
@@ -98,7 +98,7 @@ struct CorruptionTests {
     @Test("one flipped byte in a stored chunk is found, refused and confined to the files that use it")
     func flippedByte() throws {
         let rounds = ReliabilitySandbox.longMode ? 200 : 2
-        var generator = SeededGenerator(seed: UInt64(ProcessInfo.processInfo.processIdentifier))
+        var generator = SeededBytes(seed: UInt64(ProcessInfo.processInfo.processIdentifier))
         var detected = 0
         for _ in 0..<rounds {
             let fixture = try Fixture()
@@ -166,10 +166,10 @@ struct CorruptionTests {
         try handle.close()
         let verify = try fixture.sandbox.run(["verify"])
         #expect(verify.status == 2, "\(verify)")
-        #expect(verify.errorLines.count == 1 && verify.stderr.contains("catalog"), "\(verify)")
+        #expect(verify.stderrLines.count == 1 && verify.stderr.contains("catalog"), "\(verify)")
         for arguments in [["get", "p/data:v0", "--root", "out"], ["ls"], ["put", "out", "-n", "p/x"]] {
             let outcome = try fixture.sandbox.run(arguments)
-            #expect(outcome.status != 0 && outcome.errorLines.count == 1, "\(arguments): \(outcome)")
+            #expect(outcome.status != 0 && outcome.stderrLines.count == 1, "\(arguments): \(outcome)")
         }
         #expect(!FileManager.default.fileExists(atPath: fixture.sandbox.work.appendingPathComponent("out/file0.bin").path))
     }

@@ -66,7 +66,7 @@ struct CrashTests {
         let wantedKills = ReliabilitySandbox.longMode ? 500 : 20
         let model = try Model("crash")
         defer { model.sandbox.remove() }
-        var generator = SeededGenerator(seed: UInt64(Date().timeIntervalSince1970))
+        var generator = SeededBytes(seed: UInt64(Date().timeIntervalSince1970))
         for _ in 0..<3 { try model.put() }
         // Warm the cache so `cache cleanup` has files to evict.
         _ = try model.sandbox.run(["get", "\(model.artifact):latest", "--root", model.sandbox.root.appendingPathComponent("warm").path])
@@ -175,11 +175,11 @@ struct CrashTests {
         print("faults: \(runs) runs with injected faults, \(model.restores) versions restored and compared")
     }
 
-    private func expectFailedOrDone(_ outcome: ReliabilitySandbox.Outcome, fault: String, effect: String) throws {
+    private func expectFailedOrDone(_ outcome: CommandResult, fault: String, effect: String) throws {
         if effect == "crash" {
             #expect(outcome.signalled || outcome.status == 0, "\(fault): \(outcome)")
         } else if outcome.status != 0 {
-            #expect(outcome.errorLines.count == 1 && outcome.stderr.hasPrefix("arttui: error: "), "\(fault): \(outcome)")
+            #expect(outcome.stderrLines.count == 1 && outcome.stderr.hasPrefix("arttui: error: "), "\(fault): \(outcome)")
         }
     }
 

@@ -25,7 +25,7 @@ struct FullDiskTests {
 
         let large = try sandbox.makeTree("large", files: 3, size: 3_000_000, seed: 2)
         let full = try sandbox.run(["put", large.path, "-n", "p/a", "--store", store], fault: mounted ? nil : "write:1:ENOSPC")
-        #expect(full.status != 0 && full.errorLines.count == 1, "\(full)")
+        #expect(full.status != 0 && full.stderrLines.count == 1, "\(full)")
         #expect(full.stderr.contains("No space left on device"), "the error names the cause: \(full)")
         #expect(try sandbox.run(["ls", "p/a", "--store", store]).stdout.contains("v1") == false, "no partial version")
         let verify = try sandbox.run(["verify", "--read-data", "--store", store])
@@ -38,7 +38,7 @@ struct FullDiskTests {
             ["get", "p/a:v0", "--store", store, "--cache-dir", disk.appendingPathComponent("cache").path,
              "--root", disk.appendingPathComponent("out").path],
             fault: mounted ? nil : "write:1:ENOSPC")
-        #expect(get.status != 0 && get.errorLines.count == 1 && get.stderr.contains("No space left on device"), "\(get)")
+        #expect(get.status != 0 && get.stderrLines.count == 1 && get.stderr.contains("No space left on device"), "\(get)")
         try? FileManager.default.removeItem(atPath: filler)
         try? FileManager.default.removeItem(at: disk.appendingPathComponent("out"))
         try? FileManager.default.removeItem(at: disk.appendingPathComponent("cache"))

@@ -3,16 +3,6 @@ import Foundation
 /// Runs the built `arttui` binary against a scratch store, for the lineage, run, table and
 /// parallel-writer end-to-end tests.
 final class LineageCommandRunner {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static let binary: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/arttui")
-
     let root: URL
 
     init() throws {
@@ -23,35 +13,19 @@ final class LineageCommandRunner {
     deinit { try? FileManager.default.removeItem(at: root) }
 
     /// Starts `arttui ARGS` in `root` with the scratch store and cache; call `finish` on the result.
-    func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
+    func start(_ arguments: [String]) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["ARTTUI_STORE"] = root.appendingPathComponent("store").path
         environment["ARTTUI_CACHE_DIR"] = root.appendingPathComponent("cache").path
-        process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+        return try RunningCommand.launch(arguments, environment: environment, directory: root, outputs: root)
     }
 
     /// Waits for a started command and collects its output.
-    func finish(_ started: (Process, Pipe, Pipe)) -> Output {
-        let stdout = started.1.fileHandleForReading.readDataToEndOfFile()
-        let stderr = started.2.fileHandleForReading.readDataToEndOfFile()
-        started.0.waitUntilExit()
-        return Output(
-            status: started.0.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func finish(_ started: RunningCommand) -> CommandResult { started.wait() }
 
     /// Runs `arttui ARGS` to the end.
     @discardableResult
-    func run(_ arguments: String...) throws -> Output { finish(try start(arguments)) }
+    func run(_ arguments: String...) throws -> CommandResult { finish(try start(arguments)) }
 
     /// Runs `arttui ARGS`, failing with its stderr unless it succeeds; returns stdout trimmed.
     @discardableResult

@@ -5,7 +5,7 @@ import Testing
 @Suite struct ParallelWriterTests {
     @Test func fiveWriterProcessesAndOneFinishGiveOneVersionWithEveryPart() throws {
         let cli = try LineageCommandRunner()
-        var writers: [(Process, Pipe, Pipe)] = []
+        var writers: [RunningCommand] = []
         for index in 0..<5 {
             let part = try cli.write(
                 "w\(index)/parts/table_\(index).table.json",

@@ -10,39 +10,12 @@ import Glibc
 ///
 /// Long mode (`ARTTUI_LONG_TESTS=1`) makes the tests do many more rounds; see README.md here.
 struct ReliabilitySandbox {
-    /// What a finished command did.
-    struct Outcome: CustomStringConvertible {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        /// Killed by a signal rather than exiting.
-        var signalled: Bool
-
-        var description: String { "status \(status)\(signalled ? " (signal)" : ""), stderr: \(stderr)" }
-        /// The stderr lines.
-        var errorLines: [Substring] { stderr.split(separator: "\n") }
-    }
-
     let root: URL
     var store: URL { root.appendingPathComponent("store") }
     var cache: URL { root.appendingPathComponent("cache") }
     var work: URL { root.appendingPathComponent("work") }
 
     static var longMode: Bool { ProcessInfo.processInfo.environment["ARTTUI_LONG_TESTS"] == "1" }
-
-    /// The `arttui` next to the test bundle (SwiftPM builds it there, as the test target depends on it).
-    static let binary: String = {
-        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [
-            bundleDirectory.appendingPathComponent("arttui"),
-            bundleDirectory.deletingLastPathComponent().appendingPathComponent("arttui"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug/arttui"),
-        ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
-            return candidate.path
-        }
-        fatalError("arttui binary not found; run swift build first")
-    }()
 
     init(_ label: String) throws {
         root = FileManager.default.temporaryDirectory
@@ -70,30 +43,19 @@ struct ReliabilitySandbox {
 
     /// Starts `arttui arguments` with its output going to files; `wait` collects it.
     func start(_ arguments: [String], fault: String? = nil, extraEnvironment: [String: String] = [:]) throws
-        -> BackgroundCommand
+        -> RunningCommand
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
         var environment = environment
         environment["ARTTUI_FAULT"] = fault
         environment.merge(extraEnvironment) { _, new in new }
-        process.environment = environment
-        process.currentDirectoryURL = work
-        let id = UUID().uuidString.prefix(8)
-        let out = root.appendingPathComponent(".out-\(id)"), err = root.appendingPathComponent(".err-\(id)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return BackgroundCommand(process: process, out: out, err: err)
+        return try RunningCommand.launch(arguments, environment: environment, directory: work, outputs: root)
     }
 
     /// Runs `arttui arguments` to the end.
     @discardableResult
-    func run(_ arguments: [String], fault: String? = nil, extraEnvironment: [String: String] = [:]) throws -> Outcome {
+    func run(_ arguments: [String], fault: String? = nil, extraEnvironment: [String: String] = [:]) throws
+        -> CommandResult
+    {
         try start(arguments, fault: fault, extraEnvironment: extraEnvironment).wait()
     }
 
@@ -105,7 +67,7 @@ struct ReliabilitySandbox {
         let directory = work.appendingPathComponent(name)
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededBytes(seed: seed)
         for index in 0..<count {
             let bytes = (0..<(size / 8 + 1)).flatMap { _ in withUnsafeBytes(of: generator.next(), Array.init) }
             try Data(bytes.prefix(size)).write(to: directory.appendingPathComponent("file\(index).bin"))
@@ -133,7 +95,9 @@ struct ReliabilitySandbox {
     }
 
     /// Restores `address` into a fresh directory and returns the checksums of what was written.
-    func restore(_ address: String, fromCache: Bool = false, extra: [String] = []) throws -> (Outcome, [String: String]) {
+    func restore(_ address: String, fromCache: Bool = false, extra: [String] = []) throws
+        -> (CommandResult, [String: String])
+    {
         let target = root.appendingPathComponent("restore-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: target) }
         var arguments = ["get", address, "--root", target.path]
@@ -158,38 +122,3 @@ struct ReliabilitySandbox {
     }
 }
 
-/// An `arttui` process started by the sandbox.
-struct BackgroundCommand {
-    let process: Process
-    let out: URL
-    let err: URL
-
-    /// Kills it with SIGKILL (no chance to clean up), as a crash would.
-    func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
-    }
-
-    func wait() -> ReliabilitySandbox.Outcome {
-        process.waitUntilExit()
-        let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-        return .init(
-            status: process.terminationStatus, stdout: stdout, stderr: stderr,
-            signalled: process.terminationReason == .uncaughtSignal)
-    }
-}
-
-/// SplitMix64: the same bytes for the same seed on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
