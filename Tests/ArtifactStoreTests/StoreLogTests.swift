@@ -102,6 +102,21 @@ struct StoreLogTests {
         #expect(try fixture.packBytes() == 0)
     }
 
+    @Test func onePathFromTwoFilesIsFineOnlyWithEqualContent() throws {
+        let fixture = try StoreFixture()
+        let big = pseudoRandomBytes(count: 3 << 20, seed: 11)
+        let first = try fixture.tree("one", ["x.bin": big]).appendingPathComponent("x.bin")
+        let same = try fixture.tree("two", ["x.bin": big]).appendingPathComponent("x.bin")
+        var changed = big
+        changed[(2 << 20) + 5] ^= 1
+        let other = try fixture.tree("three", ["x.bin": changed]).appendingPathComponent("x.bin")
+        var draft = ArtifactDraft(name: "data")
+        try draft.addFile(first)
+        try draft.addFile(same)
+        #expect(draft.sources.count == 1)
+        #expect(throws: StoreError.conflictingPath(path: "x.bin")) { try draft.addFile(other) }
+    }
+
     @Test func typeOfAnArtifactIsFixed() throws {
         let fixture = try StoreFixture()
         try fixture.put(fixture.tree("a", ["x": [1]]))

@@ -29,8 +29,6 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry]
     /// The chunks a file's content is made of, in order, with where each is stored.
     func chunkLocations(contentDigest: String) throws -> [StoredChunk]
-    /// Which of these chunk digests the store holds.
-    func existingChunks(_ digests: [String]) throws -> Set<String>
     /// The first 64 bits of every stored chunk's digest: a writer's quick test of what the store has.
     func chunkDigestPrefixes() throws -> Set<UInt64>
 

@@ -179,23 +179,6 @@ extension SQLiteCatalog {
         }
     }
 
-    public func existingChunks(_ digests: [String]) throws -> Set<String> {
-        guard !digests.isEmpty else { return [] }
-        return try guarded {
-            try database.read { db in
-                var found = Set<String>()
-                for batch in stride(from: 0, to: digests.count, by: 500) {
-                    let slice = Array(digests[batch..<min(batch + 500, digests.count)])
-                    let rows = try String.fetchAll(
-                        db, sql: "SELECT digest FROM chunk WHERE digest IN (\(databaseQuestionMarks(count: slice.count)))",
-                        arguments: StatementArguments(slice))
-                    found.formUnion(rows)
-                }
-                return found
-            }
-        }
-    }
-
     public func chunkDigestPrefixes() throws -> Set<UInt64> {
         try guarded {
             try database.read { db in

@@ -125,11 +125,32 @@ enum SourceTree {
         return String(cString: resolved)
     }
 
-    /// Whether two files hold the same bytes.
+    /// Whether two files hold the same bytes, compared a block at a time so big files cost no memory.
     static func sameContent(_ a: URL, _ b: URL) throws -> Bool {
-        guard let first = FileManager.default.contents(atPath: a.path),
-              let second = FileManager.default.contents(atPath: b.path)
-        else { throw StoreError.io(operation: "read", path: a.path, reason: "cannot read file") }
-        return first == second
+        guard try kind(of: a.path) == .regular, try kind(of: b.path) == .regular else { return false }
+        let first = try openFile(a.path, O_RDONLY, operation: "open")
+        defer { close(first) }
+        let second = try openFile(b.path, O_RDONLY, operation: "open")
+        defer { close(second) }
+        let blockSize = 1 << 20
+        var left = [UInt8](repeating: 0, count: blockSize)
+        var right = [UInt8](repeating: 0, count: blockSize)
+        while true {
+            let count = try left.withUnsafeMutableBytes { try readFully(first, into: $0, path: a.path) }
+            let other = try right.withUnsafeMutableBytes { try readFully(second, into: $0, path: b.path) }
+            guard count == other, left[..<count] == right[..<other] else { return false }
+            if count < blockSize { return true }
+        }
+    }
+
+    /// Reads until `buffer` is full or the file ends; returns how many bytes were read.
+    private static func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, path: String) throws -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = try readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), path: path)
+            if count == 0 { break }
+            total += count
+        }
+        return total
     }
 }
