@@ -107,6 +107,23 @@ struct CacheIndex: Sendable {
         }
     }
 
+    /// The rows of the files pinned under `pinToken`, by digest.
+    static func entries(_ db: Database, pinToken: String) throws -> [String: Entry] {
+        var entries: [String: Entry] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT e.digest, e.size, e.modifiedNs, e.inode, e.changedNs, e.lastUsed
+            FROM pin p JOIN entry e ON e.digest = p.digest WHERE p.token = ?
+            """, arguments: [pinToken])
+        while let row = try rows.next() {
+            let digest: String = row[0]
+            entries[digest] = Entry(
+                digest: digest, size: row[1],
+                signature: FileSignature(size: row[1], modifiedNs: row[2], inode: row[3], changedNs: row[4]),
+                lastUsed: row[5])
+        }
+        return entries
+    }
+
     static func totals(_ db: Database) throws -> (bytes: Int64, files: Int) {
         let row = try Row.fetchOne(db, sql: "SELECT bytes, files FROM cacheState WHERE id = 1")
         guard let row else { throw StoreError.catalog("cache index has no state row") }
@@ -159,6 +176,86 @@ struct CacheIndex: Sendable {
                 .execute(arguments: [digest, owner.project, owner.artifact])
         }
         return true
+    }
+
+    // MARK: Writing many rows at once
+    //
+    // A `get` records thousands of files at its end. Each list goes to SQLite as one JSON array,
+    // unpacked by `json_each` in one statement, instead of a statement (and a clock tick) per file.
+
+    /// Records (or replaces) the rows of files just put into place, in this order of use.
+    static func record(_ db: Database, _ files: [(digest: String, signature: FileSignature)]) throws {
+        guard !files.isEmpty else { return }
+        let first = try tick(db, count: files.count)
+        try db.execute(
+            sql: """
+                INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed)
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                       json_extract(value, '$[3]'), json_extract(value, '$[4]'), ? + key
+                FROM json_each(?) WHERE true
+                ON CONFLICT (digest) DO UPDATE SET
+                    size = excluded.size, modifiedNs = excluded.modifiedNs, inode = excluded.inode,
+                    changedNs = excluded.changedNs, lastUsed = excluded.lastUsed
+                """,
+            arguments: [first, jsonArray(files.map { signatureJSON($0.digest, $0.signature) })])
+    }
+
+    /// Marks files used, in this order, with a fresh signature where one is given. Files whose
+    /// rows are gone are skipped.
+    static func touch(_ db: Database, _ uses: [(digest: String, signature: FileSignature?)]) throws {
+        guard !uses.isEmpty else { return }
+        let first = try tick(db, count: uses.count)
+        try db.execute(
+            sql: """
+                UPDATE entry SET
+                    lastUsed = u.lastUsed,
+                    modifiedNs = coalesce(u.modifiedNs, entry.modifiedNs),
+                    inode = coalesce(u.inode, entry.inode),
+                    changedNs = coalesce(u.changedNs, entry.changedNs)
+                FROM (SELECT json_extract(value, '$[0]') AS digest, ? + key AS lastUsed,
+                             json_extract(value, '$[2]') AS modifiedNs, json_extract(value, '$[3]') AS inode,
+                             json_extract(value, '$[4]') AS changedNs
+                      FROM json_each(?)) AS u
+                WHERE entry.digest = u.digest
+                """,
+            arguments: [first, jsonArray(uses.map { use in
+                use.signature.map { signatureJSON(use.digest, $0) } ?? "[\"\(use.digest)\"]"
+            })])
+    }
+
+    /// Notes `owner` as a user of the files that still have rows.
+    static func addOwner(_ db: Database, _ owner: CacheOwner, digests: [String]) throws {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO owner (digest, project, artifact)
+                SELECT value, ?, ? FROM json_each(?) WHERE EXISTS (SELECT 1 FROM entry WHERE digest = value)
+                """,
+            arguments: [owner.project, owner.artifact, jsonArray(digests.map { "\"\($0)\"" })])
+    }
+
+    /// Pins files under `token`.
+    static func pin(_ db: Database, token: String, digests: [String]) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO pin (token, digest) SELECT ?, value FROM json_each(?)",
+            arguments: [token, jsonArray(digests.map { "\"\($0)\"" })])
+    }
+
+    /// Advances the use clock by `count` and returns the first of the readings reserved.
+    private static func tick(_ db: Database, count: Int) throws -> Int64 {
+        try db.execute(
+            sql: "UPDATE cacheState SET clock = MAX(clock + ?, ?) WHERE id = 1",
+            arguments: [count, wallClockNanoseconds()])
+        let last = try Int64.fetchOne(db, sql: "SELECT clock FROM cacheState WHERE id = 1") ?? 0
+        return last - Int64(count) + 1
+    }
+
+    /// `[digest, size, modifiedNs, inode, changedNs]`. Digests are validated hex, so they need no escaping.
+    private static func signatureJSON(_ digest: String, _ signature: FileSignature) -> String {
+        "[\"\(digest)\",\(signature.size),\(signature.modifiedNs),\(signature.inode),\(signature.changedNs)]"
+    }
+
+    private static func jsonArray(_ elements: [String]) -> String {
+        "[" + elements.joined(separator: ",") + "]"
     }
 
     /// Deletes the row of one file and notes the file for unlinking under `batch`.

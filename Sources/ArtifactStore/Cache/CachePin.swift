@@ -22,8 +22,9 @@ public final class CachePin: @unchecked Sendable {
     /// The digests this pin protects.
     public let digests: [String]
 
+    /// Names the pin's rows and lock file.
+    let token: String
     private let index: CacheIndex
-    private let token: String
     private let lockFilePath: String
     private let lock = NSLock()
     private var descriptor: Int32
@@ -79,10 +80,7 @@ extension FileCache {
         let note = Array("\(getpid())\n".utf8)
         _ = try? note.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         do {
-            try index.pool.write { db in
-                let statement = try db.makeStatement(sql: "INSERT OR IGNORE INTO pin (token, digest) VALUES (?, ?)")
-                for digest in unique { try statement.execute(arguments: [token, digest]) }
-            }
+            try index.pool.write { db in try CacheIndex.pin(db, token: token, digests: unique) }
         } catch {
             close(fd)
             unlink(path)
@@ -91,7 +89,9 @@ extension FileCache {
         return CachePin(digests: unique, index: index, token: token, lockFilePath: path, descriptor: fd)
     }
 
-    /// Deletes the pins of processes that are gone, and their lock files.
+    /// Deletes the pins of processes that are gone, and their lock files, and removes the files
+    /// those processes moved into the cache without living to record them (see
+    /// ``deferringUses(_:)``): a pinned digest with no row and no live pin.
     func sweepDeadPins() throws {
         let tokens = try index.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT token FROM pin") }
         // A lock file without rows may belong to a pin being made (created, not yet locked):
@@ -107,8 +107,23 @@ extension FileCache {
         }
         guard !dead.isEmpty else { return }
         try index.pool.write { db in
-            let statement = try db.makeStatement(sql: "DELETE FROM pin WHERE token = ?")
-            for token in dead { try statement.execute(arguments: [token]) }
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS deadPin (token TEXT PRIMARY KEY) WITHOUT ROWID")
+            try db.execute(sql: "DELETE FROM deadPin")
+            let note = try db.makeStatement(sql: "INSERT OR IGNORE INTO deadPin (token) VALUES (?)")
+            for token in dead { try note.execute(arguments: [token]) }
+            // Under the write lock no immediate insert can move a file in between; deferred
+            // inserts of live processes are covered by their own pins.
+            let unrecorded = try String.fetchAll(db, sql: """
+                SELECT DISTINCT p.digest FROM pin p JOIN deadPin d ON d.token = p.token
+                WHERE NOT EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest)
+                  AND NOT EXISTS (SELECT 1 FROM pin q WHERE q.digest = p.digest
+                                  AND q.token NOT IN (SELECT token FROM deadPin))
+                """)
+            for digest in unrecorded {
+                try removeFileIfPresent(objectPath(digest))
+            }
+            try db.execute(sql: "DELETE FROM pin WHERE token IN (SELECT token FROM deadPin)")
+            try db.execute(sql: "DELETE FROM deadPin")
         }
     }
 

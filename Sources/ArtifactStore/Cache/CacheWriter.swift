@@ -10,20 +10,29 @@ public final class CacheWriter {
     /// Bytes written so far.
     public private(set) var bytesWritten: Int64 = 0
 
-    private let fd: Int32
-    private let path: String
-    private var hasher = SHA256()
-
-    init(fd: Int32, path: String) {
-        self.fd = fd
-        self.path = path
+    /// A second file that receives the same bytes: the restored file a `get` writes.
+    struct Copy {
+        var fd: Int32
+        var path: String
     }
 
-    /// Appends `bytes` to the file.
+    private let fd: Int32
+    private let path: String
+    private let copy: Copy?
+    private var hasher = SHA256()
+
+    init(fd: Int32, path: String, copy: Copy? = nil) {
+        self.fd = fd
+        self.path = path
+        self.copy = copy
+    }
+
+    /// Appends `bytes` to the file (and to its copy, if there is one).
     /// - Throws: `StoreError.io` when the file system refuses the write (disk full, …).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
         try writeAll(fd, bytes, path: path)
+        if let copy { try writeAll(copy.fd, bytes, path: copy.path) }
         hasher.update(bufferPointer: bytes)
         bytesWritten += Int64(bytes.count)
     }

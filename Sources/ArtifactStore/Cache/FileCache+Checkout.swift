@@ -23,6 +23,11 @@ extension FileCache {
     public func copy(
         digest: String, size: Int64, to destination: URL, mode: LinkMode, owner: CacheOwner? = nil
     ) throws -> Bool {
+        try copy(digest: digest, size: size, toPath: destination.path, mode: mode, owner: owner)
+    }
+
+    /// ``copy(digest:size:to:mode:owner:)`` with the destination as a path.
+    func copy(digest: String, size: Int64, toPath destination: String, mode: LinkMode, owner: CacheOwner?) throws -> Bool {
         try Self.validate(digest)
         switch mode {
         case .copy:
@@ -30,18 +35,26 @@ extension FileCache {
         case .hardlink, .symlink:
             guard try verifiedSignature(digest: digest, size: size) != nil else { return false }
             let source = objectPath(digest)
-            let temporary = Self.temporaryPath(beside: destination)
-            let linked = mode == .hardlink ? link(source, temporary) : symlink(source, temporary)
+            let makeLink = { (path: String) in mode == .hardlink ? link(source, path) : symlink(source, path) }
+            // Straight to the destination when nothing is there (a fresh restore); otherwise
+            // beside it and renamed over it, so what was there is replaced in one step.
+            var linked = makeLink(destination)
+            if linked != 0 && errno == EEXIST {
+                let temporary = PendingFile.temporaryPath(beside: destination)
+                linked = makeLink(temporary)
+                if linked == 0 {
+                    defer { unlink(temporary) }  // rename leaves it when destination is already this very file
+                    if rename(temporary, destination) != 0 {
+                        throw systemError("move into place", destination)
+                    }
+                }
+            }
             if linked != 0 {
                 let code = errno
                 if mode == .hardlink && [EXDEV, EPERM, EMLINK, ENOTSUP, EOPNOTSUPP].contains(code) {
                     return try copyChecking(digest: digest, size: size, to: destination, owner: owner)
                 }
-                throw systemError(mode == .hardlink ? "hard-link" : "symlink", destination.path, code: code)
-            }
-            defer { unlink(temporary) }  // rename leaves it when destination is already this very file
-            if rename(temporary, destination.path) != 0 {
-                throw systemError("move into place", destination.path)
+                throw systemError(mode == .hardlink ? "hard-link" : "symlink", destination, code: code)
             }
             // A new hard link changes the cache file's ctime; record the signature now so the
             // next use need not hash the file again.
@@ -49,7 +62,7 @@ extension FileCache {
             let touched = try recordUse(digest: digest, signature: signature, owner: owner)
             if !touched && mode == .symlink {
                 // Evicted meanwhile (it was not pinned): the link would dangle.
-                try removeFileIfPresent(destination.path)
+                try removeFileIfPresent(destination)
                 return false
             }
             return true
@@ -57,8 +70,8 @@ extension FileCache {
     }
 
     /// Copies the cached file to `destination`, hashing on the way; evicts it on a mismatch.
-    private func copyChecking(digest: String, size: Int64, to destination: URL, owner: CacheOwner?) throws -> Bool {
-        guard let entry = try index.pool.read({ try CacheIndex.entry($0, digest: digest) }) else { return false }
+    private func copyChecking(digest: String, size: Int64, to destination: String, owner: CacheOwner?) throws -> Bool {
+        guard let entry = try knownEntry(digest: digest) else { return false }
         let source = objectPath(digest)
         guard entry.size == size, let input = try? openFile(source, O_RDONLY, operation: "open") else {
             try evict(digest: digest)
@@ -66,26 +79,14 @@ extension FileCache {
         }
         defer { close(input) }
 
-        let temporary = Self.temporaryPath(beside: destination)
-        let output = try openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o666, operation: "create")
-        var placed = false
-        defer { if !placed { unlink(temporary) } }
-        let copied: (digest: String, size: Int64)
-        do {
-            copied = try hashFile(input, path: source) { try writeAll(output, $0, path: temporary) }
-        } catch {
-            close(output)
-            throw error
-        }
-        close(output)
+        let output = try PendingFile.create(toBecome: destination, mode: 0o666)
+        defer { output.close() }
+        let copied = try hashFile(input, path: source) { try writeAll(output.fd, $0, path: destination) }
         guard copied.digest == digest, copied.size == size else {
             try evict(digest: digest)
             return false
         }
-        if rename(temporary, destination.path) != 0 {
-            throw systemError("move into place", destination.path)
-        }
-        placed = true
+        try output.place(at: destination)
 
         var signature = try FileSignature.of(descriptor: input, path: source)
         if signature != entry.signature {
@@ -95,10 +96,5 @@ extension FileCache {
         }
         _ = try recordUse(digest: digest, signature: signature, owner: owner)
         return true
-    }
-
-    /// A hidden name next to `destination` for writing it before an atomic rename.
-    static func temporaryPath(beside destination: URL) -> String {
-        destination.deletingLastPathComponent().path + "/.\(destination.lastPathComponent).arttui-\(UUID().uuidString).part"
     }
 }

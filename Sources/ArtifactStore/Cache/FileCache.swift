@@ -102,16 +102,14 @@ public final class FileCache: Sendable {
     public func lookup(digest: String, size: Int64, owner: CacheOwner? = nil) throws -> URL? {
         try Self.validate(digest)
         guard let signature = try verifiedSignature(digest: digest, size: size) else { return nil }
-        let touched = try index.pool.write { db in
-            try CacheIndex.touch(db, digest: digest, signature: signature, owner: owner)
-        }
+        let touched = try recordUse(digest: digest, signature: signature, owner: owner)
         return touched ? URL(fileURLWithPath: objectPath(digest)) : nil
     }
 
     /// The current signature of the cached file when its content is known to be right;
     /// nil (after evicting whatever was there) otherwise.
     func verifiedSignature(digest: String, size: Int64) throws -> FileSignature? {
-        guard let entry = try index.pool.read({ try CacheIndex.entry($0, digest: digest) }) else { return nil }
+        guard let entry = try knownEntry(digest: digest) else { return nil }
         let path = objectPath(digest)
         guard entry.size == size, let current = try FileSignature.of(path: path) else {
             try evict(digest: digest)
@@ -151,9 +149,14 @@ public final class FileCache: Sendable {
     /// size and SHA-256 of what was written, makes it read-only, moves it into place
     /// atomically and records it (with `owner`, if given).
     ///
+    /// With `copyTo`, the same bytes also go to a writable copy at that path (replacing what is
+    /// there once they are checked; its directory must exist): a restore fills the cache and
+    /// writes its file in one pass, reading and hashing each byte once.
+    ///
     /// Concurrent inserts of one digest, from threads or processes, all succeed; the first
     /// intact file stays. No fsync: a file lost in a power cut is only a cache miss (its
-    /// signature no longer matches, or it is gone).
+    /// signature no longer matches, or it is gone). Inside ``deferringUses(_:)`` the row is
+    /// written when the scope ends.
     ///
     /// ```swift
     /// let url = try cache.insert(digest: entry.digest, size: entry.size, owner: owner) { sink in
@@ -162,37 +165,57 @@ public final class FileCache: Sendable {
     /// ```
     /// - Returns: The cached file.
     /// - Throws: `StoreError.corruptData` when the bytes written do not have this size and
-    ///   digest (nothing is cached then); whatever `write` throws; `StoreError.io`.
+    ///   digest (nothing is cached or copied then); whatever `write` throws; `StoreError.io`.
     @discardableResult
     public func insert(
-        digest: String, size: Int64, owner: CacheOwner? = nil, write: (CacheWriter) throws -> Void
+        digest: String, size: Int64, owner: CacheOwner? = nil, copyTo destination: URL? = nil,
+        write: (CacheWriter) throws -> Void
     ) throws -> URL {
-        try Self.validate(digest)
-        let temporary = "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part"
-        let fd = try openFile(temporary, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600, operation: "create")
-        var temporaryExists = true
-        defer { if temporaryExists { unlink(temporary) } }
+        URL(fileURLWithPath: try insert(
+            digest: digest, size: size, owner: owner, copyToPath: destination?.path, write: write))
+    }
 
-        let writer = CacheWriter(fd: fd, path: temporary)
-        do {
-            try write(writer)
-        } catch {
-            close(fd)
-            throw error
+    /// ``insert(digest:size:owner:copyTo:write:)`` with paths; returns the cached file's path.
+    @discardableResult
+    func insert(
+        digest: String, size: Int64, owner: CacheOwner?, copyToPath destination: String?,
+        write: (CacheWriter) throws -> Void
+    ) throws -> String {
+        try Self.validate(digest)
+        let path = objectPath(digest)
+        try makeObjectDirectory(for: path)
+        let file = try PendingFile.create(
+            in: String(path.dropLast(63)),
+            fallbackTemporary: "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part", mode: 0o600)
+        defer { file.close() }
+
+        var copy: PendingFile?
+        if let destination {
+            copy = try PendingFile.create(toBecome: destination, mode: 0o666)
         }
+        defer { copy?.close() }
+
+        let writer = CacheWriter(
+            fd: file.fd, path: path, copy: copy.map { CacheWriter.Copy(fd: $0.fd, path: destination ?? "") })
+        try write(writer)
         let written = writer.finishDigest()
-        let madeReadOnly = fchmod(fd, 0o444) == 0
-        close(fd)
         guard written == digest, writer.bytesWritten == size else {
             throw StoreError.corruptData(
                 what: "file for the cache",
                 detail: "expected \(size) bytes with SHA-256 \(digest), got \(writer.bytesWritten) bytes with SHA-256 \(written)")
         }
-        guard madeReadOnly else { throw systemError("chmod", temporary) }
+        guard fchmod(file.fd, 0o444) == 0 else { throw systemError("chmod", path) }
+        if let copy, let destination { try copy.place(at: destination) }
 
-        let path = objectPath(digest)
-        try makeDirectory(String(path.dropLast(63)))
-        // Rename and record under the index's write lock, so two inserts of one digest
+        // The caller pinned the digest, so no cleanup removes the file before its row exists.
+        let deferred = try noteDeferredInsert(digest: digest, owner: owner) {
+            try file.place(at: path)
+            // Placing changes the ctime: take the signature after it.
+            return try FileSignature.of(descriptor: file.fd, path: path)
+        }
+        if deferred { return path }
+
+        // Place and record under the index's write lock, so two inserts of one digest
         // (or an insert and an eviction) cannot interleave between the two.
         try index.pool.write { db in
             if let existing = try CacheIndex.entry(db, digest: digest),
@@ -201,16 +224,19 @@ public final class FileCache: Sendable {
                 try CacheIndex.touch(db, digest: digest, owner: owner)
                 return
             }
-            if rename(temporary, path) != 0 { throw systemError("move into the cache", path) }
-            temporaryExists = false
-            // Renaming may change the ctime, so take the signature from the final path.
-            guard let signature = try FileSignature.of(path: path) else {
-                throw StoreError.io(operation: "stat", path: path, reason: "file vanished after rename")
-            }
-            try CacheIndex.record(db, digest: digest, signature: signature)
+            try file.place(at: path)
+            try CacheIndex.record(db, digest: digest, signature: try FileSignature.of(descriptor: file.fd, path: path))
             try CacheIndex.touch(db, digest: digest, owner: owner)
         }
-        return URL(fileURLWithPath: path)
+        return path
+    }
+
+    /// Creates the `obj/sha256/xx` directory of a cached file unless it exists: one `mkdir`
+    /// in the common case.
+    private func makeObjectDirectory(for path: String) throws {
+        let directory = String(path.dropLast(63))
+        if mkdir(directory, 0o755) == 0 || errno == EEXIST { return }
+        try makeDirectory(directory)
     }
 
     // MARK: Evict
@@ -219,6 +245,12 @@ public final class FileCache: Sendable {
     /// cache does not hold is not an error.
     public func evict(digest: String) throws {
         try Self.validate(digest)
+        if let pending = forgetDeferred(digest: digest) {
+            let path = objectPath(digest)
+            if let current = try FileSignature.of(path: path), current.inode == pending.inode {
+                try removeFileIfPresent(path)
+            }
+        }
         let batch = UUID().uuidString
         let removed = try index.pool.write { db in
             try CacheIndex.remove(db, digest: digest, batch: batch)

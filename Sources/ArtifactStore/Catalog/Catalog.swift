@@ -29,6 +29,9 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry]
     /// The chunks a file's content is made of, in order, with where each is stored.
     func chunkLocations(contentDigest: String) throws -> [StoredChunk]
+    /// The chunks of every file content in a version, keyed by content digest, each list in order:
+    /// what a restore reads, fetched at once instead of file by file.
+    func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]]
     /// The first 64 bits of every stored chunk's digest: a writer's quick test of what the store has.
     func chunkDigestPrefixes() throws -> Set<UInt64>
 

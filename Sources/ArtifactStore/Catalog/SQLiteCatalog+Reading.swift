@@ -179,6 +179,32 @@ extension SQLiteCatalog {
         }
     }
 
+    public func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]] {
+        try guarded {
+            try database.read { db in
+                var locations: [String: [StoredChunk]] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT c.digest, ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
+                    FROM (SELECT DISTINCT contentId FROM file WHERE versionId = ?) f
+                    JOIN content c ON c.id = f.contentId
+                    JOIN content_chunk cc ON cc.contentId = f.contentId
+                    JOIN chunk ch ON ch.id = cc.chunkId JOIN pack p ON p.id = ch.packId
+                    ORDER BY cc.contentId, cc.seq
+                    """, arguments: [versionID])
+                // Columns by position: this runs once per chunk of the version.
+                while let row = try rows.next() {
+                    let chunk = StoredChunk(
+                        digest: row[1],
+                        location: ChunkLocation(
+                            packKey: row[2], offset: row[3], storedLength: row[4], rawLength: row[5],
+                            compression: ChunkCompression(rawValue: row[6]) ?? .none))
+                    locations[row[0] as String, default: []].append(chunk)
+                }
+                return locations
+            }
+        }
+    }
+
     public func chunkDigestPrefixes() throws -> Set<UInt64> {
         try guarded {
             try database.read { db in

@@ -17,9 +17,14 @@ final class ChunkReader {
     }
 
     /// Streams a content's chunks, in order, to `body`, each one verified.
+    ///
+    /// `chunks` is the content's chunk list when the caller already fetched it (a restore fetches
+    /// a whole version's at once); otherwise it is looked up.
     /// - Throws: `StoreError.corruptData` naming the chunk when it is missing or damaged.
-    func forEachChunk(ofContent digest: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let chunks = try catalog.chunkLocations(contentDigest: digest)
+    func forEachChunk(
+        ofContent digest: String, chunks known: [StoredChunk]? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let chunks = try known ?? catalog.chunkLocations(contentDigest: digest)
         for chunk in chunks {
             do {
                 try read(chunk, body)

@@ -6,6 +6,12 @@ extension StoreError {
         if case .damagedFile = self { return true }
         return false
     }
+
+    /// Whether this error says stored or cached bytes are missing or wrong.
+    var isCorruptData: Bool {
+        if case .corruptData = self { return true }
+        return false
+    }
 }
 
 extension Store {

@@ -46,6 +46,15 @@ extension Store {
         })
         for directory in directories.sorted() { try SafeDirectory.ensure(directory, under: rootPath) }
 
+        // Every chunk list at once, when the first file needs the store: one query instead of one
+        // per file, and none when the cache holds everything.
+        let chunkLists = Mutex<[String: [StoredChunk]]?>(nil)
+        let chunks = { @Sendable [catalog] (digest: String) throws -> [StoredChunk]? in
+            try chunkLists.withLock { lists in
+                if lists == nil { lists = try catalog.chunkLocations(versionID: version.id) }
+                return lists?[digest]
+            }
+        }
         let pin = try cache?.pin(Array(Set(files.map(\.digest))))
         defer { try? pin?.release() }
         let owner = CacheOwner(project: version.project, artifact: version.name)
@@ -64,7 +73,8 @@ extension Store {
                 let file = files[index]
                 do {
                     let source = try restore(
-                        file, root: rootPath, version: version, cache: cache, owner: owner, mode: mode, reader: reader)
+                        file, chunks: chunks, root: rootPath, version: version, cache: cache,
+                        owner: owner, mode: mode, reader: reader)
                     let snapshot = counts.withLock { counts in
                         switch source {
                         case .unchanged: counts.unchanged += 1
@@ -86,7 +96,7 @@ extension Store {
             }
         } }
         // The files are pinned, so their uses can go to the cache's index once, at the end.
-        if let cache { try cache.deferringUses(run) } else { run() }
+        if let cache { try cache.deferringUses(preloading: pin, run) } else { run() }
         if let error = failure.withLock({ $0 }) { throw error }
         if let error = Store.summarize(damaged.withLock { $0 }) { throw error }
         let final = counts.withLock { $0 }
@@ -98,67 +108,55 @@ extension Store {
     private enum Source { case unchanged, cache, store }
 
     private func restore(
-        _ file: ManifestEntry, root: String, version: ArtifactVersion, cache: FileCache?, owner: CacheOwner,
-        mode: LinkMode, reader: ChunkReader
+        _ file: ManifestEntry, chunks: (String) throws -> [StoredChunk]?, root: String, version: ArtifactVersion,
+        cache: FileCache?,
+        owner: CacheOwner, mode: LinkMode, reader: ChunkReader
     ) throws -> Source {
-        let destination = URL(fileURLWithPath: root + "/" + file.path)
-        if try SafeDirectory.holdsContent(destination.path, digest: file.digest, size: file.size, mode: mode) {
+        let destination = root + "/" + file.path
+        if try SafeDirectory.holdsContent(destination, digest: file.digest, size: file.size, mode: mode) {
             return .unchanged
         }
-        let damaged = { (error: Error) -> StoreError in
-            StoreError.damagedFile(
-                version: version.qualifiedName, path: file.path,
-                detail: (error as? StoreError).map { "\($0)" } ?? "\(error)")
-        }
-        guard let cache else {
-            do {
-                try writeDirectly(file, to: destination, reader: reader)
-            } catch let error as StoreError {
-                if case .io = error { throw error }
-                throw damaged(error)
+        do {
+            guard let cache else {
+                try writeDirectly(file, chunks: try chunks(file.digest), to: destination, reader: reader)
+                return .store
+            }
+            if try cache.copy(digest: file.digest, size: file.size, toPath: destination, mode: mode, owner: owner) {
+                return .cache
+            }
+            // A copy is written in the same pass that fills the cache; a link is made once it is filled.
+            try cache.insert(
+                digest: file.digest, size: file.size, owner: owner, copyToPath: mode == .copy ? destination : nil
+            ) { sink in
+                try reader.forEachChunk(ofContent: file.digest, chunks: try chunks(file.digest)) { try sink.write($0) }
+            }
+            if mode != .copy,
+               try !cache.copy(digest: file.digest, size: file.size, toPath: destination, mode: mode, owner: owner)
+            {
+                throw StoreError.corruptData(what: "cache file", detail: "changed while it was being linked")
             }
             return .store
+        } catch let error as StoreError where error.isCorruptData {
+            throw StoreError.damagedFile(version: version.qualifiedName, path: file.path, detail: "\(error)")
         }
-        if try cache.copy(digest: file.digest, size: file.size, to: destination, mode: mode, owner: owner) {
-            return .cache
-        }
-        do {
-            try cache.insert(digest: file.digest, size: file.size, owner: owner) { sink in
-                try reader.forEachChunk(ofContent: file.digest) { try sink.write($0) }
-            }
-        } catch let error as StoreError {
-            if case .io = error { throw error }
-            throw damaged(error)
-        }
-        guard try cache.copy(digest: file.digest, size: file.size, to: destination, mode: mode, owner: owner) else {
-            throw damaged(StoreError.corruptData(what: "cache file", detail: "changed while it was being copied"))
-        }
-        return .store
     }
 
-    /// Rebuilds a file next to its destination and renames it into place once its digest checks out.
-    private func writeDirectly(_ file: ManifestEntry, to destination: URL, reader: ChunkReader) throws {
-        let temporary = destination.deletingLastPathComponent()
-            .appendingPathComponent(".\(destination.lastPathComponent).arttui-\(UUID().uuidString.prefix(8))").path
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw StoreError.io(operation: "create", path: temporary, reason: FileSystem.lastError()) }
+    /// Rebuilds a file and gives it its name once its digest checks out.
+    private func writeDirectly(
+        _ file: ManifestEntry, chunks: [StoredChunk]?, to destination: String, reader: ChunkReader
+    ) throws {
+        let output = try PendingFile.create(toBecome: destination, mode: 0o666)
+        defer { output.close() }
         var hash = SHA256()
         var size: Int64 = 0
-        do {
-            try reader.forEachChunk(ofContent: file.digest) { bytes in
-                try writeAll(fd, bytes, path: temporary)
-                hash.update(bufferPointer: bytes)
-                size += Int64(bytes.count)
-            }
-            close(fd)
-            guard Hex.encode(Array(hash.finalize())) == file.digest, size == file.size else {
-                throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
-            }
-            try FileSystem.rename(temporary, to: destination.path)
-        } catch {
-            close(fd)
-            unlink(temporary)
-            throw error
+        try reader.forEachChunk(ofContent: file.digest, chunks: chunks) { bytes in
+            try writeAll(output.fd, bytes, path: destination)
+            hash.update(bufferPointer: bytes)
+            size += Int64(bytes.count)
         }
+        guard Hex.encode(Array(hash.finalize())) == file.digest, size == file.size else {
+            throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
+        }
+        try output.place(at: destination)
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Testing
+@testable import ArtifactStore
+
+/// What a `get` relies on: inserts and uses noted in memory and written at the end, a copy written
+/// in the same pass that fills the cache, and files of a dead process's unfinished `get` removed.
+@Suite("FileCache: deferred inserts, copies and their crash leftovers")
+struct DeferredCacheTests {
+    @Test func deferredInsertIsServedAtOnceAndRecordedWhenTheScopeEnds() throws {
+        try withTemporaryCache { cache, root throws in
+            let blob = Blob("a file fetched by a get")
+            let pin = try cache.pin([blob.digest])
+            defer { try? pin.release() }
+            let destination = root.appendingPathComponent("linked")
+            try cache.deferringUses(preloading: pin) {
+                try cache.insert(blob, owner: CacheOwner(project: "p", artifact: "a"))
+                #expect(try cache.report().files == 0, "the row waits for the end of the scope")
+                #expect(try cache.copy(digest: blob.digest, size: blob.size, to: destination, mode: .hardlink))
+            }
+            #expect(try cache.report().files == 1 && cache.report().bytes == blob.size)
+            #expect(try Data(contentsOf: destination) == blob.data)
+            // The signature recorded is the one after the hard link, so the next use hashes nothing.
+            let entry = try #require(try cache.index.pool.read { try CacheIndex.entry($0, digest: blob.digest) })
+            #expect(try FileSignature.of(path: cache.objectPath(blob.digest)) == entry.signature)
+            #expect(try cache.index.pool.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner WHERE project = 'p' AND artifact = 'a'")
+            } == 1)
+        }
+    }
+
+    @Test func insertWithACopyWritesBothOrNeither() throws {
+        try withTemporaryCache { cache, root throws in
+            let blob = Blob("bytes for the cache and for the user")
+            let copy = root.appendingPathComponent("restored.bin")
+            try Data("what was there before".utf8).write(to: copy)
+            try cache.insert(digest: blob.digest, size: blob.size, copyTo: copy) { try $0.write(blob.data) }
+            #expect(try Data(contentsOf: copy) == blob.data)
+            #expect(try permissions(copy.path) & 0o200 != 0, "the copy is the user's: writable")
+            #expect(try cache.lookup(digest: blob.digest, size: blob.size) != nil)
+
+            let wrong = Blob("claimed content")
+            let other = root.appendingPathComponent("other.bin")
+            #expect(throws: StoreError.self) {
+                try cache.insert(digest: wrong.digest, size: wrong.size, copyTo: other) {
+                    try $0.write(Data("something else entirely".utf8))
+                }
+            }
+            #expect(!FileManager.default.fileExists(atPath: other.path))
+            #expect(try cache.lookup(digest: wrong.digest, size: wrong.size) == nil)
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasPrefix(".") }
+            #expect(leftovers.isEmpty)
+        }
+    }
+
+    @Test func filesADeadProcessMovedInWithoutRowsAreRemovedByCleanup() throws {
+        try withTemporaryCache { cache, _ throws in
+            let orphan = Blob("moved in, never recorded")
+            let shared = Blob("also pinned by a live get")
+            // A get that died inside its deferring scope: files in obj/, no rows, its pin's lock free.
+            for blob in [orphan, shared] {
+                let path = cache.objectPath(blob.digest)
+                try FileManager.default.createDirectory(
+                    atPath: String(path.dropLast(63)), withIntermediateDirectories: true)
+                try blob.data.write(to: URL(fileURLWithPath: path))
+            }
+            let token = "dead-get"
+            _ = FileManager.default.createFile(atPath: cache.pinsPath + "/" + token, contents: Data("1\n".utf8))
+            try cache.index.pool.write { db in
+                for blob in [orphan, shared] {
+                    try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [token, blob.digest])
+                }
+            }
+            let live = try cache.pin([shared.digest])
+            defer { try? live.release() }
+
+            _ = try cache.cleanup(toAtMost: 0)
+            #expect(!FileManager.default.fileExists(atPath: cache.objectPath(orphan.digest)))
+            #expect(FileManager.default.fileExists(atPath: cache.objectPath(shared.digest)), "a live pin keeps it")
+            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pin WHERE token = ?", arguments: [token]) } == 0)
+        }
+    }
+}
