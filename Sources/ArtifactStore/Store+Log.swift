@@ -74,8 +74,16 @@ extension Store {
     public static func manifestDigest(_ files: [ManifestEntry]) -> String {
         var hash = SHA256()
         hash.update(data: Data("arttui-manifest-v1\n".utf8))
-        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
-            hash.update(data: Data("\(file.path):\(file.digest)\n".utf8))
+        let inOrder = { (a: ManifestEntry, b: ManifestEntry) in a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+        let sorted = zip(files, files.dropFirst()).allSatisfy { !inOrder($1, $0) } ? files : files.sorted(by: inOrder)
+        var line: [UInt8] = []
+        for file in sorted {
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: file.path.utf8)
+            line.append(UInt8(ascii: ":"))
+            line.append(contentsOf: file.digest.utf8)
+            line.append(UInt8(ascii: "\n"))
+            line.withUnsafeBytes { hash.update(bufferPointer: $0) }
         }
         return Hex.encode(Array(hash.finalize()))
     }

@@ -8,13 +8,16 @@ public struct ArtifactDraft: Sendable {
         /// Artifact-relative POSIX path.
         public var path: String
         /// The file on disk (for an entry made in memory, a name for messages only).
-        public var file: URL
+        public var file: URL { URL(fileURLWithPath: filePath) }
         /// The bytes of an entry made in memory, such as a table; nil for a file on disk.
         public var data: Data?
+        /// The path of ``file``: what the ingester opens and stats, kept as text because a put of
+        /// a big tree handles it once per file.
+        let filePath: String
 
-        init(path: String, file: URL, data: Data? = nil) {
+        init(path: String, filePath: String, data: Data? = nil) {
             self.path = path
-            self.file = file
+            self.filePath = filePath
             self.data = data
         }
     }
@@ -54,7 +57,7 @@ public struct ArtifactDraft: Sendable {
         try ManifestPath.validate(target)
         let kind = try SourceTree.kind(of: file.path)
         guard kind == .regular else { throw StoreError.unsupportedFile(path: file.path, kind: kind.description) }
-        try insert(Source(path: target, file: file))
+        try insert(Source(path: target, filePath: file.path))
     }
 
     /// Adds a directory's files, relative to it, under `prefix` inside the artifact (the root by default).
@@ -64,7 +67,7 @@ public struct ArtifactDraft: Sendable {
         for entry in try SourceTree.walk(directory) {
             let path = prefix.map { "\($0)/\(entry.path)" } ?? entry.path
             try ManifestPath.validate(path)
-            try insert(Source(path: path, file: entry.file))
+            try insert(Source(path: path, filePath: entry.file))
         }
     }
 
@@ -84,7 +87,7 @@ public struct ArtifactDraft: Sendable {
             guard existing.data == data else { throw StoreError.conflictingPath(path: path) }
             return
         }
-        sources[path] = Source(path: path, file: URL(fileURLWithPath: "/dev/null/\(path)"), data: data)
+        sources[path] = Source(path: path, filePath: "/dev/null/\(path)", data: data)
     }
 
     private mutating func insert(_ source: Source) throws {
@@ -93,7 +96,7 @@ public struct ArtifactDraft: Sendable {
             guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }
             // Two files for one path are fine only if their contents are equal; that is checked
             // when they are hashed, so keep both candidates apart until then.
-            if try !SourceTree.sameContent(existing.file, source.file) {
+            if try !SourceTree.sameContent(existing.filePath, source.filePath) {
                 throw StoreError.conflictingPath(path: source.path)
             }
             return

@@ -38,9 +38,11 @@ struct Ingester {
     }
 
     private final class Shared: Sendable {
-        /// Digest prefixes of the chunks the store held when the run began. A 64-bit prefix makes a
-        /// false match vanishingly rare, and the commit re-checks every chunk it relies on by full digest.
-        let known: Set<UInt64>
+        let catalog: any Catalog
+        /// Digest prefixes of the chunks the store held when the first chunk was cut (none is when
+        /// every file is known from the stat cache). A 64-bit prefix makes a false match vanishingly
+        /// rare, and the commit re-checks every chunk it relies on by full digest.
+        private let knownPrefixes = Mutex<Set<UInt64>?>(nil)
         let claimed = Mutex<Set<String>>([])
         let written = Mutex<[StoredChunk]>([])
         let nextFile = Atomic<Int>(0)
@@ -48,47 +50,55 @@ struct Ingester {
         let filesDone = Atomic<Int>(0)
         let bytesDone = Atomic<Int64>(0)
 
-        init(known: Set<UInt64>) { self.known = known }
+        init(catalog: any Catalog) { self.catalog = catalog }
+
+        /// Whether the store held a chunk with this digest prefix when the run began to cut chunks.
+        func isKnown(_ prefix: UInt64) throws -> Bool {
+            try knownPrefixes.withLock { known in
+                if known == nil { known = try catalog.chunkDigestPrefixes() }
+                return known!.contains(prefix)
+            }
+        }
     }
 
     func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
         let writer = PackWriter(objectStore: objects)
-        let shared = Shared(known: try catalog.chunkDigestPrefixes())
-        let signatures = try sources.map { source in
-            // Entries made in memory have no file to stat: a size is all they need.
-            try source.data.map { FileSignature(size: Int64($0.count), modifiedNs: 0, inode: 0, changedNs: 0) }
-                ?? signature(of: source.file.path)
-        }
+        let shared = Shared(catalog: catalog)
+        let signatures = try signatures(of: sources)
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
-        let remembered = statCache?.entries(for: sources.filter { $0.data == nil }.map(\.file.path)) ?? [:]
-        let results = Mutex<[Int: FileResult]>([:])
+        let remembered = statCache?.entries(for: sources.filter { $0.data == nil }.map(\.filePath)) ?? [:]
+        // Each slot is written by the one worker that took its index.
+        var slots = [FileResult?](repeating: nil, count: sources.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let codec = ZstdCodec()
-            while shared.failure.withLock({ $0 == nil }) {
-                let index = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < sources.count else { break }
-                do {
-                    let source = sources[index]
-                    let result: FileResult
-                    if source.data == nil, let known = remembered[source.file.path], known.signature == signatures[index],
-                       !forceWrite.contains(known.digest)
-                    {
-                        let size = known.signature.size
-                        result = FileResult(
-                            entry: ManifestEntry(path: source.path, digest: known.digest, size: size),
-                            content: ContentRecord(digest: known.digest, size: size, chunks: []), read: nil)
-                    } else {
-                        result = try ingestFile(
-                            source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
+        slots.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let codec = ZstdCodec()
+                while shared.failure.withLock({ $0 == nil }) {
+                    let index = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < sources.count else { break }
+                    do {
+                        let source = sources[index]
+                        let result: FileResult
+                        if source.data == nil, let known = remembered[source.filePath],
+                           known.signature == signatures[index], !forceWrite.contains(known.digest)
+                        {
+                            let size = known.signature.size
+                            result = FileResult(
+                                entry: ManifestEntry(path: source.path, digest: known.digest, size: size),
+                                content: ContentRecord(digest: known.digest, size: size, chunks: []), read: nil)
+                        } else {
+                            result = try ingestFile(
+                                source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
+                        }
+                        results[index] = result
+                        let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
+                        let bytes = shared.bytesDone.wrappingAdd(result.entry.size, ordering: .relaxed).newValue
+                        progress?(TransferProgress(
+                            filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
+                    } catch {
+                        shared.failure.withLock { if $0 == nil { $0 = error } }
                     }
-                    results.withLock { $0[index] = result }
-                    let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
-                    let bytes = shared.bytesDone.wrappingAdd(result.entry.size, ordering: .relaxed).newValue
-                    progress?(TransferProgress(
-                        filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
-                } catch {
-                    shared.failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
         }
@@ -103,7 +113,7 @@ struct Ingester {
             writer.discard()
             throw error
         }
-        let ordered = results.withLock { results in (0..<sources.count).map { results[$0]! } }
+        let ordered = slots.map { $0! }
         // A content read in full (with its chunk list) wins over one taken from the stat cache.
         var contents: [String: ContentRecord] = [:]
         for content in ordered.map(\.content) where contents[content.digest]?.chunks.isEmpty ?? true {
@@ -111,7 +121,7 @@ struct Ingester {
         }
         var readFiles: [String: StatCache.Entry] = [:]
         for (index, result) in ordered.enumerated() {
-            if let read = result.read { readFiles[sources[index].file.path] = read }
+            if let read = result.read { readFiles[sources[index].filePath] = read }
         }
         return Result(
             files: ordered.map(\.entry), contents: Array(contents.values), newChunks: shared.written.withLock { $0 },
@@ -124,7 +134,7 @@ struct Ingester {
         var fileHash = SHA256()
         var chunkDigests: [String] = []
         var size: Int64 = 0
-        let path = source.file.path
+        let path = source.filePath
         let consume = { (chunk: UnsafeRawBufferPointer) throws in
             let digestBytes = Array(SHA256.hash(data: chunk))
             let digest = Hex.encode(digestBytes)
@@ -155,7 +165,7 @@ struct Ingester {
     ) throws {
         guard shared.claimed.withLock({ $0.insert(digest).inserted }) else { return }
         let prefix = digestBytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        if !forceWrite.contains(digest), shared.known.contains(prefix) { return }
+        if !forceWrite.contains(digest), try shared.isKnown(prefix) { return }
         let location: ChunkLocation
         if let compressed = codec.compress(chunk) {
             location = try compressed.withUnsafeBytes {
@@ -165,6 +175,34 @@ struct Ingester {
             location = try writer.append(digest: digestBytes, rawLength: chunk.count, payload: chunk, compression: .none)
         }
         shared.written.withLock { $0.append(StoredChunk(digest: digest, location: location)) }
+    }
+
+    /// The stat signatures of the files, taken on all cores (a tree of small files is mostly stat calls).
+    private func signatures(of sources: [ArtifactDraft.Source]) throws -> [FileSignature] {
+        let empty = FileSignature(size: 0, modifiedNs: 0, inode: 0, changedNs: 0)
+        var signatures = [FileSignature](repeating: empty, count: sources.count)
+        let failure = Mutex<Error?>(nil)
+        let batch = 256
+        signatures.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: (sources.count + batch - 1) / batch) { part in
+                for index in part * batch..<min(sources.count, (part + 1) * batch) {
+                    // Entries made in memory have no file to stat: a size is all they need.
+                    if let data = sources[index].data {
+                        output[index] = FileSignature(size: Int64(data.count), modifiedNs: 0, inode: 0, changedNs: 0)
+                        continue
+                    }
+                    do {
+                        output[index] = try signature(of: sources[index].filePath)
+                    } catch {
+                        failure.withLock { if $0 == nil { $0 = error } }
+                        return
+                    }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return signatures
     }
 
     /// The stat signature of a file to add, following symbolic links (the draft checked where they lead).

@@ -26,7 +26,7 @@ enum SourceTree {
     /// A file found by `walk`: its path relative to the walked directory and where it is.
     struct Entry {
         var path: String
-        var file: URL
+        var file: String
     }
 
     /// The kind of the entry at `path`; `followingLinks` stats through a symbolic link.
@@ -38,6 +38,20 @@ enum SourceTree {
             throw StoreError.io(operation: "stat", path: path, reason: FileSystem.lastError())
         }
         return kind(mode: info.st_mode)
+    }
+
+    /// The kind a directory entry's `d_type` names, or nil when the file system did not say.
+    static func kind(directoryEntryType type: UInt8) -> Kind? {
+        switch Int32(type) {
+        case Int32(DT_REG): return .regular
+        case Int32(DT_DIR): return .directory
+        case Int32(DT_LNK): return .symlink
+        case Int32(DT_FIFO): return .fifo
+        case Int32(DT_SOCK): return .socket
+        case Int32(DT_CHR): return .characterDevice
+        case Int32(DT_BLK): return .blockDevice
+        default: return nil
+        }
     }
 
     static func kind(mode: mode_t) -> Kind {
@@ -89,11 +103,15 @@ enum SourceTree {
             }
             let childPath = directory + "/" + name
             let childRelative = relative.isEmpty ? name : "\(relative)/\(name)"
-            var info = stat()
-            guard lstat(childPath, &info) == 0 else {
-                throw StoreError.io(operation: "stat", path: fullPath, reason: FileSystem.lastError())
+            // The directory entry usually says what it is; stat only when it does not.
+            var kind = kind(directoryEntryType: entry.pointee.d_type)
+            if kind == nil {
+                var info = stat()
+                guard lstat(childPath, &info) == 0 else {
+                    throw StoreError.io(operation: "stat", path: fullPath, reason: FileSystem.lastError())
+                }
+                kind = self.kind(mode: info.st_mode)
             }
-            var kind = kind(mode: info.st_mode)
             var realChild = realDirectory + "/" + name
             if kind == .symlink {
                 guard let resolved = try? realPath(childPath), resolved == rootReal || resolved.hasPrefix(rootReal + "/")
@@ -105,13 +123,13 @@ enum SourceTree {
             }
             switch kind {
             case .regular:
-                entries.append(Entry(path: childRelative, file: URL(fileURLWithPath: childPath)))
+                entries.append(Entry(path: childRelative, file: childPath))
             case .directory:
                 guard visited.insert(realChild).inserted else { continue }
                 try walk(directory: childPath, realDirectory: realChild, relative: childRelative, rootReal: rootReal,
                          visited: &visited, into: &entries)
-            default:
-                throw StoreError.unsupportedFile(path: childPath, kind: kind.description)
+            case let other:
+                throw StoreError.unsupportedFile(path: childPath, kind: (other ?? .missing).description)
             }
         }
     }
@@ -126,18 +144,18 @@ enum SourceTree {
     }
 
     /// Whether two files hold the same bytes, compared a block at a time so big files cost no memory.
-    static func sameContent(_ a: URL, _ b: URL) throws -> Bool {
-        guard try kind(of: a.path) == .regular, try kind(of: b.path) == .regular else { return false }
-        let first = try openFile(a.path, O_RDONLY, operation: "open")
+    static func sameContent(_ a: String, _ b: String) throws -> Bool {
+        guard try kind(of: a) == .regular, try kind(of: b) == .regular else { return false }
+        let first = try openFile(a, O_RDONLY, operation: "open")
         defer { close(first) }
-        let second = try openFile(b.path, O_RDONLY, operation: "open")
+        let second = try openFile(b, O_RDONLY, operation: "open")
         defer { close(second) }
         let blockSize = 1 << 20
         var left = [UInt8](repeating: 0, count: blockSize)
         var right = [UInt8](repeating: 0, count: blockSize)
         while true {
-            let count = try left.withUnsafeMutableBytes { try readFully(first, into: $0, path: a.path) }
-            let other = try right.withUnsafeMutableBytes { try readFully(second, into: $0, path: b.path) }
+            let count = try left.withUnsafeMutableBytes { try readFully(first, into: $0, path: a) }
+            let other = try right.withUnsafeMutableBytes { try readFully(second, into: $0, path: b) }
             guard count == other, left[..<count] == right[..<other] else { return false }
             if count < blockSize { return true }
         }

@@ -39,19 +39,21 @@ final class StatCache: Sendable {
 
     /// The remembered entries for these absolute paths.
     func entries(for paths: [String]) -> [String: Entry] {
+        // One range scan from the first path to the last (in SQLite's byte order) instead of a
+        // lookup per path: the paths of one put share their directories, so the range holds little
+        // else, and what else it holds is never asked for.
+        let byBytes = { (a: String, b: String) in a.utf8.lexicographicallyPrecedes(b.utf8) }
+        guard let first = paths.min(by: byBytes), let last = paths.max(by: byBytes) else { return [:] }
         var result: [String: Entry] = [:]
+        result.reserveCapacity(paths.count)
         try? database.read { db in
-            for start in stride(from: 0, to: paths.count, by: 500) {
-                let batch = Array(paths[start..<min(start + 500, paths.count)])
-                let marks = Array(repeating: "?", count: batch.count).joined(separator: ",")
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path IN (\(marks))",
-                    arguments: StatementArguments(batch))
-                while let row = try rows.next() {
-                    result[row[0]] = Entry(
-                        signature: FileSignature(size: row[1], modifiedNs: row[2], inode: row[3], changedNs: row[4]),
-                        digest: row[5])
-                }
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path BETWEEN ? AND ?",
+                arguments: [first, last])
+            while let row = try rows.next() {
+                result[row[0]] = Entry(
+                    signature: FileSignature(size: row[1], modifiedNs: row[2], inode: row[3], changedNs: row[4]),
+                    digest: row[5])
             }
         }
         return result
