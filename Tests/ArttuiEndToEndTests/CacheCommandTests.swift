@@ -67,6 +67,41 @@ struct CacheCommandTests {
         #expect(try filesUnder(sandbox.path("out2")) == tree)
     }
 
+    @Test("a big cleanup returns once committed and unlinks in the background; --wait unlinks first")
+    func bigCleanupUnlinksInTheBackground() throws {
+        let sandbox = try Sandbox()
+        // Enough distinct files to go to the background unlinker (BackgroundUnlinker.threshold).
+        var tree: [String: Data] = [:]
+        for number in 0..<2_100 { tree["f/\(number).txt"] = Data("file number \(number)\n".utf8) }
+        try sandbox.ok(["put", try sandbox.writeTree("d", tree).path, "-n", "proj/many"])
+        try sandbox.ok(["get", "proj/many", "--root", sandbox.path("out").path])
+        let objects = sandbox.cache.appendingPathComponent("obj").path
+        let countObjects = { () -> Int in
+            let walker = FileManager.default.enumerator(atPath: objects)
+            var count = 0
+            while let name = walker?.nextObject() as? String {
+                // sha256/<2 hex>/<62 hex>, not the directories above them
+                if name.split(separator: "/").count == 3 { count += 1 }
+            }
+            return count
+        }
+        #expect(countObjects() == tree.count)
+
+        let cleaned = try sandbox.ok(["cache", "cleanup", "0", "--json"]).jsonObject()
+        #expect(cleaned.int("removedFiles") == tree.count, "\(cleaned)")
+        #expect(try cacheSize(sandbox).int("files") == 0, "the evicted files count for nothing at once")
+        let deadline = Date().addingTimeInterval(30)
+        while countObjects() > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(countObjects() == 0, "the background unlinker removed every evicted file")
+
+        try sandbox.ok(["get", "proj/many", "--root", sandbox.path("out2").path])
+        #expect(countObjects() == tree.count)
+        let waited = try sandbox.ok(["cache", "cleanup", "0", "--wait", "--json"]).jsonObject()
+        #expect(waited.int("removedFiles") == tree.count, "\(waited)")
+        #expect(countObjects() == 0, "--wait unlinks before it returns")
+        #expect(try filesUnder(sandbox.path("out2")) == tree)
+    }
+
     @Test("cleanup to a size above the cache's removes nothing")
     func cleanupLarge() throws {
         let (sandbox, tree) = try filledCache()

@@ -587,7 +587,7 @@ def bench_cache(args, content: Content, runner: Runner, results: Results) -> Non
         data = f"file {index}\n".encode() + content.text_bytes(rng, rng.randint(32, 480))
         write_file(os.path.join(tree, f"t{index // 1000:03d}", f"f{index:06d}.txt"), data)
     tools = Tools(args, base, "cache")
-    record: dict = {"files": count, "put": [], "fill": [], "size": [], "cleanup": []}
+    record: dict = {"files": count, "put": [], "fill": [], "size": [], "cleanup": [], "unlinked": [], "wait": []}
     result = runner.run(tools.arttui_cmd("put", tree, "-n", "bench/tiny", "--json"))
     record["put"].append([result["seconds"], result["rss_mib"]])
     for rep in range(args.cache_reps):
@@ -607,8 +607,24 @@ def bench_cache(args, content: Content, runner: Runner, results: Results) -> Non
         cleaned = parse_json(result["stdout"], "arttui cache cleanup --json")
         if cleaned.get("removedFiles") != count or cleaned.get("remainingFiles") != 0:
             results.bugs.append(f"cache cleanup 0 over {count} files: {cleaned}")
+        # A big cleanup unlinks in a background process: time until it is done, and check that it was.
+        started = time.monotonic()
+        while (subprocess.run(["pgrep", "-f", "cache unlink-pending"], capture_output=True).returncode == 0
+               and time.monotonic() - started < 300):
+            time.sleep(0.02)
+        record["unlinked"].append([record["cleanup"][-1][0] + time.monotonic() - started, 0.0])
+        objects = os.path.join(tools.cache, "obj")
+        left = sum(len(files) for _, _, files in os.walk(objects))
+        if left:
+            results.bugs.append(f"{left} evicted files still on disk after the background unlinker finished")
+        # The same cleanup unlinking in the foreground (--wait), after filling the cache again.
+        result = runner.run(tools.arttui_cmd("get", "bench/tiny", "--root", target, "--json"))
+        shutil.rmtree(target, ignore_errors=True)
+        result = runner.run(tools.arttui_cmd("cache", "cleanup", "0", "--wait", "--json"))
+        record["wait"].append([result["seconds"], result["rss_mib"]])
         log(f"  rep {rep + 1}: fill {record['fill'][-1][0]:.2f}s, size {record['size'][-1][0] * 1000:.0f} ms, "
-            f"cleanup {record['cleanup'][-1][0]:.2f}s")
+            f"cleanup {record['cleanup'][-1][0]:.2f}s (unlinked after {record['unlinked'][-1][0]:.2f}s), "
+            f"cleanup --wait {record['wait'][-1][0]:.2f}s")
     results.extra["cache"] = record
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
@@ -767,7 +783,9 @@ def render(results: Results, manifests: dict, peers: list[str], args, info: dict
         out.append(f"== arttui cache with {cache['files']} tiny cached files")
         rows = []
         for key, label, limit in (("put", "put of the tree", None), ("fill", "get (fills the cache)", None),
-                                  ("size", "cache size", 0.2), ("cleanup", "cache cleanup 0", 1.0)):
+                                  ("size", "cache size", 0.2), ("cleanup", "cache cleanup 0", 1.0),
+                                  ("unlinked", "  ... until its background unlinks end", None),
+                                  ("wait", "cache cleanup 0 --wait", None)):
             values = cache[key]
             seconds = [v[0] for v in values]
             peak = max(v[1] for v in values)

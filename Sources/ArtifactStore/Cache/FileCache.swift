@@ -68,7 +68,8 @@ public final class FileCache: Sendable {
             throw StoreError.catalog("cannot open cache index \(root)/index.sqlite: \(error.message ?? "\(error)")")
         }
         try removeStaleTemporaries()
-        try finishPendingUnlinks()
+        // Unless another process is at it (a cleanup's unlinking in the background).
+        try withUnlinkLock(wait: false) { try finishPendingUnlinks() }
     }
 
     // MARK: Paths
@@ -276,13 +277,29 @@ public final class FileCache: Sendable {
         }
     }
 
+    /// Runs `body` holding `unlink.lock`, which says a process is unlinking evicted files; without
+    /// `wait`, does nothing when another process holds it.
+    func withUnlinkLock(wait: Bool, _ body: () throws -> Void) throws {
+        let path = directory.path + "/unlink.lock"
+        let fd = try openFile(path, O_RDWR | O_CREAT, mode: 0o644, operation: "open")
+        defer { close(fd) }
+        while flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
+            if errno == EWOULDBLOCK && !wait { return }
+            if errno != EINTR { throw systemError("lock", path) }
+        }
+        try body()
+    }
+
     /// Finishes unlinks left pending by a process that died between an eviction's commit and
-    /// its unlinks. Rows of a live process's batch may be finished twice; that is harmless.
+    /// its unlinks, or left for later on purpose. Rows of a live process's batch may be finished
+    /// twice; that is harmless. A file cached again since, or pinned by a process about to cache
+    /// it again, is left alone.
     func finishPendingUnlinks() throws {
         let pending = try index.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT batch, digest, inode,
-                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest) AS cached
+                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest)
+                       OR EXISTS (SELECT 1 FROM pin WHERE pin.digest = p.digest) AS cached
                 FROM pendingUnlink p
                 """)
         }

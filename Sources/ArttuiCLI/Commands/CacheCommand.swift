@@ -6,7 +6,7 @@ import Foundation
 struct CacheCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cache", abstract: "Report and clean up the local file cache.",
-        subcommands: [Size.self, Cleanup.self])
+        subcommands: [Size.self, Cleanup.self, UnlinkPending.self])
 
     /// `arttui cache size`.
     struct Size: ParsableCommand {
@@ -47,15 +47,39 @@ struct CacheCommand: ParsableCommand {
         @Flag(help: "Print what would be freed and remove nothing.")
         var dryRun = false
 
+        @Flag(help: "Unlink every evicted file before returning (by default a big cleanup unlinks them in the background).")
+        var wait = false
+
         func run() throws {
             let target = try ByteSize.parse(size)
-            let result = try storeOptions.openCache().cleanup(toAtMost: target, dryRun: dryRun)
+            let cache = try storeOptions.openCache()
+            // The evicted files no longer count, and are never served, once the cleanup commits.
+            let result = try cache.cleanup(toAtMost: target, dryRun: dryRun, unlinkLater: !dryRun)
+            if !dryRun {
+                let background = !wait && result.removedFiles >= BackgroundUnlinker.threshold
+                if !(background && BackgroundUnlinker.start(cacheDirectory: cache.directory)) {
+                    try cache.unlinkPending()
+                }
+            }
             if output.json { return try JSONOutput.print(result) }
             let verb = dryRun ? "would free" : "freed"
             print("\(verb) \(ByteSize.format(result.freedBytes)) (\(result.freedBytes) bytes) in \(counted(result.removedFiles, "file"))"
                 + "; cache \(dryRun ? "would hold" : "holds") \(ByteSize.format(result.remainingBytes)) in "
                 + "\(counted(result.remainingFiles, "file"))" + (result.skippedPinnedFiles > 0
                     ? " (\(counted(result.skippedPinnedFiles, "file")) in use kept)" : ""))
+        }
+    }
+
+    /// `arttui cache unlink-pending`: what a big cleanup starts in the background.
+    struct UnlinkPending: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "unlink-pending", abstract: "Unlink the files evicted by a cleanup that are still on disk.",
+            shouldDisplay: false)
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            try storeOptions.openCache().unlinkPending()
         }
     }
 }
