@@ -40,6 +40,22 @@ struct StoreLogTests {
         #expect(Store.manifestDigest(files) != Store.manifestDigest([files[0]]))
     }
 
+    @Test func fileDigestIsTheSHA256OfItsBytesAroundTheOneChunkLimit() throws {
+        let fixture = try StoreFixture()
+        let limit = ChunkingParameters.standard.minSize
+        var files: [String: [UInt8]] = [:]
+        for (index, size) in [0, 1, limit - 1, limit, limit + 1, 4 * limit + 3].enumerated() {
+            files["f\(index).bin"] = pseudoRandomBytes(count: size, seed: UInt64(index))
+        }
+        let logged = try fixture.put(try fixture.tree("t", files))
+        for entry in try fixture.store.files(of: logged.version) {
+            #expect(entry.digest == sha256Hex(Data(files[entry.path]!)), "\(entry.path): \(entry.size) bytes")
+        }
+        let restored = fixture.root.appendingPathComponent("restored")
+        try fixture.store.download(logged.version, to: restored, cache: fixture.cache)
+        #expect(try fixture.contents(of: restored) == files.mapValues { Data($0) })
+    }
+
     @Test func sharedFilesAddNoBytes() throws {
         let fixture = try StoreFixture()
         var files: [String: [UInt8]] = [:]

@@ -32,6 +32,21 @@ import Testing
         #expect(compressed != nil && compressed!.count < mixed.count * 6 / 10)
     }
 
+    @Test func largeInputsAreJudgedBySamplesAndBuffersAreReused() throws {
+        let codec = ZstdCodec()
+        let text = textLikeBytes(count: 2 << 20, seed: 3)
+        let random = pseudoRandomBytes(count: 2 << 20, seed: 4)
+        #expect(random.withUnsafeBytes { codec.withCompressed($0) { $0 == nil } }, "random input is stored raw")
+        // Shrinking and growing through the same output buffer.
+        for raw in [text, Array(text.prefix(70 << 10)), text, Array(text.prefix(100))] {
+            let compressed = try #require(raw.withUnsafeBytes { codec.compress($0) })
+            let restored = try compressed.withUnsafeBytes { payload in
+                try codec.withDecompressed(payload, rawLength: raw.count) { Array($0) }
+            }
+            #expect(restored == raw)
+        }
+    }
+
     @Test func corruptPayloadThrows() throws {
         let codec = ZstdCodec()
         let raw = textLikeBytes(count: 200_000, seed: 3)

@@ -47,16 +47,21 @@ extension SQLiteCatalog {
             try db.execute(sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [pack.key, pack.size])
             packIDs[pack.key] = db.lastInsertedRowID
         }
+        // Statements prepared once: compiling (and GRDB authorizing) one per row cost more than running it.
+        let insertChunk = try db.cachedStatement(sql: """
+            INSERT INTO chunk (digest, packId, offset, storedLength, rawLength, compression)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING
+            """)
+        let insertContent = try db.cachedStatement(sql: "INSERT INTO content (digest, size) VALUES (?, ?)")
+        let insertContentChunk = try db.cachedStatement(
+            sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?, ?, ?)")
         var addedBytes: Int64 = 0
         var unused: [StoredChunk] = []
         for chunk in newChunks {
             guard let packID = packIDs[chunk.location.packKey] else {
                 throw StoreError.catalog("chunk \(chunk.digest) names pack \(chunk.location.packKey) not in this commit")
             }
-            try db.execute(sql: """
-                INSERT INTO chunk (digest, packId, offset, storedLength, rawLength, compression)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING
-                """, arguments: [
+            try insertChunk.execute(arguments: [
                     chunk.digest, packID, chunk.location.offset, chunk.location.storedLength,
                     chunk.location.rawLength, chunk.location.compression.rawValue,
                 ])
@@ -71,8 +76,7 @@ extension SQLiteCatalog {
         let chunkIDs = try existingChunkIDs(db, digests: Array(Set(
             contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))))
         for content in contents where allContentIDs[content.digest] == nil {
-            try db.execute(
-                sql: "INSERT INTO content (digest, size) VALUES (?, ?)", arguments: [content.digest, content.size])
+            try insertContent.execute(arguments: [content.digest, content.size])
             let contentID = db.lastInsertedRowID
             allContentIDs[content.digest] = contentID
             for (seq, chunk) in content.chunks.enumerated() {
@@ -80,9 +84,7 @@ extension SQLiteCatalog {
                     // Checked above under the same write lock; throwing rolls everything back.
                     throw StoreError.catalog("chunk \(chunk) of \(content.digest) vanished during commit")
                 }
-                try db.execute(
-                    sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?, ?, ?)",
-                    arguments: [contentID, seq, chunkID])
+                try insertContentChunk.execute(arguments: [contentID, seq, chunkID])
             }
         }
         return .stored(StoredContents(contentIDs: allContentIDs, addedBytes: addedBytes, unusedChunks: unused))

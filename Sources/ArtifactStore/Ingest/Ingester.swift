@@ -6,8 +6,9 @@ import Synchronization
 /// Reads a draft's files, cuts them into chunks, stores the chunks the store lacks in new packs, and
 /// returns what the catalog needs to commit the version.
 ///
-/// Files are processed on all cores; each worker owns its codec and buffers, and the only shared
-/// state is the pack writer and the set of chunks claimed in this run, so memory stays flat.
+/// Files are processed on all cores; each worker owns its codec, buffers and pack writer (so no
+/// worker waits while another copies a buffer into a pack), and the only shared state is the set
+/// of chunks claimed in this run, so memory stays flat.
 struct Ingester {
     let catalog: any Catalog
     let objects: any ObjectStore
@@ -62,7 +63,6 @@ struct Ingester {
     }
 
     func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
-        let writer = PackWriter(objectStore: objects)
         let shared = Shared(catalog: catalog)
         let signatures = try signatures(of: sources)
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
@@ -70,10 +70,12 @@ struct Ingester {
         // Each slot is written by the one worker that took its index.
         var slots = [FileResult?](repeating: nil, count: sources.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
+        let writers = (0..<workers).map { _ in PackWriter(objectStore: objects) }
         slots.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let codec = ZstdCodec()
+                let writer = writers[worker]
                 while shared.failure.withLock({ $0 == nil }) {
                     let index = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < sources.count else { break }
@@ -103,14 +105,15 @@ struct Ingester {
             }
         }
         if let error = shared.failure.withLock({ $0 }) {
-            writer.discard()
+            for writer in writers { writer.discard() }
             throw error
         }
-        let packs: [ObjectInfo]
+        var packs: [ObjectInfo] = []
         do {
-            packs = try writer.finish()
+            for writer in writers { packs += try writer.finish() }
         } catch {
-            writer.discard()
+            for writer in writers { writer.discard() }
+            for pack in packs { try? objects.delete(key: pack.key) }
             throw error
         }
         let ordered = slots.map { $0! }
@@ -135,10 +138,13 @@ struct Ingester {
         var chunkDigests: [String] = []
         var size: Int64 = 0
         let path = source.filePath
+        // A file no longer than the minimum chunk is one chunk, whose digest is the file's: hash it once.
+        // (A file that grows while it is read fails the signature check below.)
+        let oneChunk = (source.data.map { Int64($0.count) } ?? signature.size) <= Int64(chunking.minSize)
         let consume = { (chunk: UnsafeRawBufferPointer) throws in
             let digestBytes = Array(SHA256.hash(data: chunk))
             let digest = Hex.encode(digestBytes)
-            fileHash.update(bufferPointer: chunk)
+            if !oneChunk { fileHash.update(bufferPointer: chunk) }
             size += Int64(chunk.count)
             chunkDigests.append(digest)
             try store(chunk: chunk, digest: digest, digestBytes: digestBytes, writer: writer, codec: codec, shared: shared)
@@ -152,7 +158,8 @@ struct Ingester {
                 throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
             }
         }
-        let fileDigest = Hex.encode(Array(fileHash.finalize()))
+        let fileDigest = oneChunk ? chunkDigests.first ?? Hex.encode(Array(fileHash.finalize()))
+            : Hex.encode(Array(fileHash.finalize()))
         return FileResult(
             entry: ManifestEntry(path: source.path, digest: fileDigest, size: size),
             content: ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests),
@@ -166,13 +173,12 @@ struct Ingester {
         guard shared.claimed.withLock({ $0.insert(digest).inserted }) else { return }
         let prefix = digestBytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         if !forceWrite.contains(digest), try shared.isKnown(prefix) { return }
-        let location: ChunkLocation
-        if let compressed = codec.compress(chunk) {
-            location = try compressed.withUnsafeBytes {
-                try writer.append(digest: digestBytes, rawLength: chunk.count, payload: $0, compression: .zstd)
+        let location = try codec.withCompressed(chunk) { compressed in
+            if let compressed {
+                try writer.append(digest: digestBytes, rawLength: chunk.count, payload: compressed, compression: .zstd)
+            } else {
+                try writer.append(digest: digestBytes, rawLength: chunk.count, payload: chunk, compression: .none)
             }
-        } else {
-            location = try writer.append(digest: digestBytes, rawLength: chunk.count, payload: chunk, compression: .none)
         }
         shared.written.withLock { $0.append(StoredChunk(digest: digest, location: location)) }
     }

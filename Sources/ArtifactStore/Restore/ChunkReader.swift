@@ -69,10 +69,9 @@ final class ChunkReader {
                 try check(payload, digest: expected, chunk: chunk)
                 try body(payload)
             case .zstd:
-                let plain = try codec.decompress(payload, rawLength: header.rawLength)
-                try plain.withUnsafeBytes { plainBytes in
-                    try check(plainBytes, digest: expected, chunk: chunk)
-                    try body(plainBytes)
+                try codec.withDecompressed(payload, rawLength: header.rawLength) { plain in
+                    try check(plain, digest: expected, chunk: chunk)
+                    try body(plain)
                 }
             }
         }

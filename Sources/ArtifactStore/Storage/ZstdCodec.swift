@@ -1,16 +1,21 @@
 import CZstd
 import Foundation
 
-/// Compresses and decompresses chunks with zstd, reusing its contexts between calls.
+/// Compresses and decompresses chunks with zstd, reusing its contexts and output buffers between calls.
 ///
 /// Not thread-safe: give each thread or task its own codec. Contexts keep their work memory, which is what
-/// makes reuse faster than zstd's one-shot functions for many small inputs.
+/// makes reuse faster than zstd's one-shot functions for many small inputs; reusing the output buffers
+/// keeps a multi-megabyte allocation per chunk out of the heap.
 public final class ZstdCodec {
     /// Compression must save at least 1/32 (about 3%) of the input, or the chunk is stored raw.
     public static let minimumSavingsDivisor = 32
+    /// Inputs at least this long are compressed only when a sample of them compresses.
+    public static let sampledLength = 64 << 10
 
     private let compressionContext: OpaquePointer
     private let decompressionContext: OpaquePointer
+    private var output = ScratchBuffer()
+    private var sample = ScratchBuffer()
 
     /// Creates a codec with fresh zstd contexts.
     public init() {
@@ -26,48 +31,96 @@ public final class ZstdCodec {
         ZSTD_freeDCtx(decompressionContext)
     }
 
-    /// Compresses `raw` into one zstd frame, or returns nil when that would not save at least ~3%
-    /// (then the caller stores the bytes raw).
+    /// Compresses `raw` into one zstd frame and hands it to `body`, or hands nil when that would not
+    /// save at least ~3% (then the caller stores the bytes raw). The frame is valid only during the call.
+    ///
+    /// An input of ``sampledLength`` or more is first judged by four 4 KiB samples spread over it,
+    /// compressed at the fastest level: random data (media, compressed archives, most checkpoints)
+    /// then costs a sample instead of a full compression.
     /// - Parameter level: zstd level, 1 (fastest) to 19; 3 by default.
+    public func withCompressed<T>(
+        _ raw: UnsafeRawBufferPointer, level: Int32 = 3, _ body: (UnsafeRawBufferPointer?) throws -> T
+    ) rethrows -> T {
+        guard raw.count < Self.sampledLength || samplesCompress(raw) else { return try body(nil) }
+        guard let frame = compress(raw, level: level, into: &output) else { return try body(nil) }
+        return try body(frame)
+    }
+
+    /// ``withCompressed(_:level:_:)`` into a new array.
     public func compress(_ raw: UnsafeRawBufferPointer, level: Int32 = 3) -> [UInt8]? {
+        withCompressed(raw, level: level) { $0.map(Array.init) }
+    }
+
+    /// Decompresses a payload made by ``compress(_:level:)`` that must expand to exactly `rawLength` bytes,
+    /// and hands the bytes to `body`; they are valid only during the call.
+    /// - Throws: `StoreError.corruptData` when zstd rejects the payload or it has another length.
+    public func withDecompressed<T>(
+        _ payload: UnsafeRawBufferPointer, rawLength: Int, _ body: (UnsafeRawBufferPointer) throws -> T
+    ) throws -> T {
+        let destination = output.reserve(rawLength)
+        let written = ZSTD_decompressDCtx(
+            decompressionContext, destination, rawLength, payload.baseAddress, payload.count)
+        if ZSTD_isError(written) != 0 {
+            throw StoreError.corruptData(
+                what: "compressed chunk", detail: "zstd: " + String(cString: ZSTD_getErrorName(written)))
+        }
+        guard written == rawLength else {
+            throw StoreError.corruptData(
+                what: "compressed chunk", detail: "decompressed to \(written) bytes, expected \(rawLength)")
+        }
+        return try body(UnsafeRawBufferPointer(start: destination, count: rawLength))
+    }
+
+    /// ``withDecompressed(_:rawLength:_:)`` into a new array.
+    public func decompress(_ payload: UnsafeRawBufferPointer, rawLength: Int) throws -> [UInt8] {
+        try withDecompressed(payload, rawLength: rawLength) { Array($0) }
+    }
+
+    /// Compresses into `buffer`; nil when zstd fails or the frame would not save enough.
+    private func compress(_ raw: UnsafeRawBufferPointer, level: Int32, into buffer: inout ScratchBuffer)
+        -> UnsafeRawBufferPointer?
+    {
         guard let source = raw.baseAddress, raw.count > 0 else { return nil }
         // A destination smaller than the bound makes zstd fail with "destination too small" as soon as the
         // output would not save enough, so incompressible input costs no extra copy.
         let limit = raw.count - raw.count / Self.minimumSavingsDivisor - 1
         guard limit > 0 else { return nil }
-        var failed = false
-        let output = [UInt8](unsafeUninitializedCapacity: limit) { destination, initialized in
-            let written = ZSTD_compressCCtx(
-                compressionContext, destination.baseAddress, limit, source, raw.count, level)
-            if ZSTD_isError(written) != 0 {
-                failed = true
-                initialized = 0
-            } else {
-                initialized = written
-            }
-        }
-        return failed ? nil : output
+        let destination = buffer.reserve(limit)
+        let written = ZSTD_compressCCtx(compressionContext, destination, limit, source, raw.count, level)
+        guard ZSTD_isError(written) == 0 else { return nil }
+        return UnsafeRawBufferPointer(start: destination, count: written)
     }
 
-    /// Decompresses a payload made by ``compress(_:level:)`` that must expand to exactly `rawLength` bytes.
-    /// - Throws: `StoreError.corruptData` when zstd rejects the payload or it has another length.
-    public func decompress(_ payload: UnsafeRawBufferPointer, rawLength: Int) throws -> [UInt8] {
-        var problem: String?
-        let output = [UInt8](unsafeUninitializedCapacity: rawLength) { destination, initialized in
-            initialized = 0
-            let written = ZSTD_decompressDCtx(
-                decompressionContext, destination.baseAddress, rawLength, payload.baseAddress, payload.count)
-            if ZSTD_isError(written) != 0 {
-                problem = "zstd: " + String(cString: ZSTD_getErrorName(written))
-            } else if written != rawLength {
-                problem = "decompressed to \(written) bytes, expected \(rawLength)"
-            } else {
-                initialized = written
-            }
+    /// Whether four 4 KiB samples from across `raw`, compressed together at level 1, save ~3%.
+    private func samplesCompress(_ raw: UnsafeRawBufferPointer) -> Bool {
+        let piece = 4 << 10
+        let gathered = sample.reserve(4 * piece + Self.sampledLength)
+        for index in 0..<4 {
+            let offset = (raw.count - piece) * index / 3
+            (gathered + index * piece).copyMemory(from: raw.baseAddress! + offset, byteCount: piece)
         }
-        if let problem {
-            throw StoreError.corruptData(what: "compressed chunk", detail: problem)
-        }
-        return output
+        // The frame goes to the sample buffer's tail, past the samples.
+        let samples = UnsafeRawBufferPointer(start: gathered, count: 4 * piece)
+        let limit = samples.count - samples.count / Self.minimumSavingsDivisor - 1
+        let written = ZSTD_compressCCtx(
+            compressionContext, gathered + 4 * piece, limit, samples.baseAddress, samples.count, 1)
+        return ZSTD_isError(written) == 0
     }
+}
+
+/// A byte buffer that grows to the largest size asked of it and is reused after that.
+private struct ScratchBuffer: ~Copyable {
+    private var pointer: UnsafeMutableRawPointer?
+    private var capacity = 0
+
+    /// At least `count` bytes (their content undefined), valid until the next call.
+    mutating func reserve(_ count: Int) -> UnsafeMutableRawPointer {
+        if let pointer, capacity >= count { return pointer }
+        pointer?.deallocate()
+        capacity = Swift.max(count, 1)
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        return pointer!
+    }
+
+    deinit { pointer?.deallocate() }
 }

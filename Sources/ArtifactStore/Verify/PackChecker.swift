@@ -141,7 +141,9 @@ struct PackChecker: Sendable {
                 digest = Array(SHA256.hash(data: payload))
             case .zstd:
                 do {
-                    digest = Array(SHA256.hash(data: try codec.decompress(payload, rawLength: header.rawLength)))
+                    digest = try codec.withDecompressed(payload, rawLength: header.rawLength) {
+                        Array(SHA256.hash(data: $0))
+                    }
                 } catch let error as StoreError {
                     throw RecordProblem(kind: .chunkData, detail: "\(error)")
                 }
