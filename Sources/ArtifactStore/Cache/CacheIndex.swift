@@ -27,6 +27,9 @@ struct CacheIndex: Sendable {
         // write lock instead of failing at once.
         configuration.busyMode = .timeout(30)
         configuration.label = "arttui.cache"
+        // A cleanup or a get of 100,000 files changes rows in one transaction; with SQLite's default
+        // 2 MB page cache it spills pages to the WAL and reads them back mid-transaction.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
