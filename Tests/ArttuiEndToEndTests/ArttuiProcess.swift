@@ -75,17 +75,15 @@ enum ArttuiBinary {
 /// Every end-to-end helper starts the binary through `launch`.
 final class RunningCommand: @unchecked Sendable {
     let arguments: [String]
-    private let process: Process
+    private let child: ChildProcess
     private let stdoutURL: URL
     private let stderrURL: URL
-    private let finished = DispatchSemaphore(value: 0)
 
-    init(arguments: [String], process: Process, stdoutURL: URL, stderrURL: URL) {
+    private init(arguments: [String], child: ChildProcess, stdoutURL: URL, stderrURL: URL) {
         self.arguments = arguments
-        self.process = process
+        self.child = child
         self.stdoutURL = stdoutURL
         self.stderrURL = stderrURL
-        process.terminationHandler = { [finished] _ in finished.signal() }
     }
 
     /// Starts the built `arttui` with `arguments` in `directory`, writing its output under `outputs`.
@@ -96,41 +94,33 @@ final class RunningCommand: @unchecked Sendable {
         let name = UUID().uuidString
         let stdoutURL = outputs.appendingPathComponent("\(name).out")
         let stderrURL = outputs.appendingPathComponent("\(name).err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = environment
-        process.currentDirectoryURL = directory
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        let running = RunningCommand(arguments: arguments, process: process, stdoutURL: stdoutURL, stderrURL: stderrURL)
-        try process.run()
-        return running
+        let child = try ChildProcess.spawn(
+            binary.path, arguments, environment: environment, directory: directory.path,
+            stdout: stdoutURL.path, stderr: stderrURL.path)
+        return RunningCommand(arguments: arguments, child: child, stdoutURL: stdoutURL, stderrURL: stderrURL)
     }
 
     /// Kills it with SIGKILL (no chance to clean up), as a crash would.
     func kill() {
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        child.send(SIGKILL)
     }
 
     /// Waits for the process to end, killing it after `timeout` seconds.
     func wait(timeout: TimeInterval = 600) -> CommandResult {
-        var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
+        var ended = child.wait(timeout: timeout)
+        let timedOut = ended == nil
+        if timedOut {
             kill()
-            finished.wait()
+            ended = child.wait(timeout: .infinity)
         }
         let stdout = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: stdoutURL)
         try? FileManager.default.removeItem(at: stderrURL)
-        return CommandResult(arguments: arguments, status: timedOut ? -1 : process.terminationStatus,
+        let termination = ended ?? ChildProcess.Termination(status: SIGKILL, signalled: true)
+        return CommandResult(arguments: arguments, status: timedOut ? -1 : termination.status,
                              stdout: stdout, stderr: stderr, timedOut: timedOut,
-                             signalled: !timedOut && process.terminationReason == .uncaughtSignal)
+                             signalled: !timedOut && termination.signalled)
     }
 }
 

@@ -27,8 +27,7 @@ final class TmuxSession: @unchecked Sendable {
     private let executable: URL
     private let socket: URL
     private let target = "arttui"
-    private let server = Process()
-    private let serverEnded = DispatchSemaphore(value: 0)
+    private var server: ChildProcess?
     private var killed = false
     private var counter = 0
     private let lock = NSLock()
@@ -37,17 +36,10 @@ final class TmuxSession: @unchecked Sendable {
     init(socket: URL, command: String, width: Int, height: Int) throws {
         executable = try #require(TmuxSession.executable, "tmux is not installed")
         self.socket = socket
-        // The server runs in the foreground (-D) as our own child. Started by a client, it would
-        // daemonize and keep the descriptor through which Foundation learns that the client exited,
-        // so that client would never be seen to finish.
-        server.executableURL = executable
-        server.arguments = ["-D", "-S", socket.path, "-f", "/dev/null"]
-        server.environment = TmuxSession.environment
-        server.standardInput = FileHandle.nullDevice
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        server.terminationHandler = { [serverEnded] _ in serverEnded.signal() }
-        try TmuxSession.runWithoutBlockedSignals(server)
+        // The server runs in the foreground (-D) as our own child, so that we can wait for it.
+        let server = try ChildProcess.spawn(
+            executable.path, ["-D", "-S", socket.path, "-f", "/dev/null"], environment: TmuxSession.environment)
+        self.server = server
         let deadline = Date().addingTimeInterval(TmuxSession.defaultTimeout)
         while !FileManager.default.fileExists(atPath: socket.path) {
             guard Date() < deadline, server.isRunning else {
@@ -82,31 +74,10 @@ final class TmuxSession: @unchecked Sendable {
         _ = try? tmux(["kill-server"], check: false)
         // The server waits for its jobs; the watchdog job stops once the socket is gone.
         try? FileManager.default.removeItem(at: socket)
-        if serverEnded.wait(timeout: .now() + 5) == .timedOut {
-            Glibc.kill(server.processIdentifier, SIGKILL)
+        if let server, server.wait(timeout: 5) == nil {
+            server.send(SIGKILL)
+            _ = server.wait(timeout: 5)
         }
-    }
-
-    /// Starts `process` from a thread of its own that blocks no signals. A child inherits the signal
-    /// mask of the thread that spawns it, and the threads tests run on block nearly all of them: a
-    /// tmux server started from one never sees SIGCHLD (so it neither reaps its jobs nor exits on
-    /// kill-server), and the programs in its panes would start with SIGWINCH and SIGINT blocked.
-    private static func runWithoutBlockedSignals(_ process: Process) throws {
-        final class Outcome: @unchecked Sendable {
-            var error: Error?
-            let done = DispatchSemaphore(value: 0)
-        }
-        let outcome = Outcome()
-        let thread = Thread {
-            var nothing = sigset_t()
-            sigemptyset(&nothing)
-            pthread_sigmask(SIG_SETMASK, &nothing, nil)
-            do { try process.run() } catch { outcome.error = error }
-            outcome.done.signal()
-        }
-        thread.start()
-        outcome.done.wait()
-        if let error = outcome.error { throw error }
     }
 
     /// The environment of the server and of every client: the caller's, with a known terminal type
@@ -183,10 +154,6 @@ final class TmuxSession: @unchecked Sendable {
 
     @discardableResult
     private func tmux(_ arguments: [String], check: Bool = true) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["-S", socket.path] + arguments
-        process.environment = TmuxSession.environment
         // Files, not pipes: no pipe can fill up, and the output is read once the client has ended.
         let number = lock.withLock { counter += 1; return counter }
         let outputURL = socket.deletingLastPathComponent().appendingPathComponent("tmux-\(number).out")
@@ -195,29 +162,20 @@ final class TmuxSession: @unchecked Sendable {
             try? FileManager.default.removeItem(at: outputURL)
             try? FileManager.default.removeItem(at: errorURL)
         }
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputURL)
-        let errors = try FileHandle(forWritingTo: errorURL)
-        defer {
-            try? output.close()
-            try? errors.close()
-        }
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        if finished.wait(timeout: .now() + TmuxSession.defaultTimeout) == .timedOut {
-            process.terminate()
+        let client = try ChildProcess.spawn(
+            executable.path, ["-S", socket.path] + arguments, environment: TmuxSession.environment,
+            stdout: outputURL.path, stderr: errorURL.path)
+        guard let ended = client.wait(timeout: TmuxSession.defaultTimeout) else {
+            client.send(SIGKILL)
+            _ = client.wait(timeout: 5)
             try #require(Bool(false), "tmux \(arguments.joined(separator: " ")) did not finish")
+            return ""
         }
         let stdout = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
         if check {
             let stderr = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
-            try #require(process.terminationStatus == 0,
-                         "tmux \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(stderr)")
+            try #require(ended == ChildProcess.Termination(status: 0, signalled: false),
+                         "tmux \(arguments.joined(separator: " ")) failed (\(ended.status)): \(stderr)")
         }
         return stdout
     }

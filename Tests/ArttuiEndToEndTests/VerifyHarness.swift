@@ -25,11 +25,7 @@ struct ReliabilitySandbox {
 
     /// Removes the sandbox; `rm -rf` copes with trees deeper than PATH_MAX, which some tests make.
     func remove() {
-        let remover = Process()
-        remover.executableURL = URL(fileURLWithPath: "/bin/rm")
-        remover.arguments = ["-rf", root.path]
-        try? remover.run()
-        remover.waitUntilExit()
+        _ = try? ChildProcess.spawn("/bin/rm", ["-rf", root.path]).wait(timeout: .infinity)
     }
 
     var environment: [String: String] {

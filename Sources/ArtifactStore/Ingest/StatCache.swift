@@ -21,16 +21,31 @@ final class StatCache: Sendable {
         self.racyWindowNs = racyWindowNs
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
-        configuration.journalMode = .wal
+        // Switched to WAL once, below: GRDB's own WAL set-up on every open fails with "database is
+        // locked" when several first puts create the file at once.
+        configuration.journalMode = .default
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
-            try database.write { db in
-                try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS stat_entry (
-                        path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
-                        inode INTEGER NOT NULL, ctime INTEGER NOT NULL, digest TEXT NOT NULL
-                    ) WITHOUT ROWID
-                    """)
+            let ready = { (db: Database) in try db.tableExists("stat_entry") }
+            if (try? database.read(ready)) != true {
+                // Processes creating the file at once take turns; the later ones find it made.
+                let lock = try FileLock(path: path + ".setup-lock")
+                defer { lock.release() }
+                if try !database.read(ready) {
+                    try database.writeWithoutTransaction { db in
+                        if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                        }
+                    }
+                    try database.write { db in
+                        try db.execute(sql: """
+                            CREATE TABLE IF NOT EXISTS stat_entry (
+                                path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime INTEGER NOT NULL,
+                                inode INTEGER NOT NULL, ctime INTEGER NOT NULL, digest TEXT NOT NULL
+                            ) WITHOUT ROWID
+                            """)
+                    }
+                }
             }
         } catch let error as DatabaseError {
             throw StoreError.catalog("cannot open \(path): \(error.message ?? error.description)")
