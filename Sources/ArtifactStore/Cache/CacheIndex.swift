@@ -27,9 +27,6 @@ struct CacheIndex: Sendable {
         // write lock instead of failing at once.
         configuration.busyMode = .timeout(30)
         configuration.label = "arttui.cache"
-        // A cleanup or a get of 100,000 files changes rows in one transaction; with SQLite's default
-        // 2 MB page cache it spills pages to the WAL and reads them back mid-transaction.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -65536") }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
@@ -179,6 +176,16 @@ struct CacheIndex: Sendable {
                 .execute(arguments: [digest, owner.project, owner.artifact])
         }
         return true
+    }
+
+    /// Runs `body` with a 64 MiB page cache instead of SQLite's 2 MB: a cleanup of 100,000 files
+    /// changes more pages than that in one transaction, and would spill them to the WAL and read them
+    /// back. Only for such transactions, since the pages stay allocated while the connection lives.
+    static func withLargePageCache<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        let usual = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+        defer { try? db.execute(sql: "PRAGMA cache_size = \(usual)") }
+        return try body()
     }
 
     // MARK: Writing many rows at once

@@ -25,7 +25,7 @@ extension FileCache {
         }
         try finishPendingUnlinks()
         let batch = UUID().uuidString
-        let plan = try index.pool.write { db in
+        let plan = try index.pool.write { db in try CacheIndex.withLargePageCache(db) {
             let plan = try Self.planEviction(db, target: target)
             if let cutoff = plan.cutoff {
                 // lastUsed is unique (the use clock never repeats), so "unpinned and used no
@@ -41,7 +41,7 @@ extension FileCache {
                 try CacheIndex.deleteOwners(db, batch: batch)
             }
             return plan
-        }
+        } }
         if !plan.victims.isEmpty && !unlinkLater {
             try unlinkEvicted(plan.victims, batch: batch)
         }

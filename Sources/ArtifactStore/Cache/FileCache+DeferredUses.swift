@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 
@@ -119,6 +122,22 @@ extension FileCache {
             return (state.uses, state.inserted)
         }
         guard !uses.isEmpty || !inserted.isEmpty else { return }
+        do {
+            try writeDeferred(uses: uses, inserted: inserted)
+        } catch {
+            // The files without rows would be counted nowhere and, once the pin is released, found
+            // by no cleanup: take them out again.
+            for (digest, signature) in inserted {
+                let path = objectPath(digest)
+                if (try? FileSignature.of(path: path))??.inode == signature.inode { unlink(path) }
+            }
+            throw error
+        }
+    }
+
+    private func writeDeferred(
+        uses: [String: (signature: FileSignature?, owners: Set<CacheOwner>)], inserted: [String: FileSignature]
+    ) throws {
         try index.pool.write { db in
             try CacheIndex.record(db, inserted.sorted { $0.key < $1.key }.map { (digest: $0.key, signature: $0.value) })
             let touches = uses.sorted { $0.key < $1.key }
