@@ -33,7 +33,8 @@ extension Store {
         }
 
         let statCache = try openStatCache()
-        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        // In the manifest digest's order, so that it need not sort them again.
+        let sources = draft.sources.values.sorted { ByteOrder.precedes($0.path, $1.path) }
         var forceWrite = Set<String>()
         for _ in 0..<5 {
             var ingester = Ingester(catalog: catalog, objects: objects, chunking: chunking)
@@ -74,7 +75,7 @@ extension Store {
     public static func manifestDigest(_ files: [ManifestEntry]) -> String {
         var hash = SHA256()
         hash.update(data: Data("arttui-manifest-v1\n".utf8))
-        let inOrder = { (a: ManifestEntry, b: ManifestEntry) in a.path.utf8.lexicographicallyPrecedes(b.path.utf8) }
+        let inOrder = { (a: ManifestEntry, b: ManifestEntry) in ByteOrder.precedes(a.path, b.path) }
         let sorted = zip(files, files.dropFirst()).allSatisfy { !inOrder($1, $0) } ? files : files.sorted(by: inOrder)
         var line: [UInt8] = []
         for file in sorted {

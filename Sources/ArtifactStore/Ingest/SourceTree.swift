@@ -67,7 +67,7 @@ enum SourceTree {
         }
     }
 
-    /// Every regular file under `root`, relative to it, sorted by path.
+    /// Every regular file under `root`, relative to it, in the order the directories list them.
     /// - Throws: `.unsupportedFile` for special files, `.unsafePath` for a link leaving `root`
     ///   or a name that is not UTF-8.
     static func walk(_ root: URL) throws -> [Entry] {
@@ -79,7 +79,7 @@ enum SourceTree {
         var visited: Set<String> = [rootPath]
         try walk(directory: root.path, realDirectory: rootPath, relative: "", rootReal: rootPath,
                  visited: &visited, into: &entries)
-        return entries.sorted { $0.path < $1.path }
+        return entries
     }
 
     private static func walk(

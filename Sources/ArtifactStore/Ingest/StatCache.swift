@@ -57,8 +57,9 @@ final class StatCache: Sendable {
         // One range scan from the first path to the last (in SQLite's byte order) instead of a
         // lookup per path: the paths of one put share their directories, so the range holds little
         // else, and what else it holds is never asked for.
-        let byBytes = { (a: String, b: String) in a.utf8.lexicographicallyPrecedes(b.utf8) }
-        guard let first = paths.min(by: byBytes), let last = paths.max(by: byBytes) else { return [:] }
+        guard let first = paths.min(by: ByteOrder.precedes), let last = paths.max(by: ByteOrder.precedes) else {
+            return [:]
+        }
         var result: [String: Entry] = [:]
         result.reserveCapacity(paths.count)
         try? database.read { db in
