@@ -168,6 +168,21 @@ final class LockedList: @unchecked Sendable {
 
 @Suite("Stat cache")
 struct StatCacheTests {
+    @Test func racyWindowFollowsTheTimestampGranularity() throws {
+        let fixture = try StoreFixture()
+        let cache = try StatCache(path: fixture.root.appendingPathComponent("racy.sqlite").path)
+        let entry = { (modified: Int64, checkedAfter: Int64) in
+            StatCache.Entry(
+                signature: FileSignature(size: 1, modifiedNs: modified, inode: 1, changedNs: modified),
+                digest: "d", checkedNs: modified + checkedAfter)
+        }
+        let fine: Int64 = 1_700_000_000_123_456_789, whole: Int64 = 1_700_000_000_000_000_000
+        #expect(!cache.isTrustworthy(entry(fine, 50_000_000)), "checked 50 ms after a nanosecond mtime")
+        #expect(cache.isTrustworthy(entry(fine, 150_000_000)))
+        #expect(!cache.isTrustworthy(entry(whole, 1_500_000_000)), "whole-second mtimes may be 2 s coarse")
+        #expect(cache.isTrustworthy(entry(whole, 2_500_000_000)))
+    }
+
     @Test func unchangedFilesAreNotReadAgainButInPlaceEditsAreCaught() throws {
         let fixture = try StoreFixture()
         let directory = fixture.store.directory

@@ -135,6 +135,7 @@ struct Ingester {
         _ source: ArtifactDraft.Source, signature: FileSignature, writer: PackWriter, codec: ZstdCodec, shared: Shared
     ) throws -> FileResult {
         var fileHash = SHA256()
+        var checkedNs: Int64 = 0
         var chunkDigests: [String] = []
         var size: Int64 = 0
         let path = source.filePath
@@ -153,6 +154,8 @@ struct Ingester {
             try data.withUnsafeBytes { try FastCDC(parameters: chunking).forEachChunk(of: $0, consume) }
         } else {
             try FileChunker(parameters: chunking).forEachChunk(ofFileAt: path, consume)
+            // Read before the stat, so that the stat happened no earlier than this.
+            checkedNs = wallClockNanoseconds()
             let after = try self.signature(of: path)
             guard after == signature, size == signature.size else {
                 throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
@@ -163,7 +166,8 @@ struct Ingester {
         return FileResult(
             entry: ManifestEntry(path: source.path, digest: fileDigest, size: size),
             content: ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests),
-            read: source.data == nil ? StatCache.Entry(signature: signature, digest: fileDigest) : nil)
+            read: source.data == nil
+                ? StatCache.Entry(signature: signature, digest: fileDigest, checkedNs: checkedNs) : nil)
     }
 
     private func store(

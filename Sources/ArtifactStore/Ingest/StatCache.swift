@@ -5,19 +5,31 @@ import GRDB
 /// size, mtime, inode and ctime have not changed is not read again.
 ///
 /// Local to one machine (paths and inodes mean nothing elsewhere), so it lives beside the catalog,
-/// not in it. A file modified within `racyWindow` of being read is not remembered: its mtime could
-/// not tell a later change in the same clock tick apart (git's "racy clean" problem).
+/// not in it. A file whose mtime or ctime was within the racy window of the moment its content was
+/// checked is not remembered: a later change in the same timestamp tick would leave its signature
+/// unchanged (git's "racy clean" problem). The window must exceed the file system's timestamp
+/// granularity: 100 ms when the timestamps carry sub-second parts (Linux takes them from a clock of
+/// 1-10 ms ticks), 2 s when they are whole seconds (file systems that keep only seconds, or two).
 final class StatCache: Sendable {
     /// One remembered file.
     struct Entry: Sendable {
         var signature: FileSignature
         var digest: String
+        /// The wall clock just before the signature was last confirmed (after the read), for the
+        /// racy-window test; 0 for entries read back from the database.
+        var checkedNs: Int64 = 0
     }
 
-    private let racyWindowNs: Int64
+    /// The racy window for timestamps with sub-second parts.
+    static let fineRacyWindowNs: Int64 = 100_000_000
+    /// The racy window for timestamps in whole seconds.
+    static let coarseRacyWindowNs: Int64 = 2_000_000_000
+
+    /// A window that replaces both (tests), or nil.
+    private let racyWindowNs: Int64?
     private let database: DatabaseQueue
 
-    init(path: String, racyWindowNs: Int64 = 2_000_000_000) throws {
+    init(path: String, racyWindowNs: Int64? = nil) throws {
         self.racyWindowNs = racyWindowNs
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
@@ -75,10 +87,18 @@ final class StatCache: Sendable {
         return result
     }
 
+    /// Whether an entry's timestamps were old enough, when it was checked, to be trusted later.
+    func isTrustworthy(_ entry: Entry) -> Bool {
+        let signature = entry.signature
+        let second: Int64 = 1_000_000_000
+        let wholeSeconds = signature.modifiedNs % second == 0 && signature.changedNs % second == 0
+        let window = racyWindowNs ?? (wholeSeconds ? Self.coarseRacyWindowNs : Self.fineRacyWindowNs)
+        return entry.checkedNs - max(signature.modifiedNs, signature.changedNs) > window
+    }
+
     /// Remembers files just read, skipping those modified too recently to trust their mtime.
     func record(_ entries: [String: Entry]) {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        let trusted = entries.filter { now - max($0.value.signature.modifiedNs, $0.value.signature.changedNs) > racyWindowNs }
+        let trusted = entries.filter { isTrustworthy($0.value) }
         guard !trusted.isEmpty else { return }
         try? database.write { db in
             let statement = try db.makeStatement(sql: """
