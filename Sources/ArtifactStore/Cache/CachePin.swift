@@ -8,7 +8,7 @@ import Darwin
 import Foundation
 import GRDB
 
-/// Cached files that a running process uses; ``FileCache/cleanup(toAtMost:dryRun:)`` leaves
+/// Cached files that a running process uses; ``FileCache/cleanup(toAtMost:dryRun:unlinkLater:)`` leaves
 /// them alone until the pin is released, explicitly or when it is deinitialized.
 ///
 /// The pinned digests are rows in the index; whether their process still lives is an
@@ -91,7 +91,7 @@ extension FileCache {
 
     /// Deletes the pins of processes that are gone, and their lock files, and removes the files
     /// those processes moved into the cache without living to record them (see
-    /// ``deferringUses(_:)``): a pinned digest with no row and no live pin.
+    /// ``FileCache/deferringUses(preloading:_:)``): a pinned digest with no row and no live pin.
     func sweepDeadPins() throws {
         let tokens = try index.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT token FROM pin") }
         // A lock file without rows may belong to a pin being made (created, not yet locked):

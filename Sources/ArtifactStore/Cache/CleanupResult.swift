@@ -1,4 +1,4 @@
-/// What ``FileCache/cleanup(toAtMost:dryRun:)`` removed, or would remove in a dry run.
+/// What ``FileCache/cleanup(toAtMost:dryRun:unlinkLater:)`` removed, or would remove in a dry run.
 public struct CleanupResult: Sendable, Codable, Hashable {
     /// Bytes of the files removed.
     public var freedBytes: Int64

@@ -26,7 +26,7 @@ extension FileCache {
     ///
     /// Only for callers that pinned the files they use and insert (as `get` does): a deferred use
     /// cannot notice that an unpinned file was evicted meanwhile, and the pin is what lets
-    /// ``cleanup(toAtMost:dryRun:)`` remove a file whose row was never written because its process
+    /// ``cleanup(toAtMost:dryRun:unlinkLater:)`` remove a file whose row was never written because its process
     /// died first.
     ///
     /// With `pin`, the rows of the pinned files are read in one query up front instead of one by one.

@@ -156,7 +156,7 @@ public final class FileCache: Sendable {
     ///
     /// Concurrent inserts of one digest, from threads or processes, all succeed; the first
     /// intact file stays. No fsync: a file lost in a power cut is only a cache miss (its
-    /// signature no longer matches, or it is gone). Inside ``deferringUses(_:)`` the row is
+    /// signature no longer matches, or it is gone). Inside ``FileCache/deferringUses(preloading:_:)`` the row is
     /// written when the scope ends.
     ///
     /// ```swift
