@@ -82,6 +82,9 @@ public final class Store: Sendable {
         if exists {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             if entries.contains(where: { !$0.hasPrefix(".\(markerName).") }) {
+                // Another process may have published the marker (and begun filling the store) since
+                // the look above: a creator links the marker before it writes anything else.
+                if try readMarker(marker, store: directory) { return }
                 throw StoreError.notAStore(path: directory.path, reason: "it is not empty and has no \(markerName)")
             }
         }
