@@ -134,23 +134,12 @@ struct CacheIndex: Sendable {
 
     /// Advances the use clock and returns its new reading.
     static func tick(_ db: Database) throws -> Int64 {
-        try db.cachedStatement(sql: "UPDATE cacheState SET clock = MAX(clock + 1, ?) WHERE id = 1")
-            .execute(arguments: [wallClockNanoseconds()])
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT clock FROM cacheState WHERE id = 1")) ?? 0
+        try tick(db, count: 1)
     }
 
     /// Records (or replaces) the row of a file just put into place.
     static func record(_ db: Database, digest: String, signature: FileSignature) throws {
-        let now = try tick(db)
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (digest) DO UPDATE SET
-                    size = excluded.size, modifiedNs = excluded.modifiedNs, inode = excluded.inode,
-                    changedNs = excluded.changedNs, lastUsed = excluded.lastUsed
-                """).execute(
-            arguments: [digest, signature.size, signature.modifiedNs, signature.inode, signature.changedNs, now])
+        try record(db, [(digest, signature)])
     }
 
     /// Marks a file used now, optionally with a fresh signature and a new owner.
@@ -159,22 +148,8 @@ struct CacheIndex: Sendable {
     static func touch(
         _ db: Database, digest: String, signature: FileSignature? = nil, owner: CacheOwner?
     ) throws -> Bool {
-        let now = try tick(db)
-        if let signature {
-            try db.cachedStatement(
-                sql: """
-                    UPDATE entry SET lastUsed = ?, modifiedNs = ?, inode = ?, changedNs = ?
-                    WHERE digest = ?
-                    """).execute(
-                arguments: [now, signature.modifiedNs, signature.inode, signature.changedNs, digest])
-        } else {
-            try db.cachedStatement(sql: "UPDATE entry SET lastUsed = ? WHERE digest = ?").execute(arguments: [now, digest])
-        }
-        guard db.changesCount > 0 else { return false }
-        if let owner {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO owner (digest, project, artifact) VALUES (?, ?, ?)")
-                .execute(arguments: [digest, owner.project, owner.artifact])
-        }
+        guard try touch(db, [(digest, signature)]) > 0 else { return false }
+        if let owner { try addOwner(db, owner, digests: [digest]) }
         return true
     }
 
@@ -211,9 +186,10 @@ struct CacheIndex: Sendable {
     }
 
     /// Marks files used, in this order, with a fresh signature where one is given. Files whose
-    /// rows are gone are skipped.
-    static func touch(_ db: Database, _ uses: [(digest: String, signature: FileSignature?)]) throws {
-        guard !uses.isEmpty else { return }
+    /// rows are gone are skipped. Returns how many rows were marked.
+    @discardableResult
+    static func touch(_ db: Database, _ uses: [(digest: String, signature: FileSignature?)]) throws -> Int {
+        guard !uses.isEmpty else { return 0 }
         let first = try tick(db, count: uses.count)
         try db.execute(
             sql: """
@@ -231,6 +207,7 @@ struct CacheIndex: Sendable {
             arguments: [first, jsonArray(uses.map { use in
                 use.signature.map { signatureJSON(use.digest, $0) } ?? "[\"\(use.digest)\"]"
             })])
+        return db.changesCount
     }
 
     /// Notes `owner` as a user of the files that still have rows.

@@ -227,7 +227,7 @@ public final class FileCache: Sendable {
             }
             try file.place(at: path)
             try CacheIndex.record(db, digest: digest, signature: try FileSignature.of(descriptor: file.fd, path: path))
-            try CacheIndex.touch(db, digest: digest, owner: owner)
+            if let owner { try CacheIndex.addOwner(db, owner, digests: [digest]) }
         }
         return path
     }

@@ -94,7 +94,8 @@ public final class ZstdCodec {
     /// Whether four 4 KiB samples from across `raw`, compressed together at level 1, save ~3%.
     private func samplesCompress(_ raw: UnsafeRawBufferPointer) -> Bool {
         let piece = 4 << 10
-        let gathered = sample.reserve(4 * piece + Self.sampledLength)
+        // The samples, then room for their frame, which is never longer than they are.
+        let gathered = sample.reserve(8 * piece)
         for index in 0..<4 {
             let offset = (raw.count - piece) * index / 3
             (gathered + index * piece).copyMemory(from: raw.baseAddress! + offset, byteCount: piece)
