@@ -4,8 +4,8 @@ import Foundation
 /// The sink a caller streams one file's bytes into while inserting it into a ``FileCache``.
 ///
 /// Bytes are hashed (SHA-256) and counted as they are written, so the cache verifies what
-/// reached the disk without reading it back. Use it only inside the `write` closure given
-/// to ``FileCache/insert(digest:size:owner:write:)``.
+/// reached the disk without reading it back. ``FileCache/insert(digest:size:owner:copyTo:write:)``
+/// hands one to its `write` closure; a restore without a cache writes its files through one too.
 public final class CacheWriter {
     /// Bytes written so far.
     public private(set) var bytesWritten: Int64 = 0

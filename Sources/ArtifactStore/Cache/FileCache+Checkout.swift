@@ -18,7 +18,7 @@ extension FileCache {
     ///   that the file system refuses (another device, …) falls back to a copy.
     ///
     /// - Returns: false when the cache does not hold the file intact: build the file from
-    ///   the store instead (and ``insert(digest:size:owner:write:)`` it).
+    ///   the store instead (and ``insert(digest:size:owner:copyTo:write:)`` it).
     /// - Throws: `StoreError.io` when the destination cannot be written.
     public func copy(
         digest: String, size: Int64, to destination: URL, mode: LinkMode, owner: CacheOwner? = nil

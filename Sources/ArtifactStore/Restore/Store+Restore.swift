@@ -1,4 +1,3 @@
-import Crypto
 import Dispatch
 import Foundation
 import Synchronization
@@ -109,8 +108,7 @@ extension Store {
 
     private func restore(
         _ file: ManifestEntry, chunks: (String) throws -> [StoredChunk]?, root: String, version: ArtifactVersion,
-        cache: FileCache?,
-        owner: CacheOwner, mode: LinkMode, reader: ChunkReader
+        cache: FileCache?, owner: CacheOwner, mode: LinkMode, reader: ChunkReader
     ) throws -> Source {
         let destination = root + "/" + file.path
         if try SafeDirectory.holdsContent(destination, digest: file.digest, size: file.size, mode: mode) {
@@ -147,14 +145,10 @@ extension Store {
     ) throws {
         let output = try PendingFile.create(toBecome: destination, mode: 0o666)
         defer { output.close() }
-        var hash = SHA256()
-        var size: Int64 = 0
-        try reader.forEachChunk(ofContent: file.digest, chunks: chunks) { bytes in
-            try writeAll(output.fd, bytes, path: destination)
-            hash.update(bufferPointer: bytes)
-            size += Int64(bytes.count)
-        }
-        guard Hex.encode(Array(hash.finalize())) == file.digest, size == file.size else {
+        // The cache's writer does what is needed here too: write, count and hash in one pass.
+        let writer = CacheWriter(fd: output.fd, path: destination)
+        try reader.forEachChunk(ofContent: file.digest, chunks: chunks) { try writer.write($0) }
+        guard writer.finishDigest() == file.digest, writer.bytesWritten == file.size else {
             throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
         }
         try output.place(at: destination)
