@@ -51,4 +51,17 @@ static inline int arttui_has_cursor_addressing(void) {
 
 static inline int arttui_wcwidth(wchar_t c) { return wcwidth(c); }
 
+/// Key codes ncurses reports for sequences it does not know by itself (define_key): the start
+/// and end of a bracketed paste, and Ctrl-Enter as xterm (modifyOtherKeys) and CSI u send it.
+#define ARTTUI_KEY_PASTE_START 01001
+#define ARTTUI_KEY_PASTE_END 01002
+#define ARTTUI_KEY_CTRL_ENTER 01003
+
+static inline void arttui_define_keys(void) {
+    define_key("\033[200~", ARTTUI_KEY_PASTE_START);
+    define_key("\033[201~", ARTTUI_KEY_PASTE_END);
+    define_key("\033[13;5u", ARTTUI_KEY_CTRL_ENTER);
+    define_key("\033[27;5;13~", ARTTUI_KEY_CTRL_ENTER);
+}
+
 #endif

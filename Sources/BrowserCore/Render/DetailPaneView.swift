@@ -11,7 +11,9 @@ enum DetailPaneView {
 
     static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
         guard let version = state.selectedVersion else {
-            let text = state.selectedArtifact == nil ? "no version selected" : "loading…"
+            let text = state.selectedArtifact == nil ? "no version selected"
+                : state.versionsSettled && state.versionRowCount == 0 ? "nothing to show: the artifact has no versions"
+                : "loading…"
             grid.cell(text, x: rect.x, y: rect.y, width: rect.width, role: .dim)
             return
         }
@@ -36,7 +38,7 @@ enum DetailPaneView {
             Line(text: "type     \(version.type)", role: .normal),
             Line(text: "aliases  \(version.aliases.isEmpty ? "-" : version.aliases.joined(separator: ", "))", role: .normal),
             Line(text: "created  \(Formatting.date(version.createdAt, in: state.timeZone))", role: .normal),
-            Line(text: "size     \(Formatting.bytes(version.size)) in \(Formatting.count(version.fileCount)) files", role: .normal),
+            Line(text: "size     \(Formatting.bytes(version.size)) in \(Formatting.counted(version.fileCount, "file"))", role: .normal),
             Line(text: "added    \(Formatting.addedBytes(version.addedBytes))", role: .normal),
             Line(text: "run      \(version.loggedBy ?? "-")", role: .normal),
             Line(text: "digest   \(version.digest)", role: .dim),

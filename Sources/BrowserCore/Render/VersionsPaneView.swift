@@ -5,15 +5,38 @@ import ArtifactStore
 enum VersionsPaneView {
     static let columns = [
         ColumnSpec(title: "VER", width: 6),
-        ColumnSpec(title: "ALIASES", width: 14),
+        ColumnSpec(title: "ALIASES", width: 14, fitsContent: true),
         ColumnSpec(title: "CREATED", width: 16, priority: 3),
         ColumnSpec(title: "SIZE", width: 9, alignRight: true, priority: 1),
         ColumnSpec(title: "ADDED", width: 9, alignRight: true, priority: 2),
-        ColumnSpec(title: "RUN", width: 10, priority: 4),
+        ColumnSpec(title: "RUN", width: 24, priority: 4, fitsContent: true),
     ]
 
+    /// The texts of a version's row, one per column; aliases as their badges read.
+    static func texts(_ version: ArtifactVersion, in state: BrowserState) -> [String] {
+        [version.versionName, version.aliases.map { "[\($0)]" }.joined(separator: " "),
+         Formatting.date(version.createdAt, in: state.timeZone), Formatting.bytes(version.size),
+         Formatting.addedBytes(version.addedBytes), version.loggedBy ?? "-"]
+    }
+
+    /// Column widths for the loaded pages on screen (whole pages, so the widths do not change
+    /// with every step of the cursor).
+    static func widths(_ state: BrowserState) -> [Int] {
+        TableLayout.widths(columns, flexible: 1, rows: versionsOnScreen(state).map { texts($0, in: state) })
+    }
+
+    private static func versionsOnScreen(_ state: BrowserState) -> [ArtifactVersion] {
+        guard let key = state.selectedArtifactKey, let list = state.versionLists[key] else { return [] }
+        let rows = state.position(.versions).visibleRange(count: state.versionRowCount,
+                                                          height: ScreenLayout(size: state.size).listHeight)
+        guard !rows.isEmpty else { return [] }
+        if state.activeNeedle(.versions) != nil { return Array(list.filtered?[rows] ?? []) }
+        let pages = (rows.lowerBound / VersionList.pageSize)...((rows.upperBound - 1) / VersionList.pageSize)
+        return pages.flatMap { list.pages[$0] ?? [] }
+    }
+
     static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
-        let placed = TableLayout.fit(columns, flexible: 1, width: rect.width, x: rect.x)
+        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 1, width: rect.width, x: rect.x)
         grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
         guard let key = state.selectedArtifactKey else {
             grid.cell("no artifact selected", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
@@ -39,9 +62,9 @@ enum VersionsPaneView {
                               role: role == .normal ? .dim : role)
                 continue
             }
-            let texts = [version.versionName, "", Formatting.date(version.createdAt, in: state.timeZone),
-                         Formatting.bytes(version.size), Formatting.addedBytes(version.addedBytes), version.loggedBy ?? "-"]
-            grid.tableRow(texts, columns: placed, y: y, x: rect.x, width: rect.width, role: role)
+            var row = texts(version, in: state)
+            row[1] = ""  // drawn as badges below
+            grid.tableRow(row, columns: placed, y: y, x: rect.x, width: rect.width, role: role)
             if let aliases = placed.first(where: { $0.spec.title == "ALIASES" }) {
                 badges(version.aliases, into: &grid, x: aliases.x, y: y, width: aliases.width)
             }
