@@ -269,11 +269,12 @@ struct BrowserInTmux {
     }
 
     /// From the start: into the artifacts of capsule-gpt, down to `model` (after train-code and
-    /// tokenized-corpus), its versions listed.
+    /// tokenized-corpus), its versions listed. (At 120 columns the projects and artifacts panes
+    /// show their names whole, so this preview of the versions has no room for the run column.)
     func openModelArtifact() throws {
         try waitForStart()
         try session.press("Enter", "j", "j")
-        try session.waitFor("3 Versions · model", "sweep00")
+        try session.waitFor("3 Versions · model", "[best]", "│v0 ")
     }
 
     /// From the start: into the versions of capsule-gpt/model, the newest (v5) selected.
