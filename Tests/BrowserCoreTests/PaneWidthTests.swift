@@ -37,6 +37,17 @@ import Testing
         #expect(session.screen.contains("checkpoint step 8000 of sweep 2"))
     }
 
+    @Test func whenContentDoesNotFitNamesStayWholeAndNumbersGoFirst() {
+        var session = ScriptedSession(store: FixtureStore(), width: 120, height: 40)
+        session.press("j<Enter><Enter>")
+        #expect(session.state.focus == .versions)
+        #expect(session.screen.contains("│  bike-dataset"), "\(session.screen)")
+        // At 80 columns (two panes) the split and the columns are as they always were.
+        session.resize(80, 24)
+        session.press("1")
+        #expect(session.screen.contains("car-vision-pro…"))
+    }
+
     @Test func aNarrowScreenKeepsTheDetailPaneReadable() {
         let session = modelSession(width: 120, height: 40)
         #expect(widths(session)[.detail]! >= 36)

@@ -21,7 +21,8 @@ enum ArtifactsPaneView {
     }
 
     static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
-        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 0, width: rect.width, x: rect.x)
+        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 0, width: rect.width, x: rect.x,
+                                     wholeFlexible: ScreenLayout(size: state.size).panesFollowContent)
         grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
         guard let project = state.selectedProject else {
             grid.cell("no project selected", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)

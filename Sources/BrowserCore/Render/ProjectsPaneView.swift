@@ -20,7 +20,8 @@ enum ProjectsPaneView {
     }
 
     static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
-        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 0, width: rect.width, x: rect.x)
+        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 0, width: rect.width, x: rect.x,
+                                     wholeFlexible: ScreenLayout(size: state.size).panesFollowContent)
         grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
         guard let projects = state.projects else {
             grid.cell("loading…", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)

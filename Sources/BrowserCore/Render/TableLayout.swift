@@ -44,11 +44,13 @@ enum TableLayout {
     }
 
     /// Places columns of the given widths (by default each spec's own) in `width` columns. The
-    /// flexible column gets at least the smaller of its spec's width and its own, and everything
+    /// flexible column gets at least its own width with `wholeFlexible` (names whole, other
+    /// columns dropped first), else the smaller of that and its spec's width, and everything
     /// left over; columns are dropped by priority until the rest fits.
-    static func fit(_ specs: [ColumnSpec], widths: [Int]? = nil, flexible: Int, width: Int, x: Int) -> [PlacedColumn] {
+    static func fit(_ specs: [ColumnSpec], widths: [Int]? = nil, flexible: Int, width: Int, x: Int,
+                    wholeFlexible: Bool = false) -> [PlacedColumn] {
         var least = widths ?? specs.map(\.width)
-        least[flexible] = min(least[flexible], specs[flexible].width)
+        if !wholeFlexible { least[flexible] = min(least[flexible], specs[flexible].width) }
         var kept = Set(specs.indices)
         func needed() -> Int { kept.reduce(0) { $0 + least[$1] } + max(0, kept.count - 1) }
         while needed() > width, kept.count > 1 {

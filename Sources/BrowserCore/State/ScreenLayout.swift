@@ -21,6 +21,13 @@ public struct ScreenLayout: Sendable {
     /// The row under the header and above the status line, where panes and views go.
     var body: Rect { Rect(x: 0, y: 1, width: size.width, height: max(0, size.height - 3)) }
 
+    /// How many panes are on screen: as many as fit at about 36 columns each, at most four.
+    var paneCount: Int { min(4, max(1, size.width / 36)) }
+
+    /// Whether pane widths follow their content (three panes or more), and names are then kept
+    /// whole before other columns.
+    var panesFollowContent: Bool { paneCount >= 3 }
+
     /// The narrowest the last pane on screen (the detail pane, or the preview of the one before)
     /// is made so that panes to its left can show their names whole.
     static let restMinimum = 36
@@ -34,7 +41,7 @@ public struct ScreenLayout: Sendable {
     /// there is, each pane keeps at least the smaller of its wish and its share by weight, and
     /// what is left goes to the panes in proportion to what they still lack.
     func panes(focus: Pane, contentWidth: (Pane) -> Int) -> [(pane: Pane, rect: Rect)] {
-        let count = min(4, max(1, size.width / 36))
+        let count = paneCount
         let last = min(3, count >= 2 ? focus.rawValue + 1 : focus.rawValue)
         let first = max(0, last - count + 1)
         let shown = (first...min(3, first + count - 1)).compactMap(Pane.init(rawValue:))
