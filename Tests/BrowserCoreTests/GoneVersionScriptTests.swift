@@ -12,6 +12,7 @@ import Testing
         session.press("r")
         #expect(session.screen.contains("nothing to show"))
         #expect(!session.screen.contains("loading…"))
+        assertGolden(session.screen, named: "nothing-to-show-120x40")
     }
 
     @Test func reloadAfterSomeVersionsWentLeavesNoRowLoadingForEver() {

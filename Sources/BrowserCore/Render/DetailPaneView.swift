@@ -14,7 +14,9 @@ enum DetailPaneView {
             let text = state.selectedArtifact == nil ? "no version selected"
                 : state.versionsSettled && state.versionRowCount == 0 ? "nothing to show: the artifact has no versions"
                 : "loading…"
-            grid.cell(text, x: rect.x, y: rect.y, width: rect.width, role: .dim)
+            for (row, line) in wrap(text, width: max(1, rect.width)).prefix(rect.height).enumerated() {
+                grid.cell(line, x: rect.x, y: rect.y + row, width: rect.width, role: .dim)
+            }
             return
         }
         let lines = self.lines(for: version, files: state.fileLists[version.id], state: state, width: rect.width)
