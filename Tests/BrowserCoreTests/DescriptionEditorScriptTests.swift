@@ -152,3 +152,32 @@ import Testing
         assertGolden(wide.screen, named: "description-editor-120x40")
     }
 }
+
+/// The editor's chords that stand in for keys some terminals lack, and the metadata editor's
+/// remaining keys.
+@Suite struct EditorChordScriptTests {
+    @Test func ctrlAEAndDMoveAndDeleteLikeHomeEndAndDel() throws {
+        let store = FixtureStore()
+        var session = modelSession(store)
+        session.press("e<C-a><C-d>")
+        session.type("C")
+        session.press("<C-e>")
+        session.type(".")
+        session.press("<C-s>")
+        #expect(try modelVersion(store, 7).description == "Checkpoint step 8000 of sweep 2.")
+    }
+
+    @Test func metadataUpPicksTheLastKeyAndEscapeCloses() throws {
+        let store = FixtureStore()
+        var session = modelSession(store)
+        session.press("M<Up>")
+        guard case .metadata(let dialog)? = session.state.modal else {
+            Issue.record("the dialog should be open")
+            return
+        }
+        #expect(dialog.key.text == "step" && dialog.value.text == "8000" && dialog.focus == 1)
+        session.press("<Esc>")
+        #expect(session.state.modal == nil)
+        #expect(try modelVersion(store, 7).metadata.count == 2)
+    }
+}
