@@ -14,15 +14,20 @@ enum VersionsPaneView {
 
     /// The texts of a version's row, one per column; aliases as their badges read.
     static func texts(_ version: ArtifactVersion, in state: BrowserState) -> [String] {
+        // Keep the aliases and run texts as `widths` measures them.
         [version.versionName, version.aliases.map { "[\($0)]" }.joined(separator: " "),
          Formatting.date(version.createdAt, in: state.timeZone), Formatting.bytes(version.size),
          Formatting.addedBytes(version.addedBytes), version.loggedBy ?? "-"]
     }
 
     /// Column widths for the loaded pages on screen (whole pages, so the widths do not change
-    /// with every step of the cursor).
+    /// with every step of the cursor). Only the columns that fit their content are measured;
+    /// dates and sizes have a fixed width and are not formatted for this.
     static func widths(_ state: BrowserState) -> [Int] {
-        TableLayout.widths(columns, flexible: 1, rows: versionsOnScreen(state).map { texts($0, in: state) })
+        let rows = versionsOnScreen(state).map { version in
+            ["", version.aliases.map { "[\($0)]" }.joined(separator: " "), "", "", "", version.loggedBy ?? "-"]
+        }
+        return TableLayout.widths(columns, flexible: 1, rows: rows)
     }
 
     private static func versionsOnScreen(_ state: BrowserState) -> [ArtifactVersion] {
