@@ -20,8 +20,9 @@ enum ArtifactsPaneView {
         TableLayout.widths(columns, flexible: 0, rows: state.artifactRows.map(texts))
     }
 
-    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
-        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 0, width: rect.width, x: rect.x,
+    /// Draws the pane; `widths` are its column widths when already measured for this frame.
+    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool, widths: [Int]? = nil) {
+        let placed = TableLayout.fit(columns, widths: widths ?? self.widths(state), flexible: 0, width: rect.width, x: rect.x,
                                      wholeFlexible: ScreenLayout(size: state.size).panesFollowContent)
         grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
         guard let project = state.selectedProject else {

@@ -17,8 +17,9 @@ public enum BrowserRenderer {
         case .cache(let view)?:
             CacheView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
         default:
-            for (pane, rect) in state.paneRects {
-                drawPane(pane, state, into: &grid, rect: rect, glyphs: glyphs)
+            var measured: [Pane: [Int]] = [:]
+            for (pane, rect) in state.paneRects(measured: &measured) {
+                drawPane(pane, state, into: &grid, rect: rect, glyphs: glyphs, widths: measured[pane])
             }
         }
         drawStatus(state, into: &grid, y: state.size.height - 2)
@@ -64,16 +65,17 @@ public enum BrowserRenderer {
         }
     }
 
-    static func drawPane(_ pane: Pane, _ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, glyphs: Glyphs) {
+    static func drawPane(_ pane: Pane, _ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, glyphs: Glyphs,
+                         widths: [Int]?) {
         let focused = pane == state.focus
         grid.box(rect, title: title(of: pane, state), glyphs: glyphs, role: focused ? .borderFocus : .border,
                  titleRole: focused ? .headerFocus : .title)
         let inner = rect.inset(1)
         guard inner.width > 0, inner.height > 0 else { return }
         switch pane {
-        case .projects: ProjectsPaneView.draw(state, into: &grid, rect: inner, focused: focused)
-        case .artifacts: ArtifactsPaneView.draw(state, into: &grid, rect: inner, focused: focused)
-        case .versions: VersionsPaneView.draw(state, into: &grid, rect: inner, focused: focused)
+        case .projects: ProjectsPaneView.draw(state, into: &grid, rect: inner, focused: focused, widths: widths)
+        case .artifacts: ArtifactsPaneView.draw(state, into: &grid, rect: inner, focused: focused, widths: widths)
+        case .versions: VersionsPaneView.draw(state, into: &grid, rect: inner, focused: focused, widths: widths)
         case .detail: DetailPaneView.draw(state, into: &grid, rect: inner, focused: focused)
         }
         drawPaneFooter(pane, state, into: &grid, rect: rect, glyphs: glyphs)

@@ -20,28 +20,31 @@ enum VersionsPaneView {
          Formatting.addedBytes(version.addedBytes), version.loggedBy ?? "-"]
     }
 
-    /// Column widths for the loaded pages on screen (whole pages, so the widths do not change
-    /// with every step of the cursor). Only the columns that fit their content are measured;
-    /// dates and sizes have a fixed width and are not formatted for this.
+    /// Column widths for the versions on screen: those of the loaded pages they are on (whole
+    /// pages, so the widths do not change with every step of the cursor), or of the filter's
+    /// matches on screen.
     static func widths(_ state: BrowserState) -> [Int] {
-        let rows = versionsOnScreen(state).map { version in
+        guard let key = state.selectedArtifactKey, let list = state.versionLists[key] else { return widths(of: []) }
+        let rows = state.position(.versions).visibleRange(count: state.versionRowCount,
+                                                          height: ScreenLayout(size: state.size).listHeight)
+        guard !rows.isEmpty else { return widths(of: []) }
+        if state.activeNeedle(.versions) != nil { return widths(of: Array(list.filtered?[rows] ?? [])) }
+        let pages = (rows.lowerBound / VersionList.pageSize)...((rows.upperBound - 1) / VersionList.pageSize)
+        return pages.compactMap { list.pageWidths[$0] }.reduce(widths(of: [])) { zip($0, $1).map { max($0, $1) } }
+    }
+
+    /// Column widths some versions need. Only the columns that fit their content are measured;
+    /// dates and sizes have a fixed width and are not formatted for this.
+    static func widths(of versions: [ArtifactVersion]) -> [Int] {
+        let rows = versions.map { version in
             ["", version.aliases.map { "[\($0)]" }.joined(separator: " "), "", "", "", version.loggedBy ?? "-"]
         }
         return TableLayout.widths(columns, flexible: 1, rows: rows)
     }
 
-    private static func versionsOnScreen(_ state: BrowserState) -> [ArtifactVersion] {
-        guard let key = state.selectedArtifactKey, let list = state.versionLists[key] else { return [] }
-        let rows = state.position(.versions).visibleRange(count: state.versionRowCount,
-                                                          height: ScreenLayout(size: state.size).listHeight)
-        guard !rows.isEmpty else { return [] }
-        if state.activeNeedle(.versions) != nil { return Array(list.filtered?[rows] ?? []) }
-        let pages = (rows.lowerBound / VersionList.pageSize)...((rows.upperBound - 1) / VersionList.pageSize)
-        return pages.flatMap { list.pages[$0] ?? [] }
-    }
-
-    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
-        let placed = TableLayout.fit(columns, widths: widths(state), flexible: 1, width: rect.width, x: rect.x)
+    /// Draws the pane; `widths` are its column widths when already measured for this frame.
+    static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool, widths: [Int]? = nil) {
+        let placed = TableLayout.fit(columns, widths: widths ?? self.widths(state), flexible: 1, width: rect.width, x: rect.x)
         grid.tableRow(columns.map(\.title), columns: placed, y: rect.y, x: rect.x, width: rect.width, role: .title)
         guard let key = state.selectedArtifactKey else {
             grid.cell("no artifact selected", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)

@@ -41,10 +41,7 @@ public struct ScreenLayout: Sendable {
     /// there is, each pane keeps at least the smaller of its wish and its share by weight, and
     /// what is left goes to the panes in proportion to what they still lack.
     func panes(focus: Pane, contentWidth: (Pane) -> Int) -> [(pane: Pane, rect: Rect)] {
-        let count = paneCount
-        let last = min(3, count >= 2 ? focus.rawValue + 1 : focus.rawValue)
-        let first = max(0, last - count + 1)
-        let shown = (first...min(3, first + count - 1)).compactMap(Pane.init(rawValue:))
+        let shown = shownPanes(focus: focus)
         let widths = shown.count >= 3 ? fitted(shown, contentWidth: contentWidth) : weighted(shown)
         var x = 0
         var result: [(Pane, Rect)] = []
@@ -53,6 +50,14 @@ public struct ScreenLayout: Sendable {
             x += width
         }
         return result
+    }
+
+    /// Which panes are on screen for a focus, left to right (see `panes`).
+    func shownPanes(focus: Pane) -> [Pane] {
+        let count = paneCount
+        let last = min(3, count >= 2 ? focus.rawValue + 1 : focus.rawValue)
+        let first = max(0, last - count + 1)
+        return (first...min(3, first + count - 1)).compactMap(Pane.init(rawValue:))
     }
 
     /// Widths by weight, the last pane taking the rounding.

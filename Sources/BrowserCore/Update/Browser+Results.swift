@@ -22,6 +22,7 @@ extension Browser {
             state.versionLists[key]?.requestedPages.remove(page)
             if let rows = value(&state, result) {
                 state.versionLists[key]?.pages[page] = rows
+                state.versionLists[key]?.pageWidths[page] = VersionsPaneView.widths(of: rows)
                 // Versions deleted between the count and this page: the list ends here, so no
                 // row waits for ever for a version that is not there.
                 let end = page * VersionList.pageSize + rows.count
