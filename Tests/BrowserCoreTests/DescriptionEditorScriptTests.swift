@@ -167,6 +167,21 @@ import Testing
         #expect(try modelVersion(store, 7).description == "Checkpoint step 8000 of sweep 2.")
     }
 
+    @Test func pageUpAndDownMoveAScreenOfRows() throws {
+        let store = FixtureStore()
+        var session = modelSession(store)
+        session.press("e")
+        session.send(.key(.paste((1...40).map { "\n\($0)" }.joined())))
+        session.press("<PgUp><PgUp><PgUp><Home>")
+        session.type("top ")
+        session.press("<PgDn><PgDn><PgDn><PgDn><End>")
+        session.type(" end")
+        session.press("<C-s>")
+        let lines = try modelVersion(store, 7).description.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "top checkpoint step 8000 of sweep 2")
+        #expect(lines.last == "40 end")
+    }
+
     @Test func metadataUpPicksTheLastKeyAndEscapeCloses() throws {
         let store = FixtureStore()
         var session = modelSession(store)

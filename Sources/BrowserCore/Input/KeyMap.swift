@@ -53,6 +53,8 @@ public enum KeyMap {
         KeyBinding([.enter], .newLine, .editor, hint: "new line", help: "Break the line"),
         KeyBinding([.up], .moveUp, .editor, help: "Row above"),
         KeyBinding([.down], .moveDown, .editor, help: "Row below"),
+        KeyBinding([.pageUp], .pageUp, .editor, help: "A screen of rows up"),
+        KeyBinding([.pageDown], .pageDown, .editor, help: "A screen of rows down"),
         KeyBinding([.left], .cursorLeft, .editor, help: "Character before"),
         KeyBinding([.right], .cursorRight, .editor, help: "Character after"),
         KeyBinding([.home, .ctrl("a")], .rowStart, .editor, help: "Start of the row"),

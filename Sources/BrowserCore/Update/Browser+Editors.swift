@@ -27,6 +27,9 @@ extension Browser {
             case .newLine?: dialog.editor.newLine()
             case .moveUp?: dialog.editor.moveVertically(by: -1, width: area.width)
             case .moveDown?: dialog.editor.moveVertically(by: 1, width: area.width)
+            case .pageUp?, .pageDown?:
+                let step = KeyMap.action(for: key, in: .editor) == .pageUp ? -1 : 1
+                for _ in 0..<max(1, area.height - 1) { dialog.editor.moveVertically(by: step, width: area.width) }
             case .cursorLeft?: dialog.editor.moveLeft()
             case .cursorRight?: dialog.editor.moveRight()
             case .rowStart?: dialog.editor.moveToRowEdge(end: false, width: area.width)
