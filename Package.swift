@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "ArtifactStore", targets: ["ArtifactStore"]),
         .executable(name: "arttui", targets: ["arttui"]),
+        .library(name: "S3Client", targets: ["S3Client"]),
+        .library(name: "ArtifactStoreS3", targets: ["ArtifactStoreS3"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -27,6 +29,15 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // SigV4 signing and a path-style S3 client on URLSession; no server-only packages, so the
+        // `arttui` executable may use it too.
+        .target(name: "S3Client", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The store's objects in an S3 bucket.
+        .target(name: "ArtifactStoreS3", dependencies: ["ArtifactStore", "S3Client"]),
+        // Prints sealing and opening throughput of the encrypted object format (not a test).
+        .executableTarget(
+            name: "SealingBenchmark",
+            dependencies: ["ArtifactStore", .product(name: "Crypto", package: "swift-crypto")]),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
         .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
@@ -65,6 +76,10 @@ let package = Package(
             dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
+        // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
+        .testTarget(
+            name: "ObjectStoreConformanceTests", dependencies: ["ArtifactStore", "ArtifactStoreS3", "S3Client"]),
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
         .testTarget(name: "ArttuiCLITests", dependencies: ["ArttuiCLI", "BrowserCore"]),
     ]
