@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // Team mode only: never a dependency of the `arttui` product.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // zstd from the system (libzstd-dev).
@@ -38,6 +41,15 @@ let package = Package(
         .executableTarget(
             name: "SealingBenchmark",
             dependencies: ["ArtifactStore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The catalog on PostgreSQL, for team mode; only the server and tests depend on it.
+        .target(
+            name: "ArtifactStorePostgres",
+            dependencies: [
+                "ArtifactStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
         .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
@@ -80,6 +92,15 @@ let package = Package(
         // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
         .testTarget(
             name: "ObjectStoreConformanceTests", dependencies: ["ArtifactStore", "ArtifactStoreS3", "S3Client"]),
+        // One suite of catalog behaviour, run against SQLiteCatalog and (when a database is given) PostgresCatalog.
+        .testTarget(
+            name: "CatalogConformanceTests",
+            dependencies: [
+                "ArtifactStore",
+                "ArtifactStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
         .testTarget(name: "ArttuiCLITests", dependencies: ["ArttuiCLI", "BrowserCore"]),
     ]
