@@ -13,7 +13,7 @@ python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$repo/python" pytest
 
 status=0
-ARTTUI_BIN="$binary" "$venv/bin/python" -m pytest "$repo/python/tests" "$@" || status=$?
+ARTTUI_BIN="$binary" "$venv/bin/python" -m pytest -rs "$repo/python/tests" "$@" || status=$?
 if [ "$status" -eq 5 ]; then
     echo "python/run-tests.sh: pytest collected no tests" >&2
     exit 1

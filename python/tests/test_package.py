@@ -328,3 +328,38 @@ def test_methods_of_a_deleted_version_raise_the_stores_message(cli: CommandLine)
     for method in (artifact.verify, artifact.download, artifact.files):
         with pytest.raises(arttui.CommError, match="v0"):
             method()
+
+
+def test_every_public_name_has_a_docstring_and_type_hints() -> None:
+    import inspect
+
+    from arttui import public
+
+    missing = []
+    named = [(name, getattr(arttui, name)) for name in arttui.__all__] + [("public.Run", public.Run)]
+    for name, value in named:
+        if inspect.ismodule(value) or value is None:
+            continue
+        if not inspect.getdoc(value):
+            missing.append(f"{name}: no docstring")
+        members = [(name, value)]
+        if inspect.isclass(value):
+            members += [
+                (f"{name}.{attribute}", member)
+                for attribute, member in vars(value).items()
+                if not attribute.startswith("_") and (inspect.isfunction(member) or isinstance(member, property))
+            ]
+        for qualified, member in members:
+            function = member.fget if isinstance(member, property) else member
+            if inspect.isclass(function):
+                function = function.__init__
+            if not inspect.isfunction(function):
+                continue
+            if not inspect.getdoc(member):
+                missing.append(f"{qualified}: no docstring")
+            annotations = function.__annotations__
+            parameters = [p for p in inspect.signature(function).parameters if p not in ("self", "cls")]
+            unannotated = [p for p in parameters if p not in annotations and p != "_"]
+            if "return" not in annotations or unannotated:
+                missing.append(f"{qualified}: type hints missing for {unannotated or ['return']}")
+    assert missing == []
