@@ -14,7 +14,9 @@ from . import data_types, errors
 from .artifact import Artifact, ArtifactFile
 from .data_types import PartitionedTable, Table
 from .errors import ArtifactFinalizedError, ArtifactNotLoggedError, CommError, Error, UsageError
-from .public import Api, ArtifactCollection, ArtifactType, Sweep
+from .api import Api
+from .artifact_type import ArtifactCollection, ArtifactType
+from .public import Sweep
 from .sdk import Run, finish, init, log, log_artifact, use_artifact
 
 __version__ = "0.1.0"

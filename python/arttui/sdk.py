@@ -6,17 +6,18 @@ import json
 import os
 import sys
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Sequence, Type, Union
+from typing import Any, Dict, Optional, Sequence, Type, Union
 
 from . import _cli
 from ._paths import Path, default_project
+from ._run_base import RunBase
 from .artifact import Artifact
 from .errors import UsageError
 
 _RESUME_MODES = {True: "allow", "allow": "allow", "auto": "allow", "must": "must", "never": "never", False: "never"}
 
 
-class Run:
+class Run(RunBase):
     """A run being executed: logs and uses artifacts, keeps a ``summary`` stored at ``finish()``.
 
     Use it as a context manager (``with arttui.init() as run:``); leaving the block finishes it, as
@@ -24,16 +25,7 @@ class Run:
     """
 
     def __init__(self, record: Dict[str, Any], target: _cli.Target, entity: Optional[str]) -> None:
-        self._target = target
-        self.entity: Optional[str] = entity
-        self.id: str = record["id"]
-        self.name: str = record["name"]
-        self.project: str = record["project"]
-        self.group: Optional[str] = record.get("group")
-        self.job_type: Optional[str] = record.get("jobType")
-        self.sweep_id: Optional[str] = record.get("sweep")
-        self.config: Dict[str, Any] = dict(record.get("config") or {})
-        self.summary: Dict[str, Any] = dict(record.get("summary") or {})
+        super().__init__(record, target, entity)
         self._finished = False
 
     @property
@@ -133,18 +125,6 @@ class Run:
             artifact.add_file(local)
         return artifact
 
-    def logged_artifacts(self) -> List[Artifact]:
-        """The versions this run logged that are still stored."""
-        from .public import _run_versions
-
-        return _run_versions(self.id, "loggedVersions", self._target, self.entity)
-
-    def used_artifacts(self) -> List[Artifact]:
-        """The versions this run used that are still stored."""
-        from .public import _run_versions
-
-        return _run_versions(self.id, "usedVersions", self._target, self.entity)
-
     def finish(self, exit_code: Optional[int] = None, quiet: Optional[bool] = None) -> None:
         """Marks the run finished (``failed`` for a non-zero ``exit_code``) and stores its ``summary``."""
         if self._finished:
@@ -156,6 +136,7 @@ class Run:
             target=self._target, json_output=False,
         )
         self._finished = True
+        self.state = state
         if _active is self:
             _set_active(None)
 

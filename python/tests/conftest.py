@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Dict, Optional
 
 import pytest
 
-import arttui
 from arttui import _cli, sdk
 
 

@@ -275,6 +275,7 @@ def test_save_code_inside_a_run(cli: CommandLine) -> None:
     write("train.py", "print('training')\n")
     with wandb.init(project="vision", id="trainer") as run:
         run_snippet(faq.SAVE_CODE)
+        assert wandb.run is run
     assert cli.json("run", "show", "trainer")["logged"] == ["vision/code:v0"]
 
 
