@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import subprocess
 from pathlib import Path as FilePath
 
 import pytest
@@ -363,3 +364,16 @@ def test_every_public_name_has_a_docstring_and_type_hints() -> None:
             if "return" not in annotations or unannotated:
                 missing.append(f"{qualified}: type hints missing for {unannotated or ['return']}")
     assert missing == []
+
+
+def test_api_can_name_its_own_store_and_cache(cli: CommandLine, tmp_path: FilePath) -> None:
+    other_store, other_cache = tmp_path / "other-store", tmp_path / "other-cache"
+    write("d/a.txt", "a")
+    cli.run("put", "d", "-n", "p/here")
+    arguments = ["put", "d", "-n", "p/there", "--store", str(other_store), "--cache-dir", str(other_cache)]
+    subprocess.run([_cli.find_executable(), *arguments], check=True, capture_output=True)
+    other = arttui.Api(store=str(other_store), cache_dir=str(other_cache))
+    assert other.artifact("p/there").version == "v0"
+    assert not other.artifact_exists("p/here") and arttui.Api().artifact_exists("p/here")
+    other.artifact("p/there").download(root="got")
+    assert FilePath("got/a.txt").read_text() == "a" and any(other_cache.rglob("*"))
