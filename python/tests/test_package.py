@@ -377,3 +377,18 @@ def test_api_can_name_its_own_store_and_cache(cli: CommandLine, tmp_path: FilePa
     assert not other.artifact_exists("p/here") and arttui.Api().artifact_exists("p/here")
     other.artifact("p/there").download(root="got")
     assert FilePath("got/a.txt").read_text() == "a" and any(other_cache.rglob("*"))
+
+
+def test_saving_a_draft_logs_it_from_the_active_run_or_an_auto_run(cli: CommandLine) -> None:
+    write("d/a.txt", "a")
+    draft = arttui.Artifact("saved", "dataset")
+    draft.add_dir("d")
+    draft.save()
+    producer = cli.json("show", "uncategorized/saved:v0")["loggedBy"]
+    assert cli.json("run", "show", producer)["run"]["jobType"] == "auto"
+    write("d/a.txt", "b")
+    with arttui.init(project="uncategorized", id="explicit"):
+        second = arttui.Artifact("saved", "dataset")
+        second.add_dir("d")
+        second.save()
+    assert cli.json("show", "uncategorized/saved:v1")["loggedBy"] == "explicit"
