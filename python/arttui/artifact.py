@@ -255,6 +255,10 @@ class Artifact:
         """Adds a table as the entry ``NAME.table.json``, or a partitioned table naming a folder of them."""
         self._draft("add")
         path = _artifact_path(name)
+        # The suffix is the store's to add; a name that already has it means the same entry, as in the reference.
+        for suffix in (".table.json", ".partitioned-table.json"):
+            if path.endswith(suffix) and len(path) > len(suffix):
+                path = path[: -len(suffix)]
         if isinstance(obj, Table):
             local = os.path.join(self._staging_directory(), "tables", f"{len(self._tables)}.table.json")
             os.makedirs(os.path.dirname(local), exist_ok=True)

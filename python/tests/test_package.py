@@ -66,7 +66,10 @@ def test_tables_round_trip_through_the_store(cli: CommandLine) -> None:
     with arttui.init(project="eval") as run:
         artifact = arttui.Artifact("results", "eval")
         artifact.add(arttui.Table(columns=["split", "accuracy"], data=[["valid", 0.9], ["test", 0.8]]), "scores")
+        artifact.add(arttui.Table(columns=["n"], data=[[1]]), "more/extra.table.json")
         run.log_artifact(artifact)
+    files = sorted(f["path"] for f in cli.json("show", "eval/results", "--files")["files"])
+    assert files == ["more/extra.table.json", "scores.table.json"]
     assert cli.json("show", "eval/results", "--table", "scores") == {
         "columns": ["split", "accuracy"],
         "data": [["valid", 0.9], ["test", 0.8]],
