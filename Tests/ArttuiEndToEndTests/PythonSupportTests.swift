@@ -10,7 +10,7 @@ struct PythonSupportTests {
         let sandbox = try Sandbox()
         let file = try sandbox.write("src/notes.md", Data("notes".utf8))
         let tree = try sandbox.writeTree("tree", ["a.txt": Data("a".utf8), "sub/b.txt": Data("b".utf8)])
-        try sandbox.put([tree.path], "proj/ds", ["--entry", "docs/README.md=\(file.path)", "--entry", "copy=\(tree.path)"])
+        _ = try sandbox.put([tree.path], "proj/ds", ["--entry", "docs/README.md=\(file.path)", "--entry", "copy=\(tree.path)"])
         let paths = try sandbox.show("proj/ds:v0", files: true)["files"] as? [[String: Any]] ?? []
         #expect(Set(paths.compactMap { $0.string("path") })
             == ["a.txt", "sub/b.txt", "docs/README.md", "copy/a.txt", "copy/sub/b.txt"])
@@ -24,7 +24,7 @@ struct PythonSupportTests {
     func aliases() throws {
         let sandbox = try Sandbox()
         let tree = try sandbox.writeTree("tree", ["a.txt": Data("a".utf8)])
-        try sandbox.put([tree.path], "proj/ds", ["-a", "old"])
+        _ = try sandbox.put([tree.path], "proj/ds", ["-a", "old"])
         try sandbox.ok(["edit", "proj/ds:v0", "--alias", "best", "--remove-alias", "old", "-d", "kept"])
         let shown = try sandbox.show("proj/ds:v0")
         #expect(Set(shown.strings("aliases")) == ["latest", "best"])
@@ -41,7 +41,7 @@ struct PythonSupportTests {
     func directoryCheck() throws {
         let sandbox = try Sandbox()
         let tree = try sandbox.writeTree("tree", ["a.txt": Data("a".utf8), "sub/b.txt": Data("b".utf8)])
-        try sandbox.put([tree.path], "proj/ds")
+        _ = try sandbox.put([tree.path], "proj/ds")
         let out = sandbox.path("out").path
         try sandbox.ok(["get", "proj/ds", "--root", out])
         let clean = try sandbox.ok(["verify", "proj/ds", "--root", out, "--json"]).jsonObject()
@@ -63,7 +63,7 @@ struct PythonSupportTests {
         let sandbox = try Sandbox()
         let tree = try sandbox.writeTree("tree", ["a.txt": Data("a".utf8)])
         try sandbox.ok(["run", "start", "-p", "proj", "--id", "r1"])
-        try sandbox.put([tree.path], "proj/ds", ["--run", "r1"])
+        _ = try sandbox.put([tree.path], "proj/ds", ["--run", "r1"])
         try sandbox.ok(["use", "proj/ds:v0", "--run", "r1"])
         let shown = try sandbox.ok(["run", "show", "r1", "--json"]).jsonObject()
         let logged = shown["loggedVersions"] as? [[String: Any]] ?? []
