@@ -4,8 +4,8 @@
 - logging a 1-file artifact from a started run (``run.log_artifact``) vs ``arttui put FILE --run ID --json``;
 - ``arttui.log_artifact`` with no run (starts and finishes a run of job type ``auto``: three processes).
 
-Each figure is the median of ``--repetitions`` (default 20); each logged file has new content, so every
-log stores a new version. Needs ARTTUI_BIN (or arttui on PATH). Usage: python bench/overhead.py [-n 20]
+Each figure is the median of ``--repetitions`` (default 20), the Python call and its command line timed
+alternately; each logged file has new content, so every log stores a new version. Needs ARTTUI_BIN (or arttui on PATH). Usage: python bench/overhead.py [-n 20]
 """
 
 from __future__ import annotations
@@ -23,13 +23,19 @@ import arttui
 from arttui import _cli
 
 
-def median_ms(repetitions: int, action: Callable[[int], object]) -> float:
-    times: List[float] = []
+def paired_medians_ms(repetitions: int, first: Callable[[int], object], second: Callable[[int], object]) -> List[float]:
+    """Times the two actions alternately, so a change in the machine's load falls on both alike."""
+    times: List[List[float]] = [[], []]
     for index in range(repetitions):
-        start = time.perf_counter()
-        action(index)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for slot, action in enumerate((first, second)):
+            start = time.perf_counter()
+            action(index)
+            times[slot].append(time.perf_counter() - start)
+    return [statistics.median(series) * 1000 for series in times]
+
+
+def median_ms(repetitions: int, action: Callable[[int], object]) -> float:
+    return paired_medians_ms(repetitions, action, lambda _: None)[0]
 
 
 def main() -> None:
@@ -55,10 +61,10 @@ def main() -> None:
         seed = new_file("seed", 0)
         command("put", seed, "-n", "bench/data")
         api = arttui.Api()
-        rows = [
-            ("Api().artifact('bench/data:latest')", median_ms(repetitions, lambda _: api.artifact("bench/data:latest"))),
-            ("arttui show bench/data:latest --json", median_ms(repetitions, lambda _: command("show", "bench/data:latest"))),
-        ]
+        python, direct = paired_medians_ms(
+            repetitions, lambda _: api.artifact("bench/data:latest"), lambda _: command("show", "bench/data:latest")
+        )
+        rows = [("Api().artifact('bench/data:latest')", python), ("arttui show bench/data:latest --json", direct)]
         run = arttui.init(project="bench", id="bench-run")
 
         def log_from_python(index: int) -> None:
@@ -66,11 +72,13 @@ def main() -> None:
             artifact.add_file(new_file("py", index))
             run.log_artifact(artifact)
 
-        rows.append(("run.log_artifact(1-file Artifact)", median_ms(repetitions, log_from_python)))
-        rows.append((
-            "arttui put FILE -n bench/cli-logged --run ID --json",
-            median_ms(repetitions, lambda i: command("put", new_file("cli", i), "-n", "bench/cli-logged", "--run", run.id)),
-        ))
+        python, direct = paired_medians_ms(
+            repetitions,
+            log_from_python,
+            lambda i: command("put", new_file("cli", i), "-n", "bench/cli-logged", "--run", run.id),
+        )
+        rows.append(("run.log_artifact(1-file Artifact)", python))
+        rows.append(("arttui put FILE -n bench/cli-logged --run ID --json", direct))
         run.finish()
 
         def log_without_run(index: int) -> None:
