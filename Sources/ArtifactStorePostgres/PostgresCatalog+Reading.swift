@@ -132,12 +132,6 @@ extension PostgresCatalog {
         }
     }
 
-    /// A file from `path, encode(digest, 'hex'), size`.
-    static func manifestEntry(_ row: PostgresRandomAccessRow) throws -> ManifestEntry {
-        ManifestEntry(
-            path: try row[0].decode(String.self), digest: try row[1].decode(String.self), size: try row[2].decode(Int64.self))
-    }
-
     public func chunkLocations(contentDigest: String) throws -> [StoredChunk] {
         try read { session in
             try session.rows(PostgresQuery(unsafeSQL: """

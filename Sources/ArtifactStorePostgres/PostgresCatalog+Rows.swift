@@ -58,6 +58,14 @@ extension PostgresCatalog {
             session, rows: session.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.versionColumns) \(tail)", binds: values)))
     }
 
+    // MARK: file
+
+    /// A file from `f.path, encode(c.digest, 'hex'), c.size` (file joined with its content).
+    static func manifestEntry(_ row: PostgresRandomAccessRow) throws -> ManifestEntry {
+        ManifestEntry(
+            path: try row[0].decode(String.self), digest: try row[1].decode(String.self), size: try row[2].decode(Int64.self))
+    }
+
     // MARK: chunk
 
     /// The columns `storedChunk` reads: from `chunk ch JOIN pack p`.

@@ -18,6 +18,10 @@ final class PostgresConnectionPool: @unchecked Sendable {
         var connect: TimeAmount = .seconds(4)
         /// One statement; past it the connection is closed and the call fails as unreachable.
         var statement: TimeAmount = .seconds(60)
+        /// A statement running this long makes the pool check, with a new login, that the server answers.
+        var probeAfter: TimeAmount = .milliseconds(2500)
+        /// How long that check may take before the server counts as gone.
+        var probe: TimeAmount = .milliseconds(1500)
         /// Waiting for a busy pool to free a connection.
         var poolWait: TimeAmount = .seconds(60)
     }
@@ -66,7 +70,9 @@ final class PostgresConnectionPool: @unchecked Sendable {
             throw StoreError.catalog("PostgresCatalog was called on an event loop thread; call it from a thread pool")
         }
         let connection = try lease()
-        let session = PostgresSession(connection: connection, logger: logger, timeout: timeouts.statement, endpoint: configuration.endpoint)
+        let session = PostgresSession(
+            connection: connection, logger: logger, timeouts: timeouts, endpoint: configuration.endpoint,
+            probe: { [self] in try connect(id: 0, timeout: timeouts.probe).closeQuietly() })
         do {
             let result = try body(session)
             release(connection, reusable: true)
@@ -99,7 +105,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
                 let id = nextID
                 condition.unlock()
                 do {
-                    return try connect(id: id)
+                    return try connect(id: id, timeout: timeouts.connect)
                 } catch {
                     condition.lock()
                     openCount -= 1
@@ -128,19 +134,19 @@ final class PostgresConnectionPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Opens one connection, failing within the connect timeout with the server's reason.
-    func connect(id: Int) throws -> PostgresConnection {
+    /// Opens one connection, failing within `timeout` (and a little) with the server's reason.
+    func connect(id: Int, timeout: TimeAmount) throws -> PostgresConnection {
         let eventLoop = group.next()
         let future: EventLoopFuture<PostgresConnection>
         do {
             future = PostgresConnection.connect(
-                on: eventLoop, configuration: try configuration.connectionConfiguration(connectTimeout: timeouts.connect),
+                on: eventLoop, configuration: try configuration.connectionConfiguration(connectTimeout: timeout),
                 id: id, logger: logger)
         } catch {
             throw PostgresCatalogError.refused(endpoint: configuration.endpoint, reason: "TLS set-up failed: \(error)")
         }
         do {
-            return try future.wait(timeout: timeouts.connect + .milliseconds(500)) {
+            return try future.wait(timeout: timeout + .milliseconds(500)) {
                 future.whenSuccess { $0.closeQuietly() }
             }
         } catch let timeout as FutureTimeout {

@@ -7,8 +7,10 @@ import PostgresNIO
 struct PostgresSession {
     let connection: PostgresConnection
     let logger: Logger
-    let timeout: TimeAmount
+    let timeouts: PostgresConnectionPool.Timeouts
     let endpoint: String
+    /// Checks that the server still answers a new login; throws `unreachable` when it does not.
+    let probe: () throws -> Void
 
     /// Runs a statement and returns its rows.
     func rows(_ query: PostgresQuery) throws -> [PostgresRandomAccessRow] {
@@ -28,10 +30,22 @@ struct PostgresSession {
 
     private func result(_ query: PostgresQuery) throws -> PostgresQueryResult {
         let connection = connection
+        // The statement may be stuck on a dead server: then the connection cannot be trusted again.
+        let abandon: @Sendable () -> Void = { connection.closeQuietly() }
+        let future = connection.query(query, logger: logger)
         do {
-            return try connection.query(query, logger: logger).wait(timeout: timeout) {
-                // The statement may be stuck on a dead server: the connection cannot be trusted again.
-                connection.closeQuietly()
+            do {
+                return try future.wait(timeout: timeouts.probeAfter) {}
+            } catch is FutureTimeout {
+                // A slow statement or a server that stopped answering: a fresh login tells them apart
+                // within seconds, so a hung database fails calls quickly while long statements go on.
+                do {
+                    try probe()
+                } catch {
+                    abandon()
+                    throw error
+                }
+                return try future.wait(timeout: timeouts.statement - timeouts.probeAfter, onTimeout: abandon)
             }
         } catch let timeout as FutureTimeout {
             throw PostgresCatalogError.unreachable(endpoint: endpoint, reason: "no answer within \(timeout.seconds) s")

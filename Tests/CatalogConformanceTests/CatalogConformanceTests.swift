@@ -1,4 +1,4 @@
-import ArtifactStore
+@testable import ArtifactStore
 import Foundation
 import Testing
 
@@ -342,7 +342,9 @@ struct CatalogConformanceTests {
         #expect(second.addedBytes > 0 && second.addedBytes < first.addedBytes)
         // The empty file has no chunks: only the two other contents are listed.
         #expect(after.count == 2)
-        #expect(try fixture.catalog.chunkDigestPrefixes().count > 3)
+        // A writer's quick test of what the store has: the first 64 bits of every chunk digest.
+        let allChunks = before.values.joined().map(\.digest) + after.values.joined().map(\.digest)
+        #expect(try fixture.catalog.chunkDigestPrefixes() == Set(allChunks.map { UInt64($0.prefix(16), radix: 16)! }))
         for (version, expected) in [(first, files), (second, changed)] {
             let out = fixture.root.appendingPathComponent("out-\(version.index!)")
             try fixture.store.download(version, to: out, cache: nil)
@@ -373,5 +375,28 @@ struct CatalogConformanceTests {
         _ = try verifier.repair(report, scope: .store)
         #expect(try fixture.store.version(id: v1.id).damage != nil)
         #expect(try fixture.store.version(id: v0.id).damage == nil)
+    }
+
+    @Test(arguments: CatalogKind.available)
+    func aFailedCommitLeavesNothingBehind(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        try fixture.put(["f": [1]])
+        let digest = String(repeating: "ab", count: 32)
+        let location = ChunkLocation(packKey: "packs/elsewhere", offset: 0, storedLength: 60, rawLength: 12, compression: .none)
+        let commit = VersionCommit(
+            project: "fresh", name: "half", type: "dataset", description: "", metadata: [:], aliases: ["best"],
+            producerRunID: nil, digest: String(repeating: "cd", count: 32),
+            files: [ManifestEntry(path: "x", digest: digest, size: 12)],
+            contents: [ContentRecord(digest: digest, size: 12, chunks: [digest])],
+            newChunks: [StoredChunk(digest: digest, location: location)],
+            packs: [ObjectInfo(key: "packs/this-commit", size: 60)])
+        // The chunk names a pack the commit did not write: refused after the project, artifact and pack
+        // rows were written, all of which the transaction takes back.
+        #expect(throws: StoreError.catalog("chunk \(digest) names pack packs/elsewhere not in this commit")) {
+            try fixture.catalog.commit(commit)
+        }
+        #expect(try fixture.store.projects().map(\.name) == ["proj"])
+        #expect(try !fixture.catalog.packs().contains { $0.key == "packs/this-commit" })
+        #expect(try fixture.catalog.chunkDigestPrefixes().count == 1)
     }
 }

@@ -34,7 +34,13 @@ final class ConformanceFixture: @unchecked Sendable {
         case .postgres:
             let database = try TestDatabase()
             self.database = database
-            catalog = try PostgresCatalog(url: database.url)
+            do {
+                catalog = try PostgresCatalog(url: database.url)
+            } catch {
+                // deinit does not run for an object whose init failed.
+                database.drop()
+                throw error
+            }
         }
         let objects = try LocalObjectStore(root: storeDirectory, stagingDirectory: storeDirectory.appendingPathComponent("tmp"))
         store = Store(directory: storeDirectory, catalog: catalog, objects: objects)
