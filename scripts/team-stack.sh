@@ -63,7 +63,7 @@ start() {
         "$ARTTUI_S3_ENDPOINT/$BUCKET" >/dev/null || die "cannot create bucket $BUCKET at $ARTTUI_S3_ENDPOINT"
 
     "$bin" admin key generate "$ARTTUI_MASTER_KEY_FILE" >/dev/null
-    "$bin" migrate
+    "$bin" migrate >&2
     local token
     token=$("$bin" admin user add admin --admin)
 
@@ -107,7 +107,8 @@ stop) stop ;;
 run)
     shift
     [ $# -ge 1 ] || die "usage: $0 run CMD..."
-    eval "$(start)"
+    exports=$(start) || exit 1
+    eval "$exports" || { stop; exit 1; }
     status=0
     "$@" || status=$?
     stop

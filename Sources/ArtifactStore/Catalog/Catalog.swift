@@ -178,4 +178,10 @@ public struct DeletionOutcome: Sendable {
     public var plan: DeletionPlan
     /// Packs that now hold records of deleted chunks.
     public var packsToCompact: [String]
+
+    /// Creates an outcome.
+    public init(plan: DeletionPlan, packsToCompact: [String]) {
+        self.plan = plan
+        self.packsToCompact = packsToCompact
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactStore
 import Foundation
 import Logging
 
@@ -6,7 +7,26 @@ import Logging
 struct AdminCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin", abstract: "Manage users, tokens and teams.",
-        subcommands: [User.self, Token.self, Team.self])
+        subcommands: [User.self, Token.self, Team.self, Key.self])
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the master key file that seals stored objects.", subcommands: [Generate.self])
+
+        struct Generate: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a new key to FILE (creating it, mode 0600); it seals every object written from then on.")
+            @Argument(help: "The key file.") var file: String
+
+            func run() async throws {
+                let file = self.file
+                try await reportingFailure {
+                    let id = try MasterKeyring.generate(at: URL(fileURLWithPath: file))
+                    FileHandle.standardError.write(Data("key \(id) added to \(file)\n".utf8))
+                }
+            }
+        }
+    }
 
     struct User: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Add.self])

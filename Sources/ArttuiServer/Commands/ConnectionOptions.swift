@@ -1,8 +1,11 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactStorePostgres
+import ArtifactStoreS3
 import Foundation
 import Logging
 import PostgresNIO
+import S3Client
 
 /// Where the server's state lives: from the environment, flags overriding.
 struct ConnectionOptions: ParsableArguments {
@@ -28,19 +31,53 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The account database's address.
     func database() throws -> DatabaseURL {
+        try DatabaseURL(try databaseURLText())
+    }
+
+    /// The store the server serves and a check that its object storage answers (for `/readyz`).
+    ///
+    /// `--store DIR` is a local store; otherwise the catalog is in PostgreSQL (migrated here) and the
+    /// objects in the S3 bucket, sealed with the master key file.
+    /// - Throws: one line naming the setting or service at fault.
+    func openStore(logger: Logger) throws -> (store: Store, objectsReachable: @Sendable () async -> String?) {
+        if let storeDirectory {
+            return (try Store(directory: URL(fileURLWithPath: storeDirectory)), { nil })
+        }
+        var environment = self.environment
+        if let s3Endpoint { environment["ARTTUI_S3_ENDPOINT"] = s3Endpoint }
+        if let s3Region { environment["ARTTUI_S3_REGION"] = s3Region }
+        guard let bucket = s3Bucket ?? environment["ARTTUI_S3_BUCKET"], !bucket.isEmpty else {
+            throw ConfigurationError.invalid("ARTTUI_S3_BUCKET", "is not set (or give --s3-bucket, or --store DIR)")
+        }
+        guard let keyFile = masterKeyFile ?? environment["ARTTUI_MASTER_KEY_FILE"], !keyFile.isEmpty else {
+            throw ConfigurationError.invalid(
+                "ARTTUI_MASTER_KEY_FILE", "is not set (create one with `arttui-server admin key generate FILE`)")
+        }
+        let keyring = try MasterKeyring.load(contentsOf: URL(fileURLWithPath: keyFile))
+        let configuration = try S3Configuration.fromEnvironment(environment)
+        let client = S3Client(configuration: configuration)
+        let staging = FileManager.default.temporaryDirectory
+            .appendingPathComponent("arttui-server-staging-\(ProcessInfo.processInfo.processIdentifier)")
+        let bucketStore = try S3ObjectStore(client: client, bucket: bucket, stagingDirectory: staging)
+        let catalog = try PostgresCatalog(url: try databaseURLText(), logger: logger)
+        let store = Store(
+            directory: staging, catalog: catalog, objects: SealedObjectStore(wrapping: bucketStore, keyring: keyring))
+        return (store, {
+            do {
+                try await client.headBucket(bucket)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        })
+    }
+
+    /// The database URL as given.
+    func databaseURLText() throws -> String {
         guard let text = databaseURL ?? environment["ARTTUI_DATABASE_URL"], !text.isEmpty else {
             throw ConfigurationError.invalid("ARTTUI_DATABASE_URL", "is not set (or give --database-url)")
         }
-        return try DatabaseURL(text)
-    }
-
-    /// Opens the artifact store the server serves.
-    func openStore() throws -> Store {
-        if let storeDirectory {
-            return try Store(directory: URL(fileURLWithPath: storeDirectory))
-        }
-        throw ConfigurationError.invalid(
-            "--store", "is required in this build: the PostgreSQL catalog and S3 object store are not wired in yet")
+        return text
     }
 
     /// Runs `body` with an account store whose database answered a first connection.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactStorePostgres
 
 /// `arttui-server migrate`: applies the account store's (and the catalog's) schema migrations.
 struct MigrateCommand: AsyncParsableCommand {
@@ -11,6 +12,10 @@ struct MigrateCommand: AsyncParsableCommand {
         try await reportingFailure {
             let logger = makeLogger("arttui-server.migrate", default: .warning)
             try await connection.withAccounts(logger: logger) { try await $0.migrate() }
+            if connection.storeDirectory == nil {
+                let applied = try PostgresCatalog.migrate(url: try connection.databaseURLText(), logger: logger)
+                if !applied.isEmpty { print("catalog migrations applied: \(applied.joined(separator: ", "))") }
+            }
         }
     }
 }

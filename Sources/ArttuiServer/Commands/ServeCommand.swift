@@ -37,12 +37,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let url = try connection.database()
             try await DatabaseConnector.check(url, logger: logger)
-            let store = try connection.openStore()
+            let (store, objectsReachable) = try connection.openStore(logger: logger)
             let server: HTTPServerBuilder = try tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: $0) } ?? .http1()
             let usesTLS = tls != nil
             let client = DatabaseConnector.client(url, logger: logger)
             let accounts = AccountStore(client: client, logger: logger)
-            let api = ArttuiAPI(store: store, accounts: accounts)
+            let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
             var app = Application(
                 router: api.makeRouter(),
                 server: server,

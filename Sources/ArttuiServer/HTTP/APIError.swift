@@ -1,8 +1,10 @@
 import ArtifactStore
+import ArtifactStorePostgres
 import ArtifactWire
 import Foundation
 import Hummingbird
 import NIOCore
+import S3Client
 
 /// An error answered as `application/problem+json` with a one-line detail.
 public struct APIError: HTTPResponseError, Sendable {
@@ -58,6 +60,10 @@ public struct APIError: HTTPResponseError, Sendable {
             case .entityExists, .projectExists: return APIError(.conflict, detail)
             case .databaseUnavailable: return APIError(.serviceUnavailable, detail)
             }
+        case is PostgresCatalogError:
+            return APIError(.serviceUnavailable, "the catalog database is unavailable: \(detail)")
+        case let error as S3Error where error.kind != .noSuchKey:
+            return APIError(.serviceUnavailable, "the object store is unavailable: \(detail)")
         case let error as DecodingError:
             return APIError(.badRequest, "the request body is not the JSON this endpoint takes: \(describe(error))")
         default:
