@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "ArtifactStore", targets: ["ArtifactStore"]),
         .executable(name: "arttui", targets: ["arttui"]),
+        .executable(name: "arttui-server", targets: ["arttui-server"]),
         .library(name: "S3Client", targets: ["S3Client"]),
         .library(name: "ArtifactStoreS3", targets: ["ArtifactStoreS3"]),
     ],
@@ -18,6 +19,10 @@ let package = Package(
         // Team mode only: never a dependency of the `arttui` product.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // zstd from the system (libzstd-dev).
@@ -64,6 +69,7 @@ let package = Package(
             name: "ArttuiCLI",
             dependencies: [
                 "ArtifactStore",
+                "ArtifactWire",
                 "BrowserCore",
                 "LineageLayout",
                 "TerminalUI",
@@ -71,6 +77,34 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
+        // The wire shapes of the team server's HTTP API (JSON bodies, upload protocol, packs), shared by
+        // the server and its clients; depends on no server package.
+        .target(name: "ArtifactWire", dependencies: ["ArtifactStore"]),
+        // The team server: accounts and access in PostgreSQL, the HTTP API over the core.
+        .target(
+            name: "ArttuiServer",
+            dependencies: [
+                "ArtifactStore",
+                "ArtifactWire",
+                "ArtifactStorePostgres",
+                "ArtifactStoreS3",
+                "S3Client",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "arttui-server",
+            dependencies: ["ArttuiServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Test doubles shared by tests and the benchmark: a fixture store, a scripted session.
         .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
@@ -103,5 +137,15 @@ let package = Package(
             ]),
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
         .testTarget(name: "ArttuiCLITests", dependencies: ["ArttuiCLI", "BrowserCore"]),
+        .testTarget(
+            name: "ArttuiServerTests",
+            dependencies: [
+                "ArttuiServer", "ArtifactWire", "ArtifactStore", "arttui-server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ]
 )
