@@ -39,6 +39,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        try storeOptions.refuseServer()
         let store: Store
         let report: VerificationReport
         do {
