@@ -136,13 +136,6 @@ final class ServerClient {
     #endif
 }
 
-/// The parts of an `application/problem+json` answer the client shows.
-struct ServerProblem: Decodable {
-    var title: String?
-    var status: Int?
-    var detail: String
-}
-
 /// A completion handler's results, handed from URLSession's queue to the waiting caller.
 private final class Outcome: @unchecked Sendable {
     private let lock = NSLock()

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 
 /// The signed-in user as `GET /api/v1/whoami` answers.
@@ -17,18 +16,4 @@ struct ServerIdentity: Codable {
     static func fetch(_ client: ServerClient) throws -> ServerIdentity {
         try client.get("/api/v1/whoami")
     }
-}
-
-/// A project as the server answers and `project ls --json` prints it.
-struct ServerProject: Codable {
-    var entity: String
-    var name: String
-    var path: String
-    var visibility: String
-    var access: String
-}
-
-/// Who may read and write a project.
-enum ProjectVisibility: String, CaseIterable, ExpressibleByArgument, Codable {
-    case `private`, `public`, open
 }
