@@ -9,7 +9,7 @@ struct ServerOptions: ParsableArguments {
     var remotes: [String] = []
 
     @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
-        "Trust the certificate authority in this PEM file for the server (default: $ARTTUI_CA_CERT).",
+        "Trust only the certificate authorities in this PEM file for the server (default: $ARTTUI_CA_CERT).",
         valueName: "file"))
     var caCertificate: String?
 
