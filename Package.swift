@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "BrowserCore", dependencies: ["ArtifactStore", "LineageLayout"]),
         // The thin terminal backend: copies the grid to ncurses and decodes keys.
         .target(name: "TerminalUI", dependencies: ["BrowserCore", "CNCursesW"]),
+        // Lets URLSession on Linux trust a private CA (--ca-cert) or none (--insecure): see CCurlTrust.c.
+        .target(name: "CCurlTrust"),
         // The command line: subcommands that call the core, and the browser wired to the real store.
         .target(
             name: "ArttuiCLI",
@@ -73,10 +75,14 @@ let package = Package(
                 "BrowserCore",
                 "LineageLayout",
                 "TerminalUI",
+                "CCurlTrust",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
+        .executableTarget(
+            name: "arttui", dependencies: ["ArttuiCLI"],
+            // FoundationNetworking's calls to curl_easy_setopt must bind to CCurlTrust's.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_easy_setopt"], .when(platforms: [.linux]))]),
         // The wire shapes of the team server's HTTP API (JSON bodies, upload protocol, packs), shared by
         // the server and its clients; depends on no server package.
         .target(name: "ArtifactWire", dependencies: ["ArtifactStore"]),

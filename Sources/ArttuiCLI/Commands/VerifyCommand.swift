@@ -50,6 +50,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        try storeOptions.refuseServer()
         if let root, let scope { return try checkDirectory(root, against: scope) }
         let store: Store
         let report: VerificationReport
