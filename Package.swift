@@ -27,6 +27,10 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // Reads references the core cannot: http(s):// over URLSession (and s3://). No server packages.
+        .target(
+            name: "ReferenceSources",
+            dependencies: ["ArtifactStore", .product(name: "Crypto", package: "swift-crypto")]),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
         .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
@@ -43,6 +47,7 @@ let package = Package(
                 "ArtifactStore",
                 "BrowserCore",
                 "LineageLayout",
+                "ReferenceSources",
                 "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -58,7 +63,10 @@ let package = Package(
         // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
         .testTarget(
             name: "ArttuiEndToEndTests",
-            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"]),
         .testTarget(
             name: "BrowserCoreTests",
