@@ -138,8 +138,7 @@ extension StoreError: CustomStringConvertible, LocalizedError {
         case let .referenceUnavailable(path, uri, reason):
             return "cannot read reference \(quoted(path)) at \(uri): \(reason)"
         case let .referenceChanged(path, uri, recorded, current):
-            return "reference \(quoted(path)) at \(uri) changed: recorded checksum \(recorded), now \(current) "
-                + "(--allow-changed takes it anyway)"
+            return "reference \(quoted(path)) at \(uri) changed: recorded checksum \(recorded), now \(current)"
         }
     }
 

@@ -37,12 +37,19 @@ struct GetCommand: ParsableCommand {
         let cache = try storeOptions.openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.versionName)")
         let progress = ProgressLine(verb: "restoring")
-        let report = try store.download(
-            version, to: destination, cache: cache, mode: link, references: .standard(), allowChanged: allowChanged,
-            warn: {
-                progress?.finish()
-                FileHandle.standardError.write(Data("arttui: \($0)\n".utf8))
-            }, progress: progress?.update)
+        let report: RestoreReport
+        do {
+            report = try store.download(
+                version, to: destination, cache: cache, mode: link, references: .standard(), allowChanged: allowChanged,
+                warn: {
+                    progress?.finish()
+                    FileHandle.standardError.write(Data("arttui: \($0)\n".utf8))
+                }, progress: progress?.update)
+        } catch let error as StoreError {
+            progress?.finish()
+            guard case .referenceChanged = error else { throw error }
+            throw CommandFailure(message: "\(error) (--allow-changed takes it anyway)")
+        }
         progress?.finish()
         if output.json {
             try JSONOutput.print(GetResultJSON(version: version.qualifiedName, report: report))
