@@ -128,6 +128,21 @@ struct ReferenceTests {
         try sandbox.ok(["put", "-n", "p/y", "--reference", "file://\(shared.path)", "--max-objects", "12"])
     }
 
+    @Test("bad reference URIs and a reference in a pending version are refused in one line")
+    func badReferences() throws {
+        let sandbox = try Sandbox()
+        let file = try sandbox.write("x.txt", Data("x".utf8))
+        for (uri, expected) in [("file://relative/x.txt", "absolute path"), ("ftp://host/x", "scheme"),
+                                ("no-scheme", "not a URI"), ("http://", "not an http")] {
+            let failed = try sandbox.fails(["put", "-n", "p/b", "--reference", uri])
+            #expect(failed.stderr.contains(expected), "\(failed)")
+        }
+        let upsert = try sandbox.fails(["put", "-n", "p/b", "--upsert", "--distributed-id", "g1",
+                                        "--reference", "file://\(file.path)"])
+        #expect(upsert.stderr.contains("pending version"), "\(upsert)")
+        #expect(try sandbox.run(["ls", "p/b"]).status != 0)
+    }
+
     @Test("--no-checksum records the URI as the digest: changes behind it go unseen, as in the reference system")
     func noChecksum() throws {
         let sandbox = try Sandbox()

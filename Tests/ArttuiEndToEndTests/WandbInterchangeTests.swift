@@ -81,6 +81,22 @@ struct WandbInterchangeTests {
         #expect(try sandbox.run(["ls", "p/bad"]).status != 0)
     }
 
+    @Test("a manifest of another version or storage policy is refused in one line, naming the field")
+    func unreadableManifest() throws {
+        let sandbox = try Sandbox()
+        let folder = try writeFolder(sandbox, "art", files: files)
+        let path = folder.appendingPathComponent("wandb_manifest.json")
+        let good = try String(contentsOf: path, encoding: .utf8)
+        for (broken, expected) in [(good.replacingOccurrences(of: "\"version\":1", with: "\"version\":2"), "manifest version 2"),
+                                   (good.replacingOccurrences(of: "wandb-storage-policy-v1", with: "other"), "storagePolicy"),
+                                   ("{\"version\": 1}", "missing")] {
+            try broken.write(to: path, atomically: true, encoding: .utf8)
+            let failed = try sandbox.fails(["import", "wandb", folder.path, "-n", "p/bad"])
+            #expect(failed.stderr.contains(expected), "\(failed)")
+        }
+        #expect(try sandbox.run(["ls", "p/bad"]).status != 0)
+    }
+
     @Test("files missing from the folder are found in the reference's cache layout with --wandb-cache")
     func cacheLayout() throws {
         let sandbox = try Sandbox()
