@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -120,16 +119,9 @@ public struct WandbImporter: Sendable {
     static func md5(ofFileAt path: String) throws -> (digest: String, size: Int64) {
         let fd = try openFile(path, O_RDONLY, operation: "open")
         defer { close(fd) }
-        var hasher = Insecure.MD5()
-        var size: Int64 = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-        defer { buffer.deallocate() }
-        while true {
-            let count = try readSome(fd, into: buffer, path: path)
-            if count == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            size += Int64(count)
-        }
-        return (Data(hasher.finalize()).base64EncodedString(), size)
+        var hasher = ContentHasher(like: .md5(""))
+        let (_, size) = try hashFile(fd, path: path) { hasher.update($0) }
+        guard case .md5(let digest) = hasher.finish() else { fatalError("an MD5 hasher gives an MD5") }
+        return (digest, size)
     }
 }
