@@ -31,23 +31,12 @@ struct EditCommand: ParsableCommand {
             throw ValidationError("nothing to change: give -d, --metadata, --set or --unset")
         }
         var newMetadata = try metadata.map(MetadataArgument.read)
-        var changes: [(String, JSONValue)] = []
-        for assignment in assignments {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw StoreError.invalidMetadata(reason: "--set \(assignment) is not KEY=JSON")
-            }
-            let key = String(assignment[..<equals])
-            let value = try Metadata.parseValue(String(assignment[assignment.index(after: equals)...]))
-            changes.append((key, value))
-        }
+        let changes = try assignments.map(MetadataChange.assignment) + removals.map { MetadataChange.remove(key: $0) }
         if let description { try NameRules.validateDescription(description) }
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
-        if !changes.isEmpty || !removals.isEmpty {
-            var object = newMetadata ?? version.metadata
-            for (key, value) in changes { object[key] = value }
-            for key in removals { object[key] = nil }
-            newMetadata = object
+        if !changes.isEmpty {
+            newMetadata = try MetadataChange.apply(changes, to: newMetadata ?? version.metadata)
         }
         try store.update(version, description: description, metadata: newMetadata)
         let updated = try store.version(id: version.id)
