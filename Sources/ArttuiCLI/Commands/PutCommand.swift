@@ -74,8 +74,10 @@ struct PutCommand: ParsableCommand {
                 try draft.addReferences(resolver.list(uri, checksum: !noChecksum, maxObjects: maxObjects))
             }
         }
-        try writer.addTables(to: &draft)
-        guard !draft.isEmpty else { throw ValidationError("give files, directories, --reference or --table to store") }
+        try writer.addEntries(to: &draft)
+        guard !draft.isEmpty else {
+            throw ValidationError("give files, directories, --reference, --entry or --table to store")
+        }
         let store = try storeOptions.openStore()
         let run = try writer.openRun(in: store)
         draft.runID = run?.id
