@@ -55,6 +55,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Reads references the core cannot: http(s):// over URLSession and s3:// through S3Client.
+        // No server packages: the `arttui` executable links it.
+        .target(
+            name: "ReferenceSources",
+            dependencies: ["ArtifactStore", "S3Client", .product(name: "Crypto", package: "swift-crypto")]),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
         .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
@@ -74,6 +79,7 @@ let package = Package(
                 "ArtifactWire",
                 "BrowserCore",
                 "LineageLayout",
+                "ReferenceSources",
                 "TerminalUI",
                 "CCurlTrust",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -121,7 +127,10 @@ let package = Package(
         // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
         .testTarget(
             name: "ArttuiEndToEndTests",
-            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ArtifactStore", "arttui", "S3Client", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"]),
         .testTarget(
             name: "BrowserCoreTests",
