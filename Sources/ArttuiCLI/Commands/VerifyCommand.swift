@@ -117,16 +117,16 @@ struct VerifyCommand: ParsableCommand {
         for name in report.markedDamaged where !report.damagedVersions.contains(name) {
             print("note: \(name) was marked damaged by an earlier --repair")
         }
-        let checked = "checked \(report.versionsChecked) versions, \(report.chunksChecked) chunks in "
-            + "\(report.packsChecked) packs (\(ByteSize.format(report.bytesRead)) read, "
+        let checked = "checked \(counted(report.versionsChecked, "version")), \(counted(report.chunksChecked, "chunk")) in "
+            + "\(counted(report.packsChecked, "pack")) (\(ByteSize.format(report.bytesRead)) read, "
             + (report.readData ? "every byte hashed)" : "record headers only; --read-data hashes every byte)")
-            + (report.referencesChecked.map { ", \($0) references checked at their sources" } ?? "")
+            + (report.referencesChecked.map { ", \(counted($0, "reference")) checked at their sources" } ?? "")
         let damage = report.isClean
             ? "no damage"
-            : "\(report.problems.count) problems affecting \(report.damagedVersions.count) versions"
+            : "\(counted(report.problems.count, "problem")) affecting \(counted(report.damagedVersions.count, "version"))"
         var orphans = ""
         if !report.reclaimable.isEmpty {
-            orphans = "; \(report.reclaimable.count) reclaimable orphans holding \(ByteSize.format(report.reclaimableBytes))"
+            orphans = "; \(counted(report.reclaimable.count, "reclaimable orphan")) holding \(ByteSize.format(report.reclaimableBytes))"
                 + (repair ? " found (see the repairs above)" : " (arttui verify --repair removes them)")
         }
         print("\(checked): \(damage)\(orphans)")
