@@ -80,6 +80,21 @@ extension ArttuiAPI {
                     name: commit.artifact, type: commit.type, description: commit.description ?? "",
                     metadata: commit.metadata ?? [:], aliases: commit.aliases ?? [], runID: commit.run,
                     files: commit.files, contents: commit.contents.map(\.record))
+                if let distributedID = commit.distributedID {
+                    let outcome = try await core(project) { [store] in
+                        try store.upsert(
+                            uploaded, project: project.catalogName, distributedID: distributedID,
+                            stagedChunks: staged.chunks, packs: staged.packs)
+                    }
+                    switch outcome {
+                    case let .missingChunks(missing):
+                        throw Self.missingChunks(missing.sorted())
+                    case let .added(version, _):
+                        try await accounts.finishUpload(id: upload.id, projectID: project.id, digests: Array(referenced))
+                        await audit(context, project, "upsert", "\(project.path)/\(version.name) \(distributedID)")
+                        return try JSONResponse.make(CommitResponse(created: true, version: wire(version)), status: .ok)
+                    }
+                }
                 let outcome = try await core(project) { [store] in
                     try store.commit(uploaded, project: project.catalogName, stagedChunks: staged.chunks, packs: staged.packs)
                 }
