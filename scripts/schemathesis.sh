@@ -33,8 +33,10 @@ if [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/st" --version 2>/dev/null | grep -q "
     "$VENV/bin/pip" install --quiet "schemathesis==$VERSION" || die "cannot install schemathesis==$VERSION"
 fi
 
-exports=$("$HERE/team-stack.sh" start) || die "the team stack did not start"
-trap '"$HERE/team-stack.sh" stop >/dev/null 2>&1 || true' EXIT
+# schemathesis keeps a cache in its working directory: give it a scratch one.
+work=$(mktemp -d)
+exports=$("$HERE/team-stack.sh" start) || { rm -rf "$work"; die "the team stack did not start"; }
+trap '"$HERE/team-stack.sh" stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 eval "$exports"
 
 auth=(-H "Authorization: Bearer $ARTTUI_TOKEN")
@@ -45,9 +47,9 @@ for visibility in private public open; do
 done
 
 status=0
-timeout --signal=TERM "$TIMEOUT" "$VENV/bin/st" run "$ARTTUI_SERVER_URL/openapi.yaml" "${auth[@]}" \
+(cd "$work" && timeout --signal=TERM "$TIMEOUT" "$VENV/bin/st" run "$ARTTUI_SERVER_URL/openapi.yaml" "${auth[@]}" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
-    --max-examples "$MAX_EXAMPLES" --generation-deterministic --no-color || status=$?
+    --max-examples "$MAX_EXAMPLES" --generation-deterministic --no-color) || status=$?
 if [ "$status" = 124 ]; then
     die "schemathesis did not finish within $TIMEOUT s (ARTTUI_SCHEMATHESIS_TIMEOUT)"
 fi
