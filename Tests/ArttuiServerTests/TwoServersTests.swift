@@ -11,6 +11,9 @@ import Testing
 /// Two `arttui-server` processes on one database and one bucket, driven over real HTTP: concurrent puts
 /// to one artifact get consecutive numbers, and a server killed with SIGKILL mid-upload leaves nothing
 /// half-done visible.
+///
+/// Each test runs two debug servers and eight clients on the machine's cores: run this suite on its own
+/// (`swift test --filter TwoServersTests`) rather than beside every other suite on a 2-core machine.
 @Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized) struct TwoServersTests {
     /// A running `arttui-server serve`.
     final class ServerProcess: @unchecked Sendable {
@@ -33,7 +36,7 @@ import Testing
         }
 
         func waitUntilReady() async throws {
-            for _ in 0..<150 {
+            for _ in 0..<600 {
                 guard process.isRunning else {
                     throw StackFailure("arttui-server exited: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
                 }
@@ -42,7 +45,7 @@ import Testing
                 { return }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            throw StackFailure("arttui-server at \(url) is not ready after 15 s")
+            throw StackFailure("arttui-server at \(url) is not ready after 60 s")
         }
 
         func kill() {
@@ -74,7 +77,7 @@ import Testing
             var request = URLRequest(url: URL(string: base.absoluteString + path)!)
             request.httpMethod = method
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            request.timeoutInterval = 30
+            request.timeoutInterval = 120
             if let json {
                 request.httpBody = try JSONEncoder().encode(json)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")
