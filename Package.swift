@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "ArttuiServerTests",
             dependencies: [
-                "ArttuiServer", "ArtifactWire", "ArtifactStore", "arttui-server",
+                "ArttuiServer", "ArtifactWire", "ArtifactStore", "S3Client", "arttui-server",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

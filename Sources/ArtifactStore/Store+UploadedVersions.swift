@@ -86,6 +86,34 @@ extension Store {
         }
     }
 
+    /// Adds an uploaded version's files to the pending version every writer with `distributedID`
+    /// shares, as `upsert` does for local files; `finishPending` then commits it.
+    ///
+    /// The same checks as `commit`: names, manifest, and every chunk staged or already stored.
+    /// - Throws: `StoreError.upsertConflict` naming a path the pending version holds with other content.
+    public func upsert(
+        _ upload: UploadedVersion, project: String, distributedID: String, stagedChunks: [StoredChunk],
+        packs: [ObjectInfo]
+    ) throws -> UpsertOutcome {
+        try NameRules.validateProject(project)
+        try NameRules.validateArtifactName(upload.name)
+        try NameRules.validateType(upload.type)
+        try Store.validateRunID(distributedID)
+        try Self.checkManifest(upload)
+        let referenced = Set(upload.contents.flatMap(\.chunks))
+        let newChunks = stagedChunks.filter { referenced.contains($0.digest) }
+        let usedPacks = Set(newChunks.map(\.location.packKey))
+        let outcome = try catalog.upsert(PendingUpsert(
+            project: project, name: upload.name, type: upload.type, distributedID: distributedID,
+            runID: upload.runID, files: upload.files, contents: upload.contents, newChunks: newChunks,
+            packs: packs.filter { usedPacks.contains($0.key) }))
+        if case let .added(_, unused) = outcome {
+            let dead = Set(unused.map(\.location.packKey)).union(packs.map(\.key).filter { !usedPacks.contains($0) })
+            if !dead.isEmpty { compact(packs: dead) }
+        }
+        return outcome
+    }
+
     /// Checks that every file names a content the upload describes, and that the contents' sizes and
     /// chunk lists are possible.
     private static func checkManifest(_ upload: UploadedVersion) throws {

@@ -50,13 +50,13 @@ public struct PreparedUpload: Sendable {
         return pack
     }
 
-    /// The commit for these files.
+    /// The commit for these files (an upsert into a pending version when `distributedID` is set).
     public func commit(
         artifact: String, type: String, description: String? = nil, metadata: [String: JSONValue]? = nil,
-        aliases: [String]? = nil, run: String? = nil
+        aliases: [String]? = nil, run: String? = nil, distributedID: String? = nil
     ) -> CommitRequest {
         CommitRequest(
             artifact: artifact, type: type, description: description, metadata: metadata, aliases: aliases,
-            run: run, files: files, contents: contents)
+            run: run, files: files, contents: contents, distributedID: distributedID)
     }
 }

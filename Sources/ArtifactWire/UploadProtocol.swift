@@ -86,12 +86,16 @@ public struct CommitRequest: Codable, Sendable, Equatable {
     public var files: [ManifestEntry]
     /// The contents the files name.
     public var contents: [WireContent]
+    /// When set, the files go to the pending version every writer with this id shares (upsert), not a new version.
+    public var distributedID: String?
 
     /// Creates a commit.
     public init(
         artifact: String, type: String, description: String? = nil, metadata: [String: JSONValue]? = nil,
-        aliases: [String]? = nil, run: String? = nil, files: [ManifestEntry], contents: [WireContent]
+        aliases: [String]? = nil, run: String? = nil, files: [ManifestEntry], contents: [WireContent],
+        distributedID: String? = nil
     ) {
+        self.distributedID = distributedID
         self.artifact = artifact
         self.type = type
         self.description = description

@@ -85,11 +85,54 @@ import Testing
         Endpoint(name: "put (upload, pack, commit)", needs: .write, success: [.created, .ok]) { s, p, _ in
             try await s.put(p, "data", files: ["a.txt": Data("matrix \(UUID())".utf8)]).response
         },
+        Endpoint(name: "list runs", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/projects/\(p)/runs?sweep=s")
+        },
+        Endpoint(name: "show run", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/projects/\(p)/runs/\(runID(p))")
+        },
+        Endpoint(name: "sweep best", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/projects/\(p)/sweeps/s/best?metric=acc")
+        },
+        Endpoint(name: "lineage", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/projects/\(p)/\(version)/v0/lineage?up=2&down=2")
+        },
+        Endpoint(name: "verify project", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/projects/\(p)/verify?artifact=data&version=v0")
+        },
+        Endpoint(name: "start run", needs: .write, success: [.created]) { s, p, _ in
+            try await s.send(.post, "/api/v1/projects/\(p)/runs", json: RunStart(jobType: "matrix"))
+        },
+        Endpoint(name: "log run", needs: .write, success: [.ok]) { s, p, _ in
+            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/log", json: RunSummaryChange(summary: ["step": .int(1)]))
+        },
+        Endpoint(name: "finish run", needs: .write, success: [.ok]) { s, p, _ in
+            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/finish", json: RunSummaryChange())
+        },
+        Endpoint(name: "use version", needs: .write, success: [.ok]) { s, p, _ in
+            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/uses", json: RunUse(artifact: "data", version: "v0"))
+        },
+        Endpoint(name: "upsert pending", needs: .write, success: [.ok]) { s, p, _ in
+            try await s.put(p, "pend", files: ["\(UUID()).txt": Data("part".utf8)], distributedID: "matrix").response
+        },
+        Endpoint(name: "finish pending", needs: .write, success: [.ok]) { s, p, admin in
+            let id = "fin-\(UUID().uuidString.prefix(8))"
+            _ = try await admin.put(p, "pend", files: ["f.txt": Data(id.utf8)], distributedID: id)
+            return try await s.send(.post, "/api/v1/projects/\(p)/artifacts/pend/pending/\(id)/finish", json: PendingFinish())
+        },
+        Endpoint(name: "discard pending", needs: .write, success: [.ok]) { s, p, admin in
+            let id = "dis-\(UUID().uuidString.prefix(8))"
+            _ = try await admin.put(p, "pend", files: ["d.txt": Data(id.utf8)], distributedID: id)
+            return try await s.send(.delete, "/api/v1/projects/\(p)/artifacts/pend/pending/\(id)")
+        },
         Endpoint(name: "set visibility", needs: .admin, success: [.ok]) { s, p, _ in
             let visibility = p.hasSuffix("/priv") ? "private" : p.hasSuffix("/pub") ? "public" : "open"
             return try await s.send(.patch, "/api/v1/projects/\(p)", json: ["visibility": visibility])
         },
     ]
+
+    /// The run each project's fixture starts (run ids are unique across the store).
+    static func runID(_ project: String) -> String { "run-" + project.replacingOccurrences(of: "/", with: "-") }
 
     enum Fixture {
         static let content = Data("hello matrix\n".utf8)
@@ -121,6 +164,11 @@ import Testing
                 #expect(created.status == .created)
                 let put = try await admin.put(path, "data", files: ["a.txt": Fixture.content], aliases: ["best"])
                 #expect(put.response.status == .created)
+                let run = try await admin.send(.post, "/api/v1/projects/\(path)/runs", json: RunStart(id: Self.runID(path), sweep: "s"))
+                #expect(run.status == .created)
+                let logged = try await admin.send(
+                    .post, "/api/v1/projects/\(path)/runs/\(Self.runID(path))/log", json: RunSummaryChange(summary: ["acc": .double(0.5)]))
+                #expect(logged.status == .ok)
             }
 
             var failures: [String] = []

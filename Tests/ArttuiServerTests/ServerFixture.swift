@@ -127,7 +127,10 @@ struct Session: Sendable {
     /// Puts `files` as a new version of `project/artifact` through the upload protocol; returns the
     /// commit's answer and how many chunks were sent.
     @discardableResult
-    func put(_ project: String, _ artifact: String, files: [String: Data], aliases: [String]? = nil) async throws
+    func put(
+        _ project: String, _ artifact: String, files: [String: Data], aliases: [String]? = nil, run: String? = nil,
+        distributedID: String? = nil
+    ) async throws
         -> (response: TestResponse, sent: Int)
     {
         let prepared = PreparedUpload(files: files)
@@ -142,7 +145,8 @@ struct Session: Sendable {
             let pack = try await send(.put, "/api/v1/projects/\(project)/uploads/\(upload)/packs", bytes: prepared.pack(missing))
             guard pack.status == .created else { return (pack, missing.count) }
         }
-        let request = prepared.commit(artifact: artifact, type: "dataset", aliases: aliases)
+        let request = prepared.commit(
+            artifact: artifact, type: "dataset", aliases: aliases, run: run, distributedID: distributedID)
         var sent = missing.count
         var commit = try await send(.post, "/api/v1/projects/\(project)/uploads/\(upload)/commit", json: request)
         // The store may have lost chunks it had (a deletion since the query): send those and retry.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 import LineageLayout
 
@@ -33,43 +34,7 @@ struct LineageCommand: ParsableCommand {
         let parsed = try ArtifactAddress(parsing: address)
         let store = try storeOptions.openStore()
         let graph = try store.lineage(of: store.version(parsed), upstream: up, downstream: down)
-        if output.json { return try JSONOutput.print(LineageJSON(graph)) }
+        if output.json { return try JSONOutput.print(WireLineage(graph)) }
         for line in LineageTextRenderer(ascii: ascii).render(graph) { print(line) }
-    }
-}
-
-/// `lineage --json`: `{root, nodes, edges}`.
-private struct LineageJSON: Encodable {
-    struct Node: Encodable {
-        var key: String
-        var kind: String
-        var id: String?
-        var name: String
-        var jobType: String?
-        var state: String?
-        var project: String?
-        var type: String?
-        var version: String?
-        var aliases: [String]?
-        var deleted: Bool?
-    }
-
-    var root: String
-    var nodes: [Node]
-    var edges: [[String: String]]
-
-    init(_ graph: LineageGraph) {
-        root = graph.root
-        nodes = graph.nodes.map { node in
-            switch node {
-            case let .run(id, name, jobType, state):
-                return Node(key: node.key, kind: "run", id: id, name: name, jobType: jobType, state: state)
-            case let .version(project, name, type, index, aliases, deleted):
-                return Node(
-                    key: node.key, kind: "version", name: name, project: project, type: type, version: "v\(index)",
-                    aliases: aliases, deleted: deleted)
-            }
-        }
-        edges = graph.edges.map { ["from": $0.from, "to": $0.to] }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// `arttui sweep best`: questions about the runs of a sweep.
@@ -35,7 +36,7 @@ struct SweepBestCommand: ParsableCommand {
         let best = try store.bestRun(project: project, sweep: sweep, metric: metric, minimize: min)
         let logged = try store.loggedArtifacts(of: best).filter { $0.state == .committed }
         if output.json {
-            return try JSONOutput.print(SweepBestJSON(run: RunJSON(best), artifacts: logged.map { JSONOutput.Version($0) }))
+            return try JSONOutput.print(WireSweepBest(run: WireRun(best), artifacts: logged.map { JSONOutput.Version($0) }))
         }
         print("best run: \(best.id) (\(best.name)) \(metric)=\(best.summary[metric]?.jsonText ?? "-")")
         TextTable(["VERSION", "TYPE", "ALIASES", "SIZE"], rightAligned: [3])
@@ -43,9 +44,4 @@ struct SweepBestCommand: ParsableCommand {
                 [$0.qualifiedName, $0.type, $0.aliases.joined(separator: ","), ByteSize.format($0.size)]
             }, empty: "it logged no artifacts")
     }
-}
-
-private struct SweepBestJSON: Encodable {
-    var run: RunJSON
-    var artifacts: [JSONOutput.Version]
 }

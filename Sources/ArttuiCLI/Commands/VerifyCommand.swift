@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 import ReferenceSources
 
@@ -75,7 +76,7 @@ struct VerifyCommand: ParsableCommand {
             throw CommandFailure(message: error.description, status: 2)
         }
         if output.json {
-            try JSONOutput.print(VerifyJSON(report: report))
+            try JSONOutput.print(WireVerification(report: report))
         } else {
             printText(report)
         }
@@ -131,19 +132,4 @@ struct VerifyCommand: ParsableCommand {
         }
         print("\(checked): \(damage)\(orphans)")
     }
-}
-
-/// What `verify --json` prints: the report, with its verdict.
-private struct VerifyJSON: Encodable {
-    var report: VerificationReport
-
-    func encode(to encoder: Encoder) throws {
-        try report.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(report.isClean, forKey: .clean)
-        try container.encode(report.damagedVersions, forKey: .damagedVersions)
-        try container.encode(report.reclaimableBytes, forKey: .reclaimableBytes)
-    }
-
-    enum Key: String, CodingKey { case clean, damagedVersions, reclaimableBytes }
 }

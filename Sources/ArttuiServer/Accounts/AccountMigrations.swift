@@ -71,5 +71,11 @@ enum AccountMigrations {
             PRIMARY KEY (digest, project_id)
         );
         """,
+        // Abandoned uploads: when each was last used, and whether its staged packs were removed for age.
+        """
+        ALTER TABLE upload_sessions ADD COLUMN touched_at TIMESTAMPTZ NOT NULL DEFAULT now();
+        ALTER TABLE upload_sessions ADD COLUMN expired BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE INDEX upload_sessions_touched ON upload_sessions (touched_at) WHERE NOT expired;
+        """,
     ]
 }

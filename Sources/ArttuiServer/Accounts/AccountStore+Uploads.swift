@@ -41,6 +41,9 @@ extension AccountStore {
     public func stage(uploadID: String, pack: ObjectInfo, chunks: [StoredChunk]) async throws {
         try await bounded { [self] in
             try await client.withTransaction(logger: logger) { connection in
+                // Using an upload keeps it alive; one expired meanwhile starts again empty (its old packs are gone).
+                try await connection.query(
+                    "UPDATE upload_sessions SET touched_at = now(), expired = FALSE WHERE id = \(uploadID)", logger: logger)
                 try await connection.query(
                     "INSERT INTO upload_packs (upload_id, pack_key, size) VALUES (\(uploadID), \(pack.key), \(pack.size))",
                     logger: logger)
@@ -62,8 +65,16 @@ extension AccountStore {
     /// The chunks and packs staged for an upload.
     public func staged(uploadID: String) async throws -> (chunks: [StoredChunk], packs: [ObjectInfo]) {
         try await bounded { [self] in
+            try await client.withConnection { connection in try await staged(uploadID: uploadID, on: connection) }
+        }
+    }
+
+    private func staged(uploadID: String, on connection: PostgresConnection) async throws
+        -> (chunks: [StoredChunk], packs: [ObjectInfo])
+    {
+        do {
             var chunks: [StoredChunk] = []
-            for try await (digest, key, offset, stored, raw, compression) in try await client.query(
+            for try await (digest, key, offset, stored, raw, compression) in try await connection.query(
                 """
                 SELECT digest, pack_key, "offset", stored_length, raw_length, compression FROM upload_chunks
                 WHERE upload_id = \(uploadID)
@@ -76,12 +87,74 @@ extension AccountStore {
                         compression: ChunkCompression(rawValue: Int(compression)) ?? .none)))
             }
             var packs: [ObjectInfo] = []
-            for try await (key, size) in try await client.query(
+            for try await (key, size) in try await connection.query(
                 "SELECT pack_key, size FROM upload_packs WHERE upload_id = \(uploadID)", logger: logger
             ).decode((String, Int64).self) {
                 packs.append(ObjectInfo(key: key, size: size))
             }
             return (chunks, packs)
+        }
+    }
+
+    /// Runs a commit of an upload while holding the upload's row lock, so expiry cannot remove its packs
+    /// meanwhile: `body` gets the staged chunks and packs (none if the upload expired: the commit then
+    /// names every chunk to send again) and returns its result and, when the version became visible, the
+    /// digests the project now holds; the upload is then forgotten in the same transaction.
+    public func committing<T: Sendable>(
+        uploadID: String, projectID: Int64,
+        _ body: @escaping @Sendable ((chunks: [StoredChunk], packs: [ObjectInfo])) async throws -> (T, [String]?)
+    ) async throws -> T {
+        try await bounded(.seconds(600)) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "SELECT id FROM upload_sessions WHERE id = \(uploadID) FOR UPDATE", logger: logger)
+                try await connection.query(
+                    "UPDATE upload_sessions SET touched_at = now() WHERE id = \(uploadID)", logger: logger)
+                let (result, digests) = try await body(try await staged(uploadID: uploadID, on: connection))
+                if let digests {
+                    let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }
+                    try await connection.query(
+                        """
+                        INSERT INTO project_chunks (project_id, digest) SELECT \(projectID), d FROM unnest(\(buffers)::bytea[]) AS d
+                        ON CONFLICT DO NOTHING
+                        """, logger: logger)
+                    try await connection.query("DELETE FROM upload_sessions WHERE id = \(uploadID)", logger: logger)
+                }
+                return result
+            }
+        }
+    }
+
+    /// Expires uploads unused for `age`: forgets their staged chunks and returns the keys of their packs
+    /// for the caller to delete. Uploads a commit is holding are skipped (their lock is taken), so a
+    /// commit never loses its chunks to expiry; an expired upload may be used again, starting empty.
+    public func expireUploads(unusedFor age: Duration) async throws -> [String] {
+        let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+        return try await bounded { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                var ids: [String] = []
+                for try await id in try await connection.query(
+                    """
+                    SELECT id FROM upload_sessions
+                    WHERE NOT expired AND touched_at < now() - make_interval(secs => \(seconds))
+                    FOR UPDATE SKIP LOCKED
+                    """, logger: logger
+                ).decode(String.self) {
+                    ids.append(id)
+                }
+                guard !ids.isEmpty else { return [] }
+                var keys: [String] = []
+                for try await key in try await connection.query(
+                    "SELECT pack_key FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger
+                ).decode(String.self) {
+                    keys.append(key)
+                }
+                try await connection.query("DELETE FROM upload_chunks WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
+                try await connection.query("DELETE FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
+                try await connection.query(
+                    "UPDATE upload_sessions SET expired = TRUE WHERE id = ANY(\(ids)::text[])", logger: logger)
+                return keys
+            }
         }
     }
 

@@ -27,6 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP on an address other than loopback.")
     var insecureHTTP = false
 
+    @Option(name: .customLong("upload-expiry"), help: "Seconds after which an unused upload's staged packs are removed.")
+    var uploadExpiry: Int64 = 86400
+
+    func validate() throws {
+        guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be a positive number of seconds") }
+    }
+
     func run() async throws {
         try await reportingFailure {
             let logger = makeLogger("arttui-server", default: .info)
@@ -56,6 +63,21 @@ struct ServeCommand: AsyncParsableCommand {
             app.beforeServerStarts {
                 try await accounts.migrate()
             }
+            let expiry = Duration.seconds(uploadExpiry)
+            let sweeper = Task {
+                // Abandoned uploads' packs go after `expiry`; checked a few times per period, at most every 10 minutes.
+                let interval = Duration.seconds(max(1, min(uploadExpiry / 4, 600)))
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    do {
+                        let removed = try await api.expireAbandonedUploads(unusedFor: expiry)
+                        if removed > 0 { logger.info("abandoned uploads expired", metadata: ["packs": "\(removed)"]) }
+                    } catch {
+                        logger.warning("expiring abandoned uploads failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            defer { sweeper.cancel() }
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         }
     }

@@ -4,6 +4,13 @@ import Foundation
 import Hummingbird
 import NIOCore
 
+/// What a commit did, decided while the upload's lock is held.
+enum CommitOutcome: Sendable {
+    case missing([String])
+    case pending(ArtifactVersion)
+    case committed(LogResult)
+}
+
 extension ArttuiAPI {
     static let uploadPath = "/api/v1/projects/:entity/:project/uploads/:upload"
 
@@ -67,27 +74,49 @@ extension ArttuiAPI {
                 guard commit.files.count <= ServerLimits.maxFilesPerCommit else {
                     throw APIError(.badRequest, "the commit names \(commit.files.count) files; the limit is \(ServerLimits.maxFilesPerCommit)")
                 }
-                let staged = try await accounts.staged(uploadID: upload.id)
                 let referenced = Set(commit.contents.flatMap(\.chunks).map { $0.lowercased() })
-                let stagedDigests = Set(staged.chunks.map(\.digest))
                 // A chunk the upload did not send must be one the caller may read: naming a digest must
-                // never be a way to obtain bytes from a project the caller cannot see.
-                let elsewhere = Array(referenced.subtracting(stagedDigests)).sorted()
-                let held = try await readableChunks(elsewhere, context: context, target: project)
-                let missing = elsewhere.filter { !held.contains($0) }
-                guard missing.isEmpty else { throw Self.missingChunks(missing) }
+                // never be a way to obtain bytes from a project the caller cannot see. Checked before the
+                // upload's lock is taken, so the commit holds one database connection at a time.
+                let stagedBefore = Set(try await accounts.staged(uploadID: upload.id).chunks.map(\.digest))
+                let readable = try await readableChunks(
+                    Array(referenced.subtracting(stagedBefore)).sorted(), context: context, target: project)
                 let uploaded = UploadedVersion(
                     name: commit.artifact, type: commit.type, description: commit.description ?? "",
                     metadata: commit.metadata ?? [:], aliases: commit.aliases ?? [], runID: commit.run,
                     files: commit.files, contents: commit.contents.map(\.record))
-                let outcome = try await core(project) { [store] in
-                    try store.commit(uploaded, project: project.catalogName, stagedChunks: staged.chunks, packs: staged.packs)
+                let outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id) { [store] staged in
+                    // Expiry may have removed what was staged before the lock: those chunks are missing now.
+                    let missing = referenced.subtracting(staged.chunks.map(\.digest)).subtracting(readable)
+                    guard missing.isEmpty else { return (CommitOutcome.missing(missing.sorted()), nil) }
+                    do {
+                        if let distributedID = commit.distributedID {
+                            switch try await offload({
+                                try store.upsert(
+                                    uploaded, project: project.catalogName, distributedID: distributedID,
+                                    stagedChunks: staged.chunks, packs: staged.packs)
+                            }) {
+                            case let .missingChunks(missing): return (.missing(missing.sorted()), nil)
+                            case let .added(version, _): return (.pending(version), Array(referenced))
+                            }
+                        }
+                        switch try await offload({
+                            try store.commit(uploaded, project: project.catalogName, stagedChunks: staged.chunks, packs: staged.packs)
+                        }) {
+                        case let .missingChunks(missing): return (.missing(missing.sorted()), nil)
+                        case let .committed(result): return (.committed(result), Array(referenced))
+                        }
+                    } catch {
+                        throw APIError.from(error, project: project)
+                    }
                 }
                 switch outcome {
-                case let .missingChunks(missing):
-                    throw Self.missingChunks(missing.sorted())
+                case let .missing(digests):
+                    throw Self.missingChunks(digests)
+                case let .pending(version):
+                    await audit(context, project, "upsert", "\(project.path)/\(version.name) \(commit.distributedID ?? "")")
+                    return try JSONResponse.make(CommitResponse(created: true, version: wire(version)), status: .ok)
                 case let .committed(result):
-                    try await accounts.finishUpload(id: upload.id, projectID: project.id, digests: Array(referenced))
                     await audit(context, project, "put", target(project, result.version))
                     return try JSONResponse.make(
                         CommitResponse(created: result.created, version: wire(result.version)),

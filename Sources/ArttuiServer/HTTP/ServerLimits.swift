@@ -14,6 +14,8 @@ public enum ServerLimits {
     public static let maxFilesPerCommit = UploadLimits.maxFilesPerCommit
     /// Items in one page of a listing.
     public static let maxPageSize = 1000
+    /// Hops a lineage query may follow in each direction.
+    public static let maxLineageDepth = 20
     /// The largest chunk a pack may hold (the standard chunking's maximum is 8 MiB).
     public static let maxChunkBytes = 16 << 20
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// `arttui run show ID`: a run with the versions it used and logged.
@@ -19,9 +20,9 @@ struct RunShowCommand: ParsableCommand {
         let used = try run.usedArtifacts()
         let logged = try run.loggedArtifacts()
         if output.json {
-            return try JSONOutput.print(RunShowJSON(
-                run: RunJSON(run.record), used: used.map(\.lineageName), logged: logged.map(\.lineageName),
-                usedVersions: used.map { JSONOutput.Version($0) }, loggedVersions: logged.map { JSONOutput.Version($0) }))
+            return try JSONOutput.print(WireRunDetail(
+                run: WireRun(run.record), used: used.map { JSONOutput.Version($0) },
+                logged: logged.map { JSONOutput.Version($0) }))
         }
         let record = run.record
         let lines: [(String, String)] = [
@@ -39,15 +40,6 @@ struct RunShowCommand: ParsableCommand {
             print(key.padding(toLength: 10, withPad: " ", startingAt: 0) + indented)
         }
     }
-}
-
-private struct RunShowJSON: Encodable {
-    var run: RunJSON
-    var used: [String]
-    var logged: [String]
-    /// The same versions in full (deleted ones with `"state": "deleted"`), so a script needs no `show` per version.
-    var usedVersions: [JSONOutput.Version]
-    var loggedVersions: [JSONOutput.Version]
 }
 
 extension ArtifactVersion {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// `arttui run start -p PROJECT`: starts (or reopens) a run and prints its id.
@@ -39,7 +40,7 @@ struct RunStartCommand: ParsableCommand {
         let run = try store.startRun(
             project: project, id: id, resume: resume, name: name, group: group, jobType: jobType, sweep: sweep,
             config: config.map(MetadataArgument.read) ?? [:])
-        if output.json { return try JSONOutput.print(RunJSON(run.record)) }
+        if output.json { return try JSONOutput.print(WireRun(run.record)) }
         print(run.id)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// `arttui runs ls PROJECT [--sweep S] [--group G] [--sort -summary.val_acc]`.
@@ -29,7 +30,7 @@ struct RunsListCommand: ParsableCommand {
         let store = try storeOptions.openStore()
         var runs = try store.runs(in: project, sweep: sweep, group: group)
         if let sort { runs = try RunOrder(parsing: sort).sorted(runs) }
-        if output.json { return try JSONOutput.print(runs.map(RunJSON.init)) }
+        if output.json { return try JSONOutput.print(runs.map(WireRun.init)) }
         let metricKeys = Array(Set(runs.flatMap(\.summary.keys))).sorted().prefix(4)
         TextTable(["ID", "NAME", "STATE", "JOB", "GROUP", "SWEEP", "STARTED"] + metricKeys.map { $0.uppercased() })
             .printing(runs.map { run in

@@ -1,21 +1,22 @@
 import ArtifactStore
 import Foundation
 
-/// A run as `run show --json`, `runs ls --json` and `sweep best --json` print it.
-struct RunJSON: Encodable {
-    var id: String
-    var project: String
-    var name: String
-    var group: String?
-    var jobType: String?
-    var sweep: String?
-    var config: [String: JSONValue]
-    var summary: [String: JSONValue]
-    var state: String
-    var startedAt: String
-    var finishedAt: String?
+/// A run as the server answers it and `run show --json`, `runs ls --json` and `sweep best --json` print it.
+public struct WireRun: Codable, Sendable, Equatable {
+    public var id: String
+    public var project: String
+    public var name: String
+    public var group: String?
+    public var jobType: String?
+    public var sweep: String?
+    public var config: [String: JSONValue]
+    public var summary: [String: JSONValue]
+    public var state: String
+    public var startedAt: String
+    public var finishedAt: String?
 
-    init(_ run: RunRecord) {
+    /// Makes the shape of a core value.
+    public init(_ run: RunRecord) {
         id = run.id
         project = run.project
         name = run.name
@@ -25,11 +26,12 @@ struct RunJSON: Encodable {
         config = run.config
         summary = run.summary
         state = run.state.rawValue
-        startedAt = JSONOutput.timestamp(run.startedAt)
-        finishedAt = run.finishedAt.map(JSONOutput.timestamp)
+        startedAt = WireTimestamp.string(run.startedAt)
+        finishedAt = run.finishedAt.map(WireTimestamp.string)
     }
 
-    func encode(to encoder: Encoder) throws {
+    /// Encodes every field, absent optionals as null.
+    public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(project, forKey: .project)
