@@ -83,6 +83,17 @@ public struct EffectRunner: Sendable {
             return [.versionsFiltered(ticket: ticket, key, needle: needle, attempt {
                 try scan(key, needle: needle, isCancelled: isCancelled)
             })]
+        case let .loadDiff(ticket, target, base):
+            return [.diffLoaded(ticket: ticket, attempt {
+                guard let base = try base ?? store.previousVersion(versionID: target.id) else {
+                    throw StoreFailure(message: "\(target.versionName) is the first version; mark another with m to diff against")
+                }
+                return try store.diff(baseID: base.id, targetID: target.id)
+            })]
+        case let .loadPatch(ticket, diff, change):
+            return [.patchLoaded(ticket: ticket, path: change.path, attempt { try store.patch(for: change, in: diff) })]
+        case let .search(ticket, query):
+            return [.searchFinished(ticket: ticket, attempt { try store.find(query) })]
         case .cancel, .quit:
             return []
         }

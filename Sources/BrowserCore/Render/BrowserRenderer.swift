@@ -16,6 +16,10 @@ public enum BrowserRenderer {
             LineageView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
         case .cache(let view)?:
             CacheView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
+        case .diff(let view)?:
+            DiffView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
+        case .search(let view)?:
+            SearchView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs, timeZone: state.timeZone)
         default:
             for (pane, rect) in layout.panes(focus: state.focus) {
                 drawPane(pane, state, into: &grid, rect: rect, glyphs: glyphs)
@@ -31,7 +35,7 @@ public enum BrowserRenderer {
         case .description(let d)?: DialogView.draw(.description(d), into: &grid, glyphs: glyphs)
         case .delete(let d)?: DialogView.draw(.delete(d), into: &grid, glyphs: glyphs)
         case .prune(let d)?: DialogView.draw(.prune(d), into: &grid, glyphs: glyphs)
-        case .lineage?, .cache?, nil: break
+        case .lineage?, .cache?, .diff?, .search?, nil: break
         }
         return grid
     }
@@ -125,6 +129,8 @@ public enum BrowserRenderer {
         switch state.modal {
         case .lineage?: context = .lineage
         case .cache?: context = .cache
+        case .diff?: context = .diff
+        case .search?: context = .search
         case nil: context = state.filters[state.focus]?.editing == true ? .dialog : .browse
         default: context = .dialog
         }
