@@ -46,9 +46,16 @@ struct SQLiteQueryCompiler {
     private mutating func contains(_ field: QueryField, _ value: QueryValue) throws -> String {
         switch value {
         case .string(let text), .date(_, let text):
-            return try metadata(
-                field, "((element = 0 AND type = 'text' AND instr(text, ?) > 0) OR (element = 1 AND text = ?))",
-                [text, text])
+            // Two index ranges rather than one OR: an array element equal to the text is an equality
+            // lookup on (key, element, text); only the substring test reads every string of the key.
+            guard case .metadata(let keys) = field else { throw StoreError.catalog("not a metadata field: \(field)") }
+            let path = try keyPath(keys)
+            arguments.append(contentsOf: [path, text, path, text])
+            return """
+                v.id IN (SELECT versionId FROM version_key WHERE key = ? AND element = 0 AND type = 'text' \
+                AND instr(text, ?) > 0 UNION ALL SELECT versionId FROM version_key WHERE key = ? AND element = 1 \
+                AND text = ?)
+                """
         case .number(let number): return try metadata(field, "element = 1 AND num = ?", [number])
         case .size(let bytes): return try metadata(field, "element = 1 AND num = ?", [bytes])
         case .bool(let flag): return try metadata(field, "element = 1 AND type = '\(flag ? "true" : "false")'")
