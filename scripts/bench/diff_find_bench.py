@@ -13,6 +13,7 @@ project (the process start and store open that every command pays) and, for find
 condition evaluated by a full scan with json_extract (what the side table saves).
 
 Usage: scripts/bench/diff_find_bench.sh [--versions N] [--files N] [--reps N] [--workdir DIR]
+(a find store generated before with the same --versions in --workdir is reused; delete it to regenerate)
 """
 import argparse
 import json
@@ -188,11 +189,18 @@ def main():
 
     # Find.
     store = os.path.join(args.workdir, "find-store")
-    start = time.perf_counter()
-    connection, indexes = make_store(arttui, store)
-    generate_search_store(connection, args.versions, min(1000, args.versions))
-    finish_store(connection, indexes)
-    log(f"generated {args.versions} versions in {time.perf_counter() - start:.1f} s")
+    # Generating a million versions takes minutes: a store generated before with the same count is reused.
+    marker = os.path.join(store, f"generated-{args.versions}")
+    if os.path.exists(marker):
+        connection = sqlite3.connect(os.path.join(store, "catalog.sqlite"), isolation_level=None)
+        log(f"reusing the {args.versions} versions in {store}")
+    else:
+        start = time.perf_counter()
+        connection, indexes = make_store(arttui, store)
+        generate_search_store(connection, args.versions, min(1000, args.versions))
+        finish_store(connection, indexes)
+        open(marker, "w").close()
+        log(f"generated {args.versions} versions in {time.perf_counter() - start:.1f} s")
     keys = connection.execute("SELECT count(*) FROM version_key").fetchone()[0]
     base = ["--store", store]
     reference, _, _ = timed([arttui, "ls", "sweep"] + base, args.reps)
