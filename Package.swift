@@ -7,12 +7,17 @@ let package = Package(
     products: [
         .library(name: "ArtifactStore", targets: ["ArtifactStore"]),
         .executable(name: "arttui", targets: ["arttui"]),
+        .library(name: "S3Client", targets: ["S3Client"]),
+        .library(name: "ArtifactStoreS3", targets: ["ArtifactStoreS3"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // Team mode only: never a dependency of the `arttui` product.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // zstd from the system (libzstd-dev).
@@ -25,6 +30,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ]
+        ),
+        // SigV4 signing and a path-style S3 client on URLSession; no server-only packages, so the
+        // `arttui` executable may use it too.
+        .target(name: "S3Client", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The store's objects in an S3 bucket.
+        .target(name: "ArtifactStoreS3", dependencies: ["ArtifactStore", "S3Client"]),
+        // Prints sealing and opening throughput of the encrypted object format (not a test).
+        .executableTarget(
+            name: "SealingBenchmark",
+            dependencies: ["ArtifactStore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The catalog on PostgreSQL, for team mode; only the server and tests depend on it.
+        .target(
+            name: "ArtifactStorePostgres",
+            dependencies: [
+                "ArtifactStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
@@ -65,6 +88,19 @@ let package = Package(
             dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
+        // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
+        .testTarget(
+            name: "ObjectStoreConformanceTests", dependencies: ["ArtifactStore", "ArtifactStoreS3", "S3Client"]),
+        // One suite of catalog behaviour, run against SQLiteCatalog and (when a database is given) PostgresCatalog.
+        .testTarget(
+            name: "CatalogConformanceTests",
+            dependencies: [
+                "ArtifactStore",
+                "ArtifactStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
         .testTarget(name: "ArttuiCLITests", dependencies: ["ArttuiCLI", "BrowserCore"]),
     ]

@@ -55,10 +55,10 @@ struct StoreDiffTests {
         // As the catalog has them now: `latest` moved to the newer version.
         let diff = try fixture.store.diff(from: fixture.store.version(id: old.id), to: fixture.store.version(id: new.id))
         #expect(diff.metadata == [
-            MetadataChange(key: "acc", kind: .changed, base: .double(0.9), target: .double(0.95)),
-            MetadataChange(key: "dropped", kind: .removed, base: .bool(true), target: nil),
-            MetadataChange(key: "train.epochs", kind: .changed, base: .int(3), target: .int(5)),
-            MetadataChange(key: "train.seed", kind: .added, base: nil, target: .int(7)),
+            MetadataDifference(key: "acc", kind: .changed, base: .double(0.9), target: .double(0.95)),
+            MetadataDifference(key: "dropped", kind: .removed, base: .bool(true), target: nil),
+            MetadataDifference(key: "train.epochs", kind: .changed, base: .int(3), target: .int(5)),
+            MetadataDifference(key: "train.seed", kind: .added, base: nil, target: .int(7)),
         ])
         #expect(diff.descriptionChanged)
         #expect(diff.aliasesAdded == ["latest", "best"])

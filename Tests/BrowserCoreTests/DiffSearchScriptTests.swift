@@ -58,6 +58,49 @@ import Testing
         #expect(session.state.markedVersion == nil)
     }
 
+    @Test func colonDiffOpensTheSameViewAsD() throws {
+        // `:diff v2` on v4 gives what `m` on v2 then `D` on v4 gives.
+        var marked = onBikeDataset()
+        marked.press("jjmggD")
+        let byKey = try #require(diffView(marked))
+        var session = onBikeDataset()
+        session.press(":")
+        session.type("diff v2")
+        session.press("<Enter>")
+        let byCommand = try #require(diffView(session))
+        #expect(byCommand.base?.versionName == "v2")
+        #expect(byCommand.target.versionName == "v4")
+        #expect(byCommand.diff == byKey.diff)
+        #expect(session.screen.contains("aliases: +latest -golden"))
+        // An alias names the base too; without REF it is the version before, as D without a mark.
+        session.press("<Esc>:")
+        session.type("diff golden")
+        session.press("<Enter>")
+        #expect(diffView(session)?.base?.versionName == "v2")
+        session.press("<Esc>:")
+        session.type("diff")
+        session.press("<Enter>")
+        #expect(diffView(session)?.base?.versionName == "v3")
+        #expect(session.state.commandHistory.suffix(3) == ["diff v2", "diff golden", "diff"])
+    }
+
+    @Test func colonDiffNamesAMissingBase() {
+        var session = onBikeDataset()
+        session.press(":")
+        session.type("diff v9")
+        session.press("<Enter>")
+        #expect(session.state.modal == nil)
+        #expect(session.state.status?.text == "car-vision-project/bike-dataset has no version v9")
+        session.press(":")
+        session.type("diff nosuch")
+        session.press("<Enter>")
+        #expect(session.state.status?.text == "no version of car-vision-project/bike-dataset has the alias nosuch")
+        session.press(":")
+        session.type("diff v1 v2")
+        session.press("<Enter>")
+        #expect(session.screen.contains("diff takes one REF, not 2"))
+    }
+
     @Test func theFirstVersionHasNothingToDiffAgainst() {
         var session = onBikeDataset()
         session.press("GD")

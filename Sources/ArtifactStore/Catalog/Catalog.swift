@@ -72,6 +72,12 @@ public struct StoredChunk: Hashable, Sendable {
     public var digest: String
     /// Where its record is.
     public var location: ChunkLocation
+
+    /// Creates a chunk record.
+    public init(digest: String, location: ChunkLocation) {
+        self.digest = digest
+        self.location = location
+    }
 }
 
 /// A file content to record: its digest and size and the chunks it is made of, in order.
@@ -145,4 +151,10 @@ public struct DeletionOutcome: Sendable {
     public var plan: DeletionPlan
     /// Packs that now hold records of deleted chunks.
     public var packsToCompact: [String]
+
+    /// Creates an outcome.
+    public init(plan: DeletionPlan, packsToCompact: [String]) {
+        self.plan = plan
+        self.packsToCompact = packsToCompact
+    }
 }

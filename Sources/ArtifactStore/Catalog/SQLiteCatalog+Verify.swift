@@ -9,7 +9,7 @@ extension SQLiteCatalog: InspectableCatalog {
         }
     }
 
-    func inspect(_ scope: VerificationScope) throws -> CatalogInspection {
+    public func inspect(_ scope: VerificationScope) throws -> CatalogInspection {
         try guarded {
             // One read transaction: the snapshot cannot mix states from before and after a concurrent commit.
             try readWithScratchTables { db in try inspect(db, scope) }
@@ -130,7 +130,7 @@ extension SQLiteCatalog: InspectableCatalog {
             versions: versions, contentUsers: contentUsers, contentFaults: contentFaults, chunks: chunks, packs: packs)
     }
 
-    func integrityProblems() throws -> [String] {
+    public func integrityProblems() throws -> [String] {
         try guarded {
             try database.read { db in
                 let lines = try String.fetchAll(db, sql: "PRAGMA quick_check")
@@ -139,7 +139,7 @@ extension SQLiteCatalog: InspectableCatalog {
         }
     }
 
-    func location(ofChunk digest: String) throws -> ChunkLocation? {
+    public func location(ofChunk digest: String) throws -> ChunkLocation? {
         try guarded {
             try database.read { db in
                 try Row.fetchOne(db, sql: """
@@ -150,7 +150,7 @@ extension SQLiteCatalog: InspectableCatalog {
         }
     }
 
-    func markDamaged(_ details: [Int64: String]) throws {
+    public func markDamaged(_ details: [Int64: String]) throws {
         try guarded {
             try database.write { db in
                 let update = try db.makeStatement(

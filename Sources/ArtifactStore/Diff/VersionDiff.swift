@@ -10,7 +10,7 @@ public struct VersionDiff: Hashable, Sendable {
     /// Changed files, sorted by path (the target's, or the base's for removed files).
     public var files: [FileChange]
     /// Changed metadata keys, sorted.
-    public var metadata: [MetadataChange]
+    public var metadata: [MetadataDifference]
     /// Aliases the target has and the base has not.
     public var aliasesAdded: [String]
     /// Aliases the base has and the target has not.
@@ -21,7 +21,7 @@ public struct VersionDiff: Hashable, Sendable {
         self.base = base
         self.target = target
         self.files = VersionDiff.pairRenames(differences)
-        self.metadata = MetadataChange.changes(from: base.metadata, to: target.metadata)
+        self.metadata = MetadataDifference.changes(from: base.metadata, to: target.metadata)
         self.aliasesAdded = target.aliases.filter { !base.aliases.contains($0) }
         self.aliasesRemoved = base.aliases.filter { !target.aliases.contains($0) }
     }

@@ -80,6 +80,16 @@ public struct ArtifactDraft: Sendable {
         }
     }
 
+    /// Adds a file as the entry `path`, or a directory's files under the prefix `path`, as
+    /// `arttui put --entry PATH=LOCAL` does (the reference's `add_file(name=)` and `add_dir(name=)`).
+    public mutating func add(_ url: URL, at path: String) throws {
+        if try SourceTree.kind(of: url.path, followingLinks: true) == .directory {
+            try addDirectory(url, prefix: path)
+        } else {
+            try addFile(url, as: path)
+        }
+    }
+
     /// Adds bytes held in memory as the file `path` inside the artifact.
     public mutating func addData(_ data: Data, as path: String) throws {
         try ManifestPath.validate(path)

@@ -155,3 +155,8 @@ public struct ArtifactSummary: Hashable, Sendable, Codable {
         self.updatedAt = updatedAt
     }
 }
+
+extension ArtifactVersion {
+    /// Where `arttui get` writes the version without `--root`: `artifacts/NAME:vN`.
+    public var defaultDownloadDirectory: String { "artifacts/\(name):\(versionName)" }
+}

@@ -31,7 +31,7 @@ struct GetCommand: ParsableCommand {
         let version = try store.version(parsed)
         if let runID { try store.run(id: runID).useArtifact(version) }
         let cache = try storeOptions.openCache()
-        let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.versionName)")
+        let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
         let progress = ProgressLine(verb: "restoring")
         let report = try store.download(version, to: destination, cache: cache, mode: link, progress: progress?.update)
         progress?.finish()

@@ -45,8 +45,8 @@ struct PutCommand: ParsableCommand {
         var draft = ArtifactDraft(
             name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
-        try writer.addTables(to: &draft)
-        guard !draft.sources.isEmpty else { throw ValidationError("give files, directories or --table to store") }
+        try writer.addEntries(to: &draft)
+        guard !draft.sources.isEmpty else { throw ValidationError("give files, directories, --entry or --table to store") }
         let store = try storeOptions.openStore()
         let run = try writer.openRun(in: store)
         draft.runID = run?.id

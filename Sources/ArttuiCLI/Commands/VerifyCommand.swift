@@ -12,7 +12,9 @@ struct VerifyCommand: ParsableCommand {
             packs of dead writers, bytes of deleted chunks) are reclaimable, not damage: crashes leave them \
             by design, and --repair removes them. Exit status: 0 when there is no damage (reclaimable \
             orphans may remain; they are listed), 1 when damage was found (after --repair too: marking a \
-            version damaged does not bring its bytes back), 2 when the store could not be read at all.
+            version damaged does not bring its bytes back), 2 when the store could not be read at all. \
+            With --root DIR and a version, it checks instead that DIR holds exactly the version's files, \
+            hashing each (exit status 1 when it does not).
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -22,6 +24,11 @@ struct VerifyCommand: ParsableCommand {
         "What to check: a project, an artifact or one version (default: the whole store, orphans included).",
         valueName: "project[/name[:ref]]"))
     var scope: String?
+
+    @Option(help: ArgumentHelp(
+        "Instead, check that this directory holds exactly the files of the version given (hashing each).",
+        valueName: "dir"))
+    var root: String?
 
     @Flag(help: "Read and hash every stored byte, not only the chunk record headers.")
     var readData = false
@@ -36,9 +43,14 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if orphanGrace < 0 { throw ValidationError("--orphan-grace must be 0 or more, not \(orphanGrace)") }
+        if root != nil {
+            if scope == nil { throw ValidationError("--root needs the version to compare with: PROJECT/NAME[:REF]") }
+            if readData || repair { throw ValidationError("--root checks a directory; it takes no --read-data or --repair") }
+        }
     }
 
     func run() throws {
+        if let root, let scope { return try checkDirectory(root, against: scope) }
         let store: Store
         let report: VerificationReport
         do {

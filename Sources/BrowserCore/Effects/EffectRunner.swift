@@ -53,12 +53,28 @@ public struct EffectRunner: Sendable {
                 try store.setDescription(versionID: version.id, text: text)
                 return "description of \(version.versionName) saved"
             })]
+        case let .refreshVersion(ticket, version, action):
+            return [.versionRefreshed(ticket: ticket, version: version, then: action, attempt {
+                do {
+                    let current = try store.version(id: version.id)
+                    return current.state == .committed ? current : nil
+                } catch StoreError.versionNotFound {
+                    return nil
+                }
+            })]
+        case let .updateMetadata(ticket, version, changes):
+            return [.storeChanged(ticket: ticket, attempt {
+                try store.updateMetadata(versionID: version.id, changes: changes)
+                return "metadata of \(version.versionName) saved"
+            })]
+        case let .download(ticket, version, root):
+            return [.downloaded(ticket: ticket, attempt { try store.download(versionID: version.id, root: root) })]
         case let .previewDeletion(ticket, version):
             return [.deletionPreviewed(ticket: ticket, attempt { try store.deletionPreview(versionID: version.id) })]
         case let .deleteVersion(ticket, version, deleteAliases):
             return [.storeChanged(ticket: ticket, attempt {
                 let freed = try store.deleteVersion(versionID: version.id, deleteAliases: deleteAliases)
-                return "deleted \(version.qualifiedName), freed \(ByteSize.format(freed)) (\(freed) bytes)"
+                return "deleted \(version.qualifiedName), freed \(ByteSize.format(freed)) (\(Formatting.counted(Int(freed), "byte")))"
             })]
         case let .previewPrune(ticket, project, artifact, keepLast):
             return [.prunePreviewed(ticket: ticket, keepLast: keepLast, attempt {
@@ -67,7 +83,7 @@ public struct EffectRunner: Sendable {
         case let .prune(ticket, project, artifact, keepLast):
             return [.storeChanged(ticket: ticket, attempt {
                 let done = try store.prune(project: project, artifact: artifact, keepLast: keepLast)
-                return "pruned \(done.versions.count) versions, freed \(ByteSize.format(done.freedBytes)) (\(done.freedBytes) bytes)"
+                return "pruned \(Formatting.counted(done.versions.count, "version")), freed \(ByteSize.format(done.freedBytes)) (\(Formatting.counted(Int(done.freedBytes), "byte")))"
             })]
         case let .loadLineage(ticket, version):
             return [.lineageLoaded(ticket: ticket, attempt { try store.lineage(versionID: version.id, up: 3, down: 3) })]
@@ -85,17 +101,50 @@ public struct EffectRunner: Sendable {
             })]
         case let .loadDiff(ticket, target, base):
             return [.diffLoaded(ticket: ticket, attempt {
-                guard let base = try base ?? store.previousVersion(versionID: target.id) else {
-                    throw StoreFailure(message: "\(target.versionName) is the first version; mark another with m to diff against")
-                }
-                return try store.diff(baseID: base.id, targetID: target.id)
+                let resolved = try resolve(base, of: target)
+                return try store.diff(baseID: resolved.id, targetID: target.id)
             })]
         case let .loadPatch(ticket, diff, change):
             return [.patchLoaded(ticket: ticket, path: change.path, attempt { try store.patch(for: change, in: diff) })]
         case let .search(ticket, query):
             return [.searchFinished(ticket: ticket, attempt { try store.find(query) })]
-        case .cancel, .quit:
+        case .cancel, .quit, .runEditor:
             return []
+        }
+    }
+
+    /// The version a diff compares with: the one before, the marked one, or a typed `vN`,
+    /// `latest` or alias of the target's artifact.
+    private func resolve(_ base: DiffBase, of target: ArtifactVersion) throws -> ArtifactVersion {
+        switch base {
+        case .version(let version):
+            return version
+        case .previous:
+            guard let previous = try store.previousVersion(versionID: target.id) else {
+                throw StoreFailure(message: "\(target.versionName) is the first version; mark another with m to diff against")
+            }
+            return previous
+        case .reference(let reference):
+            let (project, artifact) = (target.project, target.name)
+            let lowered = reference.lowercased()
+            if lowered == "latest" {
+                guard let newest = try store.versions(project: project, artifact: artifact, offset: 0, limit: 1).first else {
+                    throw StoreFailure(message: "\(project)/\(artifact) has no versions")
+                }
+                return newest
+            }
+            if lowered.hasPrefix("v"), let index = Int(lowered.dropFirst()), lowered.dropFirst().allSatisfy(\.isWholeNumber) {
+                guard let offset = try store.versionOffset(project: project, artifact: artifact, index: index),
+                    let version = try store.versions(project: project, artifact: artifact, offset: offset, limit: 1).first
+                else {
+                    throw StoreFailure(message: "\(project)/\(artifact) has no version \(reference)")
+                }
+                return version
+            }
+            guard let holder = try store.aliasHolder(project: project, artifact: artifact, alias: reference) else {
+                throw StoreFailure(message: "no version of \(project)/\(artifact) has the alias \(reference)")
+            }
+            return holder
         }
     }
 

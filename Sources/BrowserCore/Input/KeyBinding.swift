@@ -14,6 +14,12 @@ public enum BindingContext: String, CaseIterable, Sendable {
     case diff = "Diff"
     /// The search view.
     case search = "Search"
+    /// The description editor (`e`).
+    case editor = "Description editor"
+    /// The metadata editor (`M`).
+    case metadata = "Metadata editor"
+    /// The command line (`:`).
+    case commandLine = "Command line"
 }
 
 /// One entry of the key table: keys, what they do, where, and how help and the footer say it.

@@ -5,10 +5,16 @@ extension Browser {
     /// `D`: diffs the selected version against the marked one, or the one before it.
     static func openDiff(_ state: inout BrowserState) -> [Effect] {
         guard let version = requireVersion(&state) else { return [] }
-        let base = state.markedVersion.flatMap { $0.id == version.id ? nil : $0 }
-        state.modal = .diff(DiffViewState(target: version, base: base))
-        let ticket = begin(&state, "comparing \(version.versionName)", cancellable: true)
-        return [.loadDiff(ticket: ticket, target: version, base: base)]
+        let marked = state.markedVersion.flatMap { $0.id == version.id ? nil : $0 }
+        return openDiff(&state, target: version, base: marked.map(DiffBase.version) ?? .previous)
+    }
+
+    /// Opens the diff view of `target` against `base`; `D` and `:diff [REF]` both come here.
+    static func openDiff(_ state: inout BrowserState, target: ArtifactVersion, base: DiffBase) -> [Effect] {
+        let known: ArtifactVersion? = if case .version(let version) = base { version } else { nil }
+        state.modal = .diff(DiffViewState(target: target, base: known))
+        let ticket = begin(&state, "comparing \(target.versionName)", cancellable: true)
+        return [.loadDiff(ticket: ticket, target: target, base: base)]
     }
 
     /// `m`: marks the selected version for `D`, or unmarks it.

@@ -1,5 +1,5 @@
 /// One metadata key that differs between two versions; nested keys are joined with dots (`train.lr`).
-public struct MetadataChange: Hashable, Sendable {
+public struct MetadataDifference: Hashable, Sendable {
     /// How the key changed.
     public enum Kind: String, Hashable, Sendable, Codable {
         case added, removed, changed
@@ -26,16 +26,16 @@ public struct MetadataChange: Hashable, Sendable {
     ///
     /// Objects are walked into, so `{"train": {"lr": 0.1}}` → `{"train": {"lr": 0.2}}` is one change at
     /// `train.lr`; arrays and other values compare whole. An empty object counts as a value.
-    public static func changes(from base: [String: JSONValue], to target: [String: JSONValue]) -> [MetadataChange] {
+    public static func changes(from base: [String: JSONValue], to target: [String: JSONValue]) -> [MetadataDifference] {
         let old = flatten(base)
         let new = flatten(target)
-        var changes: [MetadataChange] = []
+        var changes: [MetadataDifference] = []
         for key in Set(old.keys).union(new.keys).sorted() {
             switch (old[key], new[key]) {
-            case (nil, let value?): changes.append(MetadataChange(key: key, kind: .added, base: nil, target: value))
-            case (let value?, nil): changes.append(MetadataChange(key: key, kind: .removed, base: value, target: nil))
+            case (nil, let value?): changes.append(MetadataDifference(key: key, kind: .added, base: nil, target: value))
+            case (let value?, nil): changes.append(MetadataDifference(key: key, kind: .removed, base: value, target: nil))
             case (let before?, let after?) where before != after:
-                changes.append(MetadataChange(key: key, kind: .changed, base: before, target: after))
+                changes.append(MetadataDifference(key: key, kind: .changed, base: before, target: after))
             default: break
             }
         }
