@@ -88,6 +88,13 @@ public struct ContentRecord: Hashable, Sendable {
     public var size: Int64
     /// Digests of its chunks, in order.
     public var chunks: [String]
+
+    /// Creates a record.
+    public init(digest: String, size: Int64, chunks: [String]) {
+        self.digest = digest
+        self.size = size
+        self.chunks = chunks
+    }
 }
 
 /// Everything `Catalog.commit` needs to make a version visible.
@@ -116,6 +123,26 @@ public struct VersionCommit: Sendable {
     public var newChunks: [StoredChunk]
     /// Packs written by this commit.
     public var packs: [ObjectInfo]
+
+    /// Creates a commit.
+    public init(
+        project: String, name: String, type: String, description: String, metadata: [String: JSONValue],
+        aliases: [String], producerRunID: String?, digest: String, files: [ManifestEntry],
+        contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo]
+    ) {
+        self.project = project
+        self.name = name
+        self.type = type
+        self.description = description
+        self.metadata = metadata
+        self.aliases = aliases
+        self.producerRunID = producerRunID
+        self.digest = digest
+        self.files = files
+        self.contents = contents
+        self.newChunks = newChunks
+        self.packs = packs
+    }
 }
 
 /// What `Catalog.commit` did.

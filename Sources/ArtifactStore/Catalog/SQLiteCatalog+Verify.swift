@@ -52,6 +52,10 @@ extension SQLiteCatalog: InspectableCatalog {
             files[versionID, default: []].append(ManifestEntry(path: row["path"], digest: digest, size: row["size"] ?? 0))
             contentUsers[digest, default: []].insert(versionID)
         }
+        // Reference entries count toward a version's files, size and digest; they have no content.
+        for (versionID, entries) in try referenceEntries(db, where: "r.versionId IN (SELECT id FROM verify_version)") {
+            files[versionID, default: []] += entries
+        }
         let versions = try Row.fetchAll(db, sql: "SELECT * FROM verify_version ORDER BY qualifiedName").map { row in
             let id: Int64 = row["id"]
             return CatalogInspection.Version(

@@ -155,6 +155,7 @@ public final class SQLiteCatalog: Catalog {
         registerRunsMigration(&migrator)
         registerVerifyMigrations(&migrator)
         registerSearchMigration(&migrator)
+        registerReferencesMigration(&migrator)
         return migrator
     }
 }

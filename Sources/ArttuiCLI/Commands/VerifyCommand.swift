@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactStore
 import Foundation
+import ReferenceSources
 
 /// `arttui verify [PROJECT[/NAME[:REF]]]`: checks that every version can be restored.
 struct VerifyCommand: ParsableCommand {
@@ -33,6 +34,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Read and hash every stored byte, not only the chunk record headers.")
     var readData = false
 
+    @Flag(help: "Check every reference at its source too: ETags by HEAD request, file:// and untagged http(s) by hashing.")
+    var references = false
+
     @Flag(help: "Remove orphans, compact packs holding deleted bytes, and mark damaged versions (never deletes one).")
     var repair = false
 
@@ -50,6 +54,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        try storeOptions.refuseServer()
         if let root, let scope { return try checkDirectory(root, against: scope) }
         let store: Store
         let report: VerificationReport
@@ -62,6 +67,7 @@ struct VerifyCommand: ParsableCommand {
         var verifier = StoreVerifier(store: store)
         verifier.readData = readData
         verifier.orphanGracePeriod = TimeInterval(orphanGrace)
+        if references { verifier.references = .standard() }
         do {
             let found = try verifier.verify(target)
             report = repair ? try verifier.repair(found, scope: target) : found
@@ -114,6 +120,7 @@ struct VerifyCommand: ParsableCommand {
         let checked = "checked \(report.versionsChecked) versions, \(report.chunksChecked) chunks in "
             + "\(report.packsChecked) packs (\(ByteSize.format(report.bytesRead)) read, "
             + (report.readData ? "every byte hashed)" : "record headers only; --read-data hashes every byte)")
+            + (report.referencesChecked.map { ", \($0) references checked at their sources" } ?? "")
         let damage = report.isClean
             ? "no damage"
             : "\(report.problems.count) problems affecting \(report.damagedVersions.count) versions"

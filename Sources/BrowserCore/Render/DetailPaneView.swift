@@ -63,7 +63,11 @@ enum DetailPaneView {
             lines.append(Line(text: "loading…", role: .dim))
             return lines
         }
-        lines += files.files.map { Line(text: $0.path, role: .normal, trailing: Formatting.bytes($0.size)) }
+        // A reference entry names where its bytes live.
+        lines += files.files.map { file in
+            Line(text: file.reference.map { "\(file.path) -> \($0.uri)" } ?? file.path, role: .normal,
+                 trailing: Formatting.bytes(file.size))
+        }
         if !files.complete {
             lines.append(Line(text: "… more files (scroll down)", role: .dim))
         }
