@@ -135,7 +135,9 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
             guard offset < end else { return [] }
             let each = version.size / Int64(max(1, version.fileCount))
             return (offset..<end).map { n in
-                ManifestEntry(path: fileName(version, n), digest: String(repeating: "0", count: 64), size: each)
+                // Every third file changes from version to version; the others keep their content.
+                ManifestEntry(path: fileName(version, n), digest: Self.fixtureDigest(
+                    "\(fileName(version, n))|\(each)|\(n % 3 == 1 ? version.index ?? 0 : -1)"), size: each)
             }
         }
     }

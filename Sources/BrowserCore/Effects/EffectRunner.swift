@@ -99,8 +99,52 @@ public struct EffectRunner: Sendable {
             return [.versionsFiltered(ticket: ticket, key, needle: needle, attempt {
                 try scan(key, needle: needle, isCancelled: isCancelled)
             })]
+        case let .loadDiff(ticket, target, base):
+            return [.diffLoaded(ticket: ticket, attempt {
+                let resolved = try resolve(base, of: target)
+                return try store.diff(baseID: resolved.id, targetID: target.id)
+            })]
+        case let .loadPatch(ticket, diff, change):
+            return [.patchLoaded(ticket: ticket, path: change.path, attempt { try store.patch(for: change, in: diff) })]
+        case let .search(ticket, query):
+            return [.searchFinished(ticket: ticket, attempt { try store.find(query) })]
         case .cancel, .quit, .runEditor:
             return []
+        }
+    }
+
+    /// The version a diff compares with: the one before, the marked one, or a typed `vN`,
+    /// `latest` or alias of the target's artifact.
+    private func resolve(_ base: DiffBase, of target: ArtifactVersion) throws -> ArtifactVersion {
+        switch base {
+        case .version(let version):
+            return version
+        case .previous:
+            guard let previous = try store.previousVersion(versionID: target.id) else {
+                throw StoreFailure(message: "\(target.versionName) is the first version; mark another with m to diff against")
+            }
+            return previous
+        case .reference(let reference):
+            let (project, artifact) = (target.project, target.name)
+            let lowered = reference.lowercased()
+            if lowered == "latest" {
+                guard let newest = try store.versions(project: project, artifact: artifact, offset: 0, limit: 1).first else {
+                    throw StoreFailure(message: "\(project)/\(artifact) has no versions")
+                }
+                return newest
+            }
+            if lowered.hasPrefix("v"), let index = Int(lowered.dropFirst()), lowered.dropFirst().allSatisfy(\.isWholeNumber) {
+                guard let offset = try store.versionOffset(project: project, artifact: artifact, index: index),
+                    let version = try store.versions(project: project, artifact: artifact, offset: offset, limit: 1).first
+                else {
+                    throw StoreFailure(message: "\(project)/\(artifact) has no version \(reference)")
+                }
+                return version
+            }
+            guard let holder = try store.aliasHolder(project: project, artifact: artifact, alias: reference) else {
+                throw StoreFailure(message: "no version of \(project)/\(artifact) has the alias \(reference)")
+            }
+            return holder
         }
     }
 

@@ -31,4 +31,6 @@ public enum Action: Hashable, Sendable {
     case cancel
     /// Moves focus between a dialog's fields and buttons.
     case nextField, previousField
+    /// `D`: diff the version against the one before it or the marked one; `m` marks; `F` searches.
+    case diff, markVersion, search
 }

@@ -13,6 +13,9 @@ public enum CommandRequest: Hashable, Sendable {
     case prune(keepLast: Int)
     /// `:get --root DIR`: writes the version's files, as `arttui get`.
     case get(root: String?)
+    /// `:diff [REF]`: the diff view of `D`, against REF (`vN`, `latest` or an alias of the same
+    /// artifact) or, without REF, the version before.
+    case diff(base: String?)
 }
 
 /// Why a command line was refused, shown under it.

@@ -50,6 +50,10 @@ public enum CommandTable {
             words: ["get"], usage: "[--root DIR]", help: "Write the version's files into DIR (default artifacts/NAME:vN)",
             needsVersion: true, suggestions: { _ in ["--root"] },
             parse: { .get(root: try OptionArguments($0, known: ["--root"], command: "get").values["--root"]) }),
+        BrowserCommand(
+            words: ["diff"], usage: "[REF]", help: "Diff the version against REF (vN or alias; default the one before)",
+            needsVersion: true, suggestions: { _ in [] },
+            parse: { $0.isEmpty ? .diff(base: nil) : .diff(base: try single($0, "diff", "REF")) }),
     ]
 
     /// The command a line names and the arguments after its words.

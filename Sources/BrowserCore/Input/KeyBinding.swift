@@ -10,6 +10,10 @@ public enum BindingContext: String, CaseIterable, Sendable {
     case cache = "Cache"
     /// Dialogs and text inputs.
     case dialog = "Dialogs"
+    /// The diff view.
+    case diff = "Diff"
+    /// The search view.
+    case search = "Search"
     /// The description editor (`e`).
     case editor = "Description editor"
     /// The metadata editor (`M`).

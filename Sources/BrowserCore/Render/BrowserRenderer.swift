@@ -16,6 +16,10 @@ public enum BrowserRenderer {
             LineageView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
         case .cache(let view)?:
             CacheView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
+        case .diff(let view)?:
+            DiffView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
+        case .search(let view)?:
+            SearchView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs, timeZone: state.timeZone)
         default:
             var measured: [Pane: [Int]] = [:]
             for (pane, rect) in state.paneRects(measured: &measured) {
@@ -34,7 +38,7 @@ public enum BrowserRenderer {
         case .commandLine(let line)?: CommandLineView.draw(line, into: &grid, glyphs: glyphs)
         case .delete(let d)?: DialogView.draw(.delete(d), into: &grid, glyphs: glyphs)
         case .prune(let d)?: DialogView.draw(.prune(d), into: &grid, glyphs: glyphs)
-        case .lineage?, .cache?, nil: break
+        case .lineage?, .cache?, .diff?, .search?, nil: break
         }
         return grid
     }

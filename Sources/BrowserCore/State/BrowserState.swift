@@ -30,6 +30,8 @@ public struct BrowserState: Sendable {
     /// Filters per pane.
     public var filters: [Pane: FilterState] = [:]
 
+    /// The version `m` marked for `D` to diff against.
+    public var markedVersion: ArtifactVersion?
     /// An open dialog or view.
     public var modal: Modal?
     /// The outcome of the last action.

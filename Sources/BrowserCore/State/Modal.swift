@@ -15,11 +15,15 @@ public enum Modal: Hashable, Sendable {
     case lineage(LineageViewState)
     /// Full screen.
     case cache(CacheViewState)
+    /// Full screen.
+    case diff(DiffViewState)
+    /// Full screen.
+    case search(SearchViewState)
 
     /// Whether it replaces the panes (lineage, cache) rather than floating over them.
     var isFullScreen: Bool {
         switch self {
-        case .lineage, .cache: return true
+        case .lineage, .cache, .diff, .search: return true
         default: return false
         }
     }
@@ -29,6 +33,8 @@ public enum Modal: Hashable, Sendable {
         switch self {
         case .lineage: return .lineage
         case .cache: return .cache
+        case .diff: return .diff
+        case .search: return .search
         case .description(let dialog): return dialog.confirmingDiscard ? .dialog : .editor
         case .metadata: return .metadata
         case .commandLine: return .commandLine

@@ -79,4 +79,16 @@ public protocol BrowserStore: Sendable {
 
     /// Evicts cached files, least recently used first, until the cache holds at most `bytes`.
     func cacheCleanup(toAtMost bytes: Int64) throws -> CleanupResult
+
+    /// The committed version numbered just below `versionID`'s in its artifact, or nil for the first.
+    func previousVersion(versionID: Int64) throws -> ArtifactVersion?
+
+    /// What changed from one version to another: files by digest, metadata, description, aliases.
+    func diff(baseID: Int64, targetID: Int64) throws -> VersionDiff
+
+    /// A changed file of `diff` as a unified diff (or why there is none); nil when the texts are equal.
+    func patch(for change: FileChange, in diff: VersionDiff) throws -> FilePatch?
+
+    /// Committed versions over the whole store matching `query` (`find`'s search).
+    func find(_ query: VersionQuery) throws -> [ArtifactVersion]
 }

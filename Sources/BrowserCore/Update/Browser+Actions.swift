@@ -54,6 +54,12 @@ extension Browser {
             return [.quit]
         case .redraw:
             state.redrawRequested = true
+        case .diff:
+            return openDiff(&state)
+        case .markVersion:
+            markVersion(&state)
+        case .search:
+            state.modal = .search(SearchViewState())
         case .confirm, .cancel, .nextField, .previousField, .save, .cursorLeft, .cursorRight, .rowStart, .rowEnd,
             .newLine, .deleteBackward, .deleteForward, .removeKey, .complete, .historyBack, .historyForward:
             break

@@ -85,6 +85,9 @@ extension Browser {
             guard let version else { return [] }
             let ticket = begin(&state, "writing \(version.versionName)'s files", cancellable: false)
             return [.download(ticket: ticket, version: version, root: root)]
+        case .diff(let reference):
+            guard let version else { return [] }
+            return openDiff(&state, target: version, base: reference.map(DiffBase.reference) ?? .previous)
         }
     }
 

@@ -17,6 +17,8 @@ extension Browser {
         case .prune(let dialog): return pruneKey(&state, dialog, key)
         case .lineage(let view): return lineageKey(&state, view, key)
         case .cache(let view): return cacheKey(&state, view, key)
+        case .diff(let view): return diffKey(&state, view, key)
+        case .search(let view): return searchKey(&state, view, key)
         }
     }
 

@@ -153,6 +153,8 @@ extension Browser {
             state.filters[.versions]?.scanTicket = nil
             state.versionLists[key, default: VersionList()].filtered = value(&state, result) ?? []
             clamp(&state, .versions)
+        case .diffLoaded, .patchLoaded, .searchFinished:
+            return handleDiffOrSearchResult(&state, event)
         case .key, .resize, .tick:
             break
         }

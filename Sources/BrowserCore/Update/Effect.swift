@@ -33,6 +33,12 @@ public enum Effect: Hashable, Sendable {
     case cleanCache(ticket: Int, toAtMost: Int64)
     /// Scans an artifact's versions for a filter, a page at a time, stopping when cancelled.
     case filterVersions(ticket: Int, key: ArtifactKey, needle: String)
+    /// Diffs `target` against `base`.
+    case loadDiff(ticket: Int, target: ArtifactVersion, base: DiffBase)
+    /// Makes the patch of one changed file.
+    case loadPatch(ticket: Int, diff: VersionDiff, change: FileChange)
+    /// Runs a search over the whole store.
+    case search(ticket: Int, query: VersionQuery)
     /// Abandons the work of a ticket: its loops stop, its result is dropped.
     case cancel(ticket: Int)
     /// Leaves the browser.
@@ -56,7 +62,8 @@ public enum Effect: Hashable, Sendable {
             let .runEditor(ticket, _, _),
             let .deleteVersion(ticket, _, _), let .previewPrune(ticket, _, _, _), let .prune(ticket, _, _, _),
             let .loadLineage(ticket, _), let .locateVersion(ticket, _, _), let .measureCache(ticket),
-            let .cleanCache(ticket, _), let .filterVersions(ticket, _, _), let .cancel(ticket):
+            let .cleanCache(ticket, _), let .filterVersions(ticket, _, _), let .cancel(ticket),
+            let .loadDiff(ticket, _, _), let .loadPatch(ticket, _, _), let .search(ticket, _):
             return ticket
         default:
             return nil

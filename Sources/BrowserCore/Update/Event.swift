@@ -28,4 +28,7 @@ public enum Event: Hashable, Sendable {
     case cacheMeasured(ticket: Int, Result<CacheSummary, StoreFailure>)
     case cacheCleaned(ticket: Int, Result<CleanupResult, StoreFailure>)
     case versionsFiltered(ticket: Int, ArtifactKey, needle: String, Result<[ArtifactVersion], StoreFailure>)
+    case diffLoaded(ticket: Int, Result<VersionDiff, StoreFailure>)
+    case patchLoaded(ticket: Int, path: String, Result<FilePatch?, StoreFailure>)
+    case searchFinished(ticket: Int, Result<[ArtifactVersion], StoreFailure>)
 }
