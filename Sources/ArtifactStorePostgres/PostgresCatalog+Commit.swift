@@ -41,7 +41,9 @@ extension PostgresCatalog {
             RETURNING id
             """)?[0].decode(Int64.self)
         else { throw StoreError.catalog("the new version of \(commit.project)/\(commit.name) got no id") }
-        try insertFiles(session, versionID: versionID, files: commit.files, contentIDs: stored.contentIDs)
+        try insertFiles(
+            session, versionID: versionID, files: commit.files.filter(\.isStored), contentIDs: stored.contentIDs)
+        try insertReferences(session, versionID: versionID, entries: commit.files)
         for alias in commit.aliases { _ = try moveAlias(session, alias, to: versionID, artifactID: artifactID) }
         return .created(try versionRecord(session, id: versionID), unusedChunks: stored.unusedChunks)
     }

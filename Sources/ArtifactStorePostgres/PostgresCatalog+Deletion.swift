@@ -40,6 +40,7 @@ extension PostgresCatalog {
         let (versions, contents, chunks) = (doomed.versionIDs, doomed.contentIDs, doomed.chunkIDs)
         try session.execute("DELETE FROM alias WHERE version_id = ANY(\(versions))")
         try session.execute("DELETE FROM file WHERE version_id = ANY(\(versions))")
+        try session.execute("DELETE FROM file_reference WHERE version_id = ANY(\(versions))")
         try session.execute("DELETE FROM content_chunk WHERE content_id = ANY(\(contents))")
         try session.execute("DELETE FROM content WHERE id = ANY(\(contents))")
         try session.execute("DELETE FROM chunk WHERE id = ANY(\(chunks))")

@@ -125,10 +125,23 @@ extension PostgresCatalog {
 
     public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
         try read { session in
-            try session.rows("""
-                SELECT f.path, encode(c.digest, 'hex'), c.size FROM file f JOIN content c ON c.id = f.content_id
-                WHERE f.version_id = \(versionID) ORDER BY f.path LIMIT \(limit) OFFSET \(offset)
-                """).map(PostgresCatalog.manifestEntry)
+            // Most versions have no references: they keep the plain query, read in key order.
+            guard try hasReferences(session, versionID: versionID) else {
+                return try session.rows("""
+                    SELECT f.path, encode(c.digest, 'hex'), c.size FROM file f JOIN content c ON c.id = f.content_id
+                    WHERE f.version_id = \(versionID) ORDER BY f.path LIMIT \(limit) OFFSET \(offset)
+                    """).map(PostgresCatalog.manifestEntry)
+            }
+            return try session.rows("""
+                SELECT f.path, encode(c.digest, 'hex'), c.size, NULL::text, NULL::text
+                FROM file f JOIN content c ON c.id = f.content_id WHERE f.version_id = \(versionID)
+                UNION ALL
+                SELECT \(unescaped: PostgresCatalog.referenceColumns) FROM file_reference r WHERE r.version_id = \(versionID)
+                ORDER BY 1 LIMIT \(limit) OFFSET \(offset)
+                """).map { row in
+                try row[3].decode(String?.self) == nil
+                    ? try PostgresCatalog.manifestEntry(row) : try PostgresCatalog.referenceEntry(row)
+            }
         }
     }
 

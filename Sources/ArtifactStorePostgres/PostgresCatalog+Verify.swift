@@ -40,6 +40,10 @@ extension PostgresCatalog: InspectableCatalog {
                 ManifestEntry(path: try row[1].decode(String.self), digest: digest, size: try row[3].decode(Int64?.self) ?? 0))
             contentUsers[digest, default: []].insert(versionID)
         }
+        // Reference entries count toward a version's files, size and digest; they have no content.
+        for (versionID, entries) in try referenceEntries(session, versionIDs: ids) {
+            files[versionID, default: []] += entries
+        }
         let versions = try versionRows.map { row in
             let id = try row[0].decode(Int64.self)
             return CatalogInspection.Version(

@@ -122,6 +122,20 @@ enum PostgresCatalogSchema {
             );
             CREATE INDEX artifact_use_by_version ON artifact_use(version_id);
             """),
+        // Reference entries (`put --reference`): `digest` is the recorded checksum as `ReferenceChecksum`
+        // text (`sha256:HEX`, `md5:BASE64`, `etag:VALUE`, or the URI itself when unchecked);
+        // `object_version` the S3 version id, if any. See `PostgresCatalog+References`.
+        Migration(version: 2, name: "references-v1", sql: """
+            CREATE TABLE file_reference (
+                version_id bigint NOT NULL REFERENCES version(id),
+                path text COLLATE "C" NOT NULL,
+                uri text NOT NULL,
+                digest text NOT NULL,
+                size bigint NOT NULL,
+                object_version text,
+                PRIMARY KEY (version_id, path)
+            )
+            """),
     ]
 
     /// The newest schema version this build knows.
