@@ -14,4 +14,6 @@ public enum Action: Hashable, Sendable {
     case cancel
     /// Moves focus between a dialog's fields and buttons.
     case nextField, previousField
+    /// Lineage view: one hop more or less up and down; pan the picture without moving the selection.
+    case deeper, shallower, panLeft, panRight, panUp, panDown
 }

@@ -46,9 +46,7 @@ extension Browser {
             return openPrune(&state)
         case .lineage:
             guard let version = requireVersion(&state) else { return [] }
-            state.modal = .lineage(LineageViewState(version: version))
-            let ticket = begin(&state, "loading lineage", cancellable: true)
-            return [.loadLineage(ticket: ticket, version: version)]
+            return openLineage(&state, version)
         case .cache:
             return openCache(&state)
         case .filter:
@@ -65,7 +63,7 @@ extension Browser {
             return [.quit]
         case .redraw:
             state.redrawRequested = true
-        case .confirm, .cancel, .nextField, .previousField:
+        case .confirm, .cancel, .nextField, .previousField, .deeper, .shallower, .panLeft, .panRight, .panUp, .panDown:
             break
         }
         return []
