@@ -2,27 +2,30 @@
 /// second structure may only cross it at right angles, and then the cell is a crossing (drawn as
 /// the vertical, `─│─`), which connects nothing. Text, arrowheads and brackets sit on top.
 struct LineageCanvas: Hashable, Sendable {
-    enum Mark: Hashable, Sendable {
+    enum Mark: UInt8, Hashable, Sendable {
         case none
-        /// A character of a label; wide characters are followed by a `continuation`.
-        case text(Character)
+        /// A character of a label (kept in `text`); wide characters are followed by a `continuation`.
+        case text
         /// The right half of a wide character.
         case continuation
         case arrow, reverseArrow
         case bracketFirst, bracketMiddle, bracketLast
     }
 
+    /// Eight bytes, as a big graph has millions of cells.
     struct Cell: Hashable, Sendable {
         var arms: UInt8 = 0
-        var owner: Int32 = -1
         /// Arms of a second structure crossing this one at right angles.
         var crossArms: UInt8 = 0
         var mark: Mark = .none
+        var owner: Int32 = -1
     }
 
     let width: Int
     let height: Int
     private(set) var cells: [Cell]
+    /// Label characters by cell index.
+    private(set) var text: [Int: Character] = [:]
 
     init(width: Int, height: Int) {
         self.width = max(0, width)
@@ -83,6 +86,13 @@ struct LineageCanvas: Hashable, Sendable {
         cells[y * width + x].mark = mark
     }
 
+    /// Writes one character of a label.
+    mutating func write(_ character: Character, x: Int, y: Int) {
+        guard x >= 0, x < width, y >= 0, y < height else { return }
+        cells[y * width + x].mark = .text
+        text[y * width + x] = character
+    }
+
     /// Whether the cell is a crossing of two structures.
     func isCrossing(x: Int, y: Int) -> Bool { self[x, y].crossArms != 0 }
 
@@ -91,7 +101,7 @@ struct LineageCanvas: Hashable, Sendable {
     func character(x: Int, y: Int, glyphs: LineageGlyphs, horizontalOnTop: Bool = false) -> Character? {
         let cell = self[x, y]
         switch cell.mark {
-        case .text(let character): return character
+        case .text: return text[y * width + x] ?? " "
         case .continuation: return nil
         case .arrow: return glyphs.arrow
         case .reverseArrow: return glyphs.reverseArrow

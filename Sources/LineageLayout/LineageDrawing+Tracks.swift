@@ -47,23 +47,40 @@ extension LineageDrawing {
             ends[a].targetRows.filter { $0 > ends[b].top && $0 < ends[b].bottom }.count
                 + ends[b].sourceRows.filter { $0 > ends[a].top && $0 < ends[a].bottom }.count
         }
-        var remaining = Set((0..<structures.count).filter { !straight[$0] })
+        let tracked = (0..<structures.count).filter { !straight[$0] }
+        // How many more crossings placing each track left of all the others costs than the reverse;
+        // only tracks whose spans overlap can cross, so only those pairs are looked at.
+        var advantage = [Int](repeating: 0, count: structures.count)
+        var against = [[(other: Int, delta: Int)]](repeating: [], count: structures.count)
+        let bySpan = tracked.sorted { ends[$0].top < ends[$1].top }
+        for (i, a) in bySpan.enumerated() {
+            for b in bySpan[(i + 1)...] {
+                guard ends[b].top <= ends[a].bottom else { break }
+                let delta = cost(a, b) - cost(b, a)
+                guard delta != 0 else { continue }
+                advantage[a] += delta
+                advantage[b] -= delta
+                against[a].append((b, delta))
+                against[b].append((a, -delta))
+            }
+        }
+        var remaining = Set(tracked)
+        var ready = Set(tracked.filter { incoming[$0] == 0 })
         var order: [Int] = []
         while !remaining.isEmpty {
-            let ready = remaining.filter { incoming[$0] == 0 }.sorted()
-            guard !ready.isEmpty else {
+            guard let pick = ready.min(by: { (advantage[$0], $0) < (advantage[$1], $1) }) else {
                 // A cycle: move the lowest target taking part in it down a row.
                 let stuck = conflictRows.filter { remaining.contains($0.left) && remaining.contains($0.right) }
                 return .conflict(target: stuck.max { $0.row < $1.row }!.target)
             }
-            let pick = ready.min { a, b in
-                let (ca, cb) = (remaining.reduce(0) { $0 + ($1 == a ? 0 : cost(a, $1) - cost($1, a)) },
-                                remaining.reduce(0) { $0 + ($1 == b ? 0 : cost(b, $1) - cost($1, b)) })
-                return (ca, a) < (cb, b)
-            }!
             remaining.remove(pick)
+            ready.remove(pick)
             order.append(pick)
-            for next in mustPrecede[pick] { incoming[next] -= 1 }
+            for (other, delta) in against[pick] { advantage[other] += delta }
+            for next in mustPrecede[pick] {
+                incoming[next] -= 1
+                if incoming[next] == 0 { ready.insert(next) }
+            }
         }
         var tracks = [Int?](repeating: nil, count: structures.count)
         for (track, s) in order.enumerated() { tracks[s] = track }

@@ -95,28 +95,30 @@ public struct LineageDrawing: Hashable, Sendable {
         var rows = Self.compact(layout: layout, blocks: blocks, heights: heights, minimumRows: minimumRows)
         var tracks: [[Int?]] = []
         var pushes = 0
-        routing: while true {
+        while true {
             tracks = []
+            var stuck: [Int] = []
             for (l, list) in structures.enumerated() {
                 switch Self.route(list, ids: globalID[l], rows: rows, portRow: { portRow(rows, $0, $1) }) {
                 case .routed(let order):
                     tracks.append(order)
-                case .conflict(let target) where pushes < 400:
-                    pushes += 1
-                    // The target leaves its input's block (else the input moves down with it) and
-                    // goes a row lower.
-                    let block = blocks[target]
-                    for slot in 0..<slotCount where blocks[slot] == block && layout.layerOf[slot] >= layout.layerOf[target] {
-                        blocks[slot] = target
-                    }
-                    minimumRows[target] = rows[target] + 1
-                    rows = Self.compact(layout: layout, blocks: blocks, heights: heights, minimumRows: minimumRows)
-                    continue routing
-                case .conflict:
+                case .conflict(let target):
+                    stuck.append(target)
                     tracks.append(Array(0..<list.count))
                 }
             }
-            break
+            guard !stuck.isEmpty, pushes < 400 else { break }
+            for target in stuck {
+                pushes += 1
+                // The target leaves its input's block (else the input moves down with it) and goes a
+                // row lower.
+                let block = blocks[target]
+                for slot in 0..<slotCount where blocks[slot] == block && layout.layerOf[slot] >= layout.layerOf[target] {
+                    blocks[slot] = target
+                }
+                minimumRows[target] = rows[target] + 1
+            }
+            rows = Self.compact(layout: layout, blocks: blocks, heights: heights, minimumRows: minimumRows)
         }
         self.pushes = pushes
 
@@ -135,7 +137,7 @@ public struct LineageDrawing: Hashable, Sendable {
             layerColumns.append(x)
             x += layerWidths[l]
             guard l < layout.layers.count - 1 else { break }
-            let trackCount = tracks[l].compactMap { $0 }.count
+            let trackCount = (tracks[l].compactMap { $0 }.max() ?? -1) + 1
             let bracket = layout.layers[l + 1].contains { heights[$0] > 1 }
             arrowColumns.append(x + 3 + 2 * trackCount)
             x += 3 + 2 * trackCount + 1 + (bracket ? 1 : 0) + 1
@@ -218,7 +220,7 @@ public struct LineageDrawing: Hashable, Sendable {
             for character in labels[node] {
                 let w = characterWidth(character)
                 guard w > 0 else { continue }
-                canvas.mark(.text(character), x: column, y: rows[node])
+                canvas.write(character, x: column, y: rows[node])
                 if w == 2 { canvas.mark(.continuation, x: column + 1, y: rows[node]) }
                 column += w
             }
