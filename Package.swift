@@ -7,12 +7,22 @@ let package = Package(
     products: [
         .library(name: "ArtifactStore", targets: ["ArtifactStore"]),
         .executable(name: "arttui", targets: ["arttui"]),
+        .executable(name: "arttui-server", targets: ["arttui-server"]),
+        .library(name: "S3Client", targets: ["S3Client"]),
+        .library(name: "ArtifactStoreS3", targets: ["ArtifactStoreS3"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // Team mode only: never a dependency of the `arttui` product.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // zstd from the system (libzstd-dev).
@@ -27,6 +37,29 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
+        // SigV4 signing and a path-style S3 client on URLSession; no server-only packages, so the
+        // `arttui` executable may use it too.
+        .target(name: "S3Client", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The store's objects in an S3 bucket.
+        .target(name: "ArtifactStoreS3", dependencies: ["ArtifactStore", "S3Client"]),
+        // Prints sealing and opening throughput of the encrypted object format (not a test).
+        .executableTarget(
+            name: "SealingBenchmark",
+            dependencies: ["ArtifactStore", .product(name: "Crypto", package: "swift-crypto")]),
+        // The catalog on PostgreSQL, for team mode; only the server and tests depend on it.
+        .target(
+            name: "ArtifactStorePostgres",
+            dependencies: [
+                "ArtifactStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Reads references the core cannot: http(s):// over URLSession and s3:// through S3Client.
+        // No server packages: the `arttui` executable links it.
+        .target(
+            name: "ReferenceSources",
+            dependencies: ["ArtifactStore", "S3Client", .product(name: "Crypto", package: "swift-crypto")]),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
         .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
@@ -36,18 +69,54 @@ let package = Package(
         .target(name: "BrowserCore", dependencies: ["ArtifactStore", "LineageLayout"]),
         // The thin terminal backend: copies the grid to ncurses and decodes keys.
         .target(name: "TerminalUI", dependencies: ["BrowserCore", "CNCursesW"]),
+        // Lets URLSession on Linux trust a private CA (--ca-cert) or none (--insecure): see CCurlTrust.c.
+        .target(name: "CCurlTrust"),
         // The command line: subcommands that call the core, and the browser wired to the real store.
         .target(
             name: "ArttuiCLI",
             dependencies: [
                 "ArtifactStore",
+                "ArtifactWire",
                 "BrowserCore",
                 "LineageLayout",
+                "ReferenceSources",
                 "TerminalUI",
+                "CCurlTrust",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
+        .executableTarget(
+            name: "arttui", dependencies: ["ArttuiCLI"],
+            // FoundationNetworking's calls to curl_easy_setopt must bind to CCurlTrust's.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_easy_setopt"], .when(platforms: [.linux]))]),
+        // The wire shapes of the team server's HTTP API (JSON bodies, upload protocol, packs), shared by
+        // the server and its clients; depends on no server package.
+        .target(name: "ArtifactWire", dependencies: ["ArtifactStore"]),
+        // The team server: accounts and access in PostgreSQL, the HTTP API over the core.
+        .target(
+            name: "ArttuiServer",
+            dependencies: [
+                "ArtifactStore",
+                "ArtifactWire",
+                "ArtifactStorePostgres",
+                "ArtifactStoreS3",
+                "S3Client",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "arttui-server",
+            dependencies: ["ArttuiServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Test doubles shared by tests and the benchmark: a fixture store, a scripted session.
         .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
@@ -61,16 +130,42 @@ let package = Package(
         // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
         .testTarget(
             name: "ArttuiEndToEndTests",
-            dependencies: ["ArtifactStore", "arttui", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "ArtifactStore", "arttui", "S3Client", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["README.md"]),
         .testTarget(
             name: "BrowserCoreTests",
             dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],
             exclude: ["Golden"]
         ),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
+        // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
+        .testTarget(
+            name: "ObjectStoreConformanceTests", dependencies: ["ArtifactStore", "ArtifactStoreS3", "S3Client"]),
+        // One suite of catalog behaviour, run against SQLiteCatalog and (when a database is given) PostgresCatalog.
+        .testTarget(
+            name: "CatalogConformanceTests",
+            dependencies: [
+                "ArtifactStore",
+                "ArtifactStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout", "BrowserTestSupport"]),
         .testTarget(
             name: "ArttuiCLITests",
             dependencies: ["ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout"]),
+        .testTarget(
+            name: "ArttuiServerTests",
+            dependencies: [
+                "ArttuiServer", "ArtifactWire", "ArtifactStore", "arttui-server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
     ]
 )

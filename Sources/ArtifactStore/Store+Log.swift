@@ -42,10 +42,12 @@ extension Store {
             ingester.progress = progress
             ingester.statCache = statCache
             let result = try ingester.ingest(sources)
+            let files = draft.references.isEmpty ? result.files : (result.files + draft.references.values)
+                .sorted { ByteOrder.precedes($0.path, $1.path) }
             let commit = VersionCommit(
                 project: project, name: draft.name, type: draft.type, description: draft.description,
                 metadata: draft.metadata, aliases: draft.aliases, producerRunID: draft.runID,
-                digest: Store.manifestDigest(result.files), files: result.files, contents: result.contents,
+                digest: Store.manifestDigest(files), files: files, contents: result.contents,
                 newChunks: result.newChunks, packs: result.packs)
             let outcome: CommitOutcome
             do {
@@ -72,6 +74,12 @@ extension Store {
     }
 
     /// A version's digest: SHA-256 over a fixed header line and the sorted `path:digest` lines.
+    ///
+    /// A reference entry's line is `path:CHECKSUM URI` (and ` VERSION-ID` for an S3 object version):
+    /// its recorded checksum and where it points, since two versions pointing at equal bytes in
+    /// different places are different versions. With checksums off the checksum is the URI itself,
+    /// as in the reference system, so a change behind the URI never makes a new version. A stored
+    /// file's digest (hex) never contains a space, so no reference line can equal a stored one.
     public static func manifestDigest(_ files: [ManifestEntry]) -> String {
         var hash = SHA256()
         hash.update(data: Data("arttui-manifest-v1\n".utf8))
@@ -83,6 +91,14 @@ extension Store {
             line.append(contentsOf: file.path.utf8)
             line.append(UInt8(ascii: ":"))
             line.append(contentsOf: file.digest.utf8)
+            if let reference = file.reference {
+                line.append(UInt8(ascii: " "))
+                line.append(contentsOf: reference.uri.utf8)
+                if let version = reference.objectVersion {
+                    line.append(UInt8(ascii: " "))
+                    line.append(contentsOf: version.utf8)
+                }
+            }
             line.append(UInt8(ascii: "\n"))
             line.withUnsafeBytes { hash.update(bufferPointer: $0) }
         }

@@ -14,6 +14,9 @@ extension Store {
         try NameRules.validateArtifactName(draft.name)
         try NameRules.validateType(draft.type)
         try Store.validateRunID(distributedID)
+        if !draft.references.isEmpty {
+            throw StoreError.invalidArgument("references cannot be added to a pending version (--upsert); put them in one version")
+        }
         let sources = draft.sources.values.sorted { $0.path < $1.path }
         var forceWrite = Set<String>()
         for _ in 0..<5 {

@@ -20,6 +20,12 @@ public enum StoreLocation {
                 base: environment["XDG_CACHE_HOME"], fallback: ".cache", environment: environment)
     }
 
+    /// The directory of the user's configuration (remotes, credentials): `${XDG_CONFIG_HOME:-~/.config}/arttui`.
+    public static func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        resolve(explicit: nil, variable: nil, base: environment["XDG_CONFIG_HOME"], fallback: ".config",
+                environment: environment)
+    }
+
     private static func resolve(
         explicit: String?, variable: String?, base: String?, fallback: String, environment: [String: String]
     ) -> URL {

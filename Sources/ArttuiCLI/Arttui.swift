@@ -27,6 +27,9 @@ public struct Arttui: ParsableCommand {
         } catch let error as StoreError {
             printError(error.description)
             Foundation.exit(1)
+        } catch let error as ServerError {
+            printError(error.description)
+            Foundation.exit(1)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
         } catch let error as CommandFailure {
@@ -44,17 +47,23 @@ public struct Arttui: ParsableCommand {
         }
     }
 
-    /// Moves `--store`/`--cache-dir` given before the subcommand to after it, so both
-    /// `arttui --store S ls` and `arttui ls --store S` work.
+    /// Options every command takes, each followed by a value.
+    static let valuedGlobalOptions: Set<String> = ["--store", "--cache-dir", "--remote", "--ca-cert", "--timeout"]
+
+    /// Moves the global options (`--store`, `--remote`, ...) given before the subcommand to after it,
+    /// so both `arttui --store S ls` and `arttui ls --store S` work.
     static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
         var leading: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--store" || argument == "--cache-dir" {
+            if valuedGlobalOptions.contains(argument) {
                 leading.append(contentsOf: arguments[index..<min(index + 2, arguments.count)])
                 index += 2
-            } else if argument.hasPrefix("--store=") || argument.hasPrefix("--cache-dir=") {
+            } else if argument == "--insecure" {
+                leading.append(argument)
+                index += 1
+            } else if valuedGlobalOptions.contains(where: { argument.hasPrefix($0 + "=") }) {
                 leading.append(argument)
                 index += 1
             } else {

@@ -14,6 +14,8 @@ struct StoreOptions: ParsableArguments {
         valueName: "dir"))
     var cacheDirectories: [String] = []
 
+    @OptionGroup var server: ServerOptions
+
     func validate() throws {
         if stores.count > 1 { throw ValidationError("--store given \(stores.count) times; give one store") }
         if cacheDirectories.count > 1 {
@@ -27,8 +29,20 @@ struct StoreOptions: ParsableArguments {
     /// The cache directory after resolution.
     var cacheDirectory: URL { StoreLocation.cache(explicit: cacheDirectories.first) }
 
-    /// Opens the store, creating it on first use.
-    func openStore() throws -> Store { try Store(directory: storeDirectory) }
+    /// Opens the store, creating it on first use. Refused when a server is selected: a command that
+    /// does not yet speak to servers must not quietly work on the local store instead.
+    func openStore() throws -> Store {
+        try refuseServer()
+        return try Store(directory: storeDirectory)
+    }
+
+    /// Refuses to go on when a server is selected (`--remote`, `$ARTTUI_REMOTE`).
+    func refuseServer() throws {
+        if let remote = try server.selectedServer() {
+            throw CommandFailure(message:
+                "this command does not work against a server yet (\(remote)); drop --remote or unset $ARTTUI_REMOTE")
+        }
+    }
 
     /// Opens the cache, creating it on first use.
     func openCache() throws -> FileCache { try FileCache(directory: cacheDirectory) }

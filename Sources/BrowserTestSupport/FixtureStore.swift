@@ -13,6 +13,7 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
     private var calls: [String] = []
     /// A lineage graph that replaces the fixture runs' (for the lineage benchmark), cut to depth as usual.
     private var lineageOverride: LineageGraph?
+    private var afterNextVersionCount: (@Sendable () -> Void)?
     /// Version id of the first generated version; generated ids are this plus the index.
     static let generatedBaseID: Int64 = 1_000_000
 
@@ -60,6 +61,15 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
         }
     }
 
+    /// Deletes versions behind the browser's back, as another process would (`[]`: all of them).
+    public func externallyDeleteVersions(project: String, artifact: String, indices: [Int] = []) {
+        locked {
+            guard let i = items.firstIndex(where: { $0.project == project && $0.name == artifact }) else { return }
+            items[i].versions.removeAll { indices.isEmpty || indices.contains($0.index ?? -1) }
+            fixLatest(i)
+        }
+    }
+
     // MARK: Reading
 
     public func projects() throws -> [ProjectSummary] {
@@ -88,7 +98,19 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
     }
 
     public func versionCount(project: String, artifact: String) throws -> Int {
-        try locked { try item(project, artifact).count }
+        let count = try locked { try item(project, artifact).count }
+        let hook = locked { () -> (@Sendable () -> Void)? in
+            defer { afterNextVersionCount = nil }
+            return afterNextVersionCount
+        }
+        hook?()
+        return count
+    }
+
+    /// Runs once right after the next version count is read: another process acting between
+    /// the count and the pages the browser asks for next.
+    public func afterNextCount(_ body: @escaping @Sendable () -> Void) {
+        locked { afterNextVersionCount = body }
     }
 
     public func versions(project: String, artifact: String, offset: Int, limit: Int) throws -> [ArtifactVersion] {
@@ -183,6 +205,24 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
             let (i, j, _) = try find(versionID)
             guard let j else { throw StoreError.invalidArgument("fixture: generated versions are read-only") }
             items[i].versions[j].description = text
+        }
+    }
+
+    public func updateMetadata(versionID: Int64, changes: [MetadataChange]) throws {
+        try locked {
+            let (i, j, version) = try find(versionID)
+            guard let j else { throw StoreError.invalidArgument("fixture: generated versions are read-only") }
+            items[i].versions[j].metadata = try MetadataChange.apply(changes, to: version.metadata)
+        }
+    }
+
+    /// Writes nothing (the fixture has no bytes); records the call and reports what `get` would.
+    public func download(versionID: Int64, root: String?) throws -> DownloadSummary {
+        try locked {
+            let version = try find(versionID).version
+            let directory = root ?? version.defaultDownloadDirectory
+            calls.append("download(\(version.qualifiedName), \(directory))")
+            return DownloadSummary(root: directory, files: version.fileCount, bytes: version.size)
         }
     }
 

@@ -2,7 +2,7 @@ import BrowserCore
 
 /// Writes key sequences as text: plain characters are themselves, named keys go in angle
 /// brackets: `<Enter> <Esc> <Tab> <S-Tab> <Up> <Down> <Left> <Right> <Home> <End> <PgUp> <PgDn>
-/// <Bksp> <C-c> <C-u> <C-d>`.
+/// <Bksp> <Del> <C-c> <C-u> <C-d> <C-Enter>`.
 public enum Keys {
     /// The keys a script stands for.
     public static func parse(_ script: String) -> [Key] {
@@ -35,6 +35,8 @@ public enum Keys {
         case "PgUp": return .pageUp
         case "PgDn": return .pageDown
         case "Bksp": return .backspace
+        case "Del": return .delete
+        case "C-Enter": return .ctrlEnter
         default:
             if name.hasPrefix("C-"), name.count == 3 { return .ctrl(name.last!) }
             return nil

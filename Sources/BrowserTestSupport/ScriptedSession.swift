@@ -13,6 +13,9 @@ public struct ScriptedSession {
     public var holdEffects = false
     /// Effects not run yet.
     public private(set) var pendingEffects: [Effect] = []
+    /// Stands in for the user's `$EDITOR` (`E`): gets the text, returns it as the user saves it.
+    /// Without it, the editor fails as one that cannot start would.
+    public var editor: (@Sendable (String) -> String)?
     private let runner: EffectRunner
     private var cancelled: Set<Int> = []
 
@@ -82,6 +85,12 @@ public struct ScriptedSession {
                 continue
             }
             if let ticket = effect.ticket, cancelled.contains(ticket) { continue }
+            if case let .runEditor(ticket, version, text) = effect {
+                let result: Result<String, StoreFailure> = editor.map { .success($0(text)) }
+                    ?? .failure(StoreFailure(message: "no editor in this session"))
+                queue += Browser.update(&state, .editorFinished(ticket: ticket, version: version, result))
+                continue
+            }
             for event in runner.run(effect) {
                 queue += Browser.update(&state, event)
             }

@@ -51,4 +51,25 @@ static inline int arttui_has_cursor_addressing(void) {
 
 static inline int arttui_wcwidth(wchar_t c) { return wcwidth(c); }
 
+/// Key codes ncurses reports for sequences it does not know by itself (define_key): the start
+/// and end of a bracketed paste, and Ctrl-Enter as xterm (modifyOtherKeys) and CSI u send it.
+/// Home and End also come in the forms tmux, screen and rxvt send whatever TERM says, which
+/// would otherwise arrive as Esc followed by text.
+#define ARTTUI_KEY_PASTE_START 01001
+#define ARTTUI_KEY_PASTE_END 01002
+#define ARTTUI_KEY_CTRL_ENTER 01003
+
+static inline void arttui_define_keys(void) {
+    define_key("\033[200~", ARTTUI_KEY_PASTE_START);
+    define_key("\033[201~", ARTTUI_KEY_PASTE_END);
+    define_key("\033[13;5u", ARTTUI_KEY_CTRL_ENTER);
+    define_key("\033[27;5;13~", ARTTUI_KEY_CTRL_ENTER);
+    const char *home[] = { "\033[1~", "\033[7~", "\033[H", "\033OH" };
+    const char *end[] = { "\033[4~", "\033[8~", "\033[F", "\033OF" };
+    for (int i = 0; i < 4; i++) {
+        if (key_defined(home[i]) <= 0) define_key(home[i], KEY_HOME);
+        if (key_defined(end[i]) <= 0) define_key(end[i], KEY_END);
+    }
+}
+
 #endif

@@ -19,7 +19,7 @@ public enum BrowserApp {
         let noColor = !(options.environment["NO_COLOR"] ?? "").isEmpty
         let useColor = options.colorMode == .always || (options.colorMode == .auto && !noColor)
         terminal.usePalette(ColorPalette(theme: theme, useColor: useColor))
-        InputLoop(terminal: terminal, store: store).run()
+        InputLoop(terminal: terminal, store: store, environment: options.environment).run()
         return 0
     }
 

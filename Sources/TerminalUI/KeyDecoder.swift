@@ -6,6 +6,9 @@ enum TerminalInput: Equatable {
     case key(Key)
     case resize
     case mouse
+    /// A bracketed paste begins: what follows up to `pasteEnd` is text, not keys.
+    case pasteStart
+    case pasteEnd
 }
 
 /// Turns `wget_wch` results into keys: control characters become chords (Ctrl-C is a key, not a
@@ -43,6 +46,9 @@ enum KeyDecoder {
         case KEY_ENTER: return .key(.enter)
         case KEY_RESIZE: return .resize
         case KEY_MOUSE: return .mouse
+        case ARTTUI_KEY_PASTE_START: return .pasteStart
+        case ARTTUI_KEY_PASTE_END: return .pasteEnd
+        case ARTTUI_KEY_CTRL_ENTER: return .key(.ctrlEnter)
         default:
             for n in 1...12 where arttui_key_f(Int32(n)) == code { return .key(.function(n)) }
             return nil

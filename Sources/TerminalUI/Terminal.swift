@@ -50,6 +50,31 @@ final class Terminal {
             _ = mousemask(arttui_all_mouse_events(), nil)
             mouseinterval(0)
         }
+        arttui_define_keys()
+        Self.setBracketedPaste(true)
+    }
+
+    /// Asks the terminal to mark pasted text (`ESC[200~ … ESC[201~`), so a paste of many lines
+    /// arrives as text rather than as keys (whose Enter would act).
+    private static func setBracketedPaste(_ on: Bool) {
+        let sequence = Array((on ? "\u{1b}[?2004h" : "\u{1b}[?2004l").utf8)
+        _ = sequence.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Gives the terminal back for a program that needs it (the user's editor): the screen as
+    /// the shell had it, cooked mode, no bracketed paste. `resume()` takes it again.
+    func suspend() {
+        Self.setBracketedPaste(false)
+        def_prog_mode()
+        endwin()
+    }
+
+    /// Takes the terminal again after `suspend()` and repaints every cell on the next draw.
+    func resume() {
+        reset_prog_mode()
+        Self.setBracketedPaste(true)
+        repaint()
+        doupdate()
     }
 
     /// Sets colours up from a theme.
@@ -128,6 +153,7 @@ final class Terminal {
     func close() {
         guard !closed else { return }
         closed = true
+        Self.setBracketedPaste(false)
         endwin()
     }
 }

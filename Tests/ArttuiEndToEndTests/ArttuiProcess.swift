@@ -88,14 +88,14 @@ final class RunningCommand: @unchecked Sendable {
 
     /// Starts the built `arttui` with `arguments` in `directory`, writing its output under `outputs`.
     static func launch(
-        _ arguments: [String], environment: [String: String], directory: URL, outputs: URL
+        _ arguments: [String], environment: [String: String], directory: URL, outputs: URL, stdin: String = "/dev/null"
     ) throws -> RunningCommand {
         let binary = try #require(ArttuiBinary.url, "cannot find the built arttui next to the test bundle; set ARTTUI_BINARY")
         let name = UUID().uuidString
         let stdoutURL = outputs.appendingPathComponent("\(name).out")
         let stderrURL = outputs.appendingPathComponent("\(name).err")
         let child = try ChildProcess.spawn(
-            binary.path, arguments, environment: environment, directory: directory.path,
+            binary.path, arguments, environment: environment, directory: directory.path, stdin: stdin,
             stdout: stdoutURL.path, stderr: stderrURL.path)
         return RunningCommand(arguments: arguments, child: child, stdoutURL: stdoutURL, stderrURL: stderrURL)
     }
@@ -163,17 +163,18 @@ final class Sandbox: @unchecked Sendable {
 
     /// Starts `arttui` with `arguments`, then `--store` and `--cache-dir` unless `locations` is false.
     func start(_ arguments: [String], locations: Bool = true, environment extra: [String: String] = [:],
-               in directory: URL? = nil) throws -> RunningCommand {
+               in directory: URL? = nil, stdin: String = "/dev/null") throws -> RunningCommand {
         let fullArguments = arguments + (locations ? ["--store", store.path, "--cache-dir", cache.path] : [])
         return try RunningCommand.launch(
-            fullArguments, environment: environment(extra), directory: directory ?? work, outputs: outputs)
+            fullArguments, environment: environment(extra), directory: directory ?? work, outputs: outputs, stdin: stdin)
     }
 
     /// Runs `arttui` to the end (at most `timeout` seconds).
     @discardableResult
     func run(_ arguments: [String], locations: Bool = true, environment: [String: String] = [:],
-             in directory: URL? = nil, timeout: TimeInterval = 30) throws -> CommandResult {
-        try start(arguments, locations: locations, environment: environment, in: directory).wait(timeout: timeout)
+             in directory: URL? = nil, timeout: TimeInterval = 30, stdin: String = "/dev/null") throws -> CommandResult {
+        try start(arguments, locations: locations, environment: environment, in: directory, stdin: stdin)
+            .wait(timeout: timeout)
     }
 
     /// Runs `arttui` and requires it to succeed with nothing on stderr.

@@ -45,6 +45,59 @@ struct BrowserTmuxTests {
         #expect(!formerHolder.strings("aliases").contains("prod"), "\(formerHolder)")
     }
 
+    @Test("e: writes a description over several lines with the keyboard; show --json has every line",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func editDescriptionOverSeveralLines() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let original = try #require(try sandbox.show("capsule-gpt/model:v5").string("description"))
+        let browser = try BrowserInTmux(sandbox)
+        defer { browser.session.kill() }
+        try browser.openModelVersions()
+
+        try browser.session.press("e")
+        try browser.session.waitFor("Description of capsule-gpt/model:v5", "Ctrl-S saves")
+        try browser.session.press("Enter")
+        try browser.session.type("Second line, typed.")
+        try browser.session.press("Enter")
+        try browser.session.type("Third line.")
+        try browser.session.waitFor("line 3/3")
+        try browser.session.press("Up", "Home")
+        try browser.session.type("> ")
+        try browser.session.waitFor("> Second line, typed.", "line 2/3, column 3 · changed")
+        try browser.session.press("C-s")
+        try browser.session.waitFor("description of v5 saved")
+        try browser.quit()
+
+        let shown = try sandbox.show("capsule-gpt/model:v5")
+        #expect(shown.string("description") == original + "\n> Second line, typed.\nThird line.", "\(shown)")
+    }
+
+    @Test("E: runs $EDITOR on the description, gives the screen back, saves what the editor wrote",
+          .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
+    func editDescriptionInTheEditor() throws {
+        let sandbox = try Sandbox.withDemoStore()
+        let original = try #require(try sandbox.show("capsule-gpt/model:v5").string("description"))
+        // An editor that shows it has the screen, then appends a line to the file it was given.
+        let editor = try sandbox.write("editor.sh", Data("""
+            #!/bin/sh
+            printf 'EDITOR RUNNING on %s\n' "$(basename "$1")"
+            sleep 1
+            printf 'written by the editor\n' >> "$1"
+            """.utf8))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: editor.path)
+        let browser = try BrowserInTmux(sandbox, environment: ["EDITOR=\(editor.path)"])
+        defer { browser.session.kill() }
+        try browser.openModelVersions()
+
+        try browser.session.press("E")
+        try browser.session.waitFor("EDITOR RUNNING on DESCRIPTION-capsule-gpt-model-v5.txt")
+        try browser.session.waitFor("description of v5 saved", "3 Versions · model")
+        try browser.quit()
+
+        let shown = try sandbox.show("capsule-gpt/model:v5")
+        #expect(shown.string("description") == original + "\nwritten by the editor", "\(shown)")
+    }
+
     @Test("P: prunes exactly the unaliased, non-latest versions after choosing Yes; ls --json agrees",
           .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
     func pruneFromMenu() throws {
@@ -194,13 +247,13 @@ struct BrowserInTmux {
     static let shellMarker = "shell: before the browser"
     let session: TmuxSession
 
-    init(_ sandbox: Sandbox, width: Int = 120, height: Int = 40) throws {
+    init(_ sandbox: Sandbox, width: Int = 120, height: Int = 40, environment extra: [String] = []) throws {
         let binary = try #require(ArttuiBinary.url, "cannot find the built arttui next to the test bundle; set ARTTUI_BINARY")
         let home = sandbox.path("home").path
         let environment = [
             "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=\(home)", "XDG_DATA_HOME=\(home)/.local/share",
             "XDG_CACHE_HOME=\(home)/.cache", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "TERM=xterm-256color",
-        ]
+        ] + extra
         let browser = (["env", "-i"] + environment + [binary.path, "--store", sandbox.store.path, "--cache-dir", sandbox.cache.path])
             .map(shellQuoted).joined(separator: " ")
         let command = """
@@ -216,11 +269,12 @@ struct BrowserInTmux {
     }
 
     /// From the start: into the artifacts of capsule-gpt, down to `model` (after train-code and
-    /// tokenized-corpus), its versions listed.
+    /// tokenized-corpus), its versions listed. (At 120 columns the projects and artifacts panes
+    /// show their names whole, so this preview of the versions has no room for the run column.)
     func openModelArtifact() throws {
         try waitForStart()
         try session.press("Enter", "j", "j")
-        try session.waitFor("3 Versions · model", "sweep00")
+        try session.waitFor("3 Versions · model", "[best]", "│v0 ")
     }
 
     /// From the start: into the versions of capsule-gpt/model, the newest (v5) selected.

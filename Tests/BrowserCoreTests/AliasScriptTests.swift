@@ -79,9 +79,10 @@ func modelVersion(_ store: FixtureStore, _ index: Int) throws -> ArtifactVersion
     @Test func editsTheDescription() throws {
         let store = FixtureStore()
         var session = modelSession(store)
-        session.press("e<C-u>")
+        session.press("e")
+        for _ in "checkpoint step 8000 of sweep 2" { session.press("<Bksp>") }
         session.type("新しい説明 🚀")
-        session.press("<Enter>")
+        session.press("<C-s>")
         #expect(try modelVersion(store, 7).description == "新しい説明 🚀")
         session.press("<Tab>")
         #expect(session.screen.contains("新しい説明 🚀"))
@@ -92,7 +93,8 @@ func modelVersion(_ store: FixtureStore, _ index: Int) throws -> ArtifactVersion
         var session = modelSession(store)
         session.press("e")
         session.type(" more")
-        session.press("<Esc>")
+        session.press("<Esc><Tab><Enter>")
+        #expect(session.state.modal == nil)
         #expect(try modelVersion(store, 7).description == "checkpoint step 8000 of sweep 2")
     }
 

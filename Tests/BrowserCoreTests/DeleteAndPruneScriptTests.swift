@@ -14,7 +14,7 @@ import Testing
         #expect(try store.versionCount(project: "capsule-gpt", artifact: "model") == 8)
         session.press("d<Tab><Enter>")
         #expect(try store.versionCount(project: "capsule-gpt", artifact: "model") == 7)
-        #expect(session.state.status?.text == "deleted capsule-gpt/model:v0, freed 200 MiB (209715200 bytes)")
+        #expect(session.state.status?.text == "deleted capsule-gpt/model:v0, freed 200 MiB (209,715,200 bytes)")
         #expect(session.state.versionRowCount == 7)
     }
 
@@ -42,11 +42,11 @@ import Testing
         session.press("<Enter>")  // No
         #expect(try store.versionCount(project: "capsule-gpt", artifact: "model") == 8)
         session.press("P<Tab>7")
-        #expect(session.screen.contains("1 versions go: v0"))
+        #expect(session.screen.contains("1 version goes: v0"))
         #expect(session.screen.contains("Frees 200 MiB (209,715,200 bytes)"))
         session.press("<Tab><Enter>")
         #expect(try store.versionCount(project: "capsule-gpt", artifact: "model") == 7)
-        #expect(session.state.status?.text.hasPrefix("pruned 1 versions") == true)
+        #expect(session.state.status?.text.hasPrefix("pruned 1 version,") == true)
     }
 
     @Test func pruneRefusesAKeepLastThatIsNotANumber() throws {
@@ -66,7 +66,7 @@ import Testing
 
     @Test func storeErrorsGoToTheStatusLineInDangerStyle() throws {
         var session = ScriptedSession(store: FixtureStore(generatedVersions: 10), width: 80, height: 24)
-        session.press("/stress<Enter><Enter><Enter>e<Enter>")
+        session.press("/stress<Enter><Enter><Enter>e<C-s>")
         #expect(session.state.status == StatusMessage("fixture: generated versions are read-only", .danger))
         let grid = session.grid
         let statusRow = grid.height - 2

@@ -4,7 +4,7 @@ import Testing
 
 /// The rendered grid compared with golden text at the sizes users run.
 @Suite struct ScreenTests {
-    static let sizes = [(80, 24), (120, 40), (40, 10), (20, 5), (1, 1)]
+    static let sizes = [(80, 24), (120, 40), (200, 50), (40, 10), (20, 5), (1, 1)]
 
     /// Versions of capsule-gpt/model focused, detail as preview.
     static func versionsScreen(width: Int, height: Int, unicode: Bool = true) -> ScriptedSession {

@@ -72,6 +72,12 @@ public struct StoredChunk: Hashable, Sendable {
     public var digest: String
     /// Where its record is.
     public var location: ChunkLocation
+
+    /// Creates a chunk record.
+    public init(digest: String, location: ChunkLocation) {
+        self.digest = digest
+        self.location = location
+    }
 }
 
 /// A file content to record: its digest and size and the chunks it is made of, in order.
@@ -82,6 +88,13 @@ public struct ContentRecord: Hashable, Sendable {
     public var size: Int64
     /// Digests of its chunks, in order.
     public var chunks: [String]
+
+    /// Creates a record.
+    public init(digest: String, size: Int64, chunks: [String]) {
+        self.digest = digest
+        self.size = size
+        self.chunks = chunks
+    }
 }
 
 /// Everything `Catalog.commit` needs to make a version visible.
@@ -110,6 +123,26 @@ public struct VersionCommit: Sendable {
     public var newChunks: [StoredChunk]
     /// Packs written by this commit.
     public var packs: [ObjectInfo]
+
+    /// Creates a commit.
+    public init(
+        project: String, name: String, type: String, description: String, metadata: [String: JSONValue],
+        aliases: [String], producerRunID: String?, digest: String, files: [ManifestEntry],
+        contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo]
+    ) {
+        self.project = project
+        self.name = name
+        self.type = type
+        self.description = description
+        self.metadata = metadata
+        self.aliases = aliases
+        self.producerRunID = producerRunID
+        self.digest = digest
+        self.files = files
+        self.contents = contents
+        self.newChunks = newChunks
+        self.packs = packs
+    }
 }
 
 /// What `Catalog.commit` did.
@@ -145,4 +178,10 @@ public struct DeletionOutcome: Sendable {
     public var plan: DeletionPlan
     /// Packs that now hold records of deleted chunks.
     public var packsToCompact: [String]
+
+    /// Creates an outcome.
+    public init(plan: DeletionPlan, packsToCompact: [String]) {
+        self.plan = plan
+        self.packsToCompact = packsToCompact
+    }
 }

@@ -45,12 +45,13 @@ extension SQLiteCatalog {
             ])
         let versionID = db.lastInsertedRowID
         let insertFile = try db.cachedStatement(sql: "INSERT INTO file (versionId, path, contentId) VALUES (?, ?, ?)")
-        for file in commit.files {
+        for file in commit.files where file.isStored {
             guard let contentID = allContentIDs[file.digest] else {
                 throw StoreError.catalog("file \(file.path) has no content record")
             }
             try insertFile.execute(arguments: [versionID, file.path, contentID])
         }
+        try insertReferences(db, versionID: versionID, entries: commit.files)
         for alias in commit.aliases { _ = try moveAlias(db, alias, to: versionID, artifactID: artifactID) }
         return .created(try versionRecord(db, id: versionID), unusedChunks: unused)
     }

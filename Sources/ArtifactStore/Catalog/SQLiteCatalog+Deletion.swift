@@ -33,6 +33,7 @@ extension SQLiteCatalog {
         try db.execute(sql: """
             DELETE FROM alias WHERE versionId IN (SELECT id FROM doomed_version);
             DELETE FROM file WHERE versionId IN (SELECT id FROM doomed_version);
+            DELETE FROM file_reference WHERE versionId IN (SELECT id FROM doomed_version);
             DELETE FROM content_chunk WHERE contentId IN (SELECT id FROM doomed_content);
             DELETE FROM content WHERE id IN (SELECT id FROM doomed_content);
             DELETE FROM chunk WHERE id IN (SELECT id FROM doomed_chunk);

@@ -156,11 +156,25 @@ extension SQLiteCatalog {
     public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
         try guarded {
             try database.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
-                    WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
-                    """, arguments: [versionID, limit, offset]).map {
-                    ManifestEntry(path: $0["path"], digest: $0["digest"], size: $0["size"])
+                // Most versions have no references: they keep the plain query, read in key order.
+                guard try hasReferences(db, versionID: versionID) else {
+                    return try Row.fetchAll(db, sql: """
+                        SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
+                        WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
+                        """, arguments: [versionID, limit, offset]).map {
+                        ManifestEntry(path: $0[0], digest: $0[1], size: $0[2])
+                    }
+                }
+                return try Row.fetchAll(db, sql: """
+                    SELECT f.path, c.digest, c.size, NULL, NULL FROM file f JOIN content c ON c.id = f.contentId
+                    WHERE f.versionId = ?
+                    UNION ALL
+                    SELECT \(SQLiteCatalog.referenceColumns) FROM file_reference r WHERE r.versionId = ?
+                    ORDER BY 1 LIMIT ? OFFSET ?
+                    """, arguments: [versionID, versionID, limit, offset]).map { row in
+                    let uri: String? = row[3]
+                    return uri == nil
+                        ? ManifestEntry(path: row[0], digest: row[1], size: row[2]) : SQLiteCatalog.referenceEntry(row)
                 }
             }
         }

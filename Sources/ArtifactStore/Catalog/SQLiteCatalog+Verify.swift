@@ -9,7 +9,7 @@ extension SQLiteCatalog: InspectableCatalog {
         }
     }
 
-    func inspect(_ scope: VerificationScope) throws -> CatalogInspection {
+    public func inspect(_ scope: VerificationScope) throws -> CatalogInspection {
         try guarded {
             // One read transaction: the snapshot cannot mix states from before and after a concurrent commit.
             try readWithScratchTables { db in try inspect(db, scope) }
@@ -51,6 +51,10 @@ extension SQLiteCatalog: InspectableCatalog {
             let digest: String = row["digest"] ?? "(missing content)"
             files[versionID, default: []].append(ManifestEntry(path: row["path"], digest: digest, size: row["size"] ?? 0))
             contentUsers[digest, default: []].insert(versionID)
+        }
+        // Reference entries count toward a version's files, size and digest; they have no content.
+        for (versionID, entries) in try referenceEntries(db, where: "r.versionId IN (SELECT id FROM verify_version)") {
+            files[versionID, default: []] += entries
         }
         let versions = try Row.fetchAll(db, sql: "SELECT * FROM verify_version ORDER BY qualifiedName").map { row in
             let id: Int64 = row["id"]
@@ -130,7 +134,7 @@ extension SQLiteCatalog: InspectableCatalog {
             versions: versions, contentUsers: contentUsers, contentFaults: contentFaults, chunks: chunks, packs: packs)
     }
 
-    func integrityProblems() throws -> [String] {
+    public func integrityProblems() throws -> [String] {
         try guarded {
             try database.read { db in
                 let lines = try String.fetchAll(db, sql: "PRAGMA quick_check")
@@ -139,7 +143,7 @@ extension SQLiteCatalog: InspectableCatalog {
         }
     }
 
-    func location(ofChunk digest: String) throws -> ChunkLocation? {
+    public func location(ofChunk digest: String) throws -> ChunkLocation? {
         try guarded {
             try database.read { db in
                 try Row.fetchOne(db, sql: """
@@ -150,7 +154,7 @@ extension SQLiteCatalog: InspectableCatalog {
         }
     }
 
-    func markDamaged(_ details: [Int64: String]) throws {
+    public func markDamaged(_ details: [Int64: String]) throws {
         try guarded {
             try database.write { db in
                 let update = try db.makeStatement(

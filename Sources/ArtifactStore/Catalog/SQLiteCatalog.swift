@@ -154,6 +154,7 @@ public final class SQLiteCatalog: Catalog {
         }
         registerRunsMigration(&migrator)
         registerVerifyMigrations(&migrator)
+        registerReferencesMigration(&migrator)
         return migrator
     }
 }

@@ -36,6 +36,13 @@ public struct ArtifactDraft: Sendable {
     public var runID: String?
     /// The files added so far, by artifact path.
     public private(set) var sources: [String: Source] = [:]
+    /// Reference entries added so far, by artifact path: recorded, never copied into the store.
+    public private(set) var references: [String: ManifestEntry] = [:]
+    /// What `addDirectory` does with a symbolic link that leaves the directory.
+    public var symlinks: SymlinkPolicy = .refuse
+
+    /// Whether the draft holds nothing to store or record.
+    public var isEmpty: Bool { sources.isEmpty && references.isEmpty }
 
     /// Starts an empty draft.
     public init(
@@ -61,13 +68,37 @@ public struct ArtifactDraft: Sendable {
     }
 
     /// Adds a directory's files, relative to it, under `prefix` inside the artifact (the root by default).
-    /// Symbolic links are followed while they stay inside the directory and refused when they leave it.
+    /// Symbolic links are followed while they stay inside the directory; one that leaves it is
+    /// refused, followed or recorded as a `file://` reference, as ``symlinks`` says.
     public mutating func addDirectory(_ directory: URL, prefix: String? = nil) throws {
         if let prefix { try ManifestPath.validate(prefix) }
-        for entry in try SourceTree.walk(directory) {
+        var linked: [(path: String, file: String)] = []
+        for entry in try SourceTree.walk(directory, symlinks: symlinks) {
             let path = prefix.map { "\($0)/\(entry.path)" } ?? entry.path
             try ManifestPath.validate(path)
-            try insert(Source(path: path, filePath: entry.file))
+            if entry.isReference {
+                linked.append((path, entry.file))
+            } else {
+                try insert(Source(path: path, filePath: entry.file))
+            }
+        }
+        if !linked.isEmpty { try addReferences(LocalFileSource.entries(for: linked, checksum: true)) }
+    }
+
+    /// Adds reference entries (as a ``ReferenceSource`` lists them): recorded in the version, not stored.
+    /// - Throws: `.unsafePath` for a bad path, `.conflictingPath` when a path is taken by other content.
+    public mutating func addReferences(_ entries: [ManifestEntry]) throws {
+        for entry in entries {
+            guard entry.reference != nil else {
+                throw StoreError.invalidArgument("entry \(entry.path) is not a reference")
+            }
+            try ManifestPath.validate(entry.path)
+            if let existing = references[entry.path] {
+                guard existing == entry else { throw StoreError.conflictingPath(path: entry.path) }
+                continue
+            }
+            if sources[entry.path] != nil { throw StoreError.conflictingPath(path: entry.path) }
+            references[entry.path] = entry
         }
     }
 
@@ -80,9 +111,20 @@ public struct ArtifactDraft: Sendable {
         }
     }
 
+    /// Adds a file as the entry `path`, or a directory's files under the prefix `path`, as
+    /// `arttui put --entry PATH=LOCAL` does (the reference's `add_file(name=)` and `add_dir(name=)`).
+    public mutating func add(_ url: URL, at path: String) throws {
+        if try SourceTree.kind(of: url.path, followingLinks: true) == .directory {
+            try addDirectory(url, prefix: path)
+        } else {
+            try addFile(url, as: path)
+        }
+    }
+
     /// Adds bytes held in memory as the file `path` inside the artifact.
     public mutating func addData(_ data: Data, as path: String) throws {
         try ManifestPath.validate(path)
+        if references[path] != nil { throw StoreError.conflictingPath(path: path) }
         if let existing = sources[path] {
             guard existing.data == data else { throw StoreError.conflictingPath(path: path) }
             return
@@ -91,6 +133,7 @@ public struct ArtifactDraft: Sendable {
     }
 
     private mutating func insert(_ source: Source) throws {
+        if references[source.path] != nil { throw StoreError.conflictingPath(path: source.path) }
         if let existing = sources[source.path] {
             if existing.data != nil { throw StoreError.conflictingPath(path: source.path) }
             guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }

@@ -27,6 +27,8 @@ enum SourceTree {
     struct Entry {
         var path: String
         var file: String
+        /// Reached through a link leaving the tree under `SymlinkPolicy.reference`: record, do not store.
+        var isReference = false
     }
 
     /// The kind of the entry at `path`; `followingLinks` stats through a symbolic link.
@@ -68,68 +70,94 @@ enum SourceTree {
     }
 
     /// Every regular file under `root`, relative to it, in the order the directories list them.
-    /// - Throws: `.unsupportedFile` for special files, `.unsafePath` for a link leaving `root`
-    ///   or a name that is not UTF-8.
-    static func walk(_ root: URL) throws -> [Entry] {
+    /// - Throws: `.unsupportedFile` for special files, `.unsafePath` for a link leaving `root` (under
+    ///   `.refuse`), a link making a loop, or a name that is not UTF-8.
+    static func walk(_ root: URL, symlinks: SymlinkPolicy = .refuse) throws -> [Entry] {
         let rootPath = try realPath(root.path)
         guard try kind(of: rootPath) == .directory else {
             throw StoreError.unsupportedFile(path: root.path, kind: "not a directory")
         }
         var entries: [Entry] = []
         var visited: Set<String> = [rootPath]
-        try walk(directory: root.path, realDirectory: rootPath, relative: "", rootReal: rootPath,
-                 visited: &visited, into: &entries)
+        let walk = Walk(rootReal: rootPath, symlinks: symlinks)
+        try walk.walk(directory: root.path, realDirectory: rootPath, relative: "", asReferences: false,
+                      visited: &visited, into: &entries)
         return entries
     }
 
-    private static func walk(
-        directory: String, realDirectory: String, relative: String, rootReal: String,
-        visited: inout Set<String>, into entries: inout [Entry]
-    ) throws {
-        guard let handle = opendir(directory) else {
-            throw StoreError.io(operation: "read directory", path: directory, reason: FileSystem.lastError())
-        }
-        defer { closedir(handle) }
-        while let entry = readdir(handle) {
-            let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                Array(raw.prefix { $0 != 0 })
+    /// One walk's fixed parameters.
+    private struct Walk {
+        let rootReal: String
+        let symlinks: SymlinkPolicy
+
+        func walk(
+            directory: String, realDirectory: String, relative: String, asReferences: Bool,
+            visited: inout Set<String>, into entries: inout [Entry]
+        ) throws {
+            guard let handle = opendir(directory) else {
+                throw StoreError.io(operation: "read directory", path: directory, reason: FileSystem.lastError())
             }
-            if nameBytes == [46] || nameBytes == [46, 46] { continue }
-            let fullPath = directory + "/" + String(decoding: nameBytes, as: UTF8.self)
-            guard let name = String(validating: nameBytes, as: UTF8.self) else {
-                let shown = String(decoding: nameBytes, as: UTF8.self)
-                throw StoreError.unsafePath(
-                    path: relative.isEmpty ? shown : "\(relative)/\(shown)", reason: "the file name is not valid UTF-8")
-            }
-            let childPath = directory + "/" + name
-            let childRelative = relative.isEmpty ? name : "\(relative)/\(name)"
-            // The directory entry usually says what it is; stat only when it does not.
-            var kind = kind(directoryEntryType: entry.pointee.d_type)
-            if kind == nil {
-                var info = stat()
-                guard lstat(childPath, &info) == 0 else {
-                    throw StoreError.io(operation: "stat", path: fullPath, reason: FileSystem.lastError())
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
+                    Array(raw.prefix { $0 != 0 })
                 }
-                kind = self.kind(mode: info.st_mode)
-            }
-            var realChild = realDirectory + "/" + name
-            if kind == .symlink {
-                guard let resolved = try? realPath(childPath), resolved == rootReal || resolved.hasPrefix(rootReal + "/")
-                else {
-                    throw StoreError.unsafePath(path: childPath, reason: "the symbolic link leaves \(rootReal)")
+                if nameBytes == [46] || nameBytes == [46, 46] { continue }
+                let fullPath = directory + "/" + String(decoding: nameBytes, as: UTF8.self)
+                guard let name = String(validating: nameBytes, as: UTF8.self) else {
+                    let shown = String(decoding: nameBytes, as: UTF8.self)
+                    throw StoreError.unsafePath(
+                        path: relative.isEmpty ? shown : "\(relative)/\(shown)", reason: "the file name is not valid UTF-8")
                 }
-                realChild = resolved
-                kind = try self.kind(of: resolved)
-            }
-            switch kind {
-            case .regular:
-                entries.append(Entry(path: childRelative, file: childPath))
-            case .directory:
-                guard visited.insert(realChild).inserted else { continue }
-                try walk(directory: childPath, realDirectory: realChild, relative: childRelative, rootReal: rootReal,
-                         visited: &visited, into: &entries)
-            case let other:
-                throw StoreError.unsupportedFile(path: childPath, kind: (other ?? .missing).description)
+                let childPath = directory + "/" + name
+                let childRelative = relative.isEmpty ? name : "\(relative)/\(name)"
+                // The directory entry usually says what it is; stat only when it does not.
+                var kind = SourceTree.kind(directoryEntryType: entry.pointee.d_type)
+                if kind == nil {
+                    var info = stat()
+                    guard lstat(childPath, &info) == 0 else {
+                        throw StoreError.io(operation: "stat", path: fullPath, reason: FileSystem.lastError())
+                    }
+                    kind = SourceTree.kind(mode: info.st_mode)
+                }
+                var realChild = realDirectory + "/" + name
+                var reference = asReferences
+                if kind == .symlink {
+                    let resolved = try? SourceTree.realPath(childPath)
+                    let inside = resolved.map { $0 == rootReal || $0.hasPrefix(rootReal + "/") } ?? false
+                    if !inside {
+                        guard symlinks != .refuse else {
+                            throw StoreError.unsafePath(
+                                path: childPath, reason: "the symbolic link leaves \(rootReal) (--symlinks follow stores "
+                                    + "what it points at, --symlinks reference records it as a file:// reference)")
+                        }
+                        guard let resolved else {
+                            var info = stat()
+                            let reason = stat(childPath, &info) != 0 && errno == ELOOP
+                                ? "the symbolic link makes a loop" : "the symbolic link points at nothing"
+                            throw StoreError.unsafePath(path: childPath, reason: reason)
+                        }
+                        // A directory above this one (or the tree itself) would be walked forever.
+                        if (realDirectory + "/").hasPrefix(resolved == "/" ? "/" : resolved + "/") {
+                            throw StoreError.unsafePath(
+                                path: childPath, reason: "the symbolic link makes a loop: it points at \(resolved), above it")
+                        }
+                        reference = reference || symlinks == .reference
+                    }
+                    realChild = resolved!
+                    kind = try SourceTree.kind(of: realChild)
+                }
+                switch kind {
+                case .regular:
+                    // A reference names the file itself, not a link to it that may move.
+                    entries.append(Entry(path: childRelative, file: reference ? realChild : childPath, isReference: reference))
+                case .directory:
+                    guard visited.insert(realChild).inserted else { continue }
+                    try walk(directory: reference ? realChild : childPath, realDirectory: realChild,
+                             relative: childRelative, asReferences: reference, visited: &visited, into: &entries)
+                case let other:
+                    throw StoreError.unsupportedFile(path: childPath, kind: (other ?? .missing).description)
+                }
             }
         }
     }

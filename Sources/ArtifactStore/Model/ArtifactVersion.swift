@@ -78,21 +78,28 @@ public struct ArtifactVersion: Hashable, Sendable, Identifiable {
     }
 }
 
-/// One file of a version: its path inside the artifact, the SHA-256 of its content, its size.
+/// One file of a version: its path inside the artifact, the SHA-256 of its content, its size; or,
+/// for a reference entry, where the bytes live and the checksum they had when it was recorded.
 public struct ManifestEntry: Hashable, Sendable, Codable {
     /// Artifact-relative POSIX path, never absolute and never containing `..`.
     public var path: String
-    /// SHA-256 of the whole content (hex).
+    /// SHA-256 of the whole content (hex); for a reference, its checksum as `ReferenceChecksum` text.
     public var digest: String
     /// Size in bytes.
     public var size: Int64
+    /// Where the bytes live when the store does not hold them; nil for a stored file.
+    public var reference: FileReference?
 
     /// Creates an entry.
-    public init(path: String, digest: String, size: Int64) {
+    public init(path: String, digest: String, size: Int64, reference: FileReference? = nil) {
         self.path = path
         self.digest = digest
         self.size = size
+        self.reference = reference
     }
+
+    /// Whether the store holds the bytes (false for a reference entry).
+    public var isStored: Bool { reference == nil }
 }
 
 /// A project and what it holds, for listings.
@@ -154,4 +161,9 @@ public struct ArtifactSummary: Hashable, Sendable, Codable {
         self.latestIndex = latestIndex
         self.updatedAt = updatedAt
     }
+}
+
+extension ArtifactVersion {
+    /// Where `arttui get` writes the version without `--root`: `artifacts/NAME:vN`.
+    public var defaultDownloadDirectory: String { "artifacts/\(name):\(versionName)" }
 }

@@ -60,6 +60,14 @@ public enum StoreError: Error, Equatable, Sendable {
     case invalidTable(name: String, reason: String)
     /// The version has no table of this name.
     case tableNotFound(version: String, name: String)
+    /// A reference URI cannot be used.
+    case invalidReference(uri: String, reason: String)
+    /// A reference names more objects than the limit allows; nothing was stored.
+    case tooManyObjects(uri: String, count: Int, limit: Int)
+    /// What a reference points at cannot be read (gone, refused, unreachable).
+    case referenceUnavailable(path: String, uri: String, reason: String)
+    /// What a reference points at is no longer what was recorded.
+    case referenceChanged(path: String, uri: String, recorded: String, current: String)
 }
 
 extension StoreError: CustomStringConvertible, LocalizedError {
@@ -122,6 +130,15 @@ extension StoreError: CustomStringConvertible, LocalizedError {
             return "table \(quoted(name)) \(reason)"
         case let .tableNotFound(version, name):
             return "\(version) has no table \(quoted(name))"
+        case let .invalidReference(uri, reason):
+            return "reference \(quoted(uri)) \(reason)"
+        case let .tooManyObjects(uri, count, limit):
+            return "reference \(quoted(uri)) names \(count) objects, more than the limit of \(limit) "
+                + "(--max-objects); nothing was stored"
+        case let .referenceUnavailable(path, uri, reason):
+            return "cannot read reference \(quoted(path)) at \(uri): \(reason)"
+        case let .referenceChanged(path, uri, recorded, current):
+            return "reference \(quoted(path)) at \(uri) changed: recorded checksum \(recorded), now \(current)"
         }
     }
 

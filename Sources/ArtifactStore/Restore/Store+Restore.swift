@@ -19,6 +19,8 @@ public struct RestoreReport: Sendable, Codable {
     public var fromCache: Int
     /// Files rebuilt from stored chunks.
     public var fromStore: Int
+    /// Reference entries fetched from their sources.
+    public var fromReferences: Int = 0
 }
 
 extension Store {
@@ -28,18 +30,25 @@ extension Store {
     /// files already under `root` with the right content are not rewritten. No manifest path can
     /// write outside `root`: every path is checked before anything is written, and no directory on
     /// the way may be a symbolic link.
+    ///
+    /// Reference entries are fetched from their sources through `references` once the stored files
+    /// are in place, each checked against its recorded checksum (see ``ReferenceChecker``); with
+    /// `references` nil they are left out.
     /// - Throws: `StoreError.damagedFile` naming the file and version when stored bytes are missing or
-    ///   damaged (the file is not written), `.unsafePath`, `.io`.
+    ///   damaged (the file is not written), `.referenceChanged` / `.referenceUnavailable`, `.unsafePath`, `.io`.
     @discardableResult
     public func download(
         _ version: ArtifactVersion, to root: URL, cache: FileCache?, mode: LinkMode = .copy,
+        references: ReferenceResolver? = .local, allowChanged: Bool = false, warn: (String) -> Void = { _ in },
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> RestoreReport {
-        let files = try self.files(of: version)
-        for file in files { try ManifestPath.validate(file.path) }
+        let entries = try self.files(of: version)
+        for file in entries { try ManifestPath.validate(file.path) }
+        let files = entries.filter(\.isStored)
+        let referenced = entries.filter { !$0.isStored }
         let rootPath = root.standardizedFileURL.path
         try makeDirectory(rootPath)
-        let directories = Set(files.compactMap { file -> String? in
+        let directories = Set((references == nil ? files : entries).compactMap { file -> String? in
             guard let slash = file.path.lastIndex(of: "/") else { return nil }
             return String(file.path[..<slash])
         })
@@ -98,10 +107,16 @@ extension Store {
         if let cache { try cache.deferringUses(preloading: pin, run) } else { run() }
         if let error = failure.withLock({ $0 }) { throw error }
         if let error = Store.summarize(damaged.withLock { $0 }) { throw error }
+        let fetched = references == nil ? [] : referenced
+        let checker = ReferenceChecker(resolver: references ?? .local)
+        for entry in fetched {
+            try checker.fetch(entry, to: rootPath + "/" + entry.path, allowChanged: allowChanged, warn: warn)
+        }
         let final = counts.withLock { $0 }
         return RestoreReport(
-            root: rootPath, files: files.count, bytes: totalBytes, unchanged: final.unchanged,
-            fromCache: final.fromCache, fromStore: final.fromStore)
+            root: rootPath, files: files.count + fetched.count, bytes: totalBytes + fetched.reduce(0) { $0 + $1.size },
+            unchanged: final.unchanged, fromCache: final.fromCache, fromStore: final.fromStore,
+            fromReferences: fetched.count)
     }
 
     private enum Source { case unchanged, cache, store }

@@ -20,6 +20,15 @@ public struct ChunkLocation: Hashable, Sendable {
     public var rawLength: Int
     /// How the payload is encoded.
     public var compression: ChunkCompression
+
+    /// Creates a location, as a catalog reads it back.
+    public init(packKey: String, offset: Int64, storedLength: Int64, rawLength: Int, compression: ChunkCompression) {
+        self.packKey = packKey
+        self.offset = offset
+        self.storedLength = storedLength
+        self.rawLength = rawLength
+        self.compression = compression
+    }
 }
 
 /// The fixed header in front of every chunk in a pack.

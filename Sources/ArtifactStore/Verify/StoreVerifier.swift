@@ -24,6 +24,8 @@ public struct StoreVerifier: Sendable {
     /// `repair` leaves orphan packs younger than this alone: a `put` running now stores its packs
     /// before its version becomes visible, and they look orphaned until then.
     public var orphanGracePeriod: TimeInterval = 3600
+    /// When set, every reference entry in scope is checked against its source too (`verify --references`).
+    public var references: ReferenceResolver?
 
     /// Creates a verifier for `store`.
     public init(store: Store) {
@@ -46,6 +48,7 @@ public struct StoreVerifier: Sendable {
         let names = Dictionary(uniqueKeysWithValues: inspection.versions.map { ($0.id, $0.qualifiedName) })
         report.markedDamaged = inspection.versions.filter { $0.damage != nil }.map(\.qualifiedName)
         checkVersions(inspection, into: &report)
+        if let references { checkReferences(inspection, resolver: references, into: &report) }
         for fault in inspection.contentFaults {
             report.problems.append(.init(
                 kind: .contentIncomplete, subject: "content \(fault.digest.prefix(12))", detail: fault.detail,
@@ -107,8 +110,9 @@ public struct StoreVerifier: Sendable {
         let inspection = try catalog.inspect(scope)
         var details: [Int64: String] = [:]
         for version in inspection.versions where version.state != .deleted {
+            // A reference that changed at its source is not damage to the store.
             guard let problem = report.problems.first(where: {
-                $0.versions.contains(version.qualifiedName) || $0.versions == ["*"]
+                !$0.kind.concernsReference && $0.versions.contains(version.qualifiedName) || $0.versions == ["*"]
             }) else { continue }
             details[version.id] = "\(problem.subject): \(problem.detail)"
             report.repairs.append(.init(action: "marked-damaged", subject: version.qualifiedName, detail: details[version.id]!))

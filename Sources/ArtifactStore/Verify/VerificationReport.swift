@@ -21,6 +21,13 @@ public struct VerificationReport: Sendable, Codable {
             case chunkHeader = "chunk-header"
             /// A chunk's bytes do not hash to its digest.
             case chunkData = "chunk-data"
+            /// What a reference entry points at no longer has its recorded checksum.
+            case referenceChanged = "reference-changed"
+            /// What a reference entry points at cannot be read.
+            case referenceUnavailable = "reference-unavailable"
+
+            /// Whether the problem is at a reference's source rather than in the store.
+            public var concernsReference: Bool { self == .referenceChanged || self == .referenceUnavailable }
         }
 
         /// What kind of damage it is.
@@ -75,6 +82,8 @@ public struct VerificationReport: Sendable, Codable {
     public var packsChecked = 0
     /// Bytes read from packs.
     public var bytesRead: Int64 = 0
+    /// Reference entries checked at their sources (`verify --references`); nil when not asked.
+    public var referencesChecked: Int?
     /// Versions `--repair` marked damaged before this run.
     public var markedDamaged: [String] = []
     /// Damage, each with the versions it affects.

@@ -49,6 +49,18 @@ struct StoreBrowser: BrowserStore {
         try store.update(store.version(id: versionID), description: text)
     }
 
+    func updateMetadata(versionID: Int64, changes: [MetadataChange]) throws {
+        let version = try store.version(id: versionID)
+        try store.update(version, metadata: MetadataChange.apply(changes, to: version.metadata))
+    }
+
+    func download(versionID: Int64, root: String?) throws -> DownloadSummary {
+        let version = try store.version(id: versionID)
+        let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
+        let report = try store.download(version, to: destination, cache: cache, mode: .copy)
+        return DownloadSummary(root: report.root, files: report.files, bytes: report.bytes)
+    }
+
     func deletionPreview(versionID: Int64) throws -> DeletionPreview {
         let version = try store.version(id: versionID)
         let plan = try store.deletionPlan([version])

@@ -2,10 +2,11 @@ import ArgumentParser
 import ArtifactStore
 import Foundation
 
-/// `arttui edit PROJECT/NAME:REF`: changes a version's description and metadata.
+/// `arttui edit PROJECT/NAME:REF`: changes a version's description, metadata and hand-set aliases.
 struct EditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "edit", abstract: "Change a version's description or metadata (its files never change).")
+        commandName: "edit", abstract: "Change a version's description, metadata or aliases (its files never change).",
+        discussion: "Everything given is checked before anything changes, as the reference's artifact.save() does.")
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var output: OutputOptions
@@ -25,32 +26,43 @@ struct EditCommand: ParsableCommand {
     @Option(name: .customLong("unset"), help: ArgumentHelp("Remove one metadata key.", valueName: "key"))
     var removals: [String] = []
 
+    @Option(name: .customLong("alias"), help: ArgumentHelp(
+        "Add a hand-set alias, moving it from another version that holds it (repeatable).", valueName: "alias"))
+    var addedAliases: [String] = []
+
+    @Option(name: .customLong("remove-alias"), help: ArgumentHelp(
+        "Remove a hand-set alias from the version (repeatable).", valueName: "alias"))
+    var removedAliases: [String] = []
+
     func run() throws {
         let parsed = try ArtifactAddress(parsing: address)
-        if description == nil && metadata == nil && assignments.isEmpty && removals.isEmpty {
-            throw ValidationError("nothing to change: give -d, --metadata, --set or --unset")
+        if description == nil && metadata == nil && assignments.isEmpty && removals.isEmpty
+            && addedAliases.isEmpty && removedAliases.isEmpty
+        {
+            throw ValidationError("nothing to change: give -d, --metadata, --set, --unset, --alias or --remove-alias")
         }
         var newMetadata = try metadata.map(MetadataArgument.read)
-        var changes: [(String, JSONValue)] = []
-        for assignment in assignments {
-            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex else {
-                throw StoreError.invalidMetadata(reason: "--set \(assignment) is not KEY=JSON")
-            }
-            let key = String(assignment[..<equals])
-            let value = try Metadata.parseValue(String(assignment[assignment.index(after: equals)...]))
-            changes.append((key, value))
-        }
+        let changes = try assignments.map(MetadataChange.assignment) + removals.map { MetadataChange.remove(key: $0) }
         if let description { try NameRules.validateDescription(description) }
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
-        if !changes.isEmpty || !removals.isEmpty {
-            var object = newMetadata ?? version.metadata
-            for (key, value) in changes { object[key] = value }
-            for key in removals { object[key] = nil }
-            newMetadata = object
+        if !changes.isEmpty {
+            newMetadata = try MetadataChange.apply(changes, to: newMetadata ?? version.metadata)
         }
-        try store.update(version, description: description, metadata: newMetadata)
-        let updated = try store.version(id: version.id)
+        let artifact = try store.artifact(version.qualifiedName)
+        if let description { artifact.description = description }
+        if let newMetadata { artifact.metadata = newMetadata }
+        for alias in removedAliases {
+            guard let index = artifact.aliases.firstIndex(where: { Alias.key($0) == Alias.key(alias) }) else {
+                throw StoreError.aliasNotFound(artifact: version.qualifiedName, alias: alias)
+            }
+            artifact.aliases.remove(at: index)
+        }
+        for alias in addedAliases where !artifact.aliases.contains(where: { Alias.key($0) == Alias.key(alias) }) {
+            artifact.aliases.append(alias)
+        }
+        try artifact.save()
+        let updated = artifact.version
         if output.json { return try JSONOutput.print(JSONOutput.Version(updated)) }
         print("updated \(updated.qualifiedName)")
     }

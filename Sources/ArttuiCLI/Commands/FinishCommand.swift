@@ -42,7 +42,7 @@ struct FinishCommand: ParsableCommand {
         let existingType = try? store.versions(of: path.project, path.name, limit: 1, includePending: true).first?.type
         var draft = ArtifactDraft(name: path.name, type: type ?? existingType ?? "dataset")
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
-        try writer.addTables(to: &draft)
+        try writer.addEntries(to: &draft)
         draft.runID = run?.id
         let version = try store.finishPending(draft, project: path.project, distributedID: distributedID)
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }

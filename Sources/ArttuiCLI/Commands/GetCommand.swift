@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactStore
 import Foundation
+import ReferenceSources
 
 /// `arttui get PROJECT/NAME[:REF]`: writes a version's files to a directory.
 struct GetCommand: ParsableCommand {
@@ -25,15 +26,30 @@ struct GetCommand: ParsableCommand {
     @Option(help: "How files are placed: copy, hardlink or symlink (linked files are read-only).")
     var link: LinkMode = .copy
 
+    @Flag(help: "Download a reference whose source changed since it was recorded (a warning says so).")
+    var allowChanged = false
+
     func run() throws {
         let parsed = try ArtifactAddress(parsing: address)
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
         if let runID { try store.run(id: runID).useArtifact(version) }
         let cache = try storeOptions.openCache()
-        let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.versionName)")
+        let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
         let progress = ProgressLine(verb: "restoring")
-        let report = try store.download(version, to: destination, cache: cache, mode: link, progress: progress?.update)
+        let report: RestoreReport
+        do {
+            report = try store.download(
+                version, to: destination, cache: cache, mode: link, references: .standard(), allowChanged: allowChanged,
+                warn: {
+                    progress?.finish()
+                    FileHandle.standardError.write(Data("arttui: \($0)\n".utf8))
+                }, progress: progress?.update)
+        } catch let error as StoreError {
+            progress?.finish()
+            guard case .referenceChanged = error else { throw error }
+            throw CommandFailure(message: "\(error) (--allow-changed takes it anyway)")
+        }
         progress?.finish()
         if output.json {
             try JSONOutput.print(GetResultJSON(version: version.qualifiedName, report: report))
@@ -41,7 +57,8 @@ struct GetCommand: ParsableCommand {
         }
         print("downloaded \(version.qualifiedName) to \(report.root) (\(counted(report.files, "file")), "
             + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
-            + "\(report.unchanged) already there)")
+            + "\(report.unchanged) already there"
+            + (report.fromReferences > 0 ? ", \(report.fromReferences) from references)" : ")"))
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactStore
 import Foundation
+import ReferenceSources
 
 /// `arttui put PATH... -n PROJECT/NAME`: stores files and directories as a new version.
 struct PutCommand: ParsableCommand {
@@ -9,7 +10,9 @@ struct PutCommand: ParsableCommand {
         abstract: "Store files and directories as a new version of an artifact.",
         discussion: """
             A directory's contents go in relative to it; a file goes in under its own name. \
-            Content equal to the newest version makes no new version: the aliases given are applied to it.
+            Content equal to the newest version makes no new version: the aliases given are applied to it. \
+            --reference records a file:// file or tree, an http(s):// URL or an s3://BUCKET/KEY-OR-PREFIX \
+            without copying it: its size and checksum go in the version, and get fetches and checks it.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -35,8 +38,27 @@ struct PutCommand: ParsableCommand {
     @Flag(help: "Add the files to the pending version shared by parallel writers (see finish).")
     var upsert = false
 
+    @Option(name: .customLong("reference"), help: ArgumentHelp(
+        "Record what URI names instead of storing it: file://, http(s)://, s3:// (repeatable).", valueName: "uri"))
+    var references: [String] = []
+
+    @Option(help: "Refuse a --reference naming more objects than this (nothing is stored then).")
+    var maxObjects = 10_000
+
+    @Flag(help: "Record references without a checksum: the digest is the URI, so changes behind it go unseen.")
+    var noChecksum = false
+
+    @Option(help: ArgumentHelp(
+        "A symbolic link leaving a directory: refuse, follow (store its target) or reference (record file://).",
+        valueName: "refuse|follow|reference"))
+    var symlinks: SymlinkPolicy = .refuse
+
     @Argument(help: "Files and directories to store.")
     var paths: [String] = []
+
+    func validate() throws {
+        if maxObjects < 1 { throw ValidationError("--max-objects must be at least 1, not \(maxObjects)") }
+    }
 
     func run() throws {
         let path = try ArtifactPath(parsing: name)
@@ -44,9 +66,18 @@ struct PutCommand: ParsableCommand {
         let metadataObject = try metadata.map(MetadataArgument.read) ?? [:]
         var draft = ArtifactDraft(
             name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
+        draft.symlinks = symlinks
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
-        try writer.addTables(to: &draft)
-        guard !draft.sources.isEmpty else { throw ValidationError("give files, directories or --table to store") }
+        if !references.isEmpty {
+            let resolver = ReferenceResolver.standard()
+            for uri in references {
+                try draft.addReferences(resolver.list(uri, checksum: !noChecksum, maxObjects: maxObjects))
+            }
+        }
+        try writer.addEntries(to: &draft)
+        guard !draft.isEmpty else {
+            throw ValidationError("give files, directories, --reference, --entry or --table to store")
+        }
         let store = try storeOptions.openStore()
         let run = try writer.openRun(in: store)
         draft.runID = run?.id
@@ -68,6 +99,8 @@ struct PutCommand: ParsableCommand {
         }
     }
 }
+
+extension SymlinkPolicy: ExpressibleByArgument {}
 
 extension PutCommand {
     private func upsert(_ draft: ArtifactDraft, project: String, store: Store, run: Run?) throws {

@@ -2,7 +2,7 @@ import ArgumentParser
 import ArtifactStore
 import Foundation
 
-/// The options `put` and `finish` share: the producing run, parallel writers, and table entries.
+/// The options `put` and `finish` share: the producing run, parallel writers, named entries and tables.
 struct PutWriterOptions: ParsableArguments {
     @Option(name: .customLong("run"), help: "The run that produces the version (its lineage producer).")
     var runID: String?
@@ -10,6 +10,11 @@ struct PutWriterOptions: ParsableArguments {
     @Option(name: .customLong("distributed-id"), help: ArgumentHelp(
         "The id shared by parallel writers of one version (default: the run's group).", valueName: "id"))
     var distributedID: String?
+
+    @Option(name: .customLong("entry"), help: ArgumentHelp(
+        "Add a file as the entry PATH, or a directory's files under the folder PATH, inside the artifact (repeatable).",
+        valueName: "path=local"))
+    var entries: [String] = []
 
     @Option(name: .customLong("table"), help: ArgumentHelp(
         "Add a table entry NAME.table.json from a JSON table or a CSV file with a header (repeatable).",
@@ -21,8 +26,12 @@ struct PutWriterOptions: ParsableArguments {
         valueName: "name=folder"))
     var partitionedTables: [String] = []
 
-    /// Adds the `--table` and `--partitioned-table` entries to a draft.
-    func addTables(to draft: inout ArtifactDraft) throws {
+    /// Adds the `--entry`, `--table` and `--partitioned-table` entries to a draft.
+    func addEntries(to draft: inout ArtifactDraft) throws {
+        for argument in entries {
+            let (path, local) = try Self.split(argument, option: "--entry")
+            try draft.add(URL(fileURLWithPath: local), at: path)
+        }
         for argument in tables {
             let (name, file) = try Self.split(argument, option: "--table")
             guard let data = FileManager.default.contents(atPath: file) else {

@@ -51,8 +51,13 @@ struct ShowCommand: ParsableCommand {
         }
         if let entries {
             print("")
+            // A reference shows where its bytes live: they are not in the store.
             TextTable(["SIZE", "DIGEST", "PATH"], rightAligned: [0])
-                .printing(entries.map { [ByteSize.format($0.size), String($0.digest.prefix(12)), $0.path] }, empty: "no files")
+                .printing(entries.map { entry in
+                    let digest = entry.isStored ? String(entry.digest.prefix(12)) : "reference"
+                    let path = entry.reference.map { "\(entry.path) -> \($0.uri)" } ?? entry.path
+                    return [ByteSize.format(entry.size), digest, path]
+                }, empty: "no files")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactStore
 import Foundation
+import ReferenceSources
 
 /// `arttui verify [PROJECT[/NAME[:REF]]]`: checks that every version can be restored.
 struct VerifyCommand: ParsableCommand {
@@ -12,7 +13,9 @@ struct VerifyCommand: ParsableCommand {
             packs of dead writers, bytes of deleted chunks) are reclaimable, not damage: crashes leave them \
             by design, and --repair removes them. Exit status: 0 when there is no damage (reclaimable \
             orphans may remain; they are listed), 1 when damage was found (after --repair too: marking a \
-            version damaged does not bring its bytes back), 2 when the store could not be read at all.
+            version damaged does not bring its bytes back), 2 when the store could not be read at all. \
+            With --root DIR and a version, it checks instead that DIR holds exactly the version's files, \
+            hashing each (exit status 1 when it does not).
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -23,8 +26,16 @@ struct VerifyCommand: ParsableCommand {
         valueName: "project[/name[:ref]]"))
     var scope: String?
 
+    @Option(help: ArgumentHelp(
+        "Instead, check that this directory holds exactly the files of the version given (hashing each).",
+        valueName: "dir"))
+    var root: String?
+
     @Flag(help: "Read and hash every stored byte, not only the chunk record headers.")
     var readData = false
+
+    @Flag(help: "Check every reference at its source too: ETags by HEAD request, file:// and untagged http(s) by hashing.")
+    var references = false
 
     @Flag(help: "Remove orphans, compact packs holding deleted bytes, and mark damaged versions (never deletes one).")
     var repair = false
@@ -36,9 +47,15 @@ struct VerifyCommand: ParsableCommand {
 
     func validate() throws {
         if orphanGrace < 0 { throw ValidationError("--orphan-grace must be 0 or more, not \(orphanGrace)") }
+        if root != nil {
+            if scope == nil { throw ValidationError("--root needs the version to compare with: PROJECT/NAME[:REF]") }
+            if readData || repair { throw ValidationError("--root checks a directory; it takes no --read-data or --repair") }
+        }
     }
 
     func run() throws {
+        try storeOptions.refuseServer()
+        if let root, let scope { return try checkDirectory(root, against: scope) }
         let store: Store
         let report: VerificationReport
         do {
@@ -50,6 +67,7 @@ struct VerifyCommand: ParsableCommand {
         var verifier = StoreVerifier(store: store)
         verifier.readData = readData
         verifier.orphanGracePeriod = TimeInterval(orphanGrace)
+        if references { verifier.references = .standard() }
         do {
             let found = try verifier.verify(target)
             report = repair ? try verifier.repair(found, scope: target) : found
@@ -102,6 +120,7 @@ struct VerifyCommand: ParsableCommand {
         let checked = "checked \(report.versionsChecked) versions, \(report.chunksChecked) chunks in "
             + "\(report.packsChecked) packs (\(ByteSize.format(report.bytesRead)) read, "
             + (report.readData ? "every byte hashed)" : "record headers only; --read-data hashes every byte)")
+            + (report.referencesChecked.map { ", \($0) references checked at their sources" } ?? "")
         let damage = report.isClean
             ? "no damage"
             : "\(report.problems.count) problems affecting \(report.damagedVersions.count) versions"

@@ -53,12 +53,28 @@ public struct EffectRunner: Sendable {
                 try store.setDescription(versionID: version.id, text: text)
                 return "description of \(version.versionName) saved"
             })]
+        case let .refreshVersion(ticket, version, action):
+            return [.versionRefreshed(ticket: ticket, version: version, then: action, attempt {
+                do {
+                    let current = try store.version(id: version.id)
+                    return current.state == .committed ? current : nil
+                } catch StoreError.versionNotFound {
+                    return nil
+                }
+            })]
+        case let .updateMetadata(ticket, version, changes):
+            return [.storeChanged(ticket: ticket, attempt {
+                try store.updateMetadata(versionID: version.id, changes: changes)
+                return "metadata of \(version.versionName) saved"
+            })]
+        case let .download(ticket, version, root):
+            return [.downloaded(ticket: ticket, attempt { try store.download(versionID: version.id, root: root) })]
         case let .previewDeletion(ticket, version):
             return [.deletionPreviewed(ticket: ticket, attempt { try store.deletionPreview(versionID: version.id) })]
         case let .deleteVersion(ticket, version, deleteAliases):
             return [.storeChanged(ticket: ticket, attempt {
                 let freed = try store.deleteVersion(versionID: version.id, deleteAliases: deleteAliases)
-                return "deleted \(version.qualifiedName), freed \(ByteSize.format(freed)) (\(freed) bytes)"
+                return "deleted \(version.qualifiedName), freed \(ByteSize.format(freed)) (\(Formatting.counted(Int(freed), "byte")))"
             })]
         case let .previewPrune(ticket, project, artifact, keepLast):
             return [.prunePreviewed(ticket: ticket, keepLast: keepLast, attempt {
@@ -67,7 +83,7 @@ public struct EffectRunner: Sendable {
         case let .prune(ticket, project, artifact, keepLast):
             return [.storeChanged(ticket: ticket, attempt {
                 let done = try store.prune(project: project, artifact: artifact, keepLast: keepLast)
-                return "pruned \(done.versions.count) versions, freed \(ByteSize.format(done.freedBytes)) (\(done.freedBytes) bytes)"
+                return "pruned \(Formatting.counted(done.versions.count, "version")), freed \(ByteSize.format(done.freedBytes)) (\(Formatting.counted(Int(done.freedBytes), "byte")))"
             })]
         case let .loadLineage(ticket, version, depth):
             return [.lineageLoaded(ticket: ticket, attempt { try store.lineage(versionID: version.id, up: depth, down: depth) })]
@@ -85,7 +101,7 @@ public struct EffectRunner: Sendable {
             return [.versionsFiltered(ticket: ticket, key, needle: needle, attempt {
                 try scan(key, needle: needle, isCancelled: isCancelled)
             })]
-        case .cancel, .quit:
+        case .cancel, .quit, .runEditor:
             return []
         }
     }

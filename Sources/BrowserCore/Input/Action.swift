@@ -5,6 +5,23 @@ public enum Action: Hashable, Sendable {
     /// Focus pane 1…4 directly.
     case focusPane(Int)
     case addAlias, removeAlias, editDescription, deleteVersion, prune
+    /// `E`: the description in `$VISUAL`/`$EDITOR`.
+    case editDescriptionExternally
+    /// `M`: set or remove a metadata key.
+    case editMetadata
+    /// `:`: the command line.
+    case commandLine
+    /// Saves what an editor holds.
+    case save
+    /// Text editing: a character left or right, the start or end of the row, a line break,
+    /// deleting before or under the cursor.
+    case cursorLeft, cursorRight, rowStart, rowEnd, newLine, deleteBackward, deleteForward
+    /// Removes the metadata key named in the metadata editor.
+    case removeKey
+    /// Completes the command typed so far.
+    case complete
+    /// Steps back and forth through the commands run before.
+    case historyBack, historyForward
     case lineage, cache, filter, nextMatch, previousMatch, reload, help, quit
     /// Repaint the whole screen (Ctrl-L), for a terminal whose contents were lost.
     case redraw

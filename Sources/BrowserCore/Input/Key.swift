@@ -13,6 +13,10 @@ public enum Key: Hashable, Sendable {
     case click(x: Int, y: Int)
     /// The mouse wheel: negative scrolls up.
     case wheel(Int)
+    /// Ctrl-Enter, where the terminal tells it from Enter (xterm's modifyOtherKeys, CSI u).
+    case ctrlEnter
+    /// Text pasted in one go (bracketed paste), newlines included.
+    case paste(String)
 
     /// How help and the footer name the key.
     public var label: String {
@@ -37,6 +41,8 @@ public enum Key: Hashable, Sendable {
         case .function(let n): return "F\(n)"
         case .click: return "click"
         case .wheel: return "wheel"
+        case .ctrlEnter: return "Ctrl-Enter"
+        case .paste: return "paste"
         }
     }
 }

@@ -10,6 +10,12 @@ public enum BindingContext: String, CaseIterable, Sendable {
     case cache = "Cache"
     /// Dialogs and text inputs.
     case dialog = "Dialogs"
+    /// The description editor (`e`).
+    case editor = "Description editor"
+    /// The metadata editor (`M`).
+    case metadata = "Metadata editor"
+    /// The command line (`:`).
+    case commandLine = "Command line"
 }
 
 /// One entry of the key table: keys, what they do, where, and how help and the footer say it.

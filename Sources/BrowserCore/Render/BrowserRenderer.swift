@@ -17,8 +17,9 @@ public enum BrowserRenderer {
         case .cache(let view)?:
             CacheView.draw(view, into: &grid, rect: layout.body, glyphs: glyphs)
         default:
-            for (pane, rect) in layout.panes(focus: state.focus) {
-                drawPane(pane, state, into: &grid, rect: rect, glyphs: glyphs)
+            var measured: [Pane: [Int]] = [:]
+            for (pane, rect) in state.paneRects(measured: &measured) {
+                drawPane(pane, state, into: &grid, rect: rect, glyphs: glyphs, widths: measured[pane])
             }
         }
         drawStatus(state, into: &grid, y: state.size.height - 2)
@@ -28,7 +29,9 @@ public enum BrowserRenderer {
         case .aliasInput(let d)?: DialogView.draw(.aliasInput(d), into: &grid, glyphs: glyphs)
         case .aliasMove(let d)?: DialogView.draw(.aliasMove(d), into: &grid, glyphs: glyphs)
         case .aliasRemove(let d)?: DialogView.draw(.aliasRemove(d), into: &grid, glyphs: glyphs)
-        case .description(let d)?: DialogView.draw(.description(d), into: &grid, glyphs: glyphs)
+        case .description(let d)?: DescriptionEditorView.draw(d, into: &grid, glyphs: glyphs)
+        case .metadata(let d)?: DialogView.draw(.metadata(d), into: &grid, glyphs: glyphs)
+        case .commandLine(let line)?: CommandLineView.draw(line, into: &grid, glyphs: glyphs)
         case .delete(let d)?: DialogView.draw(.delete(d), into: &grid, glyphs: glyphs)
         case .prune(let d)?: DialogView.draw(.prune(d), into: &grid, glyphs: glyphs)
         case .lineage?, .cache?, nil: break
@@ -62,26 +65,31 @@ public enum BrowserRenderer {
         }
     }
 
-    static func drawPane(_ pane: Pane, _ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, glyphs: Glyphs) {
+    static func drawPane(_ pane: Pane, _ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, glyphs: Glyphs,
+                         widths: [Int]?) {
         let focused = pane == state.focus
-        var title = "\(pane.rawValue + 1) \(pane.title)"
-        switch pane {
-        case .artifacts: if let p = state.selectedProject?.name { title += " · \(p)" }
-        case .versions: if let a = state.selectedArtifact?.name { title += " · \(a)" }
-        case .detail: if let v = state.selectedVersion { title += " · \(v.versionName)" }
-        case .projects: break
-        }
-        grid.box(rect, title: title, glyphs: glyphs, role: focused ? .borderFocus : .border,
+        grid.box(rect, title: title(of: pane, state), glyphs: glyphs, role: focused ? .borderFocus : .border,
                  titleRole: focused ? .headerFocus : .title)
         let inner = rect.inset(1)
         guard inner.width > 0, inner.height > 0 else { return }
         switch pane {
-        case .projects: ProjectsPaneView.draw(state, into: &grid, rect: inner, focused: focused)
-        case .artifacts: ArtifactsPaneView.draw(state, into: &grid, rect: inner, focused: focused)
-        case .versions: VersionsPaneView.draw(state, into: &grid, rect: inner, focused: focused)
+        case .projects: ProjectsPaneView.draw(state, into: &grid, rect: inner, focused: focused, widths: widths)
+        case .artifacts: ArtifactsPaneView.draw(state, into: &grid, rect: inner, focused: focused, widths: widths)
+        case .versions: VersionsPaneView.draw(state, into: &grid, rect: inner, focused: focused, widths: widths)
         case .detail: DetailPaneView.draw(state, into: &grid, rect: inner, focused: focused)
         }
         drawPaneFooter(pane, state, into: &grid, rect: rect, glyphs: glyphs)
+    }
+
+    /// `2 Artifacts · capsule-gpt`: the number, the name, and what the pane shows the content of.
+    static func title(of pane: Pane, _ state: BrowserState) -> String {
+        let title = "\(pane.rawValue + 1) \(pane.title)"
+        switch pane {
+        case .artifacts: return title + (state.selectedProject.map { " · \($0.name)" } ?? "")
+        case .versions: return title + (state.selectedArtifact.map { " · \($0.name)" } ?? "")
+        case .detail: return title + (state.selectedVersion.map { " · \($0.versionName)" } ?? "")
+        case .projects: return title
+        }
     }
 
     /// The bottom border carries the filter and the position (`12/100,000`).
@@ -121,13 +129,7 @@ public enum BrowserRenderer {
     }
 
     static func drawFooter(_ state: BrowserState, into grid: inout ScreenGrid, y: Int) {
-        let context: BindingContext
-        switch state.modal {
-        case .lineage?: context = .lineage
-        case .cache?: context = .cache
-        case nil: context = state.filters[state.focus]?.editing == true ? .dialog : .browse
-        default: context = .dialog
-        }
+        let context = state.modal?.context ?? (state.filters[state.focus]?.editing == true ? .dialog : .browse)
         var x = 0
         for (key, hint) in KeyMap.hints(for: context) {
             let keyWidth = DisplayWidth.width(of: key)

@@ -6,14 +6,14 @@ enum CacheView {
         guard inner.height >= 3 else { return }
         var y = inner.y
         if let summary = view.summary {
-            grid.cell("total \(Formatting.bytes(summary.totalBytes)) in \(Formatting.count(summary.fileCount)) files",
+            grid.cell("total \(Formatting.bytes(summary.totalBytes)) in \(Formatting.counted(summary.fileCount, "file"))",
                       x: inner.x, y: y, width: inner.width, role: .title)
         } else {
             grid.cell("measuring…", x: inner.x, y: y, width: inner.width, role: .dim)
         }
         y += 1
         if let done = view.lastCleanup {
-            grid.cell("freed \(Formatting.bytes(done.freedBytes)) (\(Formatting.count(done.removedFiles)) files); "
+            grid.cell("freed \(Formatting.bytes(done.freedBytes)) (\(Formatting.counted(done.removedFiles, "file"))); "
                       + "cache now \(Formatting.bytes(done.remainingBytes))",
                       x: inner.x, y: y, width: inner.width, role: .success)
             y += 1

@@ -11,8 +11,12 @@ enum DetailPaneView {
 
     static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
         guard let version = state.selectedVersion else {
-            let text = state.selectedArtifact == nil ? "no version selected" : "loading…"
-            grid.cell(text, x: rect.x, y: rect.y, width: rect.width, role: .dim)
+            let text = state.selectedArtifact == nil ? "no version selected"
+                : state.versionsSettled && state.versionRowCount == 0 ? "nothing to show: the artifact has no versions"
+                : "loading…"
+            for (row, line) in wrap(text, width: max(1, rect.width)).prefix(rect.height).enumerated() {
+                grid.cell(line, x: rect.x, y: rect.y + row, width: rect.width, role: .dim)
+            }
             return
         }
         let lines = self.lines(for: version, files: state.fileLists[version.id], state: state, width: rect.width)
@@ -36,7 +40,7 @@ enum DetailPaneView {
             Line(text: "type     \(version.type)", role: .normal),
             Line(text: "aliases  \(version.aliases.isEmpty ? "-" : version.aliases.joined(separator: ", "))", role: .normal),
             Line(text: "created  \(Formatting.date(version.createdAt, in: state.timeZone))", role: .normal),
-            Line(text: "size     \(Formatting.bytes(version.size)) in \(Formatting.count(version.fileCount)) files", role: .normal),
+            Line(text: "size     \(Formatting.bytes(version.size)) in \(Formatting.counted(version.fileCount, "file"))", role: .normal),
             Line(text: "added    \(Formatting.addedBytes(version.addedBytes))", role: .normal),
             Line(text: "run      \(version.loggedBy ?? "-")", role: .normal),
             Line(text: "digest   \(version.digest)", role: .dim),
@@ -59,7 +63,11 @@ enum DetailPaneView {
             lines.append(Line(text: "loading…", role: .dim))
             return lines
         }
-        lines += files.files.map { Line(text: $0.path, role: .normal, trailing: Formatting.bytes($0.size)) }
+        // A reference entry names where its bytes live.
+        lines += files.files.map { file in
+            Line(text: file.reference.map { "\(file.path) -> \($0.uri)" } ?? file.path, role: .normal,
+                 trailing: Formatting.bytes(file.size))
+        }
         if !files.complete {
             lines.append(Line(text: "… more files (scroll down)", role: .dim))
         }

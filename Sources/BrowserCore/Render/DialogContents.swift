@@ -7,7 +7,7 @@ extension DialogContent {
         content.lines = [("An alias points at one version; setting it here moves it from any other version.", .dialog),
                          ("latest and vN are managed by the store.", .dim)]
         if dialog.checking { content.lines.append(("checking…", .dim)) }
-        content.input = ("alias:", dialog.field.text, true)
+        content.inputs = [("alias:", dialog.field.text, true)]
         content.error = dialog.error
         content.buttons = ["Enter add", "Esc cancel"]
         return content
@@ -33,10 +33,30 @@ extension DialogContent {
         return content
     }
 
-    static func description(_ dialog: DescriptionDialog) -> DialogContent {
-        var content = DialogContent(title: "Description of \(dialog.version.qualifiedName)")
-        content.lines = [("Enter saves, Esc cancels, Ctrl-U clears.", .dim)]
-        content.input = ("text:", dialog.field.text, true)
+    static func metadata(_ dialog: MetadataDialog) -> DialogContent {
+        var content = DialogContent(title: "Metadata of \(dialog.version.qualifiedName)")
+        let keys = dialog.keys
+        if keys.isEmpty {
+            content.lines = [("no keys yet", .dim)]
+        } else {
+            content.lines = keys.enumerated().map { offset, key in
+                let text = "\(offset == dialog.picked ? ">" : " ") \(key) = \(dialog.version.metadata[key]!.jsonText)"
+                return (text, offset == dialog.picked ? StyleRole.buttonFocus : .dialog)
+            }
+        }
+        content.lines.append(("↑/↓ pick a key, Tab key/value, Enter sets (the value is JSON: 0.1, \"text\", [1,2]), "
+                              + "Ctrl-R removes the key, Esc closes", .dim))
+        content.inputs = [("key:", dialog.key.text, dialog.focus == 0), ("value:", dialog.value.text, dialog.focus == 1)]
+        content.error = dialog.error
+        return content
+    }
+
+    /// "Discard your changes?" over the description editor.
+    static func discardQuestion(_ dialog: DescriptionDialog) -> DialogContent {
+        var content = DialogContent(title: "Discard changes?")
+        content.lines = [("The description of \(dialog.version.qualifiedName) has changes that are not saved.", .dialog)]
+        content.buttons = ["Keep editing", "Discard"]
+        content.focus = dialog.discardFocus
         return content
     }
 
@@ -49,8 +69,8 @@ extension DialogContent {
             return content
         }
         content.lines = [
-            ("Deletes \(dialog.version.qualifiedName) (\(Formatting.count(dialog.version.fileCount)) files).", .dialog),
-            ("Frees \(Formatting.bytes(preview.freedBytes)) (\(Formatting.count(Int(preview.freedBytes))) bytes).", .dialog),
+            ("Deletes \(dialog.version.qualifiedName) (\(Formatting.counted(dialog.version.fileCount, "file"))).", .dialog),
+            ("Frees \(Formatting.bytes(preview.freedBytes)) (\(Formatting.counted(Int(preview.freedBytes), "byte"))).", .dialog),
         ]
         if !preview.manualAliases.isEmpty {
             content.lines.append(("It holds hand-set aliases \(preview.manualAliases.joined(separator: ", ")); they go with it.", .warning))
@@ -67,12 +87,13 @@ extension DialogContent {
         if let preview = dialog.preview {
             let names = preview.versions.map { v in dialog.artifact == nil ? "\(v.name):\(v.versionName)" : v.versionName }
             let shown = names.prefix(12).joined(separator: " ") + (names.count > 12 ? " … (\(names.count - 12) more)" : "")
-            content.lines.append(("\(preview.versions.count) versions go: \(names.isEmpty ? "none" : shown)", .dialog))
-            content.lines.append(("Frees \(Formatting.bytes(preview.freedBytes)) (\(Formatting.count(Int(preview.freedBytes))) bytes).", .dialog))
+            let goes = preview.versions.count == 1 ? "goes" : "go"
+            content.lines.append(("\(Formatting.counted(preview.versions.count, "version")) \(goes): \(names.isEmpty ? "none" : shown)", .dialog))
+            content.lines.append(("Frees \(Formatting.bytes(preview.freedBytes)) (\(Formatting.counted(Int(preview.freedBytes), "byte"))).", .dialog))
         } else if dialog.error == nil {
             content.lines.append(("computing what would go…", .dim))
         }
-        content.input = ("keep last:", dialog.keepLast.text, dialog.focus == 0)
+        content.inputs = [("keep last:", dialog.keepLast.text, dialog.focus == 0)]
         content.error = dialog.error
         content.buttons = ["Yes, prune", "No"]
         content.focus = dialog.focus == 0 ? nil : dialog.focus - 1

@@ -2,8 +2,8 @@
 struct DialogContent {
     var title: String
     var lines: [(text: String, role: StyleRole)] = []
-    /// A one-line input: its label, the text, whether it has the focus.
-    var input: (label: String, text: String, focused: Bool)?
+    /// One-line inputs, one a row: label, text, whether it has the focus.
+    var inputs: [(label: String, text: String, focused: Bool)] = []
     /// Shown under the input in danger style.
     var error: String?
     var buttons: [String] = []
@@ -22,14 +22,15 @@ enum DialogView {
         if let error = content.error {
             body += DetailPaneView.wrap(error, width: innerWidth).map { ($0, StyleRole.danger) }
         }
-        let height = min(grid.height - 2, body.count + (content.input == nil ? 0 : 2) + (content.buttons.isEmpty ? 0 : 2) + 2)
+        let inputRows = content.inputs.isEmpty ? 0 : content.inputs.count + 1
+        let height = min(grid.height - 2, body.count + inputRows + (content.buttons.isEmpty ? 0 : 2) + 2)
         guard width >= 6, height >= 3 else { return }
         let rect = Rect(x: (grid.width - width) / 2, y: max(1, (grid.height - height) / 2), width: width, height: height)
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, role: .dialog)
         grid.box(rect, title: content.title, glyphs: glyphs, role: content.danger ? .danger : .dialogBorder,
                  titleRole: content.danger ? .danger : .dialogBorder)
         let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: innerWidth, height: rect.height - 2)
-        let reserved = (content.input == nil ? 0 : 2) + (content.buttons.isEmpty ? 0 : 2)
+        let reserved = inputRows + (content.buttons.isEmpty ? 0 : 2)
         let textRows = max(0, inner.height - reserved)
         let errorLines = content.error.map { DetailPaneView.wrap($0, width: innerWidth).count } ?? 0
         // When space is short, keep the first lines and the error, which explains a refusal.
@@ -39,10 +40,10 @@ enum DialogView {
         for (offset, line) in shownBody.prefix(textRows).enumerated() {
             grid.cell(line.0, x: inner.x, y: inner.y + offset, width: inner.width, role: line.1)
         }
-        if let input = content.input {
-            let row = inner.y + inner.height - (content.buttons.isEmpty ? 1 : 3)
+        let labelWidth = content.inputs.map { DisplayWidth.width(of: $0.label + " ") }.max() ?? 0
+        for (offset, input) in content.inputs.enumerated() {
+            let row = inner.y + inner.height - (content.buttons.isEmpty ? 1 : 3) - (content.inputs.count - 1 - offset)
             let label = input.label + " "
-            let labelWidth = DisplayWidth.width(of: label)
             grid.cell(label, x: inner.x, y: row, width: min(labelWidth, inner.width), role: .dialog)
             let fieldWidth = max(0, inner.width - labelWidth)
             // Show the end of a long text, where the typing happens.

@@ -31,6 +31,11 @@ enum Formatting {
 
     private static func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
 
+    /// `1 version`, `1,234 versions`: a count with its noun in English, separators included.
+    static func counted(_ value: Int, _ noun: String) -> String {
+        count(value) + " " + pluralized(noun, value)
+    }
+
     /// `1,234` with thousands separators, independent of the locale.
     static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -17,15 +17,15 @@ enum HelpView {
 
     static func draw(into grid: inout ScreenGrid, glyphs: Glyphs) {
         let all = lines()
-        let width = min(grid.width - 2, 100)
+        let width = min(grid.width - 2, 160)
         let height = min(grid.height - 2, all.count + 2)
         guard width >= 10, height >= 3 else { return }
         let rect = Rect(x: (grid.width - width) / 2, y: 1, width: width, height: height)
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, role: .dialog)
         grid.box(rect, title: "Keys (Esc closes)", glyphs: glyphs, role: .dialogBorder, titleRole: .dialogBorder)
-        // Two columns when the list is longer than the box and the box is wide enough.
+        // As many columns of at least 38 characters as the list needs and the box has room for.
         let rows = height - 2
-        let columns = all.count > rows && width >= 80 ? 2 : 1
+        let columns = max(1, min((all.count + rows - 1) / max(1, rows), (width - 4) / 38))
         let columnWidth = (width - 4) / columns
         for (index, line) in all.enumerated() {
             let column = index / rows

@@ -8,6 +8,10 @@ struct ColumnSpec {
     var alignRight = false
     /// Which columns go first when the pane is narrow: lower stays longer.
     var priority = 0
+    /// Whether the column is as wide as its widest text on screen (at least its title): names,
+    /// aliases and runs do, fixed-format numbers and dates keep `width`. Such a column never
+    /// takes more than `width`, except the flexible one, which wants its texts whole.
+    var fitsContent = false
 }
 
 /// A column placed at an x position with its final width.
@@ -22,9 +26,33 @@ struct PlacedColumn {
 /// Fits columns into a width: the flexible column (the name) takes what is left, narrow panes drop
 /// the columns of highest priority number first.
 enum TableLayout {
-    static func fit(_ specs: [ColumnSpec], flexible: Int, width: Int, x: Int) -> [PlacedColumn] {
+    /// The width each column wants for the rows given (one text per column, every row).
+    static func widths(_ specs: [ColumnSpec], flexible: Int, rows: [[String]]) -> [Int] {
+        specs.indices.map { index in
+            let spec = specs[index]
+            guard spec.fitsContent else { return spec.width }
+            let widest = rows.reduce(DisplayWidth.width(of: spec.title)) { widest, row in
+                index < row.count ? max(widest, DisplayWidth.width(of: row[index])) : widest
+            }
+            return index == flexible ? widest : min(widest, spec.width)
+        }
+    }
+
+    /// Columns a table of these widths needs to show every column, the flexible one whole.
+    static func neededWidth(_ widths: [Int]) -> Int {
+        widths.reduce(0, +) + max(0, widths.count - 1)
+    }
+
+    /// Places columns of the given widths (by default each spec's own) in `width` columns. The
+    /// flexible column gets at least its own width with `wholeFlexible` (names whole, other
+    /// columns dropped first), else the smaller of that and its spec's width, and everything
+    /// left over; columns are dropped by priority until the rest fits.
+    static func fit(_ specs: [ColumnSpec], widths: [Int]? = nil, flexible: Int, width: Int, x: Int,
+                    wholeFlexible: Bool = false) -> [PlacedColumn] {
+        var least = widths ?? specs.map(\.width)
+        if !wholeFlexible { least[flexible] = min(least[flexible], specs[flexible].width) }
         var kept = Set(specs.indices)
-        func needed() -> Int { kept.reduce(0) { $0 + specs[$1].width } + max(0, kept.count - 1) }
+        func needed() -> Int { kept.reduce(0) { $0 + least[$1] } + max(0, kept.count - 1) }
         while needed() > width, kept.count > 1 {
             guard let drop = kept.filter({ $0 != flexible }).max(by: { specs[$0].priority < specs[$1].priority })
             else { break }
@@ -34,7 +62,7 @@ enum TableLayout {
         var column = x
         let extra = max(0, width - needed())
         for index in specs.indices where kept.contains(index) {
-            let w = specs[index].width + (index == flexible ? extra : 0)
+            let w = least[index] + (index == flexible ? extra : 0)
             let clipped = min(w, x + width - column)
             if clipped <= 0 { break }
             placed.append(PlacedColumn(index: index, spec: specs[index], x: column, width: clipped))

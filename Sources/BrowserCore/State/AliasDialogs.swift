@@ -33,11 +33,3 @@ public struct AliasRemoveDialog: Hashable, Sendable {
     /// The highlighted alias.
     public var cursor = 0
 }
-
-/// `e`: editing a version's description.
-public struct DescriptionDialog: Hashable, Sendable {
-    /// The version.
-    public var version: ArtifactVersion
-    /// The text being edited, starting from the current description.
-    public var field: TextField
-}

@@ -46,6 +46,13 @@ extension BrowserState {
         return list.count ?? 0
     }
 
+    /// Whether the selected artifact's version count (or filter scan) has come back, so an empty
+    /// list means there is nothing, not that it is still loading.
+    public var versionsSettled: Bool {
+        guard let key = selectedArtifactKey, let list = versionLists[key] else { return false }
+        return activeNeedle(.versions) != nil ? list.filtered != nil : list.count != nil
+    }
+
     /// The version shown in a row of the versions pane, if loaded.
     public func version(atRow row: Int) -> ArtifactVersion? {
         guard let key = selectedArtifactKey, let list = versionLists[key] else { return nil }

@@ -42,6 +42,8 @@ public struct BrowserState: Sendable {
     public var wantsQuit = false
     /// Set by Ctrl-L: the backend repaints every cell, whatever it thinks is on screen.
     public var redrawRequested = false
+    /// Commands run from the `:` line this session, oldest first.
+    public var commandHistory: [String] = []
 
     /// Bumped by reload: results of older loads are dropped.
     var generation = 0

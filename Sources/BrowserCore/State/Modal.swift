@@ -6,6 +6,9 @@ public enum Modal: Hashable, Sendable {
     case aliasMove(AliasMoveDialog)
     case aliasRemove(AliasRemoveDialog)
     case description(DescriptionDialog)
+    case metadata(MetadataDialog)
+    /// The `:` line at the bottom.
+    case commandLine(CommandLineState)
     case delete(DeleteDialog)
     case prune(PruneDialog)
     /// Full screen.
@@ -22,10 +25,13 @@ public enum Modal: Hashable, Sendable {
     }
 
     /// Which bindings apply while it is open.
-    var context: BindingContext {
+    public var context: BindingContext {
         switch self {
         case .lineage: return .lineage
         case .cache: return .cache
+        case .description(let dialog): return dialog.confirmingDiscard ? .dialog : .editor
+        case .metadata: return .metadata
+        case .commandLine: return .commandLine
         default: return .dialog
         }
     }

@@ -13,6 +13,9 @@ public struct TextField: Hashable, Sendable {
         switch key {
         case .char(let c):
             text.append(c)
+        case .paste(let pasted):
+            // One line: a pasted line break becomes a space.
+            text += pasted.split(whereSeparator: \.isNewline).joined(separator: " ")
         case .backspace, .delete, .ctrl("h"):
             if !text.isEmpty { text.removeLast() }
         case .ctrl("u"):

@@ -26,6 +26,9 @@ public struct VersionList: Hashable, Sendable {
     var countRequested = false
     /// Loaded pages by page number.
     var pages: [Int: [ArtifactVersion]] = [:]
+    /// Column widths each loaded page needs (`VersionsPaneView.widths(of:)`), measured once
+    /// when it arrives rather than on every frame.
+    var pageWidths: [Int: [Int]] = [:]
     /// Pages asked for and not yet arrived.
     var requestedPages: Set<Int> = []
     /// The active filter's matches, when a filter is set and its scan has finished.

@@ -49,6 +49,14 @@ public protocol BrowserStore: Sendable {
     /// Replaces a version's description.
     func setDescription(versionID: Int64, text: String) throws
 
+    /// Applies metadata changes to the version as stored now (`MetadataChange.apply`).
+    /// - Throws: `StoreError.invalidMetadata` when the result breaks a metadata rule.
+    func updateMetadata(versionID: Int64, changes: [MetadataChange]) throws
+
+    /// Writes a version's files into `root` (`nil`: `ArtifactVersion.defaultDownloadDirectory`),
+    /// every byte checked, as `arttui get` does.
+    func download(versionID: Int64, root: String?) throws -> DownloadSummary
+
     /// What deleting a version would do: the exact bytes freed and the hand-set aliases it holds.
     func deletionPreview(versionID: Int64) throws -> DeletionPreview
 

@@ -51,3 +51,20 @@ public struct CacheEntry: Hashable, Sendable {
     }
 }
 
+
+/// What a download wrote.
+public struct DownloadSummary: Hashable, Sendable {
+    /// The directory written into.
+    public var root: String
+    /// Files written or found already there.
+    public var files: Int
+    /// Their bytes.
+    public var bytes: Int64
+
+    /// Creates a summary.
+    public init(root: String, files: Int, bytes: Int64) {
+        self.root = root
+        self.files = files
+        self.bytes = bytes
+    }
+}

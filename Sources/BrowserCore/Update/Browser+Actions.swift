@@ -24,24 +24,13 @@ extension Browser {
             return focus(&state, Pane(rawValue: (state.focus.rawValue + 3) % 4)!)
         case .focusPane(let number):
             return focus(&state, Pane(rawValue: number - 1) ?? .projects)
-        case .addAlias:
-            guard let version = requireVersion(&state) else { return [] }
-            state.modal = .aliasInput(AliasInputDialog(version: version))
-        case .removeAlias:
-            guard let version = requireVersion(&state) else { return [] }
-            guard !version.manualAliases.isEmpty else {
-                state.status = StatusMessage("\(version.versionName) has no hand-set aliases (latest is managed by the store)")
-                return []
-            }
-            state.modal = .aliasRemove(AliasRemoveDialog(version: version, aliases: version.manualAliases))
-        case .editDescription:
-            guard let version = requireVersion(&state) else { return [] }
-            state.modal = .description(DescriptionDialog(version: version, field: TextField(version.description)))
-        case .deleteVersion:
-            guard let version = requireVersion(&state) else { return [] }
-            state.modal = .delete(DeleteDialog(version: version))
-            let ticket = begin(&state, "measuring \(version.versionName)", cancellable: true)
-            return [.previewDeletion(ticket: ticket, version: version)]
+        case .addAlias: return actOnVersion(&state, .addAlias)
+        case .removeAlias: return actOnVersion(&state, .removeAlias)
+        case .editDescription: return actOnVersion(&state, .editDescription)
+        case .editDescriptionExternally: return actOnVersion(&state, .editDescriptionExternally)
+        case .editMetadata: return actOnVersion(&state, .editMetadata)
+        case .deleteVersion: return actOnVersion(&state, .delete)
+        case .commandLine: return openCommandLine(&state)
         case .prune:
             return openPrune(&state)
         case .lineage:
@@ -63,7 +52,9 @@ extension Browser {
             return [.quit]
         case .redraw:
             state.redrawRequested = true
-        case .confirm, .cancel, .nextField, .previousField, .deeper, .shallower, .panLeft, .panRight, .panUp, .panDown:
+        case .confirm, .cancel, .nextField, .previousField, .save, .cursorLeft, .cursorRight, .rowStart, .rowEnd,
+            .newLine, .deleteBackward, .deleteForward, .removeKey, .complete, .historyBack, .historyForward,
+            .deeper, .shallower, .panLeft, .panRight, .panUp, .panDown:
             break
         }
         return []
@@ -96,8 +87,9 @@ extension Browser {
         return nil
     }
 
-    /// `P`: prune the selected artifact, or from the projects pane the whole project.
-    static func openPrune(_ state: inout BrowserState) -> [Effect] {
+    /// `P`: prune the selected artifact, or from the projects pane the whole project; `keepLast`
+    /// fills the keep-last field (`:prune --keep-last N`).
+    static func openPrune(_ state: inout BrowserState, keepLast: Int? = nil) -> [Effect] {
         guard let project = state.selectedProject?.name else {
             state.status = StatusMessage("select a project or an artifact to prune")
             return []
@@ -107,7 +99,9 @@ extension Browser {
             state.status = StatusMessage("select an artifact to prune")
             return []
         }
-        state.modal = .prune(PruneDialog(project: project, artifact: artifact))
+        var dialog = PruneDialog(project: project, artifact: artifact)
+        if let keepLast { dialog.keepLast = TextField(String(keepLast)) }
+        state.modal = .prune(dialog)
         return previewPrune(&state)
     }
 

@@ -11,6 +11,8 @@ extension Browser {
         case .aliasMove(let dialog): return aliasMoveKey(&state, dialog, key)
         case .aliasRemove(let dialog): return aliasRemoveKey(&state, dialog, key)
         case .description(let dialog): return descriptionKey(&state, dialog, key)
+        case .metadata(let dialog): return metadataKey(&state, dialog, key)
+        case .commandLine(let line): return commandLineKey(&state, line, key)
         case .delete(let dialog): return deleteKey(&state, dialog, key)
         case .prune(let dialog): return pruneKey(&state, dialog, key)
         case .lineage(let view): return lineageKey(&state, view, key)
@@ -90,22 +92,6 @@ extension Browser {
         return []
     }
 
-    static func descriptionKey(_ state: inout BrowserState, _ dialog: DescriptionDialog, _ key: Key) -> [Effect] {
-        var dialog = dialog
-        switch key {
-        case .escape:
-            return closeDialog(&state)
-        case .enter:
-            state.modal = nil
-            let ticket = begin(&state, "saving description", cancellable: false)
-            return [.setDescription(ticket: ticket, version: dialog.version, text: dialog.field.text)]
-        default:
-            _ = dialog.field.edit(key)
-            state.modal = .description(dialog)
-            return []
-        }
-    }
-
     static func deleteKey(_ state: inout BrowserState, _ dialog: DeleteDialog, _ key: Key) -> [Effect] {
         var dialog = dialog
         let buttons = dialog.buttons
@@ -158,7 +144,7 @@ extension Browser {
                     state.status = StatusMessage("nothing to prune in \(dialog.subject)")
                     return []
                 }
-                let ticket = begin(&state, "pruning \(preview.versions.count) versions", cancellable: false)
+                let ticket = begin(&state, "pruning \(Formatting.counted(preview.versions.count, "version"))", cancellable: false)
                 return [.prune(ticket: ticket, project: dialog.project, artifact: dialog.artifact, keepLast: keep)]
             } else if dialog.focus == 2 {
                 return closeDialog(&state)

@@ -10,7 +10,7 @@ extension Browser {
         }
         let layout = ScreenLayout(size: state.size)
         guard !layout.isTooSmall, state.modal?.isFullScreen != true else { return effects }
-        let shown = Set(layout.panes(focus: state.focus).map(\.pane))
+        let shown = Set(layout.shownPanes(focus: state.focus))
 
         if let project = state.selectedProject?.name, !state.artifactsRequested.contains(project),
             shown.contains(.artifacts) || state.focus.rawValue >= Pane.artifacts.rawValue

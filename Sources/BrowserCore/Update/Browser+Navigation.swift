@@ -115,8 +115,7 @@ extension Browser {
 
     /// A click focuses the pane under the mouse and selects the row clicked.
     static func click(_ state: inout BrowserState, x: Int, y: Int) -> [Effect] {
-        let layout = ScreenLayout(size: state.size)
-        guard let hit = layout.panes(focus: state.focus).first(where: { x >= $0.rect.x && x < $0.rect.x + $0.rect.width })
+        guard let hit = state.paneRects.first(where: { x >= $0.rect.x && x < $0.rect.x + $0.rect.width })
         else { return [] }
         _ = focus(&state, hit.pane)
         guard state.focus == hit.pane, hit.pane != .detail else { return [] }

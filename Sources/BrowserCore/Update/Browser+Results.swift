@@ -20,7 +20,17 @@ extension Browser {
         case let .versionPageLoaded(generation, key, page, result):
             guard generation == state.generation else { return [] }
             state.versionLists[key]?.requestedPages.remove(page)
-            if let rows = value(&state, result) { state.versionLists[key]?.pages[page] = rows }
+            if let rows = value(&state, result) {
+                state.versionLists[key]?.pages[page] = rows
+                state.versionLists[key]?.pageWidths[page] = VersionsPaneView.widths(of: rows)
+                // Versions deleted between the count and this page: the list ends here, so no
+                // row waits for ever for a version that is not there.
+                let end = page * VersionList.pageSize + rows.count
+                if rows.count < VersionList.pageSize, let count = state.versionLists[key]?.count, count > end {
+                    state.versionLists[key]?.count = end
+                    if key == state.selectedArtifactKey { clamp(&state, .versions) }
+                }
+            }
         case let .filesLoaded(generation, versionID, offset, result):
             guard generation == state.generation, var list = state.fileLists[versionID] else { return [] }
             list.loading = false
@@ -57,6 +67,16 @@ extension Browser {
             case .failure(let failure): state.status = StatusMessage(failure.message, .danger)
             }
             reload(&state)
+        case let .versionRefreshed(ticket, version, action, result):
+            return versionRefreshed(&state, ticket: ticket, version: version, action: action, result: result)
+        case let .editorFinished(ticket, version, result):
+            return editorFinished(&state, ticket: ticket, version: version, result: result)
+        case let .downloaded(ticket, result):
+            state.busy[ticket] = nil
+            if let done = value(&state, result) {
+                state.status = StatusMessage("wrote \(Formatting.counted(done.files, "file")) "
+                    + "(\(Formatting.bytes(done.bytes))) to \(done.root)", .success)
+            }
         case let .deletionPreviewed(ticket, result):
             guard finish(&state, ticket), case .delete(var dialog) = state.modal else { return [] }
             guard let preview = value(&state, result) else {
@@ -121,7 +141,7 @@ extension Browser {
                 view.lastCleanup = done
                 view.target = TextField()
                 state.status = StatusMessage(
-                    "cache cleanup freed \(ByteSize.format(done.freedBytes)) (\(done.removedFiles) files)", .success)
+                    "cache cleanup freed \(ByteSize.format(done.freedBytes)) (\(Formatting.counted(done.removedFiles, "file")))", .success)
                 let next = begin(&state, "measuring the cache", cancellable: true)
                 view.pendingTicket = next
                 state.modal = .cache(view)

@@ -13,6 +13,15 @@ public enum Effect: Hashable, Sendable {
     case addAlias(ticket: Int, version: ArtifactVersion, alias: String)
     case removeAlias(ticket: Int, version: ArtifactVersion, alias: String)
     case setDescription(ticket: Int, version: ArtifactVersion, text: String)
+    /// Reads a version again before acting on it, so that acting on a version another process
+    /// deleted says so instead of opening a dialog.
+    case refreshVersion(ticket: Int, version: ArtifactVersion, then: VersionAction)
+    case updateMetadata(ticket: Int, version: ArtifactVersion, changes: [MetadataChange])
+    /// Writes a version's files into a directory (`nil`: the command line's default).
+    case download(ticket: Int, version: ArtifactVersion, root: String?)
+    /// Opens the user's editor on a text. The terminal backend performs it, since the editor
+    /// needs the screen; `EffectRunner` cannot, and answers nothing.
+    case runEditor(ticket: Int, version: ArtifactVersion, text: String)
     case previewDeletion(ticket: Int, version: ArtifactVersion)
     case deleteVersion(ticket: Int, version: ArtifactVersion, deleteAliases: Bool)
     case previewPrune(ticket: Int, project: String, artifact: String?, keepLast: Int)
@@ -35,7 +44,8 @@ public enum Effect: Hashable, Sendable {
     /// Whether the effect changes the store (such effects are run one at a time, in order).
     public var isWrite: Bool {
         switch self {
-        case .addAlias, .removeAlias, .setDescription, .deleteVersion, .prune, .cleanCache: return true
+        case .addAlias, .removeAlias, .setDescription, .updateMetadata, .download, .deleteVersion, .prune, .cleanCache:
+            return true
         default: return false
         }
     }
@@ -45,6 +55,8 @@ public enum Effect: Hashable, Sendable {
         switch self {
         case let .checkAlias(ticket, _, _), let .addAlias(ticket, _, _), let .removeAlias(ticket, _, _),
             let .setDescription(ticket, _, _), let .previewDeletion(ticket, _),
+            let .refreshVersion(ticket, _, _), let .updateMetadata(ticket, _, _), let .download(ticket, _, _),
+            let .runEditor(ticket, _, _),
             let .deleteVersion(ticket, _, _), let .previewPrune(ticket, _, _, _), let .prune(ticket, _, _, _),
             let .loadLineage(ticket, _, _), let .loadRun(ticket, _), let .locateVersion(ticket, _, _), let .measureCache(ticket),
             let .cleanCache(ticket, _), let .filterVersions(ticket, _, _), let .cancel(ticket):

@@ -16,6 +16,11 @@ public enum Event: Hashable, Sendable {
     case aliasChecked(ticket: Int, Result<ArtifactVersion?, StoreFailure>)
     /// A change to the store finished; success carries the message for the status line.
     case storeChanged(ticket: Int, Result<String, StoreFailure>)
+    /// A version read again before an action: `nil` when it is gone (deleted, or no longer there).
+    case versionRefreshed(ticket: Int, version: ArtifactVersion, then: VersionAction, Result<ArtifactVersion?, StoreFailure>)
+    case downloaded(ticket: Int, Result<DownloadSummary, StoreFailure>)
+    /// The editor closed; success carries the text as the user left it.
+    case editorFinished(ticket: Int, version: ArtifactVersion, Result<String, StoreFailure>)
     case deletionPreviewed(ticket: Int, Result<DeletionPreview, StoreFailure>)
     case prunePreviewed(ticket: Int, keepLast: Int, Result<DeletionPlan, StoreFailure>)
     case lineageLoaded(ticket: Int, Result<LineageGraph, StoreFailure>)

@@ -20,7 +20,8 @@ struct RunShowCommand: ParsableCommand {
         let logged = try run.loggedArtifacts()
         if output.json {
             return try JSONOutput.print(RunShowJSON(
-                run: RunJSON(run.record), used: used.map(\.lineageName), logged: logged.map(\.lineageName)))
+                run: RunJSON(run.record), used: used.map(\.lineageName), logged: logged.map(\.lineageName),
+                usedVersions: used.map { JSONOutput.Version($0) }, loggedVersions: logged.map { JSONOutput.Version($0) }))
         }
         let record = run.record
         let lines: [(String, String)] = [
@@ -44,6 +45,9 @@ private struct RunShowJSON: Encodable {
     var run: RunJSON
     var used: [String]
     var logged: [String]
+    /// The same versions in full (deleted ones with `"state": "deleted"`), so a script needs no `show` per version.
+    var usedVersions: [JSONOutput.Version]
+    var loggedVersions: [JSONOutput.Version]
 }
 
 extension ArtifactVersion {

@@ -1,0 +1,112 @@
+import Foundation
+
+/// A version whose chunks a client uploaded beforehand: what a team server commits for it.
+public struct UploadedVersion: Sendable {
+    /// The artifact's name.
+    public var name: String
+    /// The artifact's type.
+    public var type: String
+    /// The version's description.
+    public var description: String
+    /// The version's metadata.
+    public var metadata: [String: JSONValue]
+    /// Hand-set aliases.
+    public var aliases: [String]
+    /// The run that logged it, if any.
+    public var runID: String?
+    /// The files, by path.
+    public var files: [ManifestEntry]
+    /// The contents the files are made of, each with its chunks in order.
+    public var contents: [ContentRecord]
+
+    /// Creates an uploaded version.
+    public init(
+        name: String, type: String, description: String, metadata: [String: JSONValue], aliases: [String],
+        runID: String?, files: [ManifestEntry], contents: [ContentRecord]
+    ) {
+        self.name = name
+        self.type = type
+        self.description = description
+        self.metadata = metadata
+        self.aliases = aliases
+        self.runID = runID
+        self.files = files
+        self.contents = contents
+    }
+}
+
+/// What `Store.commit(_:project:stagedChunks:packs:)` did.
+public enum UploadedCommitOutcome: Sendable {
+    /// The version is visible (`created` false when it equals the newest version and none was made).
+    case committed(LogResult)
+    /// These chunks are neither staged nor in the store: upload them again, then commit again.
+    case missingChunks(Set<String>)
+}
+
+extension Store {
+    /// Makes an uploaded version visible in one catalog transaction, as `log` does for local files.
+    ///
+    /// `stagedChunks` are the chunks the upload stored (in `packs`, already checked against their
+    /// digests); every other chunk a content names must already be in the store, or nothing becomes
+    /// visible and the outcome names the missing ones. Staged packs are kept for a retry then.
+    /// - Throws: `StoreError` for invalid names, aliases, metadata or manifests (nothing changes then).
+    public func commit(
+        _ upload: UploadedVersion, project: String, stagedChunks: [StoredChunk], packs: [ObjectInfo]
+    ) throws -> UploadedCommitOutcome {
+        try NameRules.validateProject(project)
+        try NameRules.validateArtifactName(upload.name)
+        try NameRules.validateType(upload.type)
+        try NameRules.validateDescription(upload.description)
+        try Metadata.validate(upload.metadata)
+        try checkAliases(upload.aliases)
+        if let existing = try catalog.artifactType(project: project, name: upload.name), existing != upload.type {
+            throw StoreError.typeMismatch(
+                artifact: "\(project)/\(upload.name)", existing: existing, requested: upload.type)
+        }
+        try Self.checkManifest(upload)
+        let referenced = Set(upload.contents.flatMap(\.chunks))
+        let newChunks = stagedChunks.filter { referenced.contains($0.digest) }
+        let usedPacks = Set(newChunks.map(\.location.packKey))
+        let commit = VersionCommit(
+            project: project, name: upload.name, type: upload.type, description: upload.description,
+            metadata: upload.metadata, aliases: upload.aliases, producerRunID: upload.runID,
+            digest: Store.manifestDigest(upload.files), files: upload.files, contents: upload.contents,
+            newChunks: newChunks, packs: packs.filter { usedPacks.contains($0.key) })
+        switch try catalog.commit(commit) {
+        case let .created(version, unused):
+            let dead = Set(unused.map(\.location.packKey))
+                .union(packs.map(\.key).filter { !usedPacks.contains($0) })
+            if !dead.isEmpty { compact(packs: dead) }
+            return .committed(LogResult(version: version, created: true, filesRead: 0))
+        case let .unchanged(version):
+            deleteObjects(packs.map(\.key))
+            return .committed(LogResult(version: version, created: false, filesRead: 0))
+        case let .missingChunks(missing):
+            return .missingChunks(missing)
+        }
+    }
+
+    /// Checks that every file names a content the upload describes, and that the contents' sizes and
+    /// chunk lists are possible.
+    private static func checkManifest(_ upload: UploadedVersion) throws {
+        let contents = Dictionary(upload.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        var paths = Set<String>()
+        for file in upload.files {
+            guard paths.insert(file.path).inserted else { throw StoreError.conflictingPath(path: file.path) }
+            try ManifestPath.validate(file.path)
+            guard let content = contents[file.digest] else {
+                throw StoreError.invalidArgument("file \(file.path) names content \(file.digest), which the upload does not describe")
+            }
+            guard content.size == file.size else {
+                throw StoreError.invalidArgument("file \(file.path) is \(file.size) bytes but its content is \(content.size)")
+            }
+        }
+        for content in upload.contents {
+            guard Hex.decode(content.digest)?.count == 32, content.chunks.allSatisfy({ Hex.decode($0)?.count == 32 })
+            else { throw StoreError.invalidArgument("content \(content.digest) names a digest that is not 64 hex digits") }
+            if content.size > 0 && content.chunks.isEmpty || content.size == 0 && !content.chunks.isEmpty {
+                throw StoreError.invalidArgument("content \(content.digest) has \(content.size) bytes but \(content.chunks.count) chunks")
+            }
+        }
+    }
+}

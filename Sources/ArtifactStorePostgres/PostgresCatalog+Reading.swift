@@ -1,0 +1,191 @@
+import ArtifactStore
+import Foundation
+import PostgresNIO
+
+extension PostgresCatalog {
+    public func projects() throws -> [ProjectSummary] {
+        try read { session in
+            try session.rows("""
+                SELECT p.name, p.created_at,
+                    (SELECT count(*) FROM artifact a WHERE a.project_id = p.id),
+                    (SELECT count(*) FROM version v JOIN artifact a ON a.id = v.artifact_id
+                        WHERE a.project_id = p.id AND v.state = 'committed'),
+                    (SELECT coalesce(sum(v.size), 0)::bigint FROM version v JOIN artifact a ON a.id = v.artifact_id
+                        WHERE a.project_id = p.id AND v.state = 'committed')
+                FROM project p ORDER BY p.name
+                """).map { row in
+                ProjectSummary(
+                    name: try row[0].decode(String.self), artifactCount: try row[2].decode(Int.self),
+                    versionCount: try row[3].decode(Int.self), size: try row[4].decode(Int64.self),
+                    createdAt: Date(timeIntervalSince1970: try row[1].decode(Double.self)))
+            }
+        }
+    }
+
+    public func artifactType(project: String, name: String) throws -> String? {
+        try read { session in
+            try session.row("""
+                SELECT a.type FROM artifact a JOIN project p ON p.id = a.project_id WHERE p.name = \(project) AND a.name = \(name)
+                """)?[0].decode(String.self)
+        }
+    }
+
+    public func artifacts(project: String) throws -> [ArtifactSummary] {
+        try read { session in
+            guard let projectID = try session.row("SELECT id FROM project WHERE name = \(project)")?[0].decode(Int64.self)
+            else { throw StoreError.projectNotFound(project: project) }
+            return try session.rows("""
+                SELECT a.name, a.type, a.description, a.created_at,
+                    (SELECT count(*) FROM version v WHERE v.artifact_id = a.id AND v.state = 'committed'),
+                    (SELECT coalesce(sum(v.added_bytes), 0)::bigint FROM version v
+                        WHERE v.artifact_id = a.id AND v.state = 'committed'),
+                    l.idx, l.size, l.created_at
+                FROM artifact a
+                LEFT JOIN version l ON l.id = (SELECT id FROM version WHERE artifact_id = a.id
+                    AND state = 'committed' ORDER BY idx DESC LIMIT 1)
+                WHERE a.project_id = \(projectID) ORDER BY a.type, a.name
+                """).map { row in
+                ArtifactSummary(
+                    project: project, name: try row[0].decode(String.self), type: try row[1].decode(String.self),
+                    description: try row[2].decode(String.self), versionCount: try row[4].decode(Int.self),
+                    latestSize: try row[7].decode(Int64?.self) ?? 0, storedBytes: try row[5].decode(Int64.self),
+                    latestIndex: try row[6].decode(Int?.self),
+                    updatedAt: Date(timeIntervalSince1970: try row[8].decode(Double?.self) ?? row[3].decode(Double.self)))
+            }
+        }
+    }
+
+    public func versions(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
+        -> [ArtifactVersion]
+    {
+        try read { session in
+            let artifact = try artifactID(session, project: project, name: name)
+            // Pending versions have no number yet: they sort first, newest first by creation.
+            let order = states.contains(.pending) ? "v.idx IS NOT NULL, v.idx DESC, v.id DESC" : "v.idx DESC"
+            return try versionRecords(
+                session, where: "WHERE v.artifact_id = $1 AND v.state = ANY($2) ORDER BY \(order) LIMIT $3 OFFSET $4",
+                binds(artifact, states.map(\.rawValue), limit, offset))
+        }
+    }
+
+    public func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int {
+        try read { session in
+            let artifact = try artifactID(session, project: project, name: name)
+            let stateNames = states.map(\.rawValue)
+            return try session.row(
+                "SELECT count(*) FROM version WHERE artifact_id = \(artifact) AND state = ANY(\(stateNames))")?[0]
+                .decode(Int.self) ?? 0
+        }
+    }
+
+    public func versionPosition(project: String, name: String, index: Int) throws -> Int? {
+        try read { session in
+            let artifact = try artifactID(session, project: project, name: name)
+            guard try session.row("""
+                SELECT 1 FROM version WHERE artifact_id = \(artifact) AND state = 'committed' AND idx = \(index)
+                """) != nil else { return nil }
+            return try session.row("""
+                SELECT count(*) FROM version WHERE artifact_id = \(artifact) AND state = 'committed' AND idx > \(index)
+                """)?[0].decode(Int.self)
+        }
+    }
+
+    public func version(project: String, name: String, reference: ArtifactAddress.Reference) throws
+        -> ArtifactVersion
+    {
+        try read { session in
+            let artifact = try artifactID(session, project: project, name: name)
+            let found: [ArtifactVersion]
+            switch reference {
+            case .latest:
+                found = try versionRecords(
+                    session, where: "WHERE v.artifact_id = $1 AND v.state = 'committed' ORDER BY v.idx DESC LIMIT 1",
+                    binds(artifact))
+            case .index(let index):
+                found = try versionRecords(
+                    session, where: "WHERE v.artifact_id = $1 AND v.state = 'committed' AND v.idx = $2",
+                    binds(artifact, index))
+            case .alias(let alias):
+                found = try versionRecords(
+                    session, where: """
+                        JOIN alias al ON al.version_id = v.id
+                        WHERE al.artifact_id = $1 AND al.name_key = $2 AND v.state = 'committed'
+                        """, binds(artifact, Alias.key(alias)))
+            }
+            guard let version = found.first else {
+                throw StoreError.versionNotFound(artifact: "\(project)/\(name)", reference: "\(reference)")
+            }
+            return version
+        }
+    }
+
+    public func version(id: Int64) throws -> ArtifactVersion {
+        try read { session in try versionRecord(session, id: id) }
+    }
+
+    public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
+        try read { session in
+            try session.rows("""
+                SELECT f.path, encode(c.digest, 'hex'), c.size FROM file f JOIN content c ON c.id = f.content_id
+                WHERE f.version_id = \(versionID) ORDER BY f.path LIMIT \(limit) OFFSET \(offset)
+                """).map(PostgresCatalog.manifestEntry)
+        }
+    }
+
+    public func chunkLocations(contentDigest: String) throws -> [StoredChunk] {
+        try read { session in
+            try session.rows(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.chunkColumns)
+                FROM content c JOIN content_chunk cc ON cc.content_id = c.id
+                JOIN chunk ch ON ch.id = cc.chunk_id JOIN pack p ON p.id = ch.pack_id
+                WHERE c.digest = decode($1, 'hex') ORDER BY cc.seq
+                """, binds: binds(contentDigest))).map { try Self.storedChunk($0) }
+        }
+    }
+
+    public func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]] {
+        try read { session in
+            var locations: [String: [StoredChunk]] = [:]
+            for row in try session.rows(PostgresQuery(unsafeSQL: """
+                SELECT encode(c.digest, 'hex'), \(Self.chunkColumns)
+                FROM (SELECT DISTINCT content_id FROM file WHERE version_id = $1) f
+                JOIN content c ON c.id = f.content_id
+                JOIN content_chunk cc ON cc.content_id = f.content_id
+                JOIN chunk ch ON ch.id = cc.chunk_id JOIN pack p ON p.id = ch.pack_id
+                ORDER BY cc.content_id, cc.seq
+                """, binds: binds(versionID)))
+            {
+                locations[try row[0].decode(String.self), default: []].append(try Self.storedChunk(row, first: 1))
+            }
+            return locations
+        }
+    }
+
+    public func chunkDigestPrefixes() throws -> Set<UInt64> {
+        try read { session in
+            // The first 8 bytes of the digest, as the big-endian number the hex prefix reads as.
+            var prefixes = Set<UInt64>()
+            for row in try session.rows("SELECT ('x' || encode(substring(digest FROM 1 FOR 8), 'hex'))::bit(64)::bigint FROM chunk") {
+                prefixes.insert(UInt64(bitPattern: try row[0].decode(Int64.self)))
+            }
+            return prefixes
+        }
+    }
+
+    public func packs() throws -> [ObjectInfo] {
+        try read { session in
+            try session.rows("SELECT key, size FROM pack ORDER BY key").map {
+                ObjectInfo(key: try $0[0].decode(String.self), size: try $0[1].decode(Int64.self))
+            }
+        }
+    }
+
+    public func liveChunks(packKey: String) throws -> [StoredChunk] {
+        try read { session in
+            try session.rows(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.chunkColumns) FROM chunk ch JOIN pack p ON p.id = ch.pack_id
+                WHERE p.key = $1 ORDER BY ch.pack_offset
+                """, binds: binds(packKey))).map { try Self.storedChunk($0) }
+        }
+    }
+}

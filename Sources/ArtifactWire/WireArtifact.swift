@@ -1,0 +1,41 @@
+import ArtifactStore
+import Foundation
+
+/// An artifact as the server answers it and `ls PROJECT --json` prints it.
+public struct WireArtifact: Codable, Sendable, Equatable {
+    public var project: String
+    public var name: String
+    public var type: String
+    public var versions: Int
+    public var latest: String?
+    public var size: Int64
+    public var storedBytes: Int64
+    public var updatedAt: String
+
+    /// Makes the shape of a core value.
+    public init(_ artifact: ArtifactSummary) {
+        project = artifact.project
+        name = artifact.name
+        type = artifact.type
+        versions = artifact.versionCount
+        latest = artifact.latestIndex.map { "v\($0)" }
+        size = artifact.latestSize
+        storedBytes = artifact.storedBytes
+        updatedAt = WireTimestamp.string(artifact.updatedAt)
+    }
+
+    /// Encodes every field, absent optionals as null (but `damaged` and `files`, left out).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(project, forKey: .project)
+        try container.encode(name, forKey: .name)
+        try container.encode(type, forKey: .type)
+        try container.encode(versions, forKey: .versions)
+        try container.encode(latest, forKey: .latest)
+        try container.encode(size, forKey: .size)
+        try container.encode(storedBytes, forKey: .storedBytes)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    enum CodingKeys: String, CodingKey { case project, name, type, versions, latest, size, storedBytes, updatedAt }
+}

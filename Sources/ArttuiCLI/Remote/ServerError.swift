@@ -1,0 +1,43 @@
+import Foundation
+
+/// A request to a team server that failed, worded as the local errors are: one line naming the cause.
+enum ServerError: Error, CustomStringConvertible {
+    /// No connection: refused, no such host, network down.
+    case unreachable(ServerURL, reason: String)
+    /// No answer within the timeout.
+    case timedOut(ServerURL, seconds: Double)
+    /// The TLS handshake failed, usually an untrusted certificate.
+    case tls(ServerURL, reason: String)
+    /// 401: no token, or one the server does not accept.
+    case unauthorized(ServerURL, detail: String, hadToken: Bool)
+    /// 403: the caller may see the thing but not do this to it.
+    case permissionDenied(detail: String)
+    /// 404: absent, or invisible to the caller (the server does not say which).
+    case notFound(detail: String)
+    /// Any other problem the server described.
+    case problem(status: Int, detail: String)
+    /// An answer that is not arttui's API: a proxy's error page, a redirect, another program.
+    case unexpectedAnswer(ServerURL, what: String)
+
+    var description: String {
+        switch self {
+        case .unreachable(let server, let reason): "cannot reach server \(server): \(reason)"
+        case .timedOut(let server, let seconds):
+            "server \(server) did not answer within \(Self.seconds(seconds)) (--timeout or $ARTTUI_TIMEOUT sets the limit)"
+        case .tls(let server, let reason):
+            "TLS connection to \(server) failed: \(reason) (--ca-cert FILE or $ARTTUI_CA_CERT trusts a private CA)"
+        case .unauthorized(let server, let detail, let hadToken):
+            hadToken
+                ? "server \(server) refused the token: \(detail); run arttui login \(server)"
+                : "not signed in to \(server): \(detail); run arttui login \(server)"
+        case .permissionDenied(let detail): "permission denied: \(detail)"
+        case .notFound(let detail): "not found: \(detail)"
+        case .problem(let status, let detail): "\(detail) (HTTP \(status))"
+        case .unexpectedAnswer(let server, let what): "server \(server) \(what)"
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}

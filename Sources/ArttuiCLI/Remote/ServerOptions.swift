@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+
+/// `--remote`, `--ca-cert`, `--insecure`, `--timeout`: which team server a command talks to, and how.
+struct ServerOptions: ParsableArguments {
+    @Option(name: .customLong("remote"), help: ArgumentHelp(
+        "Send the command to this team server: a remote's name or an address (default: $ARTTUI_REMOTE).",
+        valueName: "name|url"))
+    var remotes: [String] = []
+
+    @Option(name: .customLong("ca-cert"), help: ArgumentHelp(
+        "Trust only the certificate authorities in this PEM file for the server (default: $ARTTUI_CA_CERT).",
+        valueName: "file"))
+    var caCertificate: String?
+
+    @Flag(help: "Do not verify the server's TLS certificate (said on stderr every time).")
+    var insecure = false
+
+    @Option(help: ArgumentHelp(
+        "Seconds to wait for the server before giving up (default: $ARTTUI_TIMEOUT, else 5).", valueName: "seconds"))
+    var timeout: Double?
+
+    func validate() throws {
+        if remotes.count > 1 { throw ValidationError("--remote given \(remotes.count) times; give one server") }
+        if let timeout, !(timeout > 0 && timeout <= 3600) {
+            throw ValidationError("--timeout must be more than 0 and at most 3600 seconds, not \(timeout)")
+        }
+    }
+
+    /// The selected server: `--remote`, else `$ARTTUI_REMOTE`; nil when neither is given.
+    func selectedServer(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerURL? {
+        let chosen = remotes.first ?? environment["ARTTUI_REMOTE"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let chosen else { return nil }
+        return try Self.resolve(chosen, environment: environment)
+    }
+
+    /// A remote's name or an address, as a server address.
+    static func resolve(_ nameOrAddress: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> ServerURL
+    {
+        if ServerURL.looksLikeAddress(nameOrAddress) { return try ServerURL(parsing: nameOrAddress) }
+        guard let url = try RemoteRegistry(environment: environment).url(of: nameOrAddress) else {
+            throw CommandFailure(message:
+                "no remote named \"\(nameOrAddress)\" (arttui remote ls lists them; an address starts with https://)")
+        }
+        return url
+    }
+
+    /// The selected server, or a one-line error saying how to select one.
+    func requiredServer(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerURL {
+        guard let server = try selectedServer(environment: environment) else {
+            throw CommandFailure(message: "no server selected: give --remote NAME|URL or set $ARTTUI_REMOTE")
+        }
+        return server
+    }
+
+    /// A client for `server` signed in with `token`; nil token means `$ARTTUI_TOKEN`, else the stored one.
+    func client(
+        for server: ServerURL, token explicitToken: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServerClient {
+        let seconds = try timeout ?? Self.environmentTimeout(environment) ?? 5
+        let caFile = caCertificate ?? environment["ARTTUI_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw CommandFailure(message: "CA certificate file \(caFile) cannot be read")
+        }
+        if insecure {
+            FileHandle.standardError.write(Data(
+                "arttui: warning: --insecure: the TLS certificate of \(server) is not verified\n".utf8))
+        }
+        let token = try explicitToken ?? Self.token(for: server, environment: environment)
+        return ServerClient(server: server, token: token, timeout: seconds, caCertificate: caFile, insecure: insecure)
+    }
+
+    /// `$ARTTUI_TOKEN` (for CI jobs), else the token `arttui login` stored for `server`.
+    static func token(for server: ServerURL, environment: [String: String]) throws -> String? {
+        if let token = environment["ARTTUI_TOKEN"], !token.isEmpty { return token }
+        return try CredentialStore(environment: environment).token(for: server)
+    }
+
+    private static func environmentTimeout(_ environment: [String: String]) throws -> Double? {
+        guard let text = environment["ARTTUI_TIMEOUT"], !text.isEmpty else { return nil }
+        guard let value = Double(text), value > 0, value <= 3600 else {
+            throw CommandFailure(message: "$ARTTUI_TIMEOUT must be seconds more than 0 and at most 3600, not \"\(text)\"")
+        }
+        return value
+    }
+}
+
+/// One path segment of an API URL, percent-encoded so a name cannot reach another route.
+func pathSegment(_ text: String) -> String {
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "/;?#%")
+    return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+}

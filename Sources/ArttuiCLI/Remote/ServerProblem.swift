@@ -1,0 +1,6 @@
+/// The parts of an `application/problem+json` answer the client shows.
+struct ServerProblem: Decodable {
+    var title: String?
+    var status: Int?
+    var detail: String
+}

@@ -1,0 +1,20 @@
+import Crypto
+import Foundation
+
+/// API tokens: 256 random bits shown once as text, stored only as their SHA-256.
+public enum APIToken {
+    /// The prefix every token starts with, so a leaked one is recognisable.
+    public static let prefix = "arttui_"
+
+    /// A new token: the prefix and 32 random bytes in lowercase hex.
+    public static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// What the account store keeps of a token.
+    public static func hash(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+import Logging
+
+/// `arttui-server admin …`: users, tokens and teams, from the server's command line.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "admin", abstract: "Manage users, tokens and teams.",
+        subcommands: [User.self, Token.self, Team.self, Key.self])
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the master key file that seals stored objects.", subcommands: [Generate.self])
+
+        struct Generate: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a new key to FILE (creating it, mode 0600); it seals every object written from then on.")
+            @Argument(help: "The key file.") var file: String
+
+            func run() async throws {
+                let file = self.file
+                try await reportingFailure {
+                    let id = try MasterKeyring.generate(at: URL(fileURLWithPath: file))
+                    FileHandle.standardError.write(Data("key \(id) added to \(file)\n".utf8))
+                }
+            }
+        }
+    }
+
+    struct User: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Manage users.", subcommands: [Add.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create a user and print its first token (and nothing else) on stdout.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The user's name.") var name: String
+            @Flag(help: "Make the user a site administrator.") var admin = false
+
+            func run() async throws {
+                let (name, admin) = (self.name, self.admin)
+                try await reportingFailure {
+                    let token = try await connection.withAccounts(logger: adminLogger) { accounts in
+                        try await accounts.migrate()
+                        return try await accounts.addUser(name, admin: admin)
+                    }
+                    print(token)
+                }
+            }
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage API tokens.", subcommands: [Add.self, Revoke.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print a new token for a user.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The user's name.") var name: String
+
+            func run() async throws {
+                let name = self.name
+                try await reportingFailure {
+                    let token = try await connection.withAccounts(logger: adminLogger) { accounts in
+                        try await accounts.migrate()
+                        return try await accounts.addToken(user: name)
+                    }
+                    print(token)
+                }
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke every token of a user.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The user's name.") var name: String
+
+            func run() async throws {
+                let name = self.name
+                try await reportingFailure {
+                    let count = try await connection.withAccounts(logger: adminLogger) { accounts in
+                        try await accounts.migrate()
+                        return try await accounts.revokeTokens(user: name)
+                    }
+                    FileHandle.standardError.write(Data("revoked \(count) tokens of \(name)\n".utf8))
+                }
+            }
+        }
+    }
+
+    struct Team: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage teams.", subcommands: [Add.self, Member.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a team.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The team's name.") var team: String
+
+            func run() async throws {
+                let team = self.team
+                try await reportingFailure {
+                    try await connection.withAccounts(logger: adminLogger) { accounts in
+                        try await accounts.migrate()
+                        try await accounts.addTeam(team)
+                    }
+                }
+            }
+        }
+
+        struct Member: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Set a user's role in a team.")
+            @OptionGroup var connection: ConnectionOptions
+            @Argument(help: "The team.") var team: String
+            @Argument(help: "The user.") var user: String
+            @Option(help: "admin, member or viewer.") var role: Role
+
+            func run() async throws {
+                let (team, user, role) = (self.team, self.user, self.role)
+                try await reportingFailure {
+                    try await connection.withAccounts(logger: adminLogger) { accounts in
+                        try await accounts.migrate()
+                        try await accounts.setMember(team: team, user: user, role: role)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
+
+private var adminLogger: Logger { makeLogger("arttui-server.admin", default: .warning) }

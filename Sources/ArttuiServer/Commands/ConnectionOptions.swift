@@ -1,0 +1,106 @@
+import ArgumentParser
+import ArtifactStore
+import ArtifactStorePostgres
+import ArtifactStoreS3
+import Foundation
+import Logging
+import PostgresNIO
+import S3Client
+
+/// Where the server's state lives: from the environment, flags overriding.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "postgres://USER:PASSWORD@HOST:PORT/DATABASE (env ARTTUI_DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("store"), help: "Keep artifacts in a local store directory instead of PostgreSQL and S3 (development).")
+    var storeDirectory: String?
+
+    @Option(name: .customLong("s3-endpoint"), help: "S3 endpoint URL (env ARTTUI_S3_ENDPOINT).")
+    var s3Endpoint: String?
+
+    @Option(name: .customLong("s3-bucket"), help: "S3 bucket (env ARTTUI_S3_BUCKET).")
+    var s3Bucket: String?
+
+    @Option(name: .customLong("s3-region"), help: "S3 region (env ARTTUI_S3_REGION, default us-east-1).")
+    var s3Region: String?
+
+    @Option(name: .customLong("master-key-file"), help: "Key file sealing stored objects (env ARTTUI_MASTER_KEY_FILE).")
+    var masterKeyFile: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The account database's address.
+    func database() throws -> DatabaseURL {
+        try DatabaseURL(try databaseURLText())
+    }
+
+    /// The store the server serves and a check that its object storage answers (for `/readyz`).
+    ///
+    /// `--store DIR` is a local store; otherwise the catalog is in PostgreSQL (migrated here) and the
+    /// objects in the S3 bucket, sealed with the master key file.
+    /// - Throws: one line naming the setting or service at fault.
+    func openStore(logger: Logger) throws -> (store: Store, objectsReachable: @Sendable () async -> String?) {
+        if let storeDirectory {
+            return (try Store(directory: URL(fileURLWithPath: storeDirectory)), { nil })
+        }
+        var environment = self.environment
+        if let s3Endpoint { environment["ARTTUI_S3_ENDPOINT"] = s3Endpoint }
+        if let s3Region { environment["ARTTUI_S3_REGION"] = s3Region }
+        guard let bucket = s3Bucket ?? environment["ARTTUI_S3_BUCKET"], !bucket.isEmpty else {
+            throw ConfigurationError.invalid("ARTTUI_S3_BUCKET", "is not set (or give --s3-bucket, or --store DIR)")
+        }
+        guard let keyFile = masterKeyFile ?? environment["ARTTUI_MASTER_KEY_FILE"], !keyFile.isEmpty else {
+            throw ConfigurationError.invalid(
+                "ARTTUI_MASTER_KEY_FILE", "is not set (create one with `arttui-server admin key generate FILE`)")
+        }
+        let keyring = try MasterKeyring.load(contentsOf: URL(fileURLWithPath: keyFile))
+        let configuration = try S3Configuration.fromEnvironment(environment)
+        let client = S3Client(configuration: configuration)
+        let staging = FileManager.default.temporaryDirectory
+            .appendingPathComponent("arttui-server-staging-\(ProcessInfo.processInfo.processIdentifier)")
+        let bucketStore = try S3ObjectStore(client: client, bucket: bucket, stagingDirectory: staging)
+        let catalog = try PostgresCatalog(url: try databaseURLText(), logger: logger)
+        let store = Store(
+            directory: staging, catalog: catalog, objects: SealedObjectStore(wrapping: bucketStore, keyring: keyring))
+        return (store, {
+            do {
+                try await client.headBucket(bucket)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        })
+    }
+
+    /// The database URL as given.
+    func databaseURLText() throws -> String {
+        guard let text = databaseURL ?? environment["ARTTUI_DATABASE_URL"], !text.isEmpty else {
+            throw ConfigurationError.invalid("ARTTUI_DATABASE_URL", "is not set (or give --database-url)")
+        }
+        return text
+    }
+
+    /// Runs `body` with an account store whose database answered a first connection.
+    func withAccounts<T: Sendable>(logger: Logger, _ body: @escaping @Sendable (AccountStore) async throws -> T)
+        async throws -> T
+    {
+        let url = try database()
+        try await DatabaseConnector.check(url, logger: logger)
+        let client = DatabaseConnector.client(url, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body(AccountStore(client: client, logger: logger))
+        }
+    }
+}
+
+/// Logs to stderr at `level` (ARTTUI_LOG_LEVEL, default info for the server and warning for commands).
+func makeLogger(_ label: String, default level: Logger.Level) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["ARTTUI_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? level
+    return logger
+}

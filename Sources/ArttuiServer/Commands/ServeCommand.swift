@@ -1,0 +1,96 @@
+import ArgumentParser
+import ArtifactStore
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOSSL
+import PostgresNIO
+import ServiceLifecycle
+
+/// `arttui-server serve`: answers the HTTP API until SIGTERM, then finishes the requests in flight.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the server.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "HOST:PORT to listen on.")
+    var listen = "127.0.0.1:8080"
+
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP on an address other than loopback.")
+    var insecureHTTP = false
+
+    func run() async throws {
+        try await reportingFailure {
+            let logger = makeLogger("arttui-server", default: .info)
+            let (host, port) = try ListenAddress.parse(listen)
+            let tls = try tlsConfiguration()
+            if tls == nil, !ListenAddress.isLoopback(host), !insecureHTTP {
+                throw CommandFailure(description: "without --tls-cert and --tls-key the server listens only on loopback; give --insecure-http to serve plain HTTP on \(host)")
+            }
+            let url = try connection.database()
+            try await DatabaseConnector.check(url, logger: logger)
+            let (store, objectsReachable) = try connection.openStore(logger: logger)
+            let server: HTTPServerBuilder = try tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: $0) } ?? .http1()
+            let usesTLS = tls != nil
+            let client = DatabaseConnector.client(url, logger: logger)
+            let accounts = AccountStore(client: client, logger: logger)
+            let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
+            var app = Application(
+                router: api.makeRouter(),
+                server: server,
+                configuration: .init(address: .hostname(host, port: port), serverName: "arttui-server"),
+                services: [client],
+                onServerRunning: { channel in
+                    let address = channel.localAddress.map { "\($0)" } ?? "\(host):\(port)"
+                    logger.info("listening", metadata: ["address": "\(address)", "tls": "\(usesTLS)"])
+                },
+                logger: logger)
+            app.beforeServerStarts {
+                try await accounts.migrate()
+            }
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        }
+    }
+
+    private func tlsConfiguration() throws -> TLSConfiguration? {
+        switch (tlsCertificate, tlsKey) {
+        case (nil, nil):
+            return nil
+        case let (certificate?, key?):
+            do {
+                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+                let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+                return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+            } catch {
+                throw CommandFailure(description: "cannot load the TLS certificate \(certificate) or key \(key): \(error)")
+            }
+        default:
+            throw CommandFailure(description: "--tls-cert and --tls-key go together: give both or neither")
+        }
+    }
+}
+
+/// `HOST:PORT` as `--listen` takes it.
+enum ListenAddress {
+    static func parse(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { throw CommandFailure(description: "--listen \(text) must be HOST:PORT, such as 127.0.0.1:8080") }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw CommandFailure(description: "--listen \(text) names no host") }
+        return (host, port)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,188 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The body of `PATCH …/versions/{version}`.
+struct VersionChange: Codable {
+    var description: String?
+    var metadata: [String: JSONValue]?
+}
+
+/// A page of versions.
+struct VersionPage: Codable {
+    var versions: [WireVersion]
+    var total: Int
+    var offset: Int
+    var limit: Int
+}
+
+/// What a deletion or prune did or would do.
+struct DeletionShape: Codable {
+    var versions: [WireVersion]
+    var freedBytes: Int64
+    var freedChunks: Int
+    var deleted: Bool
+}
+
+/// The body of `POST …/prune`.
+struct PruneRequest: Codable {
+    var artifact: String?
+    var keepLast: Int?
+    var dryRun: Bool?
+}
+
+extension ArttuiAPI {
+    static let versionPath = "/api/v1/projects/:entity/:project/artifacts/:artifact/versions/:version"
+
+    var versionRoutes: [APIRoute] {
+        [
+            APIRoute(method: .get, path: "/api/v1/projects/:entity/:project/artifacts/:artifact/versions") { request, context in
+                let project = try await self.project(context, needs: .read)
+                let name = try context.parameters.require("artifact")
+                let offset = try queryInteger(request, "offset", default: 0, range: 0...Int(Int32.max))
+                let limit = try queryInteger(request, "limit", default: 100, range: 1...ServerLimits.maxPageSize)
+                let (versions, total) = try await core(project) { [store] in
+                    guard try store.catalog.artifactType(project: project.catalogName, name: name) != nil else {
+                        throw StoreError.artifactNotFound(project: project.catalogName, name: name)
+                    }
+                    return (
+                        try store.catalog.versions(
+                            project: project.catalogName, name: name, states: [.committed], offset: offset, limit: limit),
+                        try store.catalog.versionCount(project: project.catalogName, name: name, states: [.committed]))
+                }
+                return try JSONResponse.make(VersionPage(
+                    versions: versions.map { wire($0) }, total: total, offset: offset, limit: limit))
+            },
+            APIRoute(method: .get, path: Self.versionPath) { _, context in
+                let (_, version) = try await self.version(context, needs: .read)
+                return try JSONResponse.make(wire(version))
+            },
+            APIRoute(method: .patch, path: Self.versionPath) { request, context in
+                let (project, version) = try await self.version(context, needs: .write)
+                let change = try await RequestBodyReader.json(VersionChange.self, from: request)
+                let updated = try await core(project) { [store] in
+                    try store.update(version, description: change.description, metadata: change.metadata)
+                    return try store.version(id: version.id)
+                }
+                await audit(context, project, "version.edit", target(project, updated))
+                return try JSONResponse.make(wire(updated))
+            },
+            APIRoute(method: .delete, path: Self.versionPath) { request, context in
+                let (project, version) = try await self.version(context, needs: .write)
+                let deleteAliases = request.uri.queryParameters.get("delete_aliases").map { $0 == "true" || $0 == "1" } ?? false
+                let plan = try await core(project) { [store] in try store.delete([version], deleteAliases: deleteAliases) }
+                await audit(context, project, "version.delete", target(project, version))
+                return try JSONResponse.make(shape(plan, deleted: true))
+            },
+            APIRoute(method: .get, path: Self.versionPath + "/deletion-plan") { _, context in
+                let (project, version) = try await self.version(context, needs: .read)
+                let plan = try await core(project) { [store] in try store.deletionPlan([version]) }
+                return try JSONResponse.make(shape(plan, deleted: false))
+            },
+            APIRoute(method: .get, path: Self.versionPath + "/manifest") { _, context in
+                let (project, version) = try await self.version(context, needs: .read)
+                let (files, chunks) = try await core(project) { [store] in
+                    (try store.catalog.manifest(versionID: version.id, offset: 0, limit: .max),
+                     try store.catalog.chunkLocations(versionID: version.id))
+                }
+                let contents = chunks.map { WireContent(digest: $0.key, size: $0.value.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: $0.value.map(\.digest)) }
+                    .sorted { $0.digest < $1.digest }
+                return try JSONResponse.make(WireManifest(version: wire(version), files: files, contents: contents))
+            },
+            APIRoute(method: .get, path: Self.versionPath + "/chunks/:digest") { _, context in
+                let (project, version) = try await self.version(context, needs: .read)
+                let digest = try context.parameters.require("digest").lowercased()
+                let bytes = try await core(project) { [store] in
+                    let chunks = try store.catalog.chunkLocations(versionID: version.id)
+                    guard let chunk = chunks.values.lazy.flatMap({ $0 }).first(where: { $0.digest == digest }) else {
+                        throw APIError.notFound("chunk \(digest) in \(project.path)/\(version.name):\(version.versionName)")
+                    }
+                    return try PackRecords.read(chunk, from: store.objects, codec: ZstdCodec())
+                }
+                return octets(bytes)
+            },
+            APIRoute(method: .get, path: Self.versionPath + "/contents/:digest") { _, context in
+                let (project, version) = try await self.version(context, needs: .read)
+                let digest = try context.parameters.require("digest").lowercased()
+                let data = try await core(project) { [store] in
+                    let files = try store.catalog.manifest(versionID: version.id, offset: 0, limit: .max)
+                    guard let file = files.first(where: { $0.digest == digest }) else {
+                        throw APIError.notFound("content \(digest) in \(project.path)/\(version.name):\(version.versionName)")
+                    }
+                    return try store.contents(of: file, in: version)
+                }
+                return octets(Array(data))
+            },
+            APIRoute(method: .put, path: Self.versionPath + "/aliases/:alias") { _, context in
+                let (project, version) = try await self.version(context, needs: .write)
+                let alias = try context.parameters.require("alias")
+                let updated = try await core(project) { [store] in
+                    try store.addAlias(alias, to: version)
+                    return try store.version(id: version.id)
+                }
+                await audit(context, project, "alias.add", "\(target(project, version)) \(alias)")
+                return try JSONResponse.make(wire(updated))
+            },
+            APIRoute(method: .delete, path: Self.versionPath + "/aliases/:alias") { _, context in
+                let (project, version) = try await self.version(context, needs: .write)
+                let alias = try context.parameters.require("alias")
+                let updated = try await core(project) { [store] in
+                    guard version.manualAliases.contains(where: { Alias.key($0) == Alias.key(alias) }) else {
+                        throw StoreError.aliasNotFound(artifact: "\(project.catalogName)/\(version.name)", alias: alias)
+                    }
+                    try store.removeAlias(alias, from: version)
+                    return try store.version(id: version.id)
+                }
+                await audit(context, project, "alias.remove", "\(target(project, version)) \(alias)")
+                return try JSONResponse.make(wire(updated))
+            },
+            APIRoute(method: .post, path: "/api/v1/projects/:entity/:project/prune") { request, context in
+                let project = try await self.project(context, needs: .read)
+                let prune = try await RequestBodyReader.json(PruneRequest.self, from: request)
+                let dryRun = prune.dryRun ?? false
+                if !dryRun { _ = try await self.project(context, needs: .write) }
+                let keepLast = prune.keepLast ?? 0
+                let plan = try await core(project) { [store] in
+                    dryRun
+                        ? try store.prunePlan(project: project.catalogName, artifact: prune.artifact, keepLast: keepLast)
+                        : try store.prune(project: project.catalogName, artifact: prune.artifact, keepLast: keepLast)
+                }
+                if !dryRun {
+                    await audit(context, project, "prune", "\(project.path)\(prune.artifact.map { "/\($0)" } ?? "") keep \(keepLast): \(plan.versions.count) versions")
+                }
+                return try JSONResponse.make(shape(plan, deleted: !dryRun))
+            },
+        ]
+    }
+
+    /// The project and committed version named by the route, with `needed` access to the project.
+    func version(_ context: ServerRequestContext, needs needed: Access) async throws -> (ProjectRecord, ArtifactVersion) {
+        let project = try await self.project(context, needs: needed)
+        let name = try context.parameters.require("artifact")
+        let reference = try context.parameters.require("version")
+        let version = try await core(project) { [store] in
+            let address = try ArtifactAddress(parsing: "\(project.catalogName)/\(name):\(reference)")
+            return try store.catalog.version(project: project.catalogName, name: name, reference: address.reference)
+        }
+        return (project, version)
+    }
+
+    func target(_ project: ProjectRecord, _ version: ArtifactVersion) -> String {
+        "\(project.path)/\(version.name):\(version.versionName)"
+    }
+
+    func shape(_ plan: DeletionPlan, deleted: Bool) -> DeletionShape {
+        DeletionShape(
+            versions: plan.versions.map { wire($0) }, freedBytes: plan.freedBytes, freedChunks: plan.freedChunks,
+            deleted: deleted)
+    }
+
+    func octets(_ bytes: [UInt8]) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/octet-stream"
+        headers[.contentLength] = "\(bytes.count)"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

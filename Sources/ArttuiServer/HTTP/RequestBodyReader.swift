@@ -1,0 +1,79 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Reads request bodies against the server's limits, and writes JSON answers.
+enum RequestBodyReader {
+    /// The whole body, refused with 413 naming the limit when it is larger.
+    static func bytes(_ request: Request, limit: Int, what: String) async throws -> ByteBuffer {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "\(what) is \(length) bytes; the limit is \(limit) bytes")
+        }
+        var collected = ByteBuffer()
+        for try await part in request.body {
+            guard collected.readableBytes + part.readableBytes <= limit else {
+                throw APIError(.contentTooLarge, "\(what) is larger than the limit of \(limit) bytes")
+            }
+            var part = part
+            collected.writeBuffer(&part)
+        }
+        return collected
+    }
+
+    /// A JSON body decoded as `T`, after the size and depth limits.
+    static func json<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        let buffer = try await bytes(request, limit: ServerLimits.maxJSONBytes, what: "the JSON body")
+        let data = Data(buffer.readableBytesView)
+        let depth = nestingDepth(data)
+        guard depth <= ServerLimits.maxJSONDepth else {
+            throw APIError(.badRequest, "the JSON body nests \(depth) levels deep; the limit is \(ServerLimits.maxJSONDepth)")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.from(error)
+        }
+    }
+
+    /// The deepest nesting of arrays and objects, ignoring brackets inside strings.
+    static func nestingDepth(_ data: Data) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
+    }
+}
+
+/// JSON answers with sorted keys.
+enum JSONResponse {
+    static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(value)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Runs the core's blocking calls off Swift's cooperative threads (there are as many as cores).
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}

@@ -1,0 +1,19 @@
+import ArtifactWire
+
+/// The limits the server applies; each refusal is a 4xx whose detail names the limit.
+public enum ServerLimits {
+    /// Bytes of a JSON request body.
+    public static let maxJSONBytes = 16 << 20
+    /// Nesting depth of a JSON request body.
+    public static let maxJSONDepth = 64
+    /// Bytes of one pack upload.
+    public static let maxPackBytes = UploadLimits.maxPackBytes
+    /// Digests in one missing-chunks query.
+    public static let maxDigestsPerQuery = UploadLimits.maxDigestsPerQuery
+    /// Files in one commit.
+    public static let maxFilesPerCommit = UploadLimits.maxFilesPerCommit
+    /// Items in one page of a listing.
+    public static let maxPageSize = 1000
+    /// The largest chunk a pack may hold (the standard chunking's maximum is 8 MiB).
+    public static let maxChunkBytes = 16 << 20
+}

@@ -1,0 +1,291 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A client for S3-compatible stores addressed path-style (`<endpoint>/<bucket>/<key>`).
+///
+/// Every request is signed with SigV4 and retried with exponential backoff and jitter when the
+/// store answers 5xx, 429 or `SlowDown`, times out or drops the connection. The blocking methods
+/// may be called from any thread that is not a Swift concurrency task; the `async` ones run the
+/// same code on a dispatch queue.
+public final class S3Client: Sendable {
+    /// Where the store is and how requests are sent.
+    public let configuration: S3Configuration
+    private let signer: SigV4Signer
+    private let transport: S3Transport
+    /// Whether the endpoint answered a connect since the last transport failure.
+    private let endpointConfirmed = LockedFlag()
+
+    /// Creates a client; nothing is sent until the first request.
+    public init(configuration: S3Configuration) {
+        self.configuration = configuration
+        self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
+        self.transport = S3Transport(requestTimeout: configuration.requestTimeout)
+    }
+
+    // MARK: - Buckets
+
+    /// Creates a bucket; succeeds when this account already owns it.
+    public func createBucket(_ bucket: String) throws(S3Error) {
+        do throws(S3Error) {
+            _ = try execute("CreateBucket", method: "PUT", bucket: bucket)
+        } catch where error.code == "BucketAlreadyOwnedByYou" || error.code == "BucketAlreadyExists" {
+            return
+        }
+    }
+
+    /// Checks that a bucket exists and the credentials may use it.
+    /// - Throws: `S3Error` of kind `.noSuchBucket`, `.accessDenied` or `.unreachable`.
+    public func headBucket(_ bucket: String) throws(S3Error) {
+        _ = try execute("HeadBucket", method: "HEAD", bucket: bucket)
+    }
+
+    // MARK: - Objects
+
+    /// An object's size, entity tag and version id.
+    public func headObject(bucket: String, key: String) throws(S3Error) -> S3ObjectHead {
+        let (response, _) = try execute("HeadObject", method: "HEAD", bucket: bucket, key: key)
+        guard let length = response.value(forHTTPHeaderField: "Content-Length").flatMap({ Int64($0) }) else {
+            throw S3Error(
+                kind: .invalidResponse, operation: "HeadObject", endpoint: endpointText, bucket: bucket, key: key,
+                status: response.statusCode, message: "no Content-Length")
+        }
+        return S3ObjectHead(
+            size: length, etag: response.value(forHTTPHeaderField: "ETag")?.unquotedETag,
+            versionID: response.value(forHTTPHeaderField: "x-amz-version-id"))
+    }
+
+    /// An object's bytes, all of them or those in `range` (byte offsets, upper bound excluded).
+    /// - Throws: `S3Error`; `.invalidResponse` when the store sent another length than asked for.
+    public func getObject(bucket: String, key: String, range: Range<Int64>? = nil) throws(S3Error) -> Data {
+        var headers: [String: String] = [:]
+        if let range {
+            guard !range.isEmpty else { return Data() }
+            headers["range"] = "bytes=\(range.lowerBound)-\(range.upperBound - 1)"
+        }
+        let (response, data) = try execute("GetObject", method: "GET", bucket: bucket, key: key, headers: headers)
+        if let range, Int64(data.count) != range.count {
+            throw S3Error(
+                kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
+                status: response.statusCode,
+                message: "asked for \(range.count) bytes at \(range.lowerBound), got \(data.count)")
+        }
+        return data
+    }
+
+    /// Stores `data` under `key`, replacing any object there.
+    @discardableResult
+    public func putObject(bucket: String, key: String, data: Data) throws(S3Error) -> S3PutResult {
+        let (response, _) = try execute(
+            "PutObject", method: "PUT", bucket: bucket, key: key, body: .data(data),
+            payloadHash: SigV4Signer.payloadHash(of: data), contentLength: Int64(data.count))
+        return Self.putResult(response)
+    }
+
+    /// Stores the content of a local file under `key`, streaming it from disk.
+    /// - Parameter sha256: The file's SHA-256 when the caller knows it (a content-addressed store
+    ///   does); it is the signed payload hash. Computed from the file otherwise.
+    @discardableResult
+    public func putObject(bucket: String, key: String, file: URL, sha256: [UInt8]? = nil) throws(S3Error)
+        -> S3PutResult {
+        let measured: (size: Int64, hash: [UInt8])
+        do {
+            measured = try Self.measure(file, hashing: sha256 == nil)
+        } catch {
+            throw S3Error(
+                kind: .invalidResponse, operation: "PutObject", endpoint: endpointText, bucket: bucket, key: key,
+                message: "cannot read \(file.path): \(error)")
+        }
+        let (response, _) = try execute(
+            "PutObject", method: "PUT", bucket: bucket, key: key, body: .file(file),
+            payloadHash: SigV4Signer.hex(sha256 ?? measured.hash), contentLength: measured.size)
+        return Self.putResult(response)
+    }
+
+    /// Deletes an object; deleting a missing object succeeds.
+    public func deleteObject(bucket: String, key: String) throws(S3Error) {
+        do throws(S3Error) {
+            _ = try execute("DeleteObject", method: "DELETE", bucket: bucket, key: key)
+        } catch where error.kind == .noSuchKey {
+            return
+        }
+    }
+
+    /// One page of the keys under `prefix`, in key order.
+    /// - Parameters:
+    ///   - continuationToken: The previous page's `nextContinuationToken`; nil for the first page.
+    ///   - maxKeys: The page size (S3 caps it at 1,000).
+    public func listObjects(
+        bucket: String, prefix: String = "", continuationToken: String? = nil, maxKeys: Int = 1000
+    ) throws(S3Error) -> S3ObjectPage {
+        var query = [("list-type", "2"), ("max-keys", String(maxKeys))]
+        if !prefix.isEmpty { query.append(("prefix", prefix)) }
+        if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        let (response, data) = try execute("ListObjectsV2", method: "GET", bucket: bucket, query: query)
+        let xml = String(decoding: data, as: UTF8.self)[...]
+        guard xml.contains("<ListBucketResult") else {
+            throw S3Error(
+                kind: .invalidResponse, operation: "ListObjectsV2", endpoint: endpointText, bucket: bucket,
+                status: response.statusCode, message: "not a ListBucketResult")
+        }
+        var objects: [S3ObjectSummary] = []
+        for entry in S3XML.elements("Contents", in: xml) {
+            guard let key = S3XML.text("Key", in: entry), let size = S3XML.text("Size", in: entry).flatMap({ Int64($0) })
+            else {
+                throw S3Error(
+                    kind: .invalidResponse, operation: "ListObjectsV2", endpoint: endpointText, bucket: bucket,
+                    status: response.statusCode, message: "an entry without Key or Size")
+            }
+            objects.append(S3ObjectSummary(key: key, size: size, etag: S3XML.text("ETag", in: entry)?.unquotedETag))
+        }
+        let truncated = S3XML.text("IsTruncated", in: xml) == "true"
+        let next = truncated ? S3XML.text("NextContinuationToken", in: xml) : nil
+        if truncated && (next ?? "").isEmpty {
+            throw S3Error(
+                kind: .invalidResponse, operation: "ListObjectsV2", endpoint: endpointText, bucket: bucket,
+                status: response.statusCode, message: "truncated listing without NextContinuationToken")
+        }
+        return S3ObjectPage(objects: objects, nextContinuationToken: next)
+    }
+
+    /// Every object under `prefix`, following continuation tokens page by page.
+    public func listAllObjects(bucket: String, prefix: String = "", pageSize: Int = 1000) throws(S3Error)
+        -> [S3ObjectSummary] {
+        var all: [S3ObjectSummary] = []
+        var token: String?
+        repeat {
+            let page = try listObjects(bucket: bucket, prefix: prefix, continuationToken: token, maxKeys: pageSize)
+            all += page.objects
+            token = page.nextContinuationToken
+        } while token != nil
+        return all
+    }
+
+    // MARK: - Sending
+
+    private var endpointText: String { configuration.endpoint.absoluteString }
+
+    /// The URL of a bucket or object, with the key's bytes percent-encoded once.
+    func url(bucket: String?, key: String?, query: [(String, String)]) -> URL {
+        var components = URLComponents(url: configuration.endpoint, resolvingAgainstBaseURL: false)!
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        if let bucket {
+            path += "/" + SigV4Signer.uriEncode(bucket)
+            if let key { path += "/" + SigV4Signer.uriEncode(key, keepSlash: true) }
+        }
+        components.percentEncodedPath = path.isEmpty ? "/" : path
+        components.percentEncodedQuery = query.isEmpty ? nil : SigV4Signer.canonicalQuery(query)
+        return components.url!
+    }
+
+    private func execute(
+        _ operation: String, method: String, bucket: String? = nil, key: String? = nil,
+        query: [(String, String)] = [], headers: [String: String] = [:], body: S3Transport.Body = .none,
+        payloadHash: String = SigV4Signer.emptyPayloadHash, contentLength: Int64? = nil
+    ) throws(S3Error) -> (HTTPURLResponse, Data) {
+        let target = url(bucket: bucket, key: key, query: query)
+        let policy = configuration.retry
+        var attempt = 1
+        while true {
+            let error: S3Error
+            switch sendOnce(operation, method: method, url: target, bucket: bucket, key: key, headers: headers,
+                           body: body, payloadHash: payloadHash, contentLength: contentLength) {
+            case .success(let answer): return answer
+            case .failure(let failure): error = failure
+            }
+            guard error.isTransient, attempt < policy.maxAttempts else {
+                var final = error
+                final.attempts = attempt
+                throw final
+            }
+            attempt += 1
+            Thread.sleep(forTimeInterval: policy.delay(beforeAttempt: attempt))
+        }
+    }
+
+    private func sendOnce(
+        _ operation: String, method: String, url: URL, bucket: String?, key: String?, headers: [String: String],
+        body: S3Transport.Body, payloadHash: String, contentLength: Int64?
+    ) -> Result<(HTTPURLResponse, Data), S3Error> {
+        func failure(_ kind: S3Error.Kind, status: Int? = nil, code: String? = nil, message: String?) -> S3Error {
+            S3Error(
+                kind: kind, operation: operation, endpoint: endpointText, bucket: bucket, key: key, status: status,
+                code: code, message: message)
+        }
+        if !endpointConfirmed.value {
+            let endpoint = configuration.endpoint
+            let port = endpoint.port ?? (endpoint.scheme == "https" ? 443 : 80)
+            if let reason = EndpointProbe.failure(
+                host: endpoint.host ?? "", port: port, timeout: configuration.connectTimeout) {
+                return .failure(failure(.unreachable, message: reason))
+            }
+            endpointConfirmed.value = true
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.timeoutInterval = configuration.requestTimeout
+        let signed = signer.signedHeaders(method: method, url: url, headers: headers, payloadHash: payloadHash)
+        for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
+        if let contentLength { request.setValue(String(contentLength), forHTTPHeaderField: "Content-Length") }
+        switch transport.send(request, body: body) {
+        case .failure(let transportFailure):
+            endpointConfirmed.value = false
+            return .failure(failure(transportFailure.kind, message: transportFailure.message))
+        case .success(let (response, data)):
+            guard response.statusCode >= 300 else { return .success((response, data)) }
+            let xml = String(decoding: data, as: UTF8.self)[...]
+            let code = S3XML.text("Code", in: xml)
+            let message = S3XML.text("Message", in: xml)
+            return .failure(failure(
+                Self.kind(status: response.statusCode, code: code, method: method, hasKey: key != nil),
+                status: response.statusCode, code: code, message: message))
+        }
+    }
+
+    private static func kind(status: Int, code: String?, method: String, hasKey: Bool) -> S3Error.Kind {
+        switch code {
+        case "NoSuchBucket": return .noSuchBucket
+        case "NoSuchKey": return .noSuchKey
+        case "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId": return .accessDenied
+        default: break
+        }
+        if status == 403 { return .accessDenied }
+        // A HEAD answer has no body to name the code.
+        if status == 404 && method == "HEAD" { return hasKey ? .noSuchKey : .noSuchBucket }
+        return .service
+    }
+
+    private static func putResult(_ response: HTTPURLResponse) -> S3PutResult {
+        S3PutResult(
+            etag: response.value(forHTTPHeaderField: "ETag")?.unquotedETag,
+            versionID: response.value(forHTTPHeaderField: "x-amz-version-id"))
+    }
+
+    /// A file's size and, when asked, its SHA-256, read in 1 MiB pieces.
+    private static func measure(_ file: URL, hashing: Bool) throws -> (size: Int64, hash: [UInt8]) {
+        let handle = try FileHandle(forReadingFrom: file)
+        defer { try? handle.close() }
+        guard hashing else { return (Int64(try handle.seekToEnd()), []) }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
+            hasher.update(data: piece)
+            size += Int64(piece.count)
+        }
+        return (size, Array(hasher.finalize()))
+    }
+}
+
+/// A Bool shared between threads.
+private final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+
+    var value: Bool {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

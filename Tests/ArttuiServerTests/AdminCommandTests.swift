@@ -1,0 +1,93 @@
+import Foundation
+@testable import ArttuiServer
+import Testing
+
+/// The `arttui-server admin …` commands, run as the built binary against a database of their own.
+@Suite(.enabled(if: ServerFixture.enabled)) struct AdminCommandTests {
+    /// The built `arttui-server`, beside the test bundle (or ARTTUI_SERVER_BIN).
+    static var binary: URL {
+        if let explicit = ProcessInfo.processInfo.environment["ARTTUI_SERVER_BIN"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("arttui-server")
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], databaseURL: String) throws -> Outcome {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["ARTTUI_DATABASE_URL"] = databaseURL
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func usersTokensAndTeamsFromTheCommandLine() async throws {
+        try await ServerFixture.withDatabase { url, accounts in
+            let add = try Self.run(["admin", "user", "add", "alice", "--admin"], databaseURL: url)
+            #expect(add.status == 0, "\(add.stderr)")
+            let token = add.stdout.trimmingCharacters(in: .newlines)
+            #expect(add.stdout == token + "\n", "only the token, on one line")
+            #expect(token.hasPrefix(APIToken.prefix) && token.count == APIToken.prefix.count + 64)
+            #expect(try await accounts.caller(token: token)?.isAdmin == true)
+
+            let second = try Self.run(["admin", "token", "add", "alice"], databaseURL: url)
+            #expect(second.status == 0)
+            let other = second.stdout.trimmingCharacters(in: .newlines)
+            #expect(other != token)
+            #expect(try await accounts.caller(token: other)?.name == "alice")
+
+            #expect(try Self.run(["admin", "team", "add", "vision"], databaseURL: url).status == 0)
+            #expect(try Self.run(["admin", "user", "add", "bob"], databaseURL: url).status == 0)
+            let member = try Self.run(["admin", "team", "member", "vision", "bob", "--role", "viewer"], databaseURL: url)
+            #expect(member.status == 0, "\(member.stderr)")
+
+            let revoke = try Self.run(["admin", "token", "revoke", "alice"], databaseURL: url)
+            #expect(revoke.status == 0)
+            #expect(try await accounts.caller(token: token) == nil)
+            #expect(try await accounts.caller(token: other) == nil)
+
+            // Mistakes: one line naming the cause, non-zero exit.
+            let twice = try Self.run(["admin", "user", "add", "alice"], databaseURL: url)
+            #expect(twice.status != 0)
+            #expect(twice.stdout.isEmpty)
+            #expect(twice.stderr.contains("\"alice\" is already a user or team"))
+            #expect(twice.stderr.split(separator: "\n").count == 1)
+            let nobody = try Self.run(["admin", "team", "member", "vision", "nobody", "--role", "member"], databaseURL: url)
+            #expect(nobody.status != 0)
+            #expect(nobody.stderr.contains("no user named \"nobody\""))
+            let badRole = try Self.run(["admin", "team", "member", "vision", "bob", "--role", "owner"], databaseURL: url)
+            #expect(badRole.status != 0)
+        }
+    }
+
+    @Test func wrongPasswordAndUnreachableDatabaseFailFastWithOneLine() throws {
+        let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
+        let closed = "postgres://nobody:secret@127.0.0.1:1/none"
+        let started = Date()
+        let unreachable = try Self.run(["admin", "user", "add", "x"], databaseURL: closed)
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("cannot reach the database at postgres://nobody@127.0.0.1:1/none"))
+        #expect(unreachable.stderr.split(separator: "\n").count == 1)
+        #expect(!unreachable.stderr.contains("secret"))
+        #expect(Date().timeIntervalSince(started) < 10)
+        _ = base
+    }
+}

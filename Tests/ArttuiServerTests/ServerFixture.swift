@@ -1,0 +1,156 @@
+import ArtifactStore
+import ArtifactWire
+@testable import ArttuiServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A server on a fresh database (created in the PostgreSQL that ARTTUI_TEST_DATABASE_URL names) and a
+/// local store in a temporary directory; `run` hands a test client to the test and drops both after.
+struct ServerFixture {
+    /// Why the suites that need PostgreSQL are skipped, or nil when they run.
+    static var skipReason: String? {
+        ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"] == nil
+            ? "ARTTUI_TEST_DATABASE_URL is not set: skipping server tests that need PostgreSQL" : nil
+    }
+
+    static var enabled: Bool {
+        if let reason = skipReason {
+            print(reason)
+            return false
+        }
+        return true
+    }
+
+    /// Runs `body` with a test client, the account store and the store, on a database of its own.
+    static func run(_ body: @Sendable (any TestClientProtocol, AccountStore, Store) async throws -> Void) async throws {
+        let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
+        var logger = Logger(label: "arttui-server.test")
+        logger.logLevel = .warning
+        let name = "arttui_test_\(UUID().uuidString.prefix(8).lowercased())"
+        try await admin(base, logger: logger, "CREATE DATABASE \(name)")
+        var url = base
+        url.database = name
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-server-\(name)")
+        let store = try Store(directory: directory)
+        let client = DatabaseConnector.client(url, logger: logger)
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                let accounts = AccountStore(client: client, logger: logger)
+                try await accounts.migrate()
+                let api = ArttuiAPI(store: store, accounts: accounts)
+                let app = Application(router: api.makeRouter(), logger: logger)
+                try await app.test(.router) { testClient in try await body(testClient, accounts, store) }
+                group.cancelAll()
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            try? await admin(base, logger: logger, "DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+        try? FileManager.default.removeItem(at: directory)
+        try await admin(base, logger: logger, "DROP DATABASE \(name) WITH (FORCE)")
+    }
+
+    /// Runs `body` with the URL of a fresh database (migrated) and an account store on it.
+    static func withDatabase(_ body: @Sendable (String, AccountStore) async throws -> Void) async throws {
+        let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
+        var logger = Logger(label: "arttui-server.test")
+        logger.logLevel = .warning
+        let name = "arttui_test_\(UUID().uuidString.prefix(8).lowercased())"
+        try await admin(base, logger: logger, "CREATE DATABASE \(name)")
+        var url = base
+        url.database = name
+        let client = DatabaseConnector.client(url, logger: logger)
+        let text = "postgres://\(url.user)\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(name)"
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                let accounts = AccountStore(client: client, logger: logger)
+                try await accounts.migrate()
+                try await body(text, accounts)
+                group.cancelAll()
+            }
+        } catch {
+            failure = error
+        }
+        try? await admin(base, logger: logger, "DROP DATABASE \(name) WITH (FORCE)")
+        if let failure { throw failure }
+    }
+
+    private static func admin(_ url: DatabaseURL, logger: Logger, _ sql: String) async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: url.connectionConfiguration, id: 1, logger: logger)
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+    }
+}
+
+/// Requests as a given token.
+struct Session: Sendable {
+    let client: any TestClientProtocol
+    let token: String?
+
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: (any Encodable & Sendable)? = nil, bytes: [UInt8]? = nil)
+        async throws -> TestResponse
+    {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        var body: ByteBuffer?
+        if let json {
+            let encoder = JSONEncoder()
+            body = ByteBuffer(bytes: try encoder.encode(json))
+            headers[.contentType] = "application/json"
+        } else if let bytes {
+            body = ByteBuffer(bytes: bytes)
+            headers[.contentType] = "application/octet-stream"
+        }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: Data(response.body.readableBytesView))
+    }
+
+    /// Puts `files` as a new version of `project/artifact` through the upload protocol; returns the
+    /// commit's answer and how many chunks were sent.
+    @discardableResult
+    func put(_ project: String, _ artifact: String, files: [String: Data], aliases: [String]? = nil) async throws
+        -> (response: TestResponse, sent: Int)
+    {
+        let prepared = PreparedUpload(files: files)
+        let missingResponse = try await send(
+            .post, "/api/v1/projects/\(project)/chunks/missing", json: MissingChunksRequest(digests: prepared.chunkOrder))
+        guard missingResponse.status == .ok else { return (missingResponse, 0) }
+        let missing = try decode(MissingChunksResponse.self, missingResponse).missing
+        let started = try await send(.post, "/api/v1/projects/\(project)/uploads")
+        guard started.status == .created else { return (started, 0) }
+        let upload = try decode(UploadCreated.self, started).upload
+        if !missing.isEmpty {
+            let pack = try await send(.put, "/api/v1/projects/\(project)/uploads/\(upload)/packs", bytes: prepared.pack(missing))
+            guard pack.status == .created else { return (pack, missing.count) }
+        }
+        let request = prepared.commit(artifact: artifact, type: "dataset", aliases: aliases)
+        var sent = missing.count
+        var commit = try await send(.post, "/api/v1/projects/\(project)/uploads/\(upload)/commit", json: request)
+        // The store may have lost chunks it had (a deletion since the query): send those and retry.
+        if commit.status == .conflict, let again = try decode(Problem.self, commit).missing, !again.isEmpty {
+            _ = try await send(.put, "/api/v1/projects/\(project)/uploads/\(upload)/packs", bytes: prepared.pack(again))
+            sent += again.count
+            commit = try await send(.post, "/api/v1/projects/\(project)/uploads/\(upload)/commit", json: request)
+        }
+        return (commit, sent)
+    }
+}

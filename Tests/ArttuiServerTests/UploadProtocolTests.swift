@@ -1,0 +1,175 @@
+import ArtifactStore
+import ArtifactWire
+@testable import ArttuiServer
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The deduplicating upload protocol: only missing chunks travel, bad bytes are refused, an interrupted
+/// upload leaves nothing visible and resumes with what is still missing, and chunks in projects the
+/// caller cannot read count as missing.
+@Suite(.enabled(if: ServerFixture.enabled)) struct UploadProtocolTests {
+    /// Data that cuts into several chunks (pseudo-random, so zstd does not shrink it to nothing).
+    static func noise(_ count: Int, seed: UInt64) -> Data {
+        var state = seed
+        var bytes = [UInt8](repeating: 0, count: count)
+        for index in bytes.indices {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            bytes[index] = UInt8(truncatingIfNeeded: state >> 33)
+        }
+        return Data(bytes)
+    }
+
+    static func setUp(_ accounts: AccountStore, _ client: any TestClientProtocol) async throws -> Session {
+        let alice = Session(client: client, token: try await accounts.addUser("alice", admin: false))
+        let created = try await alice.send(.post, "/api/v1/projects", json: ["entity": "alice", "name": "vision", "visibility": "private"])
+        #expect(created.status == .created)
+        return alice
+    }
+
+    @Test func secondVersionSendsOnlyTheChangedChunksAndRestoresByteForByte() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            let big = Self.noise(3 << 20, seed: 1)
+            var files = ["big.bin": big, "small.txt": Data("one\n".utf8)]
+            let first = try await alice.put("alice/vision", "data", files: files)
+            #expect(first.response.status == .created)
+            let total = PreparedUpload(files: files).chunkOrder.count
+            #expect(first.sent == total)
+            #expect(total > 2)
+
+            files["small.txt"] = Data("two\n".utf8)
+            let second = try await alice.put("alice/vision", "data", files: files)
+            #expect(second.response.status == .created)
+            #expect(second.sent == 1, "only the changed file's chunk travels")
+            let version = try alice.decode(CommitResponse.self, second.response).version
+            #expect(version.version == "v1")
+            #expect(version.project == "alice/vision")
+
+            // The same content again makes no version.
+            let third = try await alice.put("alice/vision", "data", files: files)
+            #expect(third.response.status == .ok)
+            #expect(third.sent == 0)
+
+            // Restore: manifest, then every chunk, checked against its digest and reassembled.
+            let manifestResponse = try await alice.send(.get, "/api/v1/projects/alice/vision/artifacts/data/versions/latest/manifest")
+            let manifest = try alice.decode(WireManifest.self, manifestResponse)
+            #expect(manifest.files.map(\.path) == ["big.bin", "small.txt"])
+            for file in manifest.files {
+                let content = try #require(manifest.contents.first { $0.digest == file.digest })
+                var restored = Data()
+                for chunk in content.chunks {
+                    let response = try await alice.send(.get, "/api/v1/projects/alice/vision/artifacts/data/versions/latest/chunks/\(chunk)")
+                    #expect(response.status == .ok)
+                    let bytes = Data(response.body.readableBytesView)
+                    #expect(Hex.encode(Array(SHA256.hash(data: bytes))) == chunk)
+                    restored.append(bytes)
+                }
+                #expect(restored == files[file.path])
+                let whole = try await alice.send(.get, "/api/v1/projects/alice/vision/artifacts/data/versions/latest/contents/\(file.digest)")
+                #expect(Data(whole.body.readableBytesView) == files[file.path])
+            }
+        }
+    }
+
+    @Test func interruptedUploadLeavesNothingVisibleAndResumesWithWhatIsMissing() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            let prepared = PreparedUpload(files: ["a.bin": Self.noise(2 << 20, seed: 2), "b.bin": Self.noise(1 << 20, seed: 3)])
+            let upload = try alice.decode(UploadCreated.self, try await alice.send(.post, "/api/v1/projects/alice/vision/uploads")).upload
+            let half = Array(prepared.chunkOrder.prefix(prepared.chunkOrder.count / 2))
+            let pack = try await alice.send(.put, "/api/v1/projects/alice/vision/uploads/\(upload)/packs", bytes: prepared.pack(half))
+            #expect(pack.status == .created)
+            // Interrupted here: nothing is visible.
+            let versions = try await alice.send(.get, "/api/v1/projects/alice/vision/artifacts/data/versions")
+            #expect(versions.status == .notFound)
+            // A commit now names the chunks still to send, and makes nothing visible.
+            let early = try await alice.send(
+                .post, "/api/v1/projects/alice/vision/uploads/\(upload)/commit", json: prepared.commit(artifact: "data", type: "dataset"))
+            #expect(early.status == .conflict)
+            #expect(early.headers[.contentType] == "application/problem+json")
+            let problem = try alice.decode(Problem.self, early)
+            #expect(Set(problem.missing ?? []) == Set(prepared.chunkOrder.dropFirst(half.count)))
+            #expect(try await alice.send(.get, "/api/v1/projects/alice/vision/artifacts/data/versions").status == .notFound)
+            // Resuming: the store asks only for the rest.
+            let missing = try alice.decode(MissingChunksResponse.self, try await alice.send(
+                .post, "/api/v1/projects/alice/vision/chunks/missing",
+                json: MissingChunksRequest(digests: prepared.chunkOrder, upload: upload))).missing
+            #expect(missing == Array(prepared.chunkOrder.dropFirst(half.count)))
+            #expect(try await alice.send(.put, "/api/v1/projects/alice/vision/uploads/\(upload)/packs", bytes: prepared.pack(missing)).status == .created)
+            let commit = try await alice.send(
+                .post, "/api/v1/projects/alice/vision/uploads/\(upload)/commit", json: prepared.commit(artifact: "data", type: "dataset"))
+            #expect(commit.status == .created)
+        }
+    }
+
+    @Test func packWhoseBytesDoNotMatchTheirDigestIsRefused() async throws {
+        try await ServerFixture.run { client, accounts, store in
+            let alice = try await Self.setUp(accounts, client)
+            let prepared = PreparedUpload(files: ["a.txt": Data("genuine bytes\n".utf8)])
+            var pack = prepared.pack(prepared.chunkOrder)
+            pack[pack.count - 1] ^= 0xFF  // the last payload byte (small chunks are stored raw)
+            let upload = try alice.decode(UploadCreated.self, try await alice.send(.post, "/api/v1/projects/alice/vision/uploads")).upload
+            let packsBefore = try store.objects.list().count
+            let response = try await alice.send(.put, "/api/v1/projects/alice/vision/uploads/\(upload)/packs", bytes: pack)
+            #expect(response.status == .badRequest)
+            let problem = try alice.decode(Problem.self, response)
+            #expect(problem.detail.contains("SHA-256"))
+            #expect(!problem.detail.contains("\n"))
+            #expect(try store.objects.list().count == packsBefore, "a refused pack is not stored")
+            // Committing without the chunk is refused, naming it.
+            let commit = try await alice.send(
+                .post, "/api/v1/projects/alice/vision/uploads/\(upload)/commit", json: prepared.commit(artifact: "data", type: "dataset"))
+            #expect(commit.status == .conflict)
+            #expect(try alice.decode(Problem.self, commit).missing == prepared.chunkOrder)
+        }
+    }
+
+    @Test func chunksOnlyInProjectsTheCallerCannotReadCountAsMissing() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            let mallory = Session(client: client, token: try await accounts.addUser("mallory", admin: false))
+            _ = try await mallory.send(.post, "/api/v1/projects", json: ["entity": "mallory", "name": "probe"])
+            let secret = ["secret.txt": Data("alice's secret\n".utf8)]
+            #expect(try await alice.put("alice/vision", "data", files: secret).response.status == .created)
+            let prepared = PreparedUpload(files: secret)
+            // Mallory's query reveals nothing: the chunk counts as missing for her.
+            let missing = try mallory.decode(MissingChunksResponse.self, try await mallory.send(
+                .post, "/api/v1/projects/mallory/probe/chunks/missing", json: MissingChunksRequest(digests: prepared.chunkOrder))).missing
+            #expect(missing == prepared.chunkOrder)
+            // Naming the digest in a commit without sending the bytes does not make them hers.
+            let upload = try mallory.decode(UploadCreated.self, try await mallory.send(.post, "/api/v1/projects/mallory/probe/uploads")).upload
+            let commit = try await mallory.send(
+                .post, "/api/v1/projects/mallory/probe/uploads/\(upload)/commit", json: prepared.commit(artifact: "stolen", type: "dataset"))
+            #expect(commit.status == .conflict)
+            // Alice's own query knows the chunk.
+            let own = try alice.decode(MissingChunksResponse.self, try await alice.send(
+                .post, "/api/v1/projects/alice/vision/chunks/missing", json: MissingChunksRequest(digests: prepared.chunkOrder))).missing
+            #expect(own == [])
+        }
+    }
+
+    @Test func limitsAreRefusedNamingTheLimit() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            let tooMany = MissingChunksRequest(digests: Array(repeating: String(repeating: "a", count: 64), count: ServerLimits.maxDigestsPerQuery + 1))
+            let response = try await alice.send(.post, "/api/v1/projects/alice/vision/chunks/missing", json: tooMany)
+            #expect(response.status == .badRequest)
+            #expect(try alice.decode(Problem.self, response).detail.contains("limit is \(ServerLimits.maxDigestsPerQuery)"))
+            let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(alice.token!)"
+            let nested = try await client.execute(
+                uri: "/api/v1/projects/alice/vision/prune", method: .post, headers: headers, body: ByteBuffer(string: deep))
+            #expect(nested.status == .badRequest)
+            #expect(String(buffer: nested.body).contains("the limit is \(ServerLimits.maxJSONDepth)"))
+            let inURL = try await client.execute(uri: "/api/v1/projects?token=abc", method: .get)
+            #expect(inURL.status == .badRequest)
+            let bad = try await client.execute(uri: "/api/v1/projects/alice/vision/artifacts/x/versions?limit=0", method: .get, headers: headers)
+            #expect(bad.status == .badRequest)
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import ArtifactStore
+import ArtifactStorePostgres
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opening the PostgreSQL catalog fails within seconds with one line naming the cause, and a database
+/// that goes away makes calls fail quickly with `unreachable`.
+@Suite("PostgreSQL catalog fails fast")
+struct PostgresFailFastTests {
+    /// Opens a catalog at `url`, expecting a `PostgresCatalogError`; returns it and the seconds it took.
+    private func openFailure(_ url: String) -> (error: PostgresCatalogError?, seconds: Double) {
+        let start = Date()
+        do {
+            let catalog = try PostgresCatalog(url: url)
+            catalog.close()
+            return (nil, Date().timeIntervalSince(start))
+        } catch {
+            return (error as? PostgresCatalogError, Date().timeIntervalSince(start))
+        }
+    }
+
+    @Test func refusedPortFailsAtOnce() throws {
+        let listener = try LoopbackListener()
+        let port = listener.port
+        listener.close()  // Nothing listens there now: connections are refused.
+        let (error, seconds) = openFailure("postgres://arttui:secret@127.0.0.1:\(port)/artifacts")
+        let text = try #require(error).description
+        #expect(text == "catalog database unreachable: connection refused (127.0.0.1:\(port))")
+        #expect(!text.contains("secret"))
+        #expect(seconds < 10)
+    }
+
+    @Test func silentServerFailsWithinTheConnectTimeout() throws {
+        // Accepts TCP (the kernel completes the handshake) but never answers the start-up message.
+        let listener = try LoopbackListener()
+        defer { listener.close() }
+        let (error, seconds) = openFailure("postgres://arttui@127.0.0.1:\(listener.port)/artifacts?sslmode=disable")
+        let text = try #require(error).description
+        #expect(text.hasPrefix("catalog database unreachable: "))
+        #expect(text.contains("timed out") || text.contains("no answer within"))
+        #expect(!text.contains("\n"))
+        #expect(seconds < 10)
+    }
+
+    @Test(.enabled(if: TestDatabase.adminURL != nil, TestDatabase.skipReason))
+    func missingDatabaseIsNamed() throws {
+        let url = try TestDatabase.url(TestDatabase.adminURL!, database: "arttui_no_such_database")
+        let (error, seconds) = openFailure(url)
+        let failure = try #require(error)
+        guard case .databaseMissing(_, let database) = failure else {
+            Issue.record("expected databaseMissing, got \(failure)")
+            return
+        }
+        #expect(database == "arttui_no_such_database")
+        #expect(failure.description.hasPrefix("catalog database \"arttui_no_such_database\" does not exist ("))
+        #expect(seconds < 10)
+    }
+
+    @Test(.enabled(
+        if: TestDatabase.adminURL.flatMap { URLComponents(string: $0)?.password } != nil,
+        "ARTTUI_TEST_DATABASE_URL has no password: start the cluster with --password-file to test a wrong one"))
+    func wrongPasswordIsRefusedAtOnce() throws {
+        let url = try TestDatabase.url(
+            TestDatabase.adminURL!, database: URLComponents(string: TestDatabase.adminURL!)!.path.dropFirst().description,
+            password: "definitely-wrong")
+        let (error, seconds) = openFailure(url)
+        let failure = try #require(error)
+        guard case .authenticationFailed = failure else {
+            Issue.record("expected authenticationFailed, got \(failure)")
+            return
+        }
+        #expect(failure.description.hasPrefix("catalog database refused the login: password authentication failed for user"))
+        #expect(!failure.description.contains("definitely-wrong"))
+        #expect(seconds < 10)
+    }
+
+    @Test(.enabled(if: TestDatabase.adminURL != nil, TestDatabase.skipReason))
+    func databaseGoingAwayFailsCallsQuicklyAndComesBack() throws {
+        let fixture = try ConformanceFixture(.postgres)
+        let database = URLComponents(string: (fixture.catalog as! PostgresCatalog).configuration.description)!.path.dropFirst()
+        try fixture.put(["f": [1, 2, 3]])
+        try TestDatabase.runAdmin("ALTER DATABASE \(database) ALLOW_CONNECTIONS false")
+        try TestDatabase.runAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'")
+        let start = Date()
+        #expect {
+            try fixture.store.projects()
+        } throws: { error in
+            guard case .unreachable? = error as? PostgresCatalogError else { return false }
+            return (error as! PostgresCatalogError).description.hasPrefix("catalog database unreachable: ")
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+        // A write that cannot reach the database leaves nothing behind.
+        #expect(throws: PostgresCatalogError.self) { try fixture.put(["g": [4]], "proj", "other") }
+        try TestDatabase.runAdmin("ALTER DATABASE \(database) ALLOW_CONNECTIONS true")
+        #expect(try fixture.store.artifacts(in: "proj").map(\.name) == ["data"])
+    }
+
+    @Test func urlsAreReadAsLibpqDoes() throws {
+        let full = try PostgresConnectionConfiguration(url: "postgresql://ann%40lab:p%2Fss@db.example:6543/cat?sslmode=require")
+        #expect(full.user == "ann@lab" && full.password == "p/ss" && full.host == "db.example" && full.port == 6543)
+        #expect(full.database == "cat" && full.tlsMode == .require)
+        #expect(full.description == "postgres://ann@lab@db.example:6543/cat?sslmode=require")
+        let short = try PostgresConnectionConfiguration(url: "postgres://bob@127.0.0.1")
+        #expect(short.port == 5432 && short.database == "bob" && short.password == nil && short.tlsMode == .prefer)
+        let socket = try PostgresConnectionConfiguration(url: "postgres://bob@/cat?host=/run/pg")
+        #expect(socket.socketDirectory == "/run/pg" && socket.endpoint == "socket in /run/pg")
+        for (bad, reason) in [
+            ("mysql://a@b/c", "must start with postgres://"),
+            ("postgres://a:secret@b/c?sslmode=sometimes", "has sslmode=sometimes"),
+            ("postgres://:secret@b/c", "names no user"),
+            ("postgres://a:secret@b/c?timeout=3", "has unknown parameter \"timeout\""),
+        ] {
+            #expect {
+                try PostgresConnectionConfiguration(url: bad)
+            } throws: { error in
+                let text = "\(error)"
+                return text.hasPrefix("database URL") && text.contains(reason) && !text.contains("secret")
+            }
+        }
+    }
+}
+
+/// A TCP socket on 127.0.0.1 that listens but never accepts: connections complete and then hear nothing.
+final class LoopbackListener {
+    private var descriptor: Int32
+    let port: Int
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestDatabaseError("socket failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            _ = Glibc.close(fd)
+            throw TestDatabaseError("bind/listen failed")
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func close() {
+        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        descriptor = -1
+    }
+
+    deinit { close() }
+}

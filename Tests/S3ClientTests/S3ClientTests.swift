@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+@testable import S3Client
+
+/// The client against a scripted local responder: retries, error kinds and messages, timeouts.
+@Suite struct S3ClientTests {
+    static let secret = "s3cr3t-never-printed-0123456789"
+
+    private func client(
+        _ endpoint: URL, attempts: Int = 4, requestTimeout: TimeInterval = 5, connectTimeout: TimeInterval = 2
+    ) -> S3Client {
+        S3Client(configuration: S3Configuration(
+            endpoint: endpoint, credentials: S3Credentials(accessKeyID: "AKIDTEST", secretAccessKey: Self.secret),
+            requestTimeout: requestTimeout, connectTimeout: connectTimeout,
+            retry: S3RetryPolicy(maxAttempts: attempts, baseDelay: 0.05, maxDelay: 0.2)))
+    }
+
+    private static func errorBody(_ code: String, _ message: String) -> Data {
+        Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>".utf8)
+    }
+
+    @Test func serverErrorsAreRetriedWithBackoffUntilSuccess() throws {
+        let server = try ScriptedHTTPServer([
+            .init(status: 503, body: Self.errorBody("SlowDown", "Please reduce your request rate.")),
+            .init(status: 503, body: Self.errorBody("ServiceUnavailable", "busy")),
+            .init(status: 200, body: Data("hello".utf8)),
+        ])
+        defer { server.stop() }
+        let data = try client(server.endpoint).getObject(bucket: "b", key: "dir/a b+c.txt")
+        #expect(String(decoding: data, as: UTF8.self) == "hello")
+        let requests = server.requests
+        #expect(requests.count == 3)
+        #expect(requests.first?.requestLine == "GET /b/dir/a%20b%2Bc.txt HTTP/1.1")
+        #expect(requests.allSatisfy { $0.headers["authorization"]?.hasPrefix("AWS4-HMAC-SHA256 Credential=AKIDTEST/") == true })
+        #expect(requests.allSatisfy { !$0.head.contains(Self.secret) })
+    }
+
+    @Test func persistentServerErrorsGiveUpAfterTheLastAttempt() throws {
+        let server = try ScriptedHTTPServer([.init(status: 500, body: Self.errorBody("InternalError", "boom"))])
+        defer { server.stop() }
+        #expect {
+            try client(server.endpoint, attempts: 3).getObject(bucket: "b", key: "k")
+        } throws: { error in
+            guard let error = error as? S3Error else { return false }
+            return error.kind == .service && error.status == 500 && error.attempts == 3
+                && error.description == "S3 GetObject s3://b/k at \(server.endpoint.absoluteString): failed "
+                + "(HTTP 500, InternalError, boom, after 3 attempts)"
+        }
+        #expect(server.requests.count == 3)
+    }
+
+    @Test func missingKeyAndBucketAreDistinguishedAndNotRetried() throws {
+        let server = try ScriptedHTTPServer([
+            .init(status: 404, body: Self.errorBody("NoSuchKey", "The specified key does not exist.")),
+            .init(status: 404, body: Self.errorBody("NoSuchBucket", "The specified bucket does not exist")),
+        ])
+        defer { server.stop() }
+        let s3 = client(server.endpoint)
+        #expect(throws: S3Error.self) { _ = try s3.getObject(bucket: "b", key: "gone") }
+        do throws(S3Error) {
+            _ = try s3.getObject(bucket: "b", key: "gone")
+        } catch {
+            #expect(error.kind == .noSuchBucket)
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.contains("s3://b/gone"))
+        }
+        #expect(server.requests.count == 2)
+    }
+
+    @Test func headOfAMissingObjectIsNoSuchKey() throws {
+        let server = try ScriptedHTTPServer([.init(status: 404)])
+        defer { server.stop() }
+        do throws(S3Error) {
+            _ = try client(server.endpoint).headObject(bucket: "b", key: "k")
+            Issue.record("a 404 HEAD succeeded")
+        } catch {
+            #expect(error.kind == .noSuchKey)
+        }
+    }
+
+    @Test func signatureMismatchIsAccessDenied() throws {
+        let server = try ScriptedHTTPServer([
+            .init(status: 403, body: Self.errorBody("SignatureDoesNotMatch", "The request signature we calculated does not match\nthe signature you provided.")),
+        ])
+        defer { server.stop() }
+        do throws(S3Error) {
+            try client(server.endpoint).deleteObject(bucket: "b", key: "k")
+            Issue.record("a 403 succeeded")
+        } catch {
+            #expect(error.kind == .accessDenied)
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.contains("SignatureDoesNotMatch"))
+            #expect(!error.description.contains(Self.secret))
+        }
+        #expect(server.requests.count == 1)
+    }
+
+    @Test func uploadsSendTheirHashAndNoExpectHeader() throws {
+        let server = try ScriptedHTTPServer([.init(status: 200, headers: ["ETag": "\"abc\""])])
+        defer { server.stop() }
+        // Above 1 MiB, where curl would otherwise ask `Expect: 100-continue` and wait for an answer
+        // some S3 servers (and Hummingbird) never send.
+        let body = Data((0..<(2 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("s3client-\(UUID().uuidString)")
+        try body.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try client(server.endpoint).putObject(bucket: "b", key: "k", file: file)
+        #expect(result.etag == "abc")
+        let request = try #require(server.requests.first)
+        #expect(request.body == body)
+        #expect(request.headers["x-amz-content-sha256"] == SigV4Signer.payloadHash(of: body))
+        #expect(!request.head.lowercased().contains("expect:"))
+    }
+
+    @Test func listingFollowsContinuationTokens() throws {
+        func page(_ keys: [String], next: String?) -> Data {
+            let contents = keys.map { "<Contents><Key>\($0)</Key><Size>3</Size><ETag>&quot;e&quot;</ETag></Contents>" }
+            let tail = next.map { "<IsTruncated>true</IsTruncated><NextContinuationToken>\($0)</NextContinuationToken>" }
+                ?? "<IsTruncated>false</IsTruncated>"
+            return Data("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(contents.joined())\(tail)</ListBucketResult>".utf8)
+        }
+        let server = try ScriptedHTTPServer([
+            .init(status: 200, body: page(["p/a", "p/b&amp;c"], next: "t/1=")),
+            .init(status: 200, body: page(["p/d"], next: nil)),
+        ])
+        defer { server.stop() }
+        let all = try client(server.endpoint).listAllObjects(bucket: "b", prefix: "p/", pageSize: 2)
+        #expect(all.map(\.key) == ["p/a", "p/b&c", "p/d"])
+        #expect(all.first?.etag == "e")
+        let lines = server.requests.map(\.requestLine)
+        #expect(lines.count == 2)
+        #expect(lines.last?.contains("continuation-token=t%2F1%3D") == true)
+    }
+
+    @Test func anUnreachableEndpointFailsFastNamingItsURL() throws {
+        // A port nothing listens on: bind, note the port, close.
+        let probe = try ScriptedHTTPServer([.init(status: 200)])
+        probe.stop()
+        let endpoint = probe.endpoint
+        let start = Date()
+        do throws(S3Error) {
+            try client(endpoint, attempts: 2, connectTimeout: 1).headBucket("b")
+            Issue.record("a request to a closed port succeeded")
+        } catch {
+            #expect(error.kind == .unreachable)
+            #expect(error.description.contains(endpoint.absoluteString))
+        }
+        #expect(Date().timeIntervalSince(start) < 3)
+    }
+
+    @Test func aSilentEndpointTimesOutWithinTheRequestTimeout() throws {
+        let server = try ScriptedHTTPServer([.init(status: 200, silent: true)])
+        defer { server.stop() }
+        let start = Date()
+        do throws(S3Error) {
+            try client(server.endpoint, attempts: 2, requestTimeout: 1).headBucket("b")
+            Issue.record("a request nobody answered succeeded")
+        } catch {
+            #expect(error.kind == .timedOut)
+            #expect(error.description.contains(server.endpoint.absoluteString))
+            #expect(error.attempts == 2)
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(elapsed >= 0.9 && elapsed < 5, "took \(elapsed) s for at most 2 attempts of 1 s")
+    }
+
+    @Test func asyncCallsRunTheSameRequests() async throws {
+        let server = try ScriptedHTTPServer([.init(status: 503), .init(status: 200, body: Data("ok".utf8))])
+        defer { server.stop() }
+        let data = try await client(server.endpoint).getObject(bucket: "b", key: "k", range: 0..<2)
+        #expect(data == Data("ok".utf8))
+        #expect(server.requests.last?.headers["range"] == "bytes=0-1")
+    }
+
+    @Test func configurationComesFromTheEnvironmentAndHidesTheSecret() throws {
+        let environment = [
+            "ARTTUI_S3_ENDPOINT": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "AK", "AWS_SECRET_ACCESS_KEY": Self.secret,
+        ]
+        let configuration = try S3Configuration.fromEnvironment(environment)
+        #expect(configuration.region == "us-east-1")
+        #expect(configuration.credentials.sessionToken == nil)
+        #expect(!"\(configuration)".contains(Self.secret))
+        #expect(!String(reflecting: configuration.credentials).contains(Self.secret))
+        var missing = environment
+        missing["AWS_SECRET_ACCESS_KEY"] = nil
+        #expect(throws: S3ConfigurationError.missing(variable: "AWS_SECRET_ACCESS_KEY")) {
+            try S3Configuration.fromEnvironment(missing)
+        }
+        var bad = environment
+        bad["ARTTUI_S3_ENDPOINT"] = "127.0.0.1:8333"
+        #expect(throws: S3ConfigurationError.self) { try S3Configuration.fromEnvironment(bad) }
+        bad["ARTTUI_S3_ENDPOINT"] = "https://s3.example"
+        bad["ARTTUI_S3_REGION"] = "eu-west-3"
+        bad["AWS_SESSION_TOKEN"] = "tok"
+        let regional = try S3Configuration.fromEnvironment(bad)
+        #expect(regional.region == "eu-west-3" && regional.credentials.sessionToken == "tok")
+    }
+}

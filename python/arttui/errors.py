@@ -1,0 +1,66 @@
+"""Exceptions, named as the reference client names them (``wandb.errors``)."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+
+class Error(Exception):
+    """Base of every error this package raises (the reference's ``wandb.Error``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message: str = message
+
+
+class CommError(Error):
+    """The ``arttui`` executable refused or failed a command.
+
+    ``message`` is its one-line error (without the ``arttui: error:`` prefix); ``command`` is the
+    command line that was run and ``exit_status`` its status, for logs.
+    """
+
+    def __init__(self, message: str, command: Sequence[str] = (), exit_status: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.command: list[str] = list(command)
+        self.exit_status: Optional[int] = exit_status
+
+
+class UsageError(Error):
+    """The package was called in a way it cannot honour (a missing run, an unsupported argument)."""
+
+
+class ExecutableNotFoundError(Error):
+    """Neither ``$ARTTUI_BIN`` nor an ``arttui`` on ``PATH`` names an executable."""
+
+
+class ArtifactNotLoggedError(Error):
+    """An attribute or method that needs a stored version was used on an artifact not logged yet."""
+
+    def __init__(self, artifact_name: str, attribute: str) -> None:
+        super().__init__(
+            f"'{attribute}' of artifact {artifact_name!r} is only available after it is logged "
+            "(run.log_artifact(artifact), then artifact.wait())"
+        )
+        self.attribute: str = attribute
+
+
+class ArtifactFinalizedError(Error):
+    """The files of a logged artifact cannot change; start a new ``Artifact`` for a new version."""
+
+    def __init__(self, artifact_name: str, attribute: str) -> None:
+        super().__init__(
+            f"'{attribute}' cannot change artifact {artifact_name!r}: it is logged and its files are final; "
+            "create a new Artifact to log a new version"
+        )
+        self.attribute: str = attribute
+
+
+__all__ = [
+    "Error",
+    "CommError",
+    "UsageError",
+    "ExecutableNotFoundError",
+    "ArtifactNotLoggedError",
+    "ArtifactFinalizedError",
+]
