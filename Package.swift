@@ -121,6 +121,9 @@ let package = Package(
         .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
         .executableTarget(name: "BrowserBenchmark", dependencies: ["BrowserCore", "BrowserTestSupport"]),
+        // Prints open and per-key times of the lineage view on a generated 2,000-node graph (not a test).
+        .executableTarget(
+            name: "LineageBenchmark", dependencies: ["ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout"]),
         .testTarget(
             name: "ArtifactStoreTests",
             dependencies: ["ArtifactStore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -150,8 +153,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout"]),
-        .testTarget(name: "ArttuiCLITests", dependencies: ["ArttuiCLI", "BrowserCore"]),
+        .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout", "BrowserTestSupport"]),
+        .testTarget(
+            name: "ArttuiCLITests",
+            dependencies: ["ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout"]),
         .testTarget(
             name: "ArttuiServerTests",
             dependencies: [

@@ -11,6 +11,8 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
     private var items: [FixtureArtifact]
     private var cache: [CacheEntry]
     private var calls: [String] = []
+    /// A lineage graph that replaces the fixture runs' (for the lineage benchmark), cut to depth as usual.
+    private var lineageOverride: LineageGraph?
     private var afterNextVersionCount: (@Sendable () -> Void)?
     /// Version id of the first generated version; generated ids are this plus the index.
     static let generatedBaseID: Int64 = 1_000_000
@@ -29,6 +31,13 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
             CacheEntry(project: "car-vision-project", artifact: "detector", bytes: 98_566_144, fileCount: 3),
             CacheEntry(project: "多言語-nlp", artifact: "語彙-vocab", bytes: 2_097_152, fileCount: 2),
         ]
+    }
+
+    /// The fixture with its lineage replaced by `graph` (nodes and edges; `graph.root` is ignored).
+    public static func withLineage(_ graph: LineageGraph) -> FixtureStore {
+        let store = FixtureStore()
+        store.locked { store.lineageOverride = graph }
+        return store
     }
 
     /// An empty store: no projects at all.
@@ -277,28 +286,44 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
         try locked {
             let version = try find(versionID).version
             let rootKey = "artifact:\(version.project)/\(version.name):\(version.versionName)"
-            var edges: [LineageGraph.Edge] = []
-            for run in FixtureData.runs {
+            var edges: [LineageGraph.Edge] = lineageOverride?.edges ?? []
+            for run in FixtureData.runs where lineageOverride == nil {
                 for used in run.used { edges.append(.init(from: "artifact:\(used)", to: "run:\(run.id)")) }
                 for logged in run.logged { edges.append(.init(from: "run:\(run.id)", to: "artifact:\(logged)")) }
             }
             // Breadth-first up to `up` hops against the edges and `down` hops along them.
+            var into: [String: [String]] = [:], outOf: [String: [String]] = [:]
+            for edge in edges {
+                into[edge.to, default: []].append(edge.from)
+                outOf[edge.from, default: []].append(edge.to)
+            }
             var keep: Set<String> = [rootKey]
             var frontier: Set<String> = [rootKey]
             for _ in 0..<max(0, up) {
-                frontier = Set(edges.filter { frontier.contains($0.to) }.map(\.from)).subtracting(keep)
+                frontier = Set(frontier.flatMap { into[$0] ?? [] }).subtracting(keep)
                 keep.formUnion(frontier)
             }
             frontier = [rootKey]
             for _ in 0..<max(0, down) {
-                frontier = Set(edges.filter { frontier.contains($0.from) }.map(\.to)).subtracting(keep)
+                frontier = Set(frontier.flatMap { outOf[$0] ?? [] }).subtracting(keep)
                 keep.formUnion(frontier)
             }
-            let nodes: [LineageGraph.Node] = keep.sorted().compactMap(node(for:))
+            let overridden = Dictionary((lineageOverride?.nodes ?? []).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let nodes: [LineageGraph.Node] = keep.sorted().compactMap { overridden[$0] ?? node(for: $0) }
             let present = Set(nodes.map(\.key))
             return LineageGraph(root: rootKey, nodes: nodes,
                                 edges: edges.filter { present.contains($0.from) && present.contains($0.to) })
         }
+    }
+
+    public func runDetail(id: String) throws -> RunDetail {
+        guard let run = FixtureData.runs.first(where: { $0.id == id }) else { throw StoreError.runNotFound(id: id) }
+        let record = RunRecord(
+            id: run.id, project: "car-vision-project", name: run.id, jobType: run.jobType,
+            config: run.jobType == "train" ? ["lr": .double(0.001), "epochs": .int(20)] : [:],
+            summary: run.jobType == "train" ? ["val_acc": .double(0.91)] : [:], state: .finished,
+            startedAt: FixtureData.base, finishedAt: FixtureData.base.addingTimeInterval(3_600))
+        return RunDetail(record: record, used: run.used, logged: run.logged)
     }
 
     private func node(for key: String) -> LineageGraph.Node? {

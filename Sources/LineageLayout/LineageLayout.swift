@@ -1,141 +1,325 @@
 import ArtifactStore
+import Foundation
 
-/// A lineage graph arranged in layers along the flow (inputs left, outputs right), ready to draw.
+/// A lineage graph arranged in layers along the flow (inputs left, outputs right): the first half of
+/// drawing it; `LineageDrawing` places the layers on rows and routes the edges.
 ///
-/// Each node's layer is the longest path to it from a node with no inputs, so every edge points to a
-/// later layer; an edge spanning several layers passes through a waypoint in each layer between.
-/// Within a layer, slots are ordered by the barycenter of their neighbours' positions, sweeping
-/// forward and backward a few times, which removes the crossings that need not be there.
+/// Layers follow the layered-layout literature (Sugiyama; grandalf's `setrank`): a node's layer is
+/// one more than its latest input's, and a node without inputs moves next to its first use, so an
+/// input used only by an evaluation sits one layer before it. An edge spanning several layers gets a
+/// waypoint (dummy slot) in each layer between. The order within layers starts from a depth-first
+/// walk in natural label order, then sweeps by barycenter while the crossing count falls, and ends
+/// with one pass of adjacent swaps. Every step is deterministic.
 public struct LineageLayout: Hashable, Sendable {
-    /// What occupies a position in a layer.
-    public enum Slot: Hashable, Sendable {
-        /// A node of the graph, by key.
-        case node(String)
-        /// A waypoint of a long edge, by the edge's index in `LineageGraph.edges` and the layer it passes.
-        case waypoint(edge: Int, layer: Int)
-    }
-
-    /// A link between slots of adjacent layers: a whole edge, or one leg of a long edge.
+    /// A piece of an edge between adjacent layers, by slot: `from` in layer `l`, `to` in `l + 1`.
     public struct Segment: Hashable, Sendable {
-        /// The layer the segment starts in; it ends in `layer + 1`.
-        public var layer: Int
         /// The slot it starts at.
-        public var from: Slot
+        public var from: Int
         /// The slot it ends at.
-        public var to: Slot
+        public var to: Int
+        /// The edge it belongs to, an index into `edges`.
+        public var edge: Int
     }
 
-    /// The slots of each layer, in drawing order (top to bottom).
-    public var layers: [[Slot]]
-    /// Every segment, in the order of the graph's edges.
-    public var segments: [Segment]
+    /// The nodes; slot `i < nodes.count` is node `i`, slots after them are waypoints.
+    public let nodes: [LineageNode]
+    /// The edges drawn: known ends, no loops, no duplicates; reversed ones (cycles) point backwards.
+    public let edges: [LineageGraph.Edge]
+    /// Edges turned around to break a cycle, by index; drawn with `◀`.
+    public let reversed: Set<Int>
+    /// Slots of each layer, top to bottom.
+    public private(set) var layers: [[Int]]
+    /// The layer of every slot.
+    public let layerOf: [Int]
+    /// Every segment; a segment from layer `l` is in `channels[l]`.
+    public let segments: [Segment]
+    /// For each waypoint slot (index `slot - nodes.count`), the edge it belongs to.
+    public let waypointEdges: [Int]
 
-    /// Arranges `graph`.
-    public init(graph: LineageGraph) {
-        let keys = graph.nodes.map(\.key)
-        let known = Set(keys)
-        let edges = graph.edges.filter { known.contains($0.from) && known.contains($0.to) && $0.from != $0.to }
-        let layerOf = LineageLayout.longestPathLayers(keys: keys, edges: edges)
-        let depth = (layerOf.values.max() ?? 0) + 1
-        var layers = [[Slot]](repeating: [], count: depth)
-        for key in keys { layers[layerOf[key]!].append(.node(key)) }
+    /// Index of a node by key.
+    public let index: [String: Int]
+
+    /// Whether a slot is a waypoint of a long edge rather than a node.
+    public func isWaypoint(_ slot: Int) -> Bool { slot >= nodes.count }
+
+    /// Number of slots, nodes and waypoints.
+    public var slotCount: Int { layerOf.count }
+
+    /// Arranges nodes and edges. Keys in `pinned` keep their given relative order in their layer (the
+    /// sweeps leave such a layer alone), for tests that need a crossing.
+    public init(nodes: [LineageNode], edges given: [LineageGraph.Edge], pinned: [String] = []) {
+        var index: [String: Int] = [:]
+        var unique: [LineageNode] = []
+        for node in nodes where index[node.key] == nil {
+            index[node.key] = unique.count
+            unique.append(node)
+        }
+        self.nodes = unique
+        self.index = index
+        let count = unique.count
+
+        // Known ends, no loops, each once.
+        var seen = Set<LineageGraph.Edge>()
+        var edges: [LineageGraph.Edge] = []
+        for edge in given where edge.from != edge.to && index[edge.from] != nil && index[edge.to] != nil {
+            if seen.insert(edge).inserted { edges.append(edge) }
+        }
+        // Cycles (which lineage should never have): depth-first back edges are turned around.
+        let natural = (0..<count).sorted { Self.naturalLess(unique[$0], unique[$1]) }
+        var successors = [[Int]](repeating: [], count: count)
+        for (e, edge) in edges.enumerated() { successors[index[edge.from]!].append(e) }
+        var state = [UInt8](repeating: 0, count: count)  // 0 new, 1 on the stack, 2 done
+        var reversed = Set<Int>()
+        for start in natural where state[start] == 0 {
+            var stack: [(node: Int, next: Int)] = [(start, 0)]
+            state[start] = 1
+            while let top = stack.last {
+                if top.next < successors[top.node].count {
+                    stack[stack.count - 1].next += 1
+                    let e = successors[top.node][top.next]
+                    let to = index[edges[e].to]!
+                    if state[to] == 1 { reversed.insert(e) } else if state[to] == 0 {
+                        state[to] = 1
+                        stack.append((to, 0))
+                    }
+                } else {
+                    state[top.node] = 2
+                    stack.removeLast()
+                }
+            }
+        }
+        for e in reversed { edges[e] = LineageGraph.Edge(from: edges[e].to, to: edges[e].from) }
+        // Reversing can create a duplicate of an existing edge; keep one.
+        var kept = Set<LineageGraph.Edge>()
+        var keptReversed = Set<Int>()
+        var final: [LineageGraph.Edge] = []
+        for (e, edge) in edges.enumerated() where kept.insert(edge).inserted {
+            if reversed.contains(e) { keptReversed.insert(final.count) }
+            final.append(edge)
+        }
+        self.edges = final
+        self.reversed = keptReversed
+
+        var preds = [[Int]](repeating: [], count: count)
+        var succs = [[Int]](repeating: [], count: count)
+        for edge in final {
+            succs[index[edge.from]!].append(index[edge.to]!)
+            preds[index[edge.to]!].append(index[edge.from]!)
+        }
+        var layer = Self.longestPathLayers(count: count, preds: preds, succs: succs)
+        // A node without inputs moves next to its first use.
+        for v in 0..<count where preds[v].isEmpty && !succs[v].isEmpty {
+            layer[v] = succs[v].map { layer[$0] }.min()! - 1
+        }
+
+        // Waypoints for long edges.
+        var layerOf = layer
         var segments: [Segment] = []
-        for (index, edge) in graph.edges.enumerated() where edges.contains(edge) {
-            let (start, end) = (layerOf[edge.from]!, layerOf[edge.to]!)
-            var previous = Slot.node(edge.from)
-            for layer in (start + 1)..<max(start + 1, end) {
-                let waypoint = Slot.waypoint(edge: index, layer: layer)
-                layers[layer].append(waypoint)
-                segments.append(Segment(layer: layer - 1, from: previous, to: waypoint))
+        var waypointEdges: [Int] = []
+        for (e, edge) in final.enumerated() {
+            let (u, v) = (index[edge.from]!, index[edge.to]!)
+            var previous = u
+            for l in (layer[u] + 1)..<max(layer[u] + 1, layer[v]) {
+                let waypoint = layerOf.count
+                layerOf.append(l)
+                waypointEdges.append(e)
+                segments.append(Segment(from: previous, to: waypoint, edge: e))
                 previous = waypoint
             }
-            segments.append(Segment(layer: end - 1, from: previous, to: .node(edge.to)))
+            segments.append(Segment(from: previous, to: v, edge: e))
         }
-        self.layers = layers
+        self.layerOf = layerOf
         self.segments = segments
-        reduceCrossings()
+        self.waypointEdges = waypointEdges
+        self.layers = []
+        order(pinned: Set(pinned.compactMap { index[$0] }), pinnedOrder: pinned.compactMap { index[$0] })
     }
 
-    /// The layer and position of every slot.
-    public var positions: [Slot: (layer: Int, index: Int)] {
-        var result: [Slot: (layer: Int, index: Int)] = [:]
-        for (layer, slots) in layers.enumerated() {
-            for (index, slot) in slots.enumerated() { result[slot] = (layer, index) }
+    /// Arranges a store's lineage graph, labelled as `LineageNode` labels nodes.
+    public init(graph: LineageGraph, markRoot: Bool = true) {
+        self.init(nodes: graph.nodes.map { LineageNode($0, isRoot: markRoot && $0.key == graph.root) },
+                  edges: graph.edges)
+    }
+
+    /// The position of every slot in its layer.
+    public var positions: [Int] {
+        var position = [Int](repeating: 0, count: slotCount)
+        for slots in layers {
+            for (i, slot) in slots.enumerated() { position[slot] = i }
         }
+        return position
+    }
+
+    /// Segments between layer `l` and `l + 1`, for every `l`.
+    public var channels: [[Segment]] {
+        var result = [[Segment]](repeating: [], count: max(0, layers.count - 1))
+        for segment in segments { result[layerOf[segment.from]].append(segment) }
         return result
     }
 
-    /// How many pairs of segments cross: a measure of how readable the drawing will be.
-    public var crossings: Int {
-        let position = positions
-        var count = 0
-        for layer in 0..<max(0, layers.count - 1) {
-            let between = segments.filter { $0.layer == layer }
-                .map { (position[$0.from]!.index, position[$0.to]!.index) }
-            for (i, a) in between.enumerated() {
-                for b in between[(i + 1)...] where (a.0 - b.0) * (a.1 - b.1) < 0 { count += 1 }
+    /// How many pairs of segments cross: what the ordering minimises.
+    public var crossings: Int { Self.crossings(channels: channels, positions: positions) }
+
+    // MARK: Ordering
+
+    private mutating func order(pinned: Set<Int>, pinnedOrder: [Int]) {
+        let depth = (layerOf.max() ?? -1) + 1
+        var predecessors = [[Int]](repeating: [], count: slotCount)
+        var successors = [[Int]](repeating: [], count: slotCount)
+        for segment in segments {
+            successors[segment.from].append(segment.to)
+            predecessors[segment.to].append(segment.from)
+        }
+        // The label a slot sorts by: a waypoint by the node its edge ends at.
+        func sortNode(_ slot: Int) -> LineageNode {
+            slot < nodes.count ? nodes[slot] : nodes[index[edges[waypointEdges[slot - nodes.count]].to]!]
+        }
+        // Children: nodes before waypoints (as the sweeps order ties), then in natural order.
+        for slot in 0..<slotCount {
+            successors[slot].sort { a, b in
+                if isWaypoint(a) != isWaypoint(b) { return !isWaypoint(a) }
+                return Self.naturalLess(sortNode(a), sortNode(b))
             }
+        }
+        // Initial order: depth-first from the sources in natural order, children likewise.
+        var visit = [Int](repeating: -1, count: slotCount)
+        var clock = 0
+        let sources = (0..<slotCount).filter { predecessors[$0].isEmpty }
+            .sorted { Self.naturalLess(sortNode($0), sortNode($1)) }
+        for source in sources where visit[source] < 0 {
+            var stack = [source]
+            while let slot = stack.popLast() {
+                guard visit[slot] < 0 else { continue }
+                visit[slot] = clock
+                clock += 1
+                for next in successors[slot].reversed() where visit[next] < 0 { stack.append(next) }
+            }
+        }
+        for slot in 0..<slotCount where visit[slot] < 0 {
+            visit[slot] = clock
+            clock += 1
+        }
+        var layers = [[Int]](repeating: [], count: depth)
+        for slot in (0..<slotCount).sorted(by: { visit[$0] < visit[$1] }) { layers[layerOf[slot]].append(slot) }
+        let pinnedLayers = Set(pinned.map { layerOf[$0] })
+        for l in pinnedLayers {
+            // Pinned slots take the places pinned slots had, in the given order.
+            var given = pinnedOrder.filter { layerOf[$0] == l }.makeIterator()
+            layers[l] = layers[l].map { pinned.contains($0) ? given.next()! : $0 }
+        }
+        self.layers = layers
+
+        let channels = self.channels
+        var best = layers
+        var fewest = Self.crossings(channels: channels, positions: positions)
+        for _ in 0..<4 where fewest > 0 {
+            for l in 1..<max(1, depth) where !pinnedLayers.contains(l) {
+                sweep(&layers, layer: l, neighbours: predecessors)
+            }
+            for l in stride(from: depth - 2, through: 0, by: -1) where !pinnedLayers.contains(l) {
+                sweep(&layers, layer: l, neighbours: successors)
+            }
+            self.layers = layers
+            let now = Self.crossings(channels: channels, positions: positions)
+            if now >= fewest { break }
+            fewest = now
+            best = layers
+        }
+        self.layers = best
+        transpose(predecessors: predecessors, successors: successors, skip: pinnedLayers)
+    }
+
+    /// Sorts one layer by the barycenter of its neighbours' positions in the adjacent layer; a slot
+    /// without neighbours there keeps its position. Ties: nodes before waypoints, then previous order.
+    private func sweep(_ layers: inout [[Int]], layer l: Int, neighbours: [[Int]]) {
+        var position = [Int: Int]()
+        for other in [l - 1, l + 1] where other >= 0 && other < layers.count {
+            for (i, slot) in layers[other].enumerated() { position[slot] = i }
+        }
+        let keyed = layers[l].enumerated().map { i, slot -> (slot: Int, center: Double, waypoint: Int, previous: Int) in
+            let around = neighbours[slot].compactMap { position[$0] }
+            let center = around.isEmpty ? Double(i) : Double(around.reduce(0, +)) / Double(around.count)
+            return (slot, center, isWaypoint(slot) ? 1 : 0, i)
+        }
+        layers[l] = keyed.sorted { ($0.center, $0.waypoint, $0.previous) < ($1.center, $1.waypoint, $1.previous) }.map(\.slot)
+    }
+
+    /// One pass of adjacent swaps that each lower the crossings (dot's local transpositions).
+    private mutating func transpose(predecessors: [[Int]], successors: [[Int]], skip: Set<Int>) {
+        var position = positions
+        for l in layers.indices where !skip.contains(l) && layers[l].count > 1 {
+            for i in 0..<(layers[l].count - 1) {
+                let (a, b) = (layers[l][i], layers[l][i + 1])
+                let now = Self.pairCrossings(a, b, predecessors, position) + Self.pairCrossings(a, b, successors, position)
+                let swapped = Self.pairCrossings(b, a, predecessors, position) + Self.pairCrossings(b, a, successors, position)
+                if swapped < now {
+                    layers[l].swapAt(i, i + 1)
+                    position[a] = i + 1
+                    position[b] = i
+                }
+            }
+        }
+    }
+
+    /// Crossings between the edges of `a` and `b` on one side when `a` is above `b`.
+    private static func pairCrossings(_ a: Int, _ b: Int, _ neighbours: [[Int]], _ position: [Int]) -> Int {
+        var count = 0
+        for x in neighbours[a] {
+            for y in neighbours[b] where position[x] > position[y] { count += 1 }
         }
         return count
     }
 
-    private mutating func reduceCrossings() {
-        var best = layers
-        var fewest = crossings
-        for sweep in 0..<8 {
-            let forward = sweep % 2 == 0
-            let order = forward ? Array(1..<max(1, layers.count)) : Array((0..<max(0, layers.count - 1)).reversed())
-            for layer in order {
-                let neighbourLayer = forward ? layer - 1 : layer + 1
-                let neighbourIndex = Dictionary(
-                    uniqueKeysWithValues: layers[neighbourLayer].enumerated().map { ($1, Double($0)) })
-                var neighbours: [Slot: [Double]] = [:]
-                for segment in segments {
-                    if forward, segment.layer == neighbourLayer, let index = neighbourIndex[segment.from] {
-                        neighbours[segment.to, default: []].append(index)
-                    } else if !forward, segment.layer == layer, let index = neighbourIndex[segment.to] {
-                        neighbours[segment.from, default: []].append(index)
-                    }
+    /// Pairs of crossing segments, counted per channel as inversions (Barth–Mutzel), O(E log E).
+    static func crossings(channels: [[Segment]], positions: [Int]) -> Int {
+        var total = 0
+        for channel in channels where channel.count > 1 {
+            let pairs = channel.map { (positions[$0.from], positions[$0.to]) }.sorted { $0 < $1 }
+            let size = (pairs.map(\.1).max() ?? 0) + 1
+            var tree = [Int](repeating: 0, count: size + 1)
+            for (seen, pair) in pairs.enumerated() {
+                // Segments seen so far that end strictly below this one cross it.
+                var i = pair.1 + 1
+                var atOrAbove = 0
+                while i > 0 {
+                    atOrAbove += tree[i]
+                    i -= i & -i
                 }
-                // A slot without neighbours on that side keeps its place.
-                let keyed = layers[layer].enumerated().map { index, slot -> (Slot, Double, Int) in
-                    let around = neighbours[slot] ?? []
-                    let center = around.isEmpty ? Double(index) : around.reduce(0, +) / Double(around.count)
-                    return (slot, center, index)
+                total += seen - atOrAbove
+                i = pair.1 + 1
+                while i <= size {
+                    tree[i] += 1
+                    i += i & -i
                 }
-                layers[layer] = keyed.sorted { ($0.1, $0.2) < ($1.1, $1.2) }.map(\.0)
-            }
-            let now = crossings
-            if now < fewest {
-                fewest = now
-                best = layers
             }
         }
-        layers = best
+        return total
     }
 
-    /// Layer of each node: 0 for nodes without inputs, else one more than the latest input's.
-    /// Nodes on a cycle (which lineage never has) go after everything else rather than being lost.
-    private static func longestPathLayers(keys: [String], edges: [LineageGraph.Edge]) -> [String: Int] {
-        var incoming = Dictionary(uniqueKeysWithValues: keys.map { ($0, 0) })
-        var outgoing: [String: [String]] = [:]
-        for edge in edges {
-            incoming[edge.to, default: 0] += 1
-            outgoing[edge.from, default: []].append(edge.to)
-        }
-        var layer: [String: Int] = [:]
-        var ready = keys.filter { incoming[$0] == 0 }
-        for key in ready { layer[key] = 0 }
-        while !ready.isEmpty {
-            let key = ready.removeFirst()
-            for next in outgoing[key] ?? [] {
-                layer[next] = max(layer[next] ?? 0, layer[key]! + 1)
-                incoming[next]! -= 1
-                if incoming[next] == 0 { ready.append(next) }
+    /// Layer of each node: 0 without inputs, else one more than the latest input's.
+    private static func longestPathLayers(count: Int, preds: [[Int]], succs: [[Int]]) -> [Int] {
+        var incoming = preds.map(\.count)
+        var layer = [Int](repeating: 0, count: count)
+        var ready = (0..<count).filter { incoming[$0] == 0 }
+        var head = 0
+        while head < ready.count {
+            let v = ready[head]
+            head += 1
+            for w in succs[v] {
+                layer[w] = max(layer[w], layer[v] + 1)
+                incoming[w] -= 1
+                if incoming[w] == 0 { ready.append(w) }
             }
         }
-        let last = (layer.values.max() ?? -1) + 1
-        for key in keys where layer[key] == nil { layer[key] = last }
         return layer
+    }
+
+    /// Natural order of labels (`v2` before `v10`), summaries last, then keys.
+    static func naturalLess(_ a: LineageNode, _ b: LineageNode) -> Bool {
+        let (sa, sb) = (a.isSummary, b.isSummary)
+        if sa != sb { return sb }
+        let order = a.label.compare(b.label, options: [.numeric])
+        if order != .orderedSame { return order == .orderedAscending }
+        return a.key < b.key
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 /// parallel-writer end-to-end tests.
 final class LineageCommandRunner {
     let root: URL
+    /// `LC_ALL` for the commands.
+    var locale = "C.UTF-8"
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-e2e-\(UUID().uuidString)")
@@ -17,6 +19,8 @@ final class LineageCommandRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["ARTTUI_STORE"] = root.appendingPathComponent("store").path
         environment["ARTTUI_CACHE_DIR"] = root.appendingPathComponent("cache").path
+        // A UTF-8 locale unless a test asks otherwise: `lineage` draws ASCII without one.
+        environment["LC_ALL"] = locale
         return try RunningCommand.launch(arguments, environment: environment, directory: root, outputs: root)
     }
 

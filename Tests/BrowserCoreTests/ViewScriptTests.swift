@@ -4,39 +4,6 @@ import BrowserTestSupport
 import Testing
 
 @Suite struct ViewScriptTests {
-    @Test func lineageArrowsMoveAndEnterJumpsToTheVersion() throws {
-        // car-vision-project/bike-dataset:v3: logged by prep-1, used by train-a, which logged detector:v0.
-        var session = ScriptedSession(store: FixtureStore(), width: 120, height: 40)
-        session.press("j<Enter><Enter>jL")
-        guard case .lineage(let view)? = session.state.modal, let layout = view.layout else {
-            Issue.record("lineage view should be open and loaded")
-            return
-        }
-        #expect(view.selected == "artifact:car-vision-project/bike-dataset:v3")
-        #expect(layout.layers.count >= 3)
-        session.press("<Left>")
-        if case .lineage(let v)? = session.state.modal { #expect(v.selected == "run:prep-1") }
-        session.press("<Enter>")
-        #expect(session.state.status?.text == "runs have no page of their own; pick a version")
-        session.press("<Right><Right>")
-        if case .lineage(let v)? = session.state.modal { #expect(v.selected == "run:train-a") }
-        session.press("<Right><Enter>")
-        #expect(session.state.modal == nil)
-        #expect(session.state.focus == .versions)
-        #expect(session.state.selectedVersion?.qualifiedName == "car-vision-project/detector:v0")
-    }
-
-    @Test func aVersionWithoutProducerIsASingleNode() throws {
-        var session = ScriptedSession(store: FixtureStore(), width: 80, height: 24)
-        session.press("G<Enter><Enter>L")
-        guard case .lineage(let view)? = session.state.modal else {
-            Issue.record("lineage view should be open")
-            return
-        }
-        #expect(view.layout?.layers.map(\.count) == [1])
-        #expect(session.screen.contains("語彙-vocab:v0"))
-    }
-
     @Test func cacheCleanupRefusesABadUnitThenCleansToAGoodOne() throws {
         let store = FixtureStore()
         var session = ScriptedSession(store: store, width: 80, height: 24)

@@ -1,55 +1,212 @@
 import ArtifactStore
+import BrowserTestSupport
 import LineageLayout
 import Testing
 
+/// The six pictures of LINEAGE-RULES.md (fan-out, fan-in, crossing, long edge, mixed, collapse):
+/// each drawn through the shared `LineageDrawing`, compared with the picture written out here, and
+/// walked on the cell grid (R0) so that following lines from a node reaches exactly its successors.
 @Suite struct LineageLayoutTests {
-    private func version(_ name: String, _ index: Int = 0, deleted: Bool = false) -> LineageGraph.Node {
-        .version(project: "p", name: name, type: "t", index: index, aliases: [], deleted: deleted)
+    private func node(_ label: String) -> LineageNode {
+        LineageNode(key: label, label: label, kind: label.hasPrefix("run") ? .run : .version)
     }
 
-    private func run(_ name: String) -> LineageGraph.Node { .run(id: name, name: name, jobType: "", state: "finished") }
-
-    @Test func layersFollowTheFlowAndLongEdgesGetWaypoints() {
-        let nodes = [version("data"), run("train"), version("model"), run("eval")]
-        let graph = LineageGraph(root: nodes[2].key, nodes: nodes, edges: [
-            .init(from: nodes[0].key, to: nodes[1].key), .init(from: nodes[1].key, to: nodes[2].key),
-            .init(from: nodes[2].key, to: nodes[3].key), .init(from: nodes[0].key, to: nodes[3].key),
-        ])
-        let layout = LineageLayout(graph: graph)
-        #expect(layout.layers.count == 4)
-        #expect(layout.layers[3] == [.node(nodes[3].key)])
-        #expect(layout.layers[1].count == 2 && layout.layers[2].count == 2)
+    private func edges(_ pairs: [(String, String)]) -> [LineageGraph.Edge] {
+        pairs.map { LineageGraph.Edge(from: $0.0, to: $0.1) }
     }
 
-    @Test func barycenterOrderingRemovesNeedlessCrossings() {
-        // Two chains given in an order that crosses: a → y, b → x with x listed before y.
-        let (a, b) = (run("a"), run("b"))
-        let (x, y) = (version("x"), version("y"))
-        let graph = LineageGraph(root: x.key, nodes: [a, b, x, y], edges: [
-            .init(from: a.key, to: y.key), .init(from: b.key, to: x.key),
-        ])
-        #expect(LineageLayout(graph: graph).crossings == 0)
+    private func draw(_ labels: [String], _ pairs: [(String, String)], pinned: [String] = [],
+                      glyphs: LineageGlyphs = .unicode, folding: LineageFolding? = nil) -> [String] {
+        var nodes = labels.map(node)
+        var graphEdges = edges(pairs)
+        if let folding { (nodes, graphEdges) = folding.fold(nodes: nodes, edges: graphEdges, root: labels[0]) }
+        return LineageDrawing(layout: LineageLayout(nodes: nodes, edges: graphEdges, pinned: pinned), glyphs: glyphs).lines
     }
 
-    @Test func rendersRunsAndVersionsDifferentlyWithBoxDrawingOrASCII() {
-        let nodes = [version("data"), run("train-1"), run("train-2"), version("model", 4, deleted: true)]
-        let graph = LineageGraph(root: nodes[0].key, nodes: nodes, edges: [
-            .init(from: nodes[0].key, to: nodes[1].key), .init(from: nodes[0].key, to: nodes[2].key),
-            .init(from: nodes[1].key, to: nodes[3].key),
+    /// R0: every listed node's line reaches exactly the given successors.
+    private func expectWalks(_ lines: [String], _ successors: [String: Set<String>], labels: [String],
+                             sourceLocation: SourceLocation = #_sourceLocation) {
+        let walk = LineageWalk(lines: lines, labels: labels)
+        for (from, expected) in successors {
+            #expect(walk.successors(of: from) == expected, "from \(from) in\n\(lines.joined(separator: "\n"))",
+                    sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func t1FanOutWithChains() {
+        let runs = (1...6).map { "run s\($0)" }
+        let models = (0...5).map { "model:v\($0)" }
+        let lines = draw(["data:v3"] + runs + models,
+                         runs.map { ("data:v3", $0) } + zip(runs, models).map { ($0, $1) })
+        #expect(lines == [
+            "data:v3 ──┬─▶ run s1 ──▶ model:v0",
+            "          ├─▶ run s2 ──▶ model:v1",
+            "          ├─▶ run s3 ──▶ model:v2",
+            "          ├─▶ run s4 ──▶ model:v3",
+            "          ├─▶ run s5 ──▶ model:v4",
+            "          ╰─▶ run s6 ──▶ model:v5",
         ])
-        let unicode = LineageTextRenderer().render(graph)
+        var expected: [String: Set<String>] = ["data:v3": Set(runs)]
+        for (run, model) in zip(runs, models) { expected[run] = [model] }
+        expectWalks(lines, expected, labels: ["data:v3"] + runs + models)
+    }
+
+    @Test func t2FanInIsOneBus() {
+        let lines = draw(["run eval", "model:v2", "model:v4", "model:v5"],
+                         [("model:v2", "run eval"), ("model:v4", "run eval"), ("model:v5", "run eval")])
+        #expect(lines == [
+            "model:v2 ──┬─▶ run eval",
+            "model:v4 ──┤",
+            "model:v5 ──╯",
+        ])
+        expectWalks(lines, ["model:v2": ["run eval"], "model:v4": ["run eval"], "model:v5": ["run eval"]],
+                    labels: ["run eval", "model:v2", "model:v4", "model:v5"])
+    }
+
+    @Test func t3ACrossingConnectsNothing() {
+        let labels = ["model:v4", "model:v0", "run export", "run eval-best"]
+        let pairs = [("model:v4", "run eval-best"), ("model:v0", "run export")]
+        let unicode = draw(labels, pairs, pinned: labels)
         #expect(unicode == [
-            "(data:v0)*─┬─▶[run: train-1]───▶(model:v4 deleted)",
-            "           │",
-            "           └─▶[run: train-2]",
+            "model:v4 ──╮",
+            "model:v0 ──│─▶ run export",
+            "           ╰─▶ run eval-best",
         ])
-        let ascii = LineageTextRenderer(ascii: true).render(graph)
-        #expect(ascii.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) })
-        #expect(ascii[2] == "           +->[run: train-2]")
+        let ascii = draw(labels, pairs, pinned: labels, glyphs: .ascii)
+        #expect(ascii == [
+            "model:v4 --.",
+            "model:v0 --|-> run export",
+            "           '-> run eval-best",
+        ])
+        for lines in [unicode, ascii] {
+            expectWalks(lines, ["model:v4": ["run eval-best"], "model:v0": ["run export"]], labels: labels)
+        }
     }
 
-    @Test func aSingleNodeRendersAsItsLabel() {
-        let node = version("alone")
-        #expect(LineageTextRenderer().render(LineageGraph(root: node.key, nodes: [node], edges: [])) == ["(alone:v0)*"])
+    @Test func t4ALongEdgePassesWaypointsWithOneArrowhead() {
+        let labels = ["data:v3", "run train", "model:v1", "run eval"]
+        let lines = draw(labels, [("data:v3", "run train"), ("run train", "model:v1"), ("model:v1", "run eval"),
+                                  ("data:v3", "run eval")])
+        #expect(lines == [
+            "data:v3 ──┬─▶ run train ──▶ model:v1 ──┬─▶ run eval",
+            "          ╰────────────────────────────╯",
+        ])
+        // Four edges, three arrowheads: the long edge joins model:v1's edge into the evaluation.
+        #expect(lines.joined().filter { $0 == "▶" }.count == 3)
+        expectWalks(lines, ["data:v3": ["run train", "run eval"], "run train": ["model:v1"], "model:v1": ["run eval"]],
+                    labels: labels)
+    }
+
+    @Test func t5MixedFanInAndFanOutGetPorts() {
+        let labels = ["m1", "m2", "m3", "e1", "e2"]
+        let lines = draw(labels, [("m1", "e1"), ("m2", "e1"), ("m2", "e2"), ("m3", "e2")])
+        #expect(lines == [
+            "m1 ────▶┐ e1",
+            "     ╭─▶┘",
+            "m2 ──┴─▶┐ e2",
+            "m3 ────▶┘",
+        ])
+        expectWalks(lines, ["m1": ["e1"], "m2": ["e1", "e2"], "m3": ["e2"]], labels: labels)
+    }
+
+    @Test func t6AWideFanOutFoldsAndASCIIDrawsTheSamePicture() {
+        let runs = (1...8).map { "run s\($0)" }
+        let pairs = runs.map { ("data:v3", $0) }
+        let unicode = draw(["data:v3"] + runs, pairs, folding: LineageFolding(limit: 5))
+        #expect(unicode == [
+            "data:v3 ──┬─▶ run s1",
+            "          ├─▶ run s2",
+            "          ├─▶ run s3",
+            "          ├─▶ run s4",
+            "          ╰─▶ … 4 more runs",
+        ])
+        let ascii = draw(["data:v3"] + runs, pairs, glyphs: .ascii, folding: LineageFolding(limit: 5))
+        #expect(ascii == [
+            "data:v3 --+-> run s1",
+            "          +-> run s2",
+            "          +-> run s3",
+            "          +-> run s4",
+            "          '-> ... 4 more runs",
+        ])
+        expectWalks(unicode, ["data:v3": Set(runs.prefix(4) + ["… 4 more runs"])],
+                    labels: ["data:v3"] + runs.prefix(4) + ["… 4 more runs"])
+        expectWalks(ascii, ["data:v3": Set(runs.prefix(4) + ["... 4 more runs"])],
+                    labels: ["data:v3"] + runs.prefix(4) + ["... 4 more runs"])
+        // Expanding the summary shows the next page.
+        let expanded = draw(["data:v3"] + runs, pairs,
+                            folding: LineageFolding(limit: 5, expanded: [LineageFolding.summaryKey(of: "data:v3", outputs: true): 1]))
+        #expect(expanded.count == 8 && !expanded.joined().contains("more"))
+    }
+
+    @Test func anInputUsedOnlyLaterSitsOneLayerBeforeItsUse() {
+        // R1: model:v4 is used only by the evaluation, three layers in; it moves next to it.
+        let labels = ["data:v0", "run train", "model:v1", "run eval", "model:v4"]
+        let layout = LineageLayout(nodes: labels.map(node), edges: edges([
+            ("data:v0", "run train"), ("run train", "model:v1"), ("model:v1", "run eval"), ("model:v4", "run eval"),
+        ]))
+        #expect(layout.layerOf[layout.index["model:v4"]!] == layout.layerOf[layout.index["run eval"]!] - 1)
+        for edge in layout.edges {
+            #expect(layout.layerOf[layout.index[edge.to]!] > layout.layerOf[layout.index[edge.from]!])
+        }
+    }
+
+    @Test func orderingRemovesNeedlessCrossingsAndIsDeterministic() {
+        let labels = ["run a", "run b", "x:v0", "y:v0"]
+        let pairs = [("run a", "y:v0"), ("run b", "x:v0")]
+        let layout = LineageLayout(nodes: labels.map(node), edges: edges(pairs))
+        #expect(layout.crossings == 0)
+        #expect(draw(labels, pairs) == draw(labels.reversed(), pairs.reversed()))
+    }
+
+    @Test func nodesSitNearTheirNeighboursNotPackedToTheTop() {
+        // The evaluation's second input is drawn next to the evaluation, below the training chain.
+        let labels = ["data:v0", "run s1", "run s2", "run s3", "model:v1", "model:v2", "model:v3", "run eval", "model:v9"]
+        let lines = draw(labels, [("data:v0", "run s1"), ("data:v0", "run s2"), ("data:v0", "run s3"),
+                                  ("run s1", "model:v1"), ("run s2", "model:v2"), ("run s3", "model:v3"),
+                                  ("model:v3", "run eval"), ("model:v9", "run eval")])
+        let walk = LineageWalk(lines: lines, labels: labels)
+        #expect(walk.labels["run eval"]!.row == walk.labels["model:v3"]!.row)
+        #expect(walk.labels["model:v9"]!.row > walk.labels["model:v1"]!.row)
+        #expect(walk.successors(of: "model:v9") == ["run eval"])
+        #expect(walk.successors(of: "model:v3") == ["run eval"])
+    }
+
+    @Test func denseGraphsStillWalkToExactlyTheirSuccessors() {
+        // 60 random DAGs of 8 to 15 nodes, long edges and crossings included.
+        var generator = SplitMix(seed: 7)
+        for round in 0..<60 {
+            let labels = (0..<(8 + round % 8)).map { $0 % 2 == 0 ? "run r\($0)" : "v\($0):v0" }
+            var pairs: [(String, String)] = []
+            for i in labels.indices {
+                for j in (i + 1)..<labels.count where generator.next() % 5 == 0 { pairs.append((labels[i], labels[j])) }
+            }
+            for glyphs in [LineageGlyphs.unicode, .ascii] {
+                let drawing = LineageDrawing(layout: LineageLayout(nodes: labels.map(node), edges: edges(pairs)), glyphs: glyphs)
+                #expect(drawing.pushes < 400)  // routed without falling back
+                let lines = drawing.lines
+                var expected: [String: Set<String>] = [:]
+                for label in labels { expected[label] = [] }
+                for (from, to) in pairs { expected[from, default: []].insert(to) }
+                expectWalks(lines, expected, labels: labels)
+            }
+        }
+    }
+
+    @Test func aSingleNodeDrawsAsItsLabelAndTheRootIsMarked() {
+        let root = LineageGraph.Node.version(project: "p", name: "alone", type: "t", index: 0, aliases: ["best"], deleted: false)
+        #expect(LineageTextRenderer().render(LineageGraph(root: root.key, nodes: [root], edges: [])) == ["alone:v0 [best] *"])
+    }
+}
+
+/// A small deterministic generator for graph shapes.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -83,6 +83,14 @@ struct StoreBrowser: BrowserStore {
         try store.lineage(of: store.version(id: versionID), upstream: up, downstream: down)
     }
 
+    func runDetail(id: String) throws -> RunDetail {
+        let run = try store.run(id: id)
+        func name(_ version: ArtifactVersion) -> String {
+            version.qualifiedName + (version.state == .deleted ? " (deleted)" : "")
+        }
+        return RunDetail(record: run.record, used: try run.usedArtifacts().map(name), logged: try run.loggedArtifacts().map(name))
+    }
+
     func cacheSummary() throws -> CacheSummary {
         let report = try cache.report(byProject: true)
         let entries = (report.projects ?? []).flatMap { project in

@@ -1,8 +1,15 @@
 import ArgumentParser
 import ArtifactStore
 import ArtifactWire
+import BrowserCore
 import Foundation
 import LineageLayout
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `arttui lineage PROJECT/NAME:REF`: the runs and versions around a version, drawn as a graph.
 struct LineageCommand: ParsableCommand {
@@ -23,7 +30,7 @@ struct LineageCommand: ParsableCommand {
     @Option(help: "Hops to follow downstream (toward what was made from it).")
     var down = 3
 
-    @Flag(help: "Draw with ASCII characters only.")
+    @Flag(help: "Draw with ASCII characters only (the default when the locale is not UTF-8).")
     var ascii = false
 
     func validate() throws {
@@ -35,6 +42,21 @@ struct LineageCommand: ParsableCommand {
         let store = try storeOptions.openStore()
         let graph = try store.lineage(of: store.version(parsed), upstream: up, downstream: down)
         if output.json { return try JSONOutput.print(WireLineage(graph)) }
-        for line in LineageTextRenderer(ascii: ascii).render(graph) { print(line) }
+        for line in Self.picture(of: graph, ascii: ascii || !Self.localeIsUTF8) { print(line) }
+    }
+
+    /// The lines `lineage` prints: the picture the browser's `L` view draws, measured the same way.
+    static func picture(of graph: LineageGraph, ascii: Bool) -> [String] {
+        LineageTextRenderer(
+            ascii: ascii, measure: { DisplayWidth.width(of: $0) },
+            characterWidth: { DisplayWidth.width(of: DisplayWidth.normalize($0)) }
+        ).render(graph)
+    }
+
+    /// Whether the environment's locale writes UTF-8, as the browser decides it.
+    static var localeIsUTF8: Bool {
+        setlocale(LC_CTYPE, "")
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET))).uppercased().replacingOccurrences(of: "-", with: "")
+        return codeset == "UTF8"
     }
 }

@@ -85,8 +85,10 @@ public struct EffectRunner: Sendable {
                 let done = try store.prune(project: project, artifact: artifact, keepLast: keepLast)
                 return "pruned \(Formatting.counted(done.versions.count, "version")), freed \(ByteSize.format(done.freedBytes)) (\(Formatting.counted(Int(done.freedBytes), "byte")))"
             })]
-        case let .loadLineage(ticket, version):
-            return [.lineageLoaded(ticket: ticket, attempt { try store.lineage(versionID: version.id, up: 3, down: 3) })]
+        case let .loadLineage(ticket, version, depth):
+            return [.lineageLoaded(ticket: ticket, attempt { try store.lineage(versionID: version.id, up: depth, down: depth) })]
+        case let .loadRun(ticket, id):
+            return [.runLoaded(ticket: ticket, attempt { try store.runDetail(id: id) })]
         case let .locateVersion(ticket, key, index):
             return [.versionLocated(ticket: ticket, key, attempt {
                 try store.versionOffset(project: key.project, artifact: key.artifact, index: index)

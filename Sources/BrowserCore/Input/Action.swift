@@ -33,4 +33,6 @@ public enum Action: Hashable, Sendable {
     case nextField, previousField
     /// `D`: diff the version against the one before it or the marked one; `m` marks; `F` searches.
     case diff, markVersion, search
+    /// Lineage view: one hop more or less up and down; pan the picture without moving the selection.
+    case deeper, shallower, panLeft, panRight, panUp, panDown
 }

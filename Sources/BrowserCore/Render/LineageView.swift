@@ -1,73 +1,98 @@
-/// `L`: the lineage graph, layers left to right, each node a box, edges drawn between layers.
-enum LineageView {
-    static let gap = 6
+import LineageLayout
 
+/// `L`: the lineage picture `arttui lineage` prints (`LineageDrawing`), scrolled to the selection;
+/// on top only the selected node in reverse and the edges touching it in their own style.
+enum LineageView {
     static func draw(_ view: LineageViewState, into grid: inout ScreenGrid, rect: Rect, glyphs: Glyphs) {
-        grid.box(rect, title: "Lineage of \(view.version.qualifiedName)", glyphs: glyphs, role: .borderFocus, titleRole: .headerFocus)
+        let title = "Lineage of \(view.version.qualifiedName) · depth \(view.depth) up and down"
+        grid.box(rect, title: title, glyphs: glyphs, role: .borderFocus, titleRole: .headerFocus)
         let inner = rect.inset(1)
-        guard let layout = view.layout else {
+        guard inner.width > 0, inner.height > 0 else { return }
+        if let run = view.run {
+            LineageRunView.draw(run, scroll: view.runScroll, into: &grid, rect: inner)
+            return
+        }
+        guard let diagram = view.diagram else {
             grid.cell("loading…", x: inner.x, y: inner.y, width: inner.width, role: .dim)
             return
         }
-        // Each layer is as wide as its longest label, capped so a few layers fit.
-        let cap = max(8, min(40, inner.width / max(1, min(layout.layers.count, 3)) - gap))
-        let widths = layout.layers.map { column in min(cap, column.map { DisplayWidth.width(of: $0.label) }.max() ?? 4) + 2 }
-        var xs: [Int] = []
-        var x = 0
-        for width in widths {
-            xs.append(x)
-            x += width + gap
+        let area = Rect(x: inner.x, y: inner.y, width: inner.width, height: max(0, inner.height - 1))
+        let drawing = diagram.drawing
+        let (left, top) = (view.scrollX, view.scrollY)
+        func onScreen(_ x: Int, _ y: Int) -> Bool {
+            x >= left && x < left + area.width && y >= top && y < top + area.height
         }
-        let rowStep = 2
-        // Scroll so the selected node is on screen.
-        let selected = view.selected.flatMap(layout.position(of:))
-        var scrollX = 0
-        var scrollY = 0
-        if let selected {
-            let nodeRight = xs[selected.layer] + widths[selected.layer]
-            if nodeRight > inner.width { scrollX = nodeRight - inner.width }
-            let nodeY = selected.row * rowStep
-            if nodeY >= inner.height - 1 { scrollY = nodeY - inner.height + 2 }
+        // Lines first, then labels with their roles, then the selection on top.
+        for y in top..<min(drawing.height, top + area.height) {
+            for x in left..<min(drawing.width, left + area.width) where !drawing.isText(x: x, y: y) {
+                guard let character = drawing.character(x: x, y: y), character != " " else { continue }
+                grid.put(String(character), x: area.x + x - left, y: area.y + y - top, role: .edge)
+            }
         }
-        var centre: [String: (layer: Int, y: Int)] = [:]
-        for (layer, column) in layout.layers.enumerated() {
-            for (row, node) in column.enumerated() { centre[node.key] = (layer, row * rowStep) }
+        for box in drawing.boxes where box.row >= top && box.row < top + area.height
+            && box.column < left + area.width && box.column + box.width > left {
+            let node = drawing.layout.nodes[box.node]
+            let role: StyleRole
+            if node.key == view.selected {
+                role = .selected
+            } else {
+                switch node.kind {
+                case .run: role = .nodeRun
+                case .version: role = .nodeVersion
+                case .summary: role = .dim
+                }
+            }
+            putClipped(box.label, column: box.column, row: box.row, role: role, left: left, top: top, area: area, into: &grid)
         }
-        func screen(_ x: Int, _ y: Int) -> (Int, Int) { (inner.x + x - scrollX, inner.y + y - scrollY) }
-        func visible(_ x: Int, _ y: Int) -> Bool {
-            x >= inner.x && x < inner.x + inner.width && y >= inner.y && y < inner.y + inner.height
-        }
-        for edge in layout.edges {
-            guard let from = centre[edge.from], let to = centre[edge.to] else { continue }
-            let (left, right) = from.layer <= to.layer ? (from, to) : (to, from)
-            let startX = xs[left.layer] + widths[left.layer]
-            let endX = xs[right.layer] - 1
-            let midX = startX + gap / 2 - 1
-            for column in startX...max(startX, midX) { mark(&grid, screen(column, left.y), glyphs.horizontal, visible) }
-            for y in min(left.y, right.y)...max(left.y, right.y) { mark(&grid, screen(midX, y), glyphs.vertical, visible) }
-            for column in midX...max(midX, endX) { mark(&grid, screen(column, right.y), glyphs.horizontal, visible) }
-            mark(&grid, screen(endX, right.y), from.layer <= to.layer ? glyphs.arrow : "<", visible)
-        }
-        for (layer, column) in layout.layers.enumerated() {
-            for (row, node) in column.enumerated() {
-                let (sx, sy) = screen(xs[layer], row * rowStep)
-                guard sy >= inner.y, sy < inner.y + inner.height else { continue }
-                let isSelected = node.key == view.selected
-                let role: StyleRole = isSelected ? .selected : node.isRun ? .nodeRun : .nodeVersion
-                let text = (node.key == layout.root ? String(glyphs.bullet) : " ") + DisplayWidth.fit(node.label, to: widths[layer] - 2) + " "
-                let clipLeft = max(0, inner.x - sx)
-                if clipLeft == 0 {
-                    grid.put(text, x: sx, y: sy, role: role, maxWidth: max(0, inner.x + inner.width - sx))
+        if let selected = view.selected {
+            for edge in diagram.edges(of: selected) {
+                for cell in drawing.edgePaths[edge] where onScreen(cell.x, cell.y) {
+                    let onTop = cell.horizontal && drawing.isCrossing(x: cell.x, y: cell.y)
+                    guard let character = drawing.character(x: cell.x, y: cell.y, horizontalOnTop: onTop) else { continue }
+                    grid.put(String(character), x: area.x + cell.x - left, y: area.y + cell.y - top, role: .edgeFocus)
                 }
             }
         }
-        let hint = "arrows move · Enter jumps to a version · Esc closes"
-        grid.cell(hint, x: inner.x, y: inner.y + inner.height - 1, width: inner.width, role: .dim)
+        grid.cell(selectionLine(view, diagram), x: inner.x, y: inner.y + inner.height - 1, width: inner.width, role: .dim)
     }
 
-    private static func mark(_ grid: inout ScreenGrid, _ point: (Int, Int), _ character: Character,
-                             _ visible: (Int, Int) -> Bool) {
-        guard visible(point.0, point.1) else { return }
-        grid.put(String(character), x: point.0, y: point.1, role: .edge)
+    /// A label from drawing column `column`, cut at the visible area's edges (a wide character cut
+    /// by the left edge is left out).
+    private static func putClipped(_ text: String, column: Int, row: Int, role: StyleRole, left: Int, top: Int,
+                                   area: Rect, into grid: inout ScreenGrid) {
+        var x = column
+        var visible = ""
+        var start: Int?
+        for character in text {
+            let width = DisplayWidth.width(of: DisplayWidth.normalize(character))
+            if x >= left {
+                if start == nil { start = x }
+                visible.append(character)
+            }
+            x += width
+        }
+        guard let start else { return }
+        grid.put(visible, x: area.x + start - left, y: area.y + row - top, role: role,
+                 maxWidth: max(0, area.x + area.width - (area.x + start - left)))
     }
+
+    /// The last line: the selected node in full, its neighbours, where Enter goes.
+    static func selectionLine(_ view: LineageViewState, _ diagram: LineageDiagram) -> String {
+        guard let key = view.selected, let node = diagram.node(key) else { return "" }
+        let inputs = diagram.neighbours(of: key, outputs: false).count
+        let outputs = diagram.neighbours(of: key, outputs: true).count
+        let counts = "\(count(inputs, "input")) · \(count(outputs, "output"))"
+        switch diagram.graphNode(key) {
+        case let .run(id, name, jobType, state)?:
+            let job = jobType.isEmpty ? "" : " · \(jobType)"
+            return "run \(name) (\(id))\(job) · \(state) · \(counts) · Enter shows the run"
+        case let .version(project, name, type, index, _, deleted)?:
+            let enter = deleted ? "deleted" : "Enter jumps to it"
+            return "\(project)/\(name):v\(index) · \(type) · \(counts) · \(enter)"
+        case nil:
+            return "\(node.label) · Enter shows more"
+        }
+    }
+
+    private static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 }

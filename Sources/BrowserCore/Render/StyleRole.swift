@@ -52,4 +52,6 @@ public enum StyleRole: String, CaseIterable, Sendable {
     case nodeVersion
     /// Lineage edges.
     case edge
+    /// The edges of the selected lineage node.
+    case edgeFocus
 }

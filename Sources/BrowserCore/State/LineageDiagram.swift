@@ -1,24 +1,10 @@
 import ArtifactStore
 import LineageLayout
 
-/// A lineage graph arranged in layers, left (inputs) to right (outputs), as the browser draws it.
-///
-/// Layers and the order within each come from the shared `LineageLayout` (the one `arttui lineage`
-/// prints with), which orders nodes to avoid needless crossings; this adds what the view needs:
-/// labels, run or version, and where Enter jumps.
+/// A lineage graph as the `L` view shows it: the shared `LineageDrawing` (the very picture
+/// `arttui lineage` prints) and what moving along it needs — layers by row, inputs and outputs
+/// through waypoints, where Enter goes.
 public struct LineageDiagram: Hashable, Sendable {
-    /// A node as drawn.
-    public struct Placed: Hashable, Sendable {
-        /// The node's key in the graph.
-        public var key: String
-        /// The text in its box.
-        public var label: String
-        /// Whether it is a run (else an artifact version).
-        public var isRun: Bool
-        /// The version it stands for, when it is an undeleted artifact version.
-        public var target: VersionTarget?
-    }
-
     /// Where an artifact node points.
     public struct VersionTarget: Hashable, Sendable {
         public var project: String
@@ -26,55 +12,105 @@ public struct LineageDiagram: Hashable, Sendable {
         public var index: Int
     }
 
-    /// Layers left to right, each a column of nodes top to bottom.
-    public var layers: [[Placed]]
-    /// Edges by node key.
-    public var edges: [LineageGraph.Edge]
+    /// The picture.
+    public let drawing: LineageDrawing
     /// The root's key.
-    public var root: String
+    public let root: String
+    /// Node keys of each layer, top to bottom.
+    public let layers: [[String]]
+    /// The store's nodes by key (summaries have none).
+    let graphNodes: [String: LineageGraph.Node]
+    /// Neighbours by key, nearest rows first.
+    let inputs: [String: [String]]
+    let outputs: [String: [String]]
+    /// Edge indices touching each node.
+    let incident: [String: [Int]]
 
-    /// Lays out a graph.
-    public init(graph: LineageGraph) {
+    /// Lays out and draws a graph, folding what does not fit (`folding`), never folding `keep`.
+    public init(graph: LineageGraph, unicode: Bool, folding: LineageFolding, keep: Set<String>) {
         root = graph.root
-        edges = graph.edges
-        let nodes = Dictionary(graph.nodes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        layers = LineageLayout(graph: graph).layers.map { slots in
-            slots.compactMap { slot -> Placed? in
-                guard case .node(let key) = slot, let node = nodes[key] else { return nil }
-                return Self.place(node)
-            }
-        }.filter { !$0.isEmpty }
+        graphNodes = Dictionary(graph.nodes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        let renderer = LineageTextRenderer(
+            ascii: !unicode, folding: folding, measure: { DisplayWidth.width(of: $0) },
+            characterWidth: { DisplayWidth.width(of: DisplayWidth.normalize($0)) })
+        drawing = renderer.drawing(graph, keep: keep.union([graph.root]))
+        let layout = drawing.layout
+        var layers = [[String]](repeating: [], count: layout.layers.count)
+        for box in drawing.boxes.sorted(by: { ($0.layer, $0.row) < ($1.layer, $1.row) }) {
+            layers[box.layer].append(layout.nodes[box.node].key)
+        }
+        self.layers = layers
+        var inputs: [String: [String]] = [:], outputs: [String: [String]] = [:], incident: [String: [Int]] = [:]
+        for (e, edge) in layout.edges.enumerated() {
+            outputs[edge.from, default: []].append(edge.to)
+            inputs[edge.to, default: []].append(edge.from)
+            incident[edge.from, default: []].append(e)
+            incident[edge.to, default: []].append(e)
+        }
+        let drawing = self.drawing
+        func byRow(_ around: [String: [String]]) -> [String: [String]] {
+            around.mapValues { $0.sorted { (drawing.box($0)?.row ?? 0) < (drawing.box($1)?.row ?? 0) } }
+        }
+        self.inputs = byRow(inputs)
+        self.outputs = byRow(outputs)
+        self.incident = incident
     }
 
-    /// Layer and row of a node.
+    /// Layer and position in the layer of a node.
     public func position(of key: String) -> (layer: Int, row: Int)? {
-        for (layer, column) in layers.enumerated() {
-            if let row = column.firstIndex(where: { $0.key == key }) { return (layer, row) }
-        }
-        return nil
+        guard let box = drawing.box(key), let row = layers[box.layer].firstIndex(of: key) else { return nil }
+        return (box.layer, row)
     }
 
-    private static func place(_ node: LineageGraph.Node) -> Placed {
-        switch node {
-        case let .run(_, name, jobType, state):
-            let job = jobType.isEmpty ? "" : " (\(jobType))"
-            let suffix = state.isEmpty || state == "finished" ? "" : " [\(state)]"
-            return Placed(key: node.key, label: "run \(name)\(job)\(suffix)", isRun: true, target: nil)
-        case let .version(project, name, _, index, aliases, deleted):
-            let badges = aliases.isEmpty ? "" : " [" + aliases.joined(separator: ",") + "]"
-            let label = "\(name):v\(index)\(badges)\(deleted ? " (deleted)" : "")"
-            let target = deleted ? nil : VersionTarget(project: project, artifact: name, index: index)
-            return Placed(key: node.key, label: label, isRun: false, target: target)
-        }
+    /// The node drawn for a key.
+    public func node(_ key: String) -> LineageNode? { drawing.layout.index[key].map { drawing.layout.nodes[$0] } }
+
+    /// The inputs (`outputs: false`) or outputs of a node, nearest row first.
+    public func neighbours(of key: String, outputs: Bool) -> [String] {
+        (outputs ? self.outputs : inputs)[key] ?? []
+    }
+
+    /// The edges touching a node, as indices into the drawing's edges.
+    public func edges(of key: String) -> [Int] { incident[key] ?? [] }
+
+    /// The store's node for a key; nil for a summary.
+    public func graphNode(_ key: String) -> LineageGraph.Node? { graphNodes[key] }
+
+    /// Where Enter on a version goes; nil for runs, summaries and deleted versions.
+    public func target(of key: String) -> VersionTarget? {
+        guard case let .version(project, name, _, index, _, deleted)? = graphNodes[key], !deleted else { return nil }
+        return VersionTarget(project: project, artifact: name, index: index)
     }
 }
 
 /// `L`: the lineage view's state.
 public struct LineageViewState: Hashable, Sendable {
+    /// Hops up and down shown when the view opens.
+    public static let defaultDepth = 3
     /// The version the view was opened on.
     public var version: ArtifactVersion
-    /// The arranged graph, nil while loading.
-    public var layout: LineageDiagram?
+    /// Hops up and down loaded and drawn.
+    public var depth = LineageViewState.defaultDepth
+    /// The graph as loaded, nil while loading.
+    public var graph: LineageGraph?
+    /// Pages of folded neighbours expanded, by summary key.
+    public var expanded: [String: Int] = [:]
+    /// The drawing, nil while loading.
+    public var diagram: LineageDiagram?
     /// The selected node.
     public var selected: String?
+    /// The node the last ← or → came from, so that the opposite arrow goes back to it.
+    public var cameFrom: String?
+    /// The top-left cell of the drawing shown.
+    public var scrollX = 0
+    public var scrollY = 0
+    /// The run Enter opened, shown over the graph until Esc.
+    public var run: RunDetail?
+    /// First line of the run shown.
+    public var runScroll = 0
+
+    /// A view on a version, loading.
+    public init(version: ArtifactVersion) {
+        self.version = version
+    }
 }

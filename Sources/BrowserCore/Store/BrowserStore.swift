@@ -74,6 +74,10 @@ public protocol BrowserStore: Sendable {
     /// The lineage around a version, `up` hops towards its inputs and `down` hops towards its uses.
     func lineage(versionID: Int64, up: Int, down: Int) throws -> LineageGraph
 
+    /// A run with what it used and logged, for the lineage view.
+    /// - Throws: `StoreError.runNotFound` naming the id.
+    func runDetail(id: String) throws -> RunDetail
+
     /// Size of the local download cache, in total and per artifact. May take a while.
     func cacheSummary() throws -> CacheSummary
 

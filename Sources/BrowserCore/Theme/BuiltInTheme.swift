@@ -14,7 +14,7 @@ public enum BuiltInTheme {
 # Attributes: bold, reverse, underline, dim.
 # Roles: normal dim header headerFocus border borderFocus title group selected
 # selectedInactive badge badgeLatest match status success danger warning key dialog
-# dialogBorder buttonFocus input spinner nodeRun nodeVersion edge. Unlisted roles are plain.
+# dialogBorder buttonFocus input spinner nodeRun nodeVersion edge edgeFocus. Unlisted roles are plain.
 # With NO_COLOR set or --color never, themes are ignored: bold and reverse only.
 
 normal           = default
@@ -43,5 +43,6 @@ spinner          = 221 236
 nodeRun          = 180
 nodeVersion      = 110
 edge             = 243
+edgeFocus        = 215 bold
 """
 }

@@ -61,7 +61,7 @@ public struct Theme: Hashable, Sendable {
             case .selected, .buttonFocus, .headerFocus, .status, .input:
                 styles[role] = ThemeStyle(attributes: [.reverse])
             case .title, .group, .danger, .warning, .key, .badge, .badgeLatest, .borderFocus, .match,
-                .selectedInactive, .dialogBorder, .success, .spinner, .nodeRun:
+                .selectedInactive, .dialogBorder, .success, .spinner, .nodeRun, .edgeFocus:
                 styles[role] = ThemeStyle(attributes: [.bold])
             default:
                 break

@@ -35,9 +35,7 @@ extension Browser {
             return openPrune(&state)
         case .lineage:
             guard let version = requireVersion(&state) else { return [] }
-            state.modal = .lineage(LineageViewState(version: version))
-            let ticket = begin(&state, "loading lineage", cancellable: true)
-            return [.loadLineage(ticket: ticket, version: version)]
+            return openLineage(&state, version)
         case .cache:
             return openCache(&state)
         case .filter:
@@ -61,7 +59,8 @@ extension Browser {
         case .search:
             state.modal = .search(SearchViewState())
         case .confirm, .cancel, .nextField, .previousField, .save, .cursorLeft, .cursorRight, .rowStart, .rowEnd,
-            .newLine, .deleteBackward, .deleteForward, .removeKey, .complete, .historyBack, .historyForward:
+            .newLine, .deleteBackward, .deleteForward, .removeKey, .complete, .historyBack, .historyForward,
+            .deeper, .shallower, .panLeft, .panRight, .panUp, .panDown:
             break
         }
         return []

@@ -99,14 +99,18 @@ extension Browser {
             }
             state.modal = .prune(dialog)
         case let .lineageLoaded(ticket, result):
-            guard finish(&state, ticket), case .lineage(var view) = state.modal else { return [] }
+            guard finish(&state, ticket), case .lineage(let view) = state.modal else { return [] }
             guard let graph = value(&state, result) else {
                 state.modal = nil
                 return []
             }
-            let layout = LineageDiagram(graph: graph)
-            view.layout = layout
-            view.selected = layout.root
+            lineageLoaded(&state, view, graph)
+        case let .runLoaded(ticket, result):
+            guard finish(&state, ticket), case .lineage(var view) = state.modal,
+                let detail = value(&state, result)
+            else { return [] }
+            view.run = detail
+            view.runScroll = 0
             state.modal = .lineage(view)
         case let .versionLocated(ticket, key, result):
             guard finish(&state, ticket), let found = value(&state, result) else { return [] }

@@ -26,7 +26,10 @@ public enum Effect: Hashable, Sendable {
     case deleteVersion(ticket: Int, version: ArtifactVersion, deleteAliases: Bool)
     case previewPrune(ticket: Int, project: String, artifact: String?, keepLast: Int)
     case prune(ticket: Int, project: String, artifact: String?, keepLast: Int)
-    case loadLineage(ticket: Int, version: ArtifactVersion)
+    /// Loads the lineage `depth` hops up and down from a version.
+    case loadLineage(ticket: Int, version: ArtifactVersion, depth: Int)
+    /// Loads a run shown from the lineage view.
+    case loadRun(ticket: Int, id: String)
     /// Finds the row of a version (after a lineage jump).
     case locateVersion(ticket: Int, key: ArtifactKey, index: Int)
     case measureCache(ticket: Int)
@@ -61,7 +64,7 @@ public enum Effect: Hashable, Sendable {
             let .refreshVersion(ticket, _, _), let .updateMetadata(ticket, _, _), let .download(ticket, _, _),
             let .runEditor(ticket, _, _),
             let .deleteVersion(ticket, _, _), let .previewPrune(ticket, _, _, _), let .prune(ticket, _, _, _),
-            let .loadLineage(ticket, _), let .locateVersion(ticket, _, _), let .measureCache(ticket),
+            let .loadLineage(ticket, _, _), let .loadRun(ticket, _), let .locateVersion(ticket, _, _), let .measureCache(ticket),
             let .cleanCache(ticket, _), let .filterVersions(ticket, _, _), let .cancel(ticket),
             let .loadDiff(ticket, _, _), let .loadPatch(ticket, _, _), let .search(ticket, _):
             return ticket

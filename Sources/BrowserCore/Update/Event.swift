@@ -24,6 +24,7 @@ public enum Event: Hashable, Sendable {
     case deletionPreviewed(ticket: Int, Result<DeletionPreview, StoreFailure>)
     case prunePreviewed(ticket: Int, keepLast: Int, Result<DeletionPlan, StoreFailure>)
     case lineageLoaded(ticket: Int, Result<LineageGraph, StoreFailure>)
+    case runLoaded(ticket: Int, Result<RunDetail, StoreFailure>)
     case versionLocated(ticket: Int, ArtifactKey, Result<Int?, StoreFailure>)
     case cacheMeasured(ticket: Int, Result<CacheSummary, StoreFailure>)
     case cacheCleaned(ticket: Int, Result<CleanupResult, StoreFailure>)

@@ -1,0 +1,89 @@
+/// Tracks: the vertical lines of one channel, left to right.
+extension LineageDrawing {
+    enum Routing {
+        /// The track of each structure, `nil` for one drawn straight along a row.
+        case routed([Int?])
+        /// No order of tracks keeps lines apart; this target slot must move down a row.
+        case conflict(target: Int)
+    }
+
+    /// Orders a channel's tracks. On a row where a line leaves a node of one structure and a line
+    /// enters a port of another, the leaving line's track must be left of the entering one's, or
+    /// the two would run along the same cells (ELK's critical conflict). Among orders that satisfy
+    /// that, each step takes the track whose place costs the fewest crossings.
+    static func route(_ structures: [LineageStructure], ids: [Int], rows: [Int],
+                      portRow: (Int, Int) -> Int) -> Routing {
+        struct Ends {
+            var sourceRows: [Int]
+            var targetRows: [Int]
+            var top: Int
+            var bottom: Int
+        }
+        var ends: [Ends] = []
+        var straight = [Bool](repeating: false, count: structures.count)
+        var leaving: [Int: Int] = [:]  // row -> structure whose line leaves a node there
+        var entering: [Int: (structure: Int, target: Int)] = [:]
+        for (s, structure) in structures.enumerated() {
+            let sourceRows = structure.sources.map { rows[$0] }
+            let targetRows = structure.targets.map { portRow($0, ids[s]) }
+            let all = sourceRows + targetRows
+            ends.append(Ends(sourceRows: sourceRows, targetRows: targetRows, top: all.min()!, bottom: all.max()!))
+            straight[s] = sourceRows.count == 1 && targetRows.count == 1 && sourceRows[0] == targetRows[0]
+            for row in sourceRows { leaving[row] = s }
+            for (target, row) in zip(structure.targets, targetRows) { entering[row] = (s, target) }
+        }
+        var mustPrecede = [[Int]](repeating: [], count: structures.count)
+        var incoming = [Int](repeating: 0, count: structures.count)
+        var conflictRows: [(row: Int, left: Int, right: Int, target: Int)] = []
+        for (row, left) in leaving {
+            guard let (right, target) = entering[row], right != left else { continue }
+            if straight[left] || straight[right] { return .conflict(target: target) }
+            mustPrecede[left].append(right)
+            incoming[right] += 1
+            conflictRows.append((row, left, right, target))
+        }
+        // Crossings if `a` is left of `b`: a's entering lines over b's track, b's leaving lines over a's.
+        func cost(_ a: Int, _ b: Int) -> Int {
+            ends[a].targetRows.filter { $0 > ends[b].top && $0 < ends[b].bottom }.count
+                + ends[b].sourceRows.filter { $0 > ends[a].top && $0 < ends[a].bottom }.count
+        }
+        let tracked = (0..<structures.count).filter { !straight[$0] }
+        // How many more crossings placing each track left of all the others costs than the reverse;
+        // only tracks whose spans overlap can cross, so only those pairs are looked at.
+        var advantage = [Int](repeating: 0, count: structures.count)
+        var against = [[(other: Int, delta: Int)]](repeating: [], count: structures.count)
+        let bySpan = tracked.sorted { ends[$0].top < ends[$1].top }
+        for (i, a) in bySpan.enumerated() {
+            for b in bySpan[(i + 1)...] {
+                guard ends[b].top <= ends[a].bottom else { break }
+                let delta = cost(a, b) - cost(b, a)
+                guard delta != 0 else { continue }
+                advantage[a] += delta
+                advantage[b] -= delta
+                against[a].append((b, delta))
+                against[b].append((a, -delta))
+            }
+        }
+        var remaining = Set(tracked)
+        var ready = Set(tracked.filter { incoming[$0] == 0 })
+        var order: [Int] = []
+        while !remaining.isEmpty {
+            guard let pick = ready.min(by: { (advantage[$0], $0) < (advantage[$1], $1) }) else {
+                // A cycle: move the lowest target taking part in it down a row.
+                let stuck = conflictRows.filter { remaining.contains($0.left) && remaining.contains($0.right) }
+                return .conflict(target: stuck.max { $0.row < $1.row }!.target)
+            }
+            remaining.remove(pick)
+            ready.remove(pick)
+            order.append(pick)
+            for (other, delta) in against[pick] { advantage[other] += delta }
+            for next in mustPrecede[pick] {
+                incoming[next] -= 1
+                if incoming[next] == 0 { ready.insert(next) }
+            }
+        }
+        var tracks = [Int?](repeating: nil, count: structures.count)
+        for (track, s) in order.enumerated() { tracks[s] = track }
+        return .routed(tracks)
+    }
+}
