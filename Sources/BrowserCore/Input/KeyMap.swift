@@ -32,7 +32,7 @@ public enum KeyMap {
         KeyBinding([.char("E")], .editDescriptionExternally, .browse, help: "Edit the description in $VISUAL or $EDITOR"),
         KeyBinding([.char("M")], .editMetadata, .browse, help: "Set or remove a metadata key"),
         KeyBinding([.char("/")], .filter, .browse, hint: "filter", help: "Filter the list as you type"),
-        KeyBinding([.char(":")], .commandLine, .browse, hint: "command", help: "Command line: alias, describe, prune, get, diff"),
+        KeyBinding([.char(":")], .commandLine, .browse, hint: "command", help: "Command line (alias, prune, get, diff…)"),
         KeyBinding([.char("n")], .nextMatch, .browse, help: "Next match"),
         KeyBinding([.char("N")], .previousMatch, .browse, help: "Previous match"),
         KeyBinding([.char("r")], .reload, .browse, help: "Reload from the store"),
