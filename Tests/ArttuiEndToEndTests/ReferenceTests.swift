@@ -170,7 +170,7 @@ struct ReferenceTests {
 
         server.clearLog()
         let verify = try sandbox.ok(["verify", "--references"])
-        #expect(verify.stdout.contains("1 references checked"), "\(verify)")
+        #expect(verify.stdout.contains("1 reference checked"), "\(verify)")
         #expect(server.requests == ["HEAD /model.bin"], "verify downloaded: \(server.requests)")
 
         let out = sandbox.path("out")
