@@ -41,8 +41,7 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let (name, admin) = (self.name, self.admin)
                 try await reportingFailure {
-                    let token = try await connection.withAccounts(logger: adminLogger) { accounts in
-                        try await accounts.migrate()
+                    let token = try await connection.withMigratedAccounts { accounts in
                         return try await accounts.addUser(name, admin: admin)
                     }
                     print(token)
@@ -63,8 +62,7 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let name = self.name
                 try await reportingFailure {
-                    let token = try await connection.withAccounts(logger: adminLogger) { accounts in
-                        try await accounts.migrate()
+                    let token = try await connection.withMigratedAccounts { accounts in
                         return try await accounts.addToken(user: name)
                     }
                     print(token)
@@ -80,11 +78,10 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let name = self.name
                 try await reportingFailure {
-                    let count = try await connection.withAccounts(logger: adminLogger) { accounts in
-                        try await accounts.migrate()
+                    let count = try await connection.withMigratedAccounts { accounts in
                         return try await accounts.revokeTokens(user: name)
                     }
-                    FileHandle.standardError.write(Data("revoked \(count) tokens of \(name)\n".utf8))
+                    FileHandle.standardError.write(Data("revoked \(counted(count, "token")) of \(name)\n".utf8))
                 }
             }
         }
@@ -102,8 +99,7 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let team = self.team
                 try await reportingFailure {
-                    try await connection.withAccounts(logger: adminLogger) { accounts in
-                        try await accounts.migrate()
+                    try await connection.withMigratedAccounts { accounts in
                         try await accounts.addTeam(team)
                     }
                 }
@@ -120,8 +116,7 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let (team, user, role) = (self.team, self.user, self.role)
                 try await reportingFailure {
-                    try await connection.withAccounts(logger: adminLogger) { accounts in
-                        try await accounts.migrate()
+                    try await connection.withMigratedAccounts { accounts in
                         try await accounts.setMember(team: team, user: user, role: role)
                     }
                 }
@@ -133,3 +128,16 @@ struct AdminCommand: AsyncParsableCommand {
 extension Role: ExpressibleByArgument {}
 
 private var adminLogger: Logger { makeLogger("arttui-server.admin", default: .warning) }
+
+extension ConnectionOptions {
+    /// Runs an admin operation on an account store brought up to the current schema first, so every
+    /// admin command works on a fresh database as `migrate` would leave it.
+    fileprivate func withMigratedAccounts<T: Sendable>(
+        _ body: @escaping @Sendable (AccountStore) async throws -> T
+    ) async throws -> T {
+        try await withAccounts(logger: adminLogger) { accounts in
+            try await accounts.migrate()
+            return try await body(accounts)
+        }
+    }
+}
