@@ -37,7 +37,7 @@ extension PostgresCatalog {
             INSERT INTO version (artifact_id, idx, digest, state, created_at, size, file_count, added_bytes,
                 description, metadata, producer_run_id)
             VALUES (\(artifactID), \(index), decode(\(commit.digest), 'hex'), 'committed', \(now), \(size),
-                \(Int64(commit.files.count)), \(stored.addedBytes), \(commit.description), \(metadata), \(commit.producerRunID))
+                \(Int64(commit.files.count)), \(stored.addedBytes), \(commit.description), \(metadata)::jsonb, \(commit.producerRunID))
             RETURNING id
             """)?[0].decode(Int64.self)
         else { throw StoreError.catalog("the new version of \(commit.project)/\(commit.name) got no id") }
@@ -163,7 +163,7 @@ extension PostgresCatalog {
             }
             if let metadata {
                 let text = PostgresCatalog.metadataText(metadata)
-                try session.execute("UPDATE version SET metadata = \(text) WHERE id = \(id)")
+                try session.execute("UPDATE version SET metadata = \(text)::jsonb WHERE id = \(id)")
             }
         }
     }

@@ -9,7 +9,7 @@ extension PostgresCatalog {
     /// The columns `versionRecords` reads, joined from version, artifact and project.
     static let versionColumns = """
         v.id, p.name, a.name, a.type, v.idx, encode(v.digest, 'hex'), v.state, v.created_at, v.size,
-        v.file_count, v.added_bytes, v.description, v.metadata, v.producer_run_id, v.damaged,
+        v.file_count, v.added_bytes, v.description, v.metadata::text, v.producer_run_id, v.damaged,
         (SELECT max(l.idx) FROM version l WHERE l.artifact_id = a.id AND l.state = 'committed')
         FROM version v JOIN artifact a ON a.id = v.artifact_id JOIN project p ON p.id = a.project_id
         """

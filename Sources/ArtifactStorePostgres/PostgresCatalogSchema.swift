@@ -12,7 +12,22 @@ enum PostgresCatalogSchema {
     struct Migration {
         var version: Int
         var name: String
-        var sql: String
+        /// The statements, run in order in one transaction.
+        var statements: [String]
+
+        /// A migration of statements separated by `;` (none may contain one itself).
+        init(version: Int, name: String, sql: String) {
+            self.init(
+                version: version, name: name,
+                statements: sql.split(separator: ";").map(String.init).filter { !$0.allSatisfy(\.isWhitespace) })
+        }
+
+        /// A migration of statements given one by one (function bodies hold `;` of their own).
+        init(version: Int, name: String, statements: [String]) {
+            self.version = version
+            self.name = name
+            self.statements = statements
+        }
     }
 
     /// Advisory lock key held while migrating ("arttui" in ASCII, then 1).
@@ -136,6 +151,7 @@ enum PostgresCatalogSchema {
                 PRIMARY KEY (version_id, path)
             )
             """),
+        PostgresCatalogSchema.searchMigration,
     ]
 
     /// The newest schema version this build knows.
@@ -159,9 +175,9 @@ enum PostgresCatalogSchema {
         var names: [String] = []
         for migration in migrations where migration.version > applied {
             try session.transaction(.write) { session in
-                // The extended protocol takes one statement at a time; migrations hold no ';' but between them.
-                for statement in migration.sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
-                    try session.execute(PostgresQuery(unsafeSQL: String(statement)))
+                // The extended protocol takes one statement at a time.
+                for statement in migration.statements {
+                    try session.execute(PostgresQuery(unsafeSQL: statement))
                 }
                 try session.execute("""
                     INSERT INTO arttui_catalog_migrations (version, name) VALUES (\(migration.version), \(migration.name))

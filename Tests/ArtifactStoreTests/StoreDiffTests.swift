@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import ArtifactStore
 
-/// `Store.diff`: files by digest (renames included), metadata by dotted key, description, aliases, patches.
+/// `Store.diff` beyond the catalog comparison (tested on both catalogs in CatalogDiffConformanceTests):
+/// renames paired one to one, the version before, patches.
 @Suite("store diff")
 struct StoreDiffTests {
     private func version(
@@ -14,26 +15,6 @@ struct StoreDiffTests {
         return try fixture.store.log(draft, project: "proj").version
     }
 
-    @Test("added, removed, modified with both sizes, renamed by equal content")
-    func files() throws {
-        let fixture = try StoreFixture()
-        let old = try version(fixture, [
-            "keep.txt": "same\n", "edit.txt": "one\ntwo\n", "gone.txt": "bye\n", "old/name.txt": "moved content\n",
-        ])
-        let new = try version(fixture, [
-            "keep.txt": "same\n", "edit.txt": "one\ntwo\nthree\n", "new.txt": "hello\n", "new/name.txt": "moved content\n",
-        ])
-        let diff = try fixture.store.diff(from: old, to: new)
-        let summary = diff.files.map { "\($0.kind.rawValue) \($0.base?.path ?? "-") \($0.target?.path ?? "-")" }
-        #expect(summary == [
-            "modified edit.txt edit.txt", "removed gone.txt -", "added - new.txt", "renamed old/name.txt new/name.txt",
-        ])
-        let edit = try #require(diff.files.first { $0.kind == .modified })
-        #expect(edit.base?.size == 8)
-        #expect(edit.target?.size == 14)
-        #expect(diff.count(.renamed) == 1)
-    }
-
     @Test("two copies of one content renamed pair up one to one; the extra copy stays added")
     func duplicateRenames() throws {
         let fixture = try StoreFixture()
@@ -41,29 +22,6 @@ struct StoreDiffTests {
         let new = try version(fixture, ["c": "x", "d": "x", "e": "x"])
         let kinds = try fixture.store.diff(from: old, to: new).files.map { "\($0.kind.rawValue) \($0.path)" }
         #expect(kinds == ["renamed c", "renamed d", "added e"])
-    }
-
-    @Test("metadata keys added, removed and changed, nested keys with dots; description and aliases")
-    func metadataDescriptionAliases() throws {
-        let fixture = try StoreFixture()
-        let old = try version(fixture, ["f": "1"], metadata: [
-            "acc": .double(0.9), "train": .object(["lr": .double(0.01), "epochs": .int(3)]), "dropped": .bool(true),
-        ], description: "first", aliases: ["candidate"])
-        let new = try version(fixture, ["f": "2"], metadata: [
-            "acc": .double(0.95), "train": .object(["lr": .double(0.01), "epochs": .int(5), "seed": .int(7)]),
-        ], description: "second", aliases: ["best"])
-        // As the catalog has them now: `latest` moved to the newer version.
-        let diff = try fixture.store.diff(from: fixture.store.version(id: old.id), to: fixture.store.version(id: new.id))
-        #expect(diff.metadata == [
-            MetadataDifference(key: "acc", kind: .changed, base: .double(0.9), target: .double(0.95)),
-            MetadataDifference(key: "dropped", kind: .removed, base: .bool(true), target: nil),
-            MetadataDifference(key: "train.epochs", kind: .changed, base: .int(3), target: .int(5)),
-            MetadataDifference(key: "train.seed", kind: .added, base: nil, target: .int(7)),
-        ])
-        #expect(diff.descriptionChanged)
-        #expect(diff.aliasesAdded == ["latest", "best"])
-        #expect(diff.aliasesRemoved == ["candidate"])
-        #expect(try fixture.store.diff(from: new, to: new).isEmpty)
     }
 
     @Test("the version before skips deleted numbers; the first version has none")

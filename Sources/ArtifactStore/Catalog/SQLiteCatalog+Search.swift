@@ -62,6 +62,10 @@ extension SQLiteCatalog: VersionSearch {
                     filters.append("p.name = ?")
                     arguments.append(project)
                 }
+                if let projects = query.projects {
+                    filters.append("p.name IN (SELECT value FROM json_each(?))")
+                    arguments.append(JSONValue.array(projects.sorted().map(JSONValue.string)).jsonText)
+                }
                 if let type = query.type {
                     filters.append("a.type = ?")
                     arguments.append(type)

@@ -4,6 +4,9 @@ import Foundation
 public struct VersionQuery: Hashable, Sendable {
     /// Only versions in this project, when set.
     public var project: String?
+    /// Only versions in one of these projects, when set (an empty set matches nothing): how a server
+    /// limits a search to the projects its caller may read.
+    public var projects: Set<String>?
     /// Conditions that must all hold (each `--where`).
     public var conditions: [QueryExpression]
     /// Only artifacts of this type, when set.
@@ -23,11 +26,12 @@ public struct VersionQuery: Hashable, Sendable {
 
     /// Creates a query; with no filters it matches every committed version, newest first.
     public init(
-        project: String? = nil, conditions: [QueryExpression] = [], type: String? = nil, alias: String? = nil,
+        project: String? = nil, projects: Set<String>? = nil, conditions: [QueryExpression] = [], type: String? = nil, alias: String? = nil,
         createdAfter: Date? = nil, createdBefore: Date? = nil, loggedBy: String? = nil,
         sort: VersionSortKey = .newestFirst, limit: Int? = nil
     ) {
         self.project = project
+        self.projects = projects
         self.conditions = conditions
         self.type = type
         self.alias = alias

@@ -1,0 +1,61 @@
+@testable import ArtifactStore
+import Foundation
+import Testing
+
+/// `diff`: files compared by digest in the catalog, identical on SQLite and PostgreSQL.
+@Suite("Catalog conformance: diff")
+struct CatalogDiffConformanceTests {
+    private func version(
+        _ fixture: ConformanceFixture, _ files: [String: String], metadata: [String: JSONValue] = [:],
+        description: String = "", aliases: [String] = []
+    ) throws -> ArtifactVersion {
+        var draft = ArtifactDraft(name: "data", description: description, metadata: metadata, aliases: aliases)
+        for (path, text) in files { try draft.addData(Data(text.utf8), as: path) }
+        return try fixture.store.log(draft, project: "proj").version
+    }
+
+    @Test(arguments: CatalogKind.available)
+    func addedRemovedModifiedWithBothSizesAndRenamedByEqualContent(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        let old = try version(fixture, [
+            "keep.txt": "same\n", "edit.txt": "one\ntwo\n", "gone.txt": "bye\n", "old/name.txt": "moved content\n",
+        ])
+        let new = try version(fixture, [
+            "keep.txt": "same\n", "edit.txt": "one\ntwo\nthree\n", "new.txt": "hello\n", "new/name.txt": "moved content\n",
+        ])
+        let diff = try fixture.store.diff(from: old, to: new)
+        let summary = diff.files.map { "\($0.kind.rawValue) \($0.base?.path ?? "-") \($0.target?.path ?? "-")" }
+        #expect(summary == [
+            "modified edit.txt edit.txt", "removed gone.txt -", "added - new.txt", "renamed old/name.txt new/name.txt",
+        ])
+        let edit = try #require(diff.files.first { $0.kind == .modified })
+        #expect(edit.base?.size == 8 && edit.target?.size == 14)
+        #expect(edit.base?.digest != edit.target?.digest && edit.base?.digest.count == 64)
+        // The other way round, additions become removals.
+        let back = try fixture.store.diff(from: new, to: old)
+        #expect(back.files.map { "\($0.kind.rawValue) \($0.path)" } == [
+            "modified edit.txt", "added gone.txt", "removed new.txt", "renamed old/name.txt",
+        ])
+    }
+
+    @Test(arguments: CatalogKind.available)
+    func metadataDescriptionAndAliasesAsTheCatalogHasThem(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        let old = try version(fixture, ["f": "1"], metadata: [
+            "acc": .double(0.9), "train": .object(["lr": .double(0.01), "epochs": .int(3)]), "dropped": .bool(true),
+        ], description: "first", aliases: ["candidate"])
+        let new = try version(fixture, ["f": "2"], metadata: [
+            "acc": .double(0.95), "train": .object(["lr": .double(0.01), "epochs": .int(5), "seed": .int(7)]),
+        ], description: "second", aliases: ["best"])
+        let diff = try fixture.store.diff(from: fixture.store.version(id: old.id), to: fixture.store.version(id: new.id))
+        #expect(diff.metadata == [
+            MetadataDifference(key: "acc", kind: .changed, base: .double(0.9), target: .double(0.95)),
+            MetadataDifference(key: "dropped", kind: .removed, base: .bool(true), target: nil),
+            MetadataDifference(key: "train.epochs", kind: .changed, base: .int(3), target: .int(5)),
+            MetadataDifference(key: "train.seed", kind: .added, base: nil, target: .int(7)),
+        ])
+        #expect(diff.descriptionChanged)
+        #expect(diff.aliasesAdded == ["latest", "best"] && diff.aliasesRemoved == ["candidate"])
+        #expect(try fixture.store.diff(from: new, to: new).isEmpty)
+    }
+}
