@@ -59,6 +59,12 @@ import Testing
         Endpoint(name: "get chunk", needs: .read, success: [.ok]) { s, p, _ in
             try await s.send(.get, "/api/v1/projects/\(p)/\(version)/v0/chunks/\(Fixture.contentDigest)")
         },
+        Endpoint(name: "diff", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/projects/\(p)/\(version)/latest/diff?base=v0")
+        },
+        Endpoint(name: "find in project", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/versions?project=\(p)&where=size%20%3E%3D%200")
+        },
         Endpoint(name: "prune dry run", needs: .read, success: [.ok]) { s, p, _ in
             try await s.send(.post, "/api/v1/projects/\(p)/prune", json: PruneRequest(artifact: "data", keepLast: 1, dryRun: true))
         },

@@ -14,17 +14,20 @@ public struct APIError: HTTPResponseError, Sendable {
     public var detail: String
     /// For a commit refused for missing chunks: which.
     public var missing: [String]?
+    /// For a search whose expression cannot be read: which, and where.
+    public var query: WireQueryError?
 
     /// Creates an error.
-    public init(_ status: HTTPResponse.Status, _ detail: String, missing: [String]? = nil) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, missing: [String]? = nil, query: WireQueryError? = nil) {
         self.status = status
         self.detail = detail.replacingOccurrences(of: "\n", with: " ")
         self.missing = missing
+        self.query = query
     }
 
     /// The problem document.
     public var problem: Problem {
-        Problem(title: status.reasonPhrase, status: status.code, detail: detail, missing: missing)
+        Problem(title: status.reasonPhrase, status: status.code, detail: detail, missing: missing, query: query)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -64,6 +67,10 @@ public struct APIError: HTTPResponseError, Sendable {
             return APIError(.serviceUnavailable, "the catalog database is unavailable: \(detail)")
         case let error as S3Error where error.kind != .noSuchKey:
             return APIError(.serviceUnavailable, "the object store is unavailable: \(detail)")
+        case let error as WireQueryError:
+            return APIError(.badRequest, error.description, query: error)
+        case let error as WireSearchQueryError:
+            return APIError(.badRequest, error.description)
         case let error as DecodingError:
             return APIError(.badRequest, "the request body is not the JSON this endpoint takes: \(describe(error))")
         default:

@@ -22,7 +22,7 @@ public struct ArttuiAPI: Sendable {
 
     /// Every route the server answers.
     public var routes: [APIRoute] {
-        operationRoutes + projectRoutes + versionRoutes + uploadRoutes + runRoutes + lineageRoutes + adminRoutes
+        operationRoutes + projectRoutes + versionRoutes + searchRoutes + uploadRoutes + runRoutes + lineageRoutes + adminRoutes
     }
 
     /// A router with every route and the middleware (request ids, tokens, errors as problems).
