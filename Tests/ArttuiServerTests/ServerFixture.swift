@@ -25,8 +25,11 @@ struct ServerFixture {
         return true
     }
 
-    /// Runs `body` with a test client, the account store and the store, on a database of its own.
-    static func run(_ body: @Sendable (any TestClientProtocol, AccountStore, Store) async throws -> Void) async throws {
+    /// Runs `body` with a test client, the account store and the store, on a database of its own;
+    /// `.live` serves on a loopback port (the client's `port`) for tests that speak HTTP themselves.
+    static func run(
+        _ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol, AccountStore, Store) async throws -> Void
+    ) async throws {
         let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
         var logger = Logger(label: "arttui-server.test")
         logger.logLevel = .warning
@@ -44,7 +47,7 @@ struct ServerFixture {
                 try await accounts.migrate()
                 let api = ArttuiAPI(store: store, accounts: accounts)
                 let app = Application(router: api.makeRouter(), logger: logger)
-                try await app.test(.router) { testClient in try await body(testClient, accounts, store) }
+                try await app.test(setup) { testClient in try await body(testClient, accounts, store) }
                 group.cancelAll()
             }
         } catch {

@@ -29,6 +29,9 @@ public struct ArttuiAPI: Sendable {
     public func makeRouter() -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
         // Outermost first: metrics see the status the problem middleware answered with.
+        // Outside every other: it sees the final response, problems included, to close the connection
+        // of a request refused before its announced body was asked for.
+        router.add(middleware: ExpectContinueMiddleware())
         router.add(middleware: MetricsRecorder.shared)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthenticationMiddleware(accounts: accounts))
