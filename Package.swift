@@ -43,6 +43,11 @@ let package = Package(
         .target(name: "S3Client", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The store's objects in an S3 bucket.
         .target(name: "ArtifactStoreS3", dependencies: ["ArtifactStore", "S3Client"]),
+        // The benchmark's own upload-protocol client and local-put reference (scripts/bench/server_bench.sh);
+        // not a test, and not the `arttui` client.
+        .executableTarget(
+            name: "ServerBenchmark",
+            dependencies: ["ArtifactStore", "ArtifactWire", .product(name: "Crypto", package: "swift-crypto")]),
         // Prints sealing and opening throughput of the encrypted object format (not a test).
         .executableTarget(
             name: "SealingBenchmark",
