@@ -47,17 +47,16 @@ public enum SealedObjectFormat {
     /// Seals `plaintext` as the object `objectKey` with the keyring's newest key.
     public static func seal(_ plaintext: Data, objectKey: String, keyring: MasterKeyring) throws -> Data {
         var sealer = SegmentCipher(sealingFor: objectKey, keyring: keyring)
-        var out = Data(sealer.header)
         let count = plaintext.count
+        // Sized once: growing the output as segments arrive copied it over and over.
+        var out = Data(capacity: Int(sealedSize(ofPlaintextSize: Int64(count))))
+        out.append(contentsOf: sealer.header)
         let segments = max(1, (count + segmentSize - 1) / segmentSize)
-        var buffer = [UInt8]()
         try plaintext.withUnsafeBytes { raw in
             for index in 0..<segments {
                 let start = index * segmentSize
                 let piece = UnsafeRawBufferPointer(rebasing: raw[start..<min(count, start + segmentSize)])
-                buffer.removeAll(keepingCapacity: true)
-                try sealer.seal(piece, index: UInt64(index), isFinal: index == segments - 1, appendingTo: &buffer)
-                out.append(contentsOf: buffer)
+                try sealer.seal(piece, index: UInt64(index), isFinal: index == segments - 1, appendingTo: &out)
             }
         }
         return out
@@ -81,6 +80,8 @@ struct SegmentCipher {
     let objectKey: String
     private let key: SymmetricKey
     private var associated: [UInt8]
+    /// 4 zero bytes, then the segment index: patched per segment rather than built anew.
+    private var nonceBytes = [UInt8](repeating: 0, count: 12)
 
     /// A cipher for writing a new object under the keyring's newest key, with a fresh salt.
     init(sealingFor objectKey: String, keyring: MasterKeyring) {
@@ -129,10 +130,11 @@ struct SegmentCipher {
 
     /// Appends the ciphertext and tag of segment `index` to `out`.
     mutating func seal(
-        _ plaintext: UnsafeRawBufferPointer, index: UInt64, isFinal: Bool, appendingTo out: inout [UInt8]
+        _ plaintext: UnsafeRawBufferPointer, index: UInt64, isFinal: Bool,
+        appendingTo out: inout some RangeReplaceableCollection<UInt8>
     ) throws {
         setPosition(index: index, isFinal: isFinal)
-        let box = try AES.GCM.seal(plaintext, using: key, nonce: Self.nonce(index), authenticating: associated)
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce(index), authenticating: associated)
         box.ciphertext.withUnsafeBytes { out.append(contentsOf: $0) }
         box.tag.withUnsafeBytes { out.append(contentsOf: $0) }
     }
@@ -144,7 +146,7 @@ struct SegmentCipher {
         let split = sealed.count - SealedObjectFormat.tagSize
         do {
             let box = try AES.GCM.SealedBox(
-                nonce: Self.nonce(index), ciphertext: UnsafeRawBufferPointer(rebasing: sealed[..<split]),
+                nonce: nonce(index), ciphertext: UnsafeRawBufferPointer(rebasing: sealed[..<split]),
                 tag: UnsafeRawBufferPointer(rebasing: sealed[split...]))
             return try AES.GCM.open(box, using: key, authenticating: associated)
         } catch {
@@ -161,8 +163,9 @@ struct SegmentCipher {
         associated[at + 8] = isFinal ? 1 : 0
     }
 
-    private static func nonce(_ index: UInt64) -> AES.GCM.Nonce {
-        try! AES.GCM.Nonce(data: [0, 0, 0, 0] + bigEndian(index))
+    private mutating func nonce(_ index: UInt64) -> AES.GCM.Nonce {
+        for byte in 0..<8 { nonceBytes[4 + byte] = UInt8(truncatingIfNeeded: index >> (56 - 8 * UInt64(byte))) }
+        return try! AES.GCM.Nonce(data: nonceBytes)
     }
 
     private static func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
