@@ -1,4 +1,5 @@
 @testable import ArtifactStore
+import ArtifactStorePostgres
 import Foundation
 import Testing
 
@@ -129,5 +130,37 @@ struct CatalogSearchConformanceTests {
         #expect(try fixture.store.version("vision/mnist:v0").metadata == ["acc": .double(0.99)])
         _ = try fixture.store.delete([try fixture.store.version("audio/wav2vec:v0")], deleteAliases: true)
         #expect(try names(fixture, ["note exists"]).isEmpty)
+    }
+}
+
+/// A PostgreSQL catalog written before search existed gets its metadata converted and indexed when
+/// the migration runs.
+@Suite("PostgreSQL search migration")
+struct PostgresSearchMigrationTests {
+    @Test(.enabled(if: TestDatabase.adminURL != nil, TestDatabase.skipReason))
+    func migratingAnOlderCatalogIndexesTheMetadataItAlreadyHas() throws {
+        let fixture = try ConformanceFixture(.postgres)
+        var draft = ArtifactDraft(name: "m", metadata: ["acc": .double(0.97), "tags": .array([.string("old")])])
+        try draft.addData(Data("x".utf8), as: "f")
+        try fixture.store.log(draft, project: "p")
+        // Turn the database back into one from before the search migration, metadata as text.
+        let url = try #require((fixture.catalog as? PostgresCatalog)?.configuration)
+        let database = url.database
+        (fixture.catalog as? PostgresCatalog)?.close()
+        for statement in [
+            "DROP TRIGGER version_key_sync ON version", "DROP FUNCTION arttui_version_key_sync()",
+            "DROP FUNCTION arttui_metadata_keys(jsonb)", "DROP TABLE version_key", "DROP INDEX version_by_creation",
+            "ALTER TABLE version ALTER COLUMN metadata DROP DEFAULT",
+            "ALTER TABLE version ALTER COLUMN metadata TYPE text USING metadata::text",
+            "DELETE FROM arttui_catalog_migrations WHERE version = 3",
+        ] {
+            try TestDatabase.run(statement, database: database)
+        }
+        let reopened = try PostgresCatalog(url: TestDatabase.url(TestDatabase.adminURL!, database: database))
+        defer { reopened.close() }
+        let store = Store(directory: fixture.store.directory, catalog: reopened, objects: fixture.store.objects)
+        let found = try store.find(VersionQuery(conditions: [QueryParser.parse(#"acc > 0.9 and tags contains "old""#)]))
+        #expect(found.map(\.qualifiedName) == ["p/m:v0"])
+        #expect(found.first?.metadata == ["acc": .double(0.97), "tags": .array([.string("old")])])
     }
 }

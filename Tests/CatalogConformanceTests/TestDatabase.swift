@@ -41,11 +41,16 @@ final class TestDatabase: @unchecked Sendable {
 
     /// Runs one statement as the admin URL's user on its database.
     static func runAdmin(_ sql: String) throws {
+        try run(sql, database: nil)
+    }
+
+    /// Runs one statement as the admin URL's user on `database` (the admin URL's own when nil).
+    static func run(_ sql: String, database: String?) throws {
         guard let admin = adminURL else { throw TestDatabaseError("ARTTUI_TEST_DATABASE_URL is unset") }
         let parsed = try PostgresConnectionConfiguration(url: admin)
         var configuration = PostgresConnection.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-            database: parsed.database, tls: .disable)
+            database: database ?? parsed.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(5)
         let connection = try PostgresConnection.connect(
             on: group.next(), configuration: configuration, id: 1, logger: Logger(label: "test-admin")).wait()
