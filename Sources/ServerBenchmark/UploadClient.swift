@@ -2,13 +2,14 @@ import ArtifactStore
 import ArtifactWire
 import Crypto
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
 /// The upload protocol, streaming: files are read once and cut into chunks as the embedded store
-/// cuts them; every batch of new chunk digests (up to `batchBytes` of chunk data) is asked about, the
-/// missing chunks are packed and sent while the next batch is being cut, and the manifest is
+/// cuts them, by every core; each batch of files (about `batchBytes`) has its new chunk digests asked
+/// about, its missing chunks packed and sent while the next batch is being cut, and the manifest is
 /// committed at the end. Counts every request body byte it sends.
 final class UploadClient: @unchecked Sendable {
     let server: URL
@@ -26,76 +27,86 @@ final class UploadClient: @unchecked Sendable {
         self.project = project
     }
 
-    /// One batch of chunks not asked about yet: digests in order, and their bytes.
-    private struct Batch {
-        var digests: [String] = []
-        var chunks: [Data] = []
-        var bytes = 0
+    /// One file read and cut: its digest, and each chunk's digest and place in `data`.
+    private struct ScannedFile: @unchecked Sendable {
+        var path: String
+        var data: Data
+        var digest: String
+        var chunks: [(digest: String, range: Range<Int>)]
     }
 
     func put(artifact: String, directory: URL) async throws {
         let started = ContinuousClock.now
         let paths = try Self.files(in: directory)
         let upload = try await send("POST", "uploads", body: Data(), as: UploadCreated.self).upload
-        let chunker = FastCDC()
         var files: [ManifestEntry] = []
         var contents: [WireContent] = []
         var seenContents = Set<String>()
         var seenChunks = Set<String>()
-        var batch = Batch()
         var inFlight: Task<Void, any Error>?
         var total: Int64 = 0
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
-        func flush() async throws {
-            guard !batch.digests.isEmpty else { return }
-            let current = batch
-            batch = Batch()
+        var next = 0
+        while next < paths.count {
+            // A batch of whole files, about `batchBytes`, read and cut by every core at once.
+            var end = next
+            var size = 0
+            while end < paths.count, end == next || size < batchBytes {
+                size += paths[end].size
+                end += 1
+            }
+            let group = Array(paths[next..<end])
+            next = end
+            let scanned = try Self.scan(group, workers: workers)
+
+            // New chunks of this batch, in order, each once.
+            var fresh: [(digest: String, file: Int, range: Range<Int>)] = []
+            for (number, file) in scanned.enumerated() {
+                total += Int64(file.data.count)
+                files.append(ManifestEntry(path: file.path, digest: file.digest, size: Int64(file.data.count)))
+                guard seenContents.insert(file.digest).inserted else { continue }
+                contents.append(WireContent(digest: file.digest, size: Int64(file.data.count), chunks: file.chunks.map(\.digest)))
+                for chunk in file.chunks where seenChunks.insert(chunk.digest).inserted {
+                    fresh.append((chunk.digest, number, chunk.range))
+                }
+            }
             var missing = Set<String>()
-            for start in stride(from: 0, to: current.digests.count, by: UploadLimits.maxDigestsPerQuery) {
-                let digests = Array(current.digests[start..<min(start + UploadLimits.maxDigestsPerQuery, current.digests.count)])
+            for start in stride(from: 0, to: fresh.count, by: UploadLimits.maxDigestsPerQuery) {
+                let digests = fresh[start..<min(start + UploadLimits.maxDigestsPerQuery, fresh.count)].map(\.digest)
                 let answer = try await send(
                     "POST", "chunks/missing", json: MissingChunksRequest(digests: digests, upload: upload),
                     as: MissingChunksResponse.self)
                 missing.formUnion(answer.missing)
             }
-            guard !missing.isEmpty else { return }
-            var pack: [UInt8] = []
-            pack.reserveCapacity(current.bytes / 2)
-            let codec = ZstdCodec()
-            for (digest, chunk) in zip(current.digests, current.chunks) where missing.contains(digest) {
-                chunk.withUnsafeBytes { _ = PackRecords.append(chunk: $0, to: &pack, codec: codec) }
-            }
-            chunksSent += missing.count
-            packBytes += Int64(pack.count)
-            // One pack in flight while the next batch is cut.
-            try await inFlight?.value
-            let body = Data(pack)
-            bytesSent += Int64(body.count)
-            inFlight = Task { _ = try await self.send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self) }
-        }
-
-        for (path, url) in paths {
-            let data = try Data(contentsOf: url, options: .alwaysMapped)
-            total += Int64(data.count)
-            let digest = Hex.encode(Array(SHA256.hash(data: data)))
-            files.append(ManifestEntry(path: path, digest: digest, size: Int64(data.count)))
-            guard seenContents.insert(digest).inserted else { continue }
-            var chunkDigests: [String] = []
-            data.withUnsafeBytes { bytes in
-                chunker.forEachChunk(of: bytes) { chunk in
-                    let chunkDigest = Hex.encode(Array(SHA256.hash(data: chunk)))
-                    chunkDigests.append(chunkDigest)
-                    if seenChunks.insert(chunkDigest).inserted {
-                        batch.digests.append(chunkDigest)
-                        batch.chunks.append(Data(chunk))
-                        batch.bytes += chunk.count
+            let wanted = fresh.filter { missing.contains($0.digest) }
+            guard !wanted.isEmpty else { continue }
+            // Compressed by every core, one slice each, then joined in order.
+            var parts = [[UInt8]](repeating: [], count: min(workers, wanted.count))
+            parts.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let parts = buffer
+                DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+                    let codec = ZstdCodec()
+                    var pack: [UInt8] = []
+                    for index in stride(from: part, to: wanted.count, by: parts.count) {
+                        let chunk = wanted[index]
+                        scanned[chunk.file].data.withUnsafeBytes { raw in
+                            _ = PackRecords.append(chunk: UnsafeRawBufferPointer(rebasing: raw[chunk.range]), to: &pack, codec: codec)
+                        }
                     }
+                    parts[part] = pack
                 }
             }
-            contents.append(WireContent(digest: digest, size: Int64(data.count), chunks: chunkDigests))
-            if batch.bytes >= batchBytes { try await flush() }
+            var body = Data(capacity: parts.reduce(0) { $0 + $1.count })
+            for part in parts { body.append(contentsOf: part) }
+            chunksSent += wanted.count
+            packBytes += Int64(body.count)
+            bytesSent += Int64(body.count)
+            // One pack in flight while the next batch is read and cut.
+            try await inFlight?.value
+            let pack = body
+            inFlight = Task { _ = try await self.send("PUT", "uploads/\(upload)/packs", body: pack, as: PackAccepted.self) }
         }
-        try await flush()
         try await inFlight?.value
         let commit = CommitRequest(artifact: artifact, type: "dataset", files: files, contents: contents)
         let response = try await send("POST", "uploads/\(upload)/commit", json: commit, as: CommitResponse.self)
@@ -107,17 +118,55 @@ final class UploadClient: @unchecked Sendable {
         ]))
     }
 
-    /// Regular files under `directory`, by artifact path, sorted as the store sorts paths.
-    static func files(in directory: URL) throws -> [(String, URL)] {
+    /// Reads and cuts `files` on `workers` threads, as the embedded store's ingester does.
+    private static func scan(_ files: [(path: String, url: URL, size: Int)], workers: Int) throws -> [ScannedFile] {
+        var results = [ScannedFile?](repeating: nil, count: files.count)
+        let failure = Mutex<(any Error)?>(nil)
+        let nextFile = Atomic<Int>(0)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: min(workers, files.count)) { _ in
+                let chunker = FastCDC()
+                while true {
+                    let index = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < files.count else { return }
+                    do {
+                        let data = try Data(contentsOf: files[index].url, options: .alwaysMapped)
+                        var chunks: [(digest: String, range: Range<Int>)] = []
+                        data.withUnsafeBytes { bytes in
+                            var offset = 0
+                            chunker.forEachChunk(of: bytes) { chunk in
+                                chunks.append((Hex.encode(Array(SHA256.hash(data: chunk))), offset..<offset + chunk.count))
+                                offset += chunk.count
+                            }
+                        }
+                        let digest = Hex.encode(Array(SHA256.hash(data: data)))
+                        results[index] = ScannedFile(path: files[index].path, data: data, digest: digest, chunks: chunks)
+                    } catch {
+                        failure.withLock { $0 = error }
+                        return
+                    }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.map { $0! }
+    }
+
+    /// Regular files under `directory`, by artifact path with their sizes, sorted as the store sorts paths.
+    static func files(in directory: URL) throws -> [(path: String, url: URL, size: Int)] {
         let base = directory.standardizedFileURL.path + "/"
-        var found: [(String, URL)] = []
-        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        var found: [(path: String, url: URL, size: Int)] = []
+        let keys: [URLResourceKey] = [.isRegularFileKey, .fileSizeKey]
+        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: keys) else {
             throw BenchmarkFailure("cannot read \(directory.path)")
         }
-        for case let url as URL in walker where try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true {
-            found.append((String(url.standardizedFileURL.path.dropFirst(base.count)), url))
+        for case let url as URL in walker {
+            let values = try url.resourceValues(forKeys: Set(keys))
+            guard values.isRegularFile == true else { continue }
+            found.append((String(url.standardizedFileURL.path.dropFirst(base.count)), url, values.fileSize ?? 0))
         }
-        return found.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        return found.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
     }
 
     private func send<T: Decodable>(_ method: String, _ path: String, json: some Encodable, as type: T.Type) async throws -> T {
