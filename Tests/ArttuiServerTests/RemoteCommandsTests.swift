@@ -63,7 +63,11 @@ import Testing
         ("digit-\($0).txt", Data("digit \($0)\n".utf8 + Data(repeating: UInt8($0), count: 3000 + $0)))
     })
     static let second: [String: Data] = first.merging(["extra.txt": Data("more digits\n".utf8)]) { $1 }
-    static let model: [String: Data] = ["weights.bin": Data((0..<5000).map { UInt8($0 % 251) })]
+    static let model: [String: Data] = [
+        "weights.bin": Data((0..<5000).map { UInt8($0 % 251) }),
+        "scores.table.json": Data(#"{"_type": "table", "columns": ["split", "accuracy"], "data": [["valid", 0.834], ["test", 0.827]]}"#.utf8),
+    ]
+    static let shard: [String: Data] = ["part-0.txt": Data("shard zero\n".utf8)]
 
     @Test func tourCommandsPrintTheSameLocallyAndOnAServerAndRefusalsAreDistinct() async throws {
         try await TwoServersTests.withServers(1) { servers, clients, environment in
@@ -113,13 +117,15 @@ import Testing
                 return directory.path
             }
             func upload(_ artifact: String, _ files: [String: Data], type: String, description: String? = nil,
-                        metadata: [String: JSONValue]? = nil, aliases: [String]? = nil, run: String? = nil) async throws {
+                        metadata: [String: JSONValue]? = nil, aliases: [String]? = nil, run: String? = nil,
+                        distributedID: String? = nil) async throws {
                 let prepared = PreparedUpload(files: files)
                 let (upload, _) = try await root.stage("team/vision", prepared)
                 let commit = prepared.commit(
-                    artifact: artifact, type: type, description: description, metadata: metadata, aliases: aliases, run: run)
+                    artifact: artifact, type: type, description: description, metadata: metadata, aliases: aliases, run: run,
+                    distributedID: distributedID)
                 let (status, body) = try await root.send("POST", "/api/v1/projects/team/vision/uploads/\(upload)/commit", json: commit)
-                try #require(status == 201, "\(String(decoding: body, as: UTF8.self))")
+                try #require(status == 201 || status == 200, "\(String(decoding: body, as: UTF8.self))")
             }
             let start = ["run", "start", "--id", "train1", "--job-type", "train", "--sweep", "sw", "--config", #"{"lr": 0.1}"#]
             try #require(try local(start + ["-p", "vision"]).status == 0)
@@ -135,6 +141,10 @@ import Testing
             try await upload("mnist", Self.first, type: "dataset", description: "50 digits", metadata: ["classes": .int(10)])
             try await upload("mnist", Self.second, type: "dataset", aliases: ["best"])
             try await upload("model", Self.model, type: "model", run: "train1")
+            let shardDirectory = try write("shard", Self.shard)
+            try #require(try local(["put", shardDirectory, "-n", "vision/shards", "-t", "dataset", "--upsert",
+                                    "--distributed-id", "g1"]).status == 0)
+            try await upload("shards", Self.shard, type: "dataset", distributedID: "g1")
 
             // Each pair: the local command, the same command on the server (the project as team/vision).
             let pairs: [([String], [String])] = [
@@ -151,6 +161,19 @@ import Testing
                 (["runs", "ls", "vision"], ["runs", "ls", "team/vision"]),
                 (["run", "show", "train1"], ["run", "show", "train1"]),
                 (["sweep", "best", "vision", "sw", "--metric", "acc"], ["sweep", "best", "team/vision", "sw", "--metric", "acc"]),
+                (["show", "vision/model", "--table", "scores"], ["show", "team/vision/model", "--table", "scores"]),
+                (["diff", "vision/mnist:v1"], ["diff", "team/vision/mnist:v1"]),
+                (["diff", "vision/mnist:best", "v0", "--json"], ["diff", "team/vision/mnist:best", "v0", "--json"]),
+                (["finish", "-n", "vision/shards", "--distributed-id", "g1"],
+                 ["finish", "-n", "team/vision/shards", "--distributed-id", "g1"]),
+                (["ls", "vision/shards"], ["ls", "team/vision/shards"]),
+                (["run", "start", "-p", "vision", "--id", "eval1", "--json"], ["run", "start", "-p", "team/vision", "--id", "eval1", "--json"]),
+                (["use", "vision/model", "--run", "eval1", "--json"], ["use", "team/vision/model", "--run", "eval1", "--json"]),
+                (["run", "show", "eval1", "--json"], ["run", "show", "eval1", "--json"]),
+                (["sweep", "best", "vision", "sw", "--metric", "acc", "--json"],
+                 ["sweep", "best", "team/vision", "sw", "--metric", "acc", "--json"]),
+                (["edit", "vision/mnist:v1", "--alias", "gold", "--remove-alias", "best"],
+                 ["edit", "team/vision/mnist:v1", "--alias", "gold", "--remove-alias", "best"]),
                 (["alias", "add", "vision/mnist:v0", "baseline"], ["alias", "add", "team/vision/mnist:v0", "baseline"]),
                 (["alias", "add", "vision/mnist:v1", "baseline"], ["alias", "add", "team/vision/mnist:v1", "baseline"]),
                 (["edit", "vision/mnist:baseline", "--set", "reviewed=true", "-d", "50 digits, reviewed"],
