@@ -5,10 +5,18 @@ import Foundation
 /// A team server as a repository: each requirement is one or a few API requests, and each answer is
 /// decoded from its `ArtifactWire` shape into the same core value the embedded store returns, so
 /// commands print the same text and JSON (projects are `ENTITY/PROJECT`).
-final class ServerRepository: ArtifactRepository {
+///
+/// Safe to share between threads (the browser loads on workers): the client's URLSession is, and the
+/// one piece of state, the signed-in name, is behind a lock.
+final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     /// The connection to the server.
     let client: ServerClient
-    private var signedInName: String?
+    private let lock = NSLock()
+    private var cachedName: String?
+    private var signedInName: String? {
+        get { lock.withLock { cachedName } }
+        set { lock.withLock { cachedName = newValue } }
+    }
 
     /// A repository over `client`.
     init(client: ServerClient) { self.client = client }
