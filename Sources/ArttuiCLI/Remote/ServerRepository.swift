@@ -68,10 +68,15 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         case 3:
             return ProjectScope(project: "\(parts[0])/\(parts[1])", name: parts[2])
         default:
-            if wholeProject || (try? client.get(projectRoute("\(parts[0])/\(parts[1])"), as: WireProject.self)) != nil {
-                return ProjectScope(project: "\(parts[0])/\(parts[1])")
+            let project = ProjectScope(project: "\(parts[0])/\(parts[1])")
+            if wholeProject { return project }
+            do {
+                _ = try client.get(projectRoute(project.project), as: WireProject.self)
+                return project
+            } catch ServerError.notFound {
+                // Only "no such project" decides; an unreachable server must fail once, not twice.
+                return ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
             }
-            return ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
         }
     }
 
