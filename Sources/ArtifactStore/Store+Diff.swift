@@ -25,10 +25,6 @@ extension Store {
     public func patch(
         for change: FileChange, in diff: VersionDiff, sizeLimit: Int64 = FilePatch.defaultSizeLimit
     ) throws -> FilePatch? {
-        if change.kind == .renamed { return .renamed }
-        if max(change.base?.size ?? 0, change.target?.size ?? 0) > sizeLimit { return .tooLarge(limit: sizeLimit) }
-        let old = try change.base.map { try contents(of: $0, in: diff.base) }
-        let new = try change.target.map { try contents(of: $0, in: diff.target) }
-        return FilePatch.make(old: old, new: new, oldPath: change.base?.path, newPath: change.target?.path)
+        try FilePatch.make(for: change, in: diff, sizeLimit: sizeLimit) { try contents(of: $0, in: $1) }
     }
 }

@@ -60,3 +60,8 @@ public struct PreparedUpload: Sendable {
             run: run, files: files, contents: contents, distributedID: distributedID)
     }
 }
+
+extension WireContent {
+    /// The SHA-256 digest (hex) of bytes, as contents and chunks are named: to check what a server sent.
+    public static func digest(of data: Data) -> String { Hex.encode(Array(SHA256.hash(data: data))) }
+}

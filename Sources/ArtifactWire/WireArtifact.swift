@@ -39,3 +39,13 @@ public struct WireArtifact: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case project, name, type, versions, latest, size, storedBytes, updatedAt }
 }
+
+extension WireArtifact {
+    /// The core's value, as a client shows it (the wire carries no artifact description).
+    public var summary: ArtifactSummary {
+        ArtifactSummary(
+            project: project, name: name, type: type, description: "", versionCount: versions, latestSize: size,
+            storedBytes: storedBytes, latestIndex: latest.flatMap { Int($0.dropFirst()) },
+            updatedAt: WireTimestamp.date(updatedAt) ?? Date(timeIntervalSince1970: 0))
+    }
+}

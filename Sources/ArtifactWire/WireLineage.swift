@@ -38,3 +38,30 @@ public struct WireLineage: Codable, Sendable, Equatable {
         edges = graph.edges.map { ["from": $0.from, "to": $0.to] }
     }
 }
+
+extension WireLineage {
+    /// The core's graph. Node keys are made again from the nodes as shown (a server's keys name its
+    /// internal project names), and the edges and root follow them.
+    public var graph: LineageGraph {
+        var keys: [String: String] = [:]
+        var made: [LineageGraph.Node] = []
+        for node in nodes {
+            let value: LineageGraph.Node
+            if node.kind == "run" {
+                value = .run(id: node.id ?? node.name, name: node.name, jobType: node.jobType ?? "", state: node.state ?? "")
+            } else {
+                value = .version(
+                    project: node.project ?? "", name: node.name, type: node.type ?? "",
+                    index: node.version.flatMap { Int($0.dropFirst()) } ?? 0, aliases: node.aliases ?? [],
+                    deleted: node.deleted ?? false)
+            }
+            keys[node.key] = value.key
+            made.append(value)
+        }
+        let edges = edges.compactMap { edge -> LineageGraph.Edge? in
+            guard let from = edge["from"].flatMap({ keys[$0] }), let to = edge["to"].flatMap({ keys[$0] }) else { return nil }
+            return LineageGraph.Edge(from: from, to: to)
+        }
+        return LineageGraph(root: keys[root] ?? root, nodes: made, edges: edges)
+    }
+}

@@ -50,3 +50,14 @@ public struct WireRun: Codable, Sendable, Equatable {
         case id, project, name, group, jobType, sweep, config, summary, state, startedAt, finishedAt
     }
 }
+
+extension WireRun {
+    /// The core's value, as a client shows it.
+    public var record: RunRecord {
+        RunRecord(
+            id: id, project: project, name: name, group: group, jobType: jobType, sweep: sweep, config: config,
+            summary: summary, state: RunState(rawValue: state) ?? .running,
+            startedAt: WireTimestamp.date(startedAt) ?? Date(timeIntervalSince1970: 0),
+            finishedAt: finishedAt.flatMap(WireTimestamp.date))
+    }
+}

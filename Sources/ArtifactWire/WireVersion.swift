@@ -69,3 +69,17 @@ public struct WireVersion: Codable, Sendable, Equatable {
             description, metadata, createdAt, loggedBy, damaged, files
     }
 }
+
+extension WireVersion {
+    /// The core's value, as a client shows it. The catalog's row id is not on the wire; the version
+    /// number stands in for it (-1 for a pending version), unique within one artifact.
+    public var model: ArtifactVersion {
+        var version = ArtifactVersion(
+            id: Int64(index ?? -1), project: project, name: name, type: type, index: index, digest: digest,
+            state: VersionState(rawValue: state) ?? .committed, createdAt: WireTimestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0),
+            size: size, fileCount: fileCount, addedBytes: addedBytes, description: description, metadata: metadata,
+            aliases: aliases, loggedBy: loggedBy)
+        version.damage = damaged
+        return version
+    }
+}

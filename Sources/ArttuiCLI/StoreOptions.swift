@@ -36,6 +36,15 @@ struct StoreOptions: ParsableArguments {
         return try Store(directory: storeDirectory)
     }
 
+    /// The repository the command works on: the team server selected with `--remote` or
+    /// `$ARTTUI_REMOTE`, else the local store (created on first use).
+    func openRepository() throws -> any ArtifactRepository {
+        if let remote = try server.selectedServer() {
+            return ServerRepository(client: try server.client(for: remote))
+        }
+        return try Store(directory: storeDirectory)
+    }
+
     /// Refuses to go on when a server is selected (`--remote`, `$ARTTUI_REMOTE`).
     func refuseServer() throws {
         if let remote = try server.selectedServer() {

@@ -66,10 +66,10 @@ import Testing
             try await s.send(.get, "/api/v1/versions?project=\(p)&where=size%20%3E%3D%200")
         },
         Endpoint(name: "prune dry run", needs: .read, success: [.ok]) { s, p, _ in
-            try await s.send(.post, "/api/v1/projects/\(p)/prune", json: PruneRequest(artifact: "data", keepLast: 1, dryRun: true))
+            try await s.send(.post, "/api/v1/projects/\(p)/prune", json: WirePruneRequest(artifact: "data", keepLast: 1, dryRun: true))
         },
         Endpoint(name: "edit version", needs: .write, success: [.ok]) { s, p, _ in
-            try await s.send(.patch, "/api/v1/projects/\(p)/\(version)/v0", json: VersionChange(description: "edited"))
+            try await s.send(.patch, "/api/v1/projects/\(p)/\(version)/v0", json: WireVersionChange(description: "edited"))
         },
         Endpoint(name: "add alias", needs: .write, success: [.ok]) { s, p, _ in
             try await s.send(.put, "/api/v1/projects/\(p)/\(version)/v0/aliases/tagged")
@@ -83,7 +83,7 @@ import Testing
             return try await s.send(.delete, "/api/v1/projects/\(p)/artifacts/doomed/versions/latest")
         },
         Endpoint(name: "prune", needs: .write, success: [.ok]) { s, p, _ in
-            try await s.send(.post, "/api/v1/projects/\(p)/prune", json: PruneRequest(artifact: "data", keepLast: 5))
+            try await s.send(.post, "/api/v1/projects/\(p)/prune", json: WirePruneRequest(artifact: "data", keepLast: 5))
         },
         Endpoint(name: "missing chunks", needs: .write, success: [.ok]) { s, p, _ in
             try await s.send(.post, "/api/v1/projects/\(p)/chunks/missing", json: MissingChunksRequest(digests: [Fixture.contentDigest]))
@@ -97,6 +97,9 @@ import Testing
         Endpoint(name: "show run", needs: .read, success: [.ok]) { s, p, _ in
             try await s.send(.get, "/api/v1/projects/\(p)/runs/\(runID(p))")
         },
+        Endpoint(name: "show run by id", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/runs/\(runID(p))")
+        },
         Endpoint(name: "sweep best", needs: .read, success: [.ok]) { s, p, _ in
             try await s.send(.get, "/api/v1/projects/\(p)/sweeps/s/best?metric=acc")
         },
@@ -107,16 +110,16 @@ import Testing
             try await s.send(.get, "/api/v1/projects/\(p)/verify?artifact=data&version=v0")
         },
         Endpoint(name: "start run", needs: .write, success: [.created]) { s, p, _ in
-            try await s.send(.post, "/api/v1/projects/\(p)/runs", json: RunStart(jobType: "matrix"))
+            try await s.send(.post, "/api/v1/projects/\(p)/runs", json: WireRunStart(jobType: "matrix"))
         },
         Endpoint(name: "log run", needs: .write, success: [.ok]) { s, p, _ in
-            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/log", json: RunSummaryChange(summary: ["step": .int(1)]))
+            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/log", json: WireRunSummaryChange(summary: ["step": .int(1)]))
         },
         Endpoint(name: "finish run", needs: .write, success: [.ok]) { s, p, _ in
-            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/finish", json: RunSummaryChange())
+            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/finish", json: WireRunSummaryChange())
         },
         Endpoint(name: "use version", needs: .write, success: [.ok]) { s, p, _ in
-            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/uses", json: RunUse(artifact: "data", version: "v0"))
+            try await s.send(.post, "/api/v1/projects/\(p)/runs/\(runID(p))/uses", json: WireRunUse(artifact: "data", version: "v0"))
         },
         Endpoint(name: "upsert pending", needs: .write, success: [.ok]) { s, p, _ in
             try await s.put(p, "pend", files: ["\(UUID()).txt": Data("part".utf8)], distributedID: "matrix").response
@@ -124,7 +127,7 @@ import Testing
         Endpoint(name: "finish pending", needs: .write, success: [.ok]) { s, p, admin in
             let id = "fin-\(UUID().uuidString.prefix(8))"
             _ = try await admin.put(p, "pend", files: ["f.txt": Data(id.utf8)], distributedID: id)
-            return try await s.send(.post, "/api/v1/projects/\(p)/artifacts/pend/pending/\(id)/finish", json: PendingFinish())
+            return try await s.send(.post, "/api/v1/projects/\(p)/artifacts/pend/pending/\(id)/finish", json: WirePendingFinish())
         },
         Endpoint(name: "discard pending", needs: .write, success: [.ok]) { s, p, admin in
             let id = "dis-\(UUID().uuidString.prefix(8))"
@@ -170,10 +173,10 @@ import Testing
                 #expect(created.status == .created)
                 let put = try await admin.put(path, "data", files: ["a.txt": Fixture.content], aliases: ["best"])
                 #expect(put.response.status == .created)
-                let run = try await admin.send(.post, "/api/v1/projects/\(path)/runs", json: RunStart(id: Self.runID(path), sweep: "s"))
+                let run = try await admin.send(.post, "/api/v1/projects/\(path)/runs", json: WireRunStart(id: Self.runID(path), sweep: "s"))
                 #expect(run.status == .created)
                 let logged = try await admin.send(
-                    .post, "/api/v1/projects/\(path)/runs/\(Self.runID(path))/log", json: RunSummaryChange(summary: ["acc": .double(0.5)]))
+                    .post, "/api/v1/projects/\(path)/runs/\(Self.runID(path))/log", json: WireRunSummaryChange(summary: ["acc": .double(0.5)]))
                 #expect(logged.status == .ok)
             }
 
@@ -227,7 +230,7 @@ import Testing
             }
             func visible(_ session: Session) async throws -> [String] {
                 let response = try await session.send(.get, "/api/v1/projects")
-                return try session.decode([ProjectShape].self, response).map(\.path).sorted()
+                return try session.decode([WireProject].self, response).map(\.path).sorted()
             }
             #expect(try await visible(Session(client: client, token: nil)) == ["team/open", "team/pub"])
             #expect(try await visible(outsider) == ["team/open", "team/pub"])

@@ -18,32 +18,32 @@ import Testing
             let alice = try await UploadProtocolTests.setUp(accounts, client)
             #expect(try await alice.put("alice/vision", "data", files: ["a.txt": Data("data\n".utf8)]).response.status == .created)
 
-            let started = try await alice.send(.post, "\(Self.vision)/runs", json: RunStart(id: "train-1", jobType: "train", config: ["lr": .double(0.1)]))
+            let started = try await alice.send(.post, "\(Self.vision)/runs", json: WireRunStart(id: "train-1", jobType: "train", config: ["lr": .double(0.1)]))
             #expect(started.status == .created)
             let run = try alice.decode(WireRun.self, started)
             #expect(run.id == "train-1")
             #expect(run.project == "alice/vision")
             #expect(run.state == "running")
             // The same id again is refused (resume defaults to never), and resume=must finds it.
-            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: RunStart(id: "train-1")).status == .conflict)
-            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: RunStart(id: "train-1", resume: "must")).status == .created)
-            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: RunStart(resume: "sometimes")).status == .badRequest)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: WireRunStart(id: "train-1")).status == .conflict)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: WireRunStart(id: "train-1", resume: "must")).status == .created)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: WireRunStart(resume: "sometimes")).status == .badRequest)
 
-            let used = try await alice.send(.post, "\(Self.vision)/runs/train-1/uses", json: RunUse(artifact: "data", version: "latest"))
+            let used = try await alice.send(.post, "\(Self.vision)/runs/train-1/uses", json: WireRunUse(artifact: "data", version: "latest"))
             #expect(used.status == .ok)
             #expect(try alice.decode(WireVersion.self, used).version == "v0")
-            #expect(try await alice.send(.post, "\(Self.vision)/runs/train-1/uses", json: RunUse(artifact: "data", version: "v7")).status == .notFound)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs/train-1/uses", json: WireRunUse(artifact: "data", version: "v7")).status == .notFound)
             let logged = try await alice.put("alice/vision", "model", files: ["m.bin": Data("weights".utf8)], run: "train-1")
             #expect(logged.response.status == .created)
 
-            let summary = try await alice.send(.post, "\(Self.vision)/runs/train-1/log", json: RunSummaryChange(summary: ["acc": .double(0.5)]))
+            let summary = try await alice.send(.post, "\(Self.vision)/runs/train-1/log", json: WireRunSummaryChange(summary: ["acc": .double(0.5)]))
             #expect(try alice.decode(WireRun.self, summary).summary["acc"] == .double(0.5))
-            let finished = try await alice.send(.post, "\(Self.vision)/runs/train-1/finish", json: RunSummaryChange(summary: ["acc": .double(0.9)]))
+            let finished = try await alice.send(.post, "\(Self.vision)/runs/train-1/finish", json: WireRunSummaryChange(summary: ["acc": .double(0.9)]))
             let record = try alice.decode(WireRun.self, finished)
             #expect(record.state == "finished")
             #expect(record.summary["acc"] == .double(0.9))
             #expect(record.finishedAt != nil)
-            #expect(try await alice.send(.post, "\(Self.vision)/runs/train-1/finish", json: RunSummaryChange(state: "running")).status == .badRequest)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs/train-1/finish", json: WireRunSummaryChange(state: "running")).status == .badRequest)
 
             let detail = try alice.decode(WireRunDetail.self, try await alice.send(.get, "\(Self.vision)/runs/train-1"))
             #expect(detail.used == ["alice/vision/data:v0"])
@@ -70,8 +70,8 @@ import Testing
         try await ServerFixture.run { client, accounts, _ in
             let alice = try await UploadProtocolTests.setUp(accounts, client)
             for (id, loss) in [("s-a", 0.3), ("s-b", 0.1), ("s-c", 0.7)] {
-                #expect(try await alice.send(.post, "\(Self.vision)/runs", json: RunStart(id: id, sweep: "grid")).status == .created)
-                #expect(try await alice.send(.post, "\(Self.vision)/runs/\(id)/finish", json: RunSummaryChange(summary: ["loss": .double(loss)])).status == .ok)
+                #expect(try await alice.send(.post, "\(Self.vision)/runs", json: WireRunStart(id: id, sweep: "grid")).status == .created)
+                #expect(try await alice.send(.post, "\(Self.vision)/runs/\(id)/finish", json: WireRunSummaryChange(summary: ["loss": .double(loss)])).status == .ok)
             }
             _ = try await alice.put("alice/vision", "model", files: ["m": Data("b".utf8)], run: "s-b")
             let lowest = try alice.decode(WireSweepBest.self, try await alice.send(.get, "\(Self.vision)/sweeps/grid/best?metric=loss&order=min"))
@@ -96,20 +96,20 @@ import Testing
             }
             // Invisible until finished.
             #expect(try await alice.send(.get, "\(Self.vision)/artifacts/shards/versions/latest").status == .notFound)
-            let finished = try await alice.send(.post, "\(Self.vision)/artifacts/shards/pending/job-7/finish", json: PendingFinish())
+            let finished = try await alice.send(.post, "\(Self.vision)/artifacts/shards/pending/job-7/finish", json: WirePendingFinish())
             #expect(finished.status == .ok)
             let version = try alice.decode(WireVersion.self, finished)
             #expect(version.version == "v0")
             #expect(version.fileCount == 3)
-            #expect(try await alice.send(.post, "\(Self.vision)/artifacts/shards/pending/job-7/finish", json: PendingFinish()).status == .notFound)
-            #expect(try await alice.send(.post, "\(Self.vision)/artifacts/shards/pending/job-8/finish", json: PendingFinish(run: "nope")).status == .notFound)
+            #expect(try await alice.send(.post, "\(Self.vision)/artifacts/shards/pending/job-7/finish", json: WirePendingFinish()).status == .notFound)
+            #expect(try await alice.send(.post, "\(Self.vision)/artifacts/shards/pending/job-8/finish", json: WirePendingFinish(run: "nope")).status == .notFound)
 
             _ = try await alice.put("alice/vision", "shards", files: ["x.txt": Data("abandoned".utf8)], distributedID: "job-9")
             let discarded = try await alice.send(.delete, "\(Self.vision)/artifacts/shards/pending/job-9")
             #expect(discarded.status == .ok)
-            #expect(try alice.decode(DeletionShape.self, discarded).versions.map(\.state) == ["pending"])
+            #expect(try alice.decode(WireDeletion.self, discarded).versions.map(\.state) == ["pending"])
             #expect(try await alice.send(.delete, "\(Self.vision)/artifacts/shards/pending/job-9").status == .notFound)
-            let page = try alice.decode(VersionPage.self, try await alice.send(.get, "\(Self.vision)/artifacts/shards/versions"))
+            let page = try alice.decode(WireVersionPage.self, try await alice.send(.get, "\(Self.vision)/artifacts/shards/versions"))
             #expect(page.versions.map(\.version) == ["v0"])
         }
     }
@@ -152,12 +152,12 @@ import Testing
             _ = try await alice.put("alice/vision", "data", files: ["a.txt": Data("shared\n".utf8)])
             let bob = Session(client: client, token: try await accounts.addUser("bob", admin: false))
             #expect(try await bob.send(.post, "/api/v1/projects", json: ["entity": "bob", "name": "secret"]).status == .created)
-            #expect(try await bob.send(.post, "/api/v1/projects/bob/secret/runs", json: RunStart(id: "bob-run")).status == .created)
-            let use = try await bob.send(.post, "/api/v1/projects/bob/secret/runs/bob-run/uses", json: RunUse(project: "alice/vision", artifact: "data", version: "v0"))
+            #expect(try await bob.send(.post, "/api/v1/projects/bob/secret/runs", json: WireRunStart(id: "bob-run")).status == .created)
+            let use = try await bob.send(.post, "/api/v1/projects/bob/secret/runs/bob-run/uses", json: WireRunUse(project: "alice/vision", artifact: "data", version: "v0"))
             #expect(use.status == .ok)
             // A project bob may not read cannot be used (and is not named).
-            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: RunStart(id: "alice-run")).status == .created)
-            #expect(try await alice.send(.post, "\(Self.vision)/runs/alice-run/uses", json: RunUse(project: "bob/secret", artifact: "x", version: "v0")).status == .notFound)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs", json: WireRunStart(id: "alice-run")).status == .created)
+            #expect(try await alice.send(.post, "\(Self.vision)/runs/alice-run/uses", json: WireRunUse(project: "bob/secret", artifact: "x", version: "v0")).status == .notFound)
             _ = try await bob.put("bob/secret", "secret-model", files: ["m": Data("bob".utf8)], run: "bob-run")
 
             let path = "\(Self.vision)/artifacts/data/versions/v0/lineage?down=2"

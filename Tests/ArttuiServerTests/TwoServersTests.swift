@@ -142,6 +142,14 @@ import Testing
     static func withTwoServers(_ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void)
         async throws
     {
+        try await withServers(2, body)
+    }
+
+    /// A fresh database, bucket and key; `count` servers on them; a site admin's (`root`) token and the
+    /// project `root/shared`. `body` gets the servers' environment, for `arttui-server admin …`.
+    static func withServers(
+        _ count: Int, _ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void
+    ) async throws {
         try await ServerFixture.withDatabase { databaseURL, _ in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-two-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -173,7 +181,7 @@ import Testing
             let token = try admin(["admin", "user", "add", "root", "--admin"])
             var servers: [ServerProcess] = []
             defer { servers.forEach { $0.stop() } }
-            for _ in 0..<2 { servers.append(try ServerProcess(environment: environment, directory: directory)) }
+            for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }
             for server in servers { try await server.waitUntilReady() }
             let clients = servers.map { Client(base: $0.url, token: token) }
             let (status, _) = try await clients[0].send(
@@ -206,7 +214,7 @@ import Testing
             }
             let (status, body) = try await clients[1].send("GET", "/api/v1/projects/root/shared/artifacts/data/versions?limit=1000")
             #expect(status == 200)
-            let page = try JSONDecoder().decode(VersionPage.self, from: body)
+            let page = try JSONDecoder().decode(WireVersionPage.self, from: body)
             #expect(page.total == 200)
             #expect(page.versions.compactMap(\.index).sorted() == Array(0..<200))
             let (verifyStatus, verify) = try await clients[0].send("GET", "/api/v1/verify")
@@ -253,7 +261,7 @@ import Testing
             // Nothing of the interrupted puts is visible.
             let (status, body) = try await clients[1].send("GET", "/api/v1/projects/root/shared/artifacts/data/versions")
             #expect(status == 200)
-            #expect(try JSONDecoder().decode(VersionPage.self, from: body).total == 1)
+            #expect(try JSONDecoder().decode(WireVersionPage.self, from: body).total == 1)
 
             // The re-run through server 1 resumes each upload and sends only what was not staged.
             var sentOverall = 0
@@ -271,7 +279,7 @@ import Testing
             print("after kill -9: the re-run sent \(sentOverall) of \(totalOverall) chunks")
             #expect(sentOverall < totalOverall, "chunks staged before the kill are not sent again")
             let (_, after) = try await clients[1].send("GET", "/api/v1/projects/root/shared/artifacts/data/versions")
-            #expect(try JSONDecoder().decode(VersionPage.self, from: after).versions.compactMap(\.index).sorted() == [0, 1, 2, 3, 4])
+            #expect(try JSONDecoder().decode(WireVersionPage.self, from: after).versions.compactMap(\.index).sorted() == [0, 1, 2, 3, 4])
             let (verifyStatus, verify) = try await clients[1].send("GET", "/api/v1/verify?read_data=true")
             #expect(verifyStatus == 200)
             #expect(String(decoding: verify, as: UTF8.self).contains("\"clean\":true"), "\(String(decoding: verify, as: UTF8.self).prefix(2000))")

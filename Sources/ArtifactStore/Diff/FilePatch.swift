@@ -125,3 +125,18 @@ public enum FilePatch: Hashable, Sendable {
         count == 1 ? "\(start)" : "\(start),\(count)"
     }
 }
+
+extension FilePatch {
+    /// A change as a unified diff, reading both sides through `contents` (a file of a version, checked);
+    /// files over `sizeLimit` bytes and non-text files are reported as such, unread.
+    public static func make(
+        for change: FileChange, in diff: VersionDiff, sizeLimit: Int64,
+        contents: (ManifestEntry, ArtifactVersion) throws -> Data
+    ) throws -> FilePatch? {
+        if change.kind == .renamed { return .renamed }
+        if max(change.base?.size ?? 0, change.target?.size ?? 0) > sizeLimit { return .tooLarge(limit: sizeLimit) }
+        let old = try change.base.map { try contents($0, diff.base) }
+        let new = try change.target.map { try contents($0, diff.target) }
+        return FilePatch.make(old: old, new: new, oldPath: change.base?.path, newPath: change.target?.path)
+    }
+}

@@ -22,10 +22,9 @@ struct AliasCommand: ParsableCommand {
         var alias: String
 
         func run() throws {
-            let parsed = try ArtifactAddress(parsing: address)
             try Alias.validateManual(alias)
-            let store = try storeOptions.openStore()
-            let version = try store.version(parsed)
+            let store = try storeOptions.openRepository()
+            let version = try store.version(store.address(address))
             if let previous = try store.addAlias(alias, to: version) {
                 print("moved alias \(alias) from \(previous.qualifiedName) to \(version.qualifiedName)")
             } else {
@@ -47,16 +46,12 @@ struct AliasCommand: ParsableCommand {
         var alias: String
 
         func run() throws {
-            let path = try ArtifactPath(parsing: artifact)
             if Alias.isManaged(alias) {
                 throw StoreError.invalidAlias(alias: alias, rule: "is managed by the store and cannot be removed")
             }
             try Alias.validateSyntax(alias)
-            let store = try storeOptions.openStore()
-            guard let holder = try store.holder(of: alias, in: path.project, path.name) else {
-                throw StoreError.aliasNotFound(artifact: "\(path.project)/\(path.name)", alias: alias)
-            }
-            try store.removeAlias(alias, from: holder)
+            let store = try storeOptions.openRepository()
+            let holder = try store.removeAlias(alias, from: store.artifactPath(artifact))
             print("removed alias \(alias) from \(holder.qualifiedName)")
         }
     }

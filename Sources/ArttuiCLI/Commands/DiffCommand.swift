@@ -36,14 +36,14 @@ struct DiffCommand: ParsableCommand {
     var patch = false
 
     func run() throws {
-        let targetAddress = try ArtifactAddress(parsing: address)
-        let store = try storeOptions.openStore()
+        let store = try storeOptions.openRepository()
+        let targetAddress = try store.address(address)
         let target = try store.version(targetAddress)
         let baseVersion = try resolveBase(of: target, address: targetAddress, in: store)
         let diff = try store.diff(from: baseVersion, to: target)
         var patches: [String: FilePatch?] = [:]
         if patch && !stat {
-            for change in diff.files where change.kind != .renamed { patches[change.path] = try store.patch(for: change, in: diff) }
+            for change in diff.files where change.kind != .renamed { patches[change.path] = try store.patch(for: change, in: diff, sizeLimit: FilePatch.defaultSizeLimit) }
         }
         if output.json {
             return try JSONOutput.print(DiffJSON(diff, includeFiles: !stat, patches: patches))
@@ -52,7 +52,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     /// B as given, or the version before A.
-    private func resolveBase(of target: ArtifactVersion, address: ArtifactAddress, in store: Store) throws
+    private func resolveBase(of target: ArtifactVersion, address: ArtifactAddress, in store: any ArtifactRepository) throws
         -> ArtifactVersion
     {
         guard let base else {
@@ -63,9 +63,9 @@ struct DiffCommand: ParsableCommand {
             }
             return previous
         }
-        if base.contains("/") { return try store.version(ArtifactAddress(parsing: base)) }
+        if base.contains("/") { return try store.version(store.address(base)) }
         do {
-            return try store.version(ArtifactAddress(parsing: "\(address.path):\(base)"))
+            return try store.version(store.address("\(address.path):\(base)"))
         } catch StoreError.invalidAddress(_, let reason) {
             throw StoreError.invalidAddress(text: base, reason: reason)
         }

@@ -35,7 +35,6 @@ struct EditCommand: ParsableCommand {
     var removedAliases: [String] = []
 
     func run() throws {
-        let parsed = try ArtifactAddress(parsing: address)
         if description == nil && metadata == nil && assignments.isEmpty && removals.isEmpty
             && addedAliases.isEmpty && removedAliases.isEmpty
         {
@@ -44,25 +43,13 @@ struct EditCommand: ParsableCommand {
         var newMetadata = try metadata.map(MetadataArgument.read)
         let changes = try assignments.map(MetadataChange.assignment) + removals.map { MetadataChange.remove(key: $0) }
         if let description { try NameRules.validateDescription(description) }
-        let store = try storeOptions.openStore()
-        let version = try store.version(parsed)
+        let store = try storeOptions.openRepository()
+        let version = try store.version(store.address(address))
         if !changes.isEmpty {
             newMetadata = try MetadataChange.apply(changes, to: newMetadata ?? version.metadata)
         }
-        let artifact = try store.artifact(version.qualifiedName)
-        if let description { artifact.description = description }
-        if let newMetadata { artifact.metadata = newMetadata }
-        for alias in removedAliases {
-            guard let index = artifact.aliases.firstIndex(where: { Alias.key($0) == Alias.key(alias) }) else {
-                throw StoreError.aliasNotFound(artifact: version.qualifiedName, alias: alias)
-            }
-            artifact.aliases.remove(at: index)
-        }
-        for alias in addedAliases where !artifact.aliases.contains(where: { Alias.key($0) == Alias.key(alias) }) {
-            artifact.aliases.append(alias)
-        }
-        try artifact.save()
-        let updated = artifact.version
+        let updated = try store.edit(version, VersionEdit(
+            description: description, metadata: newMetadata, addedAliases: addedAliases, removedAliases: removedAliases))
         if output.json { return try JSONOutput.print(JSONOutput.Version(updated)) }
         print("updated \(updated.qualifiedName)")
     }

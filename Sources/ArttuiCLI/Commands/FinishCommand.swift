@@ -28,23 +28,26 @@ struct FinishCommand: ParsableCommand {
     var paths: [String] = []
 
     func run() throws {
-        let path = try ArtifactPath(parsing: name)
-        let store = try storeOptions.openStore()
-        let run = try writer.openRun(in: store)
-        let distributedID = try writer.sharedID(run: run)
+        let store = try storeOptions.openRepository()
+        let path = try store.artifactPath(name)
+        let project = store.project(of: path)
+        let run = try writer.runID.map { try store.runDetail(id: $0).record }
+        guard let distributedID = writer.distributedID ?? run?.group else {
+            throw StoreError.invalidArgument("give --distributed-id, or a --run that has a group")
+        }
         if discard {
-            let plan = try store.discardPending(project: path.project, name: path.name, distributedID: distributedID)
+            let plan = try store.discardPending(project: project, name: path.name, distributedID: distributedID)
             if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: false)) }
-            print("discarded the pending version of \(path.project)/\(path.name) (distributed id \(distributedID)), "
+            print("discarded the pending version of \(project)/\(path.name) (distributed id \(distributedID)), "
                 + "freed \(plan.freedBytes) bytes (\(ByteSize.format(plan.freedBytes)))")
             return
         }
-        let existingType = try? store.versions(of: path.project, path.name, limit: 1, includePending: true).first?.type
+        let existingType = try? store.versions(of: project, path.name, offset: 0, limit: 1, includePending: true).first?.type
         var draft = ArtifactDraft(name: path.name, type: type ?? existingType ?? "dataset")
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
         try writer.addEntries(to: &draft)
         draft.runID = run?.id
-        let version = try store.finishPending(draft, project: path.project, distributedID: distributedID)
+        let version = try store.finishPending(draft, project: project, distributedID: distributedID)
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
         print("committed \(version.qualifiedName) (\(counted(version.fileCount, "file")), \(ByteSize.format(version.size)))")
     }

@@ -38,9 +38,8 @@ struct LineageCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try ArtifactAddress(parsing: address)
-        let store = try storeOptions.openStore()
-        let graph = try store.lineage(of: store.version(parsed), upstream: up, downstream: down)
+        let store = try storeOptions.openRepository()
+        let graph = try store.lineage(of: store.version(store.address(address)), upstream: up, downstream: down)
         if output.json { return try JSONOutput.print(WireLineage(graph)) }
         for line in Self.picture(of: graph, ascii: ascii || !Self.localeIsUTF8) { print(line) }
     }

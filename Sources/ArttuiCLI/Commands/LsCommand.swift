@@ -29,16 +29,16 @@ struct LsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try storeOptions.openStore()
+        let store = try storeOptions.openRepository()
         guard let scope else {
             let projects = try store.projects()
             if output.json { return try JSONOutput.print(projects.map(JSONOutput.Project.init)) }
             TextTable(["PROJECT", "ARTIFACTS", "VERSIONS", "SIZE"], rightAligned: [1, 2, 3])
                 .printing(projects.map { [$0.name, "\($0.artifactCount)", "\($0.versionCount)", ByteSize.format($0.size)] },
-                          empty: "no projects in \(store.directory.path)")
+                          empty: "no projects in \(store.location)")
             return
         }
-        let parsed = try ProjectScope(parsing: scope)
+        let parsed = try store.scope(scope)
         guard let name = parsed.name else {
             let artifacts = try store.artifacts(in: parsed.project)
             if output.json { return try JSONOutput.print(artifacts.map(JSONOutput.Artifact.init)) }
@@ -51,7 +51,7 @@ struct LsCommand: ParsableCommand {
         }
         // Text is for people: the newest 100 unless asked; JSON is for scripts: everything unless asked.
         let shown = limit ?? (output.json || all ? Int.max : 100)
-        let versions = try store.versions(of: parsed.project, name, limit: shown, includePending: pending)
+        let versions = try store.versions(of: parsed.project, name, offset: 0, limit: shown, includePending: pending)
         if output.json { return try JSONOutput.print(versions.map { JSONOutput.Version($0) }) }
         TextTable(["VERSION", "ALIASES", "CREATED", "SIZE", "ADDED", "FILES", "DESCRIPTION"], rightAligned: [3, 4, 5])
             .printing(versions.map {

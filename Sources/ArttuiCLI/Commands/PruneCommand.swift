@@ -25,11 +25,8 @@ struct PruneCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try ProjectScope(parsing: scope)
-        let store = try storeOptions.openStore()
-        let plan = dryRun
-            ? try store.prunePlan(project: parsed.project, artifact: parsed.name, keepLast: keepLast)
-            : try store.prune(project: parsed.project, artifact: parsed.name, keepLast: keepLast)
+        let store = try storeOptions.openRepository()
+        let plan = try store.prune(store.scope(scope), keepLast: keepLast, dryRun: dryRun)
         if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: dryRun)) }
         let verb = dryRun ? "would delete" : "deleted"
         for version in plan.versions {

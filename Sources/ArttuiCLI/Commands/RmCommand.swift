@@ -17,10 +17,9 @@ struct RmCommand: ParsableCommand {
     var deleteAliases = false
 
     func run() throws {
-        let parsed = try ArtifactAddress(parsing: address)
-        let store = try storeOptions.openStore()
-        let version = try store.version(parsed)
-        let plan = try store.delete([version], deleteAliases: deleteAliases)
+        let store = try storeOptions.openRepository()
+        let version = try store.version(store.address(address))
+        let plan = try store.delete(version, deleteAliases: deleteAliases)
         if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: false)) }
         print("deleted \(version.qualifiedName), freed \(plan.freedBytes) bytes (\(ByteSize.format(plan.freedBytes)))")
     }

@@ -23,13 +23,12 @@ struct ShowCommand: ParsableCommand {
     var limit = 20
 
     func run() throws {
-        let parsed = try ArtifactAddress(parsing: address)
-        let store = try storeOptions.openStore()
-        let version = try store.version(parsed)
+        let store = try storeOptions.openRepository()
+        let version = try store.version(store.address(address))
         if let table {
             return try TablePreview.print(store.table(named: table, in: version, limit: max(0, limit)), json: output.json)
         }
-        let entries = files ? try store.files(of: version) : nil
+        let entries = files ? try store.files(of: version, offset: 0, limit: .max) : nil
         if output.json { return try JSONOutput.print(JSONOutput.Version(version, files: entries)) }
         var lines: [(String, String)] = [
             ("version", version.qualifiedName),

@@ -32,9 +32,9 @@ struct SweepBestCommand: ParsableCommand {
     var min = false
 
     func run() throws {
-        let store = try storeOptions.openStore()
-        let best = try store.bestRun(project: project, sweep: sweep, metric: metric, minimize: min)
-        let logged = try store.loggedArtifacts(of: best).filter { $0.state == .committed }
+        let store = try storeOptions.openRepository()
+        let found = try store.sweepBest(project: store.project(project), sweep: sweep, metric: metric, minimize: min)
+        let (best, logged) = (found.record, found.logged)
         if output.json {
             return try JSONOutput.print(WireSweepBest(run: WireRun(best), artifacts: logged.map { JSONOutput.Version($0) }))
         }

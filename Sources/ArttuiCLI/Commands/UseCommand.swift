@@ -17,10 +17,9 @@ struct UseCommand: ParsableCommand {
     var runID: String
 
     func run() throws {
-        let parsed = try ArtifactAddress(parsing: address)
-        let store = try storeOptions.openStore()
-        let version = try store.version(parsed)
-        try store.run(id: runID).useArtifact(version)
+        let store = try storeOptions.openRepository()
+        let version = try store.version(store.address(address))
+        try store.use(version, run: runID)
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
         print("run \(runID) used \(version.qualifiedName)")
     }

@@ -55,7 +55,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try storeOptions.refuseServer()
+        if try storeOptions.server.selectedServer() != nil { return try verifyOnServer() }
         if let root, let scope { return try checkDirectory(root, against: scope) }
         let store: Store
         let report: VerificationReport
@@ -64,7 +64,7 @@ struct VerifyCommand: ParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(message: error.description, status: 2)
         }
-        let target = try resolveScope(in: store)
+        let target = try store.verificationScope(resolveScope(in: store))
         var verifier = StoreVerifier(store: store)
         verifier.readData = readData
         verifier.orphanGracePeriod = TimeInterval(orphanGrace)
@@ -75,21 +75,36 @@ struct VerifyCommand: ParsableCommand {
         } catch let error as StoreError {
             throw CommandFailure(message: error.description, status: 2)
         }
+        try finish(report)
+    }
+
+    /// The server checks its own catalog against its bucket; repairs and reference checks stay with
+    /// whoever runs the server.
+    private func verifyOnServer() throws {
+        if repair || references || root != nil {
+            throw CommandFailure(message:
+                "verify against a server only checks (with --read-data); --repair, --references and --root work on a local store")
+        }
+        let repository = try storeOptions.openRepository()
+        try finish(repository.verify(resolveScope(in: repository), readData: readData))
+    }
+
+    /// Prints the report; damage is a finding, not a failure to run, so the status says so after it.
+    private func finish(_ report: VerificationReport) throws {
         if output.json {
             try JSONOutput.print(WireVerification(report: report))
         } else {
             printText(report)
         }
-        // Damage is a finding, not a failure to run: the report is printed, and the status says so.
         if !report.isClean { Foundation.exit(1) }
     }
 
-    private func resolveScope(in store: Store) throws -> VerificationScope {
-        guard let scope else { return .store }
+    private func resolveScope(in store: any ArtifactRepository) throws -> RepositoryVerifyScope? {
+        guard let scope else { return nil }
         if scope.contains(":") {
-            return .version(id: try store.version(ArtifactAddress(parsing: scope)).id)
+            return .version(try store.version(store.address(scope)))
         }
-        let parsed = try ProjectScope(parsing: scope)
+        let parsed = try store.scope(scope)
         guard let name = parsed.name else {
             _ = try store.artifacts(in: parsed.project)
             return .project(parsed.project)

@@ -1,3 +1,4 @@
+import ArtifactWire
 import CCurlTrust
 import Foundation
 #if canImport(FoundationNetworking)
@@ -47,6 +48,16 @@ final class ServerClient {
         let encoded = try JSONEncoder().encode(body)
         return try decode(Answer.self, from: send(method, path, query: [], body: encoded), request: "\(method) \(path)")
     }
+
+    /// `method path?query` without a body, decoded as `Answer`.
+    func call<Answer: Decodable>(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], as _: Answer.Type = Answer.self
+    ) throws -> Answer {
+        try decode(Answer.self, from: send(method, path, query: query, body: nil), request: "\(method) \(path)")
+    }
+
+    /// Who the server signs the token in as (`GET /api/v1/whoami`).
+    func whoami() throws -> WireIdentity { try get("/api/v1/whoami") }
 
     private func decode<Answer: Decodable>(_: Answer.Type, from data: Data, request: String) throws -> Answer {
         do {

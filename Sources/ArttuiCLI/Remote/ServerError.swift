@@ -31,8 +31,10 @@ enum ServerError: Error, CustomStringConvertible {
                 ? "server \(server) refused the token: \(detail); run arttui login \(server)"
                 : "not signed in to \(server): \(detail); run arttui login \(server)"
         case .permissionDenied(let detail): "permission denied: \(detail)"
-        case .notFound(let detail): "not found: \(detail)"
-        case .problem(let status, let detail): "\(detail) (HTTP \(status))"
+        // The server's detail already says "… not found" as the local store does; say it once.
+        case .notFound(let detail): detail.contains("not found") ? detail : "not found: \(detail)"
+        // A refusal reads as the local one does; a failure of the server itself says so.
+        case .problem(let status, let detail): status < 500 ? detail : "\(detail) (HTTP \(status))"
         case .unexpectedAnswer(let server, let what): "server \(server) \(what)"
         }
     }

@@ -3,12 +3,6 @@ import ArtifactWire
 import Foundation
 import Hummingbird
 
-/// The body of `POST …/artifacts/{artifact}/pending/{distributedID}/finish`.
-struct PendingFinish: Codable {
-    /// The run that finishes it, which becomes its producer.
-    var run: String?
-}
-
 extension ArttuiAPI {
     static let pendingPath = "/api/v1/projects/:entity/:project/artifacts/:artifact/pending/:distributedID"
 
@@ -28,7 +22,7 @@ extension ArttuiAPI {
                 let project = try await self.project(context, needs: .write)
                 let name = try context.parameters.require("artifact")
                 let distributedID = try context.parameters.require("distributedID")
-                let finish = try await RequestBodyReader.json(PendingFinish.self, from: request)
+                let finish = try await RequestBodyReader.json(WirePendingFinish.self, from: request)
                 if let run = finish.run {
                     let record = try? await core(project) { [store] in try store.run(id: run).record }
                     guard record?.project == project.catalogName else { throw APIError.notFound("run \(run) in \(project.path)") }

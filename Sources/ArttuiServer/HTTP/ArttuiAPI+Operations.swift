@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactWire
 import Foundation
 import Hummingbird
 import NIOCore
@@ -25,9 +26,9 @@ extension ArttuiAPI {
             },
             APIRoute(method: .get, path: "/api/v1/whoami") { _, context in
                 let caller = try signedIn(context)
-                return try JSONResponse.make(Whoami(
+                return try JSONResponse.make(WireIdentity(
                     name: caller.name, admin: caller.isAdmin,
-                    teams: caller.roles.map { Whoami.Membership(team: $0.key, role: $0.value) }.sorted { $0.team < $1.team }))
+                    teams: caller.roles.map { WireIdentity.Membership(team: $0.key, role: $0.value.rawValue) }.sorted { $0.team < $1.team }))
             },
         ]
     }
@@ -49,18 +50,6 @@ extension ArttuiAPI {
         guard problems.isEmpty else { throw APIError(.serviceUnavailable, problems.joined(separator: "; ")) }
         return try JSONResponse.make(["status": "ready"])
     }
-}
-
-/// The answer of `GET /api/v1/whoami`.
-struct Whoami: Codable {
-    struct Membership: Codable {
-        var team: String
-        var role: Role
-    }
-
-    var name: String
-    var admin: Bool
-    var teams: [Membership]
 }
 
 /// The OpenAPI document committed with the server.

@@ -3,53 +3,51 @@ import ArtifactWire
 import Foundation
 import Hummingbird
 
-/// A project as the API shows it.
-struct ProjectShape: Codable {
-    var entity: String
-    var name: String
-    var path: String
-    var visibility: Visibility
-    var access: String
-
+extension WireProject {
+    /// A project as the API shows it to a caller with `access`.
     init(_ project: ProjectRecord, access: Access) {
-        entity = project.entity
-        name = project.name
-        path = project.path
-        visibility = project.visibility
-        self.access = "\(access)"
+        self.init(entity: project.entity, name: project.name, visibility: project.visibility.rawValue, access: "\(access)")
     }
 }
 
-/// The body of `POST /api/v1/projects`.
-struct ProjectCreation: Codable {
-    var entity: String
-    var name: String
-    var visibility: Visibility?
-}
-
-/// The body of `PATCH /api/v1/projects/{entity}/{project}`.
-struct ProjectChange: Codable {
-    var visibility: Visibility
+/// A visibility named in a request body, or 400 naming the allowed ones.
+func requestedVisibility(_ text: String) throws -> Visibility {
+    guard let visibility = Visibility(rawValue: text) else {
+        throw APIError(.badRequest, "visibility must be private, public or open, not \"\(text.prefix(40))\"")
+    }
+    return visibility
 }
 
 extension ArttuiAPI {
     var projectRoutes: [APIRoute] {
         [
             APIRoute(method: .get, path: "/api/v1/projects") { _, context in
-                let projects = try await accounts.projects().compactMap { project -> ProjectShape? in
+                // One catalog query counts every project, so `arttui ls` needs no request per project.
+                let summaries = Dictionary(
+                    try await core(nil) { [store] in try store.catalog.projects() }.map { ($0.name, $0) },
+                    uniquingKeysWith: { first, _ in first })
+                let projects = try await accounts.projects().compactMap { project -> WireProject? in
                     let access = AccessPolicy.access(context.caller, to: project)
-                    return access == .none ? nil : ProjectShape(project, access: access)
+                    guard access != .none else { return nil }
+                    var shape = WireProject(project, access: access)
+                    let summary = summaries[project.catalogName]
+                    shape.artifacts = summary?.artifactCount ?? 0
+                    shape.versions = summary?.versionCount ?? 0
+                    shape.size = summary?.size ?? 0
+                    shape.createdAt = summary.map { WireTimestamp.string($0.createdAt) }
+                    return shape
                 }
                 return try JSONResponse.make(projects)
             },
             APIRoute(method: .post, path: "/api/v1/projects") { request, context in
                 let caller = try signedIn(context)
-                let creation = try await RequestBodyReader.json(ProjectCreation.self, from: request)
+                let creation = try await RequestBodyReader.json(WireProjectCreation.self, from: request)
                 guard try await accounts.entityExists(creation.entity),
                       AccessPolicy.mayCreateProject(caller, in: creation.entity)
                 else {
                     throw APIError.notFound("entity \(creation.entity)")
                 }
+                let chosen = try creation.visibility.map(requestedVisibility) ?? .private
                 do {
                     try NameRules.validateProject(creation.name)
                     try NameRules.validateProject(ProjectRecord.catalogName(entity: creation.entity, project: creation.name))
@@ -59,30 +57,36 @@ extension ArttuiAPI {
                 let project: ProjectRecord
                 do {
                     project = try await accounts.createProject(
-                        entity: creation.entity, name: creation.name, visibility: creation.visibility ?? .private)
+                        entity: creation.entity, name: creation.name, visibility: chosen)
                 } catch {
                     throw APIError.from(error)
                 }
                 await audit(context, project, "project.create", "\(project.path) \(project.visibility.rawValue)")
                 return try JSONResponse.make(
-                    ProjectShape(project, access: AccessPolicy.access(caller, to: project)), status: .created)
+                    WireProject(project, access: AccessPolicy.access(caller, to: project)), status: .created)
             },
             APIRoute(method: .get, path: "/api/v1/projects/:entity/:project") { _, context in
                 let project = try await self.project(context, needs: .read)
-                return try JSONResponse.make(ProjectShape(project, access: AccessPolicy.access(context.caller, to: project)))
+                return try JSONResponse.make(WireProject(project, access: AccessPolicy.access(context.caller, to: project)))
             },
             APIRoute(method: .patch, path: "/api/v1/projects/:entity/:project") { request, context in
                 var project = try await self.project(context, needs: .admin)
-                let change = try await RequestBodyReader.json(ProjectChange.self, from: request)
-                try await accounts.setVisibility(projectID: project.id, change.visibility)
-                await audit(context, project, "project.visibility", "\(project.path) \(change.visibility.rawValue)")
-                project.visibility = change.visibility
-                return try JSONResponse.make(ProjectShape(project, access: AccessPolicy.access(context.caller, to: project)))
+                let change = try await RequestBodyReader.json(WireProjectChange.self, from: request)
+                let chosen = try requestedVisibility(change.visibility)
+                try await accounts.setVisibility(projectID: project.id, chosen)
+                await audit(context, project, "project.visibility", "\(project.path) \(chosen.rawValue)")
+                project.visibility = chosen
+                return try JSONResponse.make(WireProject(project, access: AccessPolicy.access(context.caller, to: project)))
             },
             APIRoute(method: .get, path: "/api/v1/projects/:entity/:project/artifacts") { _, context in
                 let project = try await self.project(context, needs: .read)
                 let artifacts = try await core(project) { [store] in
-                    try store.catalog.artifacts(project: project.catalogName)
+                    do {
+                        return try store.catalog.artifacts(project: project.catalogName)
+                    } catch StoreError.projectNotFound {
+                        // The catalog knows a project from its first version; created but empty, it has none.
+                        return []
+                    }
                 }
                 return try JSONResponse.make(artifacts.map { artifact -> WireArtifact in
                     var shape = WireArtifact(artifact)

@@ -3,30 +3,6 @@ import ArtifactWire
 import Foundation
 import Hummingbird
 
-/// The body of `POST …/runs`: `run start`'s options.
-struct RunStart: Codable {
-    var id: String?
-    var resume: String?
-    var name: String?
-    var group: String?
-    var jobType: String?
-    var sweep: String?
-    var config: [String: JSONValue]?
-}
-
-/// The body of `POST …/runs/{run}/log` and `…/finish`.
-struct RunSummaryChange: Codable {
-    var summary: [String: JSONValue]?
-    var state: String?
-}
-
-/// The body of `POST …/runs/{run}/uses`: the version a run used, in the run's project unless `project` names another.
-struct RunUse: Codable {
-    var project: String?
-    var artifact: String
-    var version: String
-}
-
 extension ArttuiAPI {
     static let runPath = "/api/v1/projects/:entity/:project/runs/:run"
 
@@ -43,7 +19,7 @@ extension ArttuiAPI {
             },
             APIRoute(method: .post, path: "/api/v1/projects/:entity/:project/runs") { request, context in
                 let project = try await self.project(context, needs: .write)
-                let start = try await RequestBodyReader.json(RunStart.self, from: request)
+                let start = try await RequestBodyReader.json(WireRunStart.self, from: request)
                 let resume = try start.resume.map { text in
                     guard let resume = RunResume(rawValue: text) else {
                         throw APIError(.badRequest, "resume must be allow, must or never, not \"\(text.prefix(40))\"")
@@ -65,19 +41,23 @@ extension ArttuiAPI {
                 await audit(context, project, "run.start", "\(project.path) \(record.id)")
                 return try JSONResponse.make(wire(record), status: .created)
             },
+            APIRoute(method: .get, path: "/api/v1/runs/:run") { _, context in
+                // Run ids are unique on the server, so a client holding only an id can find the run.
+                let id = try context.parameters.require("run")
+                let record = try? await core(nil) { [store] in try store.run(id: id).record }
+                guard let record else { throw APIError.notFound("run \(id)") }
+                // A run in a project the caller may not read is answered as if it did not exist, naming no project.
+                guard let project = try? await readableProject(path: ProjectRecord.path(ofCatalogName: record.project), context)
+                else { throw APIError.notFound("run \(id)") }
+                return try await runDetail(project, record, context)
+            },
             APIRoute(method: .get, path: Self.runPath) { _, context in
                 let (project, run) = try await self.run(context, needs: .read)
-                let (used, logged) = try await core(project) { [store] in
-                    (try store.usedArtifacts(of: run), try store.loggedArtifacts(of: run))
-                }
-                let readable = try await readableCatalogNames(context)
-                return try JSONResponse.make(WireRunDetail(
-                    run: wire(run), used: used.filter { readable.contains($0.project) }.map { wire($0) },
-                    logged: logged.filter { readable.contains($0.project) }.map { wire($0) }))
+                return try await runDetail(project, run, context)
             },
             APIRoute(method: .post, path: Self.runPath + "/log") { request, context in
                 let (project, run) = try await self.run(context, needs: .write)
-                let change = try await RequestBodyReader.json(RunSummaryChange.self, from: request)
+                let change = try await RequestBodyReader.json(WireRunSummaryChange.self, from: request)
                 let record = try await core(project) { [store] in
                     let handle = try store.run(id: run.id)
                     try handle.log(change.summary ?? [:])
@@ -88,7 +68,7 @@ extension ArttuiAPI {
             },
             APIRoute(method: .post, path: Self.runPath + "/finish") { request, context in
                 let (project, run) = try await self.run(context, needs: .write)
-                let change = try await RequestBodyReader.json(RunSummaryChange.self, from: request)
+                let change = try await RequestBodyReader.json(WireRunSummaryChange.self, from: request)
                 let state = try change.state.map { text in
                     guard let state = RunState(rawValue: text), state != .running else {
                         throw APIError(.badRequest, "state must be finished, failed or crashed, not \"\(text.prefix(40))\"")
@@ -105,7 +85,7 @@ extension ArttuiAPI {
             },
             APIRoute(method: .post, path: Self.runPath + "/uses") { request, context in
                 let (project, run) = try await self.run(context, needs: .write)
-                let use = try await RequestBodyReader.json(RunUse.self, from: request)
+                let use = try await RequestBodyReader.json(WireRunUse.self, from: request)
                 let source = try await readableProject(path: use.project ?? project.path, context)
                 let version = try await core(source) { [store] in
                     let address = try ArtifactAddress(parsing: "\(source.catalogName)/\(use.artifact):\(use.version)")
@@ -137,6 +117,17 @@ extension ArttuiAPI {
                     run: wire(best), artifacts: logged.filter { readable.contains($0.project) }.map { wire($0) }))
             },
         ]
+    }
+
+    /// A run with the versions it used and logged that the caller may read.
+    func runDetail(_ project: ProjectRecord, _ run: RunRecord, _ context: ServerRequestContext) async throws -> Response {
+        let (used, logged) = try await core(project) { [store] in
+            (try store.usedArtifacts(of: run), try store.loggedArtifacts(of: run))
+        }
+        let readable = try await readableCatalogNames(context)
+        return try JSONResponse.make(WireRunDetail(
+            run: wire(run), used: used.filter { readable.contains($0.project) }.map { wire($0) },
+            logged: logged.filter { readable.contains($0.project) }.map { wire($0) }))
     }
 
     /// The project and run named by the route; a run of another project is answered 404 like a missing one.

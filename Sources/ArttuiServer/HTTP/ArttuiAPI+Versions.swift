@@ -4,35 +4,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The body of `PATCH …/versions/{version}`.
-struct VersionChange: Codable {
-    var description: String?
-    var metadata: [String: JSONValue]?
-}
-
-/// A page of versions.
-struct VersionPage: Codable {
-    var versions: [WireVersion]
-    var total: Int
-    var offset: Int
-    var limit: Int
-}
-
-/// What a deletion or prune did or would do.
-struct DeletionShape: Codable {
-    var versions: [WireVersion]
-    var freedBytes: Int64
-    var freedChunks: Int
-    var deleted: Bool
-}
-
-/// The body of `POST …/prune`.
-struct PruneRequest: Codable {
-    var artifact: String?
-    var keepLast: Int?
-    var dryRun: Bool?
-}
-
 extension ArttuiAPI {
     static let versionPath = "/api/v1/projects/:entity/:project/artifacts/:artifact/versions/:version"
 
@@ -52,7 +23,7 @@ extension ArttuiAPI {
                             project: project.catalogName, name: name, states: [.committed], offset: offset, limit: limit),
                         try store.catalog.versionCount(project: project.catalogName, name: name, states: [.committed]))
                 }
-                return try JSONResponse.make(VersionPage(
+                return try JSONResponse.make(WireVersionPage(
                     versions: versions.map { wire($0) }, total: total, offset: offset, limit: limit))
             },
             APIRoute(method: .get, path: Self.versionPath) { _, context in
@@ -61,10 +32,19 @@ extension ArttuiAPI {
             },
             APIRoute(method: .patch, path: Self.versionPath) { request, context in
                 let (project, version) = try await self.version(context, needs: .write)
-                let change = try await RequestBodyReader.json(VersionChange.self, from: request)
+                let change = try await RequestBodyReader.json(WireVersionChange.self, from: request)
                 let updated = try await core(project) { [store] in
-                    try store.update(version, description: change.description, metadata: change.metadata)
-                    return try store.version(id: version.id)
+                    guard let aliases = change.aliases else {
+                        try store.update(version, description: change.description, metadata: change.metadata)
+                        return try store.version(id: version.id)
+                    }
+                    // All three through one save, as the command line's edit does: checked before anything changes.
+                    let artifact = try store.artifact(version.qualifiedName)
+                    if let description = change.description { artifact.description = description }
+                    if let metadata = change.metadata { artifact.metadata = metadata }
+                    artifact.aliases = version.aliases.filter { $0 == Alias.latest } + aliases
+                    try artifact.save()
+                    return artifact.version
                 }
                 await audit(context, project, "version.edit", target(project, updated))
                 return try JSONResponse.make(wire(updated))
@@ -140,7 +120,7 @@ extension ArttuiAPI {
             },
             APIRoute(method: .post, path: "/api/v1/projects/:entity/:project/prune") { request, context in
                 let project = try await self.project(context, needs: .read)
-                let prune = try await RequestBodyReader.json(PruneRequest.self, from: request)
+                let prune = try await RequestBodyReader.json(WirePruneRequest.self, from: request)
                 let dryRun = prune.dryRun ?? false
                 if !dryRun { _ = try await self.project(context, needs: .write) }
                 let keepLast = prune.keepLast ?? 0
@@ -173,8 +153,8 @@ extension ArttuiAPI {
         "\(project.path)/\(version.name):\(version.versionName)"
     }
 
-    func shape(_ plan: DeletionPlan, deleted: Bool) -> DeletionShape {
-        DeletionShape(
+    func shape(_ plan: DeletionPlan, deleted: Bool) -> WireDeletion {
+        WireDeletion(
             versions: plan.versions.map { wire($0) }, freedBytes: plan.freedBytes, freedChunks: plan.freedChunks,
             deleted: deleted)
     }

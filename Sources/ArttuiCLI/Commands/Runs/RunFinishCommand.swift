@@ -19,7 +19,7 @@ struct RunFinishCommand: ParsableCommand {
     var summary: String?
 
     func run() throws {
-        let store = try storeOptions.openStore()
-        try store.run(id: id).finish(state: state, summary: summary.map(MetadataArgument.read) ?? [:])
+        let summary = try summary.map(MetadataArgument.read) ?? [:]
+        try storeOptions.openRepository().finish(run: id, state: state, summary: summary)
     }
 }

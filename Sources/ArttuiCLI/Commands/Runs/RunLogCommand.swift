@@ -17,8 +17,7 @@ struct RunLogCommand: ParsableCommand {
 
     func run() throws {
         let summary = try SummaryArgument.parse(metrics)
-        let store = try storeOptions.openStore()
-        try store.run(id: id).log(summary)
+        try storeOptions.openRepository().log(run: id, summary: summary)
     }
 }
 

@@ -15,16 +15,14 @@ struct RunShowCommand: ParsableCommand {
     var id: String
 
     func run() throws {
-        let store = try storeOptions.openStore()
-        let run = try store.run(id: id)
-        let used = try run.usedArtifacts()
-        let logged = try run.loggedArtifacts()
+        let store = try storeOptions.openRepository()
+        let detail = try store.runDetail(id: id)
+        let (record, used, logged) = (detail.record, detail.used, detail.logged)
         if output.json {
             return try JSONOutput.print(WireRunDetail(
-                run: WireRun(run.record), used: used.map { JSONOutput.Version($0) },
+                run: WireRun(record), used: used.map { JSONOutput.Version($0) },
                 logged: logged.map { JSONOutput.Version($0) }))
         }
-        let record = run.record
         let lines: [(String, String)] = [
             ("run", record.id), ("project", record.project), ("name", record.name), ("state", record.state.rawValue),
             ("group", record.group ?? "-"), ("job type", record.jobType ?? "-"), ("sweep", record.sweep ?? "-"),

@@ -36,11 +36,11 @@ struct RunStartCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
-        let store = try storeOptions.openStore()
-        let run = try store.startRun(
-            project: project, id: id, resume: resume, name: name, group: group, jobType: jobType, sweep: sweep,
-            config: config.map(MetadataArgument.read) ?? [:])
-        if output.json { return try JSONOutput.print(WireRun(run.record)) }
+        let config = try config.map(MetadataArgument.read) ?? [:]
+        let store = try storeOptions.openRepository()
+        let run = try store.startRun(in: store.project(project), RunStartOptions(
+            id: id, resume: resume, name: name, group: group, jobType: jobType, sweep: sweep, config: config))
+        if output.json { return try JSONOutput.print(WireRun(run)) }
         print(run.id)
     }
 }

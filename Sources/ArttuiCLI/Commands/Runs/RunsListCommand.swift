@@ -27,8 +27,8 @@ struct RunsListCommand: ParsableCommand {
     var sort: String?
 
     func run() throws {
-        let store = try storeOptions.openStore()
-        var runs = try store.runs(in: project, sweep: sweep, group: group)
+        let store = try storeOptions.openRepository()
+        var runs = try store.runs(in: store.project(project), sweep: sweep, group: group)
         if let sort { runs = try RunOrder(parsing: sort).sorted(runs) }
         if output.json { return try JSONOutput.print(runs.map(WireRun.init)) }
         let metricKeys = Array(Set(runs.flatMap(\.summary.keys))).sorted().prefix(4)

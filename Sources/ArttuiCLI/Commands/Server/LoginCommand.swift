@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactWire
 import Foundation
 
 /// `arttui login URL`: checks a token against a server and stores it for that server.
@@ -27,7 +28,7 @@ struct LoginCommand: ParsableCommand {
         let credentials = CredentialStore()
         _ = try credentials.token(for: target)
         let token = try readToken(for: target)
-        let identity = try ServerIdentity.fetch(server.client(for: target, token: token))
+        let identity = try server.client(for: target, token: token).whoami()
         try credentials.store(token, for: target)
         print("signed in to \(target) as \(identity.name)")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactWire
 import Foundation
 
 /// `arttui project create|ls|set`: projects on a team server and who may read and write them.
@@ -20,9 +21,9 @@ struct ProjectCommand: ParsableCommand {
         func run() throws {
             let parsed = try ServerProjectPath(parsing: path)
             let client = try server.client(for: server.requiredServer())
-            let (entity, project) = try parsed.resolved { try ServerIdentity.fetch(client).name }
-            let created: ServerProject = try client.send(
-                "POST", "/api/v1/projects", body: ProjectCreation(entity: entity, name: project, visibility: visibility))
+            let (entity, project) = try parsed.resolved { try client.whoami().name }
+            let created: WireProject = try client.send(
+                "POST", "/api/v1/projects", body: WireProjectCreation(entity: entity, name: project, visibility: visibility.rawValue))
             if output.json { return try JSONOutput.print(created) }
             print("created \(created.path) (\(created.visibility))")
         }
@@ -39,7 +40,7 @@ struct ProjectCommand: ParsableCommand {
         func run() throws {
             if let entity { _ = try ServerNames.entity(entity, in: entity) }
             let target = try server.requiredServer()
-            let projects = try server.client(for: target).get("/api/v1/projects", as: [ServerProject].self)
+            let projects = try server.client(for: target).get("/api/v1/projects", as: [WireProject].self)
                 .filter { entity == nil || $0.entity == entity }
                 .sorted { $0.path < $1.path }
             if output.json { return try JSONOutput.print(projects) }
@@ -63,22 +64,12 @@ struct ProjectCommand: ParsableCommand {
         func run() throws {
             let parsed = try ServerProjectPath(parsing: path)
             let client = try server.client(for: server.requiredServer())
-            let (entity, project) = try parsed.resolved { try ServerIdentity.fetch(client).name }
-            let changed: ServerProject = try client.send(
+            let (entity, project) = try parsed.resolved { try client.whoami().name }
+            let changed: WireProject = try client.send(
                 "PATCH", "/api/v1/projects/\(pathSegment(entity))/\(pathSegment(project))",
-                body: ProjectChange(visibility: visibility))
+                body: WireProjectChange(visibility: visibility.rawValue))
             if output.json { return try JSONOutput.print(changed) }
             print("\(changed.path) is now \(changed.visibility)")
         }
-    }
-
-    private struct ProjectCreation: Encodable {
-        var entity: String
-        var name: String
-        var visibility: ProjectVisibility
-    }
-
-    private struct ProjectChange: Encodable {
-        var visibility: ProjectVisibility
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactWire
 import Foundation
 
 /// `arttui whoami`: who the selected server takes the caller for.
@@ -11,7 +12,7 @@ struct WhoamiCommand: ParsableCommand {
 
     func run() throws {
         let target = try server.requiredServer()
-        let identity = try ServerIdentity.fetch(server.client(for: target))
+        let identity = try server.client(for: target).whoami()
         if output.json { return try JSONOutput.print(identity) }
         print("\(identity.name) on \(target)\(identity.admin ? " (server admin)" : "")")
         for membership in identity.teams.sorted(by: { $0.team < $1.team }) {

@@ -1,0 +1,44 @@
+import ArtifactStore
+import Foundation
+
+/// What a deletion, prune or discard did or would do, as the server answers it.
+public struct WireDeletion: Codable, Sendable, Equatable {
+    /// The versions that went (or would go).
+    public var versions: [WireVersion]
+    /// Bytes the store shrank (or would shrink) by.
+    public var freedBytes: Int64
+    /// Chunks that went (or would go).
+    public var freedChunks: Int
+    /// False for a plan or dry run.
+    public var deleted: Bool
+
+    /// Creates the shape.
+    public init(versions: [WireVersion], freedBytes: Int64, freedChunks: Int, deleted: Bool) {
+        self.versions = versions
+        self.freedBytes = freedBytes
+        self.freedChunks = freedChunks
+        self.deleted = deleted
+    }
+
+    /// The core's plan; version projects stay as the server names them (`ENTITY/PROJECT`).
+    public var plan: DeletionPlan {
+        DeletionPlan(versions: versions.map(\.model), freedBytes: freedBytes, freedChunks: freedChunks)
+    }
+}
+
+/// The body of `POST …/prune`.
+public struct WirePruneRequest: Codable, Sendable, Equatable {
+    /// One artifact, or nil for every artifact of the project.
+    public var artifact: String?
+    /// Also keep the N newest versions of each artifact.
+    public var keepLast: Int?
+    /// Only say what would go.
+    public var dryRun: Bool?
+
+    /// Creates the body.
+    public init(artifact: String? = nil, keepLast: Int? = nil, dryRun: Bool? = nil) {
+        self.artifact = artifact
+        self.keepLast = keepLast
+        self.dryRun = dryRun
+    }
+}

@@ -1,0 +1,351 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+
+/// A team server as a repository: each requirement is one or a few API requests, and each answer is
+/// decoded from its `ArtifactWire` shape into the same core value the embedded store returns, so
+/// commands print the same text and JSON (projects are `ENTITY/PROJECT`).
+///
+/// Safe to share between threads (the browser loads on workers): the client's URLSession is, and the
+/// one piece of state, the signed-in name, is behind a lock.
+final class ServerRepository: ArtifactRepository, @unchecked Sendable {
+    /// The connection to the server.
+    let client: ServerClient
+    private let lock = NSLock()
+    private var cachedName: String?
+    private var signedInName: String? {
+        get { lock.withLock { cachedName } }
+        set { lock.withLock { cachedName = newValue } }
+    }
+
+    /// A repository over `client`.
+    init(client: ServerClient) { self.client = client }
+
+    var location: String { client.server.text }
+
+    // MARK: Names
+
+    /// The signed-in user's own entity, where an address without `ENTITY/` points (asked once).
+    func defaultEntity() throws -> String {
+        if let signedInName { return signedInName }
+        let identity: WireIdentity
+        do {
+            identity = try client.whoami()
+        } catch ServerError.unauthorized(let server, _, _) {
+            throw CommandFailure(message:
+                "not signed in to \(server), so there is no default entity: write ENTITY/PROJECT/… or run arttui login \(server)")
+        }
+        signedInName = identity.name
+        return identity.name
+    }
+
+    func address(_ text: String) throws -> ArtifactAddress {
+        var address = try ArtifactAddress(parsing: text)
+        address.entity = try address.entity ?? defaultEntity()
+        return address
+    }
+
+    func artifactPath(_ text: String) throws -> ArtifactPath {
+        var path = try ArtifactPath(parsing: text)
+        path.entity = try path.entity ?? defaultEntity()
+        return path
+    }
+
+    /// `PROJECT`, `PROJECT/NAME`, `ENTITY/PROJECT/NAME`; two parts name `ENTITY/PROJECT` when the
+    /// caller can read such a project, else `PROJECT/NAME` of the default entity. A trailing `/`
+    /// after `ENTITY/PROJECT/` names the whole project.
+    func scope(_ text: String) throws -> ProjectScope {
+        var parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let wholeProject = parts.count > 1 && parts.last == ""
+        if wholeProject { parts.removeLast() }
+        if parts.contains(where: \.isEmpty) || parts.isEmpty || parts.count > 3 || text.contains(":") {
+            throw StoreError.invalidAddress(text: text, reason: "must be [ENTITY/]PROJECT[/NAME]")
+        }
+        for part in parts { _ = try ServerNames.name(part, kind: "name", in: text) }
+        switch parts.count {
+        case 1:
+            return ProjectScope(project: "\(try defaultEntity())/\(parts[0])")
+        case 3:
+            return ProjectScope(project: "\(parts[0])/\(parts[1])", name: parts[2])
+        default:
+            let project = ProjectScope(project: "\(parts[0])/\(parts[1])")
+            if wholeProject { return project }
+            do {
+                _ = try client.get(projectRoute(project.project), as: WireProject.self)
+                return project
+            } catch ServerError.notFound {
+                // Only "no such project" decides; an unreachable server must fail once, not twice.
+                return ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
+            }
+        }
+    }
+
+    func project(_ text: String) throws -> String {
+        let path = try ServerProjectPath(parsing: text)
+        return "\(try path.entity ?? defaultEntity())/\(path.project)"
+    }
+
+    func project(of path: ArtifactPath) -> String { "\(path.entity ?? signedInName ?? "")/\(path.project)" }
+
+    // MARK: Routes
+
+    /// `/api/v1/projects/ENTITY/PROJECT` for `ENTITY/PROJECT`.
+    private func projectRoute(_ project: String) -> String {
+        let parts = project.split(separator: "/", maxSplits: 1).map(String.init)
+        return "/api/v1/projects/" + parts.map(pathSegment).joined(separator: "/")
+    }
+
+    private func artifactRoute(_ project: String, _ name: String) -> String {
+        projectRoute(project) + "/artifacts/\(pathSegment(name))"
+    }
+
+    private func versionRoute(_ project: String, _ name: String, _ reference: String) -> String {
+        artifactRoute(project, name) + "/versions/\(pathSegment(reference))"
+    }
+
+    private func versionRoute(_ version: ArtifactVersion) -> String {
+        versionRoute(version.project, version.name, version.versionName)
+    }
+
+    // MARK: Reading
+
+    func projects() throws -> [ProjectSummary] {
+        try client.get("/api/v1/projects", as: [WireProject].self).sorted { $0.path < $1.path }.map(\.summary)
+    }
+
+    func artifacts(in project: String) throws -> [ArtifactSummary] {
+        try client.get(projectRoute(project) + "/artifacts", as: [WireArtifact].self).map(\.summary)
+    }
+
+    /// The server lists committed versions only; asking for pending ones is refused rather than answered without them.
+    func versions(of project: String, _ name: String, offset: Int, limit: Int, includePending: Bool) throws
+        -> [ArtifactVersion]
+    {
+        if includePending {
+            throw CommandFailure(message: "a server does not list pending versions (--pending); ls without it lists the committed ones")
+        }
+        var versions: [ArtifactVersion] = []
+        while versions.count < limit {
+            let page: WireVersionPage = try client.get(
+                artifactRoute(project, name) + "/versions",
+                query: [URLQueryItem(name: "offset", value: "\(offset + versions.count)"),
+                        URLQueryItem(name: "limit", value: "\(min(limit - versions.count, Self.pageSize))")])
+            versions += page.versions.map(\.model)
+            if page.versions.isEmpty || offset + versions.count >= page.total { break }
+        }
+        return versions
+    }
+
+    /// Versions asked for in one request: the server's largest page.
+    private static let pageSize = 1000
+
+    func versionCount(of project: String, _ name: String) throws -> Int {
+        try client.get(
+            artifactRoute(project, name) + "/versions", query: [URLQueryItem(name: "limit", value: "1")],
+            as: WireVersionPage.self
+        ).total
+    }
+
+    func version(_ address: ArtifactAddress) throws -> ArtifactVersion {
+        let project = "\(try address.entity ?? defaultEntity())/\(address.project)"
+        return try client.get(versionRoute(project, address.name, address.reference.description), as: WireVersion.self).model
+    }
+
+    func files(of version: ArtifactVersion, offset: Int, limit: Int) throws -> [ManifestEntry] {
+        let files = try client.get(versionRoute(version) + "/manifest", as: WireManifest.self).files
+        return Array(files.dropFirst(offset).prefix(limit))
+    }
+
+    func table(named name: String, in version: ArtifactVersion, limit: Int) throws -> Table {
+        try Table.read(named: name, of: version.qualifiedName, files: files(of: version, offset: 0, limit: .max), limit: limit) {
+            try contents(of: $0, in: version)
+        }
+    }
+
+    /// One file's bytes from the server, checked against its digest.
+    func contents(of file: ManifestEntry, in version: ArtifactVersion) throws -> Data {
+        let data = try client.send("GET", versionRoute(version) + "/contents/\(pathSegment(file.digest))", query: [], body: nil)
+        guard WireContent.digest(of: data) == file.digest else {
+            throw StoreError.damagedFile(
+                version: version.qualifiedName, path: file.path, detail: "the server sent bytes that do not hash to \(file.digest)")
+        }
+        return data
+    }
+
+    func lineage(of version: ArtifactVersion, upstream: Int, downstream: Int) throws -> LineageGraph {
+        try client.get(
+            versionRoute(version) + "/lineage",
+            query: [URLQueryItem(name: "up", value: "\(upstream)"), URLQueryItem(name: "down", value: "\(downstream)")],
+            as: WireLineage.self
+        ).graph
+    }
+
+    // MARK: Comparing
+
+    /// Compares the two manifests here, as the local catalog compares them in SQL.
+    func diff(from base: ArtifactVersion, to target: ArtifactVersion) throws -> VersionDiff {
+        let baseFiles = try files(of: base, offset: 0, limit: .max)
+        let targetFiles = try files(of: target, offset: 0, limit: .max)
+        return VersionDiff(base: base, target: target, differences: .between(base: baseFiles, target: targetFiles))
+    }
+
+    func previousVersion(of version: ArtifactVersion) throws -> ArtifactVersion? {
+        guard let index = version.index else { return nil }
+        var offset = 0
+        while true {
+            let page = try versions(of: version.project, version.name, offset: offset, limit: Self.pageSize, includePending: false)
+            if let previous = page.first(where: { ($0.index ?? -1) < index }) { return previous }
+            if page.count < Self.pageSize { return nil }
+            offset += page.count
+        }
+    }
+
+    func patch(for change: FileChange, in diff: VersionDiff, sizeLimit: Int64) throws -> FilePatch? {
+        try FilePatch.make(for: change, in: diff, sizeLimit: sizeLimit) { try contents(of: $0, in: $1) }
+    }
+
+    // MARK: Aliases and descriptions
+
+    func addAlias(_ alias: String, to version: ArtifactVersion) throws -> ArtifactVersion? {
+        let previous: ArtifactVersion?
+        do {
+            previous = try client.get(versionRoute(version.project, version.name, alias), as: WireVersion.self).model
+        } catch ServerError.notFound {
+            previous = nil
+        }
+        _ = try client.call("PUT", versionRoute(version) + "/aliases/\(pathSegment(alias))", as: WireVersion.self)
+        return previous?.index == version.index ? nil : previous
+    }
+
+    func removeAlias(_ alias: String, from artifact: ArtifactPath) throws -> ArtifactVersion {
+        let project = "\(try artifact.entity ?? defaultEntity())/\(artifact.project)"
+        let holder: WireVersion
+        do {
+            holder = try client.get(versionRoute(project, artifact.name, alias))
+        } catch ServerError.notFound {
+            throw StoreError.aliasNotFound(artifact: "\(project)/\(artifact.name)", alias: alias)
+        }
+        return try client.call(
+            "DELETE", versionRoute(project, artifact.name, holder.version) + "/aliases/\(pathSegment(alias))",
+            as: WireVersion.self
+        ).model
+    }
+
+    func edit(_ version: ArtifactVersion, _ edit: VersionEdit) throws -> ArtifactVersion {
+        let aliases = edit.addedAliases.isEmpty && edit.removedAliases.isEmpty
+            ? nil
+            : try VersionEdit.aliases(version.manualAliases, edit, version: version.qualifiedName)
+        let change = WireVersionChange(description: edit.description, metadata: edit.metadata, aliases: aliases)
+        return try client.send("PATCH", versionRoute(version), body: change, as: WireVersion.self).model
+    }
+
+    // MARK: Deleting
+
+    func deletionPlan(_ version: ArtifactVersion) throws -> DeletionPlan {
+        try client.get(versionRoute(version) + "/deletion-plan", as: WireDeletion.self).plan
+    }
+
+    func delete(_ version: ArtifactVersion, deleteAliases: Bool) throws -> DeletionPlan {
+        try client.call(
+            "DELETE", versionRoute(version), query: [URLQueryItem(name: "delete_aliases", value: "\(deleteAliases)")],
+            as: WireDeletion.self
+        ).plan
+    }
+
+    func prune(_ scope: ProjectScope, keepLast: Int, dryRun: Bool) throws -> DeletionPlan {
+        try client.send(
+            "POST", projectRoute(scope.project) + "/prune",
+            body: WirePruneRequest(artifact: scope.name, keepLast: keepLast, dryRun: dryRun), as: WireDeletion.self
+        ).plan
+    }
+
+    // MARK: Runs
+
+    func runs(in project: String, sweep: String?, group: String?) throws -> [RunRecord] {
+        var query: [URLQueryItem] = []
+        if let sweep { query.append(URLQueryItem(name: "sweep", value: sweep)) }
+        if let group { query.append(URLQueryItem(name: "group", value: group)) }
+        return try client.get(projectRoute(project) + "/runs", query: query, as: [WireRun].self).map(\.record)
+    }
+
+    func runDetail(id: String) throws -> RunArtifacts {
+        detail(try client.get("/api/v1/runs/\(pathSegment(id))", as: WireRunDetail.self))
+    }
+
+    private func detail(_ wire: WireRunDetail) -> RunArtifacts {
+        RunArtifacts(record: wire.run.record, used: wire.usedVersions.map(\.model), logged: wire.loggedVersions.map(\.model))
+    }
+
+    /// The route of a run, found by its id (run ids are unique on a server).
+    private func runRoute(_ id: String) throws -> String {
+        let run = try runDetail(id: id).record
+        return projectRoute(run.project) + "/runs/\(pathSegment(run.id))"
+    }
+
+    func startRun(in project: String, _ start: RunStartOptions) throws -> RunRecord {
+        let body = WireRunStart(
+            id: start.id, resume: start.resume.rawValue, name: start.name, group: start.group, jobType: start.jobType,
+            sweep: start.sweep, config: start.config)
+        return try client.send("POST", projectRoute(project) + "/runs", body: body, as: WireRun.self).record
+    }
+
+    func log(run id: String, summary: [String: JSONValue]) throws {
+        _ = try client.send("POST", runRoute(id) + "/log", body: WireRunSummaryChange(summary: summary), as: WireRun.self)
+    }
+
+    func finish(run id: String, state: RunState, summary: [String: JSONValue]) throws {
+        _ = try client.send(
+            "POST", runRoute(id) + "/finish", body: WireRunSummaryChange(summary: summary, state: state.rawValue),
+            as: WireRun.self)
+    }
+
+    func use(_ version: ArtifactVersion, run id: String) throws {
+        let body = WireRunUse(project: version.project, artifact: version.name, version: version.versionName)
+        _ = try client.send("POST", runRoute(id) + "/uses", body: body, as: WireVersion.self)
+    }
+
+    func sweepBest(project: String, sweep: String, metric: String, minimize: Bool) throws -> RunArtifacts {
+        let best: WireSweepBest = try client.get(
+            projectRoute(project) + "/sweeps/\(pathSegment(sweep))/best",
+            query: [URLQueryItem(name: "metric", value: metric), URLQueryItem(name: "order", value: minimize ? "min" : "max")])
+        return RunArtifacts(
+            record: best.run.record, used: [],
+            logged: best.artifacts.map(\.model).filter { $0.state == .committed })
+    }
+
+    // MARK: Pending versions
+
+    func finishPending(_ draft: ArtifactDraft, project: String, distributedID: String) throws -> ArtifactVersion {
+        guard draft.isEmpty else {
+            throw CommandFailure(message:
+                "finish against a server commits what put --upsert uploaded; add the files with put --upsert first")
+        }
+        let route = artifactRoute(project, draft.name) + "/pending/\(pathSegment(distributedID))/finish"
+        return try client.send("POST", route, body: WirePendingFinish(run: draft.runID), as: WireVersion.self).model
+    }
+
+    func discardPending(project: String, name: String, distributedID: String) throws -> DeletionPlan {
+        try client.call("DELETE", artifactRoute(project, name) + "/pending/\(pathSegment(distributedID))", as: WireDeletion.self).plan
+    }
+
+    // MARK: Checking
+
+    func verify(_ scope: RepositoryVerifyScope?, readData: Bool) throws -> VerificationReport {
+        let readDataItem = URLQueryItem(name: "read_data", value: "\(readData)")
+        let (route, query): (String, [URLQueryItem])
+        switch scope {
+        case nil:
+            (route, query) = ("/api/v1/verify", [readDataItem])
+        case .project(let project)?:
+            (route, query) = (projectRoute(project) + "/verify", [readDataItem])
+        case .artifact(let project, let name)?:
+            (route, query) = (projectRoute(project) + "/verify", [URLQueryItem(name: "artifact", value: name), readDataItem])
+        case .version(let version)?:
+            (route, query) = (projectRoute(version.project) + "/verify", [
+                URLQueryItem(name: "artifact", value: version.name),
+                URLQueryItem(name: "version", value: version.versionName), readDataItem,
+            ])
+        }
+        return try client.get(route, query: query, as: VerificationReport.self)
+    }
+}

@@ -1,0 +1,239 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+import Testing
+
+/// The `arttui` command line against a real team stack (PostgreSQL, an S3 store, `arttui-server`):
+/// the README's tour commands, run with `--remote`, print what they print locally apart from the
+/// entity prefix and times; a viewer's `rm` is refused with nothing changed; "permission denied" and
+/// "not found" are distinct. Skipped, with the reason printed, without ARTTUI_TEST_DATABASE_URL and
+/// ARTTUI_TEST_S3_ENDPOINT.
+@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized) struct RemoteCommandsTests {
+    /// The `arttui` executable built beside `arttui-server`.
+    static var arttui: URL { AdminCommandTests.binary.deletingLastPathComponent().appendingPathComponent("arttui") }
+
+    /// One finished `arttui` run.
+    struct Outcome: CustomStringConvertible {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var description: String { "status \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+    }
+
+    /// Runs `arttui` with a home of its own under `home`.
+    static func arttui(_ arguments: [String], home: URL, environment extra: [String: String] = [:]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = arttui
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARTTUI_") && !$0.key.hasPrefix("XDG_") }
+        environment["HOME"] = home.path
+        environment["TZ"] = "UTC"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        process.currentDirectoryURL = home
+        let out = home.appendingPathComponent(".out-\(UUID().uuidString)")
+        let err = home.appendingPathComponent(".err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        return Outcome(
+            status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
+            stderr: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    /// Text with the entity prefix, times and column padding taken out, so local and server outputs compare.
+    static func normalized(_ text: String, entity: String) -> String {
+        var text = text.replacingOccurrences(of: "\(entity)/", with: "")
+        for pattern in [#"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"#, #"\d{4}-\d\d-\d\d \d\d:\d\d"#, " +"] {
+            let replacement = pattern == " +" ? " " : "TIME"
+            text = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        }
+        return text
+    }
+
+    /// The files of the tour's two versions: the second adds files to the first.
+    static let first: [String: Data] = Dictionary(uniqueKeysWithValues: (0..<6).map {
+        ("digit-\($0).txt", Data("digit \($0)\n".utf8 + Data(repeating: UInt8($0), count: 3000 + $0)))
+    })
+    static let second: [String: Data] = first.merging(["extra.txt": Data("more digits\n".utf8)]) { $1 }
+    static let model: [String: Data] = [
+        "weights.bin": Data((0..<5000).map { UInt8($0 % 251) }),
+        "scores.table.json": Data(#"{"_type": "table", "columns": ["split", "accuracy"], "data": [["valid", 0.834], ["test", 0.827]]}"#.utf8),
+    ]
+    static let shard: [String: Data] = ["part-0.txt": Data("shard zero\n".utf8)]
+
+    @Test func tourCommandsPrintTheSameLocallyAndOnAServerAndRefusalsAreDistinct() async throws {
+        try await TwoServersTests.withServers(1) { servers, clients, environment in
+            let home = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-remote-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: home) }
+            let root = clients[0]
+            let url = servers[0].url.absoluteString
+
+            // Accounts: root administers the team; vic only views it; otto is outside it.
+            func admin(_ arguments: [String]) throws -> String {
+                let process = Process()
+                process.executableURL = AdminCommandTests.binary
+                process.arguments = arguments
+                process.environment = environment
+                let pipe = Pipe()
+                process.standardOutput = pipe
+                try process.run()
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            _ = try admin(["admin", "team", "add", "team"])
+            _ = try admin(["admin", "team", "member", "team", "root", "--role", "admin"])
+            let viewerToken = try admin(["admin", "user", "add", "vic"])
+            _ = try admin(["admin", "team", "member", "team", "vic", "--role", "viewer"])
+            let outsiderToken = try admin(["admin", "user", "add", "otto"])
+            let (created, _) = try await root.send(
+                "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision", visibility: "private"))
+            try #require(created == 201)
+
+            // The same history locally and on the server: runs through the command line on both sides,
+            // versions through `put` locally and through the upload protocol on the server.
+            let store = home.appendingPathComponent("store").path
+            let cache = home.appendingPathComponent("cache").path
+            func local(_ arguments: [String]) throws -> Outcome {
+                try Self.arttui(arguments + ["--store", store, "--cache-dir", cache], home: home)
+            }
+            func remote(_ arguments: [String], token: String = root.token) throws -> Outcome {
+                try Self.arttui(["--remote", url] + arguments + ["--cache-dir", cache], home: home,
+                                environment: ["ARTTUI_TOKEN": token])
+            }
+            func write(_ name: String, _ files: [String: Data]) throws -> String {
+                let directory = home.appendingPathComponent(name)
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                for (path, data) in files { try data.write(to: directory.appendingPathComponent(path)) }
+                return directory.path
+            }
+            func upload(_ artifact: String, _ files: [String: Data], type: String, description: String? = nil,
+                        metadata: [String: JSONValue]? = nil, aliases: [String]? = nil, run: String? = nil,
+                        distributedID: String? = nil) async throws {
+                let prepared = PreparedUpload(files: files)
+                let (upload, _) = try await root.stage("team/vision", prepared)
+                let commit = prepared.commit(
+                    artifact: artifact, type: type, description: description, metadata: metadata, aliases: aliases, run: run,
+                    distributedID: distributedID)
+                let (status, body) = try await root.send("POST", "/api/v1/projects/team/vision/uploads/\(upload)/commit", json: commit)
+                try #require(status == 201 || status == 200, "\(String(decoding: body, as: UTF8.self))")
+            }
+            let start = ["run", "start", "--id", "train1", "--job-type", "train", "--sweep", "sw", "--config", #"{"lr": 0.1}"#]
+            try #require(try local(start + ["-p", "vision"]).status == 0)
+            try #require(try remote(start + ["-p", "team/vision"]).status == 0)
+
+            let firstDirectory = try write("first", Self.first)
+            let secondDirectory = try write("second", Self.second)
+            let modelDirectory = try write("model", Self.model)
+            try #require(try local(["put", firstDirectory, "-n", "vision/mnist", "-t", "dataset", "-d", "50 digits",
+                                    "--metadata", #"{"classes": 10}"#]).status == 0)
+            try #require(try local(["put", secondDirectory, "-n", "vision/mnist", "-a", "best"]).status == 0)
+            try #require(try local(["put", modelDirectory, "-n", "vision/model", "-t", "model", "--run", "train1"]).status == 0)
+            try await upload("mnist", Self.first, type: "dataset", description: "50 digits", metadata: ["classes": .int(10)])
+            try await upload("mnist", Self.second, type: "dataset", aliases: ["best"])
+            try await upload("model", Self.model, type: "model", run: "train1")
+            let shardDirectory = try write("shard", Self.shard)
+            try #require(try local(["put", shardDirectory, "-n", "vision/shards", "-t", "dataset", "--upsert",
+                                    "--distributed-id", "g1"]).status == 0)
+            try await upload("shards", Self.shard, type: "dataset", distributedID: "g1")
+
+            // Each pair: the local command, the same command on the server (the project as team/vision).
+            let pairs: [([String], [String])] = [
+                (["use", "vision/mnist:v1", "--run", "train1"], ["use", "team/vision/mnist:v1", "--run", "train1"]),
+                (["run", "log", "train1", "acc=0.9"], ["run", "log", "train1", "acc=0.9"]),
+                (["run", "finish", "train1"], ["run", "finish", "train1"]),
+                (["ls", "vision"], ["ls", "team/vision"]),
+                (["ls", "vision/mnist"], ["ls", "team/vision/mnist"]),
+                (["ls", "vision/mnist", "--json"], ["ls", "team/vision/mnist", "--json"]),
+                (["show", "vision/mnist:best"], ["show", "team/vision/mnist:best"]),
+                (["show", "vision/mnist:v0", "--files", "--json"], ["show", "team/vision/mnist:v0", "--files", "--json"]),
+                (["lineage", "vision/model:v0"], ["lineage", "team/vision/model:v0"]),
+                (["lineage", "vision/model:v0", "--json"], ["lineage", "team/vision/model:v0", "--json"]),
+                (["runs", "ls", "vision"], ["runs", "ls", "team/vision"]),
+                (["run", "show", "train1"], ["run", "show", "train1"]),
+                (["sweep", "best", "vision", "sw", "--metric", "acc"], ["sweep", "best", "team/vision", "sw", "--metric", "acc"]),
+                (["show", "vision/model", "--table", "scores"], ["show", "team/vision/model", "--table", "scores"]),
+                (["diff", "vision/mnist:v1"], ["diff", "team/vision/mnist:v1"]),
+                (["diff", "vision/mnist:best", "v0", "--json"], ["diff", "team/vision/mnist:best", "v0", "--json"]),
+                (["finish", "-n", "vision/shards", "--distributed-id", "g1"],
+                 ["finish", "-n", "team/vision/shards", "--distributed-id", "g1"]),
+                (["ls", "vision/shards"], ["ls", "team/vision/shards"]),
+                (["run", "start", "-p", "vision", "--id", "eval1", "--json"], ["run", "start", "-p", "team/vision", "--id", "eval1", "--json"]),
+                (["use", "vision/model", "--run", "eval1", "--json"], ["use", "team/vision/model", "--run", "eval1", "--json"]),
+                (["run", "show", "eval1", "--json"], ["run", "show", "eval1", "--json"]),
+                (["sweep", "best", "vision", "sw", "--metric", "acc", "--json"],
+                 ["sweep", "best", "team/vision", "sw", "--metric", "acc", "--json"]),
+                (["edit", "vision/mnist:v1", "--alias", "gold", "--remove-alias", "best"],
+                 ["edit", "team/vision/mnist:v1", "--alias", "gold", "--remove-alias", "best"]),
+                (["alias", "add", "vision/mnist:v0", "baseline"], ["alias", "add", "team/vision/mnist:v0", "baseline"]),
+                (["alias", "add", "vision/mnist:v1", "baseline"], ["alias", "add", "team/vision/mnist:v1", "baseline"]),
+                (["edit", "vision/mnist:baseline", "--set", "reviewed=true", "-d", "50 digits, reviewed"],
+                 ["edit", "team/vision/mnist:baseline", "--set", "reviewed=true", "-d", "50 digits, reviewed"]),
+                (["show", "vision/mnist:v1", "--json"], ["show", "team/vision/mnist:v1", "--json"]),
+                (["rm", "vision/mnist:v1"], ["rm", "team/vision/mnist:v1"]),
+                (["prune", "vision", "--dry-run"], ["prune", "team/vision", "--dry-run"]),
+                (["alias", "rm", "vision/mnist", "baseline"], ["alias", "rm", "team/vision/mnist", "baseline"]),
+                (["show", "vision/nothing"], ["show", "team/vision/nothing"]),
+                (["rm", "vision/mnist:v0"], ["rm", "team/vision/mnist:v0"]),
+                (["ls", "vision/mnist"], ["ls", "team/vision/mnist"]),
+            ]
+            for (localArguments, remoteArguments) in pairs {
+                let here = try local(localArguments)
+                let there = try remote(remoteArguments)
+                #expect(here.status == there.status, "\(localArguments): \(here) vs \(there)")
+                #expect(Self.normalized(here.stdout, entity: "team") == Self.normalized(there.stdout, entity: "team"),
+                        "\(localArguments)\nlocal:\n\(here.stdout)\nserver:\n\(there.stdout)")
+                #expect(Self.normalized(here.stderr, entity: "team") == Self.normalized(there.stderr, entity: "team"),
+                        "\(localArguments)\nlocal:\n\(here.stderr)\nserver:\n\(there.stderr)")
+                #expect(!there.stdout.contains(root.token) && !there.stderr.contains(root.token))
+            }
+            // The server also lists root/shared; the team's project reads as the local one does.
+            let projects = try local(["ls"]).stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
+            let remoteListing = try remote(["ls"])
+            #expect(remoteListing.status == 0, "\(remoteListing)")
+            let remoteProjects = remoteListing.stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
+            #expect(projects.count == 2 && remoteProjects.contains(projects[1]), "\(projects) vs \(remoteProjects)")
+            let verified = try remote(["verify", "team/vision", "--read-data"])
+            #expect(verified.status == 0 && verified.stdout.contains(": no damage"), "\(verified)")
+
+            // A viewer reads but may not delete; nothing changes. An outsider is told the project does not exist.
+            let before = try remote(["show", "team/vision/mnist:v1", "--json"])
+            try #require(before.status == 0, "\(before)")
+            let refused = try remote(["rm", "team/vision/mnist:v1"], token: viewerToken)
+            #expect(refused.status != 0)
+            #expect(refused.stderr == "arttui: error: permission denied: you may read but not write to project team/vision\n",
+                    "\(refused)")
+            #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
+            #expect(try remote(["show", "team/vision/mnist:v1", "--json"], token: viewerToken).stdout == before.stdout)
+            let hidden = try remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
+            #expect(hidden.status != 0)
+            #expect(hidden.stderr == "arttui: error: project team/vision not found\n", "\(hidden)")
+            #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
+            for outcome in [refused, hidden] {
+                #expect(!outcome.stderr.contains(viewerToken) && !outcome.stderr.contains(outsiderToken))
+            }
+        }
+    }
+
+    @Test func anUnreachableServerFailsWithinTheTimeoutNamingTheAddress() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-remote-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let started = Date()
+        let outcome = try Self.arttui(["--remote", "http://127.0.0.1:9", "ls", "--timeout", "2"], home: home,
+                                      environment: ["ARTTUI_TOKEN": "secret-token-value"])
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.hasPrefix("arttui: error: cannot reach server http://127.0.0.1:9"), "\(outcome)")
+        #expect(!outcome.stderr.contains("secret-token-value"))
+    }
+}
