@@ -138,10 +138,10 @@ import Testing
         }
     }
 
-    /// A fresh database, bucket and key; two servers on them; a site admin's token and a project.
-    static func withTwoServers(_ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void)
-        async throws
-    {
+    /// A fresh database, bucket and key; two servers (or `count`) on them; a site admin's token and a project.
+    static func withTwoServers(
+        count: Int = 2, _ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void
+    ) async throws {
         try await ServerFixture.withDatabase { databaseURL, _ in
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-two-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -173,7 +173,7 @@ import Testing
             let token = try admin(["admin", "user", "add", "root", "--admin"])
             var servers: [ServerProcess] = []
             defer { servers.forEach { $0.stop() } }
-            for _ in 0..<2 { servers.append(try ServerProcess(environment: environment, directory: directory)) }
+            for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }
             for server in servers { try await server.waitUntilReady() }
             let clients = servers.map { Client(base: $0.url, token: token) }
             let (status, _) = try await clients[0].send(
