@@ -144,8 +144,9 @@ final class LocalTransferEnd: TransferEnd {
         return (final.packs, final.bytes)
     }
 
-    func ensureRun(_ run: WireRun) throws -> Bool {
-        if try self.run(id: run.id) != nil { return false }
+    func ensureRun(_ run: WireRun) throws -> RunPlacement {
+        // Run ids are global in a store, and a local run may be used from any project.
+        if try self.run(id: run.id) != nil { return .present }
         let created = try store.startRun(
             project: project, id: run.id, resume: .never, name: run.name, group: run.group, jobType: run.jobType,
             sweep: run.sweep, config: run.config)
@@ -154,7 +155,7 @@ final class LocalTransferEnd: TransferEnd {
         } else if !run.summary.isEmpty {
             try created.log(run.summary)
         }
-        return true
+        return .created
     }
 
     func recordUse(runID: String, of version: WireVersion) throws {

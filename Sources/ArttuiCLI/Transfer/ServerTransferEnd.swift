@@ -122,17 +122,22 @@ final class ServerTransferEnd: TransferEnd {
         throw CommandFailure(message: "\(client.server) kept refusing the commit of \(request.artifact) for missing chunks")
     }
 
-    func ensureRun(_ run: WireRun) throws -> Bool {
-        if try self.run(id: run.id) != nil { return false }
-        let _: WireRun = try client.send("POST", project.apiPath + "/runs", body: RunStartBody(
-            id: run.id, name: run.name, group: run.group, jobType: run.jobType, sweep: run.sweep, config: run.config))
+    func ensureRun(_ run: WireRun) throws -> RunPlacement {
+        if try self.run(id: run.id) != nil { return .present }
+        do {
+            let _: WireRun = try client.send("POST", project.apiPath + "/runs", body: RunStartBody(
+                id: run.id, name: run.name, group: run.group, jobType: run.jobType, sweep: run.sweep, config: run.config))
+        } catch let ServerError.problem(status, _) where status == 409 {
+            // Run ids are global on a server: this one belongs to another project there.
+            return .elsewhere
+        }
         let path = project.apiPath + "/runs/\(pathSegment(run.id))"
         if run.state != RunState.running.rawValue {
             let _: WireRun = try client.send("POST", path + "/finish", body: RunEndBody(summary: run.summary, state: run.state))
         } else if !run.summary.isEmpty {
             let _: WireRun = try client.send("POST", path + "/log", body: RunEndBody(summary: run.summary, state: nil))
         }
-        return true
+        return .created
     }
 
     func recordUse(runID: String, of version: WireVersion) throws {

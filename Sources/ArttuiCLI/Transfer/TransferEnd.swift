@@ -34,10 +34,20 @@ protocol TransferEnd: AnyObject {
         _ request: CommitRequest, sending digests: [String], size: @escaping (String) -> Int,
         from source: @escaping @Sendable () -> any ChunkRecordSource
     ) throws -> (commit: CommitResponse, bytes: Int64)
-    /// Creates `run` here, ended as it ended there, unless a run with its id exists; true when created.
-    func ensureRun(_ run: WireRun) throws -> Bool
+    /// Creates `run` here, ended as it ended there, unless a run with its id exists.
+    func ensureRun(_ run: WireRun) throws -> RunPlacement
     /// Records that run `runID` used `version` (idempotent).
     func recordUse(runID: String, of version: WireVersion) throws
     /// Gives `alias` to `version` (moving it from any other version of the artifact).
     func setAlias(_ alias: String, on version: WireVersion) throws
+}
+
+/// What became of a run a copy needs on its target.
+enum RunPlacement: Equatable {
+    /// Created by this copy.
+    case created
+    /// Already there.
+    case present
+    /// Its id belongs to a run of another project there: versions are copied without it.
+    case elsewhere
 }

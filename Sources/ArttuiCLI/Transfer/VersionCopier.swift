@@ -29,6 +29,7 @@ struct VersionCopier {
         var createdProjects: [String] = []
         var versions: [Copied] = []
         var runs: [String] = []
+        var runsLeftOut: [String] = []
         var aliasesSet: [String] = []
         var aliasConflicts: [AliasConflict] = []
         var chunksSent = 0
@@ -60,7 +61,8 @@ struct VersionCopier {
                     chunksSent: 0, bytesSent: 0))
                 continue
             }
-            if let runID = version.loggedBy { try copyRun(runID, into: &report) }
+            var producer = version.loggedBy
+            if let runID = producer, try !copyRun(runID, into: &report) { producer = nil }
             var seen = Set<String>()
             let digests = manifest.contents.flatMap(\.chunks).filter { seen.insert($0).inserted }
             let missing = try target.missingChunks(digests)
@@ -70,7 +72,7 @@ struct VersionCopier {
             }
             let request = CommitRequest(
                 artifact: artifact, type: version.type, description: version.description, metadata: version.metadata,
-                aliases: [], run: version.loggedBy, files: manifest.files, contents: manifest.contents)
+                aliases: [], run: producer, files: manifest.files, contents: manifest.contents)
             let (commit, bytes) = try target.importVersion(
                 request, sending: missing, size: { sizes[$0] ?? 4 << 20 },
                 from: try source.recordSource(for: version, manifest: manifest))
@@ -88,8 +90,7 @@ struct VersionCopier {
         held = try targetVersions(artifact)
         for (version, copy) in pairs {
             for runID in try source.runsUsing(version) {
-                try copyRun(runID, into: &report)
-                try target.recordUse(runID: runID, of: copy)
+                if try copyRun(runID, into: &report) { try target.recordUse(runID: runID, of: copy) }
             }
             for alias in version.aliases where alias != Alias.latest {
                 let holder = held.first { $0.aliases.contains(alias) }
@@ -106,10 +107,23 @@ struct VersionCopier {
         }
     }
 
-    /// Creates the run on the target unless it is there; the report names the runs created.
-    private func copyRun(_ id: String, into report: inout Report) throws {
-        guard !report.runs.contains(id), let run = try source.run(id: id) else { return }
-        if try target.ensureRun(run) { report.runs.append(id) }
+    /// Creates the run on the target unless it is there; false when the target cannot have it (its id
+    /// is another project's there, or the source no longer has it). The report names the runs created
+    /// and those left out.
+    private func copyRun(_ id: String, into report: inout Report) throws -> Bool {
+        if report.runs.contains(id) { return true }
+        if report.runsLeftOut.contains(id) { return false }
+        guard let run = try source.run(id: id) else { return false }
+        switch try target.ensureRun(run) {
+        case .created:
+            report.runs.append(id)
+            return true
+        case .present:
+            return true
+        case .elsewhere:
+            report.runsLeftOut.append(id)
+            return false
+        }
     }
 
     private func targetVersions(_ artifact: String) throws -> [WireVersion] {
@@ -138,6 +152,9 @@ extension VersionCopier.Report {
             print("\(version.source) -> \(version.target) (\(fate))")
         }
         for alias in aliasesSet { print("alias \(alias)") }
+        for run in runsLeftOut {
+            print("run \(run) left out: the target has a run of that id in another project (its lineage is not copied)")
+        }
         for conflict in aliasConflicts {
             print("alias \(conflict.alias) left on \(conflict.heldBy), not moved to \(conflict.wanted) (--move-aliases moves it)")
         }
