@@ -28,6 +28,28 @@ import Testing
         #expect(try fixture.store.files(of: version).count == 4)
     }
 
+    @Test func aRecognisedFileIsNotReadAgainAndKeepsItsChunkList() throws {
+        let fixture = try StoreFixture()
+        let directory = try fixture.tree("data", Self.files())
+        Thread.sleep(forTimeInterval: 0.25)  // past the stat cache's racy window
+        var draft = ArtifactDraft(name: "data", type: "dataset")
+        try draft.addDirectory(directory)
+        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        let paths = (stat: fixture.root.appendingPathComponent("stat.sqlite").path,
+                     lists: fixture.root.appendingPathComponent("lists.sqlite").path)
+        let first = try DraftCutter(statCachePath: paths.stat, chunkListPath: paths.lists)
+        let cut = try first.cut(sources)
+        #expect(cut.allSatisfy { $0.content != nil })
+        first.remember(cut)
+        let again = try DraftCutter(statCachePath: paths.stat, chunkListPath: paths.lists).cut(sources)
+        #expect(again.allSatisfy { $0.remembered == nil }, "nothing read again")
+        #expect(again.map(\.content) == cut.map(\.content))
+        // Without the chunk lists, a recognised file comes back with its digest only.
+        let bare = try DraftCutter(statCachePath: paths.stat).cut(sources)
+        #expect(bare.map(\.entry) == cut.map(\.entry))
+        #expect(bare.allSatisfy { $0.content == nil })
+    }
+
     @Test func aVersionCopiedAsStoredRecordsIsCommittedElsewhereWithTheSameDigest() throws {
         let source = try StoreFixture()
         let target = try StoreFixture()

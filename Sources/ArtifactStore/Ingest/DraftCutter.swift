@@ -10,8 +10,9 @@ import Glibc
 ///
 /// Files are cut on all cores. With a stat cache, a file whose size, mtime, inode and ctime match
 /// what was remembered is not read again (as the embedded store's put skips it): its digest is known,
-/// its chunk list is not, and the caller finds that elsewhere (the server's newest manifest) or cuts
-/// the file after all with `CutContent.cut(fileAt:)`.
+/// and its chunk list comes from the chunk lists remembered beside the stat cache; when that has none,
+/// the caller finds it elsewhere (the server's newest manifest) or cuts the file after all with
+/// `CutContent.cut(fileAt:)`.
 public struct DraftCutter: Sendable {
     /// One file of the draft, cut or recognised.
     public struct CutFile: Sendable {
@@ -19,17 +20,22 @@ public struct DraftCutter: Sendable {
         public var source: ArtifactDraft.Source
         /// Its path, digest and size.
         public var entry: ManifestEntry
-        /// Its chunks; nil when the stat cache recognised the file and it was not read.
+        /// Its chunks; nil when the stat cache recognised the file, it was not read, and no chunk list
+        /// was remembered for its content.
         public var content: CutContent?
-        fileprivate var remembered: StatCache.Entry?
+        /// What the stat cache learns from this file once its version is committed; nil when it was not read.
+        var remembered: StatCache.Entry?
     }
 
     private let statCache: StatCache?
+    private let chunkLists: ChunkListCache?
 
-    /// A cutter remembering what it reads in the stat cache at `statCachePath` (nil: read every file).
-    /// - Throws: `StoreError.catalog` when the stat cache cannot be opened.
-    public init(statCachePath: String?) throws {
+    /// A cutter remembering what it reads in the stat cache at `statCachePath` and the chunk lists at
+    /// `chunkListPath` (nil: read every file).
+    /// - Throws: `StoreError.catalog` when either cannot be opened.
+    public init(statCachePath: String?, chunkListPath: String? = nil) throws {
         statCache = try statCachePath.map { try StatCache(path: $0) }
+        chunkLists = try chunkListPath.map { try ChunkListCache(path: $0) }
     }
 
     /// Cuts (or recognises) every source, in the order given.
@@ -70,7 +76,13 @@ public struct DraftCutter: Sendable {
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        return slots.map { $0! }
+        var files = slots.map { $0! }
+        let recognised = files.indices.filter { files[$0].content == nil }
+        if let chunkLists, !recognised.isEmpty {
+            let known = chunkLists.contents(recognised.map { files[$0].entry.digest })
+            for index in recognised { files[index].content = known[files[index].entry.digest] }
+        }
+        return files
     }
 
     /// Remembers the files `cut` read, once the version holding them is committed (a failed put
@@ -79,6 +91,7 @@ public struct DraftCutter: Sendable {
         var read: [String: StatCache.Entry] = [:]
         for file in files { if let entry = file.remembered { read[file.source.filePath] = entry } }
         statCache?.record(read)
+        chunkLists?.record(files.filter { $0.remembered != nil }.compactMap(\.content))
     }
 
     private func cut(_ source: ArtifactDraft.Source, remembered: StatCache.Entry?) throws -> CutFile {

@@ -24,7 +24,9 @@ struct RemotePut {
         }
         let transfer = cacheDirectory.appendingPathComponent("transfer")
         try? FileManager.default.createDirectory(at: transfer, withIntermediateDirectories: true)
-        let cutter = try DraftCutter(statCachePath: transfer.appendingPathComponent("put-statcache.sqlite").path)
+        let cutter = try DraftCutter(
+            statCachePath: transfer.appendingPathComponent("put-statcache.sqlite").path,
+            chunkListPath: transfer.appendingPathComponent("put-chunklists.sqlite").path)
         let sources = draft.sources.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
         let cutting = ProgressLine(verb: "reading")
         var cut = try cutter.cut(sources, progress: cutting?.update)
