@@ -106,5 +106,19 @@ struct ChunkUploader {
     }
 }
 
+extension ChunkUploader {
+    /// Every distinct chunk of `files`, in the order the files (sorted by path) and their contents name
+    /// them: packs filled in this order keep each file's chunks together, as a local put lays them
+    /// out, so a later restore reads packs front to back instead of hopping between them.
+    static func chunksInFileOrder(_ files: [ManifestEntry], chunksOf contents: [String: [String]]) -> [String] {
+        var seen = Set<String>()
+        var order: [String] = []
+        for file in files.sorted(by: { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }) {
+            for chunk in contents[file.digest] ?? [] where seen.insert(chunk).inserted { order.append(chunk) }
+        }
+        return order
+    }
+}
+
 /// `{}`: the body of requests that need none.
 struct EmptyBody: Codable {}

@@ -40,7 +40,7 @@ struct RemotePut {
             manifestDigest: Store.manifestDigest(files))
         let uploader = ChunkUploader(client: client, project: project)
         var upload = uploads.upload(for: key)
-        let allChunks = Self.distinctChunks(contents.values.sorted { $0.digest < $1.digest })
+        let allChunks = ChunkUploader.chunksInFileOrder(files, chunksOf: contents.mapValues(\.chunks))
         var missing: [String]
         do {
             missing = try uploader.missing(allChunks, upload: upload)
@@ -142,10 +142,5 @@ struct RemotePut {
             throw StoreError.io(operation: "read", path: file.source.file.path, reason: "the file changed while it was being put")
         }
         file.content = content
-    }
-
-    private static func distinctChunks(_ contents: [ContentRecord]) -> [String] {
-        var seen = Set<String>()
-        return contents.flatMap(\.chunks).filter { seen.insert($0).inserted }
     }
 }

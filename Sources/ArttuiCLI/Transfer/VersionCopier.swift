@@ -63,8 +63,8 @@ struct VersionCopier {
             }
             var producer = version.loggedBy
             if let runID = producer, try !copyRun(runID, into: &report) { producer = nil }
-            var seen = Set<String>()
-            let digests = manifest.contents.flatMap(\.chunks).filter { seen.insert($0).inserted }
+            let digests = ChunkUploader.chunksInFileOrder(
+                manifest.files, chunksOf: Dictionary(manifest.contents.map { ($0.digest, $0.chunks) }, uniquingKeysWith: { first, _ in first }))
             let missing = try target.missingChunks(digests)
             var sizes: [String: Int] = [:]
             for content in manifest.contents where !content.chunks.isEmpty {
