@@ -31,10 +31,18 @@ struct RemotePut {
         let cutting = ProgressLine(verb: "reading")
         var cut = try cutter.cut(sources, progress: cutting?.update)
         cutting?.finish()
+        let files = cut.map(\.entry)
+        if draft.aliases.isEmpty, draft.runID == nil, distributedID == nil,
+           let newest = try newestVersion(draft.name), newest.digest == Store.manifestDigest(files)
+        {
+            // Content equal to the newest version makes no version, and with no aliases or run to
+            // record there is nothing to send: one question instead of an upload and a commit.
+            cutter.remember(cut)
+            return Result(commit: CommitResponse(created: false, version: newest), sent: ChunkUploader.Outcome(), files: files.count)
+        }
         var contents = try chunkLists(for: &cut, artifact: draft.name)
 
         let uploads = ResumableUploads(cacheDirectory: cacheDirectory)
-        let files = cut.map(\.entry)
         let key = ResumableUploads.Key(
             server: "\(client.server)", project: "\(project)", artifact: draft.name,
             manifestDigest: Store.manifestDigest(files))
@@ -86,6 +94,15 @@ struct RemotePut {
             }
         }
         throw CommandFailure(message: "the server kept refusing the commit for missing chunks; try again")
+    }
+
+    /// The artifact's newest committed version on the server, nil when it has none.
+    private func newestVersion(_ artifact: String) throws -> WireVersion? {
+        do {
+            return try client.get(project.versionPath(artifact: artifact, version: "latest"))
+        } catch ServerError.notFound {
+            return nil
+        }
     }
 
     /// Every content's chunk list: from cutting, else (for files the stat cache recognised) from the

@@ -23,7 +23,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
     private(set) var receivedBytes: Int64 = 0
 
     /// A fetcher of `versionPath`'s chunks; `wanted` are the contents the restore will read, in order.
-    init(client: ServerClient, versionPath: String, wanted: [WireContent], batchBytes: Int = 8 << 20) {
+    init(client: ServerClient, versionPath: String, wanted: [WireContent], batchBytes: Int = 16 << 20) {
         self.client = client
         path = versionPath + "/chunks"
         var seen = Set<String>()
@@ -39,10 +39,11 @@ final class ServerChunkFetcher: @unchecked Sendable {
             let bytes = try smallChunk(content.chunks[0])
             return try bytes.withUnsafeBytes { try body($0) }
         }
-        // A big file: its own requests, a few chunks (at most 4 MiB each) at a time.
+        // A big file: its own requests, 8 chunks (at most 4 MiB each) at a time: every request opens
+        // the packs it reads anew on the server, so fewer, larger requests cost it less.
         var start = 0
         while start < content.chunks.count {
-            let batch = Array(content.chunks[start..<min(content.chunks.count, start + 4)])
+            let batch = Array(content.chunks[start..<min(content.chunks.count, start + 8)])
             try fetch(batch) { _, chunk in try body(chunk) }
             start += batch.count
         }
@@ -69,7 +70,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
         // This one, and the next unclaimed ones while memory holds few fetched but untaken.
         var batch = [digest]
         var size = 0
-        if readyBytes < 4 * batchBytes, let position = smallPosition[digest] {
+        if readyBytes < 2 * batchBytes, let position = smallPosition[digest] {
             var index = position + 1
             while index < smallOrder.count && size < batchBytes && batch.count < 512 {
                 let next = smallOrder[index]
