@@ -147,3 +147,16 @@ public enum UploadLimits {
     /// Files in one commit.
     public static let maxFilesPerCommit = 100_000
 }
+
+/// `POST …/versions/{version}/chunks`: the stored records of chunks of that version, in the order
+/// asked (`application/octet-stream`, the pack-record format; the client checks every record).
+public struct ChunkRecordsRequest: Codable, Sendable, Equatable {
+    /// Digests in one request.
+    public static let maxDigests = 1_000
+
+    /// SHA-256 digests of chunks of the version (hex).
+    public var digests: [String]
+
+    /// Creates a query.
+    public init(digests: [String]) { self.digests = digests }
+}

@@ -6,6 +6,7 @@ extension Arttui {
         RmCommand.self, PruneCommand.self, CacheCommand.self, VerifyCommand.self,
         ImportCommand.self, ExportCommand.self, RunCommand.self, RunsCommand.self, UseCommand.self, LineageCommand.self, SweepCommand.self, FinishCommand.self,
         LoginCommand.self, LogoutCommand.self, RemoteCommand.self, WhoamiCommand.self, ProjectCommand.self,
+        PushCommand.self, PullCommand.self,
     ]
     static let defaultCommand: ParsableCommand.Type? = BrowseCommand.self
 }

@@ -107,6 +107,13 @@ public final class FileCache: Sendable {
         return touched ? URL(fileURLWithPath: objectPath(digest)) : nil
     }
 
+    /// Whether the cache holds the content `digest` intact, without counting a use: for deciding what
+    /// to fetch before fetching it.
+    public func holds(digest: String, size: Int64) throws -> Bool {
+        try Self.validate(digest)
+        return try verifiedSignature(digest: digest, size: size) != nil
+    }
+
     /// The current signature of the cached file when its content is known to be right;
     /// nil (after evicting whatever was there) otherwise.
     func verifiedSignature(digest: String, size: Int64) throws -> FileSignature? {

@@ -235,6 +235,14 @@ public struct TransferProgress: Sendable {
     public var bytesDone: Int64
     /// Bytes in all.
     public var bytesTotal: Int64
+
+    /// Creates a report of progress.
+    public init(filesDone: Int, filesTotal: Int, bytesDone: Int64, bytesTotal: Int64) {
+        self.filesDone = filesDone
+        self.filesTotal = filesTotal
+        self.bytesDone = bytesDone
+        self.bytesTotal = bytesTotal
+    }
 }
 
 /// Lowercase hexadecimal text of bytes.

@@ -21,6 +21,19 @@ public struct RestoreReport: Sendable, Codable {
     public var fromStore: Int
     /// Reference entries fetched from their sources.
     public var fromReferences: Int = 0
+
+    /// Creates a report.
+    public init(
+        root: String, files: Int, bytes: Int64, unchanged: Int, fromCache: Int, fromStore: Int, fromReferences: Int = 0
+    ) {
+        self.root = root
+        self.files = files
+        self.bytes = bytes
+        self.unchanged = unchanged
+        self.fromCache = fromCache
+        self.fromStore = fromStore
+        self.fromReferences = fromReferences
+    }
 }
 
 extension Store {
@@ -43,16 +56,15 @@ extension Store {
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> RestoreReport {
         let entries = try self.files(of: version)
-        for file in entries { try ManifestPath.validate(file.path) }
         let files = entries.filter(\.isStored)
         let referenced = entries.filter { !$0.isStored }
-        let rootPath = root.standardizedFileURL.path
-        try makeDirectory(rootPath)
-        let directories = Set((references == nil ? files : entries).compactMap { file -> String? in
-            guard let slash = file.path.lastIndex(of: "/") else { return nil }
-            return String(file.path[..<slash])
-        })
-        for directory in directories.sorted() { try SafeDirectory.ensure(directory, under: rootPath) }
+        let restorer = FileRestorer(
+            root: root, versionName: version.qualifiedName,
+            owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
+            workers: ProcessInfo.processInfo.activeProcessorCount)
+        let rootPath = restorer.root
+        for file in entries { try ManifestPath.validate(file.path) }
+        try restorer.prepareDirectories(for: (references == nil ? files : entries).map(\.path))
 
         // Every chunk list at once, when the first file needs the store: one query instead of one
         // per file, and none when the cache holds everything.
@@ -63,109 +75,21 @@ extension Store {
                 return lists?[digest]
             }
         }
-        let pin = try cache?.pin(Array(Set(files.map(\.digest))))
-        defer { try? pin?.release() }
-        let owner = CacheOwner(project: version.project, artifact: version.name)
+        let counts = try restorer.restore(
+            files,
+            makeSource: { [catalog, objects] in
+                StoredChunkSource(reader: ChunkReader(catalog: catalog, objects: objects), chunkList: chunks)
+            },
+            progress: progress)
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
-        let counts = Mutex((unchanged: 0, fromCache: 0, fromStore: 0, bytes: Int64(0), done: 0))
-        let failure = Mutex<Error?>(nil)
-        // A damaged file does not stop the others: everything the damage does not touch is restored.
-        let damaged = Mutex<[StoreError]>([])
-        let next = Atomic<Int>(0)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
-        let run = { [self] in DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let reader = ChunkReader(catalog: catalog, objects: objects)
-            while failure.withLock({ $0 == nil }) {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < files.count else { break }
-                let file = files[index]
-                do {
-                    let source = try restore(
-                        file, chunks: chunks, root: rootPath, version: version, cache: cache,
-                        owner: owner, mode: mode, reader: reader)
-                    let snapshot = counts.withLock { counts in
-                        switch source {
-                        case .unchanged: counts.unchanged += 1
-                        case .cache: counts.fromCache += 1
-                        case .store: counts.fromStore += 1
-                        }
-                        counts.bytes += file.size
-                        counts.done += 1
-                        return counts
-                    }
-                    progress?(TransferProgress(
-                        filesDone: snapshot.done, filesTotal: files.count, bytesDone: snapshot.bytes,
-                        bytesTotal: totalBytes))
-                } catch let error as StoreError where error.isDamagedFile {
-                    damaged.withLock { $0.append(error) }
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                }
-            }
-        } }
-        // The files are pinned, so their uses can go to the cache's index once, at the end.
-        if let cache { try cache.deferringUses(preloading: pin, run) } else { run() }
-        if let error = failure.withLock({ $0 }) { throw error }
-        if let error = Store.summarize(damaged.withLock { $0 }) { throw error }
         let fetched = references == nil ? [] : referenced
         let checker = ReferenceChecker(resolver: references ?? .local)
         for entry in fetched {
             try checker.fetch(entry, to: rootPath + "/" + entry.path, allowChanged: allowChanged, warn: warn)
         }
-        let final = counts.withLock { $0 }
         return RestoreReport(
             root: rootPath, files: files.count + fetched.count, bytes: totalBytes + fetched.reduce(0) { $0 + $1.size },
-            unchanged: final.unchanged, fromCache: final.fromCache, fromStore: final.fromStore,
+            unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource,
             fromReferences: fetched.count)
-    }
-
-    private enum Source { case unchanged, cache, store }
-
-    private func restore(
-        _ file: ManifestEntry, chunks: (String) throws -> [StoredChunk]?, root: String, version: ArtifactVersion,
-        cache: FileCache?, owner: CacheOwner, mode: LinkMode, reader: ChunkReader
-    ) throws -> Source {
-        let destination = root + "/" + file.path
-        if try SafeDirectory.holdsContent(destination, digest: file.digest, size: file.size, mode: mode) {
-            return .unchanged
-        }
-        do {
-            guard let cache else {
-                try writeDirectly(file, chunks: try chunks(file.digest), to: destination, reader: reader)
-                return .store
-            }
-            if try cache.copy(digest: file.digest, size: file.size, toPath: destination, mode: mode, owner: owner) {
-                return .cache
-            }
-            // A copy is written in the same pass that fills the cache; a link is made once it is filled.
-            try cache.insert(
-                digest: file.digest, size: file.size, owner: owner, copyToPath: mode == .copy ? destination : nil
-            ) { sink in
-                try reader.forEachChunk(ofContent: file.digest, chunks: try chunks(file.digest)) { try sink.write($0) }
-            }
-            if mode != .copy,
-               try !cache.copy(digest: file.digest, size: file.size, toPath: destination, mode: mode, owner: owner)
-            {
-                throw StoreError.corruptData(what: "cache file", detail: "changed while it was being linked")
-            }
-            return .store
-        } catch let error as StoreError where error.isCorruptData {
-            throw StoreError.damagedFile(version: version.qualifiedName, path: file.path, detail: "\(error)")
-        }
-    }
-
-    /// Rebuilds a file and gives it its name once its digest checks out.
-    private func writeDirectly(
-        _ file: ManifestEntry, chunks: [StoredChunk]?, to destination: String, reader: ChunkReader
-    ) throws {
-        let output = try PendingFile.create(toBecome: destination, mode: 0o666)
-        defer { output.close() }
-        // The cache's writer does what is needed here too: write, count and hash in one pass.
-        let writer = CacheWriter(fd: output.fd, path: destination)
-        try reader.forEachChunk(ofContent: file.digest, chunks: chunks) { try writer.write($0) }
-        guard writer.finishDigest() == file.digest, writer.bytesWritten == file.size else {
-            throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
-        }
-        try output.place(at: destination)
     }
 }

@@ -42,6 +42,34 @@ public enum PackRecords {
         _ pack: UnsafeRawBufferPointer, packKey: String, maxRawLength: Int, codec: ZstdCodec
     ) throws -> [Record] {
         var records: [Record] = []
+        try walk(pack, maxRawLength: maxRawLength, codec: codec) { offset, end, header, _ in
+            records.append(Record(
+                digest: Hex.encode(header.digest),
+                location: ChunkLocation(
+                    packKey: packKey, offset: Int64(offset), storedLength: Int64(end - offset),
+                    rawLength: header.rawLength, compression: header.compression)))
+        }
+        return records
+    }
+
+    /// Decodes every record of a run of records (a pack, or records sent by a server), checks each
+    /// against its digest, and hands the chunk's digest (hex) and decoded bytes to `body` in order.
+    /// - Throws: `StoreError.corruptData` naming the record's offset and what is wrong with it.
+    public static func forEachChunk(
+        in records: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec,
+        _ body: (String, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try walk(records, maxRawLength: maxRawLength, codec: codec) { _, _, header, chunk in
+            try body(Hex.encode(header.digest), chunk)
+        }
+    }
+
+    /// Walks the records, decoding and checking each one, and calls `body` with its bounds, header and
+    /// decoded bytes.
+    private static func walk(
+        _ pack: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec,
+        _ body: (Int, Int, PackRecordHeader, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         var offset = 0
         while offset < pack.count {
             func failure(_ detail: String) -> StoreError {
@@ -55,29 +83,24 @@ public enum PackRecords {
             let end = offset + headerSize + header.payloadLength
             guard end <= pack.count else { throw failure("is cut short inside its payload") }
             let payload = UnsafeRawBufferPointer(rebasing: pack[(offset + headerSize)..<end])
-            let digest: [UInt8]
+            func check(_ chunk: UnsafeRawBufferPointer) throws {
+                let digest = Array(SHA256.hash(data: chunk))
+                guard digest == header.digest else {
+                    throw failure("holds bytes whose SHA-256 is \(Hex.encode(digest)), not \(Hex.encode(header.digest))")
+                }
+                try body(offset, end, header, chunk)
+            }
             switch header.compression {
             case .none:
                 guard header.payloadLength == header.rawLength else {
                     throw failure("is stored raw but its lengths differ")
                 }
-                digest = Array(SHA256.hash(data: payload))
+                try check(payload)
             case .zstd:
-                digest = try codec.withDecompressed(payload, rawLength: header.rawLength) {
-                    Array(SHA256.hash(data: $0))
-                }
+                try codec.withDecompressed(payload, rawLength: header.rawLength) { try check($0) }
             }
-            guard digest == header.digest else {
-                throw failure("holds bytes whose SHA-256 is \(Hex.encode(digest)), not \(Hex.encode(header.digest))")
-            }
-            records.append(Record(
-                digest: Hex.encode(digest),
-                location: ChunkLocation(
-                    packKey: packKey, offset: Int64(offset), storedLength: Int64(end - offset),
-                    rawLength: header.rawLength, compression: header.compression)))
             offset = end
         }
-        return records
     }
 
     /// A fresh pack key in the layout `PackWriter` uses.

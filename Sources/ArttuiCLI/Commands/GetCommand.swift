@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 import ReferenceSources
 
@@ -30,6 +31,7 @@ struct GetCommand: ParsableCommand {
     var allowChanged = false
 
     func run() throws {
+        if let server = try storeOptions.server.selectedServer() { return try getRemotely(from: server) }
         let parsed = try ArtifactAddress(parsing: address)
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
@@ -60,6 +62,51 @@ struct GetCommand: ParsableCommand {
             + "\(report.unchanged) already there"
             + (report.fromReferences > 0 ? ", \(report.fromReferences) from references)" : ")"))
     }
+}
+
+extension GetCommand {
+    /// The same get from a team server: `[ENTITY/]PROJECT/NAME[:REF]`.
+    private func getRemotely(from server: ServerURL) throws {
+        let parsed = try ServerArtifactAddress(parsing: address)
+        let client = try storeOptions.server.client(for: server)
+        let project = try RemoteProject.of(parsed, client: client)
+        let transfer = RemoteGet(client: client, project: project)
+        let manifest = try transfer.manifest(artifact: parsed.name, reference: parsed.reference ?? "latest")
+        let version = manifest.version
+        if manifest.files.contains(where: { $0.reference != nil }) {
+            throw CommandFailure(message: "\(address) holds references, which get does not fetch from a server yet")
+        }
+        if let runID {
+            let use = RemoteRunUse(artifact: version.name, version: version.version)
+            let _: WireVersion = try client.send("POST", project.apiPath + "/runs/\(pathSegment(runID))/uses", body: use)
+        }
+        let cache = try storeOptions.openCache()
+        let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.version)")
+        let progress = ProgressLine(verb: "downloading")
+        let report: RestoreReport
+        do {
+            report = try transfer.restore(manifest, to: destination, cache: cache, mode: link, progress: progress?.update)
+        } catch {
+            progress?.finish()
+            throw error
+        }
+        progress?.finish()
+        let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
+        if output.json {
+            try JSONOutput.print(GetResultJSON(version: qualifiedName, report: report))
+            return
+        }
+        print("downloaded \(qualifiedName) to \(report.root) (\(counted(report.files, "file")), "
+            + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
+            + "\(report.unchanged) already there)")
+    }
+}
+
+/// The body of `POST …/runs/{run}/uses`.
+struct RemoteRunUse: Codable {
+    var project: String?
+    var artifact: String
+    var version: String
 }
 
 extension LinkMode: ExpressibleByArgument {}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 import ReferenceSources
 
@@ -78,6 +79,7 @@ struct PutCommand: ParsableCommand {
         guard !draft.isEmpty else {
             throw ValidationError("give files, directories, --reference, --entry or --table to store")
         }
+        if let server = try storeOptions.server.selectedServer() { return try putRemotely(draft, to: server) }
         let store = try storeOptions.openStore()
         let run = try writer.openRun(in: store)
         draft.runID = run?.id
@@ -109,6 +111,52 @@ extension PutCommand {
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
         print("added \(counted(draft.sources.count, "file")) to the pending version of \(project)/\(draft.name) "
             + "(distributed id \(distributedID), \(counted(version.fileCount, "file")) so far)")
+    }
+}
+
+extension PutCommand {
+    /// The same put against a team server: `-n [ENTITY/]PROJECT/NAME`.
+    private func putRemotely(_ draft: ArtifactDraft, to server: ServerURL) throws {
+        let address = try ServerArtifactAddress(parsing: name)
+        guard address.reference == nil else {
+            throw ValidationError("-n takes [ENTITY/]PROJECT/NAME without a version, not \(name)")
+        }
+        let client = try storeOptions.server.client(for: server)
+        let project = try RemoteProject.of(address, client: client)
+        var draft = draft
+        draft.runID = writer.runID
+        let distributedID = upsert ? try remoteSharedID(client: client, project: project) : nil
+        let result = try RemotePut(client: client, project: project, cacheDirectory: storeOptions.cacheDirectory)
+            .put(draft, distributedID: distributedID)
+        let version = result.commit.version
+        let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
+        if upsert {
+            if output.json { return try JSONOutput.print(version) }
+            print("added \(counted(draft.sources.count, "file")) to the pending version of \(version.project)/\(version.name) "
+                + "(distributed id \(distributedID ?? ""), \(counted(version.fileCount, "file")) so far)")
+            return
+        }
+        if output.json {
+            try JSONOutput.print(PutResultJSON(created: result.commit.created, version: version))
+            return
+        }
+        if result.commit.created {
+            print("created \(qualifiedName) (\(counted(version.fileCount, "file")), \(ByteSize.format(version.size)); "
+                + "\(ByteSize.format(version.addedBytes)) added to the store)")
+        } else {
+            print("no changes: \(qualifiedName) already holds this content")
+            if !aliases.isEmpty { print("aliases \(aliases.joined(separator: ", ")) now on \(qualifiedName)") }
+        }
+    }
+
+    /// `--distributed-id`, else the group of the `--run` on the server.
+    private func remoteSharedID(client: ServerClient, project: RemoteProject) throws -> String {
+        if let id = writer.distributedID { return id }
+        if let runID = writer.runID {
+            let run: WireRunDetail = try client.get(project.apiPath + "/runs/\(pathSegment(runID))")
+            if let group = run.run.group { return group }
+        }
+        throw StoreError.invalidArgument("give --distributed-id, or a --run that has a group")
     }
 }
 

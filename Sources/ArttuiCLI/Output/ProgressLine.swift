@@ -5,16 +5,18 @@ import Synchronization
 import Glibc
 #endif
 
-/// A progress line on stderr (files, bytes, rate) when stderr is a terminal; nothing otherwise.
+/// A progress line on stderr (files, bytes, rate, time left) when stderr is a terminal; nothing otherwise.
 final class ProgressLine: Sendable {
     private let verb: String
+    private let unit: String
     private let start = Date()
     private let lastDraw = Mutex<Date>(.distantPast)
 
     /// Returns nil when stderr is not a terminal.
-    init?(verb: String) {
+    init?(verb: String, unit: String = "files") {
         guard isatty(STDERR_FILENO) == 1 else { return nil }
         self.verb = verb
+        self.unit = unit
     }
 
     /// Redraws at most ten times a second.
@@ -28,10 +30,15 @@ final class ProgressLine: Sendable {
         guard due else { return }
         let elapsed = max(now.timeIntervalSince(start), 0.001)
         let rate = Int64(Double(progress.bytesDone) / elapsed)
-        let line = "\r\u{1B}[K\(verb) \(progress.filesDone)/\(progress.filesTotal) files, "
+        let left = rate > 0 ? Int((Double(max(progress.bytesTotal - progress.bytesDone, 0)) / Double(rate)).rounded(.up)) : nil
+        let line = "\r\u{1B}[K\(verb) \(progress.filesDone)/\(progress.filesTotal) \(unit), "
             + "\(ByteSize.format(progress.bytesDone))/\(ByteSize.format(progress.bytesTotal)), "
-            + "\(ByteSize.format(rate))/s"
+            + "\(ByteSize.format(rate))/s" + (left.map { ", ETA \(Self.duration($0))" } ?? "")
         FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    private static func duration(_ seconds: Int) -> String {
+        seconds < 60 ? "\(seconds)s" : seconds < 3600 ? "\(seconds / 60)m\(seconds % 60)s" : "\(seconds / 3600)h\(seconds % 3600 / 60)m"
     }
 
     /// Clears the line.

@@ -67,15 +67,17 @@ final class ServerClient {
         }
     }
 
-    /// Sends one request and returns the body of a 2xx answer.
-    func send(_ method: String, _ path: String, query: [URLQueryItem], body: Data?) throws -> Data {
+    /// Sends one request and returns the body of a 2xx answer; `body` is JSON unless `contentType` says otherwise.
+    func send(
+        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json"
+    ) throws -> Data {
         var request = URLRequest(url: server.url(path, query: query), timeoutInterval: timeout)
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Accept")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)

@@ -43,30 +43,17 @@ extension ArttuiAPI {
                 let (project, upload) = try await self.upload(context)
                 let body = try await RequestBodyReader.bytes(request, limit: ServerLimits.maxPackBytes, what: "the pack")
                 guard body.readableBytes > 0 else { throw APIError(.badRequest, "the pack is empty") }
-                let key = PackRecords.newPackKey()
-                let records = try await core(project) { [store] in
-                    let records: [PackRecords.Record]
+                let staged = try await core(project) { [store] in
                     do {
-                        records = try body.withUnsafeReadableBytes {
-                            try PackRecords.scan($0, packKey: key, maxRawLength: ServerLimits.maxChunkBytes, codec: ZstdCodec())
-                        }
+                        return try store.stage(pack: Data(body.readableBytesView), maxRawLength: ServerLimits.maxChunkBytes)
                     } catch let error as StoreError {
+                        guard case .corruptData = error else { throw error }
                         throw APIError(.badRequest, "the pack is refused: \(error)")
                     }
-                    let file = store.objects.stagingDirectory.appendingPathComponent("upload-\(UUID().uuidString).pack")
-                    try Data(body.readableBytesView).write(to: file)
-                    do {
-                        try store.objects.store(key: key, movingFile: file)
-                    } catch {
-                        try? FileManager.default.removeItem(at: file)
-                        throw error
-                    }
-                    return records
                 }
-                try await accounts.stage(
-                    uploadID: upload.id, pack: ObjectInfo(key: key, size: Int64(body.readableBytes)),
-                    chunks: records.map { StoredChunk(digest: $0.digest, location: $0.location) })
-                return try JSONResponse.make(PackAccepted(chunks: records.count, bytes: Int64(body.readableBytes)), status: .created)
+                try await accounts.stage(uploadID: upload.id, pack: staged.pack, chunks: staged.chunks)
+                MetricsRecorder.shared.recordUpload(chunks: staged.chunks.count, bytes: staged.pack.size)
+                return try JSONResponse.make(PackAccepted(chunks: staged.chunks.count, bytes: Int64(body.readableBytes)), status: .created)
             },
             APIRoute(method: .post, path: Self.uploadPath + "/commit") { request, context in
                 let (project, upload) = try await self.upload(context)

@@ -67,8 +67,12 @@ extension ArttuiAPI {
                     (try store.catalog.manifest(versionID: version.id, offset: 0, limit: .max),
                      try store.catalog.chunkLocations(versionID: version.id))
                 }
-                let contents = chunks.map { WireContent(digest: $0.key, size: $0.value.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: $0.value.map(\.digest)) }
-                    .sorted { $0.digest < $1.digest }
+                var contents = chunks.map { WireContent(digest: $0.key, size: $0.value.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: $0.value.map(\.digest)) }
+                // An empty file is a content of no chunks, so the chunk lists do not name it.
+                for digest in Set(files.filter { $0.isStored && $0.size == 0 && chunks[$0.digest] == nil }.map(\.digest)) {
+                    contents.append(WireContent(digest: digest, size: 0, chunks: []))
+                }
+                contents.sort { $0.digest < $1.digest }
                 return try JSONResponse.make(WireManifest(version: wire(version), files: files, contents: contents))
             },
             APIRoute(method: .get, path: Self.versionPath + "/chunks/:digest") { _, context in
@@ -82,6 +86,48 @@ extension ArttuiAPI {
                     return try PackRecords.read(chunk, from: store.objects, codec: ZstdCodec())
                 }
                 return octets(bytes)
+            },
+            APIRoute(method: .post, path: Self.versionPath + "/chunks") { request, context in
+                let (project, version) = try await self.version(context, needs: .read)
+                let query = try await RequestBodyReader.json(ChunkRecordsRequest.self, from: request)
+                guard query.digests.count <= ChunkRecordsRequest.maxDigests else {
+                    throw APIError(.badRequest, "the query names \(query.digests.count) digests; the limit is \(ChunkRecordsRequest.maxDigests) per request")
+                }
+                let digests = try query.digests.map(Self.checkedDigest)
+                let records = try await core(project) { [store] in
+                    let held = Dictionary(
+                        try store.catalog.chunkLocations(versionID: version.id).values.joined().map { ($0.digest, $0) },
+                        uniquingKeysWith: { first, _ in first })
+                    var size: Int64 = 0
+                    let chunks = try digests.map { digest in
+                        guard let chunk = held[digest] else {
+                            throw APIError.notFound("chunk \(digest) in \(project.path)/\(version.name):\(version.versionName)")
+                        }
+                        size += chunk.location.storedLength
+                        return chunk
+                    }
+                    guard size <= Int64(ServerLimits.maxPackBytes) else {
+                        throw APIError(.badRequest, "the records asked for come to \(size) bytes; the limit is \(ServerLimits.maxPackBytes) per request")
+                    }
+                    // Read in pack order, so each pack is read front to back through the object
+                    // store's read-ahead, then answer in the order asked.
+                    let reader = StoredRecordReader(objects: store.objects)
+                    var read: [String: [UInt8]] = [:]
+                    let inPackOrder = Set(chunks).sorted {
+                        ($0.location.packKey, $0.location.offset) < ($1.location.packKey, $1.location.offset)
+                    }
+                    for chunk in inPackOrder {
+                        var record: [UInt8] = []
+                        try reader.append(chunk, to: &record)
+                        read[chunk.digest] = record
+                    }
+                    var records: [UInt8] = []
+                    records.reserveCapacity(Int(size))
+                    for digest in digests { records.append(contentsOf: read[digest]!) }
+                    return records
+                }
+                MetricsRecorder.shared.recordRecordsSent(bytes: Int64(records.count))
+                return octets(records)
             },
             APIRoute(method: .get, path: Self.versionPath + "/contents/:digest") { _, context in
                 let (project, version) = try await self.version(context, needs: .read)

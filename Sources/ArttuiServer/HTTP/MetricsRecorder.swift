@@ -18,6 +18,10 @@ final class MetricsRecorder: RouterMiddleware, Sendable {
         var requests: [Key: Int] = [:]
         var seconds: [Key: Double] = [:]
         var inFlight = 0
+        var uploadedPacks = 0
+        var uploadedChunks = 0
+        var uploadedBytes: Int64 = 0
+        var sentRecordBytes: Int64 = 0
     }
 
     private let totals = Mutex(Totals())
@@ -43,6 +47,20 @@ final class MetricsRecorder: RouterMiddleware, Sendable {
         return response
     }
 
+    /// Counts a pack a client uploaded.
+    func recordUpload(chunks: Int, bytes: Int64) {
+        totals.withLock {
+            $0.uploadedPacks += 1
+            $0.uploadedChunks += chunks
+            $0.uploadedBytes += bytes
+        }
+    }
+
+    /// Counts chunk records sent to a client.
+    func recordRecordsSent(bytes: Int64) {
+        totals.withLock { $0.sentRecordBytes += bytes }
+    }
+
     /// The exposition text.
     func render() -> String {
         totals.withLock { totals in
@@ -65,6 +83,18 @@ final class MetricsRecorder: RouterMiddleware, Sendable {
                 "# HELP arttui_http_requests_in_flight Requests being answered now.",
                 "# TYPE arttui_http_requests_in_flight gauge",
                 "arttui_http_requests_in_flight \(totals.inFlight)",
+                "# HELP arttui_upload_packs_total Packs clients uploaded.",
+                "# TYPE arttui_upload_packs_total counter",
+                "arttui_upload_packs_total \(totals.uploadedPacks)",
+                "# HELP arttui_upload_chunks_total Chunk records in the packs clients uploaded.",
+                "# TYPE arttui_upload_chunks_total counter",
+                "arttui_upload_chunks_total \(totals.uploadedChunks)",
+                "# HELP arttui_upload_bytes_total Bytes of the packs clients uploaded.",
+                "# TYPE arttui_upload_bytes_total counter",
+                "arttui_upload_bytes_total \(totals.uploadedBytes)",
+                "# HELP arttui_chunk_records_sent_bytes_total Bytes of chunk records sent to clients.",
+                "# TYPE arttui_chunk_records_sent_bytes_total counter",
+                "arttui_chunk_records_sent_bytes_total \(totals.sentRecordBytes)",
             ]
             return lines.joined(separator: "\n") + "\n"
         }

@@ -1,0 +1,48 @@
+import Crypto
+import Foundation
+
+/// A file's content cut into chunks exactly as `put` cuts it, with nothing stored: what a client of
+/// a team server needs to ask which chunks to send, and to find each chunk again in the file.
+public struct CutContent: Sendable, Hashable {
+    /// The content's digest and size and its chunk digests, in order.
+    public var record: ContentRecord
+    /// Each chunk's length, in the order of `record.chunks`; offsets are their running sums.
+    public var chunkLengths: [Int]
+
+    /// Cuts the file at `path` in bounded memory, hashing every chunk and the whole file.
+    /// - Throws: `StoreError.io` when the file cannot be read.
+    public static func cut(fileAt path: String, parameters: ChunkingParameters = .standard) throws -> CutContent {
+        var cutter = Accumulator()
+        try FileChunker(parameters: parameters).forEachChunk(ofFileAt: path) { cutter.add($0) }
+        return cutter.finish()
+    }
+
+    /// Cuts bytes held in memory (entries made from data, such as tables).
+    public static func cut(data: Data, parameters: ChunkingParameters = .standard) -> CutContent {
+        var cutter = Accumulator()
+        data.withUnsafeBytes { FastCDC(parameters: parameters).forEachChunk(of: $0) { cutter.add($0) } }
+        return cutter.finish()
+    }
+
+    /// Hashes chunks as they are cut; the content digest is the SHA-256 of all of them in order,
+    /// which for a single chunk is that chunk's digest, as the store records it.
+    private struct Accumulator {
+        var whole = SHA256()
+        var digests: [String] = []
+        var lengths: [Int] = []
+        var size: Int64 = 0
+
+        mutating func add(_ chunk: UnsafeRawBufferPointer) {
+            whole.update(bufferPointer: chunk)
+            digests.append(Hex.encode(SHA256.hash(data: chunk)))
+            lengths.append(chunk.count)
+            size += Int64(chunk.count)
+        }
+
+        func finish() -> CutContent {
+            CutContent(
+                record: ContentRecord(digest: Hex.encode(whole.finalize()), size: size, chunks: digests),
+                chunkLengths: lengths)
+        }
+    }
+}

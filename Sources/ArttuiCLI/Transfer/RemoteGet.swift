@@ -1,0 +1,48 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+
+/// A get from a team server: the version's files are written through the client's download cache
+/// by the core's `FileRestorer`, as a local get writes them; only contents the cache lacks are
+/// fetched, as chunk records checked against their digests.
+struct RemoteGet {
+    let client: ServerClient
+    let project: RemoteProject
+    /// Files fetched at once.
+    var workers = 8
+
+    /// The manifest of `artifact:reference`.
+    func manifest(artifact: String, reference: String) throws -> WireManifest {
+        try client.get(project.versionPath(artifact: artifact, version: reference) + "/manifest")
+    }
+
+    /// Writes the version `manifest` describes under `root`.
+    func restore(
+        _ manifest: WireManifest, to root: URL, cache: FileCache?, mode: LinkMode,
+        progress: (@Sendable (TransferProgress) -> Void)?
+    ) throws -> RestoreReport {
+        let version = manifest.version
+        let files = manifest.files.filter { $0.reference == nil }
+        let restorer = FileRestorer(
+            root: root, versionName: "\(version.project)/\(version.name):\(version.version)",
+            owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
+            workers: workers)
+        try restorer.prepareDirectories(for: files.map(\.path))
+        let contents = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        // What the cache holds is never asked for, so the fetcher's read-ahead leaves it out too.
+        var wanted: [WireContent] = []
+        for file in files {
+            guard let content = contents[file.digest] else { continue }
+            if try cache?.holds(digest: file.digest, size: file.size) == true { continue }
+            wanted.append(content)
+        }
+        let fetcher = ServerChunkFetcher(
+            client: client, versionPath: project.versionPath(artifact: version.name, version: version.version),
+            wanted: wanted)
+        let counts = try restorer.restore(
+            files, makeSource: { ServerContentSource(fetcher: fetcher, contents: contents) }, progress: progress)
+        return RestoreReport(
+            root: restorer.root, files: files.count, bytes: files.reduce(0) { $0 + $1.size },
+            unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource)
+    }
+}

@@ -1,0 +1,163 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+
+/// A put to a team server: cuts the draft's files locally exactly as the embedded store does, sends
+/// only the chunks the server lacks (in packs, several at once) and commits the manifest.
+struct RemotePut {
+    /// What the put did.
+    struct Result {
+        var commit: CommitResponse
+        var sent: ChunkUploader.Outcome
+        var files: Int
+    }
+
+    let client: ServerClient
+    let project: RemoteProject
+    /// The client's cache directory: the stat cache of files put before and unfinished uploads live there.
+    let cacheDirectory: URL
+
+    /// Cuts, uploads and commits `draft` (into the pending version `distributedID` names, when given).
+    func put(_ draft: ArtifactDraft, distributedID: String?) throws -> Result {
+        guard draft.references.isEmpty else {
+            throw CommandFailure(message: "--reference does not work against a server yet; put references locally")
+        }
+        let transfer = cacheDirectory.appendingPathComponent("transfer")
+        try? FileManager.default.createDirectory(at: transfer, withIntermediateDirectories: true)
+        let cutter = try DraftCutter(
+            statCachePath: transfer.appendingPathComponent("put-statcache.sqlite").path,
+            chunkListPath: transfer.appendingPathComponent("put-chunklists.sqlite").path)
+        let sources = draft.sources.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let cutting = ProgressLine(verb: "reading")
+        var cut = try cutter.cut(sources, progress: cutting?.update)
+        cutting?.finish()
+        let files = cut.map(\.entry)
+        if draft.aliases.isEmpty, draft.runID == nil, distributedID == nil,
+           let newest = try newestVersion(draft.name), newest.digest == Store.manifestDigest(files)
+        {
+            // Content equal to the newest version makes no version, and with no aliases or run to
+            // record there is nothing to send: one question instead of an upload and a commit.
+            cutter.remember(cut)
+            return Result(commit: CommitResponse(created: false, version: newest), sent: ChunkUploader.Outcome(), files: files.count)
+        }
+        var contents = try chunkLists(for: &cut, artifact: draft.name)
+
+        let uploads = ResumableUploads(cacheDirectory: cacheDirectory)
+        let key = ResumableUploads.Key(
+            server: "\(client.server)", project: "\(project)", artifact: draft.name,
+            manifestDigest: Store.manifestDigest(files))
+        let uploader = ChunkUploader(client: client, project: project)
+        var upload = uploads.upload(for: key)
+        let allChunks = ChunkUploader.chunksInFileOrder(files, chunksOf: contents.mapValues(\.chunks))
+        var missing: [String]
+        do {
+            missing = try uploader.missing(allChunks, upload: upload)
+        } catch ServerError.notFound where upload != nil {
+            // The earlier upload expired or was committed elsewhere: start afresh.
+            upload = nil
+            missing = try uploader.missing(allChunks, upload: nil)
+        }
+        var sent = ChunkUploader.Outcome()
+        let request = CommitRequest(
+            artifact: draft.name, type: draft.type, description: draft.description, metadata: draft.metadata,
+            aliases: draft.aliases, run: draft.runID, files: files,
+            contents: contents.values.sorted { $0.digest < $1.digest }.map {
+                WireContent(digest: $0.digest, size: $0.size, chunks: $0.chunks)
+            },
+            distributedID: distributedID)
+        for attempt in 1...3 {
+            if upload == nil {
+                let created = try uploader.createUpload()
+                uploads.remember(created, for: key)
+                upload = created
+            }
+            if !missing.isEmpty {
+                let places = try placesOf(missing, in: &cut, contents: &contents)
+                let sending = ProgressLine(verb: "uploading", unit: "packs")
+                let outcome = try uploader.send(
+                    missing, upload: upload!, size: { places[$0]?.length ?? 4 << 20 },
+                    makeSource: { FileChunkSource(places: places) }, progress: sending)
+                sending?.finish()
+                sent.chunks += outcome.chunks
+                sent.packs += outcome.packs
+                sent.bytes += outcome.bytes
+            }
+            do {
+                let commit: CommitResponse = try client.send(
+                    "POST", project.apiPath + "/uploads/\(pathSegment(upload!))/commit", body: request)
+                uploads.forget(key)
+                cutter.remember(cut)
+                return Result(commit: commit, sent: sent, files: files.count)
+            } catch let ServerError.problem(status, _) where status == 409 && attempt < 3 {
+                // Chunks went away between the question and the commit (a delete, an expiry): send them again.
+                missing = try uploader.missing(allChunks, upload: upload)
+            }
+        }
+        throw CommandFailure(message: "the server kept refusing the commit for missing chunks; try again")
+    }
+
+    /// The artifact's newest committed version on the server, nil when it has none.
+    private func newestVersion(_ artifact: String) throws -> WireVersion? {
+        do {
+            return try client.get(project.versionPath(artifact: artifact, version: "latest"))
+        } catch ServerError.notFound {
+            return nil
+        }
+    }
+
+    /// Every content's chunk list: from cutting, else (for files the stat cache recognised) from the
+    /// server's newest version of the artifact, else by cutting the file now.
+    private func chunkLists(for cut: inout [DraftCutter.CutFile], artifact: String) throws -> [String: ContentRecord] {
+        var contents: [String: ContentRecord] = [:]
+        for file in cut { if let content = file.content { contents[content.record.digest] = content.record } }
+        let unknown = cut.indices.filter { cut[$0].content == nil && contents[cut[$0].entry.digest] == nil }
+        guard !unknown.isEmpty else { return contents }
+        let newest: [String: WireContent]
+        do {
+            let manifest: WireManifest = try client.get(project.versionPath(artifact: artifact, version: "latest") + "/manifest")
+            newest = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        } catch ServerError.notFound {
+            newest = [:]
+        }
+        for index in unknown where contents[cut[index].entry.digest] == nil {
+            if let known = newest[cut[index].entry.digest] {
+                contents[known.digest] = known.record
+            } else {
+                try cutAgain(&cut[index])
+                contents[cut[index].entry.digest] = cut[index].content!.record
+            }
+        }
+        return contents
+    }
+
+    /// Where each of `digests` lies in the files, cutting again any recognised file that holds one.
+    private func placesOf(
+        _ digests: [String], in cut: inout [DraftCutter.CutFile], contents: inout [String: ContentRecord]
+    ) throws -> [String: ChunkPlace] {
+        let wanted = Set(digests)
+        var places: [String: ChunkPlace] = [:]
+        for index in cut.indices {
+            if cut[index].content == nil, contents[cut[index].entry.digest]?.chunks.contains(where: wanted.contains) == true {
+                try cutAgain(&cut[index])
+            }
+            guard let content = cut[index].content else { continue }
+            var offset: Int64 = 0
+            for (digest, length) in zip(content.record.chunks, content.chunkLengths) {
+                if wanted.contains(digest) && places[digest] == nil {
+                    places[digest] = ChunkPlace(
+                        filePath: cut[index].source.file.path, data: cut[index].source.data, offset: offset, length: length)
+                }
+                offset += Int64(length)
+            }
+        }
+        return places
+    }
+
+    private func cutAgain(_ file: inout DraftCutter.CutFile) throws {
+        let content = try CutContent.cut(fileAt: file.source.file.path)
+        guard content.record.digest == file.entry.digest else {
+            throw StoreError.io(operation: "read", path: file.source.file.path, reason: "the file changed while it was being put")
+        }
+        file.content = content
+    }
+}

@@ -1,0 +1,49 @@
+import ArtifactStore
+import Foundation
+
+/// Remembers the upload a put to a server staged its packs in, by server, project, artifact and
+/// manifest digest, so the same put run again after an interruption (Ctrl-C, kill -9, a dropped
+/// connection) resumes it: the server counts chunks staged in the upload as present. Kept in the
+/// client's cache directory, one small file per unfinished put, removed once the put commits.
+struct ResumableUploads {
+    /// One put's destination and contents.
+    struct Key: Codable, Equatable {
+        var server: String
+        var project: String
+        var artifact: String
+        var manifestDigest: String
+    }
+
+    private struct Entry: Codable {
+        var key: Key
+        var upload: String
+    }
+
+    let directory: URL
+
+    init(cacheDirectory: URL) {
+        directory = cacheDirectory.appendingPathComponent("transfer/uploads")
+    }
+
+    /// The upload an earlier run of this put left, if any.
+    func upload(for key: Key) -> String? {
+        guard let data = FileManager.default.contents(atPath: file(key).path),
+              let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key
+        else { return nil }
+        return entry.upload
+    }
+
+    /// Remembers `upload` for `key` (best effort: without it a re-run sends everything again).
+    func remember(_ upload: String, for key: Key) {
+        guard let data = try? JSONEncoder().encode(Entry(key: key, upload: upload)) else { return }
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? data.write(to: file(key), options: .atomic)
+    }
+
+    /// Forgets the upload of a put that committed.
+    func forget(_ key: Key) {
+        try? FileManager.default.removeItem(at: file(key))
+    }
+
+    private func file(_ key: Key) -> URL { directory.appendingPathComponent(key.manifestDigest) }
+}

@@ -1,0 +1,164 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+
+/// Copies versions between two ends (local store → server, server → local store, server → server)
+/// with their descriptions, metadata and aliases, the runs that logged and used them and so the
+/// lineage edges between them. Only chunks the target lacks move, as stored records; a version the
+/// target already holds (same digest) is not copied again, so a repeated copy changes nothing.
+struct VersionCopier {
+    /// One version's fate.
+    struct Copied: Encodable {
+        var source: String
+        var target: String
+        var digest: String
+        var created: Bool
+        var chunksSent: Int
+        var bytesSent: Int64
+    }
+
+    /// An alias the target gives another version, left there.
+    struct AliasConflict: Encodable {
+        var alias: String
+        var heldBy: String
+        var wanted: String
+    }
+
+    /// What a copy did: the version-number mapping and what moved.
+    struct Report: Encodable {
+        var createdProjects: [String] = []
+        var versions: [Copied] = []
+        var runs: [String] = []
+        var runsLeftOut: [String] = []
+        var aliasesSet: [String] = []
+        var aliasConflicts: [AliasConflict] = []
+        var chunksSent = 0
+        var bytesSent: Int64 = 0
+    }
+
+    let source: any TransferEnd
+    let target: any TransferEnd
+    /// Move an alias the target gives another version instead of reporting it.
+    let moveAliases: Bool
+
+    /// Copies `artifact`'s committed versions (only `reference` when given), oldest first.
+    func copy(artifact: String, reference: String?, into report: inout Report) throws {
+        let versions = try source.versions(of: artifact, reference: reference)
+        if let created = try target.prepareProject(), !report.createdProjects.contains(created) {
+            report.createdProjects.append(created)
+        }
+        var held = try targetVersions(artifact)
+        var pairs: [(WireVersion, WireVersion)] = []
+        for version in versions {
+            let manifest = try source.manifest(of: version)
+            if manifest.files.contains(where: { $0.reference != nil }) {
+                throw CommandFailure(message: "\(name(version)) holds references, which push and pull do not copy yet")
+            }
+            if let existing = held.first(where: { $0.digest == version.digest }) {
+                pairs.append((version, existing))
+                report.versions.append(Copied(
+                    source: name(version), target: name(existing), digest: version.digest, created: false,
+                    chunksSent: 0, bytesSent: 0))
+                continue
+            }
+            var producer = version.loggedBy
+            if let runID = producer, try !copyRun(runID, into: &report) { producer = nil }
+            let digests = ChunkUploader.chunksInFileOrder(
+                manifest.files, chunksOf: Dictionary(manifest.contents.map { ($0.digest, $0.chunks) }, uniquingKeysWith: { first, _ in first }))
+            let missing = try target.missingChunks(digests)
+            var sizes: [String: Int] = [:]
+            for content in manifest.contents where !content.chunks.isEmpty {
+                for chunk in content.chunks { sizes[chunk] = Int(content.size) / content.chunks.count }
+            }
+            let request = CommitRequest(
+                artifact: artifact, type: version.type, description: version.description, metadata: version.metadata,
+                aliases: [], run: producer, files: manifest.files, contents: manifest.contents)
+            let (commit, bytes) = try target.importVersion(
+                request, sending: missing, size: { sizes[$0] ?? 4 << 20 },
+                from: try source.recordSource(for: version, manifest: manifest))
+            guard commit.version.digest == version.digest else {
+                throw CommandFailure(message: "\(name(commit.version)) got digest \(commit.version.digest), not \(version.digest) as \(name(version)) has")
+            }
+            held.append(commit.version)
+            pairs.append((version, commit.version))
+            report.versions.append(Copied(
+                source: name(version), target: name(commit.version), digest: version.digest, created: commit.created,
+                chunksSent: missing.count, bytesSent: bytes))
+            report.chunksSent += missing.count
+            report.bytesSent += bytes
+        }
+        held = try targetVersions(artifact)
+        for (version, copy) in pairs {
+            for runID in try source.runsUsing(version) {
+                if try copyRun(runID, into: &report) { try target.recordUse(runID: runID, of: copy) }
+            }
+            for alias in version.aliases where alias != Alias.latest {
+                let holder = held.first { $0.aliases.contains(alias) }
+                if holder?.version == copy.version { continue }
+                if let holder, !moveAliases {
+                    report.aliasConflicts.append(AliasConflict(alias: alias, heldBy: name(holder), wanted: name(copy)))
+                    continue
+                }
+                try target.setAlias(alias, on: copy)
+                report.aliasesSet.append("\(alias) → \(name(copy))")
+                for index in held.indices { held[index].aliases.removeAll { $0 == alias } }
+                if let index = held.firstIndex(where: { $0.version == copy.version }) { held[index].aliases.append(alias) }
+            }
+        }
+    }
+
+    /// Creates the run on the target unless it is there; false when the target cannot have it (its id
+    /// is another project's there, or the source no longer has it). The report names the runs created
+    /// and those left out.
+    private func copyRun(_ id: String, into report: inout Report) throws -> Bool {
+        if report.runs.contains(id) { return true }
+        if report.runsLeftOut.contains(id) { return false }
+        guard let run = try source.run(id: id) else { return false }
+        switch try target.ensureRun(run) {
+        case .created:
+            report.runs.append(id)
+            return true
+        case .present:
+            return true
+        case .elsewhere:
+            report.runsLeftOut.append(id)
+            return false
+        }
+    }
+
+    private func targetVersions(_ artifact: String) throws -> [WireVersion] {
+        do {
+            return try target.versions(of: artifact, reference: nil)
+        } catch ServerError.notFound {
+            return []
+        } catch StoreError.artifactNotFound {
+            return []
+        } catch StoreError.projectNotFound {
+            return []
+        }
+    }
+
+    private func name(_ version: WireVersion) -> String { "\(version.project)/\(version.name):\(version.version)" }
+}
+
+extension VersionCopier.Report {
+    /// The report as text: the mapping, conflicts and totals.
+    func printText(verb: String) {
+        for project in createdProjects { print("created project \(project) (private)") }
+        for version in versions {
+            let fate = version.created
+                ? "copied, \(counted(version.chunksSent, "chunk")), \(ByteSize.format(version.bytesSent)) sent"
+                : "already there"
+            print("\(version.source) -> \(version.target) (\(fate))")
+        }
+        for alias in aliasesSet { print("alias \(alias)") }
+        for run in runsLeftOut {
+            print("run \(run) left out: the target has a run of that id in another project (its lineage is not copied)")
+        }
+        for conflict in aliasConflicts {
+            print("alias \(conflict.alias) left on \(conflict.heldBy), not moved to \(conflict.wanted) (--move-aliases moves it)")
+        }
+        print("\(verb) \(counted(versions.count, "version")) (\(versions.count { $0.created }) new), "
+            + "\(counted(runs.count, "run")), \(counted(chunksSent, "chunk")), \(ByteSize.format(bytesSent)) sent")
+    }
+}

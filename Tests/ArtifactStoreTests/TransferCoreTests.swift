@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import ArtifactStore
+
+/// What a team server's client needs from the core: cutting without storing, stored records copied
+/// out and staged into another store, a version committed there without cutting again, and the
+/// restore reading from a source other than the store.
+@Suite struct TransferCoreTests {
+    private static func files() -> [String: [UInt8]] {
+        [
+            "big.bin": pseudoRandomBytes(count: 3_000_000, seed: 7), "text.txt": textLikeBytes(count: 900_000, seed: 8),
+            "small.txt": Array("hello\n".utf8), "empty": [],
+        ]
+    }
+
+    @Test func cuttingWithoutStoringGivesTheDigestsAndChunksTheStoreRecords() throws {
+        let fixture = try StoreFixture()
+        let directory = try fixture.tree("data", Self.files())
+        let version = try fixture.put(directory).version
+        let stored = try fixture.store.catalog.chunkLocations(versionID: version.id)
+        for file in try fixture.store.files(of: version) {
+            let cut = try CutContent.cut(fileAt: directory.appendingPathComponent(file.path).path)
+            #expect(cut.record.digest == file.digest, "\(file.path)")
+            #expect(cut.record.size == file.size)
+            #expect(cut.chunkLengths.reduce(0, +) == Int(file.size))
+            #expect(cut.record.chunks == (stored[file.digest] ?? []).map(\.digest), "\(file.path)")
+        }
+        #expect(try fixture.store.files(of: version).count == 4)
+    }
+
+    @Test func aRecognisedFileIsNotReadAgainAndKeepsItsChunkList() throws {
+        let fixture = try StoreFixture()
+        let directory = try fixture.tree("data", Self.files())
+        Thread.sleep(forTimeInterval: 0.25)  // past the stat cache's racy window
+        var draft = ArtifactDraft(name: "data", type: "dataset")
+        try draft.addDirectory(directory)
+        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        let paths = (stat: fixture.root.appendingPathComponent("stat.sqlite").path,
+                     lists: fixture.root.appendingPathComponent("lists.sqlite").path)
+        let first = try DraftCutter(statCachePath: paths.stat, chunkListPath: paths.lists)
+        let cut = try first.cut(sources)
+        #expect(cut.allSatisfy { $0.content != nil })
+        first.remember(cut)
+        let again = try DraftCutter(statCachePath: paths.stat, chunkListPath: paths.lists).cut(sources)
+        #expect(again.allSatisfy { $0.remembered == nil }, "nothing read again")
+        #expect(again.map(\.content) == cut.map(\.content))
+        // Without the chunk lists, a recognised file comes back with its digest only.
+        let bare = try DraftCutter(statCachePath: paths.stat).cut(sources)
+        #expect(bare.map(\.entry) == cut.map(\.entry))
+        #expect(bare.allSatisfy { $0.content == nil })
+    }
+
+    @Test func aVersionCopiedAsStoredRecordsIsCommittedElsewhereWithTheSameDigest() throws {
+        let source = try StoreFixture()
+        let target = try StoreFixture()
+        let version = try source.put(source.tree("data", Self.files()), aliases: ["best"]).version
+        let chunks = try source.store.catalog.chunkLocations(versionID: version.id)
+        var records: [UInt8] = []
+        let reader = StoredRecordReader(objects: source.store.objects)
+        for chunk in chunks.values.joined() { try reader.append(chunk, to: &records) }
+
+        let staged = try target.store.stage(pack: Data(records), maxRawLength: 16 << 20)
+        #expect(Set(staged.chunks.map(\.digest)) == Set(chunks.values.joined().map(\.digest)))
+        let upload = UploadedVersion(
+            name: "data", type: "dataset", description: "copied", metadata: ["k": .int(1)], aliases: ["best"],
+            runID: nil, files: try source.store.files(of: version),
+            contents: chunks.map { ContentRecord(digest: $0.key, size: $0.value.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: $0.value.map(\.digest)) }
+                + [ContentRecord(digest: CutContent.cut(data: Data()).record.digest, size: 0, chunks: [])])
+        guard case let .committed(result) = try target.store.commit(
+            upload, project: "copy", stagedChunks: staged.chunks, packs: [staged.pack])
+        else { Issue.record("the commit wanted chunks"); return }
+        #expect(result.version.digest == version.digest)
+        #expect(result.version.aliases.sorted() == ["best", "latest"])
+        let out = target.root.appendingPathComponent("out")
+        try target.store.download(result.version, to: out, cache: target.cache)
+        for (path, bytes) in Self.files() {
+            #expect(try Data(contentsOf: out.appendingPathComponent(path)) == Data(bytes), "\(path)")
+        }
+        var verifier = StoreVerifier(store: target.store)
+        verifier.readData = true
+        #expect(try verifier.verify(.store).isClean)
+    }
+
+    @Test func damagedRecordsAreRefusedAndNothingIsStored() throws {
+        let fixture = try StoreFixture()
+        var pack: [UInt8] = []
+        Array("some chunk bytes".utf8).withUnsafeBytes { _ = PackRecords.append(chunk: $0, to: &pack, codec: ZstdCodec()) }
+        pack[pack.count - 1] ^= 0xFF
+        let before = try fixture.store.objects.list().count
+        #expect(throws: StoreError.self) { try fixture.store.stage(pack: Data(pack), maxRawLength: 1 << 20) }
+        #expect(try fixture.store.objects.list().count == before)
+    }
+
+    @Test func theRestoreReadsFromAnyChunkSourceThroughTheCache() throws {
+        let fixture = try StoreFixture()
+        let files: [String: [UInt8]] = ["a/one.txt": Array("one\n".utf8), "b/two.bin": pseudoRandomBytes(count: 700_000, seed: 3)]
+        let entries = files.map { path, bytes in
+            ManifestEntry(path: path, digest: CutContent.cut(data: Data(bytes)).record.digest, size: Int64(bytes.count))
+        }
+        let byDigest = Dictionary(uniqueKeysWithValues: entries.map { ($0.digest, files[$0.path]!) })
+        let restorer = FileRestorer(
+            root: fixture.root.appendingPathComponent("out"), versionName: "p/a:v0",
+            owner: CacheOwner(project: "p", artifact: "a"), cache: fixture.cache, mode: .copy, workers: 4)
+        try restorer.prepareDirectories(for: entries.map(\.path))
+        let first = try restorer.restore(entries, makeSource: { MemorySource(byDigest) })
+        #expect(first.fromSource == 2)
+        for (path, bytes) in files {
+            #expect(try Data(contentsOf: fixture.root.appendingPathComponent("out/\(path)")) == Data(bytes))
+        }
+        let elsewhere = FileRestorer(
+            root: fixture.root.appendingPathComponent("out2"), versionName: "p/a:v0",
+            owner: CacheOwner(project: "p", artifact: "a"), cache: fixture.cache, mode: .copy, workers: 1)
+        try elsewhere.prepareDirectories(for: entries.map(\.path))
+        #expect(try elsewhere.restore(entries, makeSource: { MemorySource([:]) }).fromCache == 2)
+        // Bytes that do not match their digest are a damaged file, named.
+        var damaged = byDigest
+        damaged[entries[0].digest] = Array("not it".utf8)
+        let wrong = damaged
+        let third = FileRestorer(
+            root: fixture.root.appendingPathComponent("out3"), versionName: "p/a:v0",
+            owner: CacheOwner(project: "p", artifact: "a"), cache: nil, mode: .copy, workers: 1)
+        try third.prepareDirectories(for: entries.map(\.path))
+        #expect(throws: StoreError.self) { try third.restore([entries[0]], makeSource: { MemorySource(wrong) }) }
+    }
+}
+
+/// Contents held in memory, by digest.
+private final class MemorySource: ContentChunkSource {
+    let contents: [String: [UInt8]]
+    init(_ contents: [String: [UInt8]]) { self.contents = contents }
+
+    func forEachChunk(ofContent digest: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let bytes = contents[digest] else {
+            throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "not in memory")
+        }
+        try bytes.withUnsafeBytes { try body($0) }
+    }
+}
