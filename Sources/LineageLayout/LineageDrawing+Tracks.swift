@@ -1,7 +1,8 @@
 /// Tracks: the vertical lines of one channel, left to right.
 extension LineageDrawing {
     enum Routing {
-        /// The track of each structure, `nil` for one drawn straight along a row.
+        /// The track of each structure (left to right, shared by structures whose rows do not
+        /// meet), `nil` for one drawn straight along a row.
         case routed([Int?])
         /// No order of tracks keeps lines apart; this target slot must move down a row.
         case conflict(target: Int)
@@ -44,8 +45,10 @@ extension LineageDrawing {
         }
         // Crossings if `a` is left of `b`: a's entering lines over b's track, b's leaving lines over a's.
         func cost(_ a: Int, _ b: Int) -> Int {
-            ends[a].targetRows.filter { $0 > ends[b].top && $0 < ends[b].bottom }.count
-                + ends[b].sourceRows.filter { $0 > ends[a].top && $0 < ends[a].bottom }.count
+            var count = 0
+            for row in ends[a].targetRows where row > ends[b].top && row < ends[b].bottom { count += 1 }
+            for row in ends[b].sourceRows where row > ends[a].top && row < ends[a].bottom { count += 1 }
+            return count
         }
         let tracked = (0..<structures.count).filter { !straight[$0] }
         // How many more crossings placing each track left of all the others costs than the reverse;
@@ -82,8 +85,21 @@ extension LineageDrawing {
                 if incoming[next] == 0 { ready.insert(next) }
             }
         }
+        // Tracks are shared where spans leave each other alone: a structure takes the first track
+        // right of every earlier one that comes within a row of it. Two lines in one track are
+        // thus at least a row apart (in ASCII every tee is `+`, and `+` over `+` would read as one
+        // line), and structures that share a row keep the order chosen above, so every row looks
+        // exactly as with one track each: no new crossing, no new meeting.
         var tracks = [Int?](repeating: nil, count: structures.count)
-        for (track, s) in order.enumerated() { tracks[s] = track }
+        var placed: [(top: Int, bottom: Int, track: Int)] = []
+        for s in order {
+            var track = 0
+            for other in placed where other.top <= ends[s].bottom + 1 && ends[s].top <= other.bottom + 1 {
+                track = max(track, other.track + 1)
+            }
+            tracks[s] = track
+            placed.append((ends[s].top, ends[s].bottom, track))
+        }
         return .routed(tracks)
     }
 }

@@ -132,7 +132,9 @@ public struct LineageLayout: Hashable, Sendable {
         self.segments = segments
         self.waypointEdges = waypointEdges
         self.layers = []
-        order(pinned: Set(pinned.compactMap { index[$0] }), pinnedOrder: pinned.compactMap { index[$0] })
+        var rank = [Int](repeating: 0, count: count)
+        for (r, node) in natural.enumerated() { rank[node] = r }
+        order(rank: rank, pinned: Set(pinned.compactMap { index[$0] }), pinnedOrder: pinned.compactMap { index[$0] })
     }
 
     /// Arranges a store's lineage graph, labelled as `LineageNode` labels nodes.
@@ -162,7 +164,8 @@ public struct LineageLayout: Hashable, Sendable {
 
     // MARK: Ordering
 
-    private mutating func order(pinned: Set<Int>, pinnedOrder: [Int]) {
+    /// Orders every layer; `rank` is each node's place in natural label order.
+    private mutating func order(rank: [Int], pinned: Set<Int>, pinnedOrder: [Int]) {
         let depth = (layerOf.max() ?? -1) + 1
         var predecessors = [[Int]](repeating: [], count: slotCount)
         var successors = [[Int]](repeating: [], count: slotCount)
@@ -171,21 +174,22 @@ public struct LineageLayout: Hashable, Sendable {
             predecessors[segment.to].append(segment.from)
         }
         // The label a slot sorts by: a waypoint by the node its edge ends at.
-        func sortNode(_ slot: Int) -> LineageNode {
-            slot < nodes.count ? nodes[slot] : nodes[index[edges[waypointEdges[slot - nodes.count]].to]!]
+        let nodeCount = nodes.count
+        let sortRank = (0..<slotCount).map { slot in
+            slot < nodeCount ? rank[slot] : rank[index[edges[waypointEdges[slot - nodeCount]].to]!]
         }
         // Children: nodes before waypoints (as the sweeps order ties), then in natural order.
         for slot in 0..<slotCount {
             successors[slot].sort { a, b in
                 if isWaypoint(a) != isWaypoint(b) { return !isWaypoint(a) }
-                return Self.naturalLess(sortNode(a), sortNode(b))
+                return sortRank[a] < sortRank[b]
             }
         }
         // Initial order: depth-first from the sources in natural order, children likewise.
         var visit = [Int](repeating: -1, count: slotCount)
         var clock = 0
         let sources = (0..<slotCount).filter { predecessors[$0].isEmpty }
-            .sorted { Self.naturalLess(sortNode($0), sortNode($1)) }
+            .sorted { sortRank[$0] < sortRank[$1] }
         for source in sources where visit[source] < 0 {
             var stack = [source]
             while let slot = stack.popLast() {
@@ -318,8 +322,43 @@ public struct LineageLayout: Hashable, Sendable {
     static func naturalLess(_ a: LineageNode, _ b: LineageNode) -> Bool {
         let (sa, sb) = (a.isSummary, b.isSummary)
         if sa != sb { return sb }
-        let order = a.label.compare(b.label, options: [.numeric])
-        if order != .orderedSame { return order == .orderedAscending }
+        let order = naturalOrder(a.label, b.label)
+        if order != 0 { return order < 0 }
         return a.key < b.key
+    }
+
+    /// Compares two labels byte by byte, runs of digits by their value (`v2` before `v10`, and
+    /// `v2` before `v02` when the values tie): -1, 0 or 1. Foundation's `.numeric` comparison
+    /// did the same at a hundred times the cost, which a 2,000-node graph felt.
+    static func naturalOrder(_ a: String, _ b: String) -> Int {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in naturalOrder(x, y) } }
+    }
+
+    private static func naturalOrder(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+        func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
+        var (i, j) = (0, 0)
+        var leadingZeros = 0  // the first difference in zero padding, to break a tie of values
+        while i < x.count && j < y.count {
+            if isDigit(x[i]) && isDigit(y[j]) {
+                var (si, sj) = (i, j)
+                while si < x.count && x[si] == 0x30 { si += 1 }
+                while sj < y.count && y[sj] == 0x30 { sj += 1 }
+                var (ei, ej) = (si, sj)
+                while ei < x.count && isDigit(x[ei]) { ei += 1 }
+                while ej < y.count && isDigit(y[ej]) { ej += 1 }
+                // Without zero padding, the longer run is the larger number.
+                if ei - si != ej - sj { return ei - si < ej - sj ? -1 : 1 }
+                for k in 0..<(ei - si) where x[si + k] != y[sj + k] { return x[si + k] < y[sj + k] ? -1 : 1 }
+                if leadingZeros == 0 && si - i != sj - j { leadingZeros = si - i < sj - j ? -1 : 1 }
+                (i, j) = (ei, ej)
+            } else {
+                if x[i] != y[j] { return x[i] < y[j] ? -1 : 1 }
+                i += 1
+                j += 1
+            }
+        }
+        if i < x.count || j < y.count { return i < x.count ? 1 : -1 }
+        return leadingZeros
     }
 }
