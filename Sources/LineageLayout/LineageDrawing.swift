@@ -233,10 +233,12 @@ public struct LineageDrawing: Hashable, Sendable {
         var boxRowStart = [Int](repeating: 0, count: height + 2)
         for node in layout.nodes.indices {
             let l = layout.layerOf[node]
-            let widths = labels[node].map { UInt8(clamping: max(0, characterWidth($0))) }
+            // Printable ASCII takes a column a character; only other labels ask for each width.
+            let plain = labels[node].utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && labelWidths[node] == labels[node].utf8.count
+            let widths = plain ? nil : labels[node].map { UInt8(clamping: max(0, characterWidth($0))) }
             boxes.append(Box(node: node, layer: l, row: rows[node], height: heights[node], column: layerColumns[l],
                              label: labels[node], width: labelWidths[node],
-                             characterWidths: widths.allSatisfy { $0 == 1 } ? nil : widths))
+                             characterWidths: widths.flatMap { $0.allSatisfy { $0 == 1 } ? nil : $0 }))
             boxRowStart[rows[node] + 1] += 1
         }
         for y in 0...height { boxRowStart[y + 1] += boxRowStart[y] }

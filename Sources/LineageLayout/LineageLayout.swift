@@ -216,12 +216,13 @@ public struct LineageLayout: Hashable, Sendable {
         let channels = self.channels
         var best = layers
         var fewest = Self.crossings(channels: channels, positions: positions)
+        var scratch = [Int](repeating: 0, count: slotCount)
         for _ in 0..<4 where fewest > 0 {
             for l in 1..<max(1, depth) where !pinnedLayers.contains(l) {
-                sweep(&layers, layer: l, neighbours: predecessors)
+                sweep(&layers, layer: l, neighbours: predecessors, position: &scratch)
             }
             for l in stride(from: depth - 2, through: 0, by: -1) where !pinnedLayers.contains(l) {
-                sweep(&layers, layer: l, neighbours: successors)
+                sweep(&layers, layer: l, neighbours: successors, position: &scratch)
             }
             self.layers = layers
             let now = Self.crossings(channels: channels, positions: positions)
@@ -235,14 +236,14 @@ public struct LineageLayout: Hashable, Sendable {
 
     /// Sorts one layer by the barycenter of its neighbours' positions in the adjacent layer; a slot
     /// without neighbours there keeps its position. Ties: nodes before waypoints, then previous order.
-    private func sweep(_ layers: inout [[Int]], layer l: Int, neighbours: [[Int]]) {
-        var position = [Int: Int]()
+    /// `position` is scratch space, one entry per slot; only the adjacent layers' entries are read.
+    private func sweep(_ layers: inout [[Int]], layer l: Int, neighbours: [[Int]], position: inout [Int]) {
         for other in [l - 1, l + 1] where other >= 0 && other < layers.count {
             for (i, slot) in layers[other].enumerated() { position[slot] = i }
         }
         let keyed = layers[l].enumerated().map { i, slot -> (slot: Int, center: Double, waypoint: Int, previous: Int) in
-            let around = neighbours[slot].compactMap { position[$0] }
-            let center = around.isEmpty ? Double(i) : Double(around.reduce(0, +)) / Double(around.count)
+            let around = neighbours[slot]
+            let center = around.isEmpty ? Double(i) : Double(around.reduce(0) { $0 + position[$1] }) / Double(around.count)
             return (slot, center, isWaypoint(slot) ? 1 : 0, i)
         }
         layers[l] = keyed.sorted { ($0.center, $0.waypoint, $0.previous) < ($1.center, $1.waypoint, $1.previous) }.map(\.slot)
