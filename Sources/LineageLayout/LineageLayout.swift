@@ -58,16 +58,20 @@ public struct LineageLayout: Hashable, Sendable {
         self.index = index
         let count = unique.count
 
-        // Known ends, no loops, each once.
-        var seen = Set<LineageGraph.Edge>()
+        // Known ends, no loops, each once; from here on edges are pairs of node numbers, which
+        // hash and compare far faster than pairs of keys.
+        var seen = Set<Int>()
         var edges: [LineageGraph.Edge] = []
-        for edge in given where edge.from != edge.to && index[edge.from] != nil && index[edge.to] != nil {
-            if seen.insert(edge).inserted { edges.append(edge) }
+        var ends: [(from: Int, to: Int)] = []
+        for edge in given where edge.from != edge.to {
+            guard let u = index[edge.from], let v = index[edge.to], seen.insert(u * count + v).inserted else { continue }
+            edges.append(edge)
+            ends.append((u, v))
         }
         // Cycles (which lineage should never have): depth-first back edges are turned around.
         let natural = (0..<count).sorted { Self.naturalLess(unique[$0], unique[$1]) }
         var successors = [[Int]](repeating: [], count: count)
-        for (e, edge) in edges.enumerated() { successors[index[edge.from]!].append(e) }
+        for (e, end) in ends.enumerated() { successors[end.from].append(e) }
         var state = [UInt8](repeating: 0, count: count)  // 0 new, 1 on the stack, 2 done
         var reversed = Set<Int>()
         for start in natural where state[start] == 0 {
@@ -77,7 +81,7 @@ public struct LineageLayout: Hashable, Sendable {
                 if top.next < successors[top.node].count {
                     stack[stack.count - 1].next += 1
                     let e = successors[top.node][top.next]
-                    let to = index[edges[e].to]!
+                    let to = ends[e].to
                     if state[to] == 1 { reversed.insert(e) } else if state[to] == 0 {
                         state[to] = 1
                         stack.append((to, 0))
@@ -88,23 +92,28 @@ public struct LineageLayout: Hashable, Sendable {
                 }
             }
         }
-        for e in reversed { edges[e] = LineageGraph.Edge(from: edges[e].to, to: edges[e].from) }
+        for e in reversed {
+            edges[e] = LineageGraph.Edge(from: edges[e].to, to: edges[e].from)
+            ends[e] = (ends[e].to, ends[e].from)
+        }
         // Reversing can create a duplicate of an existing edge; keep one.
-        var kept = Set<LineageGraph.Edge>()
+        var kept = Set<Int>()
         var keptReversed = Set<Int>()
         var final: [LineageGraph.Edge] = []
-        for (e, edge) in edges.enumerated() where kept.insert(edge).inserted {
+        var finalEnds: [(from: Int, to: Int)] = []
+        for (e, edge) in edges.enumerated() where kept.insert(ends[e].from * count + ends[e].to).inserted {
             if reversed.contains(e) { keptReversed.insert(final.count) }
             final.append(edge)
+            finalEnds.append(ends[e])
         }
         self.edges = final
         self.reversed = keptReversed
 
         var preds = [[Int]](repeating: [], count: count)
         var succs = [[Int]](repeating: [], count: count)
-        for edge in final {
-            succs[index[edge.from]!].append(index[edge.to]!)
-            preds[index[edge.to]!].append(index[edge.from]!)
+        for (u, v) in finalEnds {
+            succs[u].append(v)
+            preds[v].append(u)
         }
         var layer = Self.longestPathLayers(count: count, preds: preds, succs: succs)
         // A node without inputs moves next to its first use.
@@ -116,8 +125,7 @@ public struct LineageLayout: Hashable, Sendable {
         var layerOf = layer
         var segments: [Segment] = []
         var waypointEdges: [Int] = []
-        for (e, edge) in final.enumerated() {
-            let (u, v) = (index[edge.from]!, index[edge.to]!)
+        for (e, (u, v)) in finalEnds.enumerated() {
             var previous = u
             for l in (layer[u] + 1)..<max(layer[u] + 1, layer[v]) {
                 let waypoint = layerOf.count
@@ -134,7 +142,7 @@ public struct LineageLayout: Hashable, Sendable {
         self.layers = []
         var rank = [Int](repeating: 0, count: count)
         for (r, node) in natural.enumerated() { rank[node] = r }
-        order(rank: rank, pinned: Set(pinned.compactMap { index[$0] }), pinnedOrder: pinned.compactMap { index[$0] })
+        order(rank: rank, targets: finalEnds.map(\.to), pinned: Set(pinned.compactMap { index[$0] }), pinnedOrder: pinned.compactMap { index[$0] })
     }
 
     /// Arranges a store's lineage graph, labelled as `LineageNode` labels nodes.
@@ -164,8 +172,9 @@ public struct LineageLayout: Hashable, Sendable {
 
     // MARK: Ordering
 
-    /// Orders every layer; `rank` is each node's place in natural label order.
-    private mutating func order(rank: [Int], pinned: Set<Int>, pinnedOrder: [Int]) {
+    /// Orders every layer; `rank` is each node's place in natural label order, `targets` the node
+    /// each edge ends at.
+    private mutating func order(rank: [Int], targets: [Int], pinned: Set<Int>, pinnedOrder: [Int]) {
         let depth = (layerOf.max() ?? -1) + 1
         var predecessors = [[Int]](repeating: [], count: slotCount)
         var successors = [[Int]](repeating: [], count: slotCount)
@@ -176,7 +185,7 @@ public struct LineageLayout: Hashable, Sendable {
         // The label a slot sorts by: a waypoint by the node its edge ends at.
         let nodeCount = nodes.count
         let sortRank = (0..<slotCount).map { slot in
-            slot < nodeCount ? rank[slot] : rank[index[edges[waypointEdges[slot - nodeCount]].to]!]
+            slot < nodeCount ? rank[slot] : rank[targets[waypointEdges[slot - nodeCount]]]
         }
         // Children: nodes before waypoints (as the sweeps order ties), then in natural order.
         for slot in 0..<slotCount {
