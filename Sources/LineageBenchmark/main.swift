@@ -19,8 +19,30 @@ func milliseconds(_ start: DispatchTime) -> Double {
     Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
 }
 
+/// CPU time of this thread, in milliseconds: on a shared machine wall-clock times swing with the
+/// load, so every figure is given both ways.
+func cpuMilliseconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) * 1_000 + Double(time.tv_nsec) / 1_000_000
+}
+
+/// Runs `work` and returns its wall-clock and CPU milliseconds.
+func timed(_ work: () -> Void) -> (wall: Double, cpu: Double) {
+    let (start, cpu) = (DispatchTime.now(), cpuMilliseconds())
+    work()
+    return (milliseconds(start), cpuMilliseconds() - cpu)
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+func percentile99(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))]
+}
+
 /// Layers of runs and versions above and below the root, each node linked to 1–3 nodes of the layer
-/// nearer the root (so everything is within `layers` hops), at most 6 links out of a node.
+/// nearer the root (so everything is within `depth` hops), at most 6 links out of a node. Layers
+/// grow to 50 nodes; there are as many as it takes to reach `total` nodes, root included.
 func generatedGraph(root: String, nodes total: Int) -> (graph: LineageGraph, depth: Int) {
     var state: UInt64 = 42
     func random(_ bound: Int) -> Int {
@@ -28,15 +50,20 @@ func generatedGraph(root: String, nodes total: Int) -> (graph: LineageGraph, dep
         return Int((state >> 33) % UInt64(bound))
     }
     let perLayer = 50
-    let layers = max(1, (total / 2) / perLayer)
     var nodes: [LineageGraph.Node] = [
         .version(project: "car-vision-project", name: "bike-dataset", type: "dataset", index: 3, aliases: [], deleted: false),
     ]
     var edges: [LineageGraph.Edge] = []
+    var depth = 0
     for downstream in [true, false] {
+        // Downstream takes the odd node when the rest does not split evenly.
+        var budget = downstream ? total / 2 : (total - 1) / 2
         var previous = [root]
-        for layer in 1...layers {
-            let count = min(perLayer, 4 * layer * layer)
+        var layer = 0
+        while budget > 0 {
+            layer += 1
+            let count = min(budget, perLayer, 4 * layer * layer)
+            budget -= count
             var current: [String] = []
             var used = [String: Int]()
             for i in 0..<count {
@@ -57,8 +84,9 @@ func generatedGraph(root: String, nodes total: Int) -> (graph: LineageGraph, dep
             }
             previous = current
         }
+        depth = max(depth, layer)
     }
-    return (LineageGraph(root: root, nodes: nodes, edges: Array(Set(edges)).sorted { ($0.from, $0.to) < ($1.from, $1.to) }), layers)
+    return (LineageGraph(root: root, nodes: nodes, edges: Array(Set(edges)).sorted { ($0.from, $0.to) < ($1.from, $1.to) }), depth)
 }
 
 let rootKey = "artifact:car-vision-project/bike-dataset:v3"
@@ -81,47 +109,69 @@ let referenceMedian = reference[reference.count / 2]
 // loads, lays out, routes and draws the whole graph.
 session.press("L")
 for _ in 0..<max(0, depth - LineageViewState.defaultDepth - 1) { session.press("+") }
-var opens: [Double] = []
+var opens: [(wall: Double, cpu: Double)] = []
 for round in 0..<5 {
     if round > 0 { session.press("-") }
-    let start = DispatchTime.now()
-    session.press("+")
-    _ = BrowserRenderer.render(session.state)
-    opens.append(milliseconds(start))
+    opens.append(timed {
+        session.press("+")
+        _ = BrowserRenderer.render(session.state)
+    })
 }
 guard case .lineage(let view)? = session.state.modal, let diagram = view.diagram else {
     fatalError("the lineage view did not open")
 }
 let drawn = diagram.drawing.layout.nodes.count
-let layoutOnly: Double = {
-    let start = DispatchTime.now()
-    _ = LineageDiagram(graph: view.graph!, unicode: true, folding: LineageFolding(limit: 33), keep: [])
-    return milliseconds(start)
-}()
+
+// Where the open goes, phase by phase (median of 3 each): the store's graph, folding, layers and
+// order, rows and routing and cells, the view's indexes on top, one frame.
+func median3(_ work: () -> Void) -> Double { median((0..<3).map { _ in timed(work).cpu }) }
+// As the browser folds: the body less the border and the selection line, less 2.
+let folding = LineageFolding(limit: max(5, (height - 3) - 3 - 2))
+let loaded = view.graph!
+let measure: (String) -> Int = { DisplayWidth.width(of: $0) }
+let characterWidth: (Character) -> Int = { DisplayWidth.width(of: DisplayWidth.normalize($0)) }
+var folded: (nodes: [LineageNode], edges: [LineageGraph.Edge]) = ([], [])
+var layout: LineageLayout?
+let phases: [(String, Double)] = [
+    ("load", median3 { _ = try! store.lineage(versionID: view.version.id, up: view.depth, down: view.depth) }),
+    ("fold", median3 {
+        folded = folding.fold(nodes: loaded.nodes.map { LineageNode($0, isRoot: $0.key == loaded.root) }, edges: loaded.edges,
+                              root: loaded.root, keep: [loaded.root])
+    }),
+    ("layout", median3 { layout = LineageLayout(nodes: folded.nodes, edges: folded.edges) }),
+    ("drawing", median3 { _ = LineageDrawing(layout: layout!, measure: measure, characterWidth: characterWidth) }),
+    ("diagram", median3 { _ = LineageDiagram(graph: loaded, unicode: true, folding: folding, keep: []) }),
+    ("frame", median3 { _ = BrowserRenderer.render(session.state) }),
+]
 if arguments.contains("--print") { print(session.screen) }
 
 // Keys: along edges, within layers, panning, a run opened and closed.
 let script = Array(repeating: "<Right>", count: 25) + Array(repeating: "<Down>", count: 40)
     + Array(repeating: "<Left>", count: 40) + Array(repeating: "<Up>", count: 30) + ["J", "J", "K", "L", "L", "H"]
     + Array(repeating: "<Right>", count: 20) + ["<Enter>", "<Esc>"]
-var samples: [Double] = []
+var samples: [(key: String, wall: Double, cpu: Double)] = []
 for step in script {
-    let start = DispatchTime.now()
-    session.press(step)
-    _ = BrowserRenderer.render(session.state)
-    samples.append(milliseconds(start))
+    let time = timed {
+        session.press(step)
+        _ = BrowserRenderer.render(session.state)
+    }
+    samples.append((step, time.wall, time.cpu))
 }
-samples.sort()
-opens.sort()
-let median = samples[samples.count / 2]
+let keyMedian = median(samples.map(\.wall))
+let slowest = samples.max { $0.cpu < $1.cpu }!
+let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
 print("graph:                  \(graph.nodes.count) nodes, \(graph.edges.count) edges; drawn \(drawn) nodes at depth \(view.depth)")
 print("drawing:                \(diagram.drawing.width)x\(diagram.drawing.height) cells, \(diagram.drawing.layout.slotCount - drawn) waypoints, \(diagram.drawing.pushes) row pushes")
 print("screen:                 \(width)x\(height)")
 print(String(format: "reference frame median: %.3f ms (version list)", referenceMedian))
-print(String(format: "open median:            %.2f ms (load, layout, route, first frame; target < 100)", opens[opens.count / 2]))
-print(String(format: "open max:               %.2f ms", opens.last!))
-print(String(format: "layout + drawing only:  %.2f ms", layoutOnly))
-print(String(format: "key median:             %.3f ms (%.1fx the reference frame; target < 10)", median, median / max(referenceMedian, 0.0001)))
-print(String(format: "key p99:                %.3f ms", samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]))
-print(String(format: "key max:                %.3f ms", samples.last!))
+print("machine load:           \(load) (1-minute load average; wall-clock times grow with it, CPU times much less)")
+print(String(format: "open median:            %.2f ms wall, %.2f ms CPU (load, layout, route, first frame; target < 100)",
+             median(opens.map(\.wall)), median(opens.map(\.cpu))))
+print(String(format: "open max:               %.2f ms wall, %.2f ms CPU", opens.map(\.wall).max()!, opens.map(\.cpu).max()!))
+print("open phases (ms CPU):   " + phases.map { String(format: "%@ %.2f", $0.0, $0.1) }.joined(separator: ", ")
+    + " (diagram = fold + layout + drawing + the view's indexes)")
+print(String(format: "key median:             %.3f ms wall, %.3f ms CPU (%.1fx the reference frame; target < 10)",
+             keyMedian, median(samples.map(\.cpu)), keyMedian / max(referenceMedian, 0.0001)))
+print(String(format: "key p99:                %.3f ms wall, %.3f ms CPU", percentile99(samples.map(\.wall)), percentile99(samples.map(\.cpu))))
+print(String(format: "key max:                %.3f ms wall, %.3f ms CPU (%@)", samples.map(\.wall).max()!, slowest.cpu, slowest.key))
 print("keys measured:          \(samples.count)")

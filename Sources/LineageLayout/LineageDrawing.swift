@@ -26,6 +26,8 @@ public struct LineageDrawing: Hashable, Sendable {
         public var label: String
         /// Columns the label takes.
         public var width: Int
+        /// Columns each character of the label takes, when some take other than one.
+        var characterWidths: [UInt8]?
     }
 
     /// One cell of an edge's path; `horizontal` says how the edge passes it, which decides the glyph
@@ -34,6 +36,17 @@ public struct LineageDrawing: Hashable, Sendable {
         public var x: Int
         public var y: Int
         public var horizontal: Bool
+    }
+
+    /// How one segment is drawn: along its source's row from `start` to `track`, along the track
+    /// to its port's row, on to `end` (the arrowhead, or across the waypoint's layer it enters).
+    /// Without a track (`-1`), straight along the row. 16 bytes, as big graphs have many.
+    struct SegmentRoute: Hashable, Sendable {
+        var fromRow: Int32 = 0
+        var toRow: Int32 = 0
+        var start: Int32 = 0
+        var track: Int32 = -1
+        var end: Int32 = 0
     }
 
     /// Widest label drawn, in columns; longer ones are cut with `…`.
@@ -51,11 +64,18 @@ public struct LineageDrawing: Hashable, Sendable {
     public let boxes: [Box]
     /// Column where each layer starts.
     public let layerColumns: [Int]
-    /// For each edge of `layout.edges`, the cells its line passes, arrowhead included.
-    public let edgePaths: [[PathCell]]
+    /// How each segment of `layout.segments` is drawn; an edge's cells are worked out from these
+    /// only when it is highlighted, as a big graph has far more cells than a screen.
+    let routes: [SegmentRoute]
+    /// Where each edge's segments start in `layout.segments` (its segments are consecutive).
+    let firstSegment: [Int]
     /// How often rows were pushed down to route a channel (0 for most graphs).
     public let pushes: Int
-    var canvas: LineageCanvas
+    /// The lines, arrowheads and brackets; labels are painted from `boxes`.
+    let strokes: LineageStrokes
+    /// Indices into `boxes` by label row: row `y`'s are `boxRows[boxRowStart[y]..<boxRowStart[y + 1]]`.
+    let boxRowStart: [Int]
+    let boxRows: [Int]
 
     /// Draws a layout. `measure` gives the columns a label takes (the browser's display width).
     public init(layout: LineageLayout, glyphs: LineageGlyphs = .unicode, measure: (String) -> Int = { $0.count },
@@ -143,12 +163,11 @@ public struct LineageDrawing: Hashable, Sendable {
             x += 3 + 2 * trackCount + 1 + (bracket ? 1 : 0) + 1
         }
         let height = (0..<slotCount).map { rows[$0] + heights[$0] }.max() ?? 0
-        var canvas = LineageCanvas(width: x, height: height)
-        var paths = [[PathCell]](repeating: [], count: layout.edges.count)
-        func horizontalPath(_ edge: Int, y: Int, from a: Int, to b: Int) {
-            guard a <= b else { return }
-            for x in a...b { paths[edge].append(PathCell(x: x, y: y, horizontal: true)) }
-        }
+        var strokes = LineageStrokes()
+        var routes = [SegmentRoute](repeating: SegmentRoute(), count: layout.segments.count)
+        var segmentIndex: [LineageLayout.Segment: Int] = [:]
+        segmentIndex.reserveCapacity(layout.segments.count)
+        for (i, segment) in layout.segments.enumerated() { segmentIndex[segment] = i }
 
         // Waypoints: a line across their layer, owned by the structure that reaches them.
         var incoming = [Int](repeating: -1, count: slotCount)
@@ -160,8 +179,7 @@ public struct LineageDrawing: Hashable, Sendable {
         for slot in layout.nodes.count..<max(layout.nodes.count, slotCount) {
             let l = layout.layerOf[slot]
             let (start, end) = (layerColumns[l], layerColumns[l] + layerWidths[l])
-            canvas.horizontal(y: rows[slot], from: start, to: end, owner: incoming[slot])
-            horizontalPath(layout.waypointEdges[slot - layout.nodes.count], y: rows[slot], from: start, to: end)
+            strokes.horizontal(y: rows[slot], from: start, to: end, owner: incoming[slot])
         }
 
         for (l, list) in structures.enumerated() {
@@ -177,30 +195,27 @@ public struct LineageDrawing: Hashable, Sendable {
                 func end(_ target: Int) -> Int { layout.isWaypoint(target) ? nextLayer : arrow - 1 }
                 if let track {
                     let ends = structure.sources.map { rows[$0] } + structure.targets.map { portRow(rows, $0, id) }
-                    canvas.vertical(x: track, from: ends.min()!, to: ends.max()!, owner: id)
+                    strokes.vertical(x: track, from: ends.min()!, to: ends.max()!, owner: id)
                     for source in structure.sources {
-                        canvas.horizontal(y: rows[source], from: stubStart(source), to: track, owner: id)
+                        strokes.horizontal(y: rows[source], from: stubStart(source), to: track, owner: id)
                     }
                     for target in structure.targets {
-                        canvas.horizontal(y: portRow(rows, target, id), from: track, to: end(target), owner: id)
+                        strokes.horizontal(y: portRow(rows, target, id), from: track, to: end(target), owner: id)
                     }
                 } else {
                     let (source, target) = (structure.sources[0], structure.targets[0])
-                    canvas.horizontal(y: rows[source], from: stubStart(source), to: end(target), owner: id)
+                    strokes.horizontal(y: rows[source], from: stubStart(source), to: end(target), owner: id)
                 }
                 for segment in structure.segments {
                     let (from, to) = (rows[segment.from], portRow(rows, segment.to, id))
-                    let e = segment.edge
-                    if let track {
-                        horizontalPath(e, y: from, from: stubStart(segment.from), to: track - 1)
-                        for y in min(from, to)...max(from, to) { paths[e].append(PathCell(x: track, y: y, horizontal: false)) }
-                        horizontalPath(e, y: to, from: track + 1, to: end(segment.to))
-                    } else {
-                        horizontalPath(e, y: from, from: stubStart(segment.from), to: end(segment.to))
-                    }
-                    if !layout.isWaypoint(segment.to) {
-                        canvas.mark(layout.reversed.contains(e) ? .reverseArrow : .arrow, x: arrow, y: to)
-                        paths[e].append(PathCell(x: arrow, y: to, horizontal: true))
+                    let isWaypoint = layout.isWaypoint(segment.to)
+                    // Into a waypoint, the line goes on across the waypoint's layer.
+                    let last = isWaypoint ? nextLayer + layerWidths[l + 1] : arrow
+                    routes[segmentIndex[segment]!] = SegmentRoute(
+                        fromRow: Int32(from), toRow: Int32(to), start: Int32(stubStart(segment.from)),
+                        track: Int32(track ?? -1), end: Int32(last))
+                    if !isWaypoint {
+                        strokes.mark(layout.reversed.contains(segment.edge) ? .reverseArrow : .arrow, x: arrow, y: to)
                     }
                 }
             }
@@ -208,62 +223,105 @@ public struct LineageDrawing: Hashable, Sendable {
             for slot in layout.layers[l + 1] where heights[slot] > 1 {
                 for port in 0..<heights[slot] {
                     let mark: LineageCanvas.Mark = port == 0 ? .bracketFirst : port == heights[slot] - 1 ? .bracketLast : .bracketMiddle
-                    canvas.mark(mark, x: arrow + 1, y: rows[slot] + port)
+                    strokes.mark(mark, x: arrow + 1, y: rows[slot] + port)
                 }
             }
         }
 
+        strokes.index(height: height)
         var boxes: [Box] = []
+        var boxRowStart = [Int](repeating: 0, count: height + 2)
         for node in layout.nodes.indices {
             let l = layout.layerOf[node]
-            var column = layerColumns[l]
-            for character in labels[node] {
-                let w = characterWidth(character)
-                guard w > 0 else { continue }
-                canvas.write(character, x: column, y: rows[node])
-                if w == 2 { canvas.mark(.continuation, x: column + 1, y: rows[node]) }
-                column += w
-            }
+            // Printable ASCII takes a column a character; only other labels ask for each width.
+            let plain = labels[node].utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } && labelWidths[node] == labels[node].utf8.count
+            let widths = plain ? nil : labels[node].map { UInt8(clamping: max(0, characterWidth($0))) }
             boxes.append(Box(node: node, layer: l, row: rows[node], height: heights[node], column: layerColumns[l],
-                             label: labels[node], width: labelWidths[node]))
+                             label: labels[node], width: labelWidths[node],
+                             characterWidths: widths.flatMap { $0.allSatisfy { $0 == 1 } ? nil : $0 }))
+            boxRowStart[rows[node] + 1] += 1
         }
-        self.canvas = canvas
-        self.width = canvas.width
-        self.height = canvas.height
+        for y in 0...height { boxRowStart[y + 1] += boxRowStart[y] }
+        var nextBox = boxRowStart
+        var boxRows = [Int](repeating: 0, count: boxes.count)
+        for (i, box) in boxes.enumerated() {
+            boxRows[nextBox[box.row]] = i
+            nextBox[box.row] += 1
+        }
+        self.strokes = strokes
+        self.boxRowStart = boxRowStart
+        self.boxRows = boxRows
+        self.width = x
+        self.height = height
         self.boxes = boxes
         self.layerColumns = layerColumns
-        self.edgePaths = paths
+        self.routes = routes
+        var firstSegment = [Int](repeating: layout.segments.count, count: layout.edges.count + 1)
+        for (i, segment) in layout.segments.enumerated().reversed() { firstSegment[segment.edge] = i }
+        for e in stride(from: layout.edges.count - 1, through: 0, by: -1) {
+            firstSegment[e] = min(firstSegment[e], firstSegment[e + 1])
+        }
+        self.firstSegment = firstSegment
+    }
+
+    /// The cells an edge's line passes, arrowhead included, in order from its source.
+    public func path(ofEdge edge: Int) -> [PathCell] {
+        var cells: [PathCell] = []
+        for route in routes[firstSegment[edge]..<firstSegment[edge + 1]] {
+            let (from, to, start, end) = (Int(route.fromRow), Int(route.toRow), Int(route.start), Int(route.end))
+            if route.track >= 0 {
+                let track = Int(route.track)
+                for x in start..<track { cells.append(PathCell(x: x, y: from, horizontal: true)) }
+                for y in min(from, to)...max(from, to) { cells.append(PathCell(x: track, y: y, horizontal: false)) }
+                if track < end { for x in (track + 1)...end { cells.append(PathCell(x: x, y: to, horizontal: true)) } }
+            } else if start <= end {
+                for x in start...end { cells.append(PathCell(x: x, y: from, horizontal: true)) }
+            }
+        }
+        return cells
     }
 
     /// The drawing as lines of text, trailing spaces removed.
     public var lines: [String] {
-        (0..<height).map { y in
+        let whole = window(x: 0, y: 0, width: width, height: height)
+        return (0..<height).map { y in
             var line = ""
             for x in 0..<width {
-                if let character = canvas.character(x: x, y: y, glyphs: glyphs) { line.append(character) }
+                if let character = whole.character(x: x, y: y) { line.append(character) }
             }
             while line.last == " " { line.removeLast() }
             return line
         }
     }
 
-    /// The character of a cell (`nil` for the right half of a wide character). With
-    /// `horizontalOnTop`, a crossing shows its horizontal line: for a highlighted edge that passes it
-    /// horizontally.
-    public func character(x: Int, y: Int, horizontalOnTop: Bool = false) -> Character? {
-        canvas.character(x: x, y: y, glyphs: glyphs, horizontalOnTop: horizontalOnTop)
-    }
-
-    /// Whether a cell is part of a label.
-    public func isText(x: Int, y: Int) -> Bool {
-        switch canvas[x, y].mark {
-        case .text, .continuation: return true
-        default: return false
+    /// The cells of a part of the drawing: what the browser puts on screen. Painted from the
+    /// strokes and labels that reach it, so its cost follows its size, not the graph's.
+    public func window(x left: Int, y top: Int, width: Int, height: Int) -> Window {
+        var canvas = LineageCanvas(left: left, top: top, width: width, height: height)
+        strokes.paint(into: &canvas)
+        let (firstRow, lastRow) = (max(0, top), min(self.height - 1, top + height - 1))
+        if firstRow <= lastRow {
+            for box in boxes(rows: firstRow..<(lastRow + 1)) {
+                guard box.column < left + width, box.column + box.width > left else { continue }
+                var column = box.column
+                for (n, character) in box.label.enumerated() {
+                    let w = box.characterWidths.map { Int($0[n]) } ?? 1
+                    guard w > 0 else { continue }
+                    canvas.write(character, x: column, y: box.row)
+                    if w == 2 { canvas.mark(.continuation, x: column + 1, y: box.row) }
+                    column += w
+                }
+            }
         }
+        return Window(canvas: canvas, glyphs: glyphs)
     }
 
-    /// Whether a cell is a crossing of two lines that do not meet.
-    public func isCrossing(x: Int, y: Int) -> Bool { canvas.isCrossing(x: x, y: y) }
+    /// The boxes whose label is on one of `rows`.
+    public func boxes(rows: Range<Int>) -> [Box] {
+        let (first, last) = (max(0, rows.lowerBound), min(height, rows.upperBound))
+        guard first < last else { return [] }
+        return boxRows[boxRowStart[first]..<boxRowStart[last]].map { boxes[$0] }
+    }
 
     /// The box of a node by key.
     public func box(_ key: String) -> Box? { layout.index[key].map { boxes[$0] } }

@@ -26,8 +26,9 @@ public struct LineageFolding: Hashable, Sendable {
                      keep: Set<String> = []) -> (nodes: [LineageNode], edges: [LineageGraph.Edge]) {
         var nodes = nodes
         var edges = edges
+        var folded = false
         for outputs in [true, false] {
-            let byKey = Dictionary(nodes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+            var byKey: [String: LineageNode] = [:]
             var neighbours: [String: [String]] = [:]
             for edge in edges {
                 if outputs { neighbours[edge.from, default: []].append(edge.to) } else {
@@ -37,10 +38,12 @@ public struct LineageFolding: Hashable, Sendable {
             var removed = Set<LineageGraph.Edge>()
             var added: [LineageGraph.Edge] = []
             for node in nodes {
-                guard let around = neighbours[node.key] else { continue }
+                // Never fewer than `limit` are shown: most nodes are settled without building a key.
+                guard let around = neighbours[node.key], around.count > limit else { continue }
                 let key = Self.summaryKey(of: node.key, outputs: outputs)
                 let shown = limit * (1 + (expanded[key] ?? 0))
                 guard around.count > shown else { continue }
+                if byKey.isEmpty { byKey = Dictionary(nodes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first }) }
                 let ranked = around.sorted { a, b in
                     let (na, nb) = (byKey[a]!, byKey[b]!)
                     let (ka, kb) = (keep.contains(a) ? 0 : 1, keep.contains(b) ? 0 : 1)
@@ -59,8 +62,12 @@ public struct LineageFolding: Hashable, Sendable {
                                          kind: .summary(hidden: hidden.count, noun: noun)))
                 added.append(outputs ? .init(from: node.key, to: key) : .init(from: key, to: node.key))
             }
+            guard !added.isEmpty else { continue }
+            folded = true
             edges = edges.filter { !removed.contains($0) } + added
         }
+        // Nothing folded, nothing cut off.
+        guard folded else { return (nodes, edges) }
         // Keep what is still connected to the root.
         var adjacent: [String: [String]] = [:]
         for edge in edges {

@@ -15,48 +15,67 @@ struct LineageStructure: Sendable {
     /// The structures of one channel, ordered by their topmost source, then topmost target.
     static func split(_ channel: [LineageLayout.Segment], positions: [Int]) -> [LineageStructure] {
         guard !channel.isEmpty else { return [] }
-        // Connected components over source and target slots (sources and targets are distinct layers).
-        var parent: [Int: Int] = [:]
+        // Slots by a local number; sources and targets are in different layers, so never mixed up.
+        var local: [Int: Int] = [:]
+        local.reserveCapacity(channel.count * 2)
+        func number(_ slot: Int) -> Int {
+            if let n = local[slot] { return n }
+            local[slot] = local.count
+            return local.count - 1
+        }
+        let ends = channel.map { (from: number($0.from), to: number($0.to)) }
+        // Connected components (union-find).
+        var parent = Array(0..<local.count)
         func find(_ x: Int) -> Int {
             var x = x
-            while let p = parent[x], p != x {
-                parent[x] = parent[p] ?? p
-                x = p
+            while parent[x] != x {
+                parent[x] = parent[parent[x]]
+                x = parent[x]
             }
             return x
         }
-        for segment in channel {
-            let (a, b) = (find(segment.from), find(segment.to))
-            parent[a] = a
-            parent[b] = b
-            if a != b { parent[b] = a }
+        for (a, b) in ends {
+            let (ra, rb) = (find(a), find(b))
+            if ra != rb { parent[rb] = ra }
         }
-        var components: [Int: [LineageLayout.Segment]] = [:]
-        for segment in channel { components[find(segment.from), default: []].append(segment) }
+        var components: [Int: [Int]] = [:]  // root -> segment indices
+        for (i, end) in ends.enumerated() { components[find(end.from), default: []].append(i) }
 
+        // Segments per slot within the component (pairs are distinct, so these count neighbours).
+        var degree = [Int](repeating: 0, count: local.count)
         var result: [LineageStructure] = []
-        for (_, segments) in components {
-            let sources = Set(segments.map(\.from)), targets = Set(segments.map(\.to))
-            let pairs = Set(segments.map { [$0.from, $0.to] })
-            if pairs.count == sources.count * targets.count {
-                result.append(LineageStructure(segments: segments, positions: positions))
-                continue
+        for (_, members) in components {
+            var sources = 0, targets = 0
+            for i in members {
+                if degree[ends[i].from] == 0 { sources += 1 }
+                if degree[ends[i].to] == 0 { targets += 1 }
+                degree[ends[i].from] += 1
+                degree[ends[i].to] += 1
             }
-            var rest: [LineageLayout.Segment] = []
-            let bySource = Dictionary(grouping: segments, by: \.from)
-            for (_, group) in bySource {
-                if Set(group.map(\.to)).count >= 2 {
-                    result.append(LineageStructure(segments: group, positions: positions))
-                } else {
-                    rest += group
+            if members.count == sources * targets {
+                result.append(LineageStructure(segments: members.map { channel[$0] }, positions: positions))
+            } else {
+                // Out-stars first; what is left joins in-stars or stands alone.
+                var stars: [Int: [Int]] = [:]
+                var rest: [Int] = []
+                for i in members {
+                    if degree[ends[i].from] >= 2 { stars[ends[i].from, default: []].append(i) } else { rest.append(i) }
+                }
+                var restDegree: [Int: Int] = [:]
+                for i in rest { restDegree[ends[i].to, default: 0] += 1 }
+                var inStars: [Int: [Int]] = [:]
+                for i in rest {
+                    if restDegree[ends[i].to]! >= 2 { inStars[ends[i].to, default: []].append(i) } else {
+                        result.append(LineageStructure(segments: [channel[i]], positions: positions))
+                    }
+                }
+                for group in Array(stars.values) + Array(inStars.values) {
+                    result.append(LineageStructure(segments: group.map { channel[$0] }, positions: positions))
                 }
             }
-            for (_, group) in Dictionary(grouping: rest, by: \.to) {
-                if Set(group.map(\.from)).count >= 2 {
-                    result.append(LineageStructure(segments: group, positions: positions))
-                } else {
-                    for segment in group { result.append(LineageStructure(segments: [segment], positions: positions)) }
-                }
+            for i in members {
+                degree[ends[i].from] = 0
+                degree[ends[i].to] = 0
             }
         }
         return result.sorted {
@@ -66,7 +85,16 @@ struct LineageStructure: Sendable {
 
     private init(segments: [LineageLayout.Segment], positions: [Int]) {
         self.segments = segments
-        sources = Array(Set(segments.map(\.from))).sorted { positions[$0] < positions[$1] }
-        targets = Array(Set(segments.map(\.to))).sorted { positions[$0] < positions[$1] }
+        func distinct(_ slots: [Int]) -> [Int] {
+            var sorted = slots.sorted { positions[$0] < positions[$1] }
+            var write = 0
+            for slot in sorted where write == 0 || sorted[write - 1] != slot {
+                sorted[write] = slot
+                write += 1
+            }
+            return Array(sorted.prefix(write))
+        }
+        sources = distinct(segments.map(\.from))
+        targets = distinct(segments.map(\.to))
     }
 }

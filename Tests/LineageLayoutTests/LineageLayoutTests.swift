@@ -192,6 +192,94 @@ import Testing
         }
     }
 
+    @Test func structuresATrackApartShareItAndTouchingOnesDoNot() {
+        // a's and c's fan-outs are a row apart (b's straight line between): one track serves both.
+        let shared = draw(["a:v0", "b:v0", "c:v0", "run a1", "run a2", "run b1", "run c1", "run c2"],
+                          [("a:v0", "run a1"), ("a:v0", "run a2"), ("b:v0", "run b1"), ("c:v0", "run c1"), ("c:v0", "run c2")])
+        #expect(shared == [
+            "a:v0 ──┬─▶ run a1",
+            "       ╰─▶ run a2",
+            "b:v0 ────▶ run b1",
+            "c:v0 ──┬─▶ run c1",
+            "       ╰─▶ run c2",
+        ])
+        // Fan-outs on adjacent rows keep a track each, so that no line seems to run on into the other.
+        let touching = draw(["a:v0", "b:v0", "run a1", "run a2", "run b1", "run b2"],
+                            [("a:v0", "run a1"), ("a:v0", "run a2"), ("b:v0", "run b1"), ("b:v0", "run b2")])
+        #expect(touching == [
+            "a:v0 ──┬───▶ run a1",
+            "       ╰───▶ run a2",
+            "b:v0 ────┬─▶ run b1",
+            "         ╰─▶ run b2",
+        ])
+    }
+
+    @Test func generatedLayeredGraphsDrawEveryEdgeAndNothingElse() {
+        // Graphs shaped like real lineage (and like the benchmark's): layers of runs and versions,
+        // each node fed by one to four nodes of the layer before, some inputs from further back,
+        // so fan-outs, fan-ins, long edges and shared tracks all occur. Every node's line must
+        // reach exactly its outputs, in box drawing and in ASCII.
+        var generator = SplitMix(seed: 12)
+        for round in 0..<30 {
+            var labels: [String] = []
+            var pairs: Set<[String]> = []
+            var layers: [[String]] = []
+            for layer in 0..<(4 + round % 3) {
+                let width = 2 + Int(generator.next() % 7)
+                let names = (0..<width).map { layer % 2 == 0 ? "m\(layer)-\($0):v0" : "run r\(layer)-\($0)" }
+                for name in names {
+                    labels.append(name)
+                    guard let previous = layers.last else { continue }
+                    for _ in 0...(generator.next() % 4) {
+                        pairs.insert([previous[Int(generator.next() % UInt64(previous.count))], name])
+                    }
+                    if layers.count >= 3, generator.next() % 3 == 0 {
+                        let older = layers[layers.count - 3]
+                        pairs.insert([older[Int(generator.next() % UInt64(older.count))], name])
+                    }
+                }
+                layers.append(names)
+            }
+            let edgeList = pairs.sorted { $0.lexicographicallyPrecedes($1) }.map { ($0[0], $0[1]) }
+            var expected: [String: Set<String>] = [:]
+            for label in labels { expected[label] = [] }
+            for (from, to) in edgeList { expected[from, default: []].insert(to) }
+            for glyphs in [LineageGlyphs.unicode, .ascii] {
+                let drawing = LineageDrawing(layout: LineageLayout(nodes: labels.map(node), edges: edges(edgeList)), glyphs: glyphs)
+                #expect(drawing.pushes < 400)
+                expectWalks(drawing.lines, expected, labels: labels)
+            }
+        }
+    }
+
+    @Test func aWindowShowsExactlyTheCellsOfTheWholePicture() {
+        // The browser paints only the screenful; it must match the whole picture cell for cell,
+        // wherever the window's edges cut lines, crossings and (wide) labels.
+        var generator = SplitMix(seed: 3)
+        let labels = (0..<24).map { $0 % 2 == 0 ? "run 実験\($0)" : "d\($0):v0" }
+        var pairs: [(String, String)] = []
+        for i in labels.indices {
+            for j in (i + 1)..<labels.count where generator.next() % 6 == 0 { pairs.append((labels[i], labels[j])) }
+        }
+        let columns: (Character) -> Int = { $0.unicodeScalars.first!.value > 0x2E80 ? 2 : 1 }
+        let drawing = LineageDrawing(layout: LineageLayout(nodes: labels.map(node), edges: edges(pairs)),
+                                     measure: { $0.reduce(0) { $0 + columns($1) } }, characterWidth: columns)
+        let whole = drawing.window(x: 0, y: 0, width: drawing.width, height: drawing.height)
+        for _ in 0..<40 {
+            let (x, y) = (Int(generator.next() % UInt64(drawing.width)), Int(generator.next() % UInt64(drawing.height)))
+            let (width, height) = (1 + Int(generator.next() % 30), 1 + Int(generator.next() % 12))
+            let window = drawing.window(x: x, y: y, width: width, height: height)
+            for row in y..<(y + height) {
+                for column in x..<(x + width) {
+                    #expect(window.character(x: column, y: row) == whole.character(x: column, y: row)
+                            || column == x && whole.character(x: column, y: row) == nil,
+                            "cell \(column),\(row) of the window at \(x),\(y) \(width)x\(height) in\n\(drawing.lines.joined(separator: "\n"))")
+                    #expect(window.isCrossing(x: column, y: row) == whole.isCrossing(x: column, y: row))
+                }
+            }
+        }
+    }
+
     @Test func aSingleNodeDrawsAsItsLabelAndTheRootIsMarked() {
         let root = LineageGraph.Node.version(project: "p", name: "alone", type: "t", index: 0, aliases: ["best"], deleted: false)
         #expect(LineageTextRenderer().render(LineageGraph(root: root.key, nodes: [root], edges: [])) == ["alone:v0 [best] *"])

@@ -22,14 +22,16 @@ enum LineageView {
         func onScreen(_ x: Int, _ y: Int) -> Bool {
             x >= left && x < left + area.width && y >= top && y < top + area.height
         }
-        // Lines first, then labels with their roles, then the selection on top.
+        // Only the screenful is painted. Lines first, then labels with their roles, then the
+        // selection on top.
+        let window = drawing.window(x: left, y: top, width: area.width, height: area.height)
         for y in top..<min(drawing.height, top + area.height) {
-            for x in left..<min(drawing.width, left + area.width) where !drawing.isText(x: x, y: y) {
-                guard let character = drawing.character(x: x, y: y), character != " " else { continue }
+            for x in left..<min(drawing.width, left + area.width) where !window.isText(x: x, y: y) {
+                guard let character = window.character(x: x, y: y), character != " " else { continue }
                 grid.put(String(character), x: area.x + x - left, y: area.y + y - top, role: .edge)
             }
         }
-        for box in drawing.boxes where box.row >= top && box.row < top + area.height
+        for box in drawing.boxes(rows: top..<(top + area.height)) where box.row >= top && box.row < top + area.height
             && box.column < left + area.width && box.column + box.width > left {
             let node = drawing.layout.nodes[box.node]
             let role: StyleRole
@@ -46,9 +48,9 @@ enum LineageView {
         }
         if let selected = view.selected {
             for edge in diagram.edges(of: selected) {
-                for cell in drawing.edgePaths[edge] where onScreen(cell.x, cell.y) {
-                    let onTop = cell.horizontal && drawing.isCrossing(x: cell.x, y: cell.y)
-                    guard let character = drawing.character(x: cell.x, y: cell.y, horizontalOnTop: onTop) else { continue }
+                for cell in drawing.path(ofEdge: edge) where onScreen(cell.x, cell.y) {
+                    let onTop = cell.horizontal && window.isCrossing(x: cell.x, y: cell.y)
+                    guard let character = window.character(x: cell.x, y: cell.y, horizontalOnTop: onTop) else { continue }
                     grid.put(String(character), x: area.x + cell.x - left, y: area.y + cell.y - top, role: .edgeFocus)
                 }
             }

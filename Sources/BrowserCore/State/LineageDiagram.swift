@@ -47,9 +47,11 @@ public struct LineageDiagram: Hashable, Sendable {
             incident[edge.from, default: []].append(e)
             incident[edge.to, default: []].append(e)
         }
-        let drawing = self.drawing
+        var rowOf: [String: Int] = [:]
+        rowOf.reserveCapacity(layout.nodes.count)
+        for box in drawing.boxes { rowOf[layout.nodes[box.node].key] = box.row }
         func byRow(_ around: [String: [String]]) -> [String: [String]] {
-            around.mapValues { $0.sorted { (drawing.box($0)?.row ?? 0) < (drawing.box($1)?.row ?? 0) } }
+            around.mapValues { $0.sorted { (rowOf[$0] ?? 0) < (rowOf[$1] ?? 0) } }
         }
         self.inputs = byRow(inputs)
         self.outputs = byRow(outputs)

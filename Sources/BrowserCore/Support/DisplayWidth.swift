@@ -32,6 +32,8 @@ public enum DisplayWidth {
 
     /// Columns a string occupies once each grapheme is normalised.
     public static func width(of text: String) -> Int {
+        // Printable ASCII, most labels and names, takes a column a byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
         var total = 0
         for character in text {
             if character.isASCII, let ascii = character.asciiValue, ascii >= 0x20, ascii < 0x7F {
