@@ -19,7 +19,7 @@ import Testing
         let version = try session.decode(CommitResponse.self, put.response).version
         let edited = try await session.send(
             .patch, "/api/v1/projects/\(project)/artifacts/\(artifact)/versions/\(version.version)",
-            json: VersionChange(metadata: metadata))
+            json: WireVersionChange(metadata: metadata))
         #expect(edited.status == .ok)
         return try session.decode(WireVersion.self, edited)
     }

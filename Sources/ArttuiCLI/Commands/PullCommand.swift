@@ -45,7 +45,7 @@ struct PullCommand: ParsableCommand {
             let target: any TransferEnd
             if let targetClient {
                 let project = try into.map { try RemoteProject.of(ServerProjectPath(parsing: $0), client: targetClient) }
-                    ?? RemoteProject(entity: try ServerIdentity.fetch(targetClient).name, project: address.project)
+                    ?? RemoteProject(entity: try targetClient.whoami().name, project: address.project)
                 target = ServerTransferEnd(client: targetClient, project: project)
             } else {
                 target = LocalTransferEnd(store: store!, project: into ?? address.project)

@@ -50,7 +50,7 @@ struct PushCommand: ParsableCommand {
                     address.name, text.contains(":") ? address.reference.description : nil, address.project)
             }
             let project = try into.map { try RemoteProject.of(ServerProjectPath(parsing: $0), client: targetClient) }
-                ?? RemoteProject(entity: try ServerIdentity.fetch(targetClient).name, project: projectName)
+                ?? RemoteProject(entity: try targetClient.whoami().name, project: projectName)
             let copier = VersionCopier(
                 source: source, target: ServerTransferEnd(client: targetClient, project: project), moveAliases: moveAliases)
             try copier.copy(artifact: artifact, reference: reference, into: &report)

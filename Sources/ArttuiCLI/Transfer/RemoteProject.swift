@@ -19,12 +19,12 @@ struct RemoteProject: Equatable, CustomStringConvertible {
 
     /// The project of an artifact address, the signed-in user's entity when it leaves one out.
     static func of(_ address: ServerArtifactAddress, client: ServerClient) throws -> RemoteProject {
-        RemoteProject(entity: try address.entity ?? ServerIdentity.fetch(client).name, project: address.project)
+        RemoteProject(entity: try address.entity ?? client.whoami().name, project: address.project)
     }
 
     /// A project path, the signed-in user's entity when it leaves one out.
     static func of(_ path: ServerProjectPath, client: ServerClient) throws -> RemoteProject {
-        let (entity, project) = try path.resolved { try ServerIdentity.fetch(client).name }
+        let (entity, project) = try path.resolved { try client.whoami().name }
         return RemoteProject(entity: entity, project: project)
     }
 }

@@ -14,39 +14,13 @@ final class ServerTransferEnd: TransferEnd {
 
     var projectLabel: String { "\(project) on \(client.server)" }
 
-    private struct VersionPage: Decodable {
-        var versions: [WireVersion]
-        var total: Int
-    }
-
-    private struct RunStartBody: Encodable {
-        var id: String
-        var resume = "never"
-        var name: String
-        var group: String?
-        var jobType: String?
-        var sweep: String?
-        var config: [String: JSONValue]
-    }
-
-    private struct ProjectBody: Encodable {
-        var entity: String
-        var name: String
-        var visibility: String
-    }
-
-    private struct RunEndBody: Encodable {
-        var summary: [String: JSONValue]
-        var state: String?
-    }
-
     func versions(of artifact: String, reference: String?) throws -> [WireVersion] {
         if let reference {
             return [try client.get(project.versionPath(artifact: artifact, version: reference))]
         }
         var versions: [WireVersion] = []
         while true {
-            let page: VersionPage = try client.get(
+            let page: WireVersionPage = try client.get(
                 "\(project.apiPath)/artifacts/\(pathSegment(artifact))/versions",
                 query: [URLQueryItem(name: "offset", value: "\(versions.count)"), URLQueryItem(name: "limit", value: "100")])
             versions += page.versions
@@ -84,12 +58,12 @@ final class ServerTransferEnd: TransferEnd {
 
     func prepareProject() throws -> String? {
         do {
-            let _: ServerProject = try client.get(project.apiPath)
+            let _: WireProject = try client.get(project.apiPath)
             return nil
         } catch ServerError.notFound {
-            let _: ServerProject = try client.send(
+            let _: WireProject = try client.send(
                 "POST", "/api/v1/projects",
-                body: ProjectBody(entity: project.entity, name: project.project, visibility: "private"))
+                body: WireProjectCreation(entity: project.entity, name: project.project, visibility: "private"))
             return "\(project)"
         }
     }
@@ -125,7 +99,7 @@ final class ServerTransferEnd: TransferEnd {
     func ensureRun(_ run: WireRun) throws -> RunPlacement {
         if try self.run(id: run.id) != nil { return .present }
         do {
-            let _: WireRun = try client.send("POST", project.apiPath + "/runs", body: RunStartBody(
+            let _: WireRun = try client.send("POST", project.apiPath + "/runs", body: WireRunStart(
                 id: run.id, name: run.name, group: run.group, jobType: run.jobType, sweep: run.sweep, config: run.config))
         } catch let ServerError.problem(status, _) where status == 409 {
             // Run ids are global on a server: this one belongs to another project there.
@@ -133,9 +107,9 @@ final class ServerTransferEnd: TransferEnd {
         }
         let path = project.apiPath + "/runs/\(pathSegment(run.id))"
         if run.state != RunState.running.rawValue {
-            let _: WireRun = try client.send("POST", path + "/finish", body: RunEndBody(summary: run.summary, state: run.state))
+            let _: WireRun = try client.send("POST", path + "/finish", body: WireRunSummaryChange(summary: run.summary, state: run.state))
         } else if !run.summary.isEmpty {
-            let _: WireRun = try client.send("POST", path + "/log", body: RunEndBody(summary: run.summary, state: nil))
+            let _: WireRun = try client.send("POST", path + "/log", body: WireRunSummaryChange(summary: run.summary))
         }
         return .created
     }
