@@ -117,7 +117,7 @@ final class ServerTransferEnd: TransferEnd {
     func recordUse(runID: String, of version: WireVersion) throws {
         let _: WireVersion = try client.send(
             "POST", project.apiPath + "/runs/\(pathSegment(runID))/uses",
-            body: RemoteRunUse(artifact: version.name, version: version.version))
+            body: WireRunUse(artifact: version.name, version: version.version))
     }
 
     func setAlias(_ alias: String, on version: WireVersion) throws {
