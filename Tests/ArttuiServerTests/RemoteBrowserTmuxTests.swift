@@ -61,7 +61,7 @@ struct RemoteBrowserTmuxTests {
             try owner.waitFor("Add alias to team/vision/mnist:v0")
             try owner.type("candidate")
             try owner.press("Enter")
-            try owner.waitFor("v0 is now candidate", "[candidate]")
+            try owner.waitFor("v0 is now candidate", "aliases  latest, candidate")
             try owner.press("q")
             try owner.waitUntil("the browser to end") { _ in try owner.commandEnded() }
 
@@ -78,17 +78,20 @@ struct RemoteBrowserTmuxTests {
             try viewer.press("Enter")
             try viewer.waitFor("2 Artifacts · team/vision", "mnist")
             try viewer.press("Enter")
-            try viewer.waitFor("3 Versions · mnist", "[candidate]")
+            try viewer.waitFor("3 Versions · mnist", "aliases  latest, candidate")
             try viewer.press("d")
-            let asked = try viewer.waitUntil("the delete dialog or the refusal") {
-                $0.contains("Delete team/vision/mnist:v0?") || $0.contains("permission denied")
+            // A viewer may see what deleting would free; the server refuses the delete itself.
+            let asked = try viewer.waitUntil("the delete dialog's preview or the refusal") {
+                $0.contains("Frees ") || $0.contains("permission denied")
             }
-            if asked.contains("Delete team/vision/mnist:v0?") {
+            if asked.contains("Frees ") {
                 // Focus starts on Cancel; the button before it deletes (with the hand-set alias).
-                try viewer.press("Left", "Enter")
+                try viewer.press("Left")
+                try viewer.waitFor("[ Delete with aliases ]")
+                try viewer.press("Enter")
             }
             let refused = try viewer.waitFor("permission denied")
-            #expect(refused.contains("[candidate]"), "the version is still listed:\n\(refused)")
+            #expect(refused.contains("aliases  latest, candidate"), "the version is still shown:\n\(refused)")
             try viewer.press("q")
 
             let still = try RemoteCommandsTests.arttui(
