@@ -86,6 +86,7 @@ import Testing
         server.comeBack()
         session.press("r3")
         #expect(!session.state.storeUnreachable)
+        #expect(session.state.status == StatusMessage("reconnected to https://arttui.example.test", .success))
         #expect(session.screen.contains("[latest]"))
         #expect(!session.screen.contains(BrowserRenderer.unreachableHint))
     }

@@ -180,7 +180,10 @@ extension Browser {
     static func value<T>(_ state: inout BrowserState, _ result: Result<T, StoreFailure>) -> T? {
         switch result {
         case .success(let value):
-            state.storeUnreachable = false
+            if state.storeUnreachable {
+                state.storeUnreachable = false
+                state.status = StatusMessage("reconnected to \(state.storePath)", .success)
+            }
             return value
         case .failure(let failure):
             report(&state, failure)
