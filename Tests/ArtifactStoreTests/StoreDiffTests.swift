@@ -34,6 +34,18 @@ struct StoreDiffTests {
         #expect(diff.count(.renamed) == 1)
     }
 
+    @Test("differences of two manifests in memory equal the catalog's, as a server client computes them")
+    func manifestsInMemoryAgreeWithTheCatalog() throws {
+        let fixture = try StoreFixture()
+        let old = try version(fixture, ["keep": "same", "edit": "one", "gone": "bye", "Z/upper": "z", "b/x": "moved"])
+        let new = try version(fixture, ["keep": "same", "edit": "two", "new": "hi", "a/x": "moved", "Z/lower": "y"])
+        let catalog = try fixture.store.diff(from: old, to: new)
+        let inMemory = VersionDiff(base: old, target: new, differences: .between(
+            base: try fixture.store.files(of: old), target: try fixture.store.files(of: new)))
+        #expect(inMemory.files == catalog.files)
+        #expect(catalog.files.count == 6)
+    }
+
     @Test("two copies of one content renamed pair up one to one; the extra copy stays added")
     func duplicateRenames() throws {
         let fixture = try StoreFixture()

@@ -91,6 +91,9 @@ import Testing
         Endpoint(name: "show run", needs: .read, success: [.ok]) { s, p, _ in
             try await s.send(.get, "/api/v1/projects/\(p)/runs/\(runID(p))")
         },
+        Endpoint(name: "show run by id", needs: .read, success: [.ok]) { s, p, _ in
+            try await s.send(.get, "/api/v1/runs/\(runID(p))")
+        },
         Endpoint(name: "sweep best", needs: .read, success: [.ok]) { s, p, _ in
             try await s.send(.get, "/api/v1/projects/\(p)/sweeps/s/best?metric=acc")
         },

@@ -5,10 +5,18 @@ import Foundation
 /// A team server as a repository: each requirement is one or a few API requests, and each answer is
 /// decoded from its `ArtifactWire` shape into the same core value the embedded store returns, so
 /// commands print the same text and JSON (projects are `ENTITY/PROJECT`).
-final class ServerRepository: ArtifactRepository {
+///
+/// Safe to share between threads (the browser loads on workers): the client's URLSession is, and the
+/// one piece of state, the signed-in name, is behind a lock.
+final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     /// The connection to the server.
     let client: ServerClient
-    private var signedInName: String?
+    private let lock = NSLock()
+    private var cachedName: String?
+    private var signedInName: String? {
+        get { lock.withLock { cachedName } }
+        set { lock.withLock { cachedName = newValue } }
+    }
 
     /// A repository over `client`.
     init(client: ServerClient) { self.client = client }
@@ -60,10 +68,15 @@ final class ServerRepository: ArtifactRepository {
         case 3:
             return ProjectScope(project: "\(parts[0])/\(parts[1])", name: parts[2])
         default:
-            if wholeProject || (try? client.get(projectRoute("\(parts[0])/\(parts[1])"), as: WireProject.self)) != nil {
-                return ProjectScope(project: "\(parts[0])/\(parts[1])")
+            let project = ProjectScope(project: "\(parts[0])/\(parts[1])")
+            if wholeProject { return project }
+            do {
+                _ = try client.get(projectRoute(project.project), as: WireProject.self)
+                return project
+            } catch ServerError.notFound {
+                // Only "no such project" decides; an unreachable server must fail once, not twice.
+                return ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
             }
-            return ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
         }
     }
 
