@@ -7,10 +7,8 @@ import Foundation
 /// `arttui get --remote`. Projects are `ENTITY/PROJECT` and carry their visibility.
 ///
 /// Version ids are made by `ServerVersionIDs` from the names the server knows versions by.
-struct ServerBrowser: BrowserStore, @unchecked Sendable {
-    // `ServerRepository` is a class the commands use from one thread; the browser calls it from
-    // several. It is safe to: its client's URLSession is thread-safe, and every name passed here
-    // carries its entity, so the repository never fills in (and stores) a default one.
+struct ServerBrowser: BrowserStore {
+    /// Shared by the worker threads the browser loads on (the repository is safe to share).
     let repository: ServerRepository
     let cache: FileCache
     let ids = ServerVersionIDs()
