@@ -89,10 +89,20 @@ struct ServerBrowser: BrowserStore {
         _ = try repository.edit(version, VersionEdit(metadata: try MetadataChange.apply(changes, to: version.metadata)))
     }
 
-    /// The repository cannot download yet (`get` against a server is still to come); saying so
-    /// beats writing files a second way.
+    /// Downloads as `arttui get --remote` does: through this machine's cache, every byte checked.
     func download(versionID: Int64, root: String?) throws -> DownloadSummary {
-        throw StoreFailure(message: "downloading from a server is not available yet; nothing was written")
+        let version = try version(id: versionID)
+        let (entity, project) = Self.split(version.project)
+        let owner = try entity ?? repository.client.whoami().name
+        let transfer = RemoteGet(client: repository.client, project: RemoteProject(entity: owner, project: project))
+        let manifest = try transfer.manifest(artifact: version.name, reference: version.versionName)
+        if manifest.files.contains(where: { $0.reference != nil }) {
+            throw StoreFailure(message: "\(version.qualifiedName) holds references, which are not fetched from a server yet")
+        }
+        let report = try transfer.restore(
+            manifest, to: URL(fileURLWithPath: root ?? version.defaultDownloadDirectory), cache: cache, mode: .copy,
+            cachePolicy: .always, progress: nil)
+        return DownloadSummary(root: report.root, files: report.files, bytes: report.bytes)
     }
 
     func deletionPreview(versionID: Int64) throws -> DeletionPreview {
