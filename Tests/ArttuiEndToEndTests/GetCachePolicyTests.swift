@@ -22,7 +22,8 @@ struct GetCachePolicyTests {
         #expect(try filesUnder(sandbox.path("never")) == tree)
 
         // Every file of the sample tree is far below the 1 MiB limit of auto.
-        let auto = try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("auto").path, "--json"]).jsonObject()
+        let auto = try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("auto").path, "--cache", "auto", "--json"])
+            .jsonObject()
         #expect(auto.int("addedToCache") == tree.count, "\(auto)")
         #expect(try filesInCache(sandbox) == distinct)
 
@@ -41,12 +42,14 @@ struct GetCachePolicyTests {
         let sandbox = try Sandbox()
         let big = SeededBytes.data(seed: 62, count: (1 << 20) + 1)
         try sandbox.ok(["put", try sandbox.writeTree("d", ["big.bin": big]).path, "-n", "proj/big"])
-        let auto = try sandbox.ok(["get", "proj/big", "--root", sandbox.path("auto").path, "--json"]).jsonObject()
+        let auto = try sandbox.ok(["get", "proj/big", "--root", sandbox.path("auto").path, "--cache", "auto", "--json"])
+            .jsonObject()
         // A file system with reflink clones caches it at no cost; ext4 and tmpfs cannot.
         let cached = try filesInCache(sandbox)
         #expect(auto.int("addedToCache") == cached && (cached == 0 || cached == 1), "\(auto)")
         #expect(try filesUnder(sandbox.path("auto")) == ["big.bin": big])
-        try sandbox.ok(["get", "proj/big", "--root", sandbox.path("always").path, "--cache", "always"])
+        // The default is always: a downloaded version is in the cache, big files too.
+        try sandbox.ok(["get", "proj/big", "--root", sandbox.path("always").path])
         #expect(try filesInCache(sandbox) == 1)
         let again = try sandbox.ok(["get", "proj/big", "--root", sandbox.path("again").path, "--json"]).jsonObject()
         #expect(again.int("fromCache") == 1, "\(again)")

@@ -37,6 +37,8 @@ struct RealServerTests {
     private func serverEnvironment() -> [String: String] {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARTTUI_") }
         environment["ARTTUI_DATABASE_URL"] = Self.databaseURL
+        // Suites run at once on two cores: a slow answer is load, not an outage.
+        environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
         return environment
     }
 

@@ -28,10 +28,11 @@ struct GetCommand: ParsableCommand {
     var link: LinkMode = .copy
 
     @Option(name: .customLong("cache"), help: ArgumentHelp(
-        "Whether files fetched from the store are added to the cache: always, auto (only when it costs "
-            + "no second write: a reflink clone, or a link mode) or never (the cache is not used).",
+        "Whether files fetched from the store are added to the cache: always (the default; a reflink clone "
+            + "where the file system can, else a copy), auto (a clone, else only files up to 1 MiB) or never "
+            + "(the cache is not used).",
         valueName: "policy"))
-    var cachePolicy: CachePolicy = .auto
+    var cachePolicy: CachePolicy = .always
 
     @Flag(help: "Download a reference whose source changed since it was recorded (a warning says so).")
     var allowChanged = false
