@@ -77,8 +77,7 @@ extension GetCommand {
             throw CommandFailure(message: "\(address) holds references, which get does not fetch from a server yet")
         }
         if let runID {
-            let use = RemoteRunUse(artifact: version.name, version: version.version)
-            let _: WireVersion = try client.send("POST", project.apiPath + "/runs/\(pathSegment(runID))/uses", body: use)
+            try ServerRepository(client: client).use(version.model, run: runID)
         }
         let cache = try storeOptions.openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.version)")
@@ -100,13 +99,6 @@ extension GetCommand {
             + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
             + "\(report.unchanged) already there)")
     }
-}
-
-/// The body of `POST …/runs/{run}/uses`.
-struct RemoteRunUse: Codable {
-    var project: String?
-    var artifact: String
-    var version: String
 }
 
 extension LinkMode: ExpressibleByArgument {}
