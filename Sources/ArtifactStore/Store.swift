@@ -19,8 +19,9 @@ import Glibc
 /// try artifact.save()
 /// ```
 public final class Store: Sendable {
-    /// The format of the store's layout this code reads and writes.
-    public static let formatVersion = 1
+    /// The format of the store's layout this code reads and writes: 2 since the catalog keeps digests
+    /// as 32 bytes. A format-1 store is upgraded in place when it is opened (see `upgradeMarker`).
+    public static let formatVersion = 2
     /// The file that marks a directory as a store.
     public static let markerName = "arttui-store.json"
 
@@ -41,7 +42,9 @@ public final class Store: Sendable {
     ///   if a newer arttui wrote it, `.io` or `.catalog` if it cannot be read or created.
     public convenience init(directory: URL, create: Bool = true) throws {
         let directory = directory.standardizedFileURL
-        try Store.prepare(directory: directory, create: create)
+        if try Store.prepare(directory: directory, create: create) < Store.formatVersion {
+            try Store.upgradeMarker(in: directory)
+        }
         let catalog = try SQLiteCatalog(path: directory.appendingPathComponent("catalog.sqlite").path)
         let objects = try LocalObjectStore(
             root: directory, stagingDirectory: directory.appendingPathComponent("tmp"))
@@ -71,20 +74,22 @@ public final class Store: Sendable {
     /// Several processes may create the same store at once: the marker is published with `link`,
     /// which fails if another process got there first, and a directory holding nothing but other
     /// creators' unpublished markers counts as empty.
-    static func prepare(directory: URL, create: Bool) throws {
+    /// - Returns: The store's format (`formatVersion` for a store created here).
+    @discardableResult
+    static func prepare(directory: URL, create: Bool) throws -> Int {
         let marker = directory.appendingPathComponent(markerName)
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory)
         if exists && !isDirectory.boolValue {
             throw StoreError.notAStore(path: directory.path, reason: "it is a file, not a directory")
         }
-        if try readMarker(marker, store: directory) { return }
+        if let format = try readMarker(marker, store: directory) { return format }
         if exists {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             if entries.contains(where: { !$0.hasPrefix(".\(markerName).") }) {
                 // Another process may have published the marker (and begun filling the store) since
                 // the look above: a creator links the marker before it writes anything else.
-                if try readMarker(marker, store: directory) { return }
+                if let format = try readMarker(marker, store: directory) { return format }
                 throw StoreError.notAStore(path: directory.path, reason: "it is not empty and has no \(markerName)")
             }
         }
@@ -104,19 +109,47 @@ public final class Store: Sendable {
             throw StoreError.io(operation: "create store in", path: directory.path, reason: FileSystem.lastError())
         }
         try FileSystem.fsync(path: directory.path)
-        _ = try readMarker(marker, store: directory)
+        return try readMarker(marker, store: directory) ?? formatVersion
     }
 
-    /// Reads the marker; false when there is none.
-    private static func readMarker(_ marker: URL, store directory: URL) throws -> Bool {
-        guard let data = FileManager.default.contents(atPath: marker.path) else { return false }
+    /// Marks a format-1 store as format 2, before its catalog is upgraded.
+    ///
+    /// The marker goes first because it is what an older arttui checks: from this moment such a binary
+    /// refuses the store with one line instead of misreading binary digests, while this one finishes
+    /// the catalog's upgrade (one SQLite transaction) on this open or, after a kill, on the next. The
+    /// marker is replaced by `rename`, so it is always the old file or the new one.
+    static func upgradeMarker(in directory: URL) throws {
+        let marker = directory.appendingPathComponent(markerName)
+        guard let data = FileManager.default.contents(atPath: marker.path),
+              var info = try? JSONDecoder().decode(StoreMarker.self, from: data)
+        else { throw StoreError.notAStore(path: directory.path, reason: "\(markerName) is not readable") }
+        guard info.format < formatVersion else { return }
+        info.format = formatVersion
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let temporary = directory.appendingPathComponent(".\(markerName).\(UUID().uuidString).tmp")
+        defer { unlink(temporary.path) }
+        do {
+            try encoder.encode(info).write(to: temporary)
+        } catch {
+            throw StoreError.io(operation: "upgrade store in", path: directory.path, reason: FileSystem.reason(of: error))
+        }
+        try FileSystem.fsync(path: temporary.path)
+        try FileSystem.rename(temporary.path, to: marker.path)
+        try FileSystem.fsync(path: directory.path)
+        try FaultInjection.check(.upgrade, operation: "upgrade", path: directory.path)
+    }
+
+    /// Reads the marker's format; nil when there is no marker.
+    private static func readMarker(_ marker: URL, store directory: URL) throws -> Int? {
+        guard let data = FileManager.default.contents(atPath: marker.path) else { return nil }
         guard let info = try? JSONDecoder().decode(StoreMarker.self, from: data) else {
             throw StoreError.notAStore(path: directory.path, reason: "\(markerName) is not readable")
         }
         guard info.format <= formatVersion else {
             throw StoreError.unsupportedStoreFormat(path: directory.path, found: info.format, supported: formatVersion)
         }
-        return true
+        return info.format
     }
 }
 

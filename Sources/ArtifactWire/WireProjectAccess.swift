@@ -32,11 +32,12 @@ public struct WireProject: Codable, Sendable, Equatable {
         self.access = access
     }
 
-    /// The core's summary of the project, named `ENTITY/PROJECT` (zeros for a listing without counts).
+    /// The core's summary of the project, named `ENTITY/PROJECT` and with its visibility (zeros for a
+    /// listing without counts).
     public var summary: ProjectSummary {
         ProjectSummary(
             name: path, artifactCount: artifacts ?? 0, versionCount: versions ?? 0, size: size ?? 0,
-            createdAt: createdAt.flatMap(WireTimestamp.date) ?? Date(timeIntervalSince1970: 0))
+            createdAt: createdAt.flatMap(WireTimestamp.date) ?? Date(timeIntervalSince1970: 0), visibility: visibility)
     }
 }
 

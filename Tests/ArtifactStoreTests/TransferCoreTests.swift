@@ -98,7 +98,7 @@ import Testing
             ManifestEntry(path: path, digest: CutContent.cut(data: Data(bytes)).record.digest, size: Int64(bytes.count))
         }
         let byDigest = Dictionary(uniqueKeysWithValues: entries.map { ($0.digest, files[$0.path]!) })
-        let restorer = FileRestorer(
+        var restorer = try FileRestorer(
             root: fixture.root.appendingPathComponent("out"), versionName: "p/a:v0",
             owner: CacheOwner(project: "p", artifact: "a"), cache: fixture.cache, mode: .copy, workers: 4)
         try restorer.prepareDirectories(for: entries.map(\.path))
@@ -107,7 +107,7 @@ import Testing
         for (path, bytes) in files {
             #expect(try Data(contentsOf: fixture.root.appendingPathComponent("out/\(path)")) == Data(bytes))
         }
-        let elsewhere = FileRestorer(
+        var elsewhere = try FileRestorer(
             root: fixture.root.appendingPathComponent("out2"), versionName: "p/a:v0",
             owner: CacheOwner(project: "p", artifact: "a"), cache: fixture.cache, mode: .copy, workers: 1)
         try elsewhere.prepareDirectories(for: entries.map(\.path))
@@ -116,7 +116,7 @@ import Testing
         var damaged = byDigest
         damaged[entries[0].digest] = Array("not it".utf8)
         let wrong = damaged
-        let third = FileRestorer(
+        var third = try FileRestorer(
             root: fixture.root.appendingPathComponent("out3"), versionName: "p/a:v0",
             owner: CacheOwner(project: "p", artifact: "a"), cache: nil, mode: .copy, workers: 1)
         try third.prepareDirectories(for: entries.map(\.path))

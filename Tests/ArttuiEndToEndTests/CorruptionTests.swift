@@ -35,7 +35,7 @@ struct CorruptionTests {
             try sandbox.catalog().read { db in
                 var records: [String: Record] = [:]
                 for row in try Row.fetchAll(db, sql: """
-                    SELECT ch.digest, p.key, ch.offset, ch.storedLength,
+                    SELECT lower(hex(ch.digest)) AS digest, p.key, ch.offset, ch.storedLength,
                         pr.name || '/' || a.name || ':v' || v.idx AS version, f.path
                     FROM chunk ch JOIN pack p ON p.id = ch.packId
                     JOIN content_chunk cc ON cc.chunkId = ch.id JOIN file f ON f.contentId = cc.contentId
@@ -151,7 +151,7 @@ struct CorruptionTests {
         let records = try fixture.records()
         let record = records[0]
         try fixture.sandbox.catalog().write { db in
-            try db.execute(sql: "UPDATE chunk SET offset = offset + 1 WHERE digest = ?", arguments: [record.digest])
+            try db.execute(sql: "UPDATE chunk SET offset = offset + 1 WHERE lower(hex(digest)) = ?", arguments: [record.digest])
         }
         try fixture.expectDamage(to: record.users, verifyArguments: ["verify"])
     }

@@ -91,7 +91,8 @@ def finish_store(connection, indexes):
 
 
 def digest(number):
-    return f"{number:064x}"
+    """A distinct 32-byte digest, as the catalog keeps digests (binary since store format 2)."""
+    return number.to_bytes(32, "big")
 
 
 def generate_diff_store(connection, files):

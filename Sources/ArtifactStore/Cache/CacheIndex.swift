@@ -28,7 +28,12 @@ struct CacheIndex: Sendable {
         configuration.busyMode = .timeout(30)
         configuration.label = "arttui.cache"
         pool = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        // Migrated only when a read finds the schema out of date, so that opening the cache (every
+        // `get`, `cache size`) asks for no write access.
+        let migrator = Self.migrator
+        if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
+            try migrator.migrate(pool)
+        }
     }
 
     private static var migrator: DatabaseMigrator {

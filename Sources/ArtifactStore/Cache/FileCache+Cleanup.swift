@@ -21,12 +21,13 @@ extension FileCache {
         }
         try sweepDeadPins()
         if dryRun {
-            return try index.pool.read { db in try Self.planEviction(db, target: target).result }
+            return try index.pool.read { db in try Self.planEviction(db, target: target, listVictims: false).result }
         }
         try finishPendingUnlinks()
         let batch = UUID().uuidString
         let plan = try index.pool.write { db in try CacheIndex.withLargePageCache(db) {
-            let plan = try Self.planEviction(db, target: target)
+            // Files left for later are found again through pendingUnlink: no need to hold them here.
+            let plan = try Self.planEviction(db, target: target, listVictims: !unlinkLater)
             if let cutoff = plan.cutoff {
                 // lastUsed is unique (the use clock never repeats), so "unpinned and used no
                 // later than the last chosen file" is exactly the chosen set.
@@ -35,14 +36,14 @@ extension FileCache {
                     sql: "INSERT OR REPLACE INTO pendingUnlink (batch, digest, inode) SELECT ?, digest, inode FROM entry WHERE \(chosen)",
                     arguments: [batch, cutoff])
                 try db.execute(sql: "DELETE FROM entry WHERE \(chosen)", arguments: [cutoff])
-                guard db.changesCount == plan.victims.count else {
-                    throw StoreError.catalog("cache cleanup chose \(plan.victims.count) files but would delete \(db.changesCount); nothing removed")
+                guard db.changesCount == plan.result.removedFiles else {
+                    throw StoreError.catalog("cache cleanup chose \(plan.result.removedFiles) files but would delete \(db.changesCount); nothing removed")
                 }
                 try CacheIndex.deleteOwners(db, batch: batch)
             }
             return plan
         } }
-        if !plan.victims.isEmpty && !unlinkLater {
+        if !unlinkLater && !plan.victims.isEmpty {
             try unlinkEvicted(plan.victims, batch: batch)
         }
         return plan.result
@@ -62,8 +63,8 @@ extension FileCache {
     }
 
     /// Walks the files from least to most recently used, choosing unpinned ones until the
-    /// total would be at most `target`.
-    private static func planEviction(_ db: Database, target: Int64) throws -> EvictionPlan {
+    /// total would be at most `target`; `listVictims` also collects their digests and inodes.
+    private static func planEviction(_ db: Database, target: Int64, listVictims: Bool) throws -> EvictionPlan {
         let totals = try CacheIndex.totals(db)
         var plan = EvictionPlan(
             result: CleanupResult(
@@ -71,8 +72,9 @@ extension FileCache {
                 skippedPinnedFiles: 0),
             victims: [], cutoff: nil)
         guard totals.bytes > target else { return plan }
+        // Without the list, only integers cross into Swift, not 100,000 digests decoded as strings.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT digest, size, inode, lastUsed,
+            SELECT \(listVictims ? "digest, inode" : "NULL, NULL"), size, lastUsed,
                    EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest) AS pinned
             FROM entry ORDER BY lastUsed
             """)
@@ -81,12 +83,12 @@ extension FileCache {
                 plan.result.skippedPinnedFiles += 1
                 continue
             }
-            let size: Int64 = row[1]
+            let size: Int64 = row[2]
             plan.result.freedBytes += size
             plan.result.removedFiles += 1
             plan.result.remainingBytes -= size
             plan.result.remainingFiles -= 1
-            plan.victims.append((row[0], row[2]))
+            if listVictims { plan.victims.append((row[0], row[1])) }
             plan.cutoff = row[3]
         }
         return plan

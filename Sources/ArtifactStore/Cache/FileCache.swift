@@ -214,14 +214,20 @@ public final class FileCache: Sendable {
         }
         guard fchmod(file.fd, 0o444) == 0 else { throw systemError("chmod", path) }
         if let copy, let destination { try copy.place(at: destination) }
+        try adopt(file, digest: digest, path: path, owner: owner)
+        return path
+    }
 
+    /// Moves a complete, checked, read-only file into place as the entry of `digest` and records
+    /// it (or notes it, inside ``deferringUses(preloading:_:)``).
+    func adopt(_ file: PendingFile, digest: String, path: String, owner: CacheOwner?) throws {
         // The caller pinned the digest, so no cleanup removes the file before its row exists.
         let deferred = try noteDeferredInsert(digest: digest, owner: owner) {
             try file.place(at: path)
             // Placing changes the ctime: take the signature after it.
             return try FileSignature.of(descriptor: file.fd, path: path)
         }
-        if deferred { return path }
+        if deferred { return }
 
         // Place and record under the index's write lock, so two inserts of one digest
         // (or an insert and an eviction) cannot interleave between the two.
@@ -236,12 +242,11 @@ public final class FileCache: Sendable {
             try CacheIndex.record(db, digest: digest, signature: try FileSignature.of(descriptor: file.fd, path: path))
             if let owner { try CacheIndex.addOwner(db, owner, digests: [digest]) }
         }
-        return path
     }
 
     /// Creates the `obj/sha256/xx` directory of a cached file unless it exists: one `mkdir`
     /// in the common case.
-    private func makeObjectDirectory(for path: String) throws {
+    func makeObjectDirectory(for path: String) throws {
         let directory = String(path.dropLast(63))
         if mkdir(directory, 0o755) == 0 || errno == EEXIST { return }
         try makeDirectory(directory)

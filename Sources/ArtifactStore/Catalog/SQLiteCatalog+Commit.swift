@@ -18,7 +18,7 @@ extension SQLiteCatalog {
 
         if let latest = try Row.fetchOne(db, sql: """
             SELECT id, digest FROM version WHERE artifactId = ? AND state = 'committed' ORDER BY idx DESC LIMIT 1
-            """, arguments: [artifactID]), latest["digest"] == commit.digest
+            """, arguments: [artifactID]), CatalogDigest.hex(latest, "digest") == commit.digest
         {
             let latestID: Int64 = latest["id"]
             for alias in commit.aliases { _ = try moveAlias(db, alias, to: latestID, artifactID: artifactID) }
@@ -40,7 +40,7 @@ extension SQLiteCatalog {
                 description, metadata, producerRunId)
             VALUES (?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
-                artifactID, index, commit.digest, now, size, commit.files.count, addedBytes, commit.description,
+                artifactID, index, try CatalogDigest.blob(commit.digest), now, size, commit.files.count, addedBytes, commit.description,
                 SQLiteCatalog.metadataText(commit.metadata), commit.producerRunID,
             ])
         let versionID = db.lastInsertedRowID

@@ -14,7 +14,7 @@ extension SQLiteCatalog: VersionComparison {
                         ORDER BY f.path
                         """, arguments: [version, other])
                     var entries: [ManifestEntry] = []
-                    while let row = try rows.next() { entries.append(ManifestEntry(path: row[0], digest: row[1], size: row[2])) }
+                    while let row = try rows.next() { entries.append(ManifestEntry(path: row[0], digest: CatalogDigest.hex(row, 1), size: row[2])) }
                     return entries
                 }
                 let added = try onlyIn(targetID, notIn: baseID)
@@ -29,8 +29,8 @@ extension SQLiteCatalog: VersionComparison {
                 while let row = try rows.next() {
                     let path: String = row[0]
                     modified.append(FileChange(
-                        kind: .modified, base: ManifestEntry(path: path, digest: row[1], size: row[2]),
-                        target: ManifestEntry(path: path, digest: row[3], size: row[4])))
+                        kind: .modified, base: ManifestEntry(path: path, digest: CatalogDigest.hex(row, 1), size: row[2]),
+                        target: ManifestEntry(path: path, digest: CatalogDigest.hex(row, 3), size: row[4])))
                 }
                 return FileDifferences(added: added, removed: removed, modified: modified)
             }

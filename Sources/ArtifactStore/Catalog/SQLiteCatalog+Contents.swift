@@ -62,7 +62,7 @@ extension SQLiteCatalog {
                 throw StoreError.catalog("chunk \(chunk.digest) names pack \(chunk.location.packKey) not in this commit")
             }
             try insertChunk.execute(arguments: [
-                    chunk.digest, packID, chunk.location.offset, chunk.location.storedLength,
+                    try CatalogDigest.blob(chunk.digest), packID, chunk.location.offset, chunk.location.storedLength,
                     chunk.location.rawLength, chunk.location.compression.rawValue,
                 ])
             if db.changesCount > 0 {
@@ -76,7 +76,7 @@ extension SQLiteCatalog {
         let chunkIDs = try existingChunkIDs(db, digests: Array(Set(
             contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))))
         for content in contents where allContentIDs[content.digest] == nil {
-            try insertContent.execute(arguments: [content.digest, content.size])
+            try insertContent.execute(arguments: [try CatalogDigest.blob(content.digest), content.size])
             let contentID = db.lastInsertedRowID
             allContentIDs[content.digest] = contentID
             for (seq, chunk) in content.chunks.enumerated() {
@@ -104,9 +104,9 @@ extension SQLiteCatalog {
             let slice = Array(digests[start..<min(start + 500, digests.count)])
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, digest FROM \(table) WHERE digest IN (\(databaseQuestionMarks(count: slice.count)))",
-                arguments: StatementArguments(slice))
+                arguments: StatementArguments(try CatalogDigest.blobs(slice)))
             {
-                result[row["digest"]] = row["id"]
+                result[CatalogDigest.hex(row, 1)] = row[0]
             }
         }
         return result

@@ -112,7 +112,7 @@ extension SQLiteCatalog {
                     let update = try db.makeStatement(
                         sql: "UPDATE chunk SET packId = ?, offset = ? WHERE digest = ? AND packId = ?")
                     for (digest, location) in moves {
-                        try update.execute(arguments: [newID, location.offset, digest, oldID])
+                        try update.execute(arguments: [newID, location.offset, try CatalogDigest.blob(digest), oldID])
                     }
                 }
                 let remaining = try Int.fetchOne(

@@ -15,7 +15,7 @@ extension SQLiteCatalog {
                     try db.execute(sql: """
                         INSERT INTO version (artifactId, idx, digest, state, createdAt, size, fileCount, addedBytes,
                             producerRunId, distributedId)
-                        VALUES (?, NULL, '', 'pending', ?, 0, 0, 0, ?, ?)
+                        VALUES (?, NULL, NULL, 'pending', ?, 0, 0, 0, ?, ?)
                         """, arguments: [artifactID, now, upsert.runID, upsert.distributedID])
                     versionID = db.lastInsertedRowID
                 }
@@ -69,7 +69,7 @@ extension SQLiteCatalog {
                     SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
                     WHERE f.versionId = ?
                     """, arguments: [versionID]).map {
-                    ManifestEntry(path: $0["path"], digest: $0["digest"], size: $0["size"])
+                    ManifestEntry(path: $0["path"], digest: CatalogDigest.hex($0, "digest"), size: $0["size"])
                 }
                 let index = try Int.fetchOne(
                     db, sql: "SELECT nextIndex FROM artifact WHERE id = ?", arguments: [artifactID])!
@@ -80,7 +80,7 @@ extension SQLiteCatalog {
                         producerRunId = coalesce(?, producerRunId)
                     WHERE id = ?
                     """, arguments: [
-                        index, Store.manifestDigest(files), Date().timeIntervalSince1970, producerRunID, versionID,
+                        index, try CatalogDigest.blob(Store.manifestDigest(files)), Date().timeIntervalSince1970, producerRunID, versionID,
                     ])
                 return try versionRecord(db, id: versionID)
             }
@@ -118,7 +118,7 @@ extension SQLiteCatalog {
                 WHERE f.versionId = ? AND f.path IN (\(databaseQuestionMarks(count: slice.count)))
                 """, arguments: StatementArguments([versionID]) + StatementArguments(slice))
             {
-                held[row["path"]] = row["digest"]
+                held[row["path"]] = CatalogDigest.hex(row, "digest")
             }
         }
         return held

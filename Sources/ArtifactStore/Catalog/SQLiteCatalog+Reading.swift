@@ -162,7 +162,7 @@ extension SQLiteCatalog {
                         SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
                         WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
                         """, arguments: [versionID, limit, offset]).map {
-                        ManifestEntry(path: $0[0], digest: $0[1], size: $0[2])
+                        ManifestEntry(path: $0[0], digest: CatalogDigest.hex($0, 1), size: $0[2])
                     }
                 }
                 return try Row.fetchAll(db, sql: """
@@ -174,7 +174,8 @@ extension SQLiteCatalog {
                     """, arguments: [versionID, versionID, limit, offset]).map { row in
                     let uri: String? = row[3]
                     return uri == nil
-                        ? ManifestEntry(path: row[0], digest: row[1], size: row[2]) : SQLiteCatalog.referenceEntry(row)
+                        ? ManifestEntry(path: row[0], digest: CatalogDigest.hex(row, 1), size: row[2])
+                        : SQLiteCatalog.referenceEntry(row)
                 }
             }
         }
@@ -188,7 +189,7 @@ extension SQLiteCatalog {
                     FROM content c JOIN content_chunk cc ON cc.contentId = c.id
                     JOIN chunk ch ON ch.id = cc.chunkId JOIN pack p ON p.id = ch.packId
                     WHERE c.digest = ? ORDER BY cc.seq
-                    """), arguments: [contentDigest]).map(SQLiteCatalog.storedChunk)
+                    """), arguments: [try CatalogDigest.blob(contentDigest)]).map(SQLiteCatalog.storedChunk)
             }
         }
     }
@@ -208,11 +209,11 @@ extension SQLiteCatalog {
                 // Columns by position: this runs once per chunk of the version.
                 while let row = try rows.next() {
                     let chunk = StoredChunk(
-                        digest: row[1],
+                        digest: CatalogDigest.hex(row, 1),
                         location: ChunkLocation(
                             packKey: row[2], offset: row[3], storedLength: row[4], rawLength: row[5],
                             compression: ChunkCompression(rawValue: row[6]) ?? .none))
-                    locations[row[0] as String, default: []].append(chunk)
+                    locations[CatalogDigest.hex(row, 0), default: []].append(chunk)
                 }
                 return locations
             }
@@ -223,9 +224,9 @@ extension SQLiteCatalog {
         try guarded {
             try database.read { db in
                 var prefixes = Set<UInt64>()
-                let digests = try String.fetchCursor(db, sql: "SELECT substr(digest, 1, 16) FROM chunk")
-                while let prefix = try digests.next() {
-                    if let value = UInt64(prefix, radix: 16) { prefixes.insert(value) }
+                let digests = try DatabaseValue.fetchCursor(db, sql: "SELECT digest FROM chunk")
+                while let digest = try digests.next() {
+                    if let value = CatalogDigest.prefix(digest) { prefixes.insert(value) }
                 }
                 return prefixes
             }
@@ -255,7 +256,7 @@ extension SQLiteCatalog {
 
     static func storedChunk(_ row: Row) -> StoredChunk {
         StoredChunk(
-            digest: row["digest"],
+            digest: CatalogDigest.hex(row, "digest"),
             location: ChunkLocation(
                 packKey: row["key"], offset: row["offset"], storedLength: row["storedLength"],
                 rawLength: row["rawLength"], compression: ChunkCompression(rawValue: row["compression"]) ?? .none))

@@ -48,7 +48,8 @@ extension SQLiteCatalog: InspectableCatalog {
             """)
         {
             let versionID: Int64 = row["versionId"]
-            let digest: String = row["digest"] ?? "(missing content)"
+            let value: DatabaseValue = row["digest"]
+            let digest = value.isNull ? "(missing content)" : CatalogDigest.hex(value)
             files[versionID, default: []].append(ManifestEntry(path: row["path"], digest: digest, size: row["size"] ?? 0))
             contentUsers[digest, default: []].insert(versionID)
         }
@@ -61,7 +62,7 @@ extension SQLiteCatalog: InspectableCatalog {
             return CatalogInspection.Version(
                 id: id, qualifiedName: row["qualifiedName"],
                 state: VersionState(rawValue: row["state"]) ?? .committed, damage: row["damaged"],
-                recordedFileCount: row["fileCount"], recordedSize: row["size"], recordedDigest: row["digest"],
+                recordedFileCount: row["fileCount"], recordedSize: row["size"], recordedDigest: CatalogDigest.hex(row, "digest"),
                 files: (files[id] ?? []).sorted { $0.path < $1.path })
         }
 
@@ -89,7 +90,7 @@ extension SQLiteCatalog: InspectableCatalog {
             ORDER BY c.id, cc.seq
             """)
         {
-            let content: String = row["content"]
+            let content = CatalogDigest.hex(row, "content")
             if lastContent?.digest != content {
                 closeContent()
                 lastContent = (content, row["contentSize"], 0, 0, nil)
@@ -116,7 +117,7 @@ extension SQLiteCatalog: InspectableCatalog {
         let chunks = chunkRows.compactMap { id, row -> CatalogInspection.Chunk? in
             guard let key: String = row["key"] else { return nil }
             return CatalogInspection.Chunk(
-                digest: row["digest"],
+                digest: CatalogDigest.hex(row, "digest"),
                 location: ChunkLocation(
                     packKey: key, offset: row["offset"], storedLength: row["storedLength"],
                     rawLength: row["rawLength"], compression: ChunkCompression(rawValue: row["compression"]) ?? .none),
@@ -149,7 +150,7 @@ extension SQLiteCatalog: InspectableCatalog {
                 try Row.fetchOne(db, sql: """
                     SELECT ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
                     FROM chunk ch JOIN pack p ON p.id = ch.packId WHERE ch.digest = ?
-                    """, arguments: [digest]).map { SQLiteCatalog.storedChunk($0).location }
+                    """, arguments: [try CatalogDigest.blob(digest)]).map { SQLiteCatalog.storedChunk($0).location }
             }
         }
     }

@@ -36,13 +36,24 @@ public final class SQLiteCatalog: Catalog {
                 let lock = try FileLock(path: path + ".migration-lock")
                 defer { lock.release() }
                 if try !database.read({ try migrator.hasCompletedMigrations($0) }) {
+                    try SQLiteCatalog.refuseNewer(database, migrator: migrator, path: path)
                     try database.writeWithoutTransaction { db in
                         if try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
                             _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                         }
                     }
+                    let applied = try database.read { try migrator.appliedIdentifiers($0) }
                     try migrator.migrate(database)
+                    if applied.contains("v1") && !applied.contains(SQLiteCatalog.binaryDigestsMigration) {
+                        try FaultInjection.check(.upgrade, operation: "upgrade", path: path)
+                        // The rebuilt tables left the old ones' pages free: give them back once, so an
+                        // upgraded catalog is as small as a new one. VACUUM is a transaction of its
+                        // own; a kill during it leaves the catalog as the migration left it.
+                        try database.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
+                    }
                 }
+            } else {
+                try SQLiteCatalog.refuseNewer(database, migrator: migrator, path: path)
             }
         } catch let error as DatabaseError {
             throw StoreError.catalog("cannot open \(path): \(SQLiteCatalog.explain(error, path: path))")
@@ -156,7 +167,21 @@ public final class SQLiteCatalog: Catalog {
         registerVerifyMigrations(&migrator)
         registerSearchMigration(&migrator)
         registerReferencesMigration(&migrator)
+        registerBinaryDigestsMigration(&migrator)
         return migrator
+    }
+
+    /// Refuses a catalog a newer arttui has migrated further than this one knows: its tables may hold
+    /// what this code would misread. The store's marker refuses such stores first; this covers a
+    /// catalog opened on its own.
+    private static func refuseNewer(_ database: DatabaseQueue, migrator: DatabaseMigrator, path: String) throws {
+        let unknown = try database.read { db in
+            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations).sorted().first
+        }
+        if let unknown {
+            throw StoreError.catalog(
+                "cannot open \(path): a newer arttui changed its format (migration \(unknown)); upgrade arttui")
+        }
     }
 }
 
@@ -201,7 +226,8 @@ extension SQLiteCatalog {
             let metadata = metadataText == "{}"
                 ? [:] : (try? decoder.decode([String: JSONValue].self, from: Data(metadataText.utf8))) ?? [:]
             var version = ArtifactVersion(
-                id: id, project: row[1], name: row[2], type: row[3], index: index, digest: row[5], state: state,
+                id: id, project: row[1], name: row[2], type: row[3], index: index, digest: CatalogDigest.hex(row, 5),
+                state: state,
                 createdAt: Date(timeIntervalSince1970: row[7]), size: row[8], fileCount: row[9], addedBytes: row[10],
                 description: row[11], metadata: metadata, aliases: names, loggedBy: row[13])
             version.damage = row[14]

@@ -114,14 +114,19 @@ public struct ProjectSummary: Hashable, Sendable, Codable {
     public var size: Int64
     /// When the project was created.
     public var createdAt: Date
+    /// Who may see it on a team server: `private`, `public` or `open`; nil in a local store, which
+    /// has no visibility.
+    public var visibility: String?
 
     /// Creates a summary.
-    public init(name: String, artifactCount: Int, versionCount: Int, size: Int64, createdAt: Date) {
+    public init(name: String, artifactCount: Int, versionCount: Int, size: Int64, createdAt: Date,
+                visibility: String? = nil) {
         self.name = name
         self.artifactCount = artifactCount
         self.versionCount = versionCount
         self.size = size
         self.createdAt = createdAt
+        self.visibility = visibility
     }
 }
 

@@ -17,6 +17,8 @@ public struct FileRestorer: Sendable {
         public var fromCache = 0
         /// Files read from the chunk source.
         public var fromSource = 0
+        /// Files read from the chunk source that were also added to the cache (see ``CachePolicy``).
+        public var addedToCache = 0
     }
 
     /// The directory written (standardized, absolute).
@@ -29,24 +31,45 @@ public struct FileRestorer: Sendable {
     public var cache: FileCache?
     /// How files are placed.
     public var mode: LinkMode
+    /// Whether files read from the source are added to the cache.
+    public var cachePolicy: CachePolicy
     /// Files restored at once.
     public var workers: Int
 
-    /// Creates a restorer.
-    public init(root: URL, versionName: String, owner: CacheOwner, cache: FileCache?, mode: LinkMode, workers: Int) {
+    /// Whether the root was missing or empty before the restore: then no file can be there already.
+    private var fresh = false
+    /// Whether reflink clones work between the cache and the root, once a file has tried.
+    private let reflinks = Reflink.Support()
+
+    /// Creates a restorer; with `cachePolicy` `.never` the cache is not used at all.
+    /// - Throws: `StoreError.invalidArgument` for a link mode without a cache (or with `.never`): a
+    ///   link points at a cache file.
+    public init(
+        root: URL, versionName: String, owner: CacheOwner, cache: FileCache?, mode: LinkMode,
+        cachePolicy: CachePolicy = .always, workers: Int
+    ) throws {
+        let cache = cachePolicy == .never ? nil : cache
+        if mode != .copy && cache == nil {
+            throw StoreError.invalidArgument(
+                "a \(mode.rawValue) download links to cache files, so it needs the cache (cache policy "
+                    + "\(cachePolicy.rawValue)\(cachePolicy == .never ? "" : ", no cache directory"))")
+        }
         self.root = root.standardizedFileURL.path
         self.versionName = versionName
         self.owner = owner
         self.cache = cache
         self.mode = mode
+        self.cachePolicy = cachePolicy
         self.workers = max(1, workers)
     }
 
     /// Checks every path and makes the root and the directories `paths` need, refusing any that leads
     /// outside the root or through a symbolic link, before anything is written.
     /// - Throws: `StoreError.unsafePath`, `.io`.
-    public func prepareDirectories(for paths: [String]) throws {
+    public mutating func prepareDirectories(for paths: [String]) throws {
         for path in paths { try ManifestPath.validate(path) }
+        // Into a new or empty folder (the usual download) no file can be there already: skip looking.
+        fresh = (try? FileManager.default.contentsOfDirectory(atPath: root).isEmpty) ?? true
         try makeDirectory(root)
         let directories = Set(paths.compactMap { path -> String? in
             guard let slash = path.lastIndex(of: "/") else { return nil }
@@ -85,6 +108,9 @@ public struct FileRestorer: Sendable {
                         case .unchanged: state.counts.unchanged += 1
                         case .cache: state.counts.fromCache += 1
                         case .source: state.counts.fromSource += 1
+                        case .sourceAndCache:
+                            state.counts.fromSource += 1
+                            state.counts.addedToCache += 1
                         }
                         state.bytes += file.size
                         state.done += 1
@@ -110,22 +136,29 @@ public struct FileRestorer: Sendable {
         return counts.withLock { $0.counts }
     }
 
-    private enum Outcome { case unchanged, cache, source }
+    private enum Outcome { case unchanged, cache, source, sourceAndCache }
 
     private func restore(_ file: ManifestEntry, source: any ContentChunkSource) throws -> Outcome {
         let destination = root + "/" + file.path
-        if try SafeDirectory.holdsContent(destination, digest: file.digest, size: file.size, mode: mode) {
+        if !fresh, try SafeDirectory.holdsContent(destination, digest: file.digest, size: file.size, mode: mode) {
             return .unchanged
         }
         do {
             guard let cache else {
-                try writeDirectly(file, source: source, to: destination)
+                let output = try build(file, source: source, to: destination)
+                defer { output.close() }
+                try output.place(at: destination)
                 return .source
             }
             if try cache.copy(digest: file.digest, size: file.size, toPath: destination, mode: mode, owner: owner) {
                 return .cache
             }
-            // A copy is written in the same pass that fills the cache; a link is made once it is filled.
+            let copyIntoCache = cachePolicy == .always || file.size <= CachePolicy.autoCopyLimit
+            if mode == .copy && (reflinks.mayWork || !copyIntoCache) {
+                return try buildThenClone(file, source: source, to: destination, cache: cache, copyIfNoClone: copyIntoCache)
+            }
+            // No clone: a copy that fills the cache is written in the same pass as the cache file (each
+            // byte read and hashed once, written twice); a link is made once the cache file is there.
             try cache.insert(
                 digest: file.digest, size: file.size, owner: owner, copyToPath: mode == .copy ? destination : nil
             ) { sink in
@@ -136,22 +169,51 @@ public struct FileRestorer: Sendable {
             {
                 throw StoreError.corruptData(what: "cache file", detail: "changed while it was being linked")
             }
-            return .source
+            return .sourceAndCache
         } catch let error as StoreError where error.isCorruptData {
             throw StoreError.damagedFile(version: versionName, path: file.path, detail: "\(error)")
         }
     }
 
-    /// Rebuilds a file and gives it its name once its digest checks out.
-    private func writeDirectly(_ file: ManifestEntry, source: any ContentChunkSource, to destination: String) throws {
-        let output = try PendingFile.create(toBecome: destination, mode: 0o666)
+    /// Writes the destination first, then adds it to the cache as a reflink clone, which writes no
+    /// byte twice; where clones do not work, copies it into the cache with `copyIfNoClone` and
+    /// leaves the cache alone otherwise. The clone is taken before the destination has its name, so
+    /// nobody can have changed it in between.
+    private func buildThenClone(
+        _ file: ManifestEntry, source: any ContentChunkSource, to destination: String, cache: FileCache,
+        copyIfNoClone: Bool
+    ) throws -> Outcome {
+        let output = try build(file, source: source, to: destination, readable: true)
         defer { output.close() }
-        // The cache's writer does what is needed here too: write, count and hash in one pass.
-        let writer = CacheWriter(fd: output.fd, path: destination)
-        try source.forEachChunk(ofContent: file.digest) { try writer.write($0) }
-        guard writer.finishDigest() == file.digest, writer.bytesWritten == file.size else {
-            throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
+        var cached = false
+        if reflinks.mayWork {
+            cached = try cache.insert(digest: file.digest, size: file.size, owner: owner, cloning: output.fd)
+            reflinks.note(worked: cached)
+        }
+        if !cached && copyIfNoClone {
+            try cache.insert(digest: file.digest, size: file.size, owner: owner, copying: output.fd, sourcePath: destination)
+            cached = true
         }
         try output.place(at: destination)
+        return cached ? .sourceAndCache : .source
+    }
+
+    /// Rebuilds a file, unnamed, and returns it once its digest checks out; the caller places it.
+    private func build(
+        _ file: ManifestEntry, source: any ContentChunkSource, to destination: String, readable: Bool = false
+    ) throws -> PendingFile {
+        let output = try PendingFile.create(toBecome: destination, mode: 0o666, readable: readable)
+        do {
+            // The cache's writer does what is needed here too: write, count and hash in one pass.
+            let writer = CacheWriter(fd: output.fd, path: destination)
+            try source.forEachChunk(ofContent: file.digest) { try writer.write($0) }
+            guard writer.finishDigest() == file.digest, writer.bytesWritten == file.size else {
+                throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
+            }
+        } catch {
+            output.close()
+            throw error
+        }
+        return output
     }
 }

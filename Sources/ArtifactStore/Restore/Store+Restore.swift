@@ -21,11 +21,15 @@ public struct RestoreReport: Sendable, Codable {
     public var fromStore: Int
     /// Reference entries fetched from their sources.
     public var fromReferences: Int = 0
+    /// Files built from the store that were also added to the cache (see ``CachePolicy``).
+    public var addedToCache: Int = 0
 
     /// Creates a report.
     public init(
-        root: String, files: Int, bytes: Int64, unchanged: Int, fromCache: Int, fromStore: Int, fromReferences: Int = 0
+        root: String, files: Int, bytes: Int64, unchanged: Int, fromCache: Int, fromStore: Int, fromReferences: Int = 0,
+        addedToCache: Int = 0
     ) {
+        self.addedToCache = addedToCache
         self.root = root
         self.files = files
         self.bytes = bytes
@@ -39,8 +43,9 @@ public struct RestoreReport: Sendable, Codable {
 extension Store {
     /// Writes a version's files under `root`, every byte checked against its digest.
     ///
-    /// Files are taken from `cache` when it holds them (and it is filled with those it lacked);
-    /// files already under `root` with the right content are not rewritten. No manifest path can
+    /// Files are taken from `cache` when it holds them; `cachePolicy` says whether the files it
+    /// lacks are added to it (see ``CachePolicy``: with `.never` the cache is not used at all).
+    /// Files already under `root` with the right content are not rewritten. No manifest path can
     /// write outside `root`: every path is checked before anything is written, and no directory on
     /// the way may be a symbolic link.
     ///
@@ -48,20 +53,22 @@ extension Store {
     /// are in place, each checked against its recorded checksum (see ``ReferenceChecker``); with
     /// `references` nil they are left out.
     /// - Throws: `StoreError.damagedFile` naming the file and version when stored bytes are missing or
-    ///   damaged (the file is not written), `.referenceChanged` / `.referenceUnavailable`, `.unsafePath`, `.io`.
+    ///   damaged (the file is not written), `.referenceChanged` / `.referenceUnavailable`, `.unsafePath`, `.io`;
+    ///   `.invalidArgument` for a link mode without a cache (or with `.never`).
     @discardableResult
     public func download(
         _ version: ArtifactVersion, to root: URL, cache: FileCache?, mode: LinkMode = .copy,
+        cachePolicy: CachePolicy = .always,
         references: ReferenceResolver? = .local, allowChanged: Bool = false, warn: (String) -> Void = { _ in },
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> RestoreReport {
         let entries = try self.files(of: version)
         let files = entries.filter(\.isStored)
         let referenced = entries.filter { !$0.isStored }
-        let restorer = FileRestorer(
+        var restorer = try FileRestorer(
             root: root, versionName: version.qualifiedName,
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
-            workers: ProcessInfo.processInfo.activeProcessorCount)
+            cachePolicy: cachePolicy, workers: ProcessInfo.processInfo.activeProcessorCount)
         let rootPath = restorer.root
         for file in entries { try ManifestPath.validate(file.path) }
         try restorer.prepareDirectories(for: (references == nil ? files : entries).map(\.path))
@@ -90,6 +97,6 @@ extension Store {
         return RestoreReport(
             root: rootPath, files: files.count + fetched.count, bytes: totalBytes + fetched.reduce(0) { $0 + $1.size },
             unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource,
-            fromReferences: fetched.count)
+            fromReferences: fetched.count, addedToCache: counts.addedToCache)
     }
 }

@@ -11,8 +11,10 @@ import Synchronization
 /// Failures injected on purpose, to prove that a store survives them: `ARTTUI_FAULT=POINT:N[:EFFECT]`
 /// makes the Nth call at POINT fail (or the process die), so tests can stop an operation at an exact step.
 ///
-/// POINT is `write`, `fsync`, `rename` (the POSIX wrappers in `Support/`) or `commit` (a catalog write
-/// transaction, just before it commits). EFFECT is `crash` (the process kills itself with SIGKILL, as if
+/// POINT is `write`, `fsync`, `rename` (the POSIX wrappers in `Support/`), `commit` (a catalog write
+/// transaction, just before it commits) or `upgrade` (the steps of upgrading a format-1 store: 1 once
+/// the marker says format 2, 2 just before the catalog's digest migration commits, 3 once it has
+/// committed, before the catalog is compacted). EFFECT is `crash` (the process kills itself with SIGKILL, as if
 /// the machine stopped there), `ENOSPC` (the call fails with "No space left on device") or, by default,
 /// `EIO`. Several faults may be given, separated by commas. The variable is read once; unset, each check
 /// is one load and one branch.
@@ -24,7 +26,7 @@ import Synchronization
 enum FaultInjection {
     /// A call site that can be made to fail.
     enum Point: String, CaseIterable, Sendable {
-        case write, fsync, rename, commit
+        case write, fsync, rename, commit, upgrade
     }
 
     /// What happens at the chosen call.

@@ -26,24 +26,27 @@ struct PendingFile {
     /// Creates a file that will be placed in `directory`.
     ///
     /// `fallbackTemporary` names the temporary file used where anonymous files are not supported.
-    static func create(in directory: String, fallbackTemporary: @autoclosure () -> String, mode: mode_t) throws
-        -> PendingFile
-    {
+    /// `readable` opens it for reading too, so that it can be cloned or read back before it is placed.
+    static func create(
+        in directory: String, fallbackTemporary: @autoclosure () -> String, mode: mode_t, readable: Bool = false
+    ) throws -> PendingFile {
+        let access = readable ? O_RDWR : O_WRONLY
         #if os(Linux)
         if anonymousFilesWork {
-            let fd = open(directory, oTmpFile | O_WRONLY | O_CLOEXEC, mode)
+            let fd = open(directory, oTmpFile | access | O_CLOEXEC, mode)
             if fd >= 0 { return PendingFile(fd: fd, temporaryPath: nil) }
             if ![EOPNOTSUPP, EISDIR, EINVAL].contains(errno) { throw systemError("create a file in", directory) }
         }
         #endif
         let path = fallbackTemporary()
-        let fd = try openFile(path, O_WRONLY | O_CREAT | O_EXCL, mode: mode, operation: "create")
+        let fd = try openFile(path, access | O_CREAT | O_EXCL, mode: mode, operation: "create")
         return PendingFile(fd: fd, temporaryPath: path)
     }
 
     /// Creates a file that will be placed at `path`, replacing what is there.
-    static func create(toBecome path: String, mode: mode_t) throws -> PendingFile {
-        try create(in: directory(of: path), fallbackTemporary: temporaryPath(beside: path), mode: mode)
+    static func create(toBecome path: String, mode: mode_t, readable: Bool = false) throws -> PendingFile {
+        try create(
+            in: directory(of: path), fallbackTemporary: temporaryPath(beside: path), mode: mode, readable: readable)
     }
 
     /// A hidden name next to `path` for writing it before an atomic rename.

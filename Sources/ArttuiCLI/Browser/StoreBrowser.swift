@@ -91,15 +91,7 @@ struct StoreBrowser: BrowserStore {
         return RunDetail(record: run.record, used: try run.usedArtifacts().map(name), logged: try run.loggedArtifacts().map(name))
     }
 
-    func cacheSummary() throws -> CacheSummary {
-        let report = try cache.report(byProject: true)
-        let entries = (report.projects ?? []).flatMap { project in
-            project.artifacts.map {
-                CacheEntry(project: project.project, artifact: $0.artifact, bytes: $0.bytes, fileCount: $0.files)
-            }
-        }.sorted { $0.bytes > $1.bytes }
-        return CacheSummary(totalBytes: report.bytes, fileCount: report.files, entries: entries)
-    }
+    func cacheSummary() throws -> CacheSummary { try cache.cacheSummary() }
 
     func cacheCleanup(toAtMost bytes: Int64) throws -> CleanupResult {
         try cache.cleanup(toAtMost: bytes)

@@ -8,7 +8,7 @@ import TerminalUI
 struct BrowseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "browse",
-        abstract: "Browse the store in a full-screen terminal UI (the default when no subcommand is given).",
+        abstract: "Browse the store, or a team server with --remote, in a full-screen terminal UI (the default when no subcommand is given).",
         discussion: "Press ? inside for the keys. Themes: dark (default), light, high-contrast, or a file in "
             + "$ARTTUI_THEMES_DIR or ~/.config/arttui/themes.")
 
@@ -16,9 +16,17 @@ struct BrowseCommand: ParsableCommand {
     @OptionGroup var display: DisplayOptions
 
     func run() throws {
-        let store = try storeOptions.openStore()
         let cache = try storeOptions.openCache()
-        let status = try display.openBrowser(on: StoreBrowser(store: store, cache: cache))
+        let browser: any BrowserStore
+        if let server = try storeOptions.server.selectedServer() {
+            let repository = ServerRepository(client: try storeOptions.server.client(for: server))
+            // Fail now, in one line on the normal screen, rather than with an empty browser.
+            _ = try repository.client.whoami()
+            browser = ServerBrowser(repository: repository, cache: cache)
+        } else {
+            browser = StoreBrowser(store: try storeOptions.openStore(), cache: cache)
+        }
+        let status = try display.openBrowser(on: browser)
         if status != 0 { throw ExitCode(status) }
     }
 }
@@ -37,7 +45,7 @@ struct DisplayOptions: ParsableArguments {
 
     /// Loads the theme and runs the browser; returns its exit status.
     /// - Throws: a `CommandFailure` (exit 2) naming the file and line of a malformed theme.
-    func openBrowser(on store: StoreBrowser) throws -> Int32 {
+    func openBrowser(on store: any BrowserStore) throws -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
         let locator = ThemeLocator(executablePath: executable, environment: environment)

@@ -27,8 +27,20 @@ struct GetCommand: ParsableCommand {
     @Option(help: "How files are placed: copy, hardlink or symlink (linked files are read-only).")
     var link: LinkMode = .copy
 
+    @Option(name: .customLong("cache"), help: ArgumentHelp(
+        "Whether files fetched from the store are added to the cache: always, auto (only when it costs "
+            + "no second write: a reflink clone, or a link mode) or never (the cache is not used).",
+        valueName: "policy"))
+    var cachePolicy: CachePolicy = .auto
+
     @Flag(help: "Download a reference whose source changed since it was recorded (a warning says so).")
     var allowChanged = false
+
+    func validate() throws {
+        if cachePolicy == .never && link != .copy {
+            throw ValidationError("--link \(link.rawValue) links to cache files; it cannot be used with --cache never")
+        }
+    }
 
     func run() throws {
         if let server = try storeOptions.server.selectedServer() { return try getRemotely(from: server) }
@@ -36,13 +48,13 @@ struct GetCommand: ParsableCommand {
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
         if let runID { try store.run(id: runID).useArtifact(version) }
-        let cache = try storeOptions.openCache()
+        let cache = cachePolicy == .never ? nil : try storeOptions.openCache()
         let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
         let progress = ProgressLine(verb: "restoring")
         let report: RestoreReport
         do {
             report = try store.download(
-                version, to: destination, cache: cache, mode: link, references: .standard(), allowChanged: allowChanged,
+                version, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, references: .standard(), allowChanged: allowChanged,
                 warn: {
                     progress?.finish()
                     FileHandle.standardError.write(Data("arttui: \($0)\n".utf8))
@@ -79,12 +91,13 @@ extension GetCommand {
         if let runID {
             try ServerRepository(client: client).use(version.model, run: runID)
         }
-        let cache = try storeOptions.openCache()
+        let cache = cachePolicy == .never ? nil : try storeOptions.openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.version)")
         let progress = ProgressLine(verb: "downloading")
         let report: RestoreReport
         do {
-            report = try transfer.restore(manifest, to: destination, cache: cache, mode: link, progress: progress?.update)
+            report = try transfer.restore(
+                manifest, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, progress: progress?.update)
         } catch {
             progress?.finish()
             throw error
@@ -102,6 +115,7 @@ extension GetCommand {
 }
 
 extension LinkMode: ExpressibleByArgument {}
+extension CachePolicy: ExpressibleByArgument {}
 
 private struct GetResultJSON: Encodable {
     var version: String

@@ -18,22 +18,22 @@ struct RemoteGet {
 
     /// Writes the version `manifest` describes under `root`.
     func restore(
-        _ manifest: WireManifest, to root: URL, cache: FileCache?, mode: LinkMode,
+        _ manifest: WireManifest, to root: URL, cache: FileCache?, mode: LinkMode, cachePolicy: CachePolicy,
         progress: (@Sendable (TransferProgress) -> Void)?
     ) throws -> RestoreReport {
         let version = manifest.version
         let files = manifest.files.filter { $0.reference == nil }
-        let restorer = FileRestorer(
+        var restorer = try FileRestorer(
             root: root, versionName: "\(version.project)/\(version.name):\(version.version)",
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
-            workers: workers)
+            cachePolicy: cachePolicy, workers: workers)
         try restorer.prepareDirectories(for: files.map(\.path))
         let contents = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         // What the cache holds is never asked for, so the fetcher's read-ahead leaves it out too.
         var wanted: [WireContent] = []
         for file in files {
             guard let content = contents[file.digest] else { continue }
-            if try cache?.holds(digest: file.digest, size: file.size) == true { continue }
+            if cachePolicy != .never, try cache?.holds(digest: file.digest, size: file.size) == true { continue }
             wanted.append(content)
         }
         let fetcher = ServerChunkFetcher(
@@ -43,6 +43,7 @@ struct RemoteGet {
             files, makeSource: { ServerContentSource(fetcher: fetcher, contents: contents) }, progress: progress)
         return RestoreReport(
             root: restorer.root, files: files.count, bytes: files.reduce(0) { $0 + $1.size },
-            unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource)
+            unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource,
+            addedToCache: counts.addedToCache)
     }
 }

@@ -35,7 +35,7 @@ public enum KeyMap {
         KeyBinding([.char(":")], .commandLine, .browse, hint: "command", help: "Command line (alias, prune, get, diff…)"),
         KeyBinding([.char("n")], .nextMatch, .browse, help: "Next match"),
         KeyBinding([.char("N")], .previousMatch, .browse, help: "Previous match"),
-        KeyBinding([.char("r")], .reload, .browse, help: "Reload from the store"),
+        KeyBinding([.char("r")], .reload, .browse, help: "Reload (reconnects)"),
         KeyBinding([.char("?")], .help, .browse, hint: "help", help: "Show or hide this help"),
         KeyBinding([.char("q")], .quit, .browse, hint: "quit", help: "Quit"),
         KeyBinding([.up, .char("k")], .moveUp, .lineage, help: "Node above"),

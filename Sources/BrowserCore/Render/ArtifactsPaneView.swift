@@ -35,8 +35,9 @@ enum ArtifactsPaneView {
         }
         let rows = state.artifactRows
         if rows.isEmpty {
-            let text = state.activeNeedle(.artifacts) == nil ? "no artifacts in \(project.name)" : "no artifact matches"
-            grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint
+                : state.activeNeedle(.artifacts) == nil ? "no artifacts in \(project.name)" : "no artifact matches"
+            grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: state.storeUnreachable ? .danger : .dim)
             return
         }
         let position = state.position(.artifacts)

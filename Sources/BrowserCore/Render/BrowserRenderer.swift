@@ -43,6 +43,9 @@ public enum BrowserRenderer {
         return grid
     }
 
+    /// What an empty list says while the store cannot be reached: it is not known to be empty.
+    public static let unreachableHint = "store unreachable: r reconnects"
+
     /// `terminal too small: 20x5 (need 40x8)`, wrapped onto the rows there are.
     static func drawTooSmall(into grid: inout ScreenGrid) {
         let need = ScreenLayout.minimum
@@ -61,7 +64,8 @@ public enum BrowserRenderer {
             let focused = pane == state.focus && state.modal?.isFullScreen != true
             x += grid.put(" \(pane.rawValue + 1) \(pane.title) ", x: x + 1, y: 0, role: focused ? .headerFocus : .header) + 1
         }
-        if let task = state.busy.sorted(by: { $0.key < $1.key }).first?.value {
+        let loading = state.loadsInFlight > 0 ? BusyTask(label: "loading", cancellable: false) : nil
+        if let task = state.busy.sorted(by: { $0.key < $1.key }).first?.value ?? loading {
             let frame = glyphs.spinner[state.spinnerFrame % glyphs.spinner.count]
             let text = "\(frame) \(task.label)" + (task.cancellable ? " (Esc cancels)" : "") + " "
             let width = min(DisplayWidth.width(of: text), max(0, grid.width - x - 1))

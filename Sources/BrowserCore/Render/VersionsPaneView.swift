@@ -58,7 +58,8 @@ enum VersionsPaneView {
         }
         let count = state.versionRowCount
         if count == 0 {
-            grid.cell(filtering ? "no version matches" : "no versions", x: rect.x, y: rect.y + 1, width: rect.width, role: .dim)
+            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint : filtering ? "no version matches" : "no versions"
+            grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: state.storeUnreachable ? .danger : .dim)
             return
         }
         let position = state.position(.versions)

@@ -40,6 +40,12 @@ public struct BrowserState: Sendable {
     public var busy: [Int: BusyTask] = [:]
     /// Advances on every tick while busy.
     public var spinnerFrame = 0
+    /// Loads asked for whose answers have not come back (of any generation): the spinner turns
+    /// while there are any, so a slow store shows as latency, not as a frozen screen.
+    public var loadsInFlight = 0
+    /// Set when the last answer was that the store could not be reached; cleared by the next
+    /// answer. Empty lists then say so instead of claiming the store is empty.
+    public var storeUnreachable = false
     /// Set when the user quits.
     public var wantsQuit = false
     /// Set by Ctrl-L: the backend repaints every cell, whatever it thinks is on screen.

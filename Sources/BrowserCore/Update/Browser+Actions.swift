@@ -43,8 +43,8 @@ extension Browser {
         case .nextMatch, .previousMatch:
             return nextMatch(&state, forward: action == .nextMatch)
         case .reload:
+            state.status = StatusMessage(state.storeUnreachable ? "reconnecting to \(state.storePath)…" : "reloaded from the store")
             reload(&state)
-            state.status = StatusMessage("reloaded from the store")
         case .help:
             state.modal = .help
         case .quit:

@@ -4,6 +4,7 @@ extension Browser {
     static func requestVisibleData(_ state: inout BrowserState) -> [Effect] {
         var effects: [Effect] = []
         let generation = state.generation
+        defer { state.loadsInFlight += effects.count }
         if !state.projectsRequested {
             state.projectsRequested = true
             effects.append(.loadProjects(generation: generation))
@@ -53,6 +54,7 @@ extension Browser {
         guard state.fileLists[version.id] == nil || (state.focus == .detail && scrolledToEnd) else { return [] }
         list.loading = true
         state.fileLists[version.id] = list
+        state.loadsInFlight += 1
         return [.loadFiles(versionID: version.id, offset: list.files.count, generation: state.generation)]
     }
 

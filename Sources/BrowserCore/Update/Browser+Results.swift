@@ -4,6 +4,12 @@ import ArtifactStore
 extension Browser {
     static func handleResult(_ state: inout BrowserState, _ event: Event) -> [Effect] {
         switch event {
+        case .projectsLoaded, .artifactsLoaded, .versionCountLoaded, .versionPageLoaded, .filesLoaded:
+            state.loadsInFlight = max(0, state.loadsInFlight - 1)
+        default:
+            break
+        }
+        switch event {
         case let .projectsLoaded(generation, result):
             guard generation == state.generation else { return [] }
             state.projects = value(&state, result) ?? state.projects ?? []
@@ -63,10 +69,15 @@ extension Browser {
         case let .storeChanged(ticket, result):
             state.busy[ticket] = nil
             switch result {
-            case .success(let message): state.status = StatusMessage(message, .success)
-            case .failure(let failure): state.status = StatusMessage(failure.message, .danger)
+            case .success(let message):
+                state.status = StatusMessage(message, .success)
+                state.storeUnreachable = false
+                reload(&state)
+            case .failure(let failure):
+                // A refused or failed change changed nothing: the screen stays as it is, only
+                // the status line gives the store's reason.
+                report(&state, failure)
             }
-            reload(&state)
         case let .versionRefreshed(ticket, version, action, result):
             return versionRefreshed(&state, ticket: ticket, version: version, action: action, result: result)
         case let .editorFinished(ticket, version, result):
@@ -168,10 +179,22 @@ extension Browser {
     /// The value of a result; a failure goes to the status line in danger style.
     static func value<T>(_ state: inout BrowserState, _ result: Result<T, StoreFailure>) -> T? {
         switch result {
-        case .success(let value): return value
+        case .success(let value):
+            if state.storeUnreachable {
+                state.storeUnreachable = false
+                state.status = StatusMessage("reconnected to \(state.storePath)", .success)
+            }
+            return value
         case .failure(let failure):
-            state.status = StatusMessage(failure.message, .danger)
+            report(&state, failure)
             return nil
         }
+    }
+
+    /// Puts a failure in the status line in danger style; one that never reached the store also
+    /// says how to try again.
+    static func report(_ state: inout BrowserState, _ failure: StoreFailure) {
+        state.storeUnreachable = failure.isUnreachable
+        state.status = StatusMessage(failure.message + (failure.isUnreachable ? " (r reconnects)" : ""), .danger)
     }
 }

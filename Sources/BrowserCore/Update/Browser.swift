@@ -15,7 +15,7 @@ public enum Browser {
             clampAll(&state)
             effects = []
         case .tick:
-            if !state.busy.isEmpty { state.spinnerFrame &+= 1 }
+            if !state.busy.isEmpty || state.loadsInFlight > 0 { state.spinnerFrame &+= 1 }
             effects = []
         default:
             effects = handleResult(&state, event)

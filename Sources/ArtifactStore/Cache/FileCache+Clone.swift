@@ -1,0 +1,60 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+extension FileCache {
+    /// Adds a file that was just written and checked elsewhere (a download's destination, not yet
+    /// placed) as a reflink clone of it, without writing its bytes again.
+    ///
+    /// The clone shares the source's blocks and the file system copies a block when either file is
+    /// written, so editing the downloaded file never changes the cache entry; unlike a hard link,
+    /// the two are separate inodes.
+    /// - Parameter source: the open, readable file whose content has this digest and size.
+    /// - Returns: false when the file system cannot clone between the two (ext4, another device, …);
+    ///   nothing is cached then.
+    /// - Throws: `StoreError.io` when the cache cannot be written.
+    func insert(digest: String, size: Int64, owner: CacheOwner?, cloning source: Int32) throws -> Bool {
+        try Self.validate(digest)
+        let path = objectPath(digest)
+        try makeObjectDirectory(for: path)
+        let file = try PendingFile.create(
+            in: String(path.dropLast(63)),
+            fallbackTemporary: "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part", mode: 0o600)
+        defer { file.close() }
+        guard try Reflink.clone(from: source, to: file.fd, path: path) else { return false }
+        var status = stat()
+        guard fstat(file.fd, &status) == 0 else { throw systemError("stat", path) }
+        guard Int64(status.st_size) == size else {
+            throw StoreError.corruptData(
+                what: "file for the cache", detail: "clone has \(status.st_size) bytes, expected \(size)")
+        }
+        guard fchmod(file.fd, 0o444) == 0 else { throw systemError("chmod", path) }
+        try adopt(file, digest: digest, path: path, owner: owner)
+        return true
+    }
+
+    /// Adds a file that was just written and checked elsewhere by copying it: its bytes are read
+    /// back (from the page cache, as a rule) and written, and hashed on the way.
+    func insert(digest: String, size: Int64, owner: CacheOwner?, copying source: Int32, sourcePath: String) throws {
+        try insert(digest: digest, size: size, owner: owner, copyToPath: nil) { sink in
+            var offset: off_t = 0
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+            defer { buffer.deallocate() }
+            while true {
+                let count = pread(source, buffer.baseAddress!, buffer.count, offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw systemError("read", sourcePath)
+                }
+                if count == 0 { return }
+                try sink.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
+                offset += off_t(count)
+            }
+        }
+    }
+}

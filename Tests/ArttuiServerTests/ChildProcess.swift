@@ -1,0 +1,1 @@
+../ArttuiEndToEndTests/ChildProcess.swift
