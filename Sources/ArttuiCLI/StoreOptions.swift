@@ -40,7 +40,7 @@ struct StoreOptions: ParsableArguments {
     /// `$ARTTUI_REMOTE`, else the local store (created on first use).
     func openRepository() throws -> any ArtifactRepository {
         if let remote = try server.selectedServer() {
-            return ServerRepository(client: try server.client(for: remote))
+            return ServerRepository(client: try server.client(for: remote), cacheDirectory: cacheDirectory)
         }
         return try Store(directory: storeDirectory)
     }

@@ -129,7 +129,8 @@ struct BrowserTmuxTests {
           .enabled(if: TmuxSession.executable != nil, Comment(rawValue: tmuxMissing)))
     func cleanCache() throws {
         let sandbox = try Sandbox.withDemoStore()
-        try sandbox.ok(["get", "capsule-gpt/model:best", "--root", sandbox.path("checkpoint").path])
+        // --cache always: by default (auto) a copying get on ext4 leaves the large checkpoint uncached.
+        try sandbox.ok(["get", "capsule-gpt/model:best", "--root", sandbox.path("checkpoint").path, "--cache", "always"])
         let before = try sandbox.ok(["cache", "size", "--json"]).jsonObject()
         let beforeBytes = try #require(before.int("bytes"))
         try #require(beforeBytes > 1_000_000, "get did not fill the cache: \(before)")

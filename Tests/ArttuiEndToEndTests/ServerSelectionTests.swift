@@ -140,7 +140,7 @@ struct ServerSelectionTests {
     @Test("a command not yet built for servers refuses --remote; one that is goes to the server; neither touches anything local")
     func localCommandRefusesRemote() throws {
         let sandbox = try Sandbox()
-        let result = try sandbox.fails(["find", "--remote", "http://127.0.0.1:9"])
+        let result = try sandbox.fails(["demo", "--no-open", "--remote", "http://127.0.0.1:9"])
         #expect(result.stderr.contains("does not work against a server yet"), "\(result)")
         let sent = try sandbox.fails(["ls", "--remote", "http://127.0.0.1:9"])
         #expect(sent.stderr.hasPrefix("arttui: error: cannot reach server http://127.0.0.1:9"), "\(sent)")

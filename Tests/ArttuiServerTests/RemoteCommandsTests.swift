@@ -33,8 +33,8 @@ import Testing
         process.currentDirectoryURL = home
         let out = home.appendingPathComponent(".out-\(UUID().uuidString)")
         let err = home.appendingPathComponent(".err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
@@ -145,6 +145,8 @@ import Testing
             try #require(try local(["put", shardDirectory, "-n", "vision/shards", "-t", "dataset", "--upsert",
                                     "--distributed-id", "g1"]).status == 0)
             try await upload("shards", Self.shard, type: "dataset", distributedID: "g1")
+            let lateDirectory = try write("late", ["part-1.txt": Data("shard one\n".utf8)])
+            let lateFile = try write("late-entry", ["part-2.txt": Data("shard two\n".utf8)]) + "/part-2.txt"
 
             // Each pair: the local command, the same command on the server (the project as team/vision).
             let pairs: [([String], [String])] = [
@@ -154,6 +156,13 @@ import Testing
                 (["ls", "vision"], ["ls", "team/vision"]),
                 (["ls", "vision/mnist"], ["ls", "team/vision/mnist"]),
                 (["ls", "vision/mnist", "--json"], ["ls", "team/vision/mnist", "--json"]),
+                (["find", "vision", "--where", "classes = 10"], ["find", "team/vision", "--where", "classes = 10"]),
+                (["find", "vision", "--type", "dataset", "--sort", "files", "--limit", "1"],
+                 ["find", "team/vision", "--type", "dataset", "--sort", "files", "--limit", "1"]),
+                (["find", "vision", "--alias", "best", "--json"], ["find", "team/vision", "--alias", "best", "--json"]),
+                (["find", "--logged-by", "train1", "--json"], ["find", "--logged-by", "train1", "--json"]),
+                (["find", "vision", "--where", "classes >"], ["find", "team/vision", "--where", "classes >"]),
+                (["find", "vision", "--where", "classes = 11"], ["find", "team/vision", "--where", "classes = 11"]),
                 (["show", "vision/mnist:best"], ["show", "team/vision/mnist:best"]),
                 (["show", "vision/mnist:v0", "--files", "--json"], ["show", "team/vision/mnist:v0", "--files", "--json"]),
                 (["lineage", "vision/model:v0"], ["lineage", "team/vision/model:v0"]),
@@ -164,9 +173,11 @@ import Testing
                 (["show", "vision/model", "--table", "scores"], ["show", "team/vision/model", "--table", "scores"]),
                 (["diff", "vision/mnist:v1"], ["diff", "team/vision/mnist:v1"]),
                 (["diff", "vision/mnist:best", "v0", "--json"], ["diff", "team/vision/mnist:best", "v0", "--json"]),
-                (["finish", "-n", "vision/shards", "--distributed-id", "g1"],
-                 ["finish", "-n", "team/vision/shards", "--distributed-id", "g1"]),
+                // finish adds files on both sides: a path and an --entry, uploaded into the pending version.
+                (["finish", "-n", "vision/shards", "--distributed-id", "g1", lateDirectory, "--entry", "late/part-2.txt=\(lateFile)"],
+                 ["finish", "-n", "team/vision/shards", "--distributed-id", "g1", lateDirectory, "--entry", "late/part-2.txt=\(lateFile)"]),
                 (["ls", "vision/shards"], ["ls", "team/vision/shards"]),
+                (["show", "vision/shards:v0", "--files", "--json"], ["show", "team/vision/shards:v0", "--files", "--json"]),
                 (["run", "start", "-p", "vision", "--id", "eval1", "--json"], ["run", "start", "-p", "team/vision", "--id", "eval1", "--json"]),
                 (["use", "vision/model", "--run", "eval1", "--json"], ["use", "team/vision/model", "--run", "eval1", "--json"]),
                 (["run", "show", "eval1", "--json"], ["run", "show", "eval1", "--json"]),
@@ -202,6 +213,9 @@ import Testing
             #expect(remoteListing.status == 0, "\(remoteListing)")
             let remoteProjects = remoteListing.stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
             #expect(projects.count == 2 && remoteProjects.contains(projects[1]), "\(projects) vs \(remoteProjects)")
+            // The server lists committed versions only, so --pending is refused rather than answered without them.
+            let pending = try remote(["ls", "team/vision/shards", "--pending"])
+            #expect(pending.status != 0 && pending.stderr.contains("does not list pending versions"), "\(pending)")
             let verified = try remote(["verify", "team/vision", "--read-data"])
             #expect(verified.status == 0 && verified.stdout.contains(": no damage"), "\(verified)")
 
@@ -220,6 +234,91 @@ import Testing
             #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             for outcome in [refused, hidden] {
                 #expect(!outcome.stderr.contains(viewerToken) && !outcome.stderr.contains(outsiderToken))
+            }
+        }
+    }
+
+    /// The README's tour (its commands as written there), run in a home of its own locally and
+    /// with `--remote` against a server, where `vision` is the signed-in user's `root/vision`.
+    @Test func theReadmeTourRepeatedWithRemotePrintsTheSameApartFromEntityAndTimes() async throws {
+        try await TwoServersTests.withServers(1) { servers, clients, _ in
+            let base = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-tour-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: base) }
+            let localHome = base.appendingPathComponent("local")
+            let remoteHome = base.appendingPathComponent("remote")
+            let url = servers[0].url.absoluteString
+            let token = clients[0].token
+            // The tour's data set: 51 files, then 5 more under the same directory.
+            for home in [localHome, remoteHome] {
+                let mnist = home.appendingPathComponent("mnist")
+                try FileManager.default.createDirectory(at: mnist, withIntermediateDirectories: true)
+                for index in 0..<51 {
+                    try Data("digit \(index)\n".utf8 + Data(repeating: UInt8(index), count: 5000 + index))
+                        .write(to: mnist.appendingPathComponent("digit-\(index).txt"))
+                }
+            }
+            func addFiles(_ home: URL) throws {
+                for index in 51..<56 {
+                    try Data("digit \(index)\n".utf8 + Data(repeating: UInt8(index), count: 4000 + index))
+                        .write(to: home.appendingPathComponent("mnist/digit-\(index).txt"))
+                }
+            }
+            let created = try Self.arttui(["--remote", url, "project", "create", "vision", "--visibility", "private"],
+                                          home: remoteHome, environment: ["ARTTUI_TOKEN": token])
+            try #require(created.status == 0, "\(created)")
+
+            let tour: [[String]] = [
+                ["put", "mnist", "-n", "vision/mnist", "-t", "dataset", "-d", "50 digits",
+                 "--metadata", #"{"source": "scan-2024", "classes": 10}"#],
+                ["put", "mnist", "-n", "vision/mnist", "-a", "best"],
+                ["put", "mnist", "-n", "vision/mnist"],
+                ["ls", "vision"],
+                ["ls", "vision/mnist"],
+                ["show", "vision/mnist:best"],
+                ["get", "vision/mnist:best", "--root", "mnist-best"],
+                ["get", "vision/mnist"],
+                ["alias", "add", "vision/mnist:v0", "baseline"],
+                ["edit", "vision/mnist:baseline", "--set", "reviewed=true", "-d", "50 digits, reviewed"],
+                ["find", "vision", "--where", "reviewed = true"],
+                ["rm", "vision/mnist:v0"],
+                ["prune", "vision", "--dry-run"],
+                ["cache", "size"],
+                ["cache", "cleanup", "100KB"],
+                ["cache", "cleanup", "10gigs"],
+            ]
+            for (step, arguments) in tour.enumerated() {
+                if step == 1 {
+                    try addFiles(localHome)
+                    try addFiles(remoteHome)
+                }
+                let here = try Self.arttui(arguments, home: localHome)
+                let there = try Self.arttui(["--remote", url] + arguments, home: remoteHome, environment: ["ARTTUI_TOKEN": token])
+                // Each side has a home of its own; the tour's paths are under it.
+                func normalized(_ text: String, home: URL) -> String {
+                    Self.normalized(text.replacingOccurrences(of: home.path, with: "~"), entity: "root")
+                }
+                #expect(here.status == there.status, "\(arguments): \(here) vs \(there)")
+                #expect(normalized(here.stdout, home: localHome) == normalized(there.stdout, home: remoteHome),
+                        "\(arguments)\nlocal:\n\(here.stdout)\nserver:\n\(there.stdout)")
+                #expect(normalized(here.stderr, home: localHome) == normalized(there.stderr, home: remoteHome),
+                        "\(arguments)\nlocal:\n\(here.stderr)\nserver:\n\(there.stderr)")
+                #expect(!there.stdout.contains(token) && !there.stderr.contains(token))
+            }
+            // `ls` on the server also lists root/shared; the tour's project reads as the local one does.
+            let projects = try Self.arttui(["ls"], home: localHome).stdout.split(separator: "\n")
+                .map { Self.normalized(String($0), entity: "root") }
+            let remoteProjects = try Self.arttui(["--remote", url, "ls"], home: remoteHome, environment: ["ARTTUI_TOKEN": token])
+                .stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "root") }
+            #expect(projects.count == 2 && remoteProjects.contains(projects[1]), "\(projects) vs \(remoteProjects)")
+            // The fetched files are the same bytes on both sides.
+            for folder in ["mnist-best", "artifacts/mnist:v1"] {
+                let localFiles = try FileManager.default.contentsOfDirectory(atPath: localHome.appendingPathComponent(folder).path).sorted()
+                let remoteFiles = try FileManager.default.contentsOfDirectory(atPath: remoteHome.appendingPathComponent(folder).path).sorted()
+                #expect(localFiles.count == 56 && localFiles == remoteFiles, "\(folder)")
+                for file in localFiles {
+                    #expect(FileManager.default.contents(atPath: localHome.appendingPathComponent("\(folder)/\(file)").path)
+                        == FileManager.default.contents(atPath: remoteHome.appendingPathComponent("\(folder)/\(file)").path))
+                }
             }
         }
     }

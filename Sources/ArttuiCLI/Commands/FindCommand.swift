@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// `arttui find [PROJECT] [--where EXPR]…`: versions by metadata, size, file count, creation, type, alias, run.
@@ -73,33 +74,24 @@ struct FindCommand: ParsableCommand {
     }
 
     func run() throws {
-        var query = VersionQuery(project: project, type: type, alias: alias, loggedBy: loggedBy)
-        do {
-            query.conditions = try conditions.map { expression in
-                do {
-                    return try QueryParser.parse(expression)
-                } catch let error as QueryError {
-                    throw Located(prefix: "--where: ", error: error)
-                }
-            }
-            if let sort {
-                do {
-                    query.sort = try QueryParser.parseSortKey(sort)
-                } catch let error as QueryError {
-                    throw Located(prefix: "--sort: ", error: error)
-                }
-            }
-        } catch let located as Located {
-            FileHandle.standardError.write(Data((located.error.caretLines(prefix: "arttui: error: " + located.prefix) + "\n").utf8))
-            throw ExitCode.failure
-        }
-        query.createdAfter = try createdAfter.map { try date($0, option: "--created-after") }
-        query.createdBefore = try createdBefore.map { try date($0, option: "--created-before") }
         // One more than shown, to tell whether any were left out.
         let shown = limit ?? (output.json ? nil : 100)
-        query.limit = shown.map { $0 + 1 }
-        let store = try storeOptions.openStore()
-        var versions = try store.find(query)
+        var search = WireSearchQuery(
+            conditions: conditions, type: type, alias: alias,
+            createdAfter: try createdAfter.map { try checked(date: $0, option: "--created-after") },
+            createdBefore: try createdBefore.map { try checked(date: $0, option: "--created-before") },
+            loggedBy: loggedBy, sort: sort, limit: shown.map { $0 + 1 })
+        do {
+            _ = try search.versionQuery()
+        } catch let error as WireQueryError {
+            let prefix = "arttui: error: --\(error.parameter): "
+            FileHandle.standardError.write(Data((error.queryError.caretLines(prefix: prefix) + "\n").utf8))
+            throw ExitCode.failure
+        }
+        // Only checked input reaches the repository (a first local use creates the store).
+        let repository = try storeOptions.openRepository()
+        search.project = try project.map { try repository.project($0) }
+        var versions = try repository.find(search)
         let more = shown.map { versions.count > $0 } ?? false
         if more, let shown { versions.removeLast(versions.count - shown) }
         if output.json { return try JSONOutput.print(versions.map { JSONOutput.Version($0) }) }
@@ -111,16 +103,11 @@ struct FindCommand: ParsableCommand {
         if more { print("… more versions match; --limit N to see more") }
     }
 
-    private func date(_ text: String, option: String) throws -> Date {
-        guard let date = QueryDate.parse(text) else {
+    /// `text` when it is a date; the option names the one at fault.
+    private func checked(date text: String, option: String) throws -> String {
+        guard QueryDate.parse(text) != nil else {
             throw StoreError.invalidArgument("\(option) \"\(text)\" is not a date; write 2024-05-01 or 2024-05-01T12:30:00Z")
         }
-        return date
-    }
-
-    /// A query error with the option it came from.
-    private struct Located: Error {
-        var prefix: String
-        var error: QueryError
+        return text
     }
 }

@@ -42,7 +42,9 @@ struct FinishCommand: ParsableCommand {
                 + "freed \(plan.freedBytes) bytes (\(ByteSize.format(plan.freedBytes)))")
             return
         }
-        let existingType = try? store.versions(of: project, path.name, offset: 0, limit: 1, includePending: true).first?.type
+        // A server lists no pending versions; its artifact listing gives the type all the same.
+        let existingType = (try? store.versions(of: project, path.name, offset: 0, limit: 1, includePending: true).first?.type)
+            ?? (try? store.artifacts(in: project).first { $0.name == path.name }?.type)
         var draft = ArtifactDraft(name: path.name, type: type ?? existingType ?? "dataset")
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
         try writer.addEntries(to: &draft)

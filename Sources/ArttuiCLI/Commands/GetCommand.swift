@@ -90,8 +90,7 @@ extension GetCommand {
             throw CommandFailure(message: "\(address) holds references, which get does not fetch from a server yet")
         }
         if let runID {
-            let use = WireRunUse(artifact: version.name, version: version.version)
-            let _: WireVersion = try client.send("POST", project.apiPath + "/runs/\(pathSegment(runID))/uses", body: use)
+            try ServerRepository(client: client).use(version.model, run: runID)
         }
         let cache = cachePolicy == .never ? nil : try storeOptions.openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.version)")

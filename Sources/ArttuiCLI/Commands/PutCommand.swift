@@ -125,7 +125,7 @@ extension PutCommand {
         let project = try RemoteProject.of(address, client: client)
         var draft = draft
         draft.runID = writer.runID
-        let distributedID = upsert ? try remoteSharedID(client: client, project: project) : nil
+        let distributedID = upsert ? try remoteSharedID(client: client) : nil
         let result = try RemotePut(client: client, project: project, cacheDirectory: storeOptions.cacheDirectory)
             .put(draft, distributedID: distributedID)
         let version = result.commit.version
@@ -150,11 +150,10 @@ extension PutCommand {
     }
 
     /// `--distributed-id`, else the group of the `--run` on the server.
-    private func remoteSharedID(client: ServerClient, project: RemoteProject) throws -> String {
+    private func remoteSharedID(client: ServerClient) throws -> String {
         if let id = writer.distributedID { return id }
         if let runID = writer.runID {
-            let run: WireRunDetail = try client.get(project.apiPath + "/runs/\(pathSegment(runID))")
-            if let group = run.run.group { return group }
+            if let group = try ServerRepository(client: client).wireRunDetail(id: runID).run.group { return group }
         }
         throw StoreError.invalidArgument("give --distributed-id, or a --run that has a group")
     }

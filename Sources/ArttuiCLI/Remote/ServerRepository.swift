@@ -11,6 +11,8 @@ import Foundation
 final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     /// The connection to the server.
     let client: ServerClient
+    /// The client's cache directory, where a put's stat cache and unfinished uploads live (nil: no uploads).
+    let cacheDirectory: URL?
     private let lock = NSLock()
     private var cachedName: String?
     private var signedInName: String? {
@@ -18,8 +20,11 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         set { lock.withLock { cachedName = newValue } }
     }
 
-    /// A repository over `client`.
-    init(client: ServerClient) { self.client = client }
+    /// A repository over `client`; `cacheDirectory` lets `finishPending` upload the files it adds.
+    init(client: ServerClient, cacheDirectory: URL? = nil) {
+        self.client = client
+        self.cacheDirectory = cacheDirectory
+    }
 
     var location: String { client.server.text }
 
@@ -71,7 +76,7 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
             let project = ProjectScope(project: "\(parts[0])/\(parts[1])")
             if wholeProject { return project }
             do {
-                _ = try client.get(projectRoute(project.project), as: WireProject.self)
+                _ = try projectRecord(project.project)
                 return project
             } catch ServerError.notFound {
                 // Only "no such project" decides; an unreachable server must fail once, not twice.
@@ -124,16 +129,7 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         if includePending {
             throw CommandFailure(message: "a server does not list pending versions (--pending); ls without it lists the committed ones")
         }
-        var versions: [ArtifactVersion] = []
-        while versions.count < limit {
-            let page: WireVersionPage = try client.get(
-                artifactRoute(project, name) + "/versions",
-                query: [URLQueryItem(name: "offset", value: "\(offset + versions.count)"),
-                        URLQueryItem(name: "limit", value: "\(min(limit - versions.count, Self.pageSize))")])
-            versions += page.versions.map(\.model)
-            if page.versions.isEmpty || offset + versions.count >= page.total { break }
-        }
-        return versions
+        return try wireVersions(of: project, name, offset: offset, limit: limit).map(\.model)
     }
 
     /// Versions asked for in one request: the server's largest page.
@@ -148,11 +144,11 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
 
     func version(_ address: ArtifactAddress) throws -> ArtifactVersion {
         let project = "\(try address.entity ?? defaultEntity())/\(address.project)"
-        return try client.get(versionRoute(project, address.name, address.reference.description), as: WireVersion.self).model
+        return try wireVersion(project, address.name, address.reference.description).model
     }
 
     func files(of version: ArtifactVersion, offset: Int, limit: Int) throws -> [ManifestEntry] {
-        let files = try client.get(versionRoute(version) + "/manifest", as: WireManifest.self).files
+        let files = try manifest(version.project, version.name, version.versionName).files
         return Array(files.dropFirst(offset).prefix(limit))
     }
 
@@ -173,11 +169,22 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     }
 
     func lineage(of version: ArtifactVersion, upstream: Int, downstream: Int) throws -> LineageGraph {
-        try client.get(
-            versionRoute(version) + "/lineage",
-            query: [URLQueryItem(name: "up", value: "\(upstream)"), URLQueryItem(name: "down", value: "\(downstream)")],
-            as: WireLineage.self
-        ).graph
+        try wireLineage(version.project, version.name, version.versionName, upstream: upstream, downstream: downstream).graph
+    }
+
+    // MARK: Searching
+
+    /// One request: the server answers at most its largest page of versions and takes no offset,
+    /// so a search wanting more that gets a full page says so rather than printing a cut list.
+    func find(_ search: WireSearchQuery) throws -> [ArtifactVersion] {
+        var sent = search
+        sent.limit = min(search.limit ?? Self.pageSize, Self.pageSize)
+        let versions = try client.get("/api/v1/versions", query: sent.queryItems, as: WireSearchResult.self).versions
+        if versions.count == Self.pageSize, search.limit.map({ $0 > Self.pageSize }) ?? true {
+            throw CommandFailure(message:
+                "a server answers at most \(Self.pageSize) versions to find; narrow it with --where or ask --limit \(Self.pageSize - 1)")
+        }
+        return versions.map(\.model)
     }
 
     // MARK: Comparing
@@ -209,11 +216,11 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     func addAlias(_ alias: String, to version: ArtifactVersion) throws -> ArtifactVersion? {
         let previous: ArtifactVersion?
         do {
-            previous = try client.get(versionRoute(version.project, version.name, alias), as: WireVersion.self).model
+            previous = try wireVersion(version.project, version.name, alias).model
         } catch ServerError.notFound {
             previous = nil
         }
-        _ = try client.call("PUT", versionRoute(version) + "/aliases/\(pathSegment(alias))", as: WireVersion.self)
+        _ = try setAlias(alias, on: version.project, version.name, version.versionName)
         return previous?.index == version.index ? nil : previous
     }
 
@@ -221,7 +228,7 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         let project = "\(try artifact.entity ?? defaultEntity())/\(artifact.project)"
         let holder: WireVersion
         do {
-            holder = try client.get(versionRoute(project, artifact.name, alias))
+            holder = try wireVersion(project, artifact.name, alias)
         } catch ServerError.notFound {
             throw StoreError.aliasNotFound(artifact: "\(project)/\(artifact.name)", alias: alias)
         }
@@ -269,7 +276,7 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     }
 
     func runDetail(id: String) throws -> RunArtifacts {
-        detail(try client.get("/api/v1/runs/\(pathSegment(id))", as: WireRunDetail.self))
+        detail(try wireRunDetail(id: id))
     }
 
     private func detail(_ wire: WireRunDetail) -> RunArtifacts {
@@ -315,10 +322,17 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
 
     // MARK: Pending versions
 
+    /// Files in `draft` go into the pending version first, as `put --upsert` sends them (only chunks the
+    /// server lacks), then the server commits it.
     func finishPending(_ draft: ArtifactDraft, project: String, distributedID: String) throws -> ArtifactVersion {
-        guard draft.isEmpty else {
-            throw CommandFailure(message:
-                "finish against a server commits what put --upsert uploaded; add the files with put --upsert first")
+        if !draft.isEmpty {
+            guard let cacheDirectory else {
+                throw CommandFailure(message: "finish cannot add files here: no cache directory to upload from")
+            }
+            let parts = project.split(separator: "/", maxSplits: 1).map(String.init)
+            _ = try RemotePut(
+                client: client, project: RemoteProject(entity: parts[0], project: parts[1]), cacheDirectory: cacheDirectory
+            ).put(draft, distributedID: distributedID)
         }
         let route = artifactRoute(project, draft.name) + "/pending/\(pathSegment(distributedID))/finish"
         return try client.send("POST", route, body: WirePendingFinish(run: draft.runID), as: WireVersion.self).model
@@ -326,6 +340,67 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
 
     func discardPending(project: String, name: String, distributedID: String) throws -> DeletionPlan {
         try client.call("DELETE", artifactRoute(project, name) + "/pending/\(pathSegment(distributedID))", as: WireDeletion.self).plan
+    }
+
+    // MARK: Answers in the API's shapes
+
+    // Push and pull copy versions, manifests and runs in these shapes; the methods above decode them
+    // into core values. Either way each endpoint has this one client.
+
+    /// The project `ENTITY/PROJECT`.
+    func projectRecord(_ project: String) throws -> WireProject {
+        try client.get(projectRoute(project))
+    }
+
+    /// Creates `ENTITY/PROJECT` with `visibility`.
+    func createProject(_ project: String, visibility: ProjectVisibility) throws -> WireProject {
+        let parts = project.split(separator: "/", maxSplits: 1).map(String.init)
+        return try client.send(
+            "POST", "/api/v1/projects",
+            body: WireProjectCreation(entity: parts[0], name: parts[1], visibility: visibility.rawValue))
+    }
+
+    /// An artifact's committed versions, newest first, from `offset` on, at most `limit`, a page at a time.
+    func wireVersions(of project: String, _ name: String, offset: Int, limit: Int) throws -> [WireVersion] {
+        var versions: [WireVersion] = []
+        while versions.count < limit {
+            let page: WireVersionPage = try client.get(
+                artifactRoute(project, name) + "/versions",
+                query: [URLQueryItem(name: "offset", value: "\(offset + versions.count)"),
+                        URLQueryItem(name: "limit", value: "\(min(limit - versions.count, Self.pageSize))")])
+            versions += page.versions
+            if page.versions.isEmpty || offset + versions.count >= page.total { break }
+        }
+        return versions
+    }
+
+    /// The version `reference` (`vN`, an alias or `latest`) names.
+    func wireVersion(_ project: String, _ name: String, _ reference: String) throws -> WireVersion {
+        try client.get(versionRoute(project, name, reference))
+    }
+
+    /// A version's files and every content's chunk list.
+    func manifest(_ project: String, _ name: String, _ reference: String) throws -> WireManifest {
+        try client.get(versionRoute(project, name, reference) + "/manifest")
+    }
+
+    /// The runs and versions `upstream` and `downstream` hops around a version.
+    func wireLineage(_ project: String, _ name: String, _ reference: String, upstream: Int, downstream: Int) throws
+        -> WireLineage
+    {
+        try client.get(
+            versionRoute(project, name, reference) + "/lineage",
+            query: [URLQueryItem(name: "up", value: "\(upstream)"), URLQueryItem(name: "down", value: "\(downstream)")])
+    }
+
+    /// A run by its id (unique on a server), with the versions it used and logged.
+    func wireRunDetail(id: String) throws -> WireRunDetail {
+        try client.get("/api/v1/runs/\(pathSegment(id))")
+    }
+
+    /// Gives a hand-set alias to a version, moving it from any other version of the artifact.
+    func setAlias(_ alias: String, on project: String, _ name: String, _ reference: String) throws -> WireVersion {
+        try client.call("PUT", versionRoute(project, name, reference) + "/aliases/\(pathSegment(alias))")
     }
 
     // MARK: Checking

@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// Where a command's artifacts live: the embedded store on this machine, or a team server. Every
@@ -44,6 +45,13 @@ protocol ArtifactRepository: AnyObject {
     func table(named name: String, in version: ArtifactVersion, limit: Int) throws -> Table
     /// The runs and versions around a version.
     func lineage(of version: ArtifactVersion, upstream: Int, downstream: Int) throws -> LineageGraph
+
+    // MARK: Searching
+
+    /// Committed versions matching `search`, in its order, at most its limit. The query travels as text
+    /// (what a server takes); both sides read it with the same parser, so the caller checks it first
+    /// with `search.versionQuery()` to report a bad expression where it is.
+    func find(_ search: WireSearchQuery) throws -> [ArtifactVersion]
 
     // MARK: Comparing
 

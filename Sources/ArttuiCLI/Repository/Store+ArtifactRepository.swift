@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// The embedded store is the local repository: each requirement is the store's own operation.
@@ -17,6 +18,12 @@ extension Store: ArtifactRepository {
     }
 
     func project(of path: ArtifactPath) -> String { path.project }
+
+    func find(_ search: WireSearchQuery) throws -> [ArtifactVersion] {
+        var query = try search.versionQuery()
+        query.project = search.project
+        return try find(query)
+    }
 
     func removeAlias(_ alias: String, from artifact: ArtifactPath) throws -> ArtifactVersion {
         guard let holder = try holder(of: alias, in: artifact.project, artifact.name) else {

@@ -2,50 +2,47 @@ import ArtifactStore
 import ArtifactWire
 import Foundation
 
-/// A project on a team server as one side of a push or pull.
+/// A project on a team server as one side of a push or pull. Versions, manifests, runs, lineage,
+/// aliases and the project itself go through `ServerRepository`, the one client of those endpoints;
+/// chunks and commits through the upload protocol, as `put` sends them.
 final class ServerTransferEnd: TransferEnd {
     let client: ServerClient
     let project: RemoteProject
+    private let repository: ServerRepository
 
     init(client: ServerClient, project: RemoteProject) {
         self.client = client
         self.project = project
+        repository = ServerRepository(client: client)
     }
 
     var projectLabel: String { "\(project) on \(client.server)" }
 
+    /// `ENTITY/PROJECT`, as the repository names projects.
+    private var projectPath: String { "\(project)" }
+
     func versions(of artifact: String, reference: String?) throws -> [WireVersion] {
-        if let reference {
-            return [try client.get(project.versionPath(artifact: artifact, version: reference))]
-        }
-        var versions: [WireVersion] = []
-        while true {
-            let page: WireVersionPage = try client.get(
-                "\(project.apiPath)/artifacts/\(pathSegment(artifact))/versions",
-                query: [URLQueryItem(name: "offset", value: "\(versions.count)"), URLQueryItem(name: "limit", value: "100")])
-            versions += page.versions
-            if page.versions.isEmpty || versions.count >= page.total { break }
-        }
-        return versions.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+        if let reference { return [try repository.wireVersion(projectPath, artifact, reference)] }
+        return try repository.wireVersions(of: projectPath, artifact, offset: 0, limit: .max)
+            .sorted { ($0.index ?? 0) < ($1.index ?? 0) }
     }
 
     func manifest(of version: WireVersion) throws -> WireManifest {
-        try client.get(project.versionPath(artifact: version.name, version: version.version) + "/manifest")
+        try repository.manifest(projectPath, version.name, version.version)
     }
 
+    /// The run only when it belongs to this project (run ids are unique across a server).
     func run(id: String) throws -> WireRun? {
         do {
-            let detail: WireRunDetail = try client.get(project.apiPath + "/runs/\(pathSegment(id))")
-            return detail.run
+            let run = try repository.wireRunDetail(id: id).run
+            return run.project == projectPath ? run : nil
         } catch ServerError.notFound {
             return nil
         }
     }
 
     func runsUsing(_ version: WireVersion) throws -> [String] {
-        let graph: WireLineage = try client.get(
-            project.versionPath(artifact: version.name, version: version.version) + "/lineage",
-            query: [URLQueryItem(name: "up", value: "0"), URLQueryItem(name: "down", value: "1")])
+        let graph = try repository.wireLineage(projectPath, version.name, version.version, upstream: 0, downstream: 1)
         let runs = Set(graph.edges.filter { $0["from"] == graph.root }.compactMap { $0["to"] })
         return graph.nodes.filter { $0.kind == "run" && runs.contains($0.key) }.compactMap(\.id)
     }
@@ -58,13 +55,11 @@ final class ServerTransferEnd: TransferEnd {
 
     func prepareProject() throws -> String? {
         do {
-            let _: WireProject = try client.get(project.apiPath)
+            _ = try repository.projectRecord(projectPath)
             return nil
         } catch ServerError.notFound {
-            let _: WireProject = try client.send(
-                "POST", "/api/v1/projects",
-                body: WireProjectCreation(entity: project.entity, name: project.project, visibility: "private"))
-            return "\(project)"
+            _ = try repository.createProject(projectPath, visibility: .private)
+            return projectPath
         }
     }
 
@@ -97,33 +92,32 @@ final class ServerTransferEnd: TransferEnd {
     }
 
     func ensureRun(_ run: WireRun) throws -> RunPlacement {
-        if try self.run(id: run.id) != nil { return .present }
         do {
-            let _: WireRun = try client.send("POST", project.apiPath + "/runs", body: WireRunStart(
-                id: run.id, name: run.name, group: run.group, jobType: run.jobType, sweep: run.sweep, config: run.config))
+            // Run ids are global on a server: one in another project there cannot be this one.
+            return try repository.wireRunDetail(id: run.id).run.project == projectPath ? .present : .elsewhere
+        } catch ServerError.notFound {}
+        let start = RunStartOptions(
+            id: run.id, name: run.name, group: run.group, jobType: run.jobType, sweep: run.sweep, config: run.config)
+        do {
+            _ = try repository.startRun(in: projectPath, start)
         } catch let ServerError.problem(status, _) where status == 409 {
-            // Run ids are global on a server: this one belongs to another project there.
+            // Taken, by a run in a project this caller cannot read.
             return .elsewhere
         }
-        let path = project.apiPath + "/runs/\(pathSegment(run.id))"
-        if run.state != RunState.running.rawValue {
-            let _: WireRun = try client.send("POST", path + "/finish", body: WireRunSummaryChange(summary: run.summary, state: run.state))
+        if let state = RunState(rawValue: run.state), state != .running {
+            try repository.finish(run: run.id, state: state, summary: run.summary)
         } else if !run.summary.isEmpty {
-            let _: WireRun = try client.send("POST", path + "/log", body: WireRunSummaryChange(summary: run.summary))
+            try repository.log(run: run.id, summary: run.summary)
         }
         return .created
     }
 
     func recordUse(runID: String, of version: WireVersion) throws {
-        let _: WireVersion = try client.send(
-            "POST", project.apiPath + "/runs/\(pathSegment(runID))/uses",
-            body: WireRunUse(artifact: version.name, version: version.version))
+        try repository.use(version.model, run: runID)
     }
 
     func setAlias(_ alias: String, on version: WireVersion) throws {
-        _ = try client.send(
-            "PUT", project.versionPath(artifact: version.name, version: version.version) + "/aliases/\(pathSegment(alias))",
-            query: [], body: nil)
+        _ = try repository.setAlias(alias, on: projectPath, version.name, version.version)
     }
 }
 

@@ -22,8 +22,7 @@ struct ProjectCommand: ParsableCommand {
             let parsed = try ServerProjectPath(parsing: path)
             let client = try server.client(for: server.requiredServer())
             let (entity, project) = try parsed.resolved { try client.whoami().name }
-            let created: WireProject = try client.send(
-                "POST", "/api/v1/projects", body: WireProjectCreation(entity: entity, name: project, visibility: visibility.rawValue))
+            let created = try ServerRepository(client: client).createProject("\(entity)/\(project)", visibility: visibility)
             if output.json { return try JSONOutput.print(created) }
             print("created \(created.path) (\(created.visibility))")
         }
