@@ -142,8 +142,12 @@ import Glibc
                 == "no changes: root/shared/ds:v0 already holds this content\n")
             #expect(try scratch.metric("arttui_upload_packs_total") == packsBefore)
 
-            // --cache always: by default (auto) a copying get on ext4 leaves files over the copy limit uncached.
-            let get = try scratch.json(["get", "root/shared/ds:best", "--root", "out", "--cache", "always", "--remote", remote])
+            // A project that does not exist yet is created (private), as a first local put creates one.
+            let fresh = try scratch.json(["put", "data", "-n", "root/fresh/ds", "--remote", remote])
+            #expect(fresh["created"] as? Bool == true && fresh["project"] as? String == "root/fresh", "\(fresh)")
+
+            // The default (--cache always) puts every file into the cache, the big one too.
+            let get = try scratch.json(["get", "root/shared/ds:best", "--root", "out", "--remote", remote])
             #expect(get["fromStore"] as? Int == 4)
             #expect(try scratch.contents("out") == files)
             // A second folder comes from the cache, with nothing fetched.

@@ -123,6 +123,9 @@ extension PutCommand {
         }
         let client = try storeOptions.server.client(for: server)
         let project = try RemoteProject.of(address, client: client)
+        if try ServerRepository(client: client).ensureProject("\(project)") {
+            FileHandle.standardError.write(Data("arttui: created project \(project) (private) on \(client.server)\n".utf8))
+        }
         var draft = draft
         draft.runID = writer.runID
         let distributedID = upsert ? try remoteSharedID(client: client) : nil

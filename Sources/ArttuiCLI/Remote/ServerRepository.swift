@@ -352,6 +352,19 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         try client.get(projectRoute(project))
     }
 
+    /// Makes sure `ENTITY/PROJECT` exists, creating it private when it does not, as a first put to a
+    /// local store creates its project.
+    /// - Returns: whether it was created.
+    func ensureProject(_ project: String) throws -> Bool {
+        do {
+            _ = try projectRecord(project)
+            return false
+        } catch ServerError.notFound {
+            _ = try createProject(project, visibility: .private)
+            return true
+        }
+    }
+
     /// Creates `ENTITY/PROJECT` with `visibility`.
     func createProject(_ project: String, visibility: ProjectVisibility) throws -> WireProject {
         let parts = project.split(separator: "/", maxSplits: 1).map(String.init)

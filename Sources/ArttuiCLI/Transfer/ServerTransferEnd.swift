@@ -54,13 +54,7 @@ final class ServerTransferEnd: TransferEnd {
     }
 
     func prepareProject() throws -> String? {
-        do {
-            _ = try repository.projectRecord(projectPath)
-            return nil
-        } catch ServerError.notFound {
-            _ = try repository.createProject(projectPath, visibility: .private)
-            return projectPath
-        }
+        try repository.ensureProject(projectPath) ? projectPath : nil
     }
 
     func missingChunks(_ digests: [String]) throws -> [String] {
