@@ -34,22 +34,25 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     ///   - logger: Where connection events go.
     /// - Throws: `PostgresCatalogError` naming what is wrong.
     public convenience init(
-        url: String, maximumConnections: Int = 16, migrate: Bool = true,
+        url: String, maximumConnections: Int = 16, migrate: Bool = true, connectTimeout: TimeAmount = .seconds(4),
         logger: Logger = Logger(label: "arttui.catalog.postgres")
     ) throws {
         try self.init(
             configuration: PostgresConnectionConfiguration(url: url), maximumConnections: maximumConnections,
-            migrate: migrate, logger: logger)
+            migrate: migrate, connectTimeout: connectTimeout, logger: logger)
     }
 
     /// Opens the catalog described by `configuration`; see `init(url:maximumConnections:migrate:logger:)`.
+    /// `connectTimeout` bounds connecting and logging in (an unreachable database fails within it).
     public init(
         configuration: PostgresConnectionConfiguration, maximumConnections: Int = 16, migrate: Bool = true,
-        logger: Logger = Logger(label: "arttui.catalog.postgres")
+        connectTimeout: TimeAmount = .seconds(4), logger: Logger = Logger(label: "arttui.catalog.postgres")
     ) throws {
         self.configuration = configuration
+        var timeouts = PostgresConnectionPool.Timeouts()
+        timeouts.connect = connectTimeout
         self.pool = PostgresConnectionPool(
-            configuration: configuration, maximumConnections: maximumConnections, timeouts: .init(), logger: logger)
+            configuration: configuration, maximumConnections: maximumConnections, timeouts: timeouts, logger: logger)
         try pool.withConnection { session in
             if migrate {
                 _ = try PostgresCatalogSchema.migrate(session)

@@ -26,6 +26,8 @@ import Testing
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["ARTTUI_DATABASE_URL"] = databaseURL
+        // Suites run at once on two cores: a slow connection is load, not an outage.
+        environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

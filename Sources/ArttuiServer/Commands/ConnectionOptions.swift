@@ -27,11 +27,34 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("master-key-file"), help: "Key file sealing stored objects (env ARTTUI_MASTER_KEY_FILE).")
     var masterKeyFile: String?
 
+    @Option(name: .customLong("database-timeout"), help: ArgumentHelp(
+        "Seconds connecting to PostgreSQL and an account query may take before the database counts as "
+            + "unavailable (env ARTTUI_DATABASE_TIMEOUT; default 3 to connect, 4 per query).", valueName: "seconds"))
+    var databaseTimeoutSeconds: Double?
+
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    /// The account database's address.
+    func validate() throws {
+        if let databaseTimeoutSeconds, !(databaseTimeoutSeconds > 0 && databaseTimeoutSeconds.isFinite) {
+            throw ValidationError("--database-timeout must be a positive number of seconds")
+        }
+    }
+
+    /// `--database-timeout`, else `$ARTTUI_DATABASE_TIMEOUT`, else nil (each wait keeps its default).
+    func databaseTimeout() throws -> Duration? {
+        if let databaseTimeoutSeconds { return .milliseconds(Int64(databaseTimeoutSeconds * 1000)) }
+        guard let text = environment["ARTTUI_DATABASE_TIMEOUT"] else { return nil }
+        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            throw ConfigurationError.invalid("ARTTUI_DATABASE_TIMEOUT", "must be a positive number of seconds, not \"\(text)\"")
+        }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
+    /// The account database's address, with the connect timeout.
     func database() throws -> DatabaseURL {
-        try DatabaseURL(try databaseURLText())
+        var url = try DatabaseURL(try databaseURLText())
+        if let timeout = try databaseTimeout() { url.connectTimeout = timeout }
+        return url
     }
 
     /// The store the server serves and a check that its object storage answers (for `/readyz`).
@@ -59,7 +82,9 @@ struct ConnectionOptions: ParsableArguments {
         let staging = FileManager.default.temporaryDirectory
             .appendingPathComponent("arttui-server-staging-\(ProcessInfo.processInfo.processIdentifier)")
         let bucketStore = try S3ObjectStore(client: client, bucket: bucket, stagingDirectory: staging)
-        let catalog = try PostgresCatalog(url: try databaseURLText(), logger: logger)
+        let catalog = try PostgresCatalog(
+            url: try databaseURLText(), connectTimeout: try databaseTimeout().map(TimeAmount.init) ?? .seconds(4),
+            logger: logger)
         let store = Store(
             directory: staging, catalog: catalog, objects: SealedObjectStore(wrapping: bucketStore, keyring: keyring))
         return (store, {

@@ -30,28 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upload-expiry"), help: "Seconds after which an unused upload's staged packs are removed.")
     var uploadExpiry: Int64 = 86400
 
-    @Option(name: .customLong("database-timeout"), help: ArgumentHelp(
-        "Seconds an account query may wait for PostgreSQL before the request is answered 503 "
-            + "(env ARTTUI_DATABASE_TIMEOUT, default 4).", valueName: "seconds"))
-    var databaseTimeout: Double?
-
-    /// `--database-timeout`, else `$ARTTUI_DATABASE_TIMEOUT`, else 4 seconds.
-    private var resolvedDatabaseTimeout: Double {
-        get throws {
-            if let databaseTimeout { return databaseTimeout }
-            guard let text = ProcessInfo.processInfo.environment["ARTTUI_DATABASE_TIMEOUT"] else { return 4 }
-            guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
-                throw CommandFailure(description: "ARTTUI_DATABASE_TIMEOUT must be a positive number of seconds, not \"\(text)\"")
-            }
-            return seconds
-        }
-    }
-
     func validate() throws {
         guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be a positive number of seconds") }
-        if let databaseTimeout, !(databaseTimeout > 0 && databaseTimeout.isFinite) {
-            throw ValidationError("--database-timeout must be a positive number of seconds")
-        }
     }
 
     func run() async throws {
@@ -69,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             let usesTLS = tls != nil
             let client = DatabaseConnector.client(url, logger: logger)
             let accounts = AccountStore(
-                client: client, logger: logger, timeout: .milliseconds(Int64(try resolvedDatabaseTimeout * 1000)))
+                client: client, logger: logger, timeout: try connection.databaseTimeout() ?? .seconds(4))
             let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
             var app = Application(
                 router: api.makeRouter(),

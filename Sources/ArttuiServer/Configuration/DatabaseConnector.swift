@@ -6,7 +6,8 @@ import PostgresNIO
 /// retries a wrong password forever without a word, so start-up tries one connection of its own first.
 public enum DatabaseConnector {
     /// Fails within `limit` with one line naming the cause when the database is unreachable or refuses us.
-    public static func check(_ url: DatabaseURL, logger: Logger, limit: Duration = .seconds(8)) async throws {
+    public static func check(_ url: DatabaseURL, logger: Logger, limit: Duration? = nil) async throws {
+        let limit = limit ?? url.connectTimeout + .seconds(5)
         let outcome: String? = await withTaskGroup(of: String?.self) { group in
             group.addTask {
                 do {

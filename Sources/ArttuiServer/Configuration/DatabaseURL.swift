@@ -34,11 +34,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         self.database = database.isEmpty ? user : database
     }
 
+    /// How long connecting may take (`--database-timeout`, `$ARTTUI_DATABASE_TIMEOUT`).
+    public var connectTimeout: Duration = .seconds(3)
+
     /// postgres-nio's client configuration (no TLS: the database is expected on a private network).
     public var clientConfiguration: PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(3)
+        configuration.options.connectTimeout = connectTimeout
         return configuration
     }
 
@@ -46,7 +49,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var connectionConfiguration: PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: host, port: port, username: user, password: password, database: database, tls: .disable)
-        configuration.options.connectTimeout = .seconds(3)
+        configuration.options.connectTimeout = TimeAmount(connectTimeout)
         return configuration
     }
 
