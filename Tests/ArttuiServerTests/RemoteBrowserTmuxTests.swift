@@ -29,16 +29,7 @@ struct RemoteBrowserTmuxTests {
             let root = clients[0]
             let url = servers[0].url.absoluteString
             func admin(_ arguments: [String]) throws -> String {
-                let process = Process()
-                process.executableURL = AdminCommandTests.binary
-                process.arguments = arguments
-                process.environment = environment
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                try TwoServersTests.admin(arguments, environment: environment)
             }
             _ = try admin(["admin", "team", "add", "team"])
             _ = try admin(["admin", "team", "member", "team", "root", "--role", "admin"])

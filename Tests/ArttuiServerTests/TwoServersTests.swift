@@ -161,6 +161,22 @@ import Testing
         }
     }
 
+    /// Runs `arttui-server ARGUMENTS` (`admin …`, `migrate`) against a stack's `environment` and returns
+    /// its standard output, trimmed; a failing command fails the test's set-up.
+    static func admin(_ arguments: [String], environment: [String: String]) throws -> String {
+        let process = Process()
+        process.executableURL = AdminCommandTests.binary
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw StackFailure("arttui-server \(arguments.joined(separator: " ")) failed") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A fresh database, bucket and key; two servers on them; a site admin's token and a project.
     static func withTwoServers(_ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void)
         async throws
@@ -188,19 +204,7 @@ import Testing
             environment["ARTTUI_LOG_LEVEL"] = "warning"
             // Many suites start servers at once on two cores: a slow answer is load, not an outage.
             environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
-            func admin(_ arguments: [String]) throws -> String {
-                let process = Process()
-                process.executableURL = AdminCommandTests.binary
-                process.arguments = arguments
-                process.environment = environment
-                let out = Pipe()
-                process.standardOutput = out
-                try process.run()
-                let data = out.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                guard process.terminationStatus == 0 else { throw StackFailure("arttui-server \(arguments.joined(separator: " ")) failed") }
-                return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            func admin(_ arguments: [String]) throws -> String { try Self.admin(arguments, environment: environment) }
             _ = try admin(["admin", "key", "generate", environment["ARTTUI_MASTER_KEY_FILE"]!])
             _ = try admin(["migrate"])
             let token = try admin(["admin", "user", "add", "root", "--admin"])
