@@ -43,13 +43,18 @@ struct GetCommand: ParsableCommand {
         }
     }
 
+    /// The download cache, unopened with `--cache never`.
+    private func openCache() throws -> FileCache? {
+        cachePolicy == .never ? nil : try storeOptions.openCache()
+    }
+
     func run() throws {
         if let server = try storeOptions.server.selectedServer() { return try getRemotely(from: server) }
         let parsed = try ArtifactAddress(parsing: address)
         let store = try storeOptions.openStore()
         let version = try store.version(parsed)
         if let runID { try store.run(id: runID).useArtifact(version) }
-        let cache = cachePolicy == .never ? nil : try storeOptions.openCache()
+        let cache = try openCache()
         let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
         let progress = ProgressLine(verb: "restoring")
         let report: RestoreReport
@@ -92,7 +97,7 @@ extension GetCommand {
         if let runID {
             try ServerRepository(client: client).use(version.model, run: runID)
         }
-        let cache = cachePolicy == .never ? nil : try storeOptions.openCache()
+        let cache = try openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.version)")
         let progress = ProgressLine(verb: "downloading")
         let report: RestoreReport

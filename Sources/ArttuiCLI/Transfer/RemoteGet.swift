@@ -33,7 +33,7 @@ struct RemoteGet {
         var wanted: [WireContent] = []
         for file in files {
             guard let content = contents[file.digest] else { continue }
-            if cachePolicy != .never, try cache?.holds(digest: file.digest, size: file.size) == true { continue }
+            if try restorer.cache?.holds(digest: file.digest, size: file.size) == true { continue }
             wanted.append(content)
         }
         let fetcher = ServerChunkFetcher(
