@@ -7,7 +7,7 @@ public struct WireArtifact: Codable, Sendable, Equatable {
     public var name: String
     public var type: String
     public var versions: Int
-    public var latest: String?
+    @NullWhenAbsent public var latest: String?
     public var size: Int64
     public var storedBytes: Int64
     public var updatedAt: String
@@ -23,21 +23,6 @@ public struct WireArtifact: Codable, Sendable, Equatable {
         storedBytes = artifact.storedBytes
         updatedAt = WireTimestamp.string(artifact.updatedAt)
     }
-
-    /// Encodes every field, absent optionals as null (but `damaged` and `files`, left out).
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(project, forKey: .project)
-        try container.encode(name, forKey: .name)
-        try container.encode(type, forKey: .type)
-        try container.encode(versions, forKey: .versions)
-        try container.encode(latest, forKey: .latest)
-        try container.encode(size, forKey: .size)
-        try container.encode(storedBytes, forKey: .storedBytes)
-        try container.encode(updatedAt, forKey: .updatedAt)
-    }
-
-    enum CodingKeys: String, CodingKey { case project, name, type, versions, latest, size, storedBytes, updatedAt }
 }
 
 extension WireArtifact {

@@ -7,7 +7,7 @@ public struct WireVersion: Codable, Sendable, Equatable {
     public var name: String
     public var type: String
     public var version: String
-    public var index: Int?
+    @NullWhenAbsent public var index: Int?
     public var state: String
     public var digest: String
     public var aliases: [String]
@@ -17,7 +17,7 @@ public struct WireVersion: Codable, Sendable, Equatable {
     public var description: String
     public var metadata: [String: JSONValue]
     public var createdAt: String
-    public var loggedBy: String?
+    @NullWhenAbsent public var loggedBy: String?
     public var damaged: String?
     public var files: [ManifestEntry]?
 
@@ -40,33 +40,6 @@ public struct WireVersion: Codable, Sendable, Equatable {
         loggedBy = version.loggedBy
         damaged = version.damage
         self.files = files
-    }
-
-    /// Encodes every field, absent optionals as null (but `damaged` and `files`, left out).
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(project, forKey: .project)
-        try container.encode(name, forKey: .name)
-        try container.encode(type, forKey: .type)
-        try container.encode(version, forKey: .version)
-        try container.encode(index, forKey: .index)
-        try container.encode(state, forKey: .state)
-        try container.encode(digest, forKey: .digest)
-        try container.encode(aliases, forKey: .aliases)
-        try container.encode(size, forKey: .size)
-        try container.encode(fileCount, forKey: .fileCount)
-        try container.encode(addedBytes, forKey: .addedBytes)
-        try container.encode(description, forKey: .description)
-        try container.encode(metadata, forKey: .metadata)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(loggedBy, forKey: .loggedBy)
-        try container.encodeIfPresent(damaged, forKey: .damaged)
-        try container.encodeIfPresent(files, forKey: .files)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case project, name, type, version, index, state, digest, aliases, size, fileCount, addedBytes,
-            description, metadata, createdAt, loggedBy, damaged, files
     }
 }
 
