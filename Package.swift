@@ -126,6 +126,8 @@ let package = Package(
             dependencies: ["ArttuiServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Test doubles shared by tests and the benchmark: a fixture store, a scripted session.
         .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
+        // Test trees, seeded bytes and store measures shared by the core's, the catalogs' and the object stores' tests.
+        .target(name: "StoreTestSupport", dependencies: ["ArtifactStore"]),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
         .executableTarget(name: "BrowserBenchmark", dependencies: ["BrowserCore", "BrowserTestSupport"]),
         // Prints open and per-key times of the lineage view on a generated 2,000-node graph (not a test).
@@ -133,7 +135,7 @@ let package = Package(
             name: "LineageBenchmark", dependencies: ["ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout"]),
         .testTarget(
             name: "ArtifactStoreTests",
-            dependencies: ["ArtifactStore", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["ArtifactStore", "StoreTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drives the built `arttui` binary; reads catalogs directly to craft and locate damage.
         .testTarget(
             name: "ArttuiEndToEndTests",
@@ -151,13 +153,15 @@ let package = Package(
         .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
         // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
         .testTarget(
-            name: "ObjectStoreConformanceTests", dependencies: ["ArtifactStore", "ArtifactStoreS3", "S3Client"]),
+            name: "ObjectStoreConformanceTests",
+            dependencies: ["ArtifactStore", "ArtifactStoreS3", "S3Client", "StoreTestSupport"]),
         // One suite of catalog behaviour, run against SQLiteCatalog and (when a database is given) PostgresCatalog.
         .testTarget(
             name: "CatalogConformanceTests",
             dependencies: [
                 "ArtifactStore",
                 "ArtifactStorePostgres",
+                "StoreTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

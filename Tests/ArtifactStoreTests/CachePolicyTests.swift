@@ -4,6 +4,7 @@ import Testing
 @testable import ArtifactStore
 #if canImport(Glibc)
 import Glibc
+import StoreTestSupport
 #endif
 
 /// `get --cache always|auto|never`: which files a download adds to the cache, and that a cache entry
@@ -12,9 +13,9 @@ import Glibc
 struct CachePolicyTests {
     /// One file above ``CachePolicy/autoCopyLimit`` and two below it.
     private let files: [String: [UInt8]] = [
-        "big.bin": pseudoRandomBytes(count: Int(CachePolicy.autoCopyLimit) + 4096, seed: 31),
+        "big.bin": randomBytes(Int(CachePolicy.autoCopyLimit) + 4096, seed: 31),
         "small/a.txt": textLikeBytes(count: 20_000, seed: 32),
-        "small/b.bin": pseudoRandomBytes(count: 3_000, seed: 33),
+        "small/b.bin": randomBytes(3_000, seed: 33),
     ]
 
     /// Whether the file system under `directory` makes reflink clones (the policies then cache

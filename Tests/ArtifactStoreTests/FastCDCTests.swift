@@ -1,5 +1,6 @@
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite struct FastCDCTests {
     /// Small sizes so tests see many chunks quickly; the standard sizes are covered separately.
@@ -27,16 +28,16 @@ import Testing
     }
 
     @Test func firstBoundariesArePinned() {
-        let bytes = pseudoRandomBytes(count: 1 << 20, seed: 42)
+        let bytes = randomBytes(1 << 20, seed: 42)
         let lengths = Self.boundaries(bytes, FastCDC(parameters: Self.small)).prefix(8).map(\.length)
         #expect(lengths == [8470, 10092, 9284, 11584, 11333, 11984, 8249, 8445])
-        let large = pseudoRandomBytes(count: 12 << 20, seed: 7)
+        let large = randomBytes(12 << 20, seed: 7)
         let standard = Self.boundaries(large, FastCDC()).prefix(4).map(\.length)
         #expect(standard == [1_375_404, 1_788_801, 1_501_512, 1_109_470])
     }
 
     @Test func chunksCoverTheInputWithinTheSizeLimits() {
-        let bytes = pseudoRandomBytes(count: (4 << 20) + 123, seed: 1)
+        let bytes = randomBytes((4 << 20) + 123, seed: 1)
         let chunks = Self.boundaries(bytes, FastCDC(parameters: Self.small))
         #expect(chunks.map(\.length).reduce(0, +) == bytes.count)
         for chunk in chunks.dropLast() {
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func chunkingIsDeterministic() {
-        let bytes = pseudoRandomBytes(count: 2 << 20, seed: 3)
+        let bytes = randomBytes(2 << 20, seed: 3)
         let first = Self.boundaries(bytes, FastCDC(parameters: Self.small))
         let second = Self.boundaries(bytes, FastCDC(parameters: Self.small))
         #expect(first.map(\.offset) == second.map(\.offset))
@@ -70,10 +71,10 @@ import Testing
     /// An edit in the middle of 64 MiB changes only the chunks around it.
     @Test(arguments: ["insert", "overwrite"])
     func boundariesResynchronizeAfterAnEdit(_ edit: String) {
-        let original = pseudoRandomBytes(count: 64 << 20, seed: 11)
+        let original = randomBytes(64 << 20, seed: 11)
         let editAt = 32 << 20 + 12_345
         var edited = original
-        let patch = pseudoRandomBytes(count: 100, seed: 99)
+        let patch = randomBytes(100, seed: 99)
         let shift: Int
         if edit == "insert" {
             edited.insert(contentsOf: patch, at: editAt)

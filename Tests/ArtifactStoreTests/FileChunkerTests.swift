@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite struct FileChunkerTests {
     private func temporaryFile(_ bytes: [UInt8]) throws -> URL {
@@ -26,7 +27,7 @@ import Testing
     /// Small blocks (odd-sized, smaller than maxSize) force many refills and tail moves.
     @Test(arguments: [5_000, 100_003, 8 << 20])
     func fileChunksEqualInMemoryChunks(_ blockSize: Int) throws {
-        let bytes = pseudoRandomBytes(count: (3 << 20) + 777, seed: 5)
+        let bytes = randomBytes((3 << 20) + 777, seed: 5)
         let chunker = FileChunker(parameters: FastCDCTests.small, blockSize: blockSize)
         let fromFile = try fileChunks(bytes, chunker)
         #expect(fromFile.count > 100)
@@ -34,7 +35,7 @@ import Testing
     }
 
     @Test func standardSizesOnAFileLargerThanOneBlock() throws {
-        let bytes = pseudoRandomBytes(count: 20 << 20, seed: 6)
+        let bytes = randomBytes(20 << 20, seed: 6)
         let chunker = FileChunker()
         let fromFile = try fileChunks(bytes, chunker)
         #expect(fromFile == memoryChunks(bytes, chunker.chunker))

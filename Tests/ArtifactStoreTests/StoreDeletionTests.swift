@@ -1,15 +1,16 @@
 import Foundation
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite("Deleting and pruning")
 struct StoreDeletionTests {
     /// Three versions: v0 {a, b}, v1 {a, c}, v2 {a, c, d}; every file random, 50 KB.
     private func threeVersions(_ fixture: StoreFixture) throws -> [ArtifactVersion] {
-        let a = pseudoRandomBytes(count: 50_000, seed: 1)
-        let b = pseudoRandomBytes(count: 50_000, seed: 2)
-        let c = pseudoRandomBytes(count: 50_000, seed: 3)
-        let d = pseudoRandomBytes(count: 50_000, seed: 4)
+        let a = randomBytes(50_000, seed: 1)
+        let b = randomBytes(50_000, seed: 2)
+        let c = randomBytes(50_000, seed: 3)
+        let d = randomBytes(50_000, seed: 4)
         return [
             try fixture.put(fixture.tree("t", ["a": a, "b": b])).version,
             try fixture.put(fixture.tree("t", ["a": a, "c": c])).version,
@@ -68,7 +69,7 @@ struct StoreDeletionTests {
         let fixture = try StoreFixture()
         var made: [ArtifactVersion] = []
         for index in 0..<6 {
-            made.append(try fixture.put(fixture.tree("t", ["f": pseudoRandomBytes(count: 5_000, seed: UInt64(index))])).version)
+            made.append(try fixture.put(fixture.tree("t", ["f": randomBytes(5_000, seed: UInt64(index))])).version)
         }
         try fixture.store.addAlias("prod", to: made[1])
         let plan = try fixture.store.prunePlan(project: "proj", keepLast: 2)

@@ -1,4 +1,5 @@
 import Foundation
+import StoreTestSupport
 @testable import ArtifactStore
 
 /// A fresh store, cache and scratch directory under a temporary directory, removed on deinit.
@@ -19,15 +20,7 @@ final class StoreFixture {
     /// Writes files (path → bytes) under `root/name` and returns that directory.
     @discardableResult
     func tree(_ name: String, _ files: [String: [UInt8]]) throws -> URL {
-        let directory = root.appendingPathComponent(name)
-        try? FileManager.default.removeItem(at: directory)
-        for (path, bytes) in files {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
-        return directory
+        try TestTree.write(files, at: root.appendingPathComponent(name))
     }
 
     /// Logs a directory as a version of `project/name`.
@@ -40,20 +33,8 @@ final class StoreFixture {
     }
 
     /// Total bytes of the pack files on disk.
-    func packBytes() throws -> Int64 {
-        try store.objects.list().filter { $0.key.hasPrefix("packs/") }.reduce(0) { $0 + $1.size }
-    }
+    func packBytes() throws -> Int64 { try store.packBytes() }
 
     /// Every file under a directory, path → content.
-    func contents(of directory: URL) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        let base = directory.standardizedFileURL.path + "/"
-        for case let url as URL in FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)! {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
-            else { continue }
-            result[String(url.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: url)
-        }
-        return result
-    }
+    func contents(of directory: URL) throws -> [String: Data] { try TestTree.contents(of: directory) }
 }

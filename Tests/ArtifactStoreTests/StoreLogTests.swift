@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite("Logging versions")
 struct StoreLogTests {
@@ -45,7 +46,7 @@ struct StoreLogTests {
         let limit = ChunkingParameters.standard.minSize
         var files: [String: [UInt8]] = [:]
         for (index, size) in [0, 1, limit - 1, limit, limit + 1, 4 * limit + 3].enumerated() {
-            files["f\(index).bin"] = pseudoRandomBytes(count: size, seed: UInt64(index))
+            files["f\(index).bin"] = randomBytes(size, seed: UInt64(index))
         }
         let logged = try fixture.put(try fixture.tree("t", files))
         for entry in try fixture.store.files(of: logged.version) {
@@ -59,9 +60,9 @@ struct StoreLogTests {
     @Test func sharedFilesAddNoBytes() throws {
         let fixture = try StoreFixture()
         var files: [String: [UInt8]] = [:]
-        for index in 0..<20 { files["f\(index).bin"] = pseudoRandomBytes(count: 10_000, seed: UInt64(index)) }
+        for index in 0..<20 { files["f\(index).bin"] = randomBytes(10_000, seed: UInt64(index)) }
         let first = try fixture.put(fixture.tree("a", files))
-        files["f3.bin"] = pseudoRandomBytes(count: 10_000, seed: 999)
+        files["f3.bin"] = randomBytes(10_000, seed: 999)
         let second = try fixture.put(fixture.tree("a", files))
         // Random bytes do not compress: the one new file costs its size plus one record header.
         #expect(first.version.addedBytes == 20 * (10_000 + Int64(PackRecordHeader.size)))
@@ -73,13 +74,13 @@ struct StoreLogTests {
 
     @Test func smallEditInsideABigFileStoresAFewChunks() throws {
         let fixture = try StoreFixture()
-        var big = pseudoRandomBytes(count: 24 << 20, seed: 7)
+        var big = randomBytes(24 << 20, seed: 7)
         let first = try fixture.put(fixture.tree("a", ["big.bin": big]))
-        big.insert(contentsOf: pseudoRandomBytes(count: 100, seed: 8), at: 12 << 20)
+        big.insert(contentsOf: randomBytes(100, seed: 8), at: 12 << 20)
         let inserted = try fixture.put(fixture.tree("a", ["big.bin": big]))
         for index in (6 << 20)..<((6 << 20) + 100) { big[index] ^= 0xFF }
         let overwritten = try fixture.put(fixture.tree("a", ["big.bin": big]))
-        big.append(contentsOf: pseudoRandomBytes(count: 100, seed: 9))
+        big.append(contentsOf: randomBytes(100, seed: 9))
         let appended = try fixture.put(fixture.tree("a", ["big.bin": big]))
         #expect(first.version.addedBytes > 24 << 20)
         // Each edit rewrites at most two chunks of at most 4 MiB; on average about 1-2 MiB.
@@ -120,7 +121,7 @@ struct StoreLogTests {
 
     @Test func onePathFromTwoFilesIsFineOnlyWithEqualContent() throws {
         let fixture = try StoreFixture()
-        let big = pseudoRandomBytes(count: 3 << 20, seed: 11)
+        let big = randomBytes(3 << 20, seed: 11)
         let first = try fixture.tree("one", ["x.bin": big]).appendingPathComponent("x.bin")
         let same = try fixture.tree("two", ["x.bin": big]).appendingPathComponent("x.bin")
         var changed = big

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite struct StorePendingVersionTests {
     private func draft(_ fixture: StoreFixture, _ name: String, _ files: [String: [UInt8]]) throws -> ArtifactDraft {
@@ -40,7 +41,7 @@ import Testing
     @Test func discardFreesTheBytesOnlyThePendingVersionUsed() throws {
         let fixture = try StoreFixture()
         let before = try fixture.packBytes()
-        let big = pseudoRandomBytes(count: 200_000, seed: 7)
+        let big = randomBytes(200_000, seed: 7)
         try fixture.store.upsert(draft(fixture, "w1", ["big.bin": big]), project: "proj", distributedID: "g")
         #expect(try fixture.packBytes() > before + 100_000)
         let plan = try fixture.store.discardPending(project: "proj", name: "parallel", distributedID: "g")
@@ -54,7 +55,7 @@ import Testing
 
     @Test func deletingOtherVersionsKeepsChunksAPendingVersionUses() throws {
         let fixture = try StoreFixture()
-        let shared = pseudoRandomBytes(count: 50_000, seed: 3)
+        let shared = randomBytes(50_000, seed: 3)
         let committed = try fixture.put(fixture.tree("c", ["s.bin": shared]), "proj", "other").version
         try fixture.store.upsert(draft(fixture, "w", ["s.bin": shared]), project: "proj", distributedID: "g")
         try fixture.store.delete([committed])

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite("Reference entries in the store")
 struct StoreReferenceTests {
@@ -26,7 +27,7 @@ struct StoreReferenceTests {
 
     @Test func deletingAVersionRemovesItsReferenceRowsAndVerifyStaysClean() throws {
         let fixture = try StoreFixture()
-        let shared = try fixture.tree("shared", ["x.bin": pseudoRandomBytes(count: 1000, seed: 7)])
+        let shared = try fixture.tree("shared", ["x.bin": randomBytes(1000, seed: 7)])
         var draft = ArtifactDraft(name: "refs")
         try draft.addReferences(LocalFileSource().list("file://\(shared.path)", checksum: true, maxObjects: 10))
         let logged = try fixture.store.log(draft, project: "proj").version

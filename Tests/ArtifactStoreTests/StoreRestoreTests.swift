@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite("Restoring")
 struct StoreRestoreTests {
     @Test func restoresThroughTheCacheAndReusesIt() throws {
         let fixture = try StoreFixture()
         let files: [String: [UInt8]] = [
-            "a/b/c.bin": pseudoRandomBytes(count: 3 << 20, seed: 1),
+            "a/b/c.bin": randomBytes(3 << 20, seed: 1),
             "text.txt": textLikeBytes(count: 200_000, seed: 2),
             "empty": [],
         ]
@@ -25,7 +26,7 @@ struct StoreRestoreTests {
 
     @Test func damagedChunkIsNeverWritten() throws {
         let fixture = try StoreFixture()
-        let version = try fixture.put(fixture.tree("t", ["x.bin": pseudoRandomBytes(count: 10_000, seed: 5)])).version
+        let version = try fixture.put(fixture.tree("t", ["x.bin": randomBytes(10_000, seed: 5)])).version
         let pack = try #require(try fixture.store.objects.list().first { $0.key.hasPrefix("packs/") })
         let path = fixture.store.directory.appendingPathComponent(pack.key).path
         chmod(path, 0o644)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 /// What a team server's client needs from the core: cutting without storing, stored records copied
 /// out and staged into another store, a version committed there without cutting again, and the
@@ -8,7 +9,7 @@ import Testing
 @Suite struct TransferCoreTests {
     private static func files() -> [String: [UInt8]] {
         [
-            "big.bin": pseudoRandomBytes(count: 3_000_000, seed: 7), "text.txt": textLikeBytes(count: 900_000, seed: 8),
+            "big.bin": randomBytes(3_000_000, seed: 7), "text.txt": textLikeBytes(count: 900_000, seed: 8),
             "small.txt": Array("hello\n".utf8), "empty": [],
         ]
     }
@@ -93,7 +94,7 @@ import Testing
 
     @Test func theRestoreReadsFromAnyChunkSourceThroughTheCache() throws {
         let fixture = try StoreFixture()
-        let files: [String: [UInt8]] = ["a/one.txt": Array("one\n".utf8), "b/two.bin": pseudoRandomBytes(count: 700_000, seed: 3)]
+        let files: [String: [UInt8]] = ["a/one.txt": Array("one\n".utf8), "b/two.bin": randomBytes(700_000, seed: 3)]
         let entries = files.map { path, bytes in
             ManifestEntry(path: path, digest: CutContent.cut(data: Data(bytes)).record.digest, size: Int64(bytes.count))
         }

@@ -1,5 +1,6 @@
 import Testing
 @testable import ArtifactStore
+import StoreTestSupport
 
 @Suite struct ZstdCodecTests {
     @Test(arguments: [1, 3, 9] as [Int32])
@@ -23,7 +24,7 @@ import Testing
 
     @Test func incompressibleInputIsNotCompressed() {
         let codec = ZstdCodec()
-        let random = pseudoRandomBytes(count: 256 << 10, seed: 2)
+        let random = randomBytes(256 << 10, seed: 2)
         #expect(random.withUnsafeBytes { codec.compress($0) } == nil)
         #expect([UInt8]().withUnsafeBytes { codec.compress($0) } == nil)
         // Half random, half zeros compresses by about half: worth it.
@@ -35,7 +36,7 @@ import Testing
     @Test func largeInputsAreJudgedBySamplesAndBuffersAreReused() throws {
         let codec = ZstdCodec()
         let text = textLikeBytes(count: 2 << 20, seed: 3)
-        let random = pseudoRandomBytes(count: 2 << 20, seed: 4)
+        let random = randomBytes(2 << 20, seed: 4)
         #expect(random.withUnsafeBytes { codec.withCompressed($0) { $0 == nil } }, "random input is stored raw")
         // Shrinking and growing through the same output buffer.
         for raw in [text, Array(text.prefix(70 << 10)), text, Array(text.prefix(100))] {

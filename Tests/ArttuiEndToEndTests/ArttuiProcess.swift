@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 import Testing
 
@@ -246,31 +247,13 @@ final class Sandbox: @unchecked Sendable {
 
 /// Deterministic pseudo-random bytes (SplitMix64), so every run generates the same data.
 struct SeededBytes: RandomNumberGenerator {
-    private var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
-    mutating func data(count: Int) -> Data {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var index = 0
-        while index < count {
-            var word = next()
-            for _ in 0..<8 where index < count {
-                bytes[index] = UInt8(truncatingIfNeeded: word)
-                word >>= 8
-                index += 1
-            }
-        }
-        return Data(bytes)
-    }
+    mutating func data(count: Int) -> Data { Data(generator.bytes(count: count)) }
 
     static func data(seed: UInt64, count: Int) -> Data {
         var generator = SeededBytes(seed: seed)

@@ -1,6 +1,7 @@
 import ArtifactStore
 import ArtifactStorePostgres
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Writers on several threads and two catalog instances (as two server processes have) at once.

@@ -1,5 +1,6 @@
 @testable import ArtifactStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// The catalog's behaviour, through the store, identical on SQLite and PostgreSQL.

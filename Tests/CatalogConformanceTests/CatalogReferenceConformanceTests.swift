@@ -1,5 +1,6 @@
 @testable import ArtifactStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Reference entries (`put --reference`) through the store, identical on SQLite and PostgreSQL.

@@ -1,6 +1,7 @@
 import ArtifactStore
 import ArtifactStorePostgres
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// Which catalog a conformance test runs against.
@@ -60,18 +61,10 @@ final class ConformanceFixture: @unchecked Sendable {
         }
     }
 
-    /// Writes files (path → bytes) under `root/name` and returns that directory.
+    /// Writes files (path → bytes) under `root/trees/name` and returns that directory.
     @discardableResult
     func tree(_ name: String, _ files: [String: [UInt8]]) throws -> URL {
-        let directory = root.appendingPathComponent("trees").appendingPathComponent(name)
-        try? FileManager.default.removeItem(at: directory)
-        for (path, bytes) in files {
-            let url = directory.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
+        try TestTree.write(files, at: root.appendingPathComponent("trees").appendingPathComponent(name))
     }
 
     /// Logs files as a version of `project/name`.
@@ -87,36 +80,8 @@ final class ConformanceFixture: @unchecked Sendable {
     }
 
     /// Total bytes of the pack files.
-    func packBytes() throws -> Int64 {
-        try store.objects.list().filter { $0.key.hasPrefix("packs/") }.reduce(0) { $0 + $1.size }
-    }
+    func packBytes() throws -> Int64 { try store.packBytes() }
 
     /// Every file under a directory, path → content.
-    func contents(of directory: URL) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        let base = directory.standardizedFileURL.path + "/"
-        for case let url as URL in FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)! {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue
-            else { continue }
-            result[String(url.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: url)
-        }
-        return result
-    }
-}
-
-/// Deterministic pseudo-random bytes (SplitMix64), so chunking and deduplication are reproducible.
-func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-    var state = seed &+ 0x9E37_79B9_7F4A_7C15
-    var bytes = [UInt8]()
-    bytes.reserveCapacity(count + 8)
-    while bytes.count < count {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        withUnsafeBytes(of: z.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-    return Array(bytes.prefix(count))
+    func contents(of directory: URL) throws -> [String: Data] { try TestTree.contents(of: directory) }
 }

@@ -76,19 +76,6 @@ enum TestKeys {
         }))
     }
 
-    /// `count` pseudo-random bytes from `seed`, the same on every run.
-    static func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        var out = [UInt8](repeating: 0, count: count)
-        for index in 0..<count {
-            if index % 8 == 0 {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            }
-            out[index] = UInt8(truncatingIfNeeded: state >> (8 * UInt64(index % 8) + 0) ^ (state >> 33))
-        }
-        return out
-    }
-
     /// Writes `bytes` to a new file in `store`'s staging directory, ready for `store(key:movingFile:)`.
     static func stagedFile(_ bytes: [UInt8], in store: any ObjectStore) throws -> URL {
         let url = store.stagingDirectory.appendingPathComponent("\(UUID().uuidString).test")

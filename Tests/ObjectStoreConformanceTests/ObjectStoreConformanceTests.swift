@@ -1,13 +1,14 @@
 import ArtifactStore
 import Foundation
 import Testing
+import StoreTestSupport
 
 /// What every ObjectStore must do, run against each implementation.
 @Suite struct ObjectStoreConformanceTests {
     @Test(arguments: ObjectStoreBackend.allCases)
     func storedObjectsReadBackWholeAndInRanges(_ backend: ObjectStoreBackend) throws {
         guard let store = try backend.makeStore() else { return }
-        let content = TestKeys.bytes(200_003, seed: 1)
+        let content = randomBytes(200_003, seed: 1)
         let file = try TestKeys.stagedFile(content, in: store)
         try store.store(key: "packs/ab/one.pack", movingFile: file)
         #expect(!FileManager.default.fileExists(atPath: file.path), "store(movingFile:) leaves the staged file")
@@ -58,7 +59,7 @@ import Testing
         var expected: [ObjectInfo] = []
         for index in 0..<8 {
             let key = "packs/\(String(format: "%02x", index * 37))/p\(index).pack"
-            let content = TestKeys.bytes(100 + index, seed: UInt64(index))
+            let content = randomBytes(100 + index, seed: UInt64(index))
             try store.store(key: key, movingFile: try TestKeys.stagedFile(content, in: store))
             expected.append(ObjectInfo(key: key, size: Int64(content.count)))
         }
@@ -68,7 +69,7 @@ import Testing
     @Test(arguments: ObjectStoreBackend.allCases)
     func largeObjectsStreamInAndOut(_ backend: ObjectStoreBackend) throws {
         guard let store = try backend.makeStore() else { return }
-        let content = TestKeys.bytes(6 << 20 | 12_345, seed: 6)
+        let content = randomBytes(6 << 20 | 12_345, seed: 6)
         try store.store(key: "packs/ff/large.pack", movingFile: try TestKeys.stagedFile(content, in: store))
         let reader = try store.reader(key: "packs/ff/large.pack")
         #expect(reader.size == Int64(content.count))
@@ -93,7 +94,7 @@ import Testing
         DispatchQueue.concurrentPerform(iterations: writers) { writer in
             for index in 0..<perWriter {
                 do {
-                    let content = TestKeys.bytes(50_000 + writer * 1000 + index, seed: UInt64(writer * 10 + index))
+                    let content = randomBytes(50_000 + writer * 1000 + index, seed: UInt64(writer * 10 + index))
                     try store.store(
                         key: "packs/w\(writer)/\(index).pack", movingFile: try TestKeys.stagedFile(content, in: store))
                 } catch {
@@ -106,7 +107,7 @@ import Testing
         #expect(listed.count == writers * perWriter)
         for writer in 0..<writers {
             for index in 0..<perWriter {
-                let content = TestKeys.bytes(50_000 + writer * 1000 + index, seed: UInt64(writer * 10 + index))
+                let content = randomBytes(50_000 + writer * 1000 + index, seed: UInt64(writer * 10 + index))
                 let reader = try store.reader(key: "packs/w\(writer)/\(index).pack")
                 #expect(try reader.bytes(at: 0, content.count) == content)
             }

@@ -3,6 +3,7 @@ import ArtifactStoreS3
 import Foundation
 import S3Client
 import Testing
+import StoreTestSupport
 
 /// Encryption at rest: what is stored is unreadable without the key, and any change to it is caught.
 @Suite struct SealedObjectStoreTests {
@@ -16,7 +17,7 @@ import Testing
 
     /// Plaintext that is easy to look for: a marker sentence repeated, then random bytes.
     private static let marker = Array("arttui plaintext marker: model weights of run 42. ".utf8)
-    private static let plaintext = Array((0..<3000).flatMap { _ in marker }) + TestKeys.bytes(100_000, seed: 9)
+    private static let plaintext = Array((0..<3000).flatMap { _ in marker }) + randomBytes(100_000, seed: 9)
 
     private func containsPlaintext(_ stored: [UInt8]) -> Bool {
         let needle = Self.marker[0..<16]
@@ -100,7 +101,7 @@ import Testing
 
     @Test func reorderedSegmentsAreCaught() throws {
         let (store, root) = try sealedDirectory()
-        let content = TestKeys.bytes(3 * SealedObjectFormat.segmentSize, seed: 3)
+        let content = randomBytes(3 * SealedObjectFormat.segmentSize, seed: 3)
         try store.store(key: "k", movingFile: try TestKeys.stagedFile(content, in: store))
         let path = root.appendingPathComponent("k")
         let bytes = try Data(contentsOf: path)
@@ -225,7 +226,7 @@ import Testing
             guard let client = backend.client() else { continue }
             try client.createBucket(ObjectStoreBackend.bucket)
             let key = "head/\(UUID().uuidString)"
-            let data = Data(TestKeys.bytes(1234, seed: 5))
+            let data = Data(randomBytes(1234, seed: 5))
             let put = try client.putObject(bucket: ObjectStoreBackend.bucket, key: key, data: data)
             let head = try client.headObject(bucket: ObjectStoreBackend.bucket, key: key)
             #expect(head.size == 1234)

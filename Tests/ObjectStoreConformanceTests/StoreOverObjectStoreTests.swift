@@ -1,6 +1,7 @@
 import ArtifactStore
 import Foundation
 import Testing
+import StoreTestSupport
 
 /// The whole store on each object store: put a directory, restore it through `ChunkReader`, and
 /// verify every pack byte by byte.
@@ -12,7 +13,7 @@ import Testing
         let source = scratch.appendingPathComponent("source")
         try FileManager.default.createDirectory(at: source.appendingPathComponent("sub"), withIntermediateDirectories: true)
         let files: [String: [UInt8]] = [
-            "weights.bin": TestKeys.bytes(3 << 20, seed: 11),
+            "weights.bin": randomBytes(3 << 20, seed: 11),
             "sub/config.json": Array(#"{"lr": 0.001, "layers": 12}"#.utf8),
             "sub/empty.txt": [],
         ]

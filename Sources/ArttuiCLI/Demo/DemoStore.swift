@@ -18,7 +18,7 @@ struct DemoStore {
         if try store.projects().contains(where: { $0.name == DemoStore.datasetProject }) { return false }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        var random = DemoRandom(seed: 2024)
+        var random = SplitMix64(seed: 2024)
         try buildBikeDataset(in: scratch.appendingPathComponent("bikes"), random: &random)
         try buildCode(in: scratch.appendingPathComponent("code"))
         try buildCorpus(in: scratch.appendingPathComponent("corpus"), random: &random)
@@ -28,7 +28,7 @@ struct DemoStore {
         return true
     }
 
-    private func buildBikeDataset(in directory: URL, random: inout DemoRandom) throws {
+    private func buildBikeDataset(in directory: URL, random: inout SplitMix64) throws {
         let tree = DemoTree(root: directory)
         var labels: [String: String] = [:]
         let classes = ["road", "mountain", "bmx", "cargo"]
@@ -83,7 +83,7 @@ struct DemoStore {
         try put(tree, DemoStore.modelProject, "train-code", type: "code", description: "lower learning rate")
     }
 
-    private func buildCorpus(in directory: URL, random: inout DemoRandom) throws {
+    private func buildCorpus(in directory: URL, random: inout SplitMix64) throws {
         let tree = DemoTree(root: directory)
         let words = ["the", "capsule", "model", "reads", "tokens", "of", "a", "corpus", "and", "learns"]
         var text = ""
@@ -93,7 +93,7 @@ struct DemoStore {
         try put(tree, DemoStore.modelProject, "tokenized-corpus", description: "training and validation text")
     }
 
-    private func buildModel(in directory: URL, random: inout DemoRandom) throws {
+    private func buildModel(in directory: URL, random: inout SplitMix64) throws {
         let tree = DemoTree(root: directory)
         let embedding = random.bytes(count: 3 << 20)
         let runs: [(acc: Double, lr: Double, aliases: [String])] = [
@@ -136,7 +136,7 @@ struct DemoStore {
         try run.finish(summary: ["test_acc": .double(0.827)])
     }
 
-    private func buildResearch(in directory: URL, random: inout DemoRandom) throws {
+    private func buildResearch(in directory: URL, random: inout SplitMix64) throws {
         let tree = DemoTree(root: directory)
         try tree.write("サンプル/說明.txt", Array("自転車の写真のサンプル 🚲\n".utf8))
         try tree.write("サンプル/data.bin", random.bytes(count: 200_000))
@@ -189,33 +189,8 @@ struct DemoTree {
     }
 }
 
-/// A small deterministic generator (splitmix64) so every demo store is the same.
-struct DemoRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func nextWord() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(nextWord() % UInt64(bound)) }
-
-    mutating func bytes(count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        out.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < count {
-                var word = nextWord()
-                let take = min(8, count - offset)
-                withUnsafeBytes(of: &word) { buffer.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: take) }
-                offset += take
-            }
-        }
-        return out
-    }
+extension SplitMix64 {
+    /// A value in `0..<bound`, the same on every machine (unlike `Int.random(in:using:)`, whose
+    /// method may change between Swift releases and with it every demo store).
+    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
