@@ -16,15 +16,29 @@ final class ServerTransferEnd: TransferEnd {
         repository = ServerRepository(client: client)
     }
 
-    var projectLabel: String { "\(project) on \(client.server)" }
+    var place: String { "on \(client.server)" }
+
+    var projectName: String { "\(project)" }
 
     /// `ENTITY/PROJECT`, as the repository names projects.
-    private var projectPath: String { "\(project)" }
+    private var projectPath: String { projectName }
 
     func versions(of artifact: String, reference: String?) throws -> [WireVersion] {
         if let reference { return [try repository.wireVersion(projectPath, artifact, reference)] }
         return try repository.wireVersions(of: projectPath, artifact, offset: 0, limit: .max)
             .sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+    }
+
+    func pendingVersionCount(of artifact: String) throws -> Int {
+        do {
+            return try repository.wireVersions(of: projectPath, artifact, offset: 0, limit: .max, includePending: true)
+                .count { $0.state == VersionState.pending.rawValue }
+        } catch ServerError.permissionDenied {
+            // A reader is not shown pending versions, so has none to be told about.
+            return 0
+        } catch ServerError.notFound {
+            return 0
+        }
     }
 
     func manifest(of version: WireVersion) throws -> WireManifest {
