@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactWire
 import BrowserCore
 import Foundation
 import ReferenceSources
@@ -151,8 +152,9 @@ struct ServerBrowser: BrowserStore {
         try repository.patch(for: change, in: diff, sizeLimit: FilePatch.defaultSizeLimit)
     }
 
-    func find(_ query: VersionQuery) throws -> [ArtifactVersion] {
-        throw StoreFailure(message: "a server has no search yet: F and find work on a local store")
+    /// The server parses the expression's text with the same parser the browser checked it with.
+    func find(_ search: BrowserSearch) throws -> [ArtifactVersion] {
+        try repository.find(WireSearchQuery(conditions: [search.expression], limit: search.query.limit)).map(ids.identified)
     }
 
     private func identified(_ plan: DeletionPlan) -> DeletionPlan {
