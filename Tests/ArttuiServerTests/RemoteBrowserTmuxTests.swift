@@ -39,7 +39,6 @@ struct RemoteBrowserTmuxTests {
                 "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision", visibility: "public"))
             try #require(created == 201)
             _ = try await root.put("team/vision", "mnist", PreparedUpload(files: ["digits.txt": Data("0123456789\n".utf8)]))
-            _ = try await root.put("team/vision", "notes", PreparedUpload(files: ["a.txt": Data("a\n".utf8), "b.txt": Data("b\n".utf8)]))
 
             // root adds an alias with the keyboard.
             let owner = try Self.browser(url: url, token: root.token, home: home, name: "owner")
@@ -54,7 +53,9 @@ struct RemoteBrowserTmuxTests {
             try owner.type("candidate")
             try owner.press("Enter")
             try owner.waitFor("v0 is now candidate", "aliases  latest, candidate")
-            // F searches the server with the expression as typed; Enter jumps to the version found.
+            // F searches the server with the expression as typed; Enter jumps to the version found, in an
+            // artifact made after the browser listed the project's.
+            _ = try await root.put("team/vision", "notes", PreparedUpload(files: ["a.txt": Data("a\n".utf8), "b.txt": Data("b\n".utf8)]))
             try owner.press("F")
             try owner.waitFor("Find versions")
             try owner.type("files >= 2")
