@@ -31,10 +31,21 @@ final class ServerTransferEnd: TransferEnd {
 
     func pendingVersionCount(of artifact: String) throws -> Int {
         do {
-            return try repository.wireVersions(of: projectPath, artifact, offset: 0, limit: .max, includePending: true)
-                .count { $0.state == VersionState.pending.rawValue }
+            // Pending versions are listed first: page only until a committed one shows.
+            let page = 100
+            var count = 0
+            while true {
+                let versions = try repository.wireVersions(
+                    of: projectPath, artifact, offset: count, limit: page, includePending: true)
+                let pending = versions.prefix { $0.state == VersionState.pending.rawValue }.count
+                count += pending
+                if pending < page { return count }
+            }
         } catch ServerError.permissionDenied {
             // A reader is not shown pending versions, so has none to be told about.
+            return 0
+        } catch ServerError.unauthorized {
+            // Nor is an anonymous reader of a public project.
             return 0
         } catch ServerError.notFound {
             return 0
