@@ -164,16 +164,6 @@ import Testing
         #expect(search.query == VersionQuery(
             conditions: [try QueryParser.parse("loss <= 1 and not (epochs = 3)")], limit: 7))
         #expect(throws: QueryError.self) { try BrowserSearch(expression: "loss > high", limit: nil) }
-        // The fixture server answers the browser's F with what the store finds.
-        var session = ScriptedSession(store: FixtureServer(), width: 100, height: 30)
-        session.press("F")
-        session.type("loss <= 1")
-        session.press("<Enter>")
-        guard case .search(let view)? = session.state.modal else {
-            Issue.record("search view should be open")
-            return
-        }
-        #expect(view.results?.map(\.qualifiedName) == ["capsule-gpt/model:v7", "capsule-gpt/model:v6"])
     }
 
     @Test func aFoundVersionOfAnArtifactMadeSinceTheListWasReadIsJumpedTo() throws {
