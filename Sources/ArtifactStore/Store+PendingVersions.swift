@@ -14,9 +14,7 @@ extension Store {
         try NameRules.validateArtifactName(draft.name)
         try NameRules.validateType(draft.type)
         try Store.validateRunID(distributedID)
-        if !draft.references.isEmpty {
-            throw StoreError.invalidArgument("references cannot be added to a pending version (--upsert); put them in one version")
-        }
+        if !draft.references.isEmpty { throw Store.referencesInPendingVersion }
         let sources = draft.sources.values.sorted { $0.path < $1.path }
         var forceWrite = Set<String>()
         for _ in 0..<5 {
@@ -58,6 +56,11 @@ extension Store {
         return try catalog.finishPending(
             project: project, name: draft.name, distributedID: distributedID, producerRunID: draft.runID)
     }
+
+    /// Why references are refused in a pending version: parallel writers upsert files, and a reference
+    /// belongs in the one put that records it (the same refusal locally and from a team server).
+    public static let referencesInPendingVersion = StoreError.invalidArgument(
+        "references cannot be added to a pending version (--upsert); put them in one version")
 
     /// Deletes an abandoned pending version and frees the bytes only it used.
     @discardableResult

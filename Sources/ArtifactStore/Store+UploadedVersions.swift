@@ -99,6 +99,7 @@ extension Store {
         try NameRules.validateArtifactName(upload.name)
         try NameRules.validateType(upload.type)
         try Store.validateRunID(distributedID)
+        if upload.files.contains(where: { !$0.isStored }) { throw Store.referencesInPendingVersion }
         try Self.checkManifest(upload)
         let referenced = Set(upload.contents.flatMap(\.chunks))
         let newChunks = stagedChunks.filter { referenced.contains($0.digest) }
@@ -114,14 +115,22 @@ extension Store {
         return outcome
     }
 
-    /// Checks that every file names a content the upload describes, and that the contents' sizes and
-    /// chunk lists are possible.
+    /// Checks that every stored file names a content the upload describes, that every reference entry
+    /// records a source and a checksum (its bytes stay there: nothing reads them on commit), and that the
+    /// contents' sizes and chunk lists are possible.
     private static func checkManifest(_ upload: UploadedVersion) throws {
         let contents = Dictionary(upload.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         var paths = Set<String>()
         for file in upload.files {
             guard paths.insert(file.path).inserted else { throw StoreError.conflictingPath(path: file.path) }
             try ManifestPath.validate(file.path)
+            if let reference = file.reference {
+                guard !reference.uri.isEmpty, reference.uri.contains("://"), !file.digest.isEmpty, file.size >= 0 else {
+                    throw StoreError.invalidArgument(
+                        "reference entry \(file.path) needs a URI with a scheme, a checksum and a size of 0 or more")
+                }
+                continue
+            }
             guard let content = contents[file.digest] else {
                 throw StoreError.invalidArgument("file \(file.path) names content \(file.digest), which the upload does not describe")
             }

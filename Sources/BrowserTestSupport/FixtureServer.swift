@@ -97,7 +97,7 @@ public final class FixtureServer: BrowserStore, @unchecked Sendable {
         try read { try store.patch(for: change, in: diff) }
     }
 
-    public func find(_ query: VersionQuery) throws -> [ArtifactVersion] { try read { try store.find(query) } }
+    public func find(_ search: BrowserSearch) throws -> [ArtifactVersion] { try read { try store.find(search) } }
 
     public func deletionPreview(versionID: Int64) throws -> DeletionPreview {
         try read { try store.deletionPreview(versionID: versionID) }

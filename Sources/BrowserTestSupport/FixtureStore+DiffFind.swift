@@ -40,7 +40,8 @@ extension FixtureStore {
                               oldPath: change.base?.path, newPath: change.target?.path)
     }
 
-    public func find(_ query: VersionQuery) throws -> [ArtifactVersion] {
+    public func find(_ search: BrowserSearch) throws -> [ArtifactVersion] {
+        let query = search.query
         var found: [ArtifactVersion] = []
         for project in try projects() where query.project == nil || query.project == project.name {
             for artifact in try artifacts(project: project.name) {

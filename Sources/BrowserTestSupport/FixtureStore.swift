@@ -61,6 +61,15 @@ public final class FixtureStore: BrowserStore, @unchecked Sendable {
         }
     }
 
+    /// Adds an artifact with one version of `files` files behind the browser's back, as another process would.
+    public func externallyAddArtifact(project: String, name: String, files: Int) {
+        locked {
+            let version = FixtureData.version(Int64(800 + items.count), project, name, "dataset", 0,
+                                              size: 2048, files: files, added: 2048, aliases: ["latest"])
+            items.append(FixtureArtifact(project: project, name: name, type: "dataset", description: "", versions: [version]))
+        }
+    }
+
     /// Deletes versions behind the browser's back, as another process would (`[]`: all of them).
     public func externallyDeleteVersions(project: String, artifact: String, indices: [Int] = []) {
         locked {

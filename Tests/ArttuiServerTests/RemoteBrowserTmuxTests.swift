@@ -53,6 +53,16 @@ struct RemoteBrowserTmuxTests {
             try owner.type("candidate")
             try owner.press("Enter")
             try owner.waitFor("v0 is now candidate", "aliases  latest, candidate")
+            // F searches the server with the expression as typed; Enter jumps to the version found, in an
+            // artifact made after the browser listed the project's.
+            _ = try await root.put("team/vision", "notes", PreparedUpload(files: ["a.txt": Data("a\n".utf8), "b.txt": Data("b\n".utf8)]))
+            try owner.press("F")
+            try owner.waitFor("Find versions")
+            try owner.type("files >= 2")
+            try owner.press("Enter")
+            try owner.waitFor("1 versions match", "team/vision/notes:v0")
+            try owner.press("Enter")
+            try owner.waitFor("│ team/vision/notes:v0")
             try owner.press("q")
             try owner.waitUntil("the browser to end") { _ in try owner.commandEnded() }
 

@@ -164,6 +164,10 @@ import Testing
                 (["show", "vision/model", "--table", "scores"], ["show", "team/vision/model", "--table", "scores"]),
                 (["diff", "vision/mnist:v1"], ["diff", "team/vision/mnist:v1"]),
                 (["diff", "vision/mnist:best", "v0", "--json"], ["diff", "team/vision/mnist:best", "v0", "--json"]),
+                // The pending version is listed (first) to a writer, as locally.
+                (["ls", "vision/shards", "--pending"], ["ls", "team/vision/shards", "--pending"]),
+                (["ls", "vision/shards", "--pending", "--json"], ["ls", "team/vision/shards", "--pending", "--json"]),
+                (["ls", "vision/mnist", "--pending", "--limit", "1"], ["ls", "team/vision/mnist", "--pending", "--limit", "1"]),
                 // finish adds files on both sides: a path and an --entry, uploaded into the pending version.
                 (["finish", "-n", "vision/shards", "--distributed-id", "g1", lateDirectory, "--entry", "late/part-2.txt=\(lateFile)"],
                  ["finish", "-n", "team/vision/shards", "--distributed-id", "g1", lateDirectory, "--entry", "late/part-2.txt=\(lateFile)"]),
@@ -204,9 +208,14 @@ import Testing
             #expect(remoteListing.status == 0, "\(remoteListing)")
             let remoteProjects = remoteListing.stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
             #expect(projects.count == 2 && remoteProjects.contains(projects[1]), "\(projects) vs \(remoteProjects)")
-            // The server lists committed versions only, so --pending is refused rather than answered without them.
-            let pending = try remote(["ls", "team/vision/shards", "--pending"])
-            #expect(pending.status != 0 && pending.stderr.contains("does not list pending versions"), "\(pending)")
+            // Pending versions are unfinished work of the project's writers: a viewer is refused them, not
+            // answered without them.
+            let pending = try remote(["ls", "team/vision/shards", "--pending"], token: viewerToken)
+            #expect(pending.status != 0, "\(pending)")
+            #expect(pending.stderr
+                == "arttui: error: permission denied: only those who may write to project team/vision see its pending versions\n",
+                "\(pending)")
+            #expect(try remote(["ls", "team/vision/shards"], token: viewerToken).status == 0)
             let verified = try remote(["verify", "team/vision", "--read-data"])
             #expect(verified.status == 0 && verified.stdout.contains(": no damage"), "\(verified)")
 

@@ -52,6 +52,25 @@ import Glibc
         @discardableResult
         func ok(_ arguments: [String], store: String = "store", cache: String = "cache",
                 sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+            let (status, text, errors) = try run(arguments, store: store, cache: cache)
+            try #require(
+                status == 0, "arttui \(arguments.joined(separator: " ")) failed: \(errors)\(text)", sourceLocation: sourceLocation)
+            return text
+        }
+
+        /// Runs `arttui arguments` to the end; requires failure and returns stderr.
+        func fails(_ arguments: [String], store: String = "store", cache: String = "cache",
+                   sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+            let (status, text, errors) = try run(arguments, store: store, cache: cache)
+            try #require(
+                status != 0, "arttui \(arguments.joined(separator: " ")) succeeded: \(text)", sourceLocation: sourceLocation)
+            return errors
+        }
+
+        /// Runs `arttui arguments` to the end: its exit status, stdout and stderr.
+        func run(_ arguments: [String], store: String = "store", cache: String = "cache") throws
+            -> (status: Int32, stdout: String, stderr: String)
+        {
             let process = Process()
             process.executableURL = TransferCommandTests.arttui
             process.arguments = arguments
@@ -70,12 +89,7 @@ import Glibc
             let output = out.fileHandleForReading.readDataToEndOfFile()
             let errors = err.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            let text = String(decoding: output, as: UTF8.self)
-            try #require(
-                process.terminationStatus == 0,
-                "arttui \(arguments.joined(separator: " ")) failed: \(String(decoding: errors, as: UTF8.self))\(text)",
-                sourceLocation: sourceLocation)
-            return text
+            return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
         }
 
         func json(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> [String: Any] {
@@ -234,6 +248,97 @@ import Glibc
             #expect(try scratch.metric("arttui_upload_bytes_total") == bytesBefore)
             let moved = try scratch.json(["push", "lin/ds:best", "--to", remote, "--into", "root/shared", "--move-aliases"])
             #expect((moved["aliasesSet"] as? [String]) == ["best → root/shared/ds:v2"])
+        }
+    }
+
+    @Test func pendingVersionsAreListedToWritersAndNotCopiedUntilFinished() async throws {
+        try await Self.withServer { scratch in
+            let remote = scratch.server.absoluteString
+            try scratch.tree("shard0", ["part-0.txt": Data("zero\n".utf8)])
+            try scratch.tree("shard1", ["part-1.txt": Data("one\n".utf8)])
+            // Only a pending version: pushing the artifact or its :pending fails naming finish; nothing is created.
+            try scratch.ok(["put", "shard0", "-n", "par/shards", "--upsert", "--distributed-id", "g1"])
+            for address in ["par/shards", "par/shards:pending"] {
+                let refused = try scratch.fails(["push", address, "--to", remote, "--into", "root/par"])
+                #expect(refused == "arttui: error: par/shards in the local store is pending, and a pending version is copied "
+                    + "only once finished: commit it with arttui finish -n par/shards --distributed-id ID, then copy again\n",
+                    "\(refused)")
+            }
+            let (status, _) = try await scratch.client.send("GET", "/api/v1/projects/root/par/artifacts/shards/versions")
+            #expect(status == 404, "a refused push leaves nothing on the server")
+
+            // Beside committed versions, the pending one is left out and said so.
+            try scratch.ok(["finish", "-n", "par/shards", "--distributed-id", "g1"])
+            try scratch.ok(["put", "shard1", "-n", "par/shards", "--upsert", "--distributed-id", "g2"])
+            let pushed = try scratch.json(["push", "par/shards", "--to", remote, "--into", "root/par"])
+            #expect((pushed["versions"] as? [[String: Any]])?.map { $0["target"] as? String } == ["root/par/shards:v0"])
+            let left = pushed["pendingLeftOut"] as? [[String: Any]]
+            #expect(left?.count == 1 && left?.first?["artifact"] as? String == "par/shards" && left?.first?["count"] as? Int == 1,
+                    "\(pushed)")
+            #expect(try scratch.ok(["push", "par/shards", "--to", remote, "--into", "root/par"])
+                .contains("par/shards: 1 pending version not copied"))
+
+            // On the server: a pending version there is listed by ls --pending, and pull leaves it out too.
+            try scratch.ok(["put", "shard1", "-n", "root/par/shards", "--upsert", "--distributed-id", "g3", "--remote", remote])
+            let listed = try scratch.ok(["ls", "root/par/shards", "--pending", "--remote", remote])
+            let rows = listed.split(separator: "\n").dropFirst().map { $0.split(separator: " ").first.map(String.init) }
+            #expect(rows == ["pending", "v0"], "\(listed)")
+            #expect(try scratch.ok(["ls", "root/par/shards", "--remote", remote]).split(separator: "\n").count == 2)
+            let pulled = try scratch.json(["pull", "root/par/shards", "--from", remote, "--into", "copy"], store: "fresh")
+            #expect((pulled["versions"] as? [[String: Any]])?.map { $0["target"] as? String } == ["copy/shards:v0"])
+            #expect((pulled["pendingLeftOut"] as? [[String: Any]])?.first?["artifact"] as? String == "root/par/shards")
+            let pendingPull = try scratch.fails(["pull", "root/par/shards:pending", "--from", remote, "--into", "copy"], store: "fresh")
+            #expect(pendingPull.contains("root/par/shards on \(remote) is pending") && pendingPull.contains("arttui finish"),
+                    "\(pendingPull)")
+        }
+    }
+
+    @Test func referenceEntriesGoThroughAServerAndAreFetchedAndCheckedByTheClient() async throws {
+        try await Self.withServer { scratch in
+            let remote = scratch.server.absoluteString
+            try scratch.tree("data", ["stored.txt": Data("kept in the store\n".utf8)])
+            try scratch.tree("outside", ["a.txt": Data("referenced a\n".utf8), "sub/b.txt": Data("referenced b\n".utf8)])
+            let outside = "file://" + scratch.path("outside")
+            let put = try scratch.json(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--remote", remote])
+            #expect(put["created"] as? Bool == true && put["fileCount"] as? Int == 3, "\(put)")
+            // The same tree put locally has the same digest: the manifest is the same.
+            let local = try scratch.json(["put", "data", "-n", "refs/mixed", "--reference", outside])
+            #expect(local["digest"] as? String == put["digest"] as? String)
+            // Unchanged: no new version.
+            #expect(try scratch.ok(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--remote", remote])
+                .hasPrefix("no changes: root/refs/mixed:v0"))
+
+            // get fetches the references on this machine and checks them, as a local get does.
+            let got = try scratch.json(["get", "root/refs/mixed", "--root", "out", "--remote", remote])
+            #expect(got["fromReferences"] as? Int == 2 && got["files"] as? Int == 3, "\(got)")
+            #expect(try scratch.contents("out") == [
+                "stored.txt": Data("kept in the store\n".utf8), "a.txt": Data("referenced a\n".utf8),
+                "sub/b.txt": Data("referenced b\n".utf8),
+            ])
+            let text = try scratch.ok(["get", "root/refs/mixed", "--root", "out-text", "--remote", remote])
+            #expect(text.hasSuffix(", 2 from references)\n"), "\(text)")
+
+            // Push and pull carry reference entries; the digests match on every side.
+            let pushed = try scratch.json(["push", "refs/mixed", "--to", remote, "--into", "root/pushed"])
+            #expect((pushed["versions"] as? [[String: Any]])?.first?["digest"] as? String == put["digest"] as? String)
+            let pulled = try scratch.json(["pull", "root/pushed/mixed", "--from", remote, "--into", "refs"], store: "fresh")
+            #expect((pulled["versions"] as? [[String: Any]])?.first?["created"] as? Bool == true, "\(pulled)")
+            let copy = try scratch.json(["show", "refs/mixed", "--files"], store: "fresh")
+            #expect(copy["digest"] as? String == put["digest"] as? String)
+            let entries = (copy["files"] as? [[String: Any]]) ?? []
+            #expect(entries.compactMap { $0["uri"] as? String ?? ($0["reference"] as? [String: Any])?["uri"] as? String }.sorted()
+                == [outside + "/a.txt", outside + "/sub/b.txt"], "\(entries)")
+            try scratch.ok(["get", "refs/mixed", "--root", "pulled-out"], store: "fresh", cache: "cache2")
+            #expect(try scratch.contents("pulled-out") == scratch.contents("out"))
+
+            // A source that changed is refused with nothing taken, as locally; references stay out of pending versions.
+            try Data("changed\n".utf8).write(to: URL(fileURLWithPath: scratch.path("outside/a.txt")))
+            let changed = try scratch.fails(["get", "root/refs/mixed", "--root", "out-changed", "--remote", remote])
+            #expect(changed.contains("a.txt") && changed.contains("--allow-changed"), "\(changed)")
+            let upsert = try scratch.fails(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--upsert",
+                                            "--distributed-id", "g", "--remote", remote])
+            #expect(upsert == "arttui: error: references cannot be added to a pending version (--upsert); put them in one version\n",
+                    "\(upsert)")
         }
     }
 }

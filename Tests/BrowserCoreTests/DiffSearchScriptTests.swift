@@ -157,6 +157,33 @@ import Testing
         #expect(session.state.selectedVersion?.qualifiedName == "capsule-gpt/model:v6")
     }
 
+    @Test func aSearchKeepsTheExpressionAsTypedBesideTheQueryParsedFromIt() throws {
+        // A team server is sent the text and parses it itself: it must be what the query was parsed from.
+        let search = try BrowserSearch(expression: "loss <= 1 and not (epochs = 3)", limit: 7)
+        #expect(search.expression == "loss <= 1 and not (epochs = 3)")
+        #expect(search.query == VersionQuery(
+            conditions: [try QueryParser.parse("loss <= 1 and not (epochs = 3)")], limit: 7))
+        #expect(throws: QueryError.self) { try BrowserSearch(expression: "loss > high", limit: nil) }
+    }
+
+    @Test func aFoundVersionOfAnArtifactMadeSinceTheListWasReadIsJumpedTo() throws {
+        let store = FixtureStore()
+        var session = ScriptedSession(store: store, width: 100, height: 30)
+        session.press("<Enter>")
+        let project = try #require(session.state.selectedProject?.name)
+        #expect(session.state.artifacts[project]?.contains { $0.name == "late" } == false)
+        store.externallyAddArtifact(project: project, name: "late", files: 4321)
+        session.press("F")
+        session.type("files = 4321")
+        session.press("<Enter>")
+        #expect(session.screen.contains("1 versions match"))
+        session.press("<Enter>")
+        #expect(session.state.modal == nil)
+        #expect(session.state.status?.text.contains("gone") != true, "\(String(describing: session.state.status))")
+        #expect(session.state.selectedVersion?.qualifiedName == "\(project)/late:v0")
+        #expect(session.state.focus == .versions)
+    }
+
     @Test func aBadExpressionShowsTheReasonAndACaretUnderTheColumn() throws {
         var session = ScriptedSession(store: FixtureStore(), width: 100, height: 30)
         session.press("F")

@@ -89,6 +89,17 @@ public struct ReferenceChecker: Sendable {
         try output.place(at: destination)
     }
 
+    /// Writes each reference entry of `entries` under `root` (at `root/PATH`), as `fetch(_:to:allowChanged:warn:)`
+    /// writes one; stored entries are skipped. A get does this once the stored files are in place, locally
+    /// and from a team server alike.
+    public func fetch(
+        _ entries: [ManifestEntry], under root: String, allowChanged: Bool, warn: (String) -> Void
+    ) throws {
+        for entry in entries where entry.reference != nil {
+            try fetch(entry, to: root + "/" + entry.path, allowChanged: allowChanged, warn: warn)
+        }
+    }
+
     /// The error, with the entry's artifact path where the source named only its own.
     private static func naming(_ entry: ManifestEntry, _ error: StoreError) -> StoreError {
         if case let .referenceUnavailable(_, uri, reason) = error {

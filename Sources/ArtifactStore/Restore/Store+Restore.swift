@@ -90,10 +90,8 @@ extension Store {
             progress: progress)
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
         let fetched = references == nil ? [] : referenced
-        let checker = ReferenceChecker(resolver: references ?? .local)
-        for entry in fetched {
-            try checker.fetch(entry, to: rootPath + "/" + entry.path, allowChanged: allowChanged, warn: warn)
-        }
+        try ReferenceChecker(resolver: references ?? .local)
+            .fetch(fetched, under: rootPath, allowChanged: allowChanged, warn: warn)
         return RestoreReport(
             root: rootPath, files: files.count + fetched.count, bytes: totalBytes + fetched.reduce(0) { $0 + $1.size },
             unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource,

@@ -1,6 +1,8 @@
 import ArtifactStore
+import ArtifactWire
 import BrowserCore
 import Foundation
+import ReferenceSources
 
 /// The browser's view of a team server: every call goes through `ServerRepository`, the same
 /// requests the commands make, and the download cache stays on this machine as it does for
@@ -96,12 +98,9 @@ struct ServerBrowser: BrowserStore {
         let owner = try entity ?? repository.client.whoami().name
         let transfer = RemoteGet(client: repository.client, project: RemoteProject(entity: owner, project: project))
         let manifest = try transfer.manifest(artifact: version.name, reference: version.versionName)
-        if manifest.files.contains(where: { $0.reference != nil }) {
-            throw StoreFailure(message: "\(version.qualifiedName) holds references, which are not fetched from a server yet")
-        }
         let report = try transfer.restore(
             manifest, to: URL(fileURLWithPath: root ?? version.defaultDownloadDirectory), cache: cache, mode: .copy,
-            cachePolicy: .always, progress: nil)
+            cachePolicy: .always, references: .standard(), allowChanged: false, warn: { _ in }, progress: nil)
         return DownloadSummary(root: report.root, files: report.files, bytes: report.bytes)
     }
 
@@ -153,8 +152,9 @@ struct ServerBrowser: BrowserStore {
         try repository.patch(for: change, in: diff, sizeLimit: FilePatch.defaultSizeLimit)
     }
 
-    func find(_ query: VersionQuery) throws -> [ArtifactVersion] {
-        throw StoreFailure(message: "a server has no search yet: F and find work on a local store")
+    /// The server parses the expression's text with the same parser the browser checked it with.
+    func find(_ search: BrowserSearch) throws -> [ArtifactVersion] {
+        try repository.find(WireSearchQuery(conditions: [search.expression], limit: search.query.limit)).map(ids.identified)
     }
 
     private func identified(_ plan: DeletionPlan) -> DeletionPlan {

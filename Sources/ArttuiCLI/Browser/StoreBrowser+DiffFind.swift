@@ -15,5 +15,5 @@ extension StoreBrowser {
         try store.patch(for: change, in: diff)
     }
 
-    func find(_ query: VersionQuery) throws -> [ArtifactVersion] { try store.find(query) }
+    func find(_ search: BrowserSearch) throws -> [ArtifactVersion] { try store.find(search.query) }
 }

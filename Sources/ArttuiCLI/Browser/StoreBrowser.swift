@@ -1,6 +1,7 @@
 import ArtifactStore
 import BrowserCore
 import Foundation
+import ReferenceSources
 
 /// The browser's view of the real store and cache: every call goes through the `ArtifactStore` API.
 struct StoreBrowser: BrowserStore {
@@ -57,7 +58,7 @@ struct StoreBrowser: BrowserStore {
     func download(versionID: Int64, root: String?) throws -> DownloadSummary {
         let version = try store.version(id: versionID)
         let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
-        let report = try store.download(version, to: destination, cache: cache, mode: .copy)
+        let report = try store.download(version, to: destination, cache: cache, mode: .copy, references: .standard())
         return DownloadSummary(root: report.root, files: report.files, bytes: report.bytes)
     }
 

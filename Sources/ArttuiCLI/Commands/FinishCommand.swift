@@ -42,7 +42,7 @@ struct FinishCommand: ParsableCommand {
                 + "freed \(plan.freedBytes) bytes (\(ByteSize.format(plan.freedBytes)))")
             return
         }
-        // A server lists no pending versions; its artifact listing gives the type all the same.
+        // The newest version, pending ones included, gives the artifact's type; the artifact listing is the fallback.
         let existingType = (try? store.versions(of: project, path.name, offset: 0, limit: 1, includePending: true).first?.type)
             ?? (try? store.artifacts(in: project).first { $0.name == path.name }?.type)
         var draft = ArtifactDraft(name: path.name, type: type ?? existingType ?? "dataset")

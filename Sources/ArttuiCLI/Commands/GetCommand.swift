@@ -56,26 +56,44 @@ struct GetCommand: ParsableCommand {
         if let runID { try store.run(id: runID).useArtifact(version) }
         let cache = try openCache()
         let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
-        let progress = ProgressLine(verb: "restoring")
+        let report = try restoring(verb: "restoring") { warn, progress in
+            try store.download(
+                version, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, references: .standard(),
+                allowChanged: allowChanged, warn: warn, progress: progress)
+        }
+        try printReport(report, version: version.qualifiedName)
+    }
+
+    /// Runs a restore with a progress line, and warnings and a changed reference said as a get says them.
+    private func restoring(
+        verb: String,
+        _ body: (_ warn: (String) -> Void, _ progress: (@Sendable (TransferProgress) -> Void)?) throws -> RestoreReport
+    ) throws -> RestoreReport {
+        let progress = ProgressLine(verb: verb)
         let report: RestoreReport
         do {
-            report = try store.download(
-                version, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, references: .standard(), allowChanged: allowChanged,
-                warn: {
-                    progress?.finish()
-                    FileHandle.standardError.write(Data("arttui: \($0)\n".utf8))
-                }, progress: progress?.update)
+            report = try body({
+                progress?.finish()
+                FileHandle.standardError.write(Data("arttui: \($0)\n".utf8))
+            }, progress?.update)
         } catch let error as StoreError {
             progress?.finish()
             guard case .referenceChanged = error else { throw error }
             throw CommandFailure(message: "\(error) (--allow-changed takes it anyway)")
+        } catch {
+            progress?.finish()
+            throw error
         }
         progress?.finish()
+        return report
+    }
+
+    private func printReport(_ report: RestoreReport, version qualifiedName: String) throws {
         if output.json {
-            try JSONOutput.print(GetResultJSON(version: version.qualifiedName, report: report))
+            try JSONOutput.print(GetResultJSON(version: qualifiedName, report: report))
             return
         }
-        print("downloaded \(version.qualifiedName) to \(report.root) (\(counted(report.files, "file")), "
+        print("downloaded \(qualifiedName) to \(report.root) (\(counted(report.files, "file")), "
             + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
             + "\(report.unchanged) already there"
             + (report.fromReferences > 0 ? ", \(report.fromReferences) from references)" : ")"))
@@ -91,32 +109,17 @@ extension GetCommand {
         let transfer = RemoteGet(client: client, project: project)
         let manifest = try transfer.manifest(artifact: parsed.name, reference: parsed.reference ?? "latest")
         let version = manifest.version
-        if manifest.files.contains(where: { $0.reference != nil }) {
-            throw CommandFailure(message: "\(address) holds references, which get does not fetch from a server yet")
-        }
         if let runID {
             try ServerRepository(client: client).use(version.model, run: runID)
         }
         let cache = try openCache()
         let destination = URL(fileURLWithPath: root ?? "artifacts/\(version.name):\(version.version)")
-        let progress = ProgressLine(verb: "downloading")
-        let report: RestoreReport
-        do {
-            report = try transfer.restore(
-                manifest, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, progress: progress?.update)
-        } catch {
-            progress?.finish()
-            throw error
+        let report = try restoring(verb: "downloading") { warn, progress in
+            try transfer.restore(
+                manifest, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, references: .standard(),
+                allowChanged: allowChanged, warn: warn, progress: progress)
         }
-        progress?.finish()
-        let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
-        if output.json {
-            try JSONOutput.print(GetResultJSON(version: qualifiedName, report: report))
-            return
-        }
-        print("downloaded \(qualifiedName) to \(report.root) (\(counted(report.files, "file")), "
-            + "\(ByteSize.format(report.bytes)): \(report.fromStore) from the store, \(report.fromCache) from the cache, "
-            + "\(report.unchanged) already there)")
+        try printReport(report, version: "\(version.project)/\(version.name):\(version.version)")
     }
 }
 

@@ -122,14 +122,11 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         try client.get(projectRoute(project) + "/artifacts", as: [WireArtifact].self).map(\.summary)
     }
 
-    /// The server lists committed versions only; asking for pending ones is refused rather than answered without them.
+    /// Pending versions come first, as locally; the server lists them only to those who may write to the project.
     func versions(of project: String, _ name: String, offset: Int, limit: Int, includePending: Bool) throws
         -> [ArtifactVersion]
     {
-        if includePending {
-            throw CommandFailure(message: "a server does not list pending versions (--pending); ls without it lists the committed ones")
-        }
-        return try wireVersions(of: project, name, offset: offset, limit: limit).map(\.model)
+        try wireVersions(of: project, name, offset: offset, limit: limit, includePending: includePending).map(\.model)
     }
 
     /// Versions asked for in one request: the server's largest page.
@@ -373,14 +370,17 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
             body: WireProjectCreation(entity: parts[0], name: parts[1], visibility: visibility.rawValue))
     }
 
-    /// An artifact's committed versions, newest first, from `offset` on, at most `limit`, a page at a time.
-    func wireVersions(of project: String, _ name: String, offset: Int, limit: Int) throws -> [WireVersion] {
+    /// An artifact's committed versions (pending ones first with `includePending`), newest first, from
+    /// `offset` on, at most `limit`, a page at a time.
+    func wireVersions(of project: String, _ name: String, offset: Int, limit: Int, includePending: Bool = false) throws
+        -> [WireVersion]
+    {
         var versions: [WireVersion] = []
         while versions.count < limit {
-            let page: WireVersionPage = try client.get(
-                artifactRoute(project, name) + "/versions",
-                query: [URLQueryItem(name: "offset", value: "\(offset + versions.count)"),
-                        URLQueryItem(name: "limit", value: "\(min(limit - versions.count, Self.pageSize))")])
+            var query = [URLQueryItem(name: "offset", value: "\(offset + versions.count)"),
+                         URLQueryItem(name: "limit", value: "\(min(limit - versions.count, Self.pageSize))")]
+            if includePending { query.append(URLQueryItem(name: "include_pending", value: "true")) }
+            let page: WireVersionPage = try client.get(artifactRoute(project, name) + "/versions", query: query)
             versions += page.versions
             if page.versions.isEmpty || offset + versions.count >= page.total { break }
         }

@@ -13,7 +13,8 @@ final class LocalTransferEnd: TransferEnd {
         self.project = project
     }
 
-    var projectLabel: String { project }
+    var place: String { "in the local store" }
+    var projectName: String { project }
 
     func versions(of artifact: String, reference: String?) throws -> [WireVersion] {
         if let reference {
@@ -21,6 +22,16 @@ final class LocalTransferEnd: TransferEnd {
         }
         return try store.versions(of: project, artifact, offset: 0, limit: .max).map { WireVersion($0) }
             .sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+    }
+
+    func pendingVersionCount(of artifact: String) throws -> Int {
+        do {
+            return try store.versions(of: project, artifact, includePending: true).count { $0.state == .pending }
+        } catch StoreError.artifactNotFound {
+            return 0
+        } catch StoreError.projectNotFound {
+            return 0
+        }
     }
 
     func manifest(of version: WireVersion) throws -> WireManifest {

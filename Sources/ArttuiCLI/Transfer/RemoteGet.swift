@@ -16,18 +16,23 @@ struct RemoteGet {
         try client.get(project.versionPath(artifact: artifact, version: reference) + "/manifest")
     }
 
-    /// Writes the version `manifest` describes under `root`.
+    /// Writes the version `manifest` describes under `root`. Reference entries are fetched here, on the
+    /// client, from their sources through `references` once the stored files are in place, each checked
+    /// against its recorded checksum as a local get checks it (the server never reads them).
     func restore(
         _ manifest: WireManifest, to root: URL, cache: FileCache?, mode: LinkMode, cachePolicy: CachePolicy,
+        references: ReferenceResolver, allowChanged: Bool, warn: (String) -> Void,
         progress: (@Sendable (TransferProgress) -> Void)?
     ) throws -> RestoreReport {
         let version = manifest.version
-        let files = manifest.files.filter { $0.reference == nil }
+        let files = manifest.files.filter(\.isStored)
+        let referenced = manifest.files.filter { !$0.isStored }
         var restorer = try FileRestorer(
             root: root, versionName: "\(version.project)/\(version.name):\(version.version)",
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
             cachePolicy: cachePolicy, workers: workers)
-        try restorer.prepareDirectories(for: files.map(\.path))
+        for file in manifest.files { try ManifestPath.validate(file.path) }
+        try restorer.prepareDirectories(for: manifest.files.map(\.path))
         let contents = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         // What the cache holds is never asked for, so the fetcher's read-ahead leaves it out too.
         var wanted: [WireContent] = []
@@ -41,9 +46,10 @@ struct RemoteGet {
             wanted: wanted)
         let counts = try restorer.restore(
             files, makeSource: { ServerContentSource(fetcher: fetcher, contents: contents) }, progress: progress)
+        try ReferenceChecker(resolver: references).fetch(referenced, under: restorer.root, allowChanged: allowChanged, warn: warn)
         return RestoreReport(
-            root: restorer.root, files: files.count, bytes: files.reduce(0) { $0 + $1.size },
+            root: restorer.root, files: manifest.files.count, bytes: manifest.files.reduce(0) { $0 + $1.size },
             unchanged: counts.unchanged, fromCache: counts.fromCache, fromStore: counts.fromSource,
-            addedToCache: counts.addedToCache)
+            fromReferences: referenced.count, addedToCache: counts.addedToCache)
     }
 }

@@ -19,9 +19,7 @@ struct RemotePut {
 
     /// Cuts, uploads and commits `draft` (into the pending version `distributedID` names, when given).
     func put(_ draft: ArtifactDraft, distributedID: String?) throws -> Result {
-        guard draft.references.isEmpty else {
-            throw CommandFailure(message: "--reference does not work against a server yet; put references locally")
-        }
+        if distributedID != nil && !draft.references.isEmpty { throw Store.referencesInPendingVersion }
         let transfer = cacheDirectory.appendingPathComponent("transfer")
         try? FileManager.default.createDirectory(at: transfer, withIntermediateDirectories: true)
         let cutter = try DraftCutter(
@@ -31,7 +29,8 @@ struct RemotePut {
         let cutting = ProgressLine(verb: "reading")
         var cut = try cutter.cut(sources, progress: cutting?.update)
         cutting?.finish()
-        let files = cut.map(\.entry)
+        // Reference entries travel in the manifest only: their bytes stay at their sources.
+        let files = cut.map(\.entry) + draft.references.values.sorted { $0.path < $1.path }
         if draft.aliases.isEmpty, draft.runID == nil, distributedID == nil,
            let newest = try newestVersion(draft.name), newest.digest == Store.manifestDigest(files)
         {

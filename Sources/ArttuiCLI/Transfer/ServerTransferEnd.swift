@@ -16,15 +16,40 @@ final class ServerTransferEnd: TransferEnd {
         repository = ServerRepository(client: client)
     }
 
-    var projectLabel: String { "\(project) on \(client.server)" }
+    var place: String { "on \(client.server)" }
+
+    var projectName: String { "\(project)" }
 
     /// `ENTITY/PROJECT`, as the repository names projects.
-    private var projectPath: String { "\(project)" }
+    private var projectPath: String { projectName }
 
     func versions(of artifact: String, reference: String?) throws -> [WireVersion] {
         if let reference { return [try repository.wireVersion(projectPath, artifact, reference)] }
         return try repository.wireVersions(of: projectPath, artifact, offset: 0, limit: .max)
             .sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+    }
+
+    func pendingVersionCount(of artifact: String) throws -> Int {
+        do {
+            // Pending versions are listed first: page only until a committed one shows.
+            let page = 100
+            var count = 0
+            while true {
+                let versions = try repository.wireVersions(
+                    of: projectPath, artifact, offset: count, limit: page, includePending: true)
+                let pending = versions.prefix { $0.state == VersionState.pending.rawValue }.count
+                count += pending
+                if pending < page { return count }
+            }
+        } catch ServerError.permissionDenied {
+            // A reader is not shown pending versions, so has none to be told about.
+            return 0
+        } catch ServerError.unauthorized {
+            // Nor is an anonymous reader of a public project.
+            return 0
+        } catch ServerError.notFound {
+            return 0
+        }
     }
 
     func manifest(of version: WireVersion) throws -> WireManifest {

@@ -6,13 +6,18 @@ import Foundation
 /// and runs travel in the API's shapes (`WireVersion`, `WireManifest`, `WireRun`), chunks as stored
 /// records, so any end can copy to any other.
 protocol TransferEnd: AnyObject {
-    /// The project, as messages name it.
-    var projectLabel: String { get }
+    /// Where this end is, as messages say it: `in the local store`, `on SERVER`.
+    var place: String { get }
+    /// The project as commands name it: `PROJECT` locally, `ENTITY/PROJECT` on a server.
+    var projectName: String { get }
 
     // MARK: Reading
 
     /// The committed versions of `artifact`, oldest first; only `reference` when given.
     func versions(of artifact: String, reference: String?) throws -> [WireVersion]
+    /// How many pending versions (`put --upsert`, not yet finished) `artifact` has here; 0 when this end
+    /// does not show them to the caller (a server shows them only to those who may write).
+    func pendingVersionCount(of artifact: String) throws -> Int
     /// A version's files and every content's chunk list.
     func manifest(of version: WireVersion) throws -> WireManifest
     /// The run `id`, nil when this end has none by that id.

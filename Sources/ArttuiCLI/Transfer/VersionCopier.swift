@@ -4,7 +4,8 @@ import Foundation
 
 /// Copies versions between two ends (local store → server, server → local store, server → server)
 /// with their descriptions, metadata and aliases, the runs that logged and used them and so the
-/// lineage edges between them. Only chunks the target lacks move, as stored records; a version the
+/// lineage edges between them. Only chunks the target lacks move, as stored records (reference
+/// entries travel in the manifest; their bytes stay at their sources); a version the
 /// target already holds (same digest) is not copied again, so a repeated copy changes nothing.
 struct VersionCopier {
     /// One version's fate.
@@ -24,10 +25,17 @@ struct VersionCopier {
         var wanted: String
     }
 
+    /// Pending versions of an artifact that were not copied.
+    struct PendingLeftOut: Encodable {
+        var artifact: String
+        var count: Int
+    }
+
     /// What a copy did: the version-number mapping and what moved.
     struct Report: Encodable {
         var createdProjects: [String] = []
         var versions: [Copied] = []
+        var pendingLeftOut: [PendingLeftOut] = []
         var runs: [String] = []
         var runsLeftOut: [String] = []
         var aliasesSet: [String] = []
@@ -42,8 +50,23 @@ struct VersionCopier {
     let moveAliases: Bool
 
     /// Copies `artifact`'s committed versions (only `reference` when given), oldest first.
+    ///
+    /// A pending version is unfinished work (`put --upsert` writers may still add to it), so it is not
+    /// copied: asking for one alone, or for an artifact that has nothing else, fails naming `finish`;
+    /// beside committed versions the report names how many were left out.
     func copy(artifact: String, reference: String?, into report: inout Report) throws {
-        let versions = try source.versions(of: artifact, reference: reference)
+        let label = "\(source.projectName)/\(artifact)"
+        let versions: [WireVersion]
+        do {
+            versions = try source.versions(of: artifact, reference: reference)
+        } catch where reference?.lowercased() == "pending" && (try? source.pendingVersionCount(of: artifact)) ?? 0 > 0 {
+            throw pendingRefusal(label)
+        }
+        if reference == nil {
+            let pending = try source.pendingVersionCount(of: artifact)
+            if pending > 0 && versions.isEmpty { throw pendingRefusal(label) }
+            if pending > 0 { report.pendingLeftOut.append(PendingLeftOut(artifact: label, count: pending)) }
+        }
         if let created = try target.prepareProject(), !report.createdProjects.contains(created) {
             report.createdProjects.append(created)
         }
@@ -51,9 +74,6 @@ struct VersionCopier {
         var pairs: [(WireVersion, WireVersion)] = []
         for version in versions {
             let manifest = try source.manifest(of: version)
-            if manifest.files.contains(where: { $0.reference != nil }) {
-                throw CommandFailure(message: "\(name(version)) holds references, which push and pull do not copy yet")
-            }
             if let existing = held.first(where: { $0.digest == version.digest }) {
                 pairs.append((version, existing))
                 report.versions.append(Copied(
@@ -138,6 +158,13 @@ struct VersionCopier {
         }
     }
 
+    /// Why a pending version is not copied, and what makes it copyable.
+    private func pendingRefusal(_ artifact: String) -> CommandFailure {
+        CommandFailure(message:
+            "\(artifact) \(source.place) is pending, and a pending version is copied only once finished: "
+                + "commit it with arttui finish -n \(artifact) --distributed-id ID, then copy again")
+    }
+
     private func name(_ version: WireVersion) -> String { "\(version.project)/\(version.name):\(version.version)" }
 }
 
@@ -152,6 +179,10 @@ extension VersionCopier.Report {
             print("\(version.source) -> \(version.target) (\(fate))")
         }
         for alias in aliasesSet { print("alias \(alias)") }
+        for pending in pendingLeftOut {
+            print("\(pending.artifact): \(counted(pending.count, "pending version")) not copied "
+                + "(unfinished: arttui finish commits one, then copy again)")
+        }
         for run in runsLeftOut {
             print("run \(run) left out: the target has a run of that id in another project (its lineage is not copied)")
         }

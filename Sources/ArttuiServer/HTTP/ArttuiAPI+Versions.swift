@@ -10,18 +10,26 @@ extension ArttuiAPI {
     var versionRoutes: [APIRoute] {
         [
             APIRoute(method: .get, path: "/api/v1/projects/:entity/:project/artifacts/:artifact/versions") { request, context in
+                // Pending versions are work in progress of the project's writers (`put --upsert`): a
+                // reader sees a version only once it is finished, so listing them needs write access.
+                let includePending = try queryBoolean(request, "include_pending")
                 let project = try await self.project(context, needs: .read)
+                if includePending, AccessPolicy.access(context.caller, to: project) < .write {
+                    guard context.caller != nil else { throw APIError.tokenRequired }
+                    throw APIError(.forbidden, "only those who may write to project \(project.path) see its pending versions")
+                }
                 let name = try context.parameters.require("artifact")
                 let offset = try queryInteger(request, "offset", default: 0, range: 0...Int(Int32.max))
                 let limit = try queryInteger(request, "limit", default: 100, range: 1...ServerLimits.maxPageSize)
+                let states: Set<VersionState> = includePending ? [.committed, .pending] : [.committed]
                 let (versions, total) = try await core(project) { [store] in
                     guard try store.catalog.artifactType(project: project.catalogName, name: name) != nil else {
                         throw StoreError.artifactNotFound(project: project.catalogName, name: name)
                     }
                     return (
                         try store.catalog.versions(
-                            project: project.catalogName, name: name, states: [.committed], offset: offset, limit: limit),
-                        try store.catalog.versionCount(project: project.catalogName, name: name, states: [.committed]))
+                            project: project.catalogName, name: name, states: states, offset: offset, limit: limit),
+                        try store.catalog.versionCount(project: project.catalogName, name: name, states: states))
                 }
                 return try JSONResponse.make(WireVersionPage(
                     versions: versions.map { wire($0) }, total: total, offset: offset, limit: limit))

@@ -108,8 +108,8 @@ public struct EffectRunner: Sendable {
             })]
         case let .loadPatch(ticket, diff, change):
             return [.patchLoaded(ticket: ticket, path: change.path, attempt { try store.patch(for: change, in: diff) })]
-        case let .search(ticket, query):
-            return [.searchFinished(ticket: ticket, attempt { try store.find(query) })]
+        case let .search(ticket, search):
+            return [.searchFinished(ticket: ticket, attempt { try store.find(search) })]
         case .cancel, .quit, .runEditor:
             return []
         }

@@ -93,6 +93,6 @@ public protocol BrowserStore: Sendable {
     /// A changed file of `diff` as a unified diff (or why there is none); nil when the texts are equal.
     func patch(for change: FileChange, in diff: VersionDiff) throws -> FilePatch?
 
-    /// Committed versions over the whole store matching `query` (`find`'s search).
-    func find(_ query: VersionQuery) throws -> [ArtifactVersion]
+    /// Committed versions over the whole store matching `search` (`find`'s search), at most its limit.
+    func find(_ search: BrowserSearch) throws -> [ArtifactVersion]
 }

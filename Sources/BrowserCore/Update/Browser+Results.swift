@@ -129,7 +129,15 @@ extension Browser {
                 state.status = StatusMessage("\(key.artifact) no longer has that version", .danger)
                 return []
             }
-            applyJump(&state, PendingJump(key: key, row: row))
+            let jump = PendingJump(key: key, row: row)
+            // The version exists, so an artifact the list lacks was made after the list was read (by
+            // another process or user): read the list again and jump when it arrives.
+            if let artifacts = state.artifacts[key.project], !artifacts.contains(where: { $0.name == key.artifact }) {
+                state.pendingJump = jump
+                state.loadsInFlight += 1
+                return [.loadArtifacts(project: key.project, generation: state.generation)]
+            }
+            applyJump(&state, jump)
         case let .cacheMeasured(ticket, result):
             guard finish(&state, ticket), case .cache(var view) = state.modal else { return [] }
             view.pendingTicket = nil

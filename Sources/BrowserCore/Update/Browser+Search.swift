@@ -35,14 +35,14 @@ extension Browser {
     private static func runSearch(_ state: inout BrowserState, _ view: SearchViewState) -> [Effect] {
         var view = view
         do {
-            let condition = try QueryParser.parse(view.field.text)
+            let search = try BrowserSearch(expression: view.field.text, limit: SearchViewState.limit)
             view.error = nil
             view.failure = nil
             let ticket = begin(&state, "searching", cancellable: true)
             view.pendingTicket = ticket
             view.searched = view.field.text
             state.modal = .search(view)
-            return [.search(ticket: ticket, query: VersionQuery(conditions: [condition], limit: SearchViewState.limit))]
+            return [.search(ticket: ticket, search: search)]
         } catch let error as QueryError {
             view.error = error
         } catch {

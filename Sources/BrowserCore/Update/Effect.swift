@@ -41,7 +41,7 @@ public enum Effect: Hashable, Sendable {
     /// Makes the patch of one changed file.
     case loadPatch(ticket: Int, diff: VersionDiff, change: FileChange)
     /// Runs a search over the whole store.
-    case search(ticket: Int, query: VersionQuery)
+    case search(ticket: Int, search: BrowserSearch)
     /// Abandons the work of a ticket: its loops stop, its result is dropped.
     case cancel(ticket: Int)
     /// Leaves the browser.
