@@ -15,13 +15,13 @@ extension ArttuiAPI {
                 let offset = try queryInteger(request, "offset", default: 0, range: 0...Int(Int32.max))
                 let limit = try queryInteger(request, "limit", default: 100, range: 1...ServerLimits.maxPageSize)
                 let (versions, total) = try await core(project) { [store] in
-                    guard try store.catalog.artifactType(project: project.catalogName, name: name) != nil else {
+                    do {
+                        return try store.catalog.versionPage(
+                            project: project.catalogName, name: name, states: [.committed], offset: offset, limit: limit)
+                    } catch StoreError.projectNotFound {
+                        // The catalog knows a project from its first version; created but empty, it has none.
                         throw StoreError.artifactNotFound(project: project.catalogName, name: name)
                     }
-                    return (
-                        try store.catalog.versions(
-                            project: project.catalogName, name: name, states: [.committed], offset: offset, limit: limit),
-                        try store.catalog.versionCount(project: project.catalogName, name: name, states: [.committed]))
                 }
                 return try JSONResponse.make(WireVersionPage(
                     versions: versions.map { wire($0) }, total: total, offset: offset, limit: limit))
