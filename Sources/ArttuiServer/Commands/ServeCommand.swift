@@ -55,6 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailure {
+            MemoryTuning.apply()
             let logger = makeLogger("arttui-server", default: .info)
             let (host, port) = try ListenAddress.parse(listen)
             let tls = try tlsConfiguration()
