@@ -4,7 +4,7 @@ import PostgresNIO
 
 extension PostgresCatalog {
     public func projects() throws -> [ProjectSummary] {
-        try read { session in
+        try readStatement { session in
             try session.rows("""
                 SELECT p.name, p.created_at,
                     (SELECT count(*) FROM artifact a WHERE a.project_id = p.id),
@@ -23,7 +23,7 @@ extension PostgresCatalog {
     }
 
     public func artifactType(project: String, name: String) throws -> String? {
-        try read { session in
+        try readStatement { session in
             try session.row("""
                 SELECT a.type FROM artifact a JOIN project p ON p.id = a.project_id WHERE p.name = \(project) AND a.name = \(name)
                 """)?[0].decode(String.self)
@@ -31,10 +31,8 @@ extension PostgresCatalog {
     }
 
     public func artifacts(project: String) throws -> [ArtifactSummary] {
-        try read { session in
-            guard let projectID = try session.row("SELECT id FROM project WHERE name = \(project)")?[0].decode(Int64.self)
-            else { throw StoreError.projectNotFound(project: project) }
-            return try session.rows("""
+        try readStatement { session in
+            let summaries = try session.rows("""
                 SELECT a.name, a.type, a.description, a.created_at,
                     (SELECT count(*) FROM version v WHERE v.artifact_id = a.id AND v.state = 'committed'),
                     (SELECT coalesce(sum(v.added_bytes), 0)::bigint FROM version v
@@ -43,7 +41,7 @@ extension PostgresCatalog {
                 FROM artifact a
                 LEFT JOIN version l ON l.id = (SELECT id FROM version WHERE artifact_id = a.id
                     AND state = 'committed' ORDER BY idx DESC LIMIT 1)
-                WHERE a.project_id = \(projectID) ORDER BY a.type, a.name
+                WHERE a.project_id = (SELECT id FROM project WHERE name = \(project)) ORDER BY a.type, a.name
                 """).map { row in
                 ArtifactSummary(
                     project: project, name: try row[0].decode(String.self), type: try row[1].decode(String.self),
@@ -52,30 +50,62 @@ extension PostgresCatalog {
                     latestIndex: try row[6].decode(Int?.self),
                     updatedAt: Date(timeIntervalSince1970: try row[8].decode(Double?.self) ?? row[3].decode(Double.self)))
             }
+            if summaries.isEmpty, try session.row("SELECT id FROM project WHERE name = \(project)") == nil {
+                throw StoreError.projectNotFound(project: project)
+            }
+            return summaries
         }
+    }
+
+    /// The statement's tail selecting an artifact's versions in `$3` states, by project `$1` and name `$2`.
+    private static let artifactVersionsFilter = "WHERE p.name = $1 AND a.name = $2 AND v.state = ANY($3)"
+
+    /// Newest first; pending versions have no number yet: they sort first, newest first by creation.
+    private static func versionOrder(_ states: Set<VersionState>) -> String {
+        states.contains(.pending) ? "v.idx IS NOT NULL, v.idx DESC, v.id DESC" : "v.idx DESC"
     }
 
     public func versions(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
         -> [ArtifactVersion]
     {
-        try read { session in
+        try versionPage(project: project, name: name, states: states, offset: offset, limit: limit).versions
+    }
+
+    /// A page and the total in one statement: the page's ids and the count are chosen first, so the
+    /// per-version columns (aliases, `latest`) are read for the page's rows only.
+    public func versionPage(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
+        -> (versions: [ArtifactVersion], total: Int)
+    {
+        try readStatement { session in
+            let order = Self.versionOrder(states)
+            let rows = try session.rows(PostgresQuery(unsafeSQL: """
+                WITH page AS (
+                    SELECT v.id, count(*) OVER () AS total \(Self.versionSource) \(Self.artifactVersionsFilter)
+                    ORDER BY \(order) LIMIT $4 OFFSET $5)
+                SELECT \(Self.versionSelect), page.total FROM page JOIN version v ON v.id = page.id
+                JOIN artifact a ON a.id = v.artifact_id JOIN project p ON p.id = a.project_id ORDER BY \(order)
+                """, binds: binds(project, name, states.map(\.rawValue), limit, offset)))
+            if let first = rows.first {
+                return (try versionRecords(session, rows: rows), try first[17].decode(Int.self))
+            }
+            // Nothing on this page: the artifact may not exist, or the page lies past the end.
             let artifact = try artifactID(session, project: project, name: name)
-            // Pending versions have no number yet: they sort first, newest first by creation.
-            let order = states.contains(.pending) ? "v.idx IS NOT NULL, v.idx DESC, v.id DESC" : "v.idx DESC"
-            return try versionRecords(
-                session, where: "WHERE v.artifact_id = $1 AND v.state = ANY($2) ORDER BY \(order) LIMIT $3 OFFSET $4",
-                binds(artifact, states.map(\.rawValue), limit, offset))
+            return ([], try countVersions(session, artifact: artifact, states: states))
         }
     }
 
     public func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int {
-        try read { session in
+        try readStatement { session in
             let artifact = try artifactID(session, project: project, name: name)
-            let stateNames = states.map(\.rawValue)
-            return try session.row(
-                "SELECT count(*) FROM version WHERE artifact_id = \(artifact) AND state = ANY(\(stateNames))")?[0]
-                .decode(Int.self) ?? 0
+            return try countVersions(session, artifact: artifact, states: states)
         }
+    }
+
+    private func countVersions(_ session: PostgresSession, artifact: Int64, states: Set<VersionState>) throws -> Int {
+        let stateNames = states.map(\.rawValue)
+        return try session.row(
+            "SELECT count(*) FROM version WHERE artifact_id = \(artifact) AND state = ANY(\(stateNames))")?[0]
+            .decode(Int.self) ?? 0
     }
 
     public func versionPosition(project: String, name: String, index: Int) throws -> Int? {
@@ -93,26 +123,24 @@ extension PostgresCatalog {
     public func version(project: String, name: String, reference: ArtifactAddress.Reference) throws
         -> ArtifactVersion
     {
-        try read { session in
-            let artifact = try artifactID(session, project: project, name: name)
+        try readStatement { session in
+            let named = "p.name = $1 AND a.name = $2 AND v.state = 'committed'"
             let found: [ArtifactVersion]
             switch reference {
             case .latest:
                 found = try versionRecords(
-                    session, where: "WHERE v.artifact_id = $1 AND v.state = 'committed' ORDER BY v.idx DESC LIMIT 1",
-                    binds(artifact))
+                    session, where: "WHERE \(named) ORDER BY v.idx DESC LIMIT 1", binds(project, name))
             case .index(let index):
-                found = try versionRecords(
-                    session, where: "WHERE v.artifact_id = $1 AND v.state = 'committed' AND v.idx = $2",
-                    binds(artifact, index))
+                found = try versionRecords(session, where: "WHERE \(named) AND v.idx = $3", binds(project, name, index))
             case .alias(let alias):
                 found = try versionRecords(
                     session, where: """
-                        JOIN alias al ON al.version_id = v.id
-                        WHERE al.artifact_id = $1 AND al.name_key = $2 AND v.state = 'committed'
-                        """, binds(artifact, Alias.key(alias)))
+                        JOIN alias al ON al.version_id = v.id AND al.artifact_id = a.id WHERE \(named) AND al.name_key = $3
+                        """, binds(project, name, Alias.key(alias)))
             }
             guard let version = found.first else {
+                // Name what is missing: the project, the artifact, or only the version.
+                _ = try artifactID(session, project: project, name: name)
                 throw StoreError.versionNotFound(artifact: "\(project)/\(name)", reference: "\(reference)")
             }
             return version
@@ -120,7 +148,7 @@ extension PostgresCatalog {
     }
 
     public func version(id: Int64) throws -> ArtifactVersion {
-        try read { session in try versionRecord(session, id: id) }
+        try readStatement { session in try versionRecord(session, id: id) }
     }
 
     public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
@@ -157,7 +185,7 @@ extension PostgresCatalog {
     }
 
     public func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]] {
-        try read { session in
+        try readStatement { session in
             var locations: [String: [StoredChunk]] = [:]
             for row in try session.rows(PostgresQuery(unsafeSQL: """
                 SELECT encode(c.digest, 'hex'), \(Self.chunkColumns)

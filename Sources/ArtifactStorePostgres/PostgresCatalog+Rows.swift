@@ -6,32 +6,32 @@ import PostgresNIO
 extension PostgresCatalog {
     // MARK: version
 
-    /// The columns `versionRecords` reads, joined from version, artifact and project.
-    static let versionColumns = """
+    /// The columns `versionRecords` reads, from `versionSource`: the version's own, its artifact's
+    /// newest committed index (for `latest`) and its aliases, so a page of versions is one statement.
+    static let versionSelect = """
         v.id, p.name, a.name, a.type, v.idx, encode(v.digest, 'hex'), v.state, v.created_at, v.size,
         v.file_count, v.added_bytes, v.description, v.metadata::text, v.producer_run_id, v.damaged,
-        (SELECT max(l.idx) FROM version l WHERE l.artifact_id = a.id AND l.state = 'committed')
-        FROM version v JOIN artifact a ON a.id = v.artifact_id JOIN project p ON p.id = a.project_id
+        (SELECT max(l.idx) FROM version l WHERE l.artifact_id = a.id AND l.state = 'committed'),
+        (SELECT array_agg(an.name ORDER BY an.name_key) FROM alias an WHERE an.version_id = v.id)
         """
 
-    /// Builds versions from rows selected with `versionColumns`, with their aliases (`latest` first).
+    /// The tables `versionSelect` reads from.
+    static let versionSource = "FROM version v JOIN artifact a ON a.id = v.artifact_id JOIN project p ON p.id = a.project_id"
+
+    /// The columns `versionRecords` reads with their tables: `SELECT \(versionColumns) WHERE …`.
+    static let versionColumns = "\(versionSelect) \(versionSource)"
+
+    /// Builds versions from rows selected with `versionColumns` (`latest` first among the aliases).
     func versionRecords(_ session: PostgresSession, rows: [PostgresRandomAccessRow]) throws -> [ArtifactVersion] {
-        guard !rows.isEmpty else { return [] }
-        let ids = try rows.map { try $0[0].decode(Int64.self) }
-        var aliases: [Int64: [String]] = [:]
-        for row in try session.rows(
-            "SELECT version_id, name FROM alias WHERE version_id = ANY(\(ids)) ORDER BY name_key")
-        {
-            aliases[try row[0].decode(Int64.self), default: []].append(try row[1].decode(String.self))
-        }
-        return try zip(ids, rows).map { id, row in
+        try rows.map { row in
             let index = try row[4].decode(Int?.self)
             let latest = try row[15].decode(Int?.self)
             let state = VersionState(rawValue: try row[6].decode(String.self)) ?? .committed
-            var names = aliases[id] ?? []
+            var names = try row[16].decode([String]?.self) ?? []
             if state == .committed, let index, index == latest { names.insert(Alias.latest, at: 0) }
             var version = ArtifactVersion(
-                id: id, project: try row[1].decode(String.self), name: try row[2].decode(String.self),
+                id: try row[0].decode(Int64.self), project: try row[1].decode(String.self),
+                name: try row[2].decode(String.self),
                 type: try row[3].decode(String.self), index: index, digest: try row[5].decode(String?.self) ?? "",
                 state: state, createdAt: Date(timeIntervalSince1970: try row[7].decode(Double.self)),
                 size: try row[8].decode(Int64.self), fileCount: try row[9].decode(Int.self),

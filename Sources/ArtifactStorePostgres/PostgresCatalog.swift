@@ -20,6 +20,10 @@ import PostgresNIO
 /// let store = Store(directory: scratch, catalog: catalog, objects: bucket)
 /// ```
 public final class PostgresCatalog: Catalog, @unchecked Sendable {
+    /// How many connections a catalog opens unless told otherwise: one per concurrent client a server
+    /// expects, so callers that block on a statement rarely wait for a connection.
+    public static let defaultMaximumConnections = 16
+
     /// Where the database is (without the password).
     public let configuration: PostgresConnectionConfiguration
     let pool: PostgresConnectionPool
@@ -34,7 +38,8 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     ///   - logger: Where connection events go.
     /// - Throws: `PostgresCatalogError` naming what is wrong.
     public convenience init(
-        url: String, maximumConnections: Int = 16, migrate: Bool = true, connectTimeout: TimeAmount = .seconds(4),
+        url: String, maximumConnections: Int = PostgresCatalog.defaultMaximumConnections, migrate: Bool = true,
+        connectTimeout: TimeAmount = .seconds(4),
         logger: Logger = Logger(label: "arttui.catalog.postgres")
     ) throws {
         try self.init(
@@ -45,7 +50,8 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     /// Opens the catalog described by `configuration`; see `init(url:maximumConnections:migrate:logger:)`.
     /// `connectTimeout` bounds connecting and logging in (an unreachable database fails within it).
     public init(
-        configuration: PostgresConnectionConfiguration, maximumConnections: Int = 16, migrate: Bool = true,
+        configuration: PostgresConnectionConfiguration,
+        maximumConnections: Int = PostgresCatalog.defaultMaximumConnections, migrate: Bool = true,
         connectTimeout: TimeAmount = .seconds(4), logger: Logger = Logger(label: "arttui.catalog.postgres")
     ) throws {
         self.configuration = configuration
@@ -81,6 +87,14 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
     /// Runs `body` in one read-only snapshot.
     func read<T>(_ body: (PostgresSession) throws -> T) throws -> T {
         try pool.withConnection { try $0.transaction(.read, body) }
+    }
+
+    /// Runs `body`, whose answer comes from one statement, outside an explicit transaction: one statement
+    /// reads one snapshot by itself, and the BEGIN and COMMIT round trips are saved. A statement run
+    /// after the first (such as the lookup naming what is missing when nothing was found) reads a later
+    /// snapshot, so it may only refine an error.
+    func readStatement<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        try pool.withConnection(body)
     }
 
     /// Runs `body` in one read-write transaction.

@@ -9,14 +9,19 @@ import FoundationNetworking
 
 /// The upload protocol, streaming: files are read once and cut into chunks as the embedded store
 /// cuts them, by every core; each batch of files (about `batchBytes`) has its new chunk digests asked
-/// about, its missing chunks packed and sent while the next batch is being cut, and the manifest is
-/// committed at the end. Counts every request body byte it sends.
+/// about, its missing chunks packed (about `packTarget` each) and sent, `connections` packs at a time,
+/// while the next batch is being cut, and the manifest is committed at the end. Counts every request
+/// body byte it sends.
 final class UploadClient: @unchecked Sendable {
     let server: URL
     let token: String
     let project: String
-    /// Chunk bytes collected before asking which are missing (a pack is at most this, compressed).
+    /// Chunk bytes collected before asking which are missing.
     let batchBytes = 32 << 20
+    /// Raw bytes aimed at per pack, and packs in flight at once: as the arttui client sends them
+    /// (`ChunkUploader`), so the server checks and stores several packs at once.
+    let packTarget = 8 << 20
+    let connections = 4
     private(set) var bytesSent: Int64 = 0
     private(set) var packBytes: Int64 = 0
     private(set) var chunksSent = 0
@@ -43,7 +48,7 @@ final class UploadClient: @unchecked Sendable {
         var contents: [WireContent] = []
         var seenContents = Set<String>()
         var seenChunks = Set<String>()
-        var inFlight: Task<Void, any Error>?
+        var inFlight: [Task<Void, any Error>] = []
         var total: Int64 = 0
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -81,33 +86,44 @@ final class UploadClient: @unchecked Sendable {
             }
             let wanted = fresh.filter { missing.contains($0.digest) }
             guard !wanted.isEmpty else { continue }
-            // Compressed by every core, one slice each, then joined in order.
-            var parts = [[UInt8]](repeating: [], count: min(workers, wanted.count))
-            parts.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let parts = buffer
-                DispatchQueue.concurrentPerform(iterations: parts.count) { part in
+            // Packs of about `packTarget` raw bytes, as the arttui client cuts them, compressed by every core.
+            var groups: [[Int]] = [[]]
+            var groupSize = 0
+            for (index, chunk) in wanted.enumerated() {
+                if !groups[groups.count - 1].isEmpty && groupSize + chunk.range.count > packTarget {
+                    groups.append([])
+                    groupSize = 0
+                }
+                groups[groups.count - 1].append(index)
+                groupSize += chunk.range.count
+            }
+            let packGroups = groups
+            var packs = [[UInt8]](repeating: [], count: packGroups.count)
+            packs.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let packs = buffer
+                DispatchQueue.concurrentPerform(iterations: packGroups.count) { number in
                     let codec = ZstdCodec()
                     var pack: [UInt8] = []
-                    for index in stride(from: part, to: wanted.count, by: parts.count) {
+                    for index in packGroups[number] {
                         let chunk = wanted[index]
                         scanned[chunk.file].data.withUnsafeBytes { raw in
                             _ = PackRecords.append(chunk: UnsafeRawBufferPointer(rebasing: raw[chunk.range]), to: &pack, codec: codec)
                         }
                     }
-                    parts[part] = pack
+                    packs[number] = pack
                 }
             }
-            var body = Data(capacity: parts.reduce(0) { $0 + $1.count })
-            for part in parts { body.append(contentsOf: part) }
             chunksSent += wanted.count
-            packBytes += Int64(body.count)
-            bytesSent += Int64(body.count)
-            // One pack in flight while the next batch is read and cut.
-            try await inFlight?.value
-            let pack = body
-            inFlight = Task { _ = try await self.send("PUT", "uploads/\(upload)/packs", body: pack, as: PackAccepted.self) }
+            for pack in packs {
+                let body = Data(pack)
+                packBytes += Int64(body.count)
+                bytesSent += Int64(body.count)
+                // Up to `connections` packs in flight, while the next batch is read and cut.
+                if inFlight.count >= connections { try await inFlight.removeFirst().value }
+                inFlight.append(Task { _ = try await self.send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self) })
+            }
         }
-        try await inFlight?.value
+        for task in inFlight { try await task.value }
         let commit = CommitRequest(artifact: artifact, type: "dataset", files: files, contents: contents)
         let response = try await send("POST", "uploads/\(upload)/commit", json: commit, as: CommitResponse.self)
         let seconds = (ContinuousClock.now - started).seconds
@@ -177,10 +193,21 @@ final class UploadClient: @unchecked Sendable {
         return try await perform(request, body: body, as: type)
     }
 
+    /// Sends a pack: over a plain socket for `http://` (see `PlainHTTPSender`), else through URLSession.
     private func send<T: Decodable>(_ method: String, _ path: String, body: Data, as type: T.Type) async throws -> T {
         var request = try makeRequest(method, path)
         request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
-        return try await perform(request, body: body, as: type)
+        guard let url = request.url, url.scheme == "http" else { return try await perform(request, body: body, as: type) }
+        let headers = request.allHTTPHeaderFields ?? [:]
+        let (status, data) = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try PlainHTTPSender.send(method, url, headers: headers, body: body) })
+            }
+        }
+        guard (200..<300).contains(status) else {
+            throw BenchmarkFailure("\(method) \(url.path): \(status) \(String(decoding: data, as: UTF8.self))")
+        }
+        return try JSONDecoder().decode(T.self, from: data)
     }
 
     private func makeRequest(_ method: String, _ path: String) throws -> URLRequest {

@@ -27,8 +27,10 @@ struct ServerFixture {
 
     /// Runs `body` with a test client, the account store and the store, on a database of its own;
     /// `.live` serves on a loopback port (the client's `port`) for tests that speak HTTP themselves.
+    /// `cacheLifetime` is the account store's, as `serve --cache-ttl` sets it (none by default).
     static func run(
-        _ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol, AccountStore, Store) async throws -> Void
+        _ setup: TestingSetup = .router, cacheLifetime: Duration = .zero,
+        _ body: @Sendable (any TestClientProtocol, AccountStore, Store) async throws -> Void
     ) async throws {
         let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
         var logger = Logger(label: "arttui-server.test")
@@ -43,7 +45,7 @@ struct ServerFixture {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
-                let accounts = AccountStore(client: client, logger: logger)
+                let accounts = AccountStore(client: client, logger: logger, cacheLifetime: cacheLifetime)
                 try await accounts.migrate()
                 let api = ArttuiAPI(store: store, accounts: accounts)
                 let app = Application(router: api.makeRouter(), logger: logger)

@@ -36,10 +36,50 @@ def log(*parts):
 
 
 def run_json(cmd, env=None):
+    """Runs a client command; its JSON answer, with the CPU seconds it used added as `cpu_seconds`."""
+    before = os.times()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    after = os.times()
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:2])} failed: {done.stderr.strip()}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["cpu_seconds"] = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return result
+
+
+def tree_cpu_seconds(root):
+    """CPU seconds (user + system) used so far by a process and its living descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        # utime, stime, and the reaped children's cutime, cstime (PostgreSQL's backends come and go).
+        used[int(entry)] = sum(int(value) for value in fields[11:15]) / ticks
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += used.get(pid, 0.0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def stack_cpu_seconds(stack_dir):
+    """CPU seconds so far of the stack's server, object store and database, by name."""
+    found = {}
+    for name, pid_file in (("server", "server.pid"), ("object store", "s3/weed.pid"), ("database", "postgres.pid")):
+        try:
+            with open(os.path.join(stack_dir, pid_file)) as handle:
+                found[name] = tree_cpu_seconds(int(handle.read().strip()))
+        except (OSError, ValueError):
+            pass
+    return found
 
 
 def rss_mib(pid, field="VmRSS"):
@@ -123,6 +163,7 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("server_bench: wrk is not installed (apt-get install wrk)")
 
+    load_at_start = os.getloadavg()
     content = bench.Content(args.seed)
     dataset = os.path.join(args.data_dir, f"mixed-s{args.seed}-x{args.scale}")
     manifest = bench.generate_dataset("mixed", args.seed, args.scale, dataset, content)
@@ -168,9 +209,16 @@ def main():
             bench.warm(tree)
             results[f"local_{label}"] = run_json([client, "put-local", store, "bench", "mixed", tree], env)
             bench.warm(tree)
+            cpu_before = stack_cpu_seconds(env["ARTTUI_STACK_DIR"])
             results[f"server_{label}"] = run_json([client, "put-server", url, "admin/bench", "mixed", tree], env)
-            log(f"put {label}: local {results[f'local_{label}']['seconds']:.2f} s, "
-                f"server {results[f'server_{label}']['seconds']:.2f} s")
+            cpu_after = stack_cpu_seconds(env["ARTTUI_STACK_DIR"])
+            cpu = {"client": results[f"server_{label}"]["cpu_seconds"]}
+            cpu.update({name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after})
+            results[f"server_{label}"]["cpu_seconds_by_process"] = cpu
+            log(f"put {label}: local {results[f'local_{label}']['seconds']:.2f} s "
+                f"({results[f'local_{label}']['cpu_seconds']:.1f} CPU s), "
+                f"server {results[f'server_{label}']['seconds']:.2f} s (CPU s: "
+                + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items()) + ")")
         figures.update(results)
         put_rss = rss_mib(pid, "VmHWM")
 
@@ -186,6 +234,8 @@ def main():
                               "high_water_whole_run": rss_mib(pid, "VmHWM")}
     finally:
         subprocess.run([stack, "stop"], env=env, capture_output=True)
+    figures["load_average"] = os.getloadavg()
+    figures["load_average_at_start"] = load_at_start
 
     put_ratio = figures["server_v0"]["seconds"] / figures["local_v0"]["seconds"]
     v1_ratio = figures["server_v1"]["bytesSent"] / max(1, figures["local_v1"]["addedBytes"])
@@ -204,10 +254,15 @@ def main():
          f"{figures['rss_mib']['high_water_whole_run']:.0f} MiB", "", f"<= {GOALS['rss_mib']:.0f} MiB"),
     ]
     print(f"server benchmark: mixed data set, {figures['files']} files, {figures['data_bytes'] / MIB:.1f} MiB, "
-          f"one run on loopback")
+          f"one run on loopback; load average {load_at_start[0]:.1f} at the start, "
+          f"{figures['load_average'][0]:.1f} (5 min: {figures['load_average'][1]:.1f}) at the end")
     width = max(len(r[0]) for r in rows)
     for name, values, ratio, goal in rows:
         print(f"  {name:<{width}}  {values:<28} {ratio:<12} {goal}")
+    for label in ("v0", "v1"):
+        cpu = figures[f"server_{label}"]["cpu_seconds_by_process"]
+        print(f"  CPU seconds, put {label}: local put {figures[f'local_{label}']['cpu_seconds']:.1f}; through the "
+              f"server {sum(cpu.values()):.1f} = " + " + ".join(f"{name} {value:.1f}" for name, value in cpu.items()))
     if reads.get("non_2xx"):
         print(f"  warning: {reads['non_2xx']} non-2xx answers during the reads")
     if args.json:

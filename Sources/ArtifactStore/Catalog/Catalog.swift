@@ -19,6 +19,10 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
         -> [ArtifactVersion]
     /// How many versions in the given states an artifact has.
     func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int
+    /// A page of `versions` with `versionCount`: what a listing shows. A catalog on a database server
+    /// answers it in one round trip; the default asks the two in turn.
+    func versionPage(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
+        -> (versions: [ArtifactVersion], total: Int)
     /// Where committed version `index` sits in the newest-first list (0 for the newest), or nil.
     func versionPosition(project: String, name: String, index: Int) throws -> Int?
     /// The committed version an address points at.
@@ -183,5 +187,16 @@ public struct DeletionOutcome: Sendable {
     public init(plan: DeletionPlan, packsToCompact: [String]) {
         self.plan = plan
         self.packsToCompact = packsToCompact
+    }
+}
+
+extension Catalog {
+    public func versionPage(project: String, name: String, states: Set<VersionState>, offset: Int, limit: Int) throws
+        -> (versions: [ArtifactVersion], total: Int)
+    {
+        (
+            try versions(project: project, name: name, states: states, offset: offset, limit: limit),
+            try versionCount(project: project, name: name, states: states)
+        )
     }
 }

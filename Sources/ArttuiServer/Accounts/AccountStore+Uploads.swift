@@ -47,17 +47,24 @@ extension AccountStore {
                 try await connection.query(
                     "INSERT INTO upload_packs (upload_id, pack_key, size) VALUES (\(uploadID), \(pack.key), \(pack.size))",
                     logger: logger)
-                for chunk in chunks {
-                    let digest = ByteBuffer(bytes: Hex.decode(chunk.digest) ?? [])
-                    let location = chunk.location
-                    try await connection.query(
-                        """
-                        INSERT INTO upload_chunks (upload_id, digest, pack_key, "offset", stored_length, raw_length, compression)
-                        VALUES (\(uploadID), \(digest), \(location.packKey), \(location.offset), \(location.storedLength),
-                                \(location.rawLength), \(Int16(location.compression.rawValue)))
-                        ON CONFLICT (upload_id, digest) DO NOTHING
-                        """, logger: logger)
-                }
+                // Every chunk of the pack in one statement: a pack holds hundreds of them.
+                guard !chunks.isEmpty else { return }
+                let digests = chunks.map { ByteBuffer(bytes: Hex.decode($0.digest) ?? []) }
+                let locations = chunks.map(\.location)
+                let keys = locations.map(\.packKey)
+                let offsets = locations.map(\.offset)
+                let storedLengths = locations.map(\.storedLength)
+                let rawLengths = locations.map { Int64($0.rawLength) }
+                let compressions = locations.map { Int16($0.compression.rawValue) }
+                try await connection.query(
+                    """
+                    INSERT INTO upload_chunks (upload_id, digest, pack_key, "offset", stored_length, raw_length, compression)
+                    SELECT \(uploadID), c.* FROM unnest(
+                        \(digests)::bytea[], \(keys)::text[], \(offsets)::bigint[], \(storedLengths)::bigint[],
+                        \(rawLengths)::bigint[], \(compressions)::smallint[])
+                        AS c(digest, pack_key, "offset", stored_length, raw_length, compression)
+                    ON CONFLICT (upload_id, digest) DO NOTHING
+                    """, logger: logger)
             }
         }
     }

@@ -8,16 +8,39 @@ import PostgresNIO
 ///
 /// Every call is bounded by `timeout`: when the database goes away a request fails within it with
 /// `AccountError.databaseUnavailable` instead of waiting for a connection that will not come.
+///
+/// With a `cacheLifetime` above zero, the answers every request needs (who a token is, a project's
+/// visibility, the list of projects) are kept that long in this process, so a request costs no
+/// account query at all most of the time. A change made through any `AccountStore` (this process,
+/// another server, `arttui-server admin`) clears the caches of this one at once: here directly, in
+/// the others through a PostgreSQL notification (`followAccessChanges`). The lifetime bounds how long
+/// a change can go unseen should a notification be lost: a revoked token stops working within it.
 public final class AccountStore: Sendable {
     let client: PostgresClient
     let logger: Logger
     let timeout: Duration
+    /// Callers by token hash; only tokens that were valid, each until its own expiry at the latest.
+    let callers: ExpiringCache<[UInt8], Caller>
+    /// Projects found by name, and the list of all projects.
+    let projectRecords: ExpiringCache<ProjectLookup, [ProjectRecord]>
+
+    /// The channel on which account stores announce changes to tokens, memberships and projects.
+    static let accessChannel = "arttui_access"
 
     /// Wraps a client whose `run()` the caller drives.
-    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(4)) {
+    /// - Parameter cacheLifetime: How long token and project lookups are kept; zero keeps none.
+    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(4), cacheLifetime: Duration = .zero) {
         self.client = client
         self.logger = logger
         self.timeout = timeout
+        self.callers = ExpiringCache(lifetime: cacheLifetime)
+        self.projectRecords = ExpiringCache(lifetime: cacheLifetime)
+    }
+
+    /// A project query whose answer is cached.
+    enum ProjectLookup: Hashable, Sendable {
+        case all
+        case named(entity: String, name: String)
     }
 
     // MARK: Schema
@@ -107,6 +130,7 @@ public final class AccountStore: Sendable {
                     "UPDATE account_tokens SET revoked_at = now() WHERE user_id = \(id) AND revoked_at IS NULL RETURNING id",
                     logger: logger
                 ).decode(Int64.self) { count += 1 }
+                try await announceAccessChange(on: connection)
                 return count
             }
         }
@@ -123,23 +147,30 @@ public final class AccountStore: Sendable {
                     INSERT INTO account_memberships (team_id, user_id, role) VALUES (\(teamID), \(userID), \(role.rawValue))
                     ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role
                     """, logger: logger)
+                try await announceAccessChange(on: connection)
             }
         }
     }
 
     /// The caller a token stands for, or nil when it is unknown, revoked or expired.
+    ///
+    /// Only valid tokens are cached (a token just issued by another process works at once); each no
+    /// longer than the cache lifetime and never past its own expiry.
     public func caller(token: String) async throws -> Caller? {
-        let hash = ByteBuffer(bytes: APIToken.hash(token))
-        return try await bounded { [self] in
+        let digest = APIToken.hash(token)
+        if let cached = callers.value(for: digest) { return cached }
+        let generation = callers.generation()
+        let hash = ByteBuffer(bytes: digest)
+        let found: (Caller, Date?)? = try await bounded { [self] in
             try await client.withConnection { connection in
                 let rows = try await connection.query(
                     """
-                    SELECT e.id, e.name, e.is_admin FROM account_tokens t JOIN account_entities e ON e.id = t.user_id
+                    SELECT e.id, e.name, e.is_admin, t.expires_at FROM account_tokens t JOIN account_entities e ON e.id = t.user_id
                     WHERE t.hash = \(hash) AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
                     """, logger: logger)
-                var found: (Int64, String, Bool)?
-                for try await row in rows.decode((Int64, String, Bool).self) { found = row }
-                guard let (id, name, isAdmin) = found else { return nil }
+                var found: (Int64, String, Bool, Date?)?
+                for try await row in rows.decode((Int64, String, Bool, Date?).self) { found = row }
+                guard let (id, name, isAdmin, expiresAt) = found else { return nil }
                 var roles: [String: Role] = [:]
                 for try await (team, role) in try await connection.query(
                     """
@@ -149,9 +180,13 @@ public final class AccountStore: Sendable {
                 ).decode((String, String).self) {
                     roles[team] = Role(rawValue: role)
                 }
-                return Caller(userID: id, name: name, isAdmin: isAdmin, roles: roles)
+                return (Caller(userID: id, name: name, isAdmin: isAdmin, roles: roles), expiresAt)
             }
         }
+        guard let (caller, expiresAt) = found else { return nil }
+        let until = expiresAt.map { ContinuousClock.now + .seconds($0.timeIntervalSinceNow) }
+        callers.store(caller, for: digest, readAt: generation, until: until)
+        return caller
     }
 
     /// Whether `name` is a user or team.
@@ -180,6 +215,7 @@ public final class AccountStore: Sendable {
                         VALUES (\(entityID), \(name), \(visibility.rawValue)) RETURNING id
                         """, logger: logger
                     ).decode(Int64.self) {
+                        try await announceAccessChange(on: connection)
                         return ProjectRecord(id: id, entity: entity, name: name, visibility: visibility)
                     }
                 } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
@@ -192,12 +228,26 @@ public final class AccountStore: Sendable {
 
     /// The project `entity/name`, if it exists.
     public func project(entity: String, name: String) async throws -> ProjectRecord? {
-        try await projects(where: "e.name = $1 AND p.name = $2", [entity, name]).first
+        try await cachedProjects(.named(entity: entity, name: name)) {
+            try await self.projects(where: "e.name = $1 AND p.name = $2", [entity, name])
+        }.first
     }
 
     /// Every project, by path.
     public func projects() async throws -> [ProjectRecord] {
-        try await projects(where: "TRUE", [])
+        try await cachedProjects(.all) { try await self.projects(where: "TRUE", []) }
+    }
+
+    /// The cached answer to `lookup`, else `read`'s (kept unless empty: a project created elsewhere
+    /// is found at once).
+    private func cachedProjects(_ lookup: ProjectLookup, _ read: () async throws -> [ProjectRecord]) async throws
+        -> [ProjectRecord]
+    {
+        if let cached = projectRecords.value(for: lookup) { return cached }
+        let generation = projectRecords.generation()
+        let records = try await read()
+        if !records.isEmpty { projectRecords.store(records, for: lookup, readAt: generation) }
+        return records
     }
 
     private func projects(where condition: String, _ values: [String]) async throws -> [ProjectRecord] {
@@ -225,8 +275,12 @@ public final class AccountStore: Sendable {
     /// Changes a project's visibility.
     public func setVisibility(projectID: Int64, _ visibility: Visibility) async throws {
         try await bounded { [self] in
-            try await client.query(
-                "UPDATE account_projects SET visibility = \(visibility.rawValue) WHERE id = \(projectID)", logger: logger)
+            try await client.withConnection { connection in
+                try await connection.query(
+                    "UPDATE account_projects SET visibility = \(visibility.rawValue) WHERE id = \(projectID)",
+                    logger: logger)
+                try await announceAccessChange(on: connection)
+            }
         }
     }
 

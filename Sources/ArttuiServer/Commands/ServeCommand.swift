@@ -30,12 +30,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upload-expiry"), help: "Seconds after which an unused upload's staged packs are removed.")
     var uploadExpiry: Int64 = 86400
 
+    @Option(name: .customLong("cache-ttl"), help: ArgumentHelp(
+        "Seconds a token's or project's lookup is reused (env ARTTUI_CACHE_TTL, default 1; 0 caches nothing). "
+            + "Changes through any server or admin command clear the caches at once; this bounds the rest.",
+        valueName: "seconds"))
+    var cacheTTL: Double?
+
     func validate() throws {
         guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be a positive number of seconds") }
+        if let cacheTTL, !(cacheTTL >= 0 && cacheTTL <= 60) {
+            throw ValidationError("--cache-ttl must be a number of seconds from 0 to 60")
+        }
+    }
+
+    /// `--cache-ttl`, else `$ARTTUI_CACHE_TTL`, else one second.
+    func cacheLifetime() throws -> Duration {
+        if let cacheTTL { return .milliseconds(Int64(cacheTTL * 1000)) }
+        guard let text = ProcessInfo.processInfo.environment["ARTTUI_CACHE_TTL"] else { return .seconds(1) }
+        guard let seconds = Double(text), seconds >= 0, seconds <= 60 else {
+            throw ConfigurationError.invalid("ARTTUI_CACHE_TTL", "must be a number of seconds from 0 to 60, not \"\(text)\"")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 
     func run() async throws {
         try await reportingFailure {
+            MemoryTuning.apply()
             let logger = makeLogger("arttui-server", default: .info)
             let (host, port) = try ListenAddress.parse(listen)
             let tls = try tlsConfiguration()
@@ -49,13 +69,14 @@ struct ServeCommand: AsyncParsableCommand {
             let usesTLS = tls != nil
             let client = DatabaseConnector.client(url, logger: logger)
             let accounts = AccountStore(
-                client: client, logger: logger, timeout: try connection.databaseTimeout() ?? .seconds(4))
+                client: client, logger: logger, timeout: try connection.databaseTimeout() ?? .seconds(4),
+                cacheLifetime: try cacheLifetime())
             let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
             var app = Application(
                 router: api.makeRouter(),
                 server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: "arttui-server"),
-                services: [client],
+                services: [client, AccessChangeFollower(accounts: accounts)],
                 onServerRunning: { channel in
                     let address = channel.localAddress.map { "\($0)" } ?? "\(host):\(port)"
                     logger.info("listening", metadata: ["address": "\(address)", "tls": "\(usesTLS)"])

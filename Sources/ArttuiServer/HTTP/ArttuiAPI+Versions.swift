@@ -23,13 +23,13 @@ extension ArttuiAPI {
                 let limit = try queryInteger(request, "limit", default: 100, range: 1...ServerLimits.maxPageSize)
                 let states: Set<VersionState> = includePending ? [.committed, .pending] : [.committed]
                 let (versions, total) = try await core(project) { [store] in
-                    guard try store.catalog.artifactType(project: project.catalogName, name: name) != nil else {
+                    do {
+                        return try store.catalog.versionPage(
+                            project: project.catalogName, name: name, states: states, offset: offset, limit: limit)
+                    } catch StoreError.projectNotFound {
+                        // The catalog knows a project from its first version; created but empty, it has none.
                         throw StoreError.artifactNotFound(project: project.catalogName, name: name)
                     }
-                    return (
-                        try store.catalog.versions(
-                            project: project.catalogName, name: name, states: states, offset: offset, limit: limit),
-                        try store.catalog.versionCount(project: project.catalogName, name: name, states: states))
                 }
                 return try JSONResponse.make(WireVersionPage(
                     versions: versions.map { wire($0) }, total: total, offset: offset, limit: limit))

@@ -1,15 +1,20 @@
 import Foundation
 import Hummingbird
+import ArtifactStorePostgres
 import NIOCore
+import NIOPosix
 
 /// Reads request bodies against the server's limits, and writes JSON answers.
 enum RequestBodyReader {
     /// The whole body, refused with 413 naming the limit when it is larger.
     static func bytes(_ request: Request, limit: Int, what: String) async throws -> ByteBuffer {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        let announced = request.headers[.contentLength].flatMap(Int.init)
+        if let length = announced, length > limit {
             throw APIError(.contentTooLarge, "\(what) is \(length) bytes; the limit is \(limit) bytes")
         }
+        // Sized once when the length is known: a pack grown by doubling is copied about twice over.
         var collected = ByteBuffer()
+        collected.reserveCapacity(announced ?? 0)
         for try await part in request.body {
             guard collected.readableBytes + part.readableBytes <= limit else {
                 throw APIError(.contentTooLarge, "\(what) is larger than the limit of \(limit) bytes")
@@ -71,9 +76,21 @@ enum JSONResponse {
     }
 }
 
-/// Runs the core's blocking calls off Swift's cooperative threads (there are as many as cores).
+/// Runs the core's blocking calls off Swift's cooperative threads (there are as many as cores), on
+/// `BlockingCalls.threads`.
 func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
+    try await BlockingCalls.threads.runIfActive(body)
+}
+
+/// The threads the core's blocking calls (catalog statements, pack checks) run on.
+///
+/// As many as the catalog has connections, started once: a call waiting for PostgreSQL must not keep
+/// one that could run from starting. Dispatch's global queue on Linux starts about one thread per core
+/// and adds more for blocked ones only after a delay, which under 16 clients showed as tail latency.
+enum BlockingCalls {
+    static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: PostgresCatalog.defaultMaximumConnections)
+        pool.start()
+        return pool
+    }()
 }
