@@ -82,18 +82,20 @@ struct SQLiteQueryCompiler {
         case .string(let text), .date(_, let text):
             // Two index ranges rather than one OR: an array element equal to the text is an equality
             // lookup on (key, element, text); only the substring test reads every string of the key.
+            // `text IS NOT NULL` (only text values have one) keeps that test inside the index, where
+            // `type = 'text'` read the row of every value of the key, arrays included: ten times slower.
             guard case .metadata(let keys) = field else { throw StoreError.catalog("not a metadata field: \(field)") }
             let path = try keyPath(keys)
             if probing {
                 arguments.append(contentsOf: [path, text, text])
                 return """
                     EXISTS (SELECT 1 FROM version_key INDEXED BY version_key_by_version WHERE versionId = v.id AND key = ? AND (element = 0 \
-                    AND type = 'text' AND instr(text, ?) > 0 OR element = 1 AND text = ?))
+                    AND text IS NOT NULL AND instr(text, ?) > 0 OR element = 1 AND text = ?))
                     """
             }
             arguments.append(contentsOf: [path, text, path, text])
             return set("""
-                SELECT versionId FROM version_key WHERE key = ? AND element = 0 AND type = 'text' \
+                SELECT versionId FROM version_key WHERE key = ? AND element = 0 AND text IS NOT NULL \
                 AND instr(text, ?) > 0 UNION ALL SELECT versionId FROM version_key WHERE key = ? AND element = 1 \
                 AND text = ?
                 """)
