@@ -45,12 +45,13 @@ struct PostgresQueryCompiler {
     private mutating func contains(_ field: QueryField, _ value: QueryValue) throws -> String {
         switch value {
         case .string(let text), .date(_, let text):
-            // A substring of a string value, or an array element equal to the text: two index ranges.
+            // A substring of a string value, or an array element equal to the text: two index ranges
+            // (only text values have a `txt`, so the first stays inside its index, as on SQLite).
             guard case .metadata(let keys) = field else { throw StoreError.catalog("not a metadata field: \(field)") }
             let key = bind(keys)
             let literal = bind(text)
             return """
-                v.id IN (SELECT version_id FROM version_key WHERE key = \(key) AND NOT element AND type = 'text' \
+                v.id IN (SELECT version_id FROM version_key WHERE key = \(key) AND NOT element AND txt IS NOT NULL \
                 AND strpos(txt, \(literal)) > 0 UNION ALL SELECT version_id FROM version_key WHERE key = \(key) \
                 AND element AND txt = \(literal))
                 """

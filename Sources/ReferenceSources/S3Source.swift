@@ -40,32 +40,64 @@ public struct S3Source: ReferenceSource {
             }
         }
         let prefix = key.isEmpty || key.hasSuffix("/") ? key : key + "/"
-        var entries: [ManifestEntry] = []
-        var count = 0
-        var token: String?
-        repeat {
-            let page: S3ObjectPage
-            do {
-                page = try client.listObjects(bucket: bucket, prefix: prefix, continuationToken: token)
-            } catch {
-                throw StoreError.referenceUnavailable(path: prefix, uri: uri, reason: error.description)
-            }
-            count += page.objects.count
-            // Past the limit only the count matters: the error gives it in full.
-            if count <= maxObjects {
-                for object in page.objects {
-                    entries.append(entry(
-                        path: String(object.key.dropFirst(prefix.count)), uri: "s3://\(bucket)/\(object.key)",
-                        size: object.size, etag: object.etag, version: nil, checksum: checksum))
-                }
-            }
-            token = page.nextContinuationToken
-        } while token != nil
+        let (objects, count): ([S3ObjectVersionSummary], Int)
+        do {
+            (objects, count) = try Self.currentObjects(client, bucket: bucket, prefix: prefix, maxObjects: maxObjects)
+        } catch {
+            throw StoreError.referenceUnavailable(path: prefix, uri: uri, reason: error.description)
+        }
         if count > maxObjects { throw StoreError.tooManyObjects(uri: uri, count: count, limit: maxObjects) }
         if count == 0 {
             throw StoreError.referenceUnavailable(path: key, uri: uri, reason: "no object or prefix of that name")
         }
-        return entries
+        // The listing gives size, ETag and version: no request per object.
+        return objects.map { object in
+            entry(path: String(object.key.dropFirst(prefix.count)), uri: "s3://\(bucket)/\(object.key)",
+                  size: object.size, etag: object.etag, version: object.versionID, checksum: checksum)
+        }
+    }
+
+    /// The current version of every object under `prefix`, a page of 1,000 at a time: from
+    /// ListObjectVersions where the bucket keeps versions (so each entry can name the exact version it
+    /// recorded), ListObjectsV2 otherwise or when the store will not tell. Past `maxObjects` only the
+    /// count grows, since the error gives it in full.
+    private static func currentObjects(_ client: S3Client, bucket: String, prefix: String, maxObjects: Int)
+        throws(S3Error) -> (objects: [S3ObjectVersionSummary], count: Int)
+    {
+        var objects: [S3ObjectVersionSummary] = []
+        var count = 0
+        func add(_ page: [S3ObjectVersionSummary]) {
+            count += page.count
+            if count <= maxObjects { objects += page }
+        }
+        let versioning: S3BucketVersioning
+        do {
+            versioning = try client.bucketVersioning(bucket)
+        } catch where error.kind == .noSuchBucket || error.kind == .unreachable {
+            throw error
+        } catch {
+            // Not every S3-compatible store answers GetBucketVersioning (or lets this key ask);
+            // without it the objects are recorded by ETag alone.
+            versioning = .off
+        }
+        if versioning == .off {
+            var token: String?
+            repeat {
+                let page = try client.listObjects(bucket: bucket, prefix: prefix, continuationToken: token)
+                add(page.objects.map {
+                    S3ObjectVersionSummary(key: $0.key, versionID: nil, isLatest: true, size: $0.size, etag: $0.etag)
+                })
+                token = page.nextContinuationToken
+            } while token != nil
+        } else {
+            var marker: S3VersionPage.Marker?
+            repeat {
+                let page = try client.listObjectVersions(bucket: bucket, prefix: prefix, marker: marker)
+                add(page.versions.filter(\.isLatest))
+                marker = page.nextMarker
+            } while marker != nil
+        }
+        return (objects, count)
     }
 
     private func entry(path: String, uri: String, size: Int64, etag: String?, version: String?, checksum: Bool)
@@ -78,17 +110,19 @@ public struct S3Source: ReferenceSource {
     public func read(_ reference: FileReference, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
         let (bucket, key) = try Self.split(reference.uri)
         let client = try self.client(for: reference.uri)
+        // A recorded version id reads that exact version, whatever was written over it since.
+        let version = reference.objectVersion
         do {
-            let head = try client.headObject(bucket: bucket, key: key)
+            let head = try client.headObject(bucket: bucket, key: key, versionID: version)
             var offset: Int64 = 0
             while offset < head.size {
                 let end = min(head.size, offset + readBlock)
-                let block = try client.getObject(bucket: bucket, key: key, range: offset..<end)
+                let block = try client.getObject(bucket: bucket, key: key, range: offset..<end, versionID: version)
                 try block.withUnsafeBytes { try sink($0) }
                 offset = end
             }
             // Read in pieces: an object replaced meanwhile would mix two contents under one ETag.
-            let after = try client.headObject(bucket: bucket, key: key)
+            let after = try client.headObject(bucket: bucket, key: key, versionID: version)
             guard after.etag == head.etag else {
                 throw StoreError.referenceUnavailable(path: key, uri: reference.uri, reason: "it changed while it was read")
             }
@@ -101,7 +135,8 @@ public struct S3Source: ReferenceSource {
     public func currentETag(of reference: FileReference) throws -> String? {
         let (bucket, key) = try Self.split(reference.uri)
         do {
-            return try client(for: reference.uri).headObject(bucket: bucket, key: key).etag
+            return try client(for: reference.uri)
+                .headObject(bucket: bucket, key: key, versionID: reference.objectVersion).etag
         } catch let error as S3Error {
             throw StoreError.referenceUnavailable(path: key, uri: reference.uri, reason: error.description)
         }

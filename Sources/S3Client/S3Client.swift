@@ -44,9 +44,10 @@ public final class S3Client: Sendable {
 
     // MARK: - Objects
 
-    /// An object's size, entity tag and version id.
-    public func headObject(bucket: String, key: String) throws(S3Error) -> S3ObjectHead {
-        let (response, _) = try execute("HeadObject", method: "HEAD", bucket: bucket, key: key)
+    /// An object's size, entity tag and version id: of its current version, or of `versionID`.
+    public func headObject(bucket: String, key: String, versionID: String? = nil) throws(S3Error) -> S3ObjectHead {
+        let (response, _) = try execute(
+            "HeadObject", method: "HEAD", bucket: bucket, key: key, query: Self.versionQuery(versionID))
         guard let length = response.value(forHTTPHeaderField: "Content-Length").flatMap({ Int64($0) }) else {
             throw S3Error(
                 kind: .invalidResponse, operation: "HeadObject", endpoint: endpointText, bucket: bucket, key: key,
@@ -54,18 +55,22 @@ public final class S3Client: Sendable {
         }
         return S3ObjectHead(
             size: length, etag: response.value(forHTTPHeaderField: "ETag")?.unquotedETag,
-            versionID: response.value(forHTTPHeaderField: "x-amz-version-id"))
+            versionID: response.value(forHTTPHeaderField: "x-amz-version-id")?.realVersionID)
     }
 
-    /// An object's bytes, all of them or those in `range` (byte offsets, upper bound excluded).
+    /// An object's bytes, all of them or those in `range` (byte offsets, upper bound excluded), of its
+    /// current version or of `versionID`.
     /// - Throws: `S3Error`; `.invalidResponse` when the store sent another length than asked for.
-    public func getObject(bucket: String, key: String, range: Range<Int64>? = nil) throws(S3Error) -> Data {
+    public func getObject(bucket: String, key: String, range: Range<Int64>? = nil, versionID: String? = nil)
+        throws(S3Error) -> Data
+    {
         var headers: [String: String] = [:]
         if let range {
             guard !range.isEmpty else { return Data() }
             headers["range"] = "bytes=\(range.lowerBound)-\(range.upperBound - 1)"
         }
-        let (response, data) = try execute("GetObject", method: "GET", bucket: bucket, key: key, headers: headers)
+        let (response, data) = try execute(
+            "GetObject", method: "GET", bucket: bucket, key: key, query: Self.versionQuery(versionID), headers: headers)
         if let range, Int64(data.count) != range.count {
             throw S3Error(
                 kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
@@ -104,10 +109,11 @@ public final class S3Client: Sendable {
         return Self.putResult(response)
     }
 
-    /// Deletes an object; deleting a missing object succeeds.
-    public func deleteObject(bucket: String, key: String) throws(S3Error) {
+    /// Deletes an object (in a versioned bucket: puts a delete marker over it), or with `versionID`
+    /// that one version for good; deleting a missing object succeeds.
+    public func deleteObject(bucket: String, key: String, versionID: String? = nil) throws(S3Error) {
         do throws(S3Error) {
-            _ = try execute("DeleteObject", method: "DELETE", bucket: bucket, key: key)
+            _ = try execute("DeleteObject", method: "DELETE", bucket: bucket, key: key, query: Self.versionQuery(versionID))
         } catch where error.kind == .noSuchKey {
             return
         }
@@ -161,6 +167,75 @@ public final class S3Client: Sendable {
             token = page.nextContinuationToken
         } while token != nil
         return all
+    }
+
+    // MARK: - Versions
+
+    /// The bucket's versioning state: `.enabled` or `.suspended` once versioning was turned on,
+    /// `.off` for a bucket that never kept versions.
+    public func bucketVersioning(_ bucket: String) throws(S3Error) -> S3BucketVersioning {
+        let (_, data) = try execute("GetBucketVersioning", method: "GET", bucket: bucket, query: [("versioning", "")])
+        switch S3XML.text("Status", in: String(decoding: data, as: UTF8.self)[...]) {
+        case "Enabled": return .enabled
+        case "Suspended": return .suspended
+        default: return .off
+        }
+    }
+
+    /// Turns the bucket's versioning on (`enabled`) or suspends it.
+    public func setBucketVersioning(_ bucket: String, enabled: Bool) throws(S3Error) {
+        let body = Data("""
+            <VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
+            <Status>\(enabled ? "Enabled" : "Suspended")</Status></VersioningConfiguration>
+            """.utf8)
+        _ = try execute(
+            "PutBucketVersioning", method: "PUT", bucket: bucket, query: [("versioning", "")], body: .data(body),
+            payloadHash: SigV4Signer.payloadHash(of: body), contentLength: Int64(body.count))
+    }
+
+    /// One page of the object versions under `prefix` (delete markers left out), in key order and
+    /// newest first within a key.
+    /// - Parameters:
+    ///   - marker: The previous page's `nextMarker`; nil for the first page.
+    ///   - maxKeys: The page size (S3 caps it at 1,000; delete markers count towards it).
+    public func listObjectVersions(
+        bucket: String, prefix: String = "", marker: S3VersionPage.Marker? = nil, maxKeys: Int = 1000
+    ) throws(S3Error) -> S3VersionPage {
+        var query = [("versions", ""), ("max-keys", String(maxKeys))]
+        if !prefix.isEmpty { query.append(("prefix", prefix)) }
+        if let marker {
+            query.append(("key-marker", marker.key))
+            if let version = marker.versionID { query.append(("version-id-marker", version)) }
+        }
+        let (response, data) = try execute("ListObjectVersions", method: "GET", bucket: bucket, query: query)
+        let xml = String(decoding: data, as: UTF8.self)[...]
+        func invalid(_ message: String) -> S3Error {
+            S3Error(
+                kind: .invalidResponse, operation: "ListObjectVersions", endpoint: endpointText, bucket: bucket,
+                status: response.statusCode, message: message)
+        }
+        guard xml.contains("<ListVersionsResult") else { throw invalid("not a ListVersionsResult") }
+        var versions: [S3ObjectVersionSummary] = []
+        for entry in S3XML.elements("Version", in: xml) {
+            guard let key = S3XML.text("Key", in: entry), let size = S3XML.text("Size", in: entry).flatMap({ Int64($0) })
+            else { throw invalid("a version without Key or Size") }
+            versions.append(S3ObjectVersionSummary(
+                key: key, versionID: S3XML.text("VersionId", in: entry)?.realVersionID,
+                isLatest: S3XML.text("IsLatest", in: entry) == "true", size: size,
+                etag: S3XML.text("ETag", in: entry)?.unquotedETag))
+        }
+        guard S3XML.text("IsTruncated", in: xml) == "true" else { return S3VersionPage(versions: versions, nextMarker: nil) }
+        guard let key = S3XML.text("NextKeyMarker", in: xml), !key.isEmpty else {
+            throw invalid("truncated listing without NextKeyMarker")
+        }
+        let version = S3XML.text("NextVersionIdMarker", in: xml)
+        return S3VersionPage(
+            versions: versions, nextMarker: .init(key: key, versionID: version?.isEmpty == false ? version : nil))
+    }
+
+    /// The `versionId` query parameter that names one version of an object, or none for its current one.
+    private static func versionQuery(_ versionID: String?) -> [(String, String)] {
+        versionID.map { [("versionId", $0)] } ?? []
     }
 
     // MARK: - Sending
@@ -248,7 +323,7 @@ public final class S3Client: Sendable {
     private static func kind(status: Int, code: String?, method: String, hasKey: Bool) -> S3Error.Kind {
         switch code {
         case "NoSuchBucket": return .noSuchBucket
-        case "NoSuchKey": return .noSuchKey
+        case "NoSuchKey", "NoSuchVersion": return .noSuchKey
         case "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId": return .accessDenied
         default: break
         }

@@ -79,6 +79,38 @@ struct S3ReferenceTests {
         #expect(verify.status == 1 && kinds == ["reference-changed", "reference-unavailable"], "\(verify)")
     }
 
+    @Test("a versioned bucket: a prefix records each object's version id; get and verify use that version")
+    func versionedPrefix() throws {
+        guard let store = try store() else { return }
+        let sandbox = try Sandbox()
+        try store.client.setBucketVersioning(store.bucket, enabled: true)
+        let first = Data("first".utf8)
+        let written = try store.client.putObject(bucket: store.bucket, key: "v/a.txt", data: first)
+        try store.client.putObject(bucket: store.bucket, key: "v/gone.txt", data: Data("x".utf8))
+        try store.client.deleteObject(bucket: store.bucket, key: "v/gone.txt")
+        try ok(sandbox, store, ["put", "-n", "p/v", "--reference", "s3://\(store.bucket)/v"])
+        let shown = try ok(sandbox, store, ["show", "p/v", "--files", "--json"]).jsonObject()
+        let files = shown["files"] as? [[String: Any]] ?? []
+        // Deleted objects (a delete marker on top) are not current and are left out.
+        #expect(files.map { $0.string("path") } == ["a.txt"], "\(shown)")
+        let version = try #require(written.versionID)
+        #expect(files.first?.object("reference").string("objectVersion") == version, "\(shown)")
+
+        // Written over: the recorded version is still there and is what get fetches and verify checks.
+        try store.client.putObject(bucket: store.bucket, key: "v/a.txt", data: Data("second, longer".utf8))
+        try ok(sandbox, store, ["get", "p/v", "--root", sandbox.path("out").path])
+        #expect(try Data(contentsOf: sandbox.path("out/a.txt")) == first)
+        try ok(sandbox, store, ["verify", "--references"])
+
+        // That version deleted for good: unavailable, naming the entry.
+        try store.client.deleteObject(bucket: store.bucket, key: "v/a.txt", versionID: version)
+        let verify = try sandbox.run(["verify", "--references", "--json"], environment: store.environment)
+        let kinds = Set((try verify.jsonObject()["problems"] as? [[String: Any]] ?? []).compactMap { $0.string("kind") })
+        #expect(verify.status == 1 && kinds == ["reference-unavailable"], "\(verify)")
+        let get = try sandbox.run(["get", "p/v", "--root", sandbox.path("out2").path], environment: store.environment)
+        #expect(get.status != 0 && get.stderr.contains("a.txt"), "\(get)")
+    }
+
     @Test("a prefix over --max-objects fails with the count and the limit; a missing one names itself")
     func limitsAndMissing() throws {
         guard let store = try store() else { return }

@@ -39,6 +39,35 @@ struct CatalogDiffConformanceTests {
     }
 
     @Test(arguments: CatalogKind.available)
+    func pathsThatSortCloseTogetherAreEachComparedWithTheirOwnCounterpart(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        // Prefixes, separators below and above "/", case, and bytes above ASCII, on both sides.
+        let names = ["a", "a-b", "a.b", "a/b", "a/b/c", "a0", "aB", "ab", "B", "b", "é", "ée", "z", "~"]
+        var old: [String: String] = [:]
+        var new: [String: String] = [:]
+        for (index, name) in names.enumerated() {
+            for side in 0..<3 {
+                let path = "\(name)/\(side)"
+                switch (index + side) % 4 {
+                case 0: old[path] = "only old \(path)"
+                case 1: new[path] = "only new \(path)"
+                case 2: (old[path], new[path]) = ("before \(path)", "after \(path)")
+                default: (old[path], new[path]) = ("same \(path)", "same \(path)")
+                }
+            }
+        }
+        let diff = try fixture.store.diff(from: try version(fixture, old), to: try version(fixture, new))
+        func paths(_ kind: FileChange.Kind) -> Set<String> { Set(diff.files.filter { $0.kind == kind }.map(\.path)) }
+        #expect(paths(.removed) == Set(old.keys).subtracting(new.keys))
+        #expect(paths(.added) == Set(new.keys).subtracting(old.keys))
+        #expect(paths(.modified) == Set(old.keys.filter { new[$0] != nil && new[$0] != old[$0] }))
+        #expect(paths(.renamed).isEmpty && diff.files.count == paths(.removed).count + paths(.added).count
+            + paths(.modified).count)
+        let edited = try #require(diff.files.first { $0.path == "a/b/c/2" })
+        #expect(edited.kind == .modified && edited.base?.size == 14 && edited.target?.size == 13)
+    }
+
+    @Test(arguments: CatalogKind.available)
     func metadataDescriptionAndAliasesAsTheCatalogHasThem(_ kind: CatalogKind) throws {
         let fixture = try ConformanceFixture(kind)
         let old = try version(fixture, ["f": "1"], metadata: [

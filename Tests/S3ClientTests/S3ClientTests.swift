@@ -132,6 +132,40 @@ import Testing
         #expect(lines.last?.contains("continuation-token=t%2F1%3D") == true)
     }
 
+    @Test func versionListingsSkipDeleteMarkersAndFollowBothMarkers() throws {
+        let first = """
+            <ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsTruncated>true</IsTruncated>\
+            <KeyMarker></KeyMarker><NextKeyMarker>p/b</NextKeyMarker><NextVersionIdMarker>v/2</NextVersionIdMarker>\
+            <Version><Key>p/a</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest><ETag>&quot;ea&quot;</ETag>\
+            <Size>3</Size></Version>\
+            <DeleteMarker><Key>p/b</Key><VersionId>v3</VersionId><IsLatest>true</IsLatest></DeleteMarker>\
+            <Version><Key>p/b</Key><VersionId>v/2</VersionId><IsLatest>false</IsLatest><ETag>&quot;eb&quot;</ETag>\
+            <Size>4</Size></Version></ListVersionsResult>
+            """
+        let second = """
+            <ListVersionsResult><IsTruncated>false</IsTruncated><Version><Key>p/c</Key><VersionId>null</VersionId>\
+            <IsLatest>true</IsLatest><ETag>&quot;ec&quot;</ETag><Size>5</Size></Version></ListVersionsResult>
+            """
+        let server = try ScriptedHTTPServer([
+            .init(status: 200, body: Data(first.utf8)), .init(status: 200, body: Data(second.utf8)),
+        ])
+        defer { server.stop() }
+        let s3 = client(server.endpoint)
+        let page = try s3.listObjectVersions(bucket: "b", prefix: "p/", maxKeys: 3)
+        #expect(page.versions == [
+            S3ObjectVersionSummary(key: "p/a", versionID: "v1", isLatest: true, size: 3, etag: "ea"),
+            S3ObjectVersionSummary(key: "p/b", versionID: "v/2", isLatest: false, size: 4, etag: "eb"),
+        ])
+        #expect(page.nextMarker == S3VersionPage.Marker(key: "p/b", versionID: "v/2"))
+        let last = try s3.listObjectVersions(bucket: "b", prefix: "p/", marker: page.nextMarker)
+        // The `null` version (written while versioning was off) has no id to ask for.
+        #expect(last.versions == [S3ObjectVersionSummary(key: "p/c", versionID: nil, isLatest: true, size: 5, etag: "ec")])
+        #expect(last.nextMarker == nil)
+        let lines = server.requests.map(\.requestLine)
+        #expect(lines.first?.hasPrefix("GET /b?max-keys=3&prefix=p%2F&versions= ") == true, "\(lines)")
+        #expect(lines.last?.contains("key-marker=p%2Fb") == true && lines.last?.contains("version-id-marker=v%2F2") == true)
+    }
+
     @Test func anUnreachableEndpointFailsFastNamingItsURL() throws {
         // A port nothing listens on: bind, note the port, close.
         let probe = try ScriptedHTTPServer([.init(status: 200)])

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of `arttui put --reference` (issue 13): a 10,000-file file:// tree, timed against
 `arttui put` of the same tree (stored) and `sha256sum` of every file, in the same run; with
---s3-endpoint also a 10,000-object s3:// prefix, timed against listing it with boto3.
+--s3-endpoint also a 10,000-object s3:// prefix, timed against listing it with boto3, first in a plain
+bucket, then with versioning turned on (arttui then lists versions, to record each object's version id).
 
     scripts/bench/references.py [--arttui PATH] [--files N] [--reps N] [--workdir DIR]
                                 [--s3-endpoint URL]   # needs boto3 and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
@@ -104,15 +105,37 @@ def s3_benchmark(args, tree, work):
         timings["boto3 list_objects_v2"].append(time.perf_counter() - started)
         assert count == len(files), count
         shutil.rmtree(store, ignore_errors=True)
+    # The same prefix once the bucket keeps versions: listed with ListObjectVersions, so every entry
+    # records the version it saw (objects written before versioning have the `null` version).
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    timings["put --reference (versioned bucket)"] = []
+    timings["boto3 list_object_versions"] = []
+    for rep in range(args.reps):
+        store = os.path.join(work, f"s3store-v{rep}")
+        shutil.rmtree(store, ignore_errors=True)
+        where = ["--store", store, "--cache-dir", os.path.join(work, "cache")]
+        t, _ = run([args.arttui, "put", "-n", "bench/s3v", "--reference", f"s3://{bucket}/prefix"] + where, env=env)
+        timings["put --reference (versioned bucket)"].append(t)
+        started = time.perf_counter()
+        count = 0
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix="prefix/"):
+            count += len(page.get("Versions", []))
+        timings["boto3 list_object_versions"].append(time.perf_counter() - started)
+        assert count == len(files), count
+        shutil.rmtree(store, ignore_errors=True)
     medians = {}
     for name, values in timings.items():
         medians[name] = statistics.median(values)
-        print(f"{name:32s} median {medians[name]:7.3f} s  (min {min(values):.3f}, max {max(values):.3f})")
+        print(f"{name:36s} median {medians[name]:7.3f} s  (min {min(values):.3f}, max {max(values):.3f})")
     print(f"ratio put --reference s3:// / boto3 listing: "
           f"{medians['put --reference s3:// prefix'] / medians['boto3 list_objects_v2']:.2f}")
-    keys = [{"Key": "prefix/" + os.path.relpath(p, tree)} for p in files]
-    for start in range(0, len(keys), 1000):
-        s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[start:start + 1000]})
+    print(f"ratio put --reference (versioned) / boto3 version listing: "
+          f"{medians['put --reference (versioned bucket)'] / medians['boto3 list_object_versions']:.2f}")
+    versions = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket)
+                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+    for start in range(0, len(versions), 1000):
+        s3.delete_objects(Bucket=bucket, Delete={"Objects": versions[start:start + 1000]})
     s3.delete_bucket(Bucket=bucket)
 
 if __name__ == "__main__":

@@ -12,9 +12,18 @@ public final class SQLiteCatalog: Catalog {
     /// The database file.
     public let path: String
 
+    /// How many versions `find` with a limit looks at first, in its order, before it searches from the
+    /// conditions instead (see `findVersions`); tests make it small to reach both ways.
+    let searchWindow: Int
+
     /// Opens (and creates or migrates) the catalog at `path`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, searchWindow: 10_000)
+    }
+
+    init(path: String, searchWindow: Int) throws {
         self.path = path
+        self.searchWindow = searchWindow
         var configuration = Configuration()
         configuration.busyMode = .timeout(120)
         configuration.foreignKeysEnabled = true
@@ -168,6 +177,7 @@ public final class SQLiteCatalog: Catalog {
         registerSearchMigration(&migrator)
         registerReferencesMigration(&migrator)
         registerBinaryDigestsMigration(&migrator)
+        registerSearchOrderMigration(&migrator)
         return migrator
     }
 

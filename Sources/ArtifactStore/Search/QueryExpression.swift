@@ -24,6 +24,12 @@ public indirect enum QueryExpression: Hashable, Sendable {
         for expression in expressions.dropFirst() { result = .and(result, expression) }
         return result
     }
+
+    /// The expressions a top-level `and` joins, at any depth (the expression itself when it is no `and`).
+    public var conjuncts: [QueryExpression] {
+        guard case .and(let left, let right) = self else { return [self] }
+        return left.conjuncts + right.conjuncts
+    }
 }
 
 /// What a condition looks at.
