@@ -82,11 +82,12 @@ import Testing
     ) async throws {
         var logger = Logger(label: "arttui-server.test.other")
         logger.logLevel = .warning
-        let client = DatabaseConnector.client(try DatabaseURL(url), logger: logger)
+        let client = ServerFixture.client(try DatabaseURL(url), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            try await body(AccountStore(client: client, logger: logger, cacheLifetime: cacheLifetime))
+            try await body(AccountStore(
+                client: client, logger: logger, timeout: ServerFixture.databaseTimeout, cacheLifetime: cacheLifetime))
         }
     }
 

@@ -17,6 +17,18 @@ struct ServerFixture {
             ? "ARTTUI_TEST_DATABASE_URL is not set: skipping server tests that need PostgreSQL" : nil
     }
 
+    /// How long a test server waits for PostgreSQL. The server's default (4 s) is what `serve` promises
+    /// users; with every suite running at once on 2 cores, a healthy database can take longer to answer,
+    /// so tests that are not about outages wait longer, as the admin tests' `ARTTUI_DATABASE_TIMEOUT` does.
+    static let databaseTimeout: Duration = .seconds(30)
+
+    /// A client of the database `url` names, with the tests' connect timeout.
+    static func client(_ url: DatabaseURL, logger: Logger) -> PostgresClient {
+        var url = url
+        url.connectTimeout = databaseTimeout
+        return DatabaseConnector.client(url, logger: logger)
+    }
+
     static var enabled: Bool {
         if let reason = skipReason {
             print(reason)
@@ -41,11 +53,11 @@ struct ServerFixture {
         url.database = name
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-server-\(name)")
         let store = try Store(directory: directory)
-        let client = DatabaseConnector.client(url, logger: logger)
+        let client = Self.client(url, logger: logger)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
-                let accounts = AccountStore(client: client, logger: logger, cacheLifetime: cacheLifetime)
+                let accounts = AccountStore(client: client, logger: logger, timeout: databaseTimeout, cacheLifetime: cacheLifetime)
                 try await accounts.migrate()
                 let api = ArttuiAPI(store: store, accounts: accounts)
                 let app = Application(router: api.makeRouter(), logger: logger)
@@ -70,13 +82,13 @@ struct ServerFixture {
         try await admin(base, logger: logger, "CREATE DATABASE \(name)")
         var url = base
         url.database = name
-        let client = DatabaseConnector.client(url, logger: logger)
+        let client = Self.client(url, logger: logger)
         let text = "postgres://\(url.user)\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(name)"
         var failure: (any Error)?
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
-                let accounts = AccountStore(client: client, logger: logger)
+                let accounts = AccountStore(client: client, logger: logger, timeout: databaseTimeout)
                 try await accounts.migrate()
                 try await body(text, accounts)
                 group.cancelAll()
@@ -89,6 +101,8 @@ struct ServerFixture {
     }
 
     private static func admin(_ url: DatabaseURL, logger: Logger, _ sql: String) async throws {
+        var url = url
+        url.connectTimeout = databaseTimeout
         let connection = try await PostgresConnection.connect(
             configuration: url.connectionConfiguration, id: 1, logger: logger)
         do {
