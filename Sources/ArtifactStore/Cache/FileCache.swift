@@ -308,6 +308,7 @@ public final class FileCache: Sendable {
     /// or pinned by a process about to cache it again, is left alone.
     func finishPendingUnlinks() throws {
         try finishEvictedRows()
+        defer { index.trimWriteAheadLog() }
         let pending = try index.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT batch, digest, inode,
