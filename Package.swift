@@ -28,11 +28,14 @@ let package = Package(
     targets: [
         // zstd from the system (libzstd-dev).
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
+        // One SQLite setting Swift cannot reach (sqlite3_db_config is variadic), for the cache index.
+        .systemLibrary(name: "CSQLiteConfig", path: "Sources/CSQLiteConfig"),
         // The core: catalog, chunk storage, chunking, cache. Knows nothing of terminals.
         .target(
             name: "ArtifactStore",
             dependencies: [
                 "CZstd",
+                "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),

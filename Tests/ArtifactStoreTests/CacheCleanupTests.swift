@@ -143,6 +143,43 @@ struct CacheCleanupTests {
         }
     }
 
+    @Test func evictionBehindTheCutoffIsImmediateAndTheUnlinkerFinishesIt() throws {
+        try withTemporaryCache { cache, directory throws in
+            let old = (0..<5).map { Blob("old \($0)") }, kept = Blob("kept, used last")
+            let owner = CacheOwner(project: "p", artifact: "a")
+            for blob in old { try cache.insert(blob, owner: owner) }
+            try cache.insert(kept, owner: owner)
+            let rows = { try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM entry") } }
+
+            // What a cleanup that unlinks in the background, or one killed after its commit, leaves.
+            let result = try cache.cleanup(toAtMost: kept.size, unlinkLater: true)
+            #expect(result.removedFiles == 5 && result.remainingFiles == 1)
+            #expect(try rows() == 6, "the commit records a cutoff; the rows go later")
+            for blob in old {
+                #expect(FileManager.default.fileExists(atPath: cache.objectPath(blob.digest)))
+                #expect(try cache.lookup(digest: blob.digest, size: blob.size) == nil, "evicted is absent")
+                #expect(try !cache.holds(digest: blob.digest, size: blob.size))
+                #expect(try !cache.copy(digest: blob.digest, size: blob.size, to: directory.appendingPathComponent("x"), mode: .hardlink))
+            }
+            #expect(try cache.report() == CacheReport(bytes: kept.size, files: 1, path: cache.directory.path, projects: nil))
+            #expect(try cache.report(byProject: true).projects?.first?.files == 1)
+            #expect(try cache.cleanup(toAtMost: kept.size, dryRun: true).removedFiles == 0)
+
+            // One of them cached again before the unlinker runs: a new file, counted again, kept.
+            try cache.insert(old[0])
+            #expect(try cache.report().files == 2)
+            #expect(try cache.report(byProject: true).projects?.first?.files == 1, "its old owners went with it")
+
+            // The next open (or `cache unlink-pending`) deletes the rest: rows, owners and files.
+            _ = try FileCache(directory: cache.directory)
+            #expect(try rows() == 2)
+            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner") } == 1)
+            #expect(try cache.walkObjects() == (kept.size + old[0].size, 2))
+            #expect(try cache.lookup(digest: old[0].digest, size: old[0].size) != nil)
+            #expect(try cache.report() == CacheReport(bytes: kept.size + old[0].size, files: 2, path: cache.directory.path, projects: nil))
+        }
+    }
+
     @Test func cleanupHandlesTwentyThousandFiles() throws {
         try withTemporaryCache { cache, _ throws in
             // ARTTUI_CACHE_SCALE=100000 ARTTUI_CACHE_SCALE_FILES=1 measures with real files.

@@ -157,6 +157,24 @@ struct FileCacheTests {
         }
     }
 
+    @Test func theIndexKeepsItsWriteAheadLogWhenClosed() throws {
+        try withTemporaryCache { _, root throws in
+            let directory = root.appendingPathComponent("own-cache")
+            let blob = Blob("kept across opens")
+            do {
+                let cache = try FileCache(directory: directory)
+                try cache.insert(blob)
+            }
+            // The last connection has closed: SQLite would delete the WAL, and the next open would
+            // create (and sync) it again.
+            let wal = directory.appendingPathComponent("index.sqlite-wal").path
+            #expect(FileManager.default.fileExists(atPath: wal))
+            let reopened = try FileCache(directory: directory)
+            #expect(try reopened.lookup(digest: blob.digest, size: blob.size) != nil)
+            #expect(try reopened.report().files == 1)
+        }
+    }
+
     @Test func runningTotalEqualsAWalkOfTheObjects() throws {
         try withTemporaryCache { cache, _ throws in
             let blobs = (1...12).map { Blob(repeating: UInt8($0), count: $0 * 1000) }

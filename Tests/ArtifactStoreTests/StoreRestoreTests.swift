@@ -34,9 +34,11 @@ struct StoreRestoreTests {
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: URL(fileURLWithPath: path))
         let out = fixture.root.appendingPathComponent("out")
+        // One chunk, so its digest is the file's: the error names the damaged chunk.
+        let digest = try #require(try fixture.store.files(of: version).first).digest
         #expect { try fixture.store.download(version, to: out, cache: fixture.cache) } throws: { error in
-            guard case let .damagedFile(name, file, _)? = error as? StoreError else { return false }
-            return name == "proj/data:v0" && file == "x.bin"
+            guard case let .damagedFile(name, file, detail)? = error as? StoreError else { return false }
+            return name == "proj/data:v0" && file == "x.bin" && detail.contains("chunk \(digest.prefix(12))")
         }
         #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("x.bin").path))
         #expect(try fixture.cache.report().files == 0)

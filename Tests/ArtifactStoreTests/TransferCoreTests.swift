@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import Synchronization
 import Testing
 @testable import ArtifactStore
 import StoreTestSupport
@@ -103,8 +105,11 @@ import StoreTestSupport
             root: fixture.root.appendingPathComponent("out"), versionName: "p/a:v0",
             owner: CacheOwner(project: "p", artifact: "a"), cache: fixture.cache, mode: .copy, workers: 4)
         try restorer.prepareDirectories(for: entries.map(\.path))
-        let first = try restorer.restore(entries, makeSource: { MemorySource(byDigest) })
+        let checkedReads = ReadCounter()
+        let first = try restorer.restore(entries, makeSource: { MemorySource(byDigest, checkedReads: checkedReads) })
         #expect(first.fromSource == 2)
+        // The whole file's digest is the proof: intact files hash no chunk on their own.
+        #expect(checkedReads.count.withLock { $0 } == 0)
         for (path, bytes) in files {
             #expect(try Data(contentsOf: fixture.root.appendingPathComponent("out/\(path)")) == Data(bytes))
         }
@@ -121,18 +126,41 @@ import StoreTestSupport
             root: fixture.root.appendingPathComponent("out3"), versionName: "p/a:v0",
             owner: CacheOwner(project: "p", artifact: "a"), cache: nil, mode: .copy, workers: 1)
         try third.prepareDirectories(for: entries.map(\.path))
-        #expect(throws: StoreError.self) { try third.restore([entries[0]], makeSource: { MemorySource(wrong) }) }
+        // Chunks are checked one by one only after the file does not match, to name the damaged one.
+        #expect { try third.restore([entries[0]], makeSource: { MemorySource(wrong, checkedReads: checkedReads) }) } throws: { error in
+            guard case let .damagedFile(version, path, detail)? = error as? StoreError else { return false }
+            return version == "p/a:v0" && path == entries[0].path && detail.contains("chunk \(entries[0].digest.prefix(12))")
+        }
+        #expect(checkedReads.count.withLock { $0 } == 1)
     }
 }
 
 /// Contents held in memory, by digest.
+/// How many times a source was read with every chunk checked.
+private final class ReadCounter: Sendable {
+    let count = Mutex(0)
+}
+
+/// Each content is one chunk; checked reads are counted in `checkedReads`.
 private final class MemorySource: ContentChunkSource {
     let contents: [String: [UInt8]]
-    init(_ contents: [String: [UInt8]]) { self.contents = contents }
+    let checkedReads: ReadCounter?
+    init(_ contents: [String: [UInt8]], checkedReads: ReadCounter? = nil) {
+        self.contents = contents
+        self.checkedReads = checkedReads
+    }
 
-    func forEachChunk(ofContent digest: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func forEachChunk(
+        ofContent digest: String, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard let bytes = contents[digest] else {
             throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "not in memory")
+        }
+        if checkingEach {
+            checkedReads?.count.withLock { $0 += 1 }
+            guard SHA256.hash(data: bytes).map({ String(format: "%02x", $0) }).joined() == digest else {
+                throw StoreError.corruptData(what: "chunk \(digest.prefix(12))", detail: "does not match its SHA-256")
+            }
         }
         try bytes.withUnsafeBytes { try body($0) }
     }

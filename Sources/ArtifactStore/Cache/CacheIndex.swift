@@ -1,5 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
+import CSQLiteConfig
 import GRDB
+import GRDBSQLite
 
 /// The cache's SQLite index (`index.sqlite`): one row per cached file, which projects and
 /// artifacts fetched it, live pins, and the running totals.
@@ -9,6 +14,11 @@ import GRDB
 /// the rows. `cacheState.clock` is the cache's own use clock: nanoseconds since 1970, but
 /// strictly increasing across all processes sharing the cache, so least-recently-used
 /// order has no ties even when uses fall in the same clock tick.
+///
+/// A cleanup evicts by recording a cutoff, `cacheState.evictedThrough`: every row used no later
+/// than it is evicted, absent to every reader (see ``live``), and out of the totals at once. The
+/// rows and their files are deleted afterwards by whoever unlinks (`FileCache.finishPendingUnlinks`),
+/// so the cleanup's commit costs the same for ten files as for 100,000.
 struct CacheIndex: Sendable {
     /// One cached file as the index records it.
     struct Entry: Sendable {
@@ -27,6 +37,16 @@ struct CacheIndex: Sendable {
         // write lock instead of failing at once.
         configuration.busyMode = .timeout(30)
         configuration.label = "arttui.cache"
+        configuration.prepareDatabase { db in
+            // Keep the WAL file, unchecked, when the last connection closes. Otherwise SQLite
+            // checkpoints it and deletes it, and the next command (every `get`, `cache size`) creates
+            // it again: syncs of the WAL, its directory and the index each time, 150 ms apiece on a
+            // busy disk. Writers still checkpoint as usual (every 1,000 pages).
+            var keep: CInt = 1
+            var code = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &keep)
+            if code == SQLITE_OK { code = arttui_sqlite_no_checkpoint_on_close(db.sqliteConnection) }
+            guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         // Migrated only when a read finds the schema out of date, so that opening the cache (every
         // `get`, `cache size`) asks for no write access.
@@ -94,7 +114,37 @@ struct CacheIndex: Sendable {
                     PRIMARY KEY (batch, digest)) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-eviction-cutoff") { db in
+            // Totals count live rows only: deleting an evicted row changes nothing, and a row that an
+            // insert brings back from eviction counts again (without the owners it had then).
+            try db.execute(sql: """
+                ALTER TABLE cacheState ADD COLUMN evictedThrough INTEGER NOT NULL DEFAULT 0;
+
+                DROP TRIGGER entry_removed;
+                CREATE TRIGGER entry_removed AFTER DELETE ON entry
+                WHEN OLD.lastUsed > (SELECT evictedThrough FROM cacheState WHERE id = 1) BEGIN
+                    UPDATE cacheState SET bytes = bytes - OLD.size, files = files - 1 WHERE id = 1;
+                END;
+                DROP TRIGGER entry_resized;
+                CREATE TRIGGER entry_resized AFTER UPDATE OF size ON entry
+                WHEN OLD.lastUsed > (SELECT evictedThrough FROM cacheState WHERE id = 1) BEGIN
+                    UPDATE cacheState SET bytes = bytes - OLD.size + NEW.size WHERE id = 1;
+                END;
+                CREATE TRIGGER entry_revived AFTER UPDATE OF lastUsed ON entry
+                WHEN OLD.lastUsed <= (SELECT evictedThrough FROM cacheState WHERE id = 1)
+                 AND NEW.lastUsed > (SELECT evictedThrough FROM cacheState WHERE id = 1) BEGIN
+                    UPDATE cacheState SET bytes = bytes + NEW.size, files = files + 1 WHERE id = 1;
+                    DELETE FROM owner WHERE digest = NEW.digest;
+                END;
+                """)
+        }
         return migrator
+    }
+
+    /// The SQL condition that a row of `entry` (named `table` in the query) is not evicted: used
+    /// after the last cleanup's cutoff. Every reader of `entry` applies it.
+    static func live(_ table: String = "entry") -> String {
+        "\(table).lastUsed > (SELECT evictedThrough FROM cacheState WHERE id = 1)"
     }
 
     // MARK: Reading
@@ -102,7 +152,9 @@ struct CacheIndex: Sendable {
     static func entry(_ db: Database, digest: String) throws -> Entry? {
         // Cached statements: compiling each one anew (and GRDB authorizing it) cost more than running it.
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT size, modifiedNs, inode, changedNs, lastUsed FROM entry WHERE digest = ?"),
+            db.cachedStatement(sql: """
+                SELECT size, modifiedNs, inode, changedNs, lastUsed FROM entry WHERE digest = ? AND \(live())
+                """),
             arguments: [digest])
         return row.map {
             Entry(
@@ -117,7 +169,7 @@ struct CacheIndex: Sendable {
         var entries: [String: Entry] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT e.digest, e.size, e.modifiedNs, e.inode, e.changedNs, e.lastUsed
-            FROM pin p JOIN entry e ON e.digest = p.digest WHERE p.token = ?
+            FROM pin p JOIN entry e ON e.digest = p.digest WHERE p.token = ? AND \(live("e"))
             """, arguments: [pinToken])
         while let row = try rows.next() {
             let digest: String = row[0]
@@ -156,6 +208,19 @@ struct CacheIndex: Sendable {
         guard try touch(db, [(digest, signature)]) > 0 else { return false }
         if let owner { try addOwner(db, owner, digests: [digest]) }
         return true
+    }
+
+    /// The WAL size above which a writer empties it (see ``trimWriteAheadLog()``).
+    static let walTrimBytes: Int64 = 4 << 20
+
+    /// Checkpoints the WAL into the index and truncates it, when it has grown past
+    /// ``walTrimBytes``: the WAL outlives each command (see `init`), and the next open would read
+    /// all of it back. For the end of a big write (a `get` of thousands of files, the unlinker);
+    /// best effort, since a busy reader only delays it to the next one.
+    func trimWriteAheadLog() {
+        var status = stat()
+        guard stat(pool.path + "-wal", &status) == 0, Int64(status.st_size) > Self.walTrimBytes else { return }
+        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs `body` with a 64 MiB page cache instead of SQLite's 2 MB: a cleanup of 100,000 files
@@ -207,7 +272,7 @@ struct CacheIndex: Sendable {
                              json_extract(value, '$[2]') AS modifiedNs, json_extract(value, '$[3]') AS inode,
                              json_extract(value, '$[4]') AS changedNs
                       FROM json_each(?)) AS u
-                WHERE entry.digest = u.digest
+                WHERE entry.digest = u.digest AND \(live())
                 """,
             arguments: [first, jsonArray(uses.map { use in
                 use.signature.map { signatureJSON(use.digest, $0) } ?? "[\"\(use.digest)\"]"
@@ -220,7 +285,8 @@ struct CacheIndex: Sendable {
         try db.execute(
             sql: """
                 INSERT OR IGNORE INTO owner (digest, project, artifact)
-                SELECT value, ?, ? FROM json_each(?) WHERE EXISTS (SELECT 1 FROM entry WHERE digest = value)
+                SELECT value, ?, ? FROM json_each(?)
+                WHERE EXISTS (SELECT 1 FROM entry WHERE digest = value AND \(live()))
                 """,
             arguments: [owner.project, owner.artifact, jsonArray(digests.map { "\"\($0)\"" })])
     }

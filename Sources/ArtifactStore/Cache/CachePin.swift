@@ -115,7 +115,7 @@ extension FileCache {
             // inserts of live processes are covered by their own pins.
             let unrecorded = try String.fetchAll(db, sql: """
                 SELECT DISTINCT p.digest FROM pin p JOIN deadPin d ON d.token = p.token
-                WHERE NOT EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest)
+                WHERE NOT EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest AND \(CacheIndex.live("e")))
                   AND NOT EXISTS (SELECT 1 FROM pin q WHERE q.digest = p.digest
                                   AND q.token NOT IN (SELECT token FROM deadPin))
                 """)

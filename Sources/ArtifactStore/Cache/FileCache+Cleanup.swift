@@ -5,13 +5,15 @@ extension FileCache {
     /// Removes least-recently-used files (by the cache's own record of use, not atime) until
     /// the cache holds at most `target` bytes, leaving pinned files alone.
     ///
-    /// The eviction set is chosen by one ordered query and its rows deleted in the same
-    /// transaction; the files are unlinked after it commits (see ``FileCache`` for what a
-    /// crash in between leaves). A dry run computes the same figures and removes nothing.
+    /// The eviction set is chosen by one ordered walk and evicted by recording its last file's use
+    /// as the cutoff (see ``CacheIndex``), in the same transaction: from that commit on the files are
+    /// absent to every reader and out of the totals, whatever their number. Their rows and files are
+    /// deleted after it (see ``FileCache`` for what a crash in between leaves). A dry run computes
+    /// the same figures and removes nothing.
     ///
     /// With `unlinkLater`, the files are left for ``unlinkPending()`` (which another process may
-    /// run): the cache's totals already exclude them, and nothing serves them again. Unlinking is
-    /// most of a big cleanup's time (100,000 files take seconds on ext4).
+    /// run): nothing serves them again meanwhile. Unlinking is most of a big cleanup's time
+    /// (100,000 files take seconds on ext4).
     /// - Throws: `StoreError.invalidArgument` for a negative target.
     public func cleanup(toAtMost target: Int64, dryRun: Bool = false, unlinkLater: Bool = false) throws
         -> CleanupResult
@@ -21,30 +23,27 @@ extension FileCache {
         }
         try sweepDeadPins()
         if dryRun {
-            return try index.pool.read { db in try Self.planEviction(db, target: target, listVictims: false).result }
+            return try index.pool.read { db in try Self.planEviction(db, target: target).result }
         }
-        try finishPendingUnlinks()
-        let batch = UUID().uuidString
-        let plan = try index.pool.write { db in try CacheIndex.withLargePageCache(db) {
-            // Files left for later are found again through pendingUnlink: no need to hold them here.
-            let plan = try Self.planEviction(db, target: target, listVictims: !unlinkLater)
+        let plan = try index.pool.write { db in
+            let plan = try Self.planEviction(db, target: target)
             if let cutoff = plan.cutoff {
-                // lastUsed is unique (the use clock never repeats), so "unpinned and used no
-                // later than the last chosen file" is exactly the chosen set.
-                let chosen = "lastUsed <= ? AND NOT EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest)"
+                // Pinned files used before the cutoff are kept: they are in use, so mark them used
+                // now, after it. lastUsed is unique (the use clock never repeats), so what is left at
+                // or before the cutoff is exactly the chosen set.
+                let pinned = try String.fetchAll(db, sql: """
+                    SELECT digest FROM entry
+                    WHERE lastUsed <= ? AND \(CacheIndex.live()) AND EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest)
+                    """, arguments: [cutoff])
+                try CacheIndex.touch(db, pinned.map { (digest: $0, signature: nil) })
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO pendingUnlink (batch, digest, inode) SELECT ?, digest, inode FROM entry WHERE \(chosen)",
-                    arguments: [batch, cutoff])
-                try db.execute(sql: "DELETE FROM entry WHERE \(chosen)", arguments: [cutoff])
-                guard db.changesCount == plan.result.removedFiles else {
-                    throw StoreError.catalog("cache cleanup chose \(plan.result.removedFiles) files but would delete \(db.changesCount); nothing removed")
-                }
-                try CacheIndex.deleteOwners(db, batch: batch)
+                    sql: "UPDATE cacheState SET evictedThrough = ?, bytes = bytes - ?, files = files - ? WHERE id = 1",
+                    arguments: [cutoff, plan.result.freedBytes, plan.result.removedFiles])
             }
             return plan
-        } }
-        if !unlinkLater && !plan.victims.isEmpty {
-            try unlinkEvicted(plan.victims, batch: batch)
+        }
+        if !unlinkLater && plan.cutoff != nil {
+            try withUnlinkLock(wait: true) { try finishPendingUnlinks() }
         }
         return plan.result
     }
@@ -57,39 +56,36 @@ extension FileCache {
 
     private struct EvictionPlan {
         var result: CleanupResult
-        var victims: [(digest: String, inode: Int64)]
         /// lastUsed of the most recently used file chosen; nil when none is.
         var cutoff: Int64?
     }
 
-    /// Walks the files from least to most recently used, choosing unpinned ones until the
-    /// total would be at most `target`; `listVictims` also collects their digests and inodes.
-    private static func planEviction(_ db: Database, target: Int64, listVictims: Bool) throws -> EvictionPlan {
+    /// Walks the live files from least to most recently used, choosing unpinned ones until the
+    /// total would be at most `target`.
+    private static func planEviction(_ db: Database, target: Int64) throws -> EvictionPlan {
         let totals = try CacheIndex.totals(db)
         var plan = EvictionPlan(
             result: CleanupResult(
                 freedBytes: 0, removedFiles: 0, remainingBytes: totals.bytes, remainingFiles: totals.files,
                 skippedPinnedFiles: 0),
-            victims: [], cutoff: nil)
+            cutoff: nil)
         guard totals.bytes > target else { return plan }
-        // Without the list, only integers cross into Swift, not 100,000 digests decoded as strings.
+        // Only integers cross into Swift, not 100,000 digests decoded as strings.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT \(listVictims ? "digest, inode" : "NULL, NULL"), size, lastUsed,
-                   EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest) AS pinned
-            FROM entry ORDER BY lastUsed
+            SELECT size, lastUsed, EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest) AS pinned
+            FROM entry WHERE \(CacheIndex.live()) ORDER BY lastUsed
             """)
         while plan.result.remainingBytes > target, let row = try rows.next() {
-            if row[4] as Bool {
+            if row[2] as Bool {
                 plan.result.skippedPinnedFiles += 1
                 continue
             }
-            let size: Int64 = row[2]
+            let size: Int64 = row[0]
             plan.result.freedBytes += size
             plan.result.removedFiles += 1
             plan.result.remainingBytes -= size
             plan.result.remainingFiles -= 1
-            if listVictims { plan.victims.append((row[0], row[1])) }
-            plan.cutoff = row[3]
+            plan.cutoff = row[1]
         }
         return plan
     }

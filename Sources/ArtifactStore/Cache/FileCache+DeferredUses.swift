@@ -124,6 +124,7 @@ extension FileCache {
         guard !uses.isEmpty || !inserted.isEmpty else { return }
         do {
             try writeDeferred(uses: uses, inserted: inserted)
+            index.trimWriteAheadLog()
         } catch {
             // The files without rows would be counted nowhere and, once the pin is released, found
             // by no cleanup: take them out again.

@@ -17,11 +17,13 @@ extension FileCache {
             let projectRows = try Row.fetchAll(db, sql: """
                 SELECT o.project, COUNT(*), COALESCE(SUM(e.size), 0)
                 FROM (SELECT DISTINCT project, digest FROM owner) o JOIN entry e ON e.digest = o.digest
+                WHERE \(CacheIndex.live("e"))
                 GROUP BY o.project
                 """)
             let artifactRows = try Row.fetchAll(db, sql: """
                 SELECT o.project, o.artifact, COUNT(*), COALESCE(SUM(e.size), 0)
                 FROM owner o JOIN entry e ON e.digest = o.digest
+                WHERE \(CacheIndex.live("e"))
                 GROUP BY o.project, o.artifact
                 """)
             var artifacts: [String: [ArtifactUsage]] = [:]

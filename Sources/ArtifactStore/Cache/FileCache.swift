@@ -19,10 +19,10 @@ import GRDB
 /// - `pins/`: one lock file per live ``CachePin``;
 /// - `index.sqlite`: the index (WAL; several processes may share one cache).
 ///
-/// The index is the truth: a file is cached when it has a row, and the totals are sums over
-/// the rows, kept in the same transaction as each change. Rows are deleted first and files
-/// unlinked after the commit, with the pending unlinks recorded in that same transaction so
-/// that the next open finishes them after a crash. A crash between an insert's rename and
+/// The index is the truth: a file is cached when it has a live row, and the totals are sums over
+/// the live rows, kept in the same transaction as each change. Rows are evicted first (deleted,
+/// with the pending unlink recorded in the same transaction; or, by a cleanup, all at once behind a
+/// cutoff) and files unlinked after the commit, so that the next open finishes them after a crash. A crash between an insert's rename and
 /// its commit (a window of microseconds) leaves a file without a row: never served, never
 /// counted, and replaced by the next insert of that digest.
 ///
@@ -303,14 +303,16 @@ public final class FileCache: Sendable {
     }
 
     /// Finishes unlinks left pending by a process that died between an eviction's commit and
-    /// its unlinks, or left for later on purpose. Rows of a live process's batch may be finished
-    /// twice; that is harmless. A file cached again since, or pinned by a process about to cache
-    /// it again, is left alone.
+    /// its unlinks, or left for later on purpose, then deletes the rows a cleanup evicted. Rows of
+    /// a live process's batch may be finished twice; that is harmless. A file cached again since,
+    /// or pinned by a process about to cache it again, is left alone.
     func finishPendingUnlinks() throws {
+        try finishEvictedRows()
+        defer { index.trimWriteAheadLog() }
         let pending = try index.pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT batch, digest, inode,
-                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest)
+                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest AND \(CacheIndex.live("e")))
                        OR EXISTS (SELECT 1 FROM pin WHERE pin.digest = p.digest) AS cached
                 FROM pendingUnlink p
                 """)
@@ -323,6 +325,34 @@ public final class FileCache: Sendable {
             let statement = try db.makeStatement(sql: "DELETE FROM pendingUnlink WHERE batch = ? AND digest = ?")
             for row in pending {
                 try statement.execute(arguments: [row["batch"] as String, row["digest"] as String])
+            }
+        }
+    }
+
+    /// Unlinks the files of rows behind the cleanup cutoff, then deletes those rows (and their
+    /// owners), a batch at a time so that a crash keeps what is done and the write lock is held
+    /// briefly. Rows of pinned files are left for a later run: their process may be caching them
+    /// again, and an insert brings a row back from eviction.
+    private func finishEvictedRows() throws {
+        let evicted = try index.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT digest, inode FROM entry
+                WHERE NOT \(CacheIndex.live()) AND NOT EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest)
+                """).map { (digest: $0[0] as String, inode: $0[1] as Int64) }
+        }
+        var start = 0
+        while start < evicted.count {
+            let batch = evicted[start..<min(evicted.count, start + 5000)]
+            start += batch.count
+            try unlinkEvicted(Array(batch), batch: nil)
+            let digests = "[" + batch.map { "\"\($0.digest)\"" }.joined(separator: ",") + "]"
+            try index.pool.write { db in
+                // Only rows still evicted: one brought back meanwhile has a new file and new owners.
+                let still = "digest IN (SELECT value FROM json_each(?)) AND NOT \(CacheIndex.live())"
+                try db.execute(
+                    sql: "DELETE FROM owner WHERE digest IN (SELECT digest FROM entry WHERE \(still))",
+                    arguments: [digests])
+                try db.execute(sql: "DELETE FROM entry WHERE \(still)", arguments: [digests])
             }
         }
     }

@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// Reads chunks back from packs, checking every byte against its digest.
+/// Reads chunks back from packs, checking every byte against its digest (unless the caller checks
+/// the whole content itself).
 ///
 /// Not thread-safe: each worker has its own, with its own open packs, buffer and codec.
 final class ChunkReader {
@@ -16,18 +17,21 @@ final class ChunkReader {
         self.objects = objects
     }
 
-    /// Streams a content's chunks, in order, to `body`, each one verified.
+    /// Streams a content's chunks, in order, to `body`, each one verified unless `checkingEach` is
+    /// false: then only the record's header is checked against the catalog, and the caller must check
+    /// the content's digest (hashing every byte once instead of twice).
     ///
     /// `chunks` is the content's chunk list when the caller already fetched it (a restore fetches
     /// a whole version's at once); otherwise it is looked up.
     /// - Throws: `StoreError.corruptData` naming the chunk when it is missing or damaged.
     func forEachChunk(
-        ofContent digest: String, chunks known: [StoredChunk]? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void
+        ofContent digest: String, chunks known: [StoredChunk]? = nil, checkingEach: Bool = true,
+        _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let chunks = try known ?? catalog.chunkLocations(contentDigest: digest)
         for chunk in chunks {
             do {
-                try read(chunk, body)
+                try read(chunk, checking: checkingEach, body)
             } catch StoreError.io {
                 // A concurrent delete may have compacted the pack: look the chunk up once more.
                 readers[chunk.location.packKey] = nil
@@ -36,12 +40,12 @@ final class ChunkReader {
                     throw StoreError.corruptData(
                         what: "chunk \(chunk.digest.prefix(12))", detail: "pack \(chunk.location.packKey) is missing")
                 }
-                try read(again, body)
+                try read(again, checking: checkingEach, body)
             }
         }
     }
 
-    private func read(_ chunk: StoredChunk, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private func read(_ chunk: StoredChunk, checking: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let location = chunk.location
         let reader = try packReader(location.packKey)
         let length = Int(location.storedLength)
@@ -66,11 +70,11 @@ final class ChunkReader {
             let payload = UnsafeRawBufferPointer(rebasing: bytes[PackRecordHeader.size...])
             switch header.compression {
             case .none:
-                try check(payload, digest: expected, chunk: chunk)
+                if checking { try check(payload, digest: expected, chunk: chunk) }
                 try body(payload)
             case .zstd:
                 try codec.withDecompressed(payload, rawLength: header.rawLength) { plain in
-                    try check(plain, digest: expected, chunk: chunk)
+                    if checking { try check(plain, digest: expected, chunk: chunk) }
                     try body(plain)
                 }
             }

@@ -8,6 +8,10 @@ import Synchronization
 /// Files already under the root with the right content are left alone; files the cache holds are
 /// taken from it; the rest are read from a `ContentChunkSource` into the cache (and the root) in one
 /// pass. A damaged file does not stop the others: everything the damage does not touch is restored.
+///
+/// Each byte is hashed once: the whole file's SHA-256 is the proof (nothing is placed before it
+/// matches), so chunks are read unchecked and checked one by one only after a mismatch, to name the
+/// damaged chunk.
 public struct FileRestorer: Sendable {
     /// What a restore did.
     public struct Counts: Sendable, Equatable {
@@ -162,7 +166,7 @@ public struct FileRestorer: Sendable {
             try cache.insert(
                 digest: file.digest, size: file.size, owner: owner, copyToPath: mode == .copy ? destination : nil
             ) { sink in
-                try source.forEachChunk(ofContent: file.digest) { try sink.write($0) }
+                try source.forEachChunk(ofContent: file.digest, checkingEach: false) { try sink.write($0) }
             }
             if mode != .copy,
                try !cache.copy(digest: file.digest, size: file.size, toPath: destination, mode: mode, owner: owner)
@@ -171,7 +175,23 @@ public struct FileRestorer: Sendable {
             }
             return .sourceAndCache
         } catch let error as StoreError where error.isCorruptData {
-            throw StoreError.damagedFile(version: versionName, path: file.path, detail: "\(error)")
+            let cause = damagedChunk(of: file, source: source) ?? error
+            throw StoreError.damagedFile(version: versionName, path: file.path, detail: "\(cause)")
+        }
+    }
+
+    /// Reads a damaged file's chunks again, each checked, to name the one at fault: chunks are read
+    /// unchecked while the whole file's digest is the proof, so a mismatch alone does not say which
+    /// chunk it was. Nil when every chunk checks out (the damage is elsewhere, such as a wrong chunk
+    /// list) or when reading fails otherwise.
+    private func damagedChunk(of file: ManifestEntry, source: any ContentChunkSource) -> StoreError? {
+        do {
+            try source.forEachChunk(ofContent: file.digest, checkingEach: true) { _ in }
+            return nil
+        } catch let error as StoreError where error.isCorruptData {
+            return error
+        } catch {
+            return nil
         }
     }
 
@@ -206,7 +226,7 @@ public struct FileRestorer: Sendable {
         do {
             // The cache's writer does what is needed here too: write, count and hash in one pass.
             let writer = CacheWriter(fd: output.fd, path: destination)
-            try source.forEachChunk(ofContent: file.digest) { try writer.write($0) }
+            try source.forEachChunk(ofContent: file.digest, checkingEach: false) { try writer.write($0) }
             guard writer.finishDigest() == file.digest, writer.bytesWritten == file.size else {
                 throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")
             }

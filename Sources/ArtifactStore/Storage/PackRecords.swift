@@ -53,13 +53,14 @@ public enum PackRecords {
     }
 
     /// Decodes every record of a run of records (a pack, or records sent by a server), checks each
-    /// against its digest, and hands the chunk's digest (hex) and decoded bytes to `body` in order.
+    /// against its digest (unless `checkingEach` is false: the caller checks what the chunks make up),
+    /// and hands the chunk's digest (hex) and decoded bytes to `body` in order.
     /// - Throws: `StoreError.corruptData` naming the record's offset and what is wrong with it.
     public static func forEachChunk(
-        in records: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec,
+        in records: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec, checkingEach: Bool = true,
         _ body: (String, UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        try walk(records, maxRawLength: maxRawLength, codec: codec) { _, _, header, chunk in
+        try walk(records, maxRawLength: maxRawLength, codec: codec, checking: checkingEach) { _, _, header, chunk in
             try body(Hex.encode(header.digest), chunk)
         }
     }
@@ -67,7 +68,7 @@ public enum PackRecords {
     /// Walks the records, decoding and checking each one, and calls `body` with its bounds, header and
     /// decoded bytes.
     private static func walk(
-        _ pack: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec,
+        _ pack: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec, checking: Bool = true,
         _ body: (Int, Int, PackRecordHeader, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         var offset = 0
@@ -84,9 +85,11 @@ public enum PackRecords {
             guard end <= pack.count else { throw failure("is cut short inside its payload") }
             let payload = UnsafeRawBufferPointer(rebasing: pack[(offset + headerSize)..<end])
             func check(_ chunk: UnsafeRawBufferPointer) throws {
-                let digest = Array(SHA256.hash(data: chunk))
-                guard digest == header.digest else {
-                    throw failure("holds bytes whose SHA-256 is \(Hex.encode(digest)), not \(Hex.encode(header.digest))")
+                if checking {
+                    let digest = Array(SHA256.hash(data: chunk))
+                    guard digest == header.digest else {
+                        throw failure("holds bytes whose SHA-256 is \(Hex.encode(digest)), not \(Hex.encode(header.digest))")
+                    }
                 }
                 try body(offset, end, header, chunk)
             }

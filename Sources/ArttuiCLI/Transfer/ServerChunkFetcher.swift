@@ -33,10 +33,13 @@ final class ServerChunkFetcher: @unchecked Sendable {
         self.batchBytes = batchBytes
     }
 
-    /// Streams `content`'s chunks, in order, to `body`.
-    func forEachChunk(of content: WireContent, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Streams `content`'s chunks, in order, to `body`; with `checkingEach` each one hashed against
+    /// its digest (see ``ContentChunkSource``).
+    func forEachChunk(
+        of content: WireContent, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         if content.chunks.count == 1, smallPosition[content.chunks[0]] != nil {
-            let bytes = try smallChunk(content.chunks[0])
+            let bytes = try smallChunk(content.chunks[0], checking: checkingEach)
             return try bytes.withUnsafeBytes { try body($0) }
         }
         // A big file: its own requests, 8 chunks (at most 4 MiB each) at a time: every request opens
@@ -44,12 +47,15 @@ final class ServerChunkFetcher: @unchecked Sendable {
         var start = 0
         while start < content.chunks.count {
             let batch = Array(content.chunks[start..<min(content.chunks.count, start + 8)])
-            try fetch(batch) { _, chunk in try body(chunk) }
+            try fetch(batch, checking: checkingEach) { _, chunk in try body(chunk) }
             start += batch.count
         }
     }
 
-    private func smallChunk(_ digest: String) throws -> [UInt8] {
+    /// A single-chunk content's bytes, fetched with the next wanted ones. Prefetched chunks are
+    /// checked as `checking` says for this request (the ones a worker takes are checked by its
+    /// file's digest all the same).
+    private func smallChunk(_ digest: String, checking: Bool) throws -> [UInt8] {
         condition.lock()
         while true {
             if let bytes = ready.removeValue(forKey: digest) {
@@ -89,7 +95,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
         var mine: [UInt8] = []
         do {
             var fetched: [(String, [UInt8])] = []
-            try fetch(batch) { chunkDigest, chunk in
+            try fetch(batch, checking: checking) { chunkDigest, chunk in
                 if chunkDigest == digest && mine.isEmpty { mine = Array(chunk) } else { fetched.append((chunkDigest, Array(chunk))) }
             }
             condition.lock()
@@ -109,9 +115,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
         return mine
     }
 
-    /// Asks the server for the records of `digests` and hands each decoded, checked chunk to `body`
-    /// in order; a record naming another chunk than asked is damage.
-    private func fetch(_ digests: [String], _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Asks the server for the records of `digests` and hands each decoded chunk (checked against its
+    /// digest with `checking`) to `body` in order; a record naming another chunk than asked is damage.
+    private func fetch(_ digests: [String], checking: Bool, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
         let query = try JSONEncoder().encode(ChunkRecordsRequest(digests: digests))
         let records = try client.send("POST", path, query: [], body: query)
         condition.lock()
@@ -119,7 +125,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
         condition.unlock()
         var index = 0
         try records.withUnsafeBytes { raw in
-            try PackRecords.forEachChunk(in: raw, maxRawLength: Int(UInt32.max), codec: ZstdCodec()) { digest, chunk in
+            try PackRecords.forEachChunk(
+                in: raw, maxRawLength: Int(UInt32.max), codec: ZstdCodec(), checkingEach: checking
+            ) { digest, chunk in
                 guard index < digests.count, digest == digests[index] else {
                     throw StoreError.corruptData(
                         what: "chunk \(digests[min(index, digests.count - 1)].prefix(12)) from the server",
@@ -146,10 +154,12 @@ final class ServerContentSource: ContentChunkSource {
         self.contents = contents
     }
 
-    func forEachChunk(ofContent digest: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func forEachChunk(
+        ofContent digest: String, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         guard let content = contents[digest] else {
             throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "the server's manifest does not list its chunks")
         }
-        try fetcher.forEachChunk(of: content, body)
+        try fetcher.forEachChunk(of: content, checkingEach: checkingEach, body)
     }
 }
