@@ -67,6 +67,7 @@ EOF
     # Every port explicit, so several stacks can run side by side; -logdir is a global flag.
     nohup "$VENV/bin/weed" -logdir="$dir/weed-logs" mini \
         -ip=127.0.0.1 -ip.bind=127.0.0.1 -master.telemetry=false -dir="$dir/weed-data" \
+        -volume.max=1000 \
         -s3.port="$port" -s3.port.grpc=$((port + 11)) -s3.config="$dir/s3-identities.json" \
         -s3.port.iceberg=0 -s3.port.lance=0 \
         -master.port=$((port + 1)) -master.port.grpc=$((port + 12)) \

@@ -30,6 +30,11 @@ enum FileSystem {
     /// The reason of a Foundation or POSIX error, in one line.
     static func reason(of error: Error) -> String {
         if let storeError = error as? StoreError { return storeError.description }
+        // A Swift error that words itself (an object store's, say) says more than NSError's bridge,
+        // which prints only "The operation could not be completed. (Type error 1.)".
+        if !(type(of: error) is NSError.Type), let described = error as? CustomStringConvertible {
+            return described.description
+        }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
