@@ -48,6 +48,24 @@ import StoreTestSupport
         }
     }
 
+    /// Long inputs are compressed with parameters of their own, which zstd's one-shot call (used for
+    /// the samples and for short inputs) resets: the frame must not depend on what came before.
+    @Test func aLongInputGivesTheSameFrameWhateverTheCodecCompressedBefore() throws {
+        let long = textLikeBytes(count: ZstdCodec.longMatchLength + 123_457, seed: 5)
+        let fresh = try #require(long.withUnsafeBytes { ZstdCodec().compress($0) })
+        let codec = ZstdCodec()
+        let short = textLikeBytes(count: 20_000, seed: 6)
+        for raw in [short, long, short, Array(long.prefix(ZstdCodec.sampledLength + 1)), long] {
+            let compressed = try #require(raw.withUnsafeBytes { codec.compress($0) })
+            #expect(try compressed.withUnsafeBytes { try codec.decompress($0, rawLength: raw.count) } == raw)
+            if raw.count == long.count { #expect(compressed == fresh) }
+        }
+        // Other levels keep zstd's own parameters: level 3 asked for explicitly is the default.
+        let level9 = try #require(long.withUnsafeBytes { codec.compress($0, level: 9) })
+        #expect(try level9.withUnsafeBytes { try codec.decompress($0, rawLength: long.count) } == long)
+        #expect(try #require(long.withUnsafeBytes { codec.compress($0, level: 3) }) == fresh)
+    }
+
     @Test func corruptPayloadThrows() throws {
         let codec = ZstdCodec()
         let raw = textLikeBytes(count: 200_000, seed: 3)

@@ -850,6 +850,15 @@ def render(results: Results, manifests: dict, peers: list[str], args, info: dict
     return "\n".join(out)
 
 
+def swift_runtime_linking(binary: str) -> str:
+    """Whether the binary loads the Swift runtime as a shared library (start-up costs differ by a third)."""
+    try:
+        libraries = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+    except OSError:
+        return "Swift runtime linking unknown"
+    return "Swift runtime linked dynamically" if "libswiftCore.so" in libraries else "Swift runtime linked statically"
+
+
 def machine_info(args) -> dict:
     cpu = "unknown cpu"
     try:
@@ -874,6 +883,7 @@ def machine_info(args) -> dict:
         versions["arttui"] += f" (tree {head}{', Sources modified' if dirty else ''})"
     except OSError:
         pass
+    versions["arttui"] += ", " + swift_runtime_linking(args.arttui)
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {platform.system()} {platform.release()}",

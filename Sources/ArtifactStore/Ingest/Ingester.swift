@@ -71,14 +71,17 @@ struct Ingester {
         var slots = [FileResult?](repeating: nil, count: sources.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
         let writers = (0..<workers).map { _ in PackWriter(objectStore: objects) }
+        // Largest files first: a big file taken last would leave one core working alone at the end.
+        let order = sources.indices.sorted { signatures[$0].size > signatures[$1].size }
         slots.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let codec = ZstdCodec()
                 let writer = writers[worker]
                 while shared.failure.withLock({ $0 == nil }) {
-                    let index = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < sources.count else { break }
+                    let next = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard next < sources.count else { break }
+                    let index = order[next]
                     do {
                         let source = sources[index]
                         let result: FileResult

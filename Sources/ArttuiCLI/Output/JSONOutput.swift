@@ -21,15 +21,8 @@ enum JSONOutput {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 
-    /// An ISO 8601 UTC timestamp with milliseconds.
+    /// An ISO 8601 UTC timestamp with milliseconds, as the team server writes them.
     static func timestamp(_ date: Date) -> String {
-        timestampFormatter.string(from: date)
+        WireTimestamp.string(date)
     }
-
-    /// Made once: creating a formatter costs more than formatting a row.
-    nonisolated(unsafe) private static let timestampFormatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 }
