@@ -202,6 +202,25 @@ extension PostgresCatalog {
         }
     }
 
+    public func chunkLocations(versionID: Int64, chunkDigests: [String]) throws -> [String: StoredChunk] {
+        try readStatement { session in
+            var found: [String: StoredChunk] = [:]
+            // Each asked chunk by its digest, kept if one of the version's contents is made of it.
+            for row in try session.rows(PostgresQuery(unsafeSQL: """
+                SELECT \(Self.chunkColumns) FROM chunk ch JOIN pack p ON p.id = ch.pack_id
+                WHERE ch.digest IN (SELECT decode(d, 'hex') FROM unnest($2::text[]) AS d)
+                AND EXISTS (
+                    SELECT 1 FROM content_chunk cc JOIN file f ON f.content_id = cc.content_id
+                    WHERE cc.chunk_id = ch.id AND f.version_id = $1)
+                """, binds: binds(versionID, chunkDigests)))
+            {
+                let chunk = try Self.storedChunk(row)
+                found[chunk.digest] = chunk
+            }
+            return found
+        }
+    }
+
     public func chunkDigestPrefixes() throws -> Set<UInt64> {
         try read { session in
             // The first 8 bytes of the digest, as the big-endian number the hex prefix reads as.

@@ -46,6 +46,20 @@ struct CatalogConformanceTests {
     }
 
     @Test(arguments: CatalogKind.available)
+    func someChunksOfAVersionAreFoundByDigestAndOthersChunksLeftOut(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        let version = try fixture.put(["a.bin": randomBytes(300_000, seed: 3), "b.txt": Array("b\n".utf8)]).version
+        let other = try fixture.put(["c.bin": randomBytes(200_000, seed: 4)], "proj", "other").version
+        let chunks = Array(try fixture.catalog.chunkLocations(versionID: version.id).values.joined())
+        let asked = Array(chunks.prefix(2))
+        let foreign = try #require(try fixture.catalog.chunkLocations(versionID: other.id).values.first?.first)
+        let found = try fixture.catalog.chunkLocations(
+            versionID: version.id, chunkDigests: asked.map(\.digest) + [foreign.digest, String(repeating: "0", count: 64)])
+        #expect(found == Dictionary(uniqueKeysWithValues: asked.map { ($0.digest, $0) }))
+        #expect(try fixture.catalog.chunkLocations(versionID: version.id, chunkDigests: []).isEmpty)
+    }
+
+    @Test(arguments: CatalogKind.available)
     func lookupsFailWithTheSameErrors(_ kind: CatalogKind) throws {
         let fixture = try ConformanceFixture(kind)
         try fixture.put(["f": [1, 2, 3]])

@@ -36,6 +36,10 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// The chunks of every file content in a version, keyed by content digest, each list in order:
     /// what a restore reads, fetched at once instead of file by file.
     func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]]
+    /// Where the chunks `chunkDigests` of a version are stored, by chunk digest; a chunk the version
+    /// does not hold is left out. What a server answers a client's request for some of a version's
+    /// chunks with, without reading the locations of all the others each time.
+    func chunkLocations(versionID: Int64, chunkDigests: [String]) throws -> [String: StoredChunk]
     /// The first 64 bits of every stored chunk's digest: a writer's quick test of what the store has.
     func chunkDigestPrefixes() throws -> Set<UInt64>
 
@@ -198,5 +202,14 @@ extension Catalog {
             try versions(project: project, name: name, states: states, offset: offset, limit: limit),
             try versionCount(project: project, name: name, states: states)
         )
+    }
+
+    public func chunkLocations(versionID: Int64, chunkDigests: [String]) throws -> [String: StoredChunk] {
+        let wanted = Set(chunkDigests)
+        var found: [String: StoredChunk] = [:]
+        for chunk in try chunkLocations(versionID: versionID).values.joined() where wanted.contains(chunk.digest) {
+            found[chunk.digest] = chunk
+        }
+        return found
     }
 }

@@ -103,9 +103,7 @@ extension ArttuiAPI {
                 }
                 let digests = try query.digests.map(Self.checkedDigest)
                 let records = try await core(project) { [store] in
-                    let held = Dictionary(
-                        try store.catalog.chunkLocations(versionID: version.id).values.joined().map { ($0.digest, $0) },
-                        uniquingKeysWith: { first, _ in first })
+                    let held = try store.catalog.chunkLocations(versionID: version.id, chunkDigests: digests)
                     var size: Int64 = 0
                     let chunks = try digests.map { digest in
                         guard let chunk = held[digest] else {
