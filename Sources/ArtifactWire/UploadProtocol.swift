@@ -138,6 +138,21 @@ public struct WireManifest: Codable, Sendable, Equatable {
     }
 }
 
+extension WireManifest {
+    /// The manifest of `version` from its files and the chunk lists of its contents (a catalog's
+    /// `chunkLocations(versionID:)`): one content per digest, sorted, an empty file a content of no chunks.
+    public init(version: WireVersion, files: [ManifestEntry], chunkLists: [String: [StoredChunk]]) {
+        var contents = chunkLists.map { digest, chunks in
+            WireContent(digest: digest, size: chunks.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: chunks.map(\.digest))
+        }
+        // An empty file is a content of no chunks, so the chunk lists do not name it.
+        for digest in Set(files.filter { $0.isStored && $0.size == 0 && chunkLists[$0.digest] == nil }.map(\.digest)) {
+            contents.append(WireContent(digest: digest, size: 0, chunks: []))
+        }
+        self.init(version: version, files: files, contents: contents.sorted { $0.digest < $1.digest })
+    }
+}
+
 /// The limits a server applies to the upload protocol; requests past one are refused with a 4xx naming it.
 public enum UploadLimits {
     /// Digests in one `chunks/missing` query.

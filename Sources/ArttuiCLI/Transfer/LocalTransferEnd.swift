@@ -37,15 +37,7 @@ final class LocalTransferEnd: TransferEnd {
     func manifest(of version: WireVersion) throws -> WireManifest {
         let local = try localVersion(version)
         let chunks = try store.catalog.chunkLocations(versionID: local.id)
-        let files = try store.files(of: local)
-        var contents = chunks.map { digest, chunks in
-            WireContent(digest: digest, size: chunks.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: chunks.map(\.digest))
-        }
-        // An empty file is a content of no chunks, so the chunk lists do not name it.
-        for digest in Set(files.filter { $0.isStored && $0.size == 0 && chunks[$0.digest] == nil }.map(\.digest)) {
-            contents.append(WireContent(digest: digest, size: 0, chunks: []))
-        }
-        return WireManifest(version: version, files: files, contents: contents.sorted { $0.digest < $1.digest })
+        return WireManifest(version: version, files: try store.files(of: local), chunkLists: chunks)
     }
 
     func run(id: String) throws -> WireRun? {

@@ -75,20 +75,14 @@ extension ArttuiAPI {
                     (try store.catalog.manifest(versionID: version.id, offset: 0, limit: .max),
                      try store.catalog.chunkLocations(versionID: version.id))
                 }
-                var contents = chunks.map { WireContent(digest: $0.key, size: $0.value.reduce(0) { $0 + Int64($1.location.rawLength) }, chunks: $0.value.map(\.digest)) }
-                // An empty file is a content of no chunks, so the chunk lists do not name it.
-                for digest in Set(files.filter { $0.isStored && $0.size == 0 && chunks[$0.digest] == nil }.map(\.digest)) {
-                    contents.append(WireContent(digest: digest, size: 0, chunks: []))
-                }
-                contents.sort { $0.digest < $1.digest }
-                return try JSONResponse.make(WireManifest(version: wire(version), files: files, contents: contents))
+                return try JSONResponse.make(WireManifest(version: wire(version), files: files, chunkLists: chunks))
             },
             APIRoute(method: .get, path: Self.versionPath + "/chunks/:digest") { _, context in
                 let (project, version) = try await self.version(context, needs: .read)
                 let digest = try context.parameters.require("digest").lowercased()
                 let bytes = try await core(project) { [store] in
-                    let chunks = try store.catalog.chunkLocations(versionID: version.id)
-                    guard let chunk = chunks.values.lazy.flatMap({ $0 }).first(where: { $0.digest == digest }) else {
+                    guard let chunk = try store.catalog.chunkLocations(versionID: version.id, chunkDigests: [digest])[digest]
+                    else {
                         throw APIError.notFound("chunk \(digest) in \(project.path)/\(version.name):\(version.versionName)")
                     }
                     return try PackRecords.read(chunk, from: store.objects, codec: ZstdCodec())
