@@ -28,13 +28,7 @@ struct RemoteBrowserTmuxTests {
             defer { try? FileManager.default.removeItem(at: home) }
             let root = clients[0]
             let url = servers[0].url.absoluteString
-            func admin(_ arguments: [String]) throws -> String {
-                try TwoServersTests.admin(arguments, environment: environment)
-            }
-            _ = try admin(["admin", "team", "add", "team"])
-            _ = try admin(["admin", "team", "member", "team", "root", "--role", "admin"])
-            let viewerToken = try admin(["admin", "user", "add", "vic"])
-            _ = try admin(["admin", "team", "member", "team", "vic", "--role", "viewer"])
+            let viewerToken = try TwoServersTests.teamWithViewer(environment: environment)
             let (created, _) = try await root.send(
                 "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision", visibility: "public"))
             try #require(created == 201)

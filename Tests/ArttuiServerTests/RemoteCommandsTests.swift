@@ -81,10 +81,7 @@ import Testing
             func admin(_ arguments: [String]) throws -> String {
                 try TwoServersTests.admin(arguments, environment: environment)
             }
-            _ = try admin(["admin", "team", "add", "team"])
-            _ = try admin(["admin", "team", "member", "team", "root", "--role", "admin"])
-            let viewerToken = try admin(["admin", "user", "add", "vic"])
-            _ = try admin(["admin", "team", "member", "team", "vic", "--role", "viewer"])
+            let viewerToken = try TwoServersTests.teamWithViewer(environment: environment)
             let outsiderToken = try admin(["admin", "user", "add", "otto"])
             let (created, _) = try await root.send(
                 "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision", visibility: "private"))

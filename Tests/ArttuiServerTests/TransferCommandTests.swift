@@ -29,8 +29,8 @@ import Glibc
 
         func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-        /// Starts `arttui arguments` with the store `store` and the cache `cache` (names under the root).
-        func start(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> Process {
+        /// `arttui arguments` as this user, on the store `store` and the cache `cache` (names under the root).
+        private func command(_ arguments: [String], store: String, cache: String) -> Process {
             let process = Process()
             process.executableURL = TransferCommandTests.arttui
             process.arguments = arguments
@@ -42,6 +42,12 @@ import Glibc
             environment["ARTTUI_TIMEOUT"] = "60"
             process.environment = environment
             process.currentDirectoryURL = root
+            return process
+        }
+
+        /// Starts `arttui arguments` with the store `store` and the cache `cache` (names under the root).
+        func start(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> Process {
+            let process = command(arguments, store: store, cache: cache)
             process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
             process.standardError = FileHandle(forWritingAtPath: "/dev/null")
             try process.run()
@@ -71,17 +77,7 @@ import Glibc
         func run(_ arguments: [String], store: String = "store", cache: String = "cache") throws
             -> (status: Int32, stdout: String, stderr: String)
         {
-            let process = Process()
-            process.executableURL = TransferCommandTests.arttui
-            process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARTTUI_") }
-            environment["ARTTUI_TOKEN"] = token
-            environment["ARTTUI_STORE"] = path(store)
-            environment["ARTTUI_CACHE_DIR"] = path(cache)
-            environment["XDG_CONFIG_HOME"] = path("config")
-            environment["ARTTUI_TIMEOUT"] = "60"
-            process.environment = environment
-            process.currentDirectoryURL = root
+            let process = command(arguments, store: store, cache: cache)
             let out = Pipe(), err = Pipe()
             process.standardOutput = out
             process.standardError = err

@@ -161,6 +161,16 @@ import Testing
         }
     }
 
+    /// Team `team`, which the stack's first user `root` administers and user `vic` only views; returns
+    /// vic's token.
+    static func teamWithViewer(environment: [String: String]) throws -> String {
+        _ = try admin(["admin", "team", "add", "team"], environment: environment)
+        _ = try admin(["admin", "team", "member", "team", "root", "--role", "admin"], environment: environment)
+        let viewerToken = try admin(["admin", "user", "add", "vic"], environment: environment)
+        _ = try admin(["admin", "team", "member", "team", "vic", "--role", "viewer"], environment: environment)
+        return viewerToken
+    }
+
     /// Runs `arttui-server ARGUMENTS` (`admin …`, `migrate`) against a stack's `environment` and returns
     /// its standard output, trimmed; a failing command fails the test's set-up.
     static func admin(_ arguments: [String], environment: [String: String]) throws -> String {
