@@ -20,7 +20,9 @@ import Glibc
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            // As long as the test server waits for PostgreSQL: with every suite running at once, the
+            // first answer can take more than a few seconds; a complete answer ends the read earlier.
+            var timeout = timeval(tv_sec: Int(ServerFixture.databaseTimeout.components.seconds), tv_usec: 0)
             setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let connected = withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
