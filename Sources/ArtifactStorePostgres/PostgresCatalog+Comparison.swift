@@ -3,7 +3,8 @@ import PostgresNIO
 
 extension PostgresCatalog: VersionComparison {
     /// Three statements over the two versions' file rows, each walking the (version_id, path) key with
-    /// lookups into the other version: only digests are compared, no content is read.
+    /// lookups into the other version: only digests are compared, no content is read. Reference
+    /// entries, kept in their own table, are compared afterwards.
     public func fileDifferences(base baseID: Int64, target targetID: Int64) throws -> FileDifferences {
         try read { session in
             func onlyIn(_ version: Int64, notIn other: Int64) throws -> [ManifestEntry] {
@@ -28,7 +29,9 @@ extension PostgresCatalog: VersionComparison {
                     base: ManifestEntry(path: path, digest: try row[1].decode(String.self), size: try row[2].decode(Int64.self)),
                     target: ManifestEntry(path: path, digest: try row[3].decode(String.self), size: try row[4].decode(Int64.self)))
             }
-            return FileDifferences(added: added, removed: removed, modified: modified)
+            let stored = FileDifferences(added: added, removed: removed, modified: modified)
+            let references = try referenceEntries(session, versionIDs: [baseID, targetID])
+            return stored.addingReferences(base: references[baseID] ?? [], target: references[targetID] ?? [])
         }
     }
 }

@@ -1,5 +1,6 @@
 @testable import ArtifactStore
 import Foundation
+import StoreTestSupport
 import Testing
 
 /// `diff`: files compared by digest in the catalog, identical on SQLite and PostgreSQL.
@@ -86,5 +87,50 @@ struct CatalogDiffConformanceTests {
         #expect(diff.descriptionChanged)
         #expect(diff.aliasesAdded == ["latest", "best"] && diff.aliasesRemoved == ["candidate"])
         #expect(try fixture.store.diff(from: new, to: new).isEmpty)
+    }
+
+    /// Reference entries take part as stored files do: compared by checksum and source, and a path that
+    /// changes kind is modified.
+    @Test(arguments: CatalogKind.available)
+    func referenceEntriesAreComparedBySourceAndChecksum(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        func references(_ name: String, _ files: [String: String]) throws -> [ManifestEntry] {
+            let directory = try fixture.tree(name, files.mapValues { Array($0.utf8) })
+            return try LocalFileSource().list("file://\(directory.path)", checksum: true, maxObjects: 10)
+        }
+        func log(stored: [String: String], referenced: [ManifestEntry]) throws -> ArtifactVersion {
+            var draft = ArtifactDraft(name: "refs")
+            for (path, text) in stored { try draft.addData(Data(text.utf8), as: path) }
+            try draft.addReferences(referenced)
+            return try fixture.store.log(draft, project: "proj").version
+        }
+        let first = try references("first", ["same.csv": "1,2\n", "edited.csv": "a\n", "dropped.csv": "x\n", "kind.csv": "r\n"])
+        let second = try references("second", ["same.csv": "1,2\n"])
+        let third = try references("third", ["edited.csv": "b\n", "new.csv": "n\n", "swap.bin": "s\n"])
+        let old = try log(stored: ["plain.txt": "p", "swap.bin": "stored"], referenced: first)
+        // same.csv: equal checksum from another source; kind.csv: referenced, then stored; swap.bin the other way.
+        let new = try log(stored: ["plain.txt": "p", "kind.csv": "r\n"], referenced: second + third)
+        let diff = try fixture.store.diff(from: old, to: new)
+        #expect(diff.files.map { "\($0.kind.rawValue) \($0.path)" } == [
+            "removed dropped.csv", "modified edited.csv", "modified kind.csv", "added new.csv", "modified same.csv",
+            "modified swap.bin",
+        ])
+        let kindChange = try #require(diff.files.first { $0.path == "kind.csv" })
+        #expect(kindChange.base?.reference != nil && kindChange.target?.reference == nil)
+        let swap = try #require(diff.files.first { $0.path == "swap.bin" })
+        #expect(swap.base?.isStored == true && swap.target?.reference?.uri.hasSuffix("third/swap.bin") == true)
+        let same = try #require(diff.files.first { $0.path == "same.csv" })
+        #expect(same.base?.digest == same.target?.digest)
+        guard case .reference(let sources)? = try fixture.store.patch(for: same, in: diff) else {
+            Issue.record("a reference's patch names its sources")
+            return
+        }
+        #expect(sources.contains("first/same.csv") && sources.contains("second/same.csv"))
+        // A version compared with itself, references and all, has no differences.
+        #expect(try fixture.store.diff(from: new, to: new).isEmpty)
+        // The same comparison from manifests alone (a client of a team server) agrees.
+        let fromManifests = FileDifferences.between(
+            base: try fixture.store.files(of: old), target: try fixture.store.files(of: new))
+        #expect(VersionDiff(base: old, target: new, differences: fromManifests).files == diff.files)
     }
 }

@@ -4,7 +4,8 @@ import GRDB
 extension SQLiteCatalog: VersionComparison {
     /// One merge of both versions' file rows, each read in path order straight off the (versionId, path)
     /// key, comparing paths as SQLite orders them (bytes) and contents by id; only the differences are
-    /// then given their digests and sizes. No content is read.
+    /// then given their digests and sizes. No content is read. Reference entries, kept in their own
+    /// table, are compared afterwards, and only when one of the versions has any.
     ///
     /// A walk of each side instead of a lookup into the other side per row: on two 100,000-file versions
     /// the three lookup passes this replaces cost about twice the CPU.
@@ -48,12 +49,17 @@ extension SQLiteCatalog: VersionComparison {
                     let (digest, size) = contents[content] ?? ("", 0)
                     return ManifestEntry(path: path, digest: digest, size: size)
                 }
-                return FileDifferences(
+                let stored = FileDifferences(
                     added: added.map { entry($0.path, $0.content) },
                     removed: removed.map { entry($0.path, $0.content) },
                     modified: modified.map {
                         FileChange(kind: .modified, base: entry($0.path, $0.base), target: entry($0.path, $0.target))
                     })
+                guard try hasReferences(db, versionID: baseID) || hasReferences(db, versionID: targetID) else {
+                    return stored
+                }
+                let references = try referenceEntries(db, where: "r.versionId IN (?, ?)", arguments: [baseID, targetID])
+                return stored.addingReferences(base: references[baseID] ?? [], target: references[targetID] ?? [])
             }
         }
     }

@@ -1,19 +1,68 @@
 import Foundation
 
 extension FileDifferences {
-    /// The differences between two manifests held in memory, by path and content digest, as a catalog's
+    /// The differences between two manifests held in memory, by path and content, as a catalog's
     /// `fileDifferences` answers them for versions it holds (for a client that has only the manifests,
     /// such as one talking to a team server). Each list is sorted by path, bytewise.
     public static func between(base: [ManifestEntry], target: [ManifestEntry]) -> FileDifferences {
         let baseByPath = Dictionary(base.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         let targetByPath = Dictionary(target.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        func bytewise(_ left: String, _ right: String) -> Bool { left.utf8.lexicographicallyPrecedes(right.utf8) }
-        let added = target.filter { baseByPath[$0.path] == nil }.sorted { bytewise($0.path, $1.path) }
-        let removed = base.filter { targetByPath[$0.path] == nil }.sorted { bytewise($0.path, $1.path) }
+        let added = target.filter { baseByPath[$0.path] == nil }.sorted(by: bytewise)
+        let removed = base.filter { targetByPath[$0.path] == nil }.sorted(by: bytewise)
         let modified = target.compactMap { entry -> FileChange? in
-            guard let old = baseByPath[entry.path], old.digest != entry.digest else { return nil }
+            guard let old = baseByPath[entry.path], !old.hasSameContent(as: entry) else { return nil }
             return FileChange(kind: .modified, base: old, target: entry)
         }.sorted { bytewise($0.path, $1.path) }
         return FileDifferences(added: added, removed: removed, modified: modified)
+    }
+
+    /// These differences of stored files with those of the two versions' reference entries added.
+    ///
+    /// A catalog compares stored files by content in SQL and keeps reference entries apart (they have
+    /// no content in the store); this puts both into one answer. A path that is a stored file on one
+    /// side and a reference on the other is modified, not removed and added.
+    public func addingReferences(base: [ManifestEntry], target: [ManifestEntry]) -> FileDifferences {
+        guard !base.isEmpty || !target.isEmpty else { return self }
+        let references = FileDifferences.between(base: base, target: target)
+        let storedRemoved = Dictionary(removed.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        let storedAdded = Dictionary(added.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var changedKind = Set<String>()
+        var modified = modified + references.modified
+        var added: [ManifestEntry] = []
+        var removed: [ManifestEntry] = []
+        for entry in references.added {
+            if let stored = storedRemoved[entry.path] {
+                modified.append(FileChange(kind: .modified, base: stored, target: entry))
+                changedKind.insert(entry.path)
+            } else {
+                added.append(entry)
+            }
+        }
+        for entry in references.removed {
+            if let stored = storedAdded[entry.path] {
+                modified.append(FileChange(kind: .modified, base: entry, target: stored))
+                changedKind.insert(entry.path)
+            } else {
+                removed.append(entry)
+            }
+        }
+        return FileDifferences(
+            added: (self.added.filter { !changedKind.contains($0.path) } + added).sorted(by: Self.bytewise),
+            removed: (self.removed.filter { !changedKind.contains($0.path) } + removed).sorted(by: Self.bytewise),
+            modified: modified.sorted { Self.bytewise($0.path, $1.path) })
+    }
+
+    private static func bytewise(_ left: ManifestEntry, _ right: ManifestEntry) -> Bool { bytewise(left.path, right.path) }
+
+    private static func bytewise(_ left: String, _ right: String) -> Bool {
+        left.utf8.lexicographicallyPrecedes(right.utf8)
+    }
+}
+
+extension ManifestEntry {
+    /// Whether two entries stand for the same bytes: the same digest, and for references the same
+    /// source (a reference moved to another object is a change even when its checksum is equal).
+    public func hasSameContent(as other: ManifestEntry) -> Bool {
+        digest == other.digest && reference == other.reference
     }
 }

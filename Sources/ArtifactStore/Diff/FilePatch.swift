@@ -10,6 +10,9 @@ public enum FilePatch: Hashable, Sendable {
     case tooLarge(limit: Int64)
     /// Same content at a new path: nothing to show.
     case renamed
+    /// One side is a reference entry, whose bytes the store does not hold: what each side points at,
+    /// on one line (`s3://bucket/key (version V), etag:E → …`).
+    case reference(String)
 
     /// The largest file, in bytes, a patch is made for: larger files say so instead.
     public static let defaultSizeLimit: Int64 = 1_000_000
@@ -134,9 +137,20 @@ extension FilePatch {
         contents: (ManifestEntry, ArtifactVersion) throws -> Data
     ) throws -> FilePatch? {
         if change.kind == .renamed { return .renamed }
+        if change.base?.reference != nil || change.target?.reference != nil {
+            return .reference("\(referenceSide(change.base)) → \(referenceSide(change.target))")
+        }
         if max(change.base?.size ?? 0, change.target?.size ?? 0) > sizeLimit { return .tooLarge(limit: sizeLimit) }
         let old = try change.base.map { try contents($0, diff.base) }
         let new = try change.target.map { try contents($0, diff.target) }
         return FilePatch.make(old: old, new: new, oldPath: change.base?.path, newPath: change.target?.path)
+    }
+
+    /// One side of a change involving a reference, for `.reference`.
+    private static func referenceSide(_ entry: ManifestEntry?) -> String {
+        guard let entry else { return "nothing" }
+        guard let reference = entry.reference else { return "stored file \(entry.digest.prefix(12))" }
+        let version = reference.objectVersion.map { " (version \($0))" } ?? ""
+        return "\(reference.uri)\(version), \(entry.digest)"
     }
 }

@@ -19,6 +19,9 @@ struct DiffJSON: Encodable {
         var baseDigest: String?
         var patch: String?
         var patchSkipped: String?
+        /// Where a reference entry's bytes live, on each side that is one.
+        var reference: FileReference?
+        var baseReference: FileReference?
     }
 
     struct Key: Encodable {
@@ -81,12 +84,15 @@ struct DiffJSON: Encodable {
                 status: change.kind.rawValue, path: change.path,
                 basePath: change.kind == .renamed ? change.base?.path : nil,
                 size: change.target?.size, baseSize: change.kind == .renamed ? nil : change.base?.size,
-                digest: change.target?.digest, baseDigest: change.kind == .renamed ? nil : change.base?.digest)
+                digest: change.target?.digest, baseDigest: change.kind == .renamed ? nil : change.base?.digest,
+                reference: change.target?.reference,
+                baseReference: change.kind == .renamed ? nil : change.base?.reference)
             if let patch = patches[change.path] ?? nil {
                 switch patch {
                 case .text(let text): file.patch = text
                 case .binary: file.patchSkipped = "binary"
                 case .tooLarge(let limit): file.patchSkipped = "larger than \(limit) bytes"
+                case .reference: file.patchSkipped = "reference"
                 case .renamed: break
                 }
             }

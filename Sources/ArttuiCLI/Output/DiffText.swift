@@ -49,6 +49,7 @@ enum DiffText {
             case .text(let text): out += "\n" + text
             case .binary: out += "\nBinary file \(change.path) differs\n"
             case .tooLarge(let limit): out += "\n\(change.path): larger than \(limit) bytes, no patch\n"
+            case .reference(let sources): out += "\n\(change.path): reference, \(sources)\n"
             case .renamed: break
             }
         }

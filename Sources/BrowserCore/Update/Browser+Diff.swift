@@ -90,6 +90,7 @@ extension Browser {
             case .success(.binary?): lines = ["Binary file \(path) differs"]
             case .success(.tooLarge(let limit)?): lines = ["\(path) is larger than \(ByteSize.format(limit)): no patch"]
             case .success(.renamed?), .success(nil): lines = ["\(path): same content"]
+            case .success(.reference(let sources)?): lines = ["\(path) is a reference: \(sources)"]
             case .failure(let failure): lines = [failure.message]
             }
             view.patch?.lines = lines
