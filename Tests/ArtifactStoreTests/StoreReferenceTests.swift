@@ -54,4 +54,70 @@ struct StoreReferenceTests {
         let reference = try LocalFileSource().list("file://\(tree.path)", checksum: true, maxObjects: 10)
         #expect(throws: StoreError.conflictingPath(path: "x.bin")) { try draft.addReferences(reference) }
     }
+
+    /// Many references are asked about at once (an S3 HEAD is a round trip of waiting), and the answers
+    /// still come back in the entries' order, failures included.
+    @Test func manyReferencesAreCheckedAtOnceWithOutcomesInOrder() throws {
+        let source = SlowSource()
+        let checker = ReferenceChecker(resolver: ReferenceResolver([source]))
+        let entries = (0..<40).map { index in
+            ManifestEntry(
+                path: "f\(index)", digest: "etag:\(index % 3 == 0 ? "old" : "e\(index)")", size: 1,
+                reference: FileReference(uri: index == 7 ? "slow://gone/\(index)" : "slow://b/\(index)"))
+        }
+        let outcomes = checker.check(entries, workers: 8)
+        #expect(outcomes.count == 40)
+        for (index, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let found):
+                #expect(index != 7)
+                #expect(found == (index % 3 == 0 ? .changed(current: "etag:e\(index)") : .unchanged))
+            case .failure:
+                #expect(index == 7)
+            }
+        }
+        #expect(source.mostAtOnce > 1 && source.mostAtOnce <= 8)
+
+        // Fetching: the first failure in order is thrown once the others are written, warnings in order.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("refs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        var warnings: [String] = []
+        #expect(throws: StoreError.self) {
+            try checker.fetch(entries, under: root.path, allowChanged: true, workers: 8) { warnings.append($0) }
+        }
+        #expect(warnings.count == 14 && warnings.first?.hasPrefix("warning: f0:") == true)
+        #expect(warnings == warnings.sorted { Int($0.dropFirst(10).prefix { $0.isNumber })! < Int($1.dropFirst(10).prefix { $0.isNumber })! })
+        let written = try FileManager.default.contentsOfDirectory(atPath: root.path)
+        #expect(written.count == 39 && !written.contains("f7"))
+    }
+}
+
+/// A source whose every answer takes a while, counting how many requests it serves at once.
+private final class SlowSource: ReferenceSource, @unchecked Sendable {
+    let schemes = ["slow"]
+    private let lock = NSLock()
+    private var running = 0
+    private(set) var mostAtOnce = 0
+
+    func list(_ uri: String, checksum: Bool, maxObjects: Int) throws -> [ManifestEntry] { [] }
+
+    func read(_ reference: FileReference, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
+        let tag = try currentETag(of: reference)
+        try [UInt8(1)].withUnsafeBytes { try sink($0) }
+        return tag
+    }
+
+    func currentETag(of reference: FileReference) throws -> String? {
+        lock.withLock {
+            running += 1
+            mostAtOnce = max(mostAtOnce, running)
+        }
+        defer { lock.withLock { running -= 1 } }
+        usleep(20_000)
+        guard !reference.uri.contains("gone") else {
+            throw StoreError.referenceUnavailable(path: "", uri: reference.uri, reason: "no such object")
+        }
+        return "\"e\(reference.uri.split(separator: "/").last!)\""
+    }
 }

@@ -90,14 +90,49 @@ public struct ReferenceChecker: Sendable {
     }
 
     /// Writes each reference entry of `entries` under `root` (at `root/PATH`), as `fetch(_:to:allowChanged:warn:)`
-    /// writes one; stored entries are skipped. A get does this once the stored files are in place, locally
-    /// and from a team server alike.
+    /// writes one, `workers` at a time; stored entries are skipped. A get does this once the stored files
+    /// are in place, locally and from a team server alike.
+    /// Warnings reach `warn` on the calling thread, in `entries`' order, once every fetch has ended.
+    /// - Throws: the first failure in `entries`' order, once every fetch has ended (the others are in place).
     public func fetch(
-        _ entries: [ManifestEntry], under root: String, allowChanged: Bool, warn: (String) -> Void
+        _ entries: [ManifestEntry], under root: String, allowChanged: Bool, workers: Int = Self.defaultWorkers,
+        warn: (String) -> Void
     ) throws {
-        for entry in entries where entry.reference != nil {
-            try fetch(entry, to: root + "/" + entry.path, allowChanged: allowChanged, warn: warn)
+        let referenced = entries.filter { $0.reference != nil }
+        let outcomes = Self.forEach(referenced, workers: workers) { entry in
+            var warnings: [String] = []
+            try fetch(entry, to: root + "/" + entry.path, allowChanged: allowChanged) { warnings.append($0) }
+            return warnings
         }
+        var firstFailure: (any Error)?
+        for outcome in outcomes {
+            switch outcome {
+            case .success(let warnings): warnings.forEach(warn)
+            case .failure(let error): firstFailure = firstFailure ?? error
+            }
+        }
+        if let firstFailure { throw firstFailure }
+    }
+
+    /// Checks each of `entries` as `check(_:)` does, `workers` at a time; the outcomes are in `entries`' order.
+    public func check(_ entries: [ManifestEntry], workers: Int = Self.defaultWorkers) -> [Result<Outcome, any Error>] {
+        Self.forEach(entries, workers: workers) { try check($0) }
+    }
+
+    /// How many sources are asked at once: a check or fetch mostly waits for a remote answer (an S3 HEAD
+    /// costs a round trip and little work), so many at a time, as many as a connection pool keeps.
+    public static let defaultWorkers = 16
+
+    /// `body` of each entry on up to `workers` threads, the outcomes in `entries`' order.
+    private static func forEach<Value: Sendable>(
+        _ entries: [ManifestEntry], workers: Int, _ body: @escaping @Sendable (ManifestEntry) throws -> Value
+    ) -> [Result<Value, any Error>] {
+        guard entries.count > 1, workers > 1 else { return entries.map { entry in Result { try body(entry) } } }
+        let results = ResultSlots<Value>(count: entries.count)
+        WorkerThreads.run(min(workers, entries.count)) { _ in
+            while let index = results.claim() { results.set(index, Result { try body(entries[index]) }) }
+        }
+        return results.values
     }
 
     /// The error, with the entry's artifact path where the source named only its own.
@@ -130,4 +165,27 @@ struct ContentHasher {
         if let md5 { return .md5(Data(md5.finalize()).base64EncodedString()) }
         return .sha256(sha256!.finalize().hexString)
     }
+}
+
+/// The outcomes of work shared by several threads: each claims the next index and files its result.
+private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [Result<Value, any Error>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next unclaimed index, or nil when all are taken.
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < slots.count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+
+    func set(_ index: Int, _ result: Result<Value, any Error>) { lock.withLock { slots[index] = result } }
+
+    /// Every outcome, once all are filed.
+    var values: [Result<Value, any Error>] { lock.withLock { slots.map { $0! } } }
 }

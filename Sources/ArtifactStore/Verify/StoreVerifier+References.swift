@@ -2,7 +2,8 @@ import Foundation
 
 extension StoreVerifier {
     /// Checks every reference entry of the committed versions in scope at its source, each distinct
-    /// (URI, checksum) once, without downloading where the scheme allows (see ``ReferenceChecker``).
+    /// (URI, checksum) once and several at a time, without downloading where the scheme allows (see
+    /// ``ReferenceChecker``).
     func checkReferences(
         _ inspection: CatalogInspection, resolver: ReferenceResolver, into report: inout VerificationReport
     ) {
@@ -24,16 +25,17 @@ extension StoreVerifier {
                 users[key]!.versions.append(version.qualifiedName)
             }
         }
-        let checker = ReferenceChecker(resolver: resolver)
-        for key in order {
+        let outcomes = ReferenceChecker(resolver: resolver).check(order.map { users[$0]!.entry })
+        for (key, outcome) in zip(order, outcomes) {
             let (entry, versions) = users[key]!
-            do {
-                if case .changed(let current) = try checker.check(entry) {
-                    report.problems.append(.init(
-                        kind: .referenceChanged, subject: "reference \(entry.path)",
-                        detail: "\(key.uri) changed: recorded \(entry.digest), now \(current)", versions: versions))
-                }
-            } catch {
+            switch outcome {
+            case .success(.unchanged):
+                break
+            case .success(.changed(let current)):
+                report.problems.append(.init(
+                    kind: .referenceChanged, subject: "reference \(entry.path)",
+                    detail: "\(key.uri) changed: recorded \(entry.digest), now \(current)", versions: versions))
+            case .failure(let error):
                 report.problems.append(.init(
                     kind: .referenceUnavailable, subject: "reference \(entry.path)", detail: "\(error)",
                     versions: versions))
