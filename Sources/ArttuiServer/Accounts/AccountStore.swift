@@ -158,7 +158,22 @@ public final class AccountStore: Sendable {
     /// longer than the cache lifetime and never past its own expiry.
     public func caller(token: String) async throws -> Caller? {
         let digest = APIToken.hash(token)
-        if let cached = callers.value(for: digest) { return cached }
+        switch callers.lookup(digest) {
+        case .hit(let cached):
+            return cached
+        case .renew(let cached):
+            Task { [self] in
+                do { _ = try await readCaller(digest) } catch { callers.abandonRenewal(of: digest) }
+            }
+            return cached
+        case .miss:
+            return try await readCaller(digest)
+        }
+    }
+
+    /// Reads who the token with `digest` stands for and keeps the answer, or forgets a kept one when
+    /// the token is no longer valid.
+    private func readCaller(_ digest: [UInt8]) async throws -> Caller? {
         let generation = callers.generation()
         let hash = ByteBuffer(bytes: digest)
         let found: (Caller, Date?)? = try await bounded { [self] in
@@ -183,7 +198,10 @@ public final class AccountStore: Sendable {
                 return (Caller(userID: id, name: name, isAdmin: isAdmin, roles: roles), expiresAt)
             }
         }
-        guard let (caller, expiresAt) = found else { return nil }
+        guard let (caller, expiresAt) = found else {
+            callers.remove(digest, readAt: generation)
+            return nil
+        }
         let until = expiresAt.map { ContinuousClock.now + .seconds($0.timeIntervalSinceNow) }
         callers.store(caller, for: digest, readAt: generation, until: until)
         return caller
@@ -239,14 +257,34 @@ public final class AccountStore: Sendable {
     }
 
     /// The cached answer to `lookup`, else `read`'s (kept unless empty: a project created elsewhere
-    /// is found at once).
-    private func cachedProjects(_ lookup: ProjectLookup, _ read: () async throws -> [ProjectRecord]) async throws
+    /// is found at once). A kept answer due for renewal is read again in the background.
+    private func cachedProjects(
+        _ lookup: ProjectLookup, _ read: @escaping @Sendable () async throws -> [ProjectRecord]
+    ) async throws -> [ProjectRecord] {
+        switch projectRecords.lookup(lookup) {
+        case .hit(let cached):
+            return cached
+        case .renew(let cached):
+            Task { [self] in
+                do { _ = try await readProjects(lookup, read) } catch { projectRecords.abandonRenewal(of: lookup) }
+            }
+            return cached
+        case .miss:
+            return try await readProjects(lookup, read)
+        }
+    }
+
+    /// `read`'s answer to `lookup`, kept when not empty (an empty one forgets what was kept).
+    private func readProjects(_ lookup: ProjectLookup, _ read: () async throws -> [ProjectRecord]) async throws
         -> [ProjectRecord]
     {
-        if let cached = projectRecords.value(for: lookup) { return cached }
         let generation = projectRecords.generation()
         let records = try await read()
-        if !records.isEmpty { projectRecords.store(records, for: lookup, readAt: generation) }
+        if records.isEmpty {
+            projectRecords.remove(lookup, readAt: generation)
+        } else {
+            projectRecords.store(records, for: lookup, readAt: generation)
+        }
         return records
     }
 
