@@ -289,6 +289,32 @@ import Glibc
         }
     }
 
+    /// A viewer sees no pending versions (only writers list them), so its pull of an artifact with one
+    /// copies the committed versions and says nothing of the pending one it cannot see.
+    @Test func aViewerPullsTheCommittedVersionsOfAnArtifactWithAPendingOne() async throws {
+        try await TwoServersTests.withServers(1) { servers, clients, environment in
+            let viewerToken = try TwoServersTests.teamWithViewer(environment: environment)
+            let writer = try Scratch(server: servers[0].url, client: clients[0])
+            let viewer = try Scratch(server: servers[0].url, client: TwoServersTests.Client(base: clients[0].base, token: viewerToken))
+            let remote = servers[0].url.absoluteString
+            try writer.ok(["project", "create", "team/shared", "--visibility", "private", "--remote", remote])
+            try writer.tree("v0", ["a.txt": Data("committed\n".utf8)])
+            try writer.tree("part", ["b.txt": Data("pending\n".utf8)])
+            try writer.ok(["put", "v0", "-n", "team/shared/ds", "--remote", remote])
+            try writer.ok(["put", "part", "-n", "team/shared/ds", "--upsert", "--distributed-id", "g1", "--remote", remote])
+            #expect(try writer.ok(["ls", "team/shared/ds", "--pending", "--remote", remote]).contains("pending"))
+
+            let pulled = try viewer.json(["pull", "team/shared/ds", "--from", remote, "--into", "mine"])
+            #expect((pulled["versions"] as? [[String: Any]])?.map { $0["target"] as? String } == ["mine/ds:v0"], "\(pulled)")
+            #expect((pulled["pendingLeftOut"] as? [[String: Any]] ?? []).isEmpty, "\(pulled)")
+            try viewer.ok(["get", "mine/ds", "--root", "out"])
+            #expect(try viewer.contents("out") == ["a.txt": Data("committed\n".utf8)])
+            // Asking for the pending version by name is refused as if it did not exist.
+            let refused = try viewer.fails(["pull", "team/shared/ds:pending", "--from", remote, "--into", "mine"])
+            #expect(!refused.isEmpty && !refused.contains("arttui finish"), "\(refused)")
+        }
+    }
+
     @Test func referenceEntriesGoThroughAServerAndAreFetchedAndCheckedByTheClient() async throws {
         try await Self.withServer { scratch in
             let remote = scratch.server.absoluteString
