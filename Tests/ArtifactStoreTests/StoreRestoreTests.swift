@@ -44,6 +44,31 @@ struct StoreRestoreTests {
         #expect(try fixture.cache.report().files == 0)
     }
 
+    /// Large uncompressed chunks reach the file a slice at a time: damage in a late slice still leaves
+    /// no file and nothing in the cache, and names the chunk.
+    @Test func damageLateInALargeUncompressedChunkIsNeverWritten() throws {
+        let fixture = try StoreFixture()
+        let version = try fixture.put(fixture.tree("t", ["x.bin": randomBytes(3 << 20, seed: 6)])).version
+        let pack = try #require(try fixture.store.objects.list().first { $0.key.hasPrefix("packs/") })
+        let path = fixture.store.directory.appendingPathComponent(pack.key).path
+        chmod(path, 0o644)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes[bytes.count - 1_000] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let out = fixture.root.appendingPathComponent("out")
+        #expect { try fixture.store.download(version, to: out, cache: fixture.cache) } throws: { error in
+            guard case let .damagedFile(name, file, detail)? = error as? StoreError else { return false }
+            return name == "proj/data:v0" && file == "x.bin" && detail.contains("chunk ")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("x.bin").path))
+        #expect(try fixture.cache.report().files == 0)
+        // Undamaged, the same version restores byte for byte.
+        bytes[bytes.count - 1_000] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try fixture.store.download(version, to: out, cache: fixture.cache)
+        #expect(try fixture.contents(of: out) == ["x.bin": Data(randomBytes(3 << 20, seed: 6))])
+    }
+
     @Test func craftedManifestCannotEscapeTheRoot() throws {
         let fixture = try StoreFixture()
         let good = try fixture.put(fixture.tree("t", ["x": [1, 2, 3]])).version
