@@ -44,8 +44,8 @@ struct StoreRestoreTests {
         #expect(try fixture.cache.report().files == 0)
     }
 
-    /// Large uncompressed chunks reach the file a slice at a time: damage in a late slice still leaves
-    /// no file and nothing in the cache, and names the chunk.
+    /// Damage late in a large uncompressed chunk (checked through the file's digest, not chunk by
+    /// chunk) still leaves no file and nothing in the cache, and names the chunk.
     @Test func damageLateInALargeUncompressedChunkIsNeverWritten() throws {
         let fixture = try StoreFixture()
         let version = try fixture.put(fixture.tree("t", ["x.bin": randomBytes(3 << 20, seed: 6)])).version

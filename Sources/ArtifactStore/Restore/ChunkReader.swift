@@ -45,12 +45,6 @@ final class ChunkReader {
         }
     }
 
-    /// How much of a record is read at a time: the first read holds the header and, for most chunks,
-    /// the whole record; an uncompressed record that the caller checks itself goes to `body` slice by
-    /// slice, so reading, writing and hashing each byte happen while it is still in the processor's cache
-    /// (a 4 MiB record read whole leaves it by the time the writer and the hash get to it).
-    static let slice = 256 << 10
-
     private func read(_ chunk: StoredChunk, checking: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let location = chunk.location
         let reader = try packReader(location.packKey)
@@ -61,33 +55,19 @@ final class ChunkReader {
             throw StoreError.corruptData(
                 what: "chunk \(chunk.digest.prefix(12))", detail: "pack \(location.packKey) is too short")
         }
-        let first = min(length, Self.slice)
-        if record.count < first { record = [UInt8](repeating: 0, count: max(first, min(length, 4 << 20))) }
-        try record.withUnsafeMutableBytes { try reader.read(offset: location.offset, length: first, into: $0) }
-        let header = try record.withUnsafeBytes { raw in
-            try PackRecordHeader(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<first]))
-        }
-        let expected = Hex.decode(chunk.digest)
-        guard header.digest == expected, header.rawLength == location.rawLength,
-              header.payloadLength == length - PackRecordHeader.size
-        else {
-            throw StoreError.corruptData(
-                what: "chunk \(chunk.digest.prefix(12))", detail: "record header does not match the catalog")
-        }
-        if header.compression == .none && !checking {
-            try streamPayload(of: location, reader: reader, firstRead: first, body)
-            return
-        }
-        if first < length {
-            if record.count < length { record.append(contentsOf: repeatElement(0, count: length - record.count)) }
-            try record.withUnsafeMutableBytes { raw in
-                try reader.read(
-                    offset: location.offset + Int64(first), length: length - first,
-                    into: UnsafeMutableRawBufferPointer(rebasing: raw[first..<length]))
-            }
-        }
+        if record.count < length { record = [UInt8](repeating: 0, count: length) }
+        try record.withUnsafeMutableBytes { try reader.read(offset: location.offset, length: length, into: $0) }
         try record.withUnsafeBytes { raw in
-            let payload = UnsafeRawBufferPointer(rebasing: raw[PackRecordHeader.size..<length])
+            let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<length])
+            let header = try PackRecordHeader(decoding: bytes)
+            let expected = Hex.decode(chunk.digest)
+            guard header.digest == expected, header.rawLength == location.rawLength,
+                  header.payloadLength == length - PackRecordHeader.size
+            else {
+                throw StoreError.corruptData(
+                    what: "chunk \(chunk.digest.prefix(12))", detail: "record header does not match the catalog")
+            }
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[PackRecordHeader.size...])
             switch header.compression {
             case .none:
                 if checking { try check(payload, digest: expected, chunk: chunk) }
@@ -97,26 +77,6 @@ final class ChunkReader {
                     if checking { try check(plain, digest: expected, chunk: chunk) }
                     try body(plain)
                 }
-            }
-        }
-    }
-
-    /// Hands an uncompressed record's payload to `body` a slice at a time, the first slice from the read
-    /// that also brought the header.
-    private func streamPayload(
-        of location: ChunkLocation, reader: any ObjectReader, firstRead: Int,
-        _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        let length = Int(location.storedLength)
-        try record.withUnsafeMutableBytes { raw in
-            try body(UnsafeRawBufferPointer(rebasing: raw[PackRecordHeader.size..<firstRead]))
-            var done = firstRead
-            while done < length {
-                let count = min(Self.slice, length - done)
-                let slice = UnsafeMutableRawBufferPointer(rebasing: raw[0..<count])
-                try reader.read(offset: location.offset + Int64(done), length: count, into: slice)
-                try body(UnsafeRawBufferPointer(slice))
-                done += count
             }
         }
     }
