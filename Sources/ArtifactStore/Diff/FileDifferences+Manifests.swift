@@ -23,33 +23,12 @@ extension FileDifferences {
     /// side and a reference on the other is modified, not removed and added.
     public func addingReferences(base: [ManifestEntry], target: [ManifestEntry]) -> FileDifferences {
         guard !base.isEmpty || !target.isEmpty else { return self }
-        let references = FileDifferences.between(base: base, target: target)
-        let storedRemoved = Dictionary(removed.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        let storedAdded = Dictionary(added.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-        var changedKind = Set<String>()
-        var modified = modified + references.modified
-        var added: [ManifestEntry] = []
-        var removed: [ManifestEntry] = []
-        for entry in references.added {
-            if let stored = storedRemoved[entry.path] {
-                modified.append(FileChange(kind: .modified, base: stored, target: entry))
-                changedKind.insert(entry.path)
-            } else {
-                added.append(entry)
-            }
-        }
-        for entry in references.removed {
-            if let stored = storedAdded[entry.path] {
-                modified.append(FileChange(kind: .modified, base: entry, target: stored))
-                changedKind.insert(entry.path)
-            } else {
-                removed.append(entry)
-            }
-        }
+        // A path one version holds as a stored file and the other as a reference is among the stored
+        // files' removals or additions: comparing those with the references pairs it up as modified.
+        let rest = FileDifferences.between(base: removed + base, target: added + target)
         return FileDifferences(
-            added: (self.added.filter { !changedKind.contains($0.path) } + added).sorted(by: Self.bytewise),
-            removed: (self.removed.filter { !changedKind.contains($0.path) } + removed).sorted(by: Self.bytewise),
-            modified: modified.sorted { Self.bytewise($0.path, $1.path) })
+            added: rest.added, removed: rest.removed,
+            modified: (modified + rest.modified).sorted { Self.bytewise($0.path, $1.path) })
     }
 
     private static func bytewise(_ left: ManifestEntry, _ right: ManifestEntry) -> Bool { bytewise(left.path, right.path) }
