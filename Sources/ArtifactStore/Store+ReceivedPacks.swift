@@ -20,15 +20,12 @@ extension Store {
         let records = try bytes.withUnsafeBytes {
             try PackRecords.scan($0, packKey: key, maxRawLength: maxRawLength, codec: ZstdCodec())
         }
-        let file = objects.stagingDirectory.appendingPathComponent("received-\(UUID().uuidString).pack")
+        // Straight from memory: a team server's object store seals and sends it without a staging file.
         do {
-            try bytes.write(to: file)
-            try objects.store(key: key, movingFile: file)
+            try objects.store(key: key, bytes: bytes)
         } catch let error as StoreError {
-            try? FileManager.default.removeItem(at: file)
             throw error
         } catch {
-            try? FileManager.default.removeItem(at: file)
             throw StoreError.io(operation: "store pack", path: key, reason: FileSystem.reason(of: error))
         }
         return StagedPack(

@@ -80,32 +80,71 @@ public final class S3Client: Sendable {
         return data
     }
 
+    /// Bytes of an object from `range.lowerBound` to `range.upperBound` or to its end, whichever comes
+    /// first, with the object's size, in one ranged GET: no HEAD is needed to learn the size.
+    /// - Throws: `S3Error`; HTTP 416 when the range starts at or past the object's end;
+    ///   `.invalidResponse` when the answer's length or `Content-Range` does not match the range.
+    public func getObjectPart(bucket: String, key: String, range: Range<Int64>) throws(S3Error) -> S3ObjectPart {
+        precondition(!range.isEmpty && range.lowerBound >= 0, "an object part is a non-empty range")
+        let (response, data) = try execute(
+            "GetObject", method: "GET", bucket: bucket, key: key,
+            headers: ["range": "bytes=\(range.lowerBound)-\(range.upperBound - 1)"])
+        func invalid(_ message: String) -> S3Error {
+            S3Error(
+                kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
+                status: response.statusCode, message: message)
+        }
+        // `bytes FIRST-LAST/SIZE`, with 206 (SeaweedFS) or 200 (rclone).
+        guard let contentRange = response.value(forHTTPHeaderField: "Content-Range") else {
+            guard response.statusCode == 200 else { throw invalid("a partial answer without Content-Range") }
+            // The whole object: the store ignored the range.
+            let size = Int64(data.count)
+            guard range.lowerBound < size else { throw invalid("the object ends at \(size), before byte \(range.lowerBound)") }
+            let start = data.startIndex + Int(range.lowerBound)
+            return S3ObjectPart(bytes: data[start..<data.startIndex + Int(min(size, range.upperBound))], objectSize: size)
+        }
+        guard let slash = contentRange.lastIndex(of: "/"), let size = Int64(contentRange[contentRange.index(after: slash)...])
+        else { throw invalid("no object size in Content-Range \"\(contentRange)\"") }
+        let expected = min(size, range.upperBound) - range.lowerBound
+        guard Int64(data.count) == expected, contentRange.hasPrefix("bytes \(range.lowerBound)-") else {
+            throw invalid("asked for \(expected) bytes at \(range.lowerBound), got \(data.count) (\(contentRange))")
+        }
+        return S3ObjectPart(bytes: data, objectSize: size)
+    }
+
     /// Stores `data` under `key`, replacing any object there.
+    /// - Parameter payload: whether the body's SHA-256 is signed; `.unsigned` spares hashing it.
     @discardableResult
-    public func putObject(bucket: String, key: String, data: Data) throws(S3Error) -> S3PutResult {
+    public func putObject(bucket: String, key: String, data: Data, payload: S3PayloadSigning = .signed)
+        throws(S3Error) -> S3PutResult {
         let (response, _) = try execute(
             "PutObject", method: "PUT", bucket: bucket, key: key, body: .data(data),
-            payloadHash: SigV4Signer.payloadHash(of: data), contentLength: Int64(data.count))
+            payloadHash: payload == .signed ? SigV4Signer.payloadHash(of: data) : SigV4Signer.unsignedPayload,
+            contentLength: Int64(data.count))
         return Self.putResult(response)
     }
 
     /// Stores the content of a local file under `key`, streaming it from disk.
-    /// - Parameter sha256: The file's SHA-256 when the caller knows it (a content-addressed store
-    ///   does); it is the signed payload hash. Computed from the file otherwise.
+    /// - Parameters:
+    ///   - sha256: The file's SHA-256 when the caller knows it (a content-addressed store does); it is
+    ///     the signed payload hash. Computed from the file otherwise.
+    ///   - payload: whether the body's SHA-256 is signed; `.unsigned` spares reading the file to hash it.
     @discardableResult
-    public func putObject(bucket: String, key: String, file: URL, sha256: [UInt8]? = nil) throws(S3Error)
-        -> S3PutResult {
+    public func putObject(
+        bucket: String, key: String, file: URL, sha256: [UInt8]? = nil, payload: S3PayloadSigning = .signed
+    ) throws(S3Error) -> S3PutResult {
         let measured: (size: Int64, hash: [UInt8])
         do {
-            measured = try Self.measure(file, hashing: sha256 == nil)
+            measured = try Self.measure(file, hashing: sha256 == nil && payload == .signed)
         } catch {
             throw S3Error(
                 kind: .invalidResponse, operation: "PutObject", endpoint: endpointText, bucket: bucket, key: key,
                 message: "cannot read \(file.path): \(error)")
         }
+        let payloadHash = payload == .signed ? SigV4Signer.hex(sha256 ?? measured.hash) : SigV4Signer.unsignedPayload
         let (response, _) = try execute(
-            "PutObject", method: "PUT", bucket: bucket, key: key, body: .file(file),
-            payloadHash: SigV4Signer.hex(sha256 ?? measured.hash), contentLength: measured.size)
+            "PutObject", method: "PUT", bucket: bucket, key: key, body: .file(file), payloadHash: payloadHash,
+            contentLength: measured.size)
         return Self.putResult(response)
     }
 

@@ -28,6 +28,23 @@ public struct S3ObjectPage: Sendable, Equatable {
     public var nextContinuationToken: String?
 }
 
+/// Part of an object read by one ranged GET, with the object's size.
+public struct S3ObjectPart: Sendable, Equatable {
+    /// The bytes read: those asked for, or fewer where the range ran past the object's end.
+    public var bytes: Data
+    /// The whole object's size in bytes.
+    public var objectSize: Int64
+}
+
+/// Whether a PUT's body is part of its SigV4 signature.
+public enum S3PayloadSigning: Sendable, Equatable {
+    /// The body's SHA-256 is signed (`x-amz-content-sha256`): the store refuses a body changed on the way.
+    case signed
+    /// `UNSIGNED-PAYLOAD`: no hash of the body is computed; for bodies whose integrity is checked
+    /// otherwise (TLS, content-addressed or authenticated-encrypted objects).
+    case unsigned
+}
+
 /// What a PUT of an object answered.
 public struct S3PutResult: Sendable, Equatable {
     /// The stored object's entity tag, without quotes.

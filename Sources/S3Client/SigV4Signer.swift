@@ -8,7 +8,8 @@ import Foundation
 public struct SigV4Signer: Sendable {
     /// The SHA-256 of an empty payload, as S3 expects it for bodiless requests.
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-    /// The payload hash a presigned URL signs: the body is not part of the signature.
+    /// The payload hash that leaves the body out of the signature: presigned URLs, and PUTs whose
+    /// bodies are checked otherwise (`S3PayloadSigning.unsigned`).
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"
 
     /// The keys requests are signed with.

@@ -75,6 +75,39 @@ import Testing
         }
     }
 
+    @Test func aRecordsRequestIsAnsweredInTheOrderAskedAcrossPacks() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            // Each put sends one pack: a.bin's chunks in the first, b.bin's in the second.
+            var files = ["a.bin": Self.noise(2 << 20, seed: 21)]
+            #expect(try await alice.put("alice/vision", "data", files: files).response.status == .created)
+            files["b.bin"] = Self.noise(2 << 20, seed: 22)
+            #expect(try await alice.put("alice/vision", "data", files: files).response.status == .created)
+            let versionPath = "/api/v1/projects/alice/vision/artifacts/data/versions/v1"
+            let manifest = try alice.decode(WireManifest.self, try await alice.send(.get, versionPath + "/manifest"))
+            func chunks(_ path: String) throws -> [String] {
+                let digest = try #require(manifest.files.first { $0.path == path }).digest
+                return try #require(manifest.contents.first { $0.digest == digest }).chunks
+            }
+            let a = try chunks("a.bin"), b = try chunks("b.bin")
+            #expect(a.count >= 2 && b.count >= 2)
+            // Interleaved across the packs, backwards within one, one chunk twice.
+            let asked = [b[b.count - 1], a[0], b[0], a[a.count - 1]] + a.reversed()
+            let response = try await alice.send(.post, versionPath + "/chunks", json: ChunkRecordsRequest(digests: asked))
+            #expect(response.status == .ok)
+            var answered: [String] = []
+            var restoredA: [String: Data] = [:]
+            try Data(response.body.readableBytesView).withUnsafeBytes { records in
+                try PackRecords.forEachChunk(in: records, maxRawLength: 16 << 20, codec: ZstdCodec()) { digest, chunk in
+                    answered.append(digest)
+                    if a.contains(digest) { restoredA[digest] = Data(chunk) }
+                }
+            }
+            #expect(answered == asked)
+            #expect(a.map { restoredA[$0]! }.reduce(Data(), +) == files["a.bin"])
+        }
+    }
+
     @Test func interruptedUploadLeavesNothingVisibleAndResumesWithWhatIsMissing() async throws {
         try await ServerFixture.run { client, accounts, _ in
             let alice = try await Self.setUp(accounts, client)

@@ -66,6 +66,13 @@ enum ObjectStoreBackend: String, CaseIterable, CustomStringConvertible, Sendable
         }
         return isSealed ? SealedObjectStore(wrapping: base, keyring: try TestKeys.keyring()) : base
     }
+
+    /// A second store over the same objects, sharing nothing remembered with `store` (as another
+    /// server process would be).
+    func reopened(_ store: any ObjectStore) -> any ObjectStore {
+        guard let sealed = store as? SealedObjectStore else { return store }
+        return SealedObjectStore(wrapping: sealed.inner, keyring: sealed.keyring)
+    }
 }
 
 /// Keys and files for tests.

@@ -24,6 +24,39 @@ import StoreTestSupport
     }
 
     @Test(arguments: ObjectStoreBackend.allCases)
+    func objectsStoredFromMemoryReadBackInRangesAtOnce(_ backend: ObjectStoreBackend) throws {
+        guard let store = try backend.makeStore() else { return }
+        // Several segments of a sealed object; on S3 stores a PUT with UNSIGNED-PAYLOAD.
+        let content = randomBytes(300_007, seed: 11)
+        try store.store(key: "packs/12/memory.pack", bytes: Data(content))
+        #expect(try store.reader(key: "packs/12/memory.pack").bytes(at: 0, content.count) == content)
+        // Out of order, overlapping, repeated, far apart (separate GETs), one across segment
+        // boundaries, an empty one, and one running past the end, which stops there.
+        let ranges: [Range<Int64>] = [
+            250_000..<250_100, 0..<10, 5..<70_000, 0..<10, 200_000..<200_000, 65_530..<131_080, 299_000..<400_000,
+            140_000..<140_001,
+        ]
+        let read = try store.read(key: "packs/12/memory.pack", ranges: ranges)
+        #expect(read.size == Int64(content.count))
+        #expect(read.pieces.count == ranges.count)
+        for (range, piece) in zip(ranges, read.pieces) {
+            let end = min(Int(range.upperBound), content.count)
+            #expect(Array(piece) == Array(content[Int(range.lowerBound)..<max(Int(range.lowerBound), end)]), "\(range)")
+        }
+        // A store that did not write the object (no header remembered) reads it the same way.
+        let other = backend.reopened(store)
+        #expect(try other.read(key: "packs/12/memory.pack", ranges: [140_000..<140_010]).pieces.map(Array.init)
+            == [Array(content[140_000..<140_010])])
+        #expect(throws: StoreError.self) { _ = try other.read(key: "packs/12/memory.pack", ranges: [300_007..<300_010]) }
+        #expect {
+            _ = try store.read(key: "packs/12/missing.pack", ranges: [0..<10])
+        } throws: { error in
+            guard case StoreError.io(_, let path, _) = error else { return false }
+            return path.hasSuffix("packs/12/missing.pack")
+        }
+    }
+
+    @Test(arguments: ObjectStoreBackend.allCases)
     func emptyObjectsAreObjects(_ backend: ObjectStoreBackend) throws {
         guard let store = try backend.makeStore() else { return }
         try store.store(key: "empty", movingFile: try TestKeys.stagedFile([], in: store))

@@ -99,6 +99,43 @@ import StoreTestSupport
         expectDamaged(store, "k", mentioning: "is not that of whole sealed segments")
     }
 
+    @Test func rangedReadsCatchDamageInTheSegmentsTheyOpen() throws {
+        let (store, root) = try sealedDirectory()
+        try store.store(key: "k", bytes: Data(Self.plaintext))
+        let path = root.appendingPathComponent("k")
+        var bytes = try Data(contentsOf: path)
+        bytes[SealedObjectFormat.headerSize + 70_000] ^= 0x01
+        try bytes.write(to: path)
+        // Another process's store: the header comes from the object too.
+        let fresh = SealedObjectStore(wrapping: store.inner, keyring: store.keyring)
+        for reading in [store, fresh] {
+            #expect(try reading.read(key: "k", ranges: [10..<100]).pieces.map(Array.init) == [Array(Self.plaintext[10..<100])])
+            expectDamaged(reading, "k", ranges: [10..<100, 65_536..<65_600], mentioning: "segment 2 of ")
+        }
+    }
+
+    @Test func rangedReadsOfAnObjectCutAtASegmentBoundaryFailAtItsNewEnd() throws {
+        let (store, root) = try sealedDirectory()
+        try store.store(key: "k", bytes: Data(Self.plaintext))
+        let path = root.appendingPathComponent("k")
+        let twoSegments = SealedObjectFormat.headerSize + 2 * (SealedObjectFormat.segmentSize + SealedObjectFormat.tagSize)
+        try Data(contentsOf: path).prefix(twoSegments).write(to: path)
+        expectDamaged(store, "k", ranges: [65_536..<65_600], mentioning: "segment 2 of 2 fails authentication")
+        // Past the new end: the inner store names the sealed bytes missing.
+        expectDamaged(store, "k", ranges: [200_000..<200_010], mentioning: "ends at \(twoSegments)")
+    }
+
+    private func expectDamaged(
+        _ store: SealedObjectStore, _ key: String, ranges: [Range<Int64>], mentioning phrase: String
+    ) {
+        #expect {
+            _ = try store.read(key: key, ranges: ranges)
+        } throws: { error in
+            guard case StoreError.corruptData(let what, let detail) = error else { return false }
+            return what.contains(key) && detail.contains(phrase) && !"\(error)".contains("\n")
+        }
+    }
+
     @Test func reorderedSegmentsAreCaught() throws {
         let (store, root) = try sealedDirectory()
         let content = randomBytes(3 * SealedObjectFormat.segmentSize, seed: 3)

@@ -118,10 +118,11 @@ extension PackRecords {
     /// - Throws: `StoreError.corruptData` when the record is not the chunk the catalog says it is.
     public static func read(_ chunk: StoredChunk, from objects: any ObjectStore, codec: ZstdCodec) throws -> [UInt8] {
         let location = chunk.location
-        let reader = try objects.reader(key: location.packKey)
-        var record = [UInt8](repeating: 0, count: Int(location.storedLength))
-        try record.withUnsafeMutableBytes {
-            try reader.read(offset: location.offset, length: Int(location.storedLength), into: $0)
+        // One ranged read: no reader to open (a HEAD, the sealed header and last segment on S3).
+        let read = try objects.read(key: location.packKey, ranges: [location.offset..<location.offset + location.storedLength])
+        guard let record = read.pieces.first, record.count == location.storedLength else {
+            throw StoreError.corruptData(
+                what: "chunk \(chunk.digest.prefix(12))", detail: "pack \(location.packKey) ends at \(read.size)")
         }
         return try record.withUnsafeBytes { bytes in
             let records = try scan(bytes, packKey: location.packKey, maxRawLength: Int(UInt32.max), codec: codec)

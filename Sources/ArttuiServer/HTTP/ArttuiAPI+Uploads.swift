@@ -3,6 +3,7 @@ import ArtifactWire
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOFoundationCompat
 
 /// What a commit did, decided while the upload's lock is held.
 enum CommitOutcome: Sendable {
@@ -44,8 +45,10 @@ extension ArttuiAPI {
                 let body = try await RequestBodyReader.bytes(request, limit: ServerLimits.maxPackBytes, what: "the pack")
                 guard body.readableBytes > 0 else { throw APIError(.badRequest, "the pack is empty") }
                 let staged = try await core(project) { [store] in
+                    // The received bytes themselves, not a copy: the Data keeps the buffer alive.
+                    let pack = body.getData(at: body.readerIndex, length: body.readableBytes, byteTransferStrategy: .noCopy)!
                     do {
-                        return try store.stage(pack: Data(body.readableBytesView), maxRawLength: ServerLimits.maxChunkBytes)
+                        return try store.stage(pack: pack, maxRawLength: ServerLimits.maxChunkBytes)
                     } catch let error as StoreError {
                         guard case .corruptData = error else { throw error }
                         throw APIError(.badRequest, "the pack is refused: \(error)")

@@ -13,6 +13,8 @@ public struct SealedObjectStore: ObjectStore {
     public let inner: any ObjectStore
     /// The keys objects are sealed and opened with.
     public let keyring: MasterKeyring
+    /// Headers of objects written or read here, shared by copies of this store.
+    let headers = SealedHeaderCache()
 
     /// Wraps `inner` so that everything stored through it is sealed.
     public init(wrapping inner: any ObjectStore, keyring: MasterKeyring) {
@@ -25,13 +27,21 @@ public struct SealedObjectStore: ObjectStore {
     public func store(key: String, movingFile file: URL) throws {
         let sealedFile = stagingDirectory.appendingPathComponent("\(UUID().uuidString).sealing")
         do {
-            try seal(file, to: sealedFile, objectKey: key)
+            let header = try seal(file, to: sealedFile, objectKey: key)
             try inner.store(key: key, movingFile: sealedFile)
+            headers.insert(header, for: key)
         } catch {
             unlink(sealedFile.path)
             throw error
         }
         unlink(file.path)
+    }
+
+    /// Seals in memory and hands the sealed bytes on: no staging file is written or read back.
+    public func store(key: String, bytes: Data) throws {
+        let sealed = try SealedObjectFormat.seal(bytes, objectKey: key, keyring: keyring)
+        try inner.store(key: key, bytes: sealed)
+        headers.insert(Array(sealed.prefix(SealedObjectFormat.headerSize)), for: key)
     }
 
     public func reader(key: String) throws -> any ObjectReader {
@@ -40,6 +50,7 @@ public struct SealedObjectStore: ObjectStore {
 
     public func delete(key: String) throws {
         try inner.delete(key: key)
+        headers.remove(key)
     }
 
     /// The objects with their plaintext sizes; an object cut inside a segment keeps its stored size,
@@ -50,8 +61,9 @@ public struct SealedObjectStore: ObjectStore {
         }
     }
 
-    /// Writes the sealed form of `file` to `target`, segment by segment through reused buffers.
-    private func seal(_ file: URL, to target: URL, objectKey: String) throws {
+    /// Writes the sealed form of `file` to `target`, segment by segment through reused buffers, and
+    /// returns its header.
+    private func seal(_ file: URL, to target: URL, objectKey: String) throws -> [UInt8] {
         let input = open(file.path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw StoreError.io(operation: "open", path: file.path, reason: FileSystem.lastError()) }
         defer { close(input) }
@@ -82,6 +94,7 @@ public struct SealedObjectStore: ObjectStore {
             try writeFully(output, sealed, path: target.path)
             sealed.removeAll(keepingCapacity: true)
         }
+        return cipher.header
     }
 
     private func readFully(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer, count: Int, path: String) throws {
