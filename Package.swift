@@ -41,9 +41,14 @@ let package = Package(
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
             ]
         ),
-        // SigV4 signing and a path-style S3 client on URLSession; no server-only packages, so the
+        // libcurl's easy API resolved at run time from libcurl.so.4 (no development package needed).
+        .target(name: "CHTTPTransport", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Blocking HTTP requests over libcurl with pooled keep-alive handles: the one transport of the
+        // team-server client, the S3 client and http(s) references. Knows nothing of arttui.
+        .target(name: "HTTPTransport", dependencies: ["CHTTPTransport"]),
+        // SigV4 signing and a path-style S3 client on HTTPTransport; no server-only packages, so the
         // `arttui` executable may use it too.
-        .target(name: "S3Client", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "S3Client", dependencies: ["HTTPTransport", .product(name: "Crypto", package: "swift-crypto")]),
         // The store's objects in an S3 bucket.
         .target(name: "ArtifactStoreS3", dependencies: ["ArtifactStore", "S3Client"]),
         // The benchmark's own upload-protocol client and local-put reference (scripts/bench/server_bench.sh);
@@ -64,11 +69,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Reads references the core cannot: http(s):// over URLSession and s3:// through S3Client.
+        // Reads references the core cannot: http(s):// over HTTPTransport and s3:// through S3Client.
         // No server packages: the `arttui` executable links it.
         .target(
             name: "ReferenceSources",
-            dependencies: ["ArtifactStore", "S3Client", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["ArtifactStore", "HTTPTransport", "S3Client", .product(name: "Crypto", package: "swift-crypto")]),
         // Lays out and draws a lineage graph as text; shared by the command line and the browser.
         .target(name: "LineageLayout", dependencies: ["ArtifactStore"]),
         // ncursesw from the system (libncursesw5-dev), with a shim for the macros Swift cannot import.
@@ -78,8 +83,6 @@ let package = Package(
         .target(name: "BrowserCore", dependencies: ["ArtifactStore", "LineageLayout"]),
         // The thin terminal backend: copies the grid to ncurses and decodes keys.
         .target(name: "TerminalUI", dependencies: ["BrowserCore", "CNCursesW"]),
-        // Lets URLSession on Linux trust a private CA (--ca-cert) or none (--insecure): see CCurlTrust.c.
-        .target(name: "CCurlTrust"),
         // The command line: subcommands that call the core, and the browser wired to the real store.
         .target(
             name: "ArttuiCLI",
@@ -90,14 +93,11 @@ let package = Package(
                 "LineageLayout",
                 "ReferenceSources",
                 "TerminalUI",
-                "CCurlTrust",
+                "HTTPTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "arttui", dependencies: ["ArttuiCLI"],
-            // FoundationNetworking's calls to curl_easy_setopt must bind to CCurlTrust's.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=curl_easy_setopt"], .when(platforms: [.linux]))]),
+        .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
         // The wire shapes of the team server's HTTP API (JSON bodies, upload protocol, packs), shared by
         // the server and its clients; depends on no server package.
         .target(name: "ArtifactWire", dependencies: ["ArtifactStore"]),
@@ -156,6 +156,9 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
+        .testTarget(
+            name: "HTTPTransportTests",
+            dependencies: ["HTTPTransport", .product(name: "Crypto", package: "swift-crypto")]),
         // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
         .testTarget(
             name: "ObjectStoreConformanceTests",

@@ -1,18 +1,21 @@
 import ArtifactStore
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTransport
 
 /// `http://` and `https://` references: one object per URI, checksummed by its ETag when the server
-/// sends one, else by the SHA-256 of a download.
+/// sends one, else by the SHA-256 of a download. Redirects are followed (a release download usually
+/// is one); nothing is answered from a cache: a reference is checked against its source as it is now.
 public struct HTTPSource: ReferenceSource {
-    /// How long one request may wait for the server, in seconds.
-    public var timeout: TimeInterval = 60
+    /// How long connecting may take, and how long a request may go without a byte, in seconds.
+    public let timeout: TimeInterval
+    private let client: HTTPClient
 
     /// Creates the source.
-    public init() {}
+    public init(timeout: TimeInterval = 60) {
+        self.timeout = timeout
+        client = HTTPClient(settings: HTTPSettings(connectTimeout: timeout, idleTimeout: timeout, followsRedirects: true))
+    }
 
     public var schemes: [String] { ["http", "https"] }
 
@@ -22,16 +25,16 @@ public struct HTTPSource: ReferenceSource {
         let reference = FileReference(uri: uri)
         let head = try request(url, method: "HEAD", path: name)
         // A server that refuses HEAD (405, 501) is read with GET instead.
-        let headUsable = (200..<300).contains(head.status)
-        if headUsable, let length = head.header("Content-Length").flatMap({ Int64($0) }) {
+        let headUsable = head.isSuccess
+        if headUsable, let length = head.value(forHTTPHeaderField: "Content-Length").flatMap({ Int64($0) }) {
             if !checksum { return [ManifestEntry(path: name, digest: uri, size: length, reference: reference)] }
-            if let tag = head.header("ETag") {
+            if let tag = head.value(forHTTPHeaderField: "ETag") {
                 return [ManifestEntry(
                     path: name, digest: ReferenceChecksum.etag(header: tag).description, size: length,
                     reference: reference)]
             }
-        } else if !headUsable, ![405, 501].contains(head.status) {
-            throw StoreError.referenceUnavailable(path: name, uri: uri, reason: "the server answered HTTP \(head.status)")
+        } else if !headUsable, ![405, 501].contains(head.statusCode) {
+            throw StoreError.referenceUnavailable(path: name, uri: uri, reason: "the server answered HTTP \(head.statusCode)")
         }
         var hasher = SHA256()
         var size: Int64 = 0
@@ -52,40 +55,35 @@ public struct HTTPSource: ReferenceSource {
 
     public func read(_ reference: FileReference, into sink: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
         let url = try Self.url(reference.uri)
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "GET"
-        let (head, file): (HTTPTransfer.Head, URL)
+        let response: HTTPResponse
         do {
-            (head, file) = try HTTPTransfer.download(request)
-        } catch {
-            throw StoreError.referenceUnavailable(path: Self.name(of: url), uri: reference.uri, reason: "\(error)")
+            // The body goes to the sink as it arrives: no temporary file, no second pass over it.
+            response = try client.send(HTTPRequest(method: "GET", url: url), receive: sink)
+        } catch let error as HTTPTransportError {
+            throw StoreError.referenceUnavailable(path: Self.name(of: url), uri: reference.uri, reason: error.message)
         }
-        defer { try? FileManager.default.removeItem(at: file) }
-        guard (200..<300).contains(head.status) else {
+        guard response.isSuccess else {
             throw StoreError.referenceUnavailable(
-                path: Self.name(of: url), uri: reference.uri, reason: "the server answered HTTP \(head.status)")
+                path: Self.name(of: url), uri: reference.uri, reason: "the server answered HTTP \(response.statusCode)")
         }
-        _ = try HTTPTransfer.stream(file, into: sink)
-        return head.header("ETag")
+        return response.value(forHTTPHeaderField: "ETag")
     }
 
     public func currentETag(of reference: FileReference) throws -> String? {
         let url = try Self.url(reference.uri)
         let head = try request(url, method: "HEAD", path: Self.name(of: url))
-        guard (200..<300).contains(head.status) else {
+        guard head.isSuccess else {
             throw StoreError.referenceUnavailable(
-                path: Self.name(of: url), uri: reference.uri, reason: "the server answered HTTP \(head.status)")
+                path: Self.name(of: url), uri: reference.uri, reason: "the server answered HTTP \(head.statusCode)")
         }
-        return head.header("ETag")
+        return head.value(forHTTPHeaderField: "ETag")
     }
 
-    private func request(_ url: URL, method: String, path: String) throws -> HTTPTransfer.Head {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
+    private func request(_ url: URL, method: String, path: String) throws -> HTTPResponse {
         do {
-            return try HTTPTransfer.data(request).0
+            return try client.send(HTTPRequest(method: method, url: url))
         } catch {
-            throw StoreError.referenceUnavailable(path: path, uri: url.absoluteString, reason: "\(error)")
+            throw StoreError.referenceUnavailable(path: path, uri: url.absoluteString, reason: error.message)
         }
     }
 

@@ -1,8 +1,6 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTransport
 
 /// A client for S3-compatible stores addressed path-style (`<endpoint>/<bucket>/<key>`).
 ///
@@ -22,7 +20,8 @@ public final class S3Client: Sendable {
     public init(configuration: S3Configuration) {
         self.configuration = configuration
         self.signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region)
-        self.transport = S3Transport(requestTimeout: configuration.requestTimeout)
+        self.transport = S3Transport(
+            requestTimeout: configuration.requestTimeout, connectTimeout: configuration.connectTimeout)
     }
 
     // MARK: - Buckets
@@ -299,7 +298,7 @@ public final class S3Client: Sendable {
         _ operation: String, method: String, bucket: String? = nil, key: String? = nil,
         query: [(String, String)] = [], headers: [String: String] = [:], body: S3Transport.Body = .none,
         payloadHash: String = SigV4Signer.emptyPayloadHash, contentLength: Int64? = nil
-    ) throws(S3Error) -> (HTTPURLResponse, Data) {
+    ) throws(S3Error) -> (HTTPResponse, Data) {
         let target = url(bucket: bucket, key: key, query: query)
         let policy = configuration.retry
         var attempt = 1
@@ -323,7 +322,7 @@ public final class S3Client: Sendable {
     private func sendOnce(
         _ operation: String, method: String, url: URL, bucket: String?, key: String?, headers: [String: String],
         body: S3Transport.Body, payloadHash: String, contentLength: Int64?
-    ) -> Result<(HTTPURLResponse, Data), S3Error> {
+    ) -> Result<(HTTPResponse, Data), S3Error> {
         func failure(_ kind: S3Error.Kind, status: Int? = nil, code: String? = nil, message: String?) -> S3Error {
             S3Error(
                 kind: kind, operation: operation, endpoint: endpointText, bucket: bucket, key: key, status: status,
@@ -338,17 +337,13 @@ public final class S3Client: Sendable {
             }
             endpointConfirmed.value = true
         }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = configuration.requestTimeout
         let signed = signer.signedHeaders(method: method, url: url, headers: headers, payloadHash: payloadHash)
-        for (name, value) in signed { request.setValue(value, forHTTPHeaderField: name) }
-        if let contentLength { request.setValue(String(contentLength), forHTTPHeaderField: "Content-Length") }
-        switch transport.send(request, body: body) {
+        switch transport.send(method: method, url: url, headers: signed, body: body) {
         case .failure(let transportFailure):
             endpointConfirmed.value = false
             return .failure(failure(transportFailure.kind, message: transportFailure.message))
-        case .success(let (response, data)):
+        case .success(let response):
+            let data = response.body
             guard response.statusCode >= 300 else { return .success((response, data)) }
             let xml = String(decoding: data, as: UTF8.self)[...]
             let code = S3XML.text("Code", in: xml)
@@ -372,7 +367,7 @@ public final class S3Client: Sendable {
         return .service
     }
 
-    private static func putResult(_ response: HTTPURLResponse) -> S3PutResult {
+    private static func putResult(_ response: HTTPResponse) -> S3PutResult {
         S3PutResult(
             etag: response.value(forHTTPHeaderField: "ETag")?.unquotedETag,
             versionID: response.value(forHTTPHeaderField: "x-amz-version-id"))

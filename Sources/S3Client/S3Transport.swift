@@ -1,11 +1,10 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTransport
 
-/// Sends one HTTP request and waits for its whole answer, from any thread that is not running
-/// Swift concurrency tasks (it blocks until URLSession's delegate queue reports completion).
-final class S3Transport: @unchecked Sendable {
+/// Sends one S3 request and waits for its whole answer, on the calling thread, over the shared
+/// libcurl transport (`HTTPClient`): connections are kept per handle, bodies go out from memory or
+/// a mapped file, answers come back in one buffer.
+final class S3Transport: Sendable {
     /// What a request sends.
     enum Body {
         case none
@@ -19,64 +18,39 @@ final class S3Transport: @unchecked Sendable {
         var message: String
     }
 
-    private let session: URLSession
+    private let client: HTTPClient
 
-    init(requestTimeout: TimeInterval) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = requestTimeout
-        configuration.timeoutIntervalForResource = 24 * 3600
-        configuration.httpMaximumConnectionsPerHost = 32
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.urlCache = nil
-        configuration.httpShouldSetCookies = false
-        configuration.httpCookieAcceptPolicy = .never
-        session = URLSession(configuration: configuration)
+    /// `requestTimeout` bounds the time without a byte sent or received, `connectTimeout` the connect.
+    init(requestTimeout: TimeInterval, connectTimeout: TimeInterval) {
+        client = HTTPClient(settings: HTTPSettings(connectTimeout: connectTimeout, idleTimeout: requestTimeout))
     }
 
-    deinit { session.finishTasksAndInvalidate() }
-
-    func send(_ request: URLRequest, body: Body) -> Result<(HTTPURLResponse, Data), Failure> {
-        let done = DispatchSemaphore(value: 0)
-        let box = ResultBox()
-        let completion: @Sendable (Data?, URLResponse?, (any Error)?) -> Void = { data, response, error in
-            if let error {
-                box.result = .failure(Self.failure(from: error))
-            } else if let http = response as? HTTPURLResponse {
-                box.result = .success((http, data ?? Data()))
-            } else {
-                box.result = .failure(Failure(kind: .invalidResponse, message: "not an HTTP answer"))
-            }
-            done.signal()
-        }
-        let task: URLSessionTask
+    func send(method: String, url: URL, headers: [String: String], body: Body) -> Result<HTTPResponse, Failure> {
+        let requestBody: HTTPRequest.Body
         switch body {
-        case .none: task = session.dataTask(with: request, completionHandler: completion)
-        case .data(let data): task = session.uploadTask(with: request, from: data, completionHandler: completion)
-        case .file(let url): task = session.uploadTask(with: request, fromFile: url, completionHandler: completion)
+        case .none: requestBody = .none
+        case .data(let data): requestBody = .bytes(data)
+        case .file(let file): requestBody = .file(path: file.path)
         }
-        task.resume()
-        done.wait()
-        return box.result ?? .failure(Failure(kind: .invalidResponse, message: "no answer"))
+        // The transport sets Content-Length from the body itself. No `Expect: 100-continue` (libcurl
+        // asks it above 1 MiB): some S3 servers never answer it, and a store refuses a PUT by its
+        // signature only after reading the body anyway.
+        var sent = headers.filter { $0.key.caseInsensitiveCompare("Content-Length") != .orderedSame }
+            .map { (name: $0.key, value: $0.value) }
+        sent.append((name: "Expect", value: ""))
+        do {
+            return .success(try client.send(HTTPRequest(method: method, url: url, headers: sent, body: requestBody)))
+        } catch {
+            return .failure(Failure(kind: Self.kind(of: error), message: error.message))
+        }
     }
 
-    private static func failure(from error: any Error) -> Failure {
-        guard let urlError = error as? URLError else {
-            return Failure(kind: .connectionLost, message: String(describing: error))
+    private static func kind(of error: HTTPTransportError) -> S3Error.Kind {
+        switch error.kind {
+        case .unreachable, .unavailable: .unreachable
+        case .timedOut: .timedOut
+        case .invalidAnswer, .invalidRequest: .invalidResponse
+        case .tls, .connectionLost: .connectionLost
         }
-        let kind: S3Error.Kind
-        switch urlError.code {
-        case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-            kind = .unreachable
-        case .timedOut:
-            kind = .timedOut
-        default:
-            kind = .connectionLost
-        }
-        return Failure(kind: kind, message: urlError.localizedDescription)
     }
-}
-
-/// Carries a completion handler's result to the waiting thread; the semaphore orders the accesses.
-private final class ResultBox: @unchecked Sendable {
-    var result: Result<(HTTPURLResponse, Data), S3Transport.Failure>?
 }

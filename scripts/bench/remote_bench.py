@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -23,30 +24,43 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402  (the data set generator)
-from server_bench import stack_cpu_seconds  # noqa: E402  (CPU seconds of the stack's processes)
 
 
 def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
 
 
-def run(arttui, args, env, check=True, cpu=None):
-    """Runs arttui; its wall time and output. With `cpu` (a dict), adds the CPU seconds the client and
-    each of the stack's processes used during the run to it."""
-    stack_dir = os.environ.get("ARTTUI_STACK_DIR", "/tmp/arttui-stack")
-    stack_before, before = stack_cpu_seconds(stack_dir), os.times()
+LAST_CPU = {}
+
+
+def run(arttui, args, env, check=True):
+    """Runs arttui; returns (seconds, stdout) and leaves its user and system CPU seconds in LAST_CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run([arttui] + args, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    after, stack_after = os.times(), stack_cpu_seconds(stack_dir)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    LAST_CPU.update(client_user=after.ru_utime - before.ru_utime, client_system=after.ru_stime - before.ru_stime)
     if check and result.returncode != 0:
         raise SystemExit(f"arttui {' '.join(args)} failed: {result.stderr.strip()}")
-    if cpu is not None:
-        used = {"client": (after.children_user - before.children_user) + (after.children_system - before.children_system)}
-        used.update({name: stack_after[name] - stack_before.get(name, 0.0) for name in stack_after})
-        for name, value in used.items():
-            cpu[name] = cpu.get(name, 0.0) + value
     return elapsed, result.stdout
+
+
+def stack_cpu():
+    """CPU seconds so far of the stack's server and SeaweedFS processes (from /proc), by name."""
+    stack = os.environ.get("ARTTUI_STACK_DIR", "/tmp/arttui-stack")
+    found = {}
+    for name, pid_file in [("server", "server.pid"), ("seaweedfs", "s3/weed.pid")]:
+        try:
+            with open(os.path.join(stack, pid_file)) as handle:
+                pid = int(handle.read().split()[0])
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            # utime, stime, cutime, cstime: fields 14-17 of proc(5), in clock ticks.
+            found[name] = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass
+    return found
 
 
 def metric(server, name):
@@ -117,26 +131,35 @@ def main():
 
     # push of the three versions to a server that holds none of them: bytes sent vs the local store's packs.
     before = metric(server, "arttui_upload_bytes_total")
+    stack_before = stack_cpu()
     elapsed, _ = run(arttui, ["push", "bench/mixed", "--to", server, "--into", "pushed"], local)
+    stack_after = stack_cpu()
+    results["push_cpu"] = {name: round(value, 2) for name, value in dict(
+        LAST_CPU, **{n: stack_after[n] - stack_before[n] for n in stack_after if n in stack_before}).items()}
     results["push_s"] = elapsed
     results["push_bytes"] = metric(server, "arttui_upload_bytes_total") - before
     results["store_bytes"] = du(os.path.join(work, "store", "packs"))
 
     # get v1 into an empty folder with an empty cache: local vs server.
     def best_get(environment, address, label):
-        times, cpu = [], {}
+        best = None
         for rep in range(args.reps):
             target = os.path.join(work, f"out-{label}-{rep}")
             e = dict(environment, ARTTUI_CACHE_DIR=os.path.join(work, f"cache-get-{label}-{rep}"))
             bench.sync()
-            times.append(run(arttui, ["get", address, "--root", target], e, cpu=cpu)[0])
+            stack_before = stack_cpu()
+            elapsed = run(arttui, ["get", address, "--root", target], e)[0]
+            stack_after = stack_cpu()
+            cpu = dict(LAST_CPU, **{name: stack_after[name] - stack_before[name] for name in stack_after
+                                    if name in stack_before})
+            if best is None or elapsed < best[0]:
+                best = (elapsed, cpu)
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(e["ARTTUI_CACHE_DIR"], ignore_errors=True)
-        return min(times), {name: value / args.reps for name, value in cpu.items()}
-    results["get_local_s"], get_local_cpu = best_get(local, "bench/mixed:v1", "local")
-    results["get_remote_s"], get_remote_cpu = best_get(remote, "pushed/mixed:v1", "remote")
-    results["get_local_cpu_s"] = get_local_cpu["client"]
-    results["get_remote_cpu_s_by_process"] = get_remote_cpu
+        results[f"get_{label}_cpu"] = {name: round(value, 2) for name, value in best[1].items()}
+        return best[0]
+    results["get_local_s"] = best_get(local, "bench/mixed:v1", "local")
+    results["get_remote_s"] = best_get(remote, "pushed/mixed:v1", "remote")
 
     # put of the unchanged tree: local vs server, once each first so both have seen it.
     run(arttui, ["put", live, "-n", "pushed/mixed"], remote)
@@ -157,9 +180,9 @@ def main():
           f"({len(manifest['kinds'])} files, {manifest['bytes'] / bench.MIB:.1f} MiB), best of {args.reps}")
     for label, ratio, goal, detail in ratios:
         print(f"  {label:52s} {ratio:6.2f}x (goal <= {goal}x) {'ok' if ratio <= goal else 'MISSED'}  [{detail}]")
-    print(f"  CPU seconds per get v1 (mean of {args.reps}): local {results['get_local_cpu_s']:.1f}; from the server "
-          f"{sum(get_remote_cpu.values()):.1f} = "
-          + " + ".join(f"{name} {value:.1f}" for name, value in get_remote_cpu.items()))
+    for label in ["get_local_cpu", "get_remote_cpu", "push_cpu"]:
+        print(f"  CPU seconds, {label[:-4].replace('_', ' ')}: "
+              + ", ".join(f"{name} {value:.2f}" for name, value in results[label].items()))
     print(json.dumps(results, indent=None))
     shutil.rmtree(work, ignore_errors=True)
 

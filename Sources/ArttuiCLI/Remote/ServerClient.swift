@@ -1,38 +1,28 @@
 import ArtifactWire
-import CCurlTrust
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTransport
 
-/// Requests to one team server over HTTP(S) with Foundation's URLSession: JSON in and out, the token
-/// in the `Authorization` header only, problem+json answers turned into `ServerError`s.
-final class ServerClient {
+/// Requests to one team server over HTTP(S) with the libcurl transport: JSON in and out, the token
+/// in the `Authorization` header only, problem+json answers turned into `ServerError`s. Redirects
+/// are never followed (the token must not travel to an address the user did not name). Safe to
+/// share between threads: each request takes a pooled connection of its own.
+final class ServerClient: Sendable {
     /// The server.
     let server: ServerURL
-    /// How long a request may go unanswered.
+    /// How long a request may take, connecting included.
     let timeout: TimeInterval
     private let token: String?
-    private let session: URLSession
+    private let http: HTTPClient
 
     /// A client for `server`; `caCertificate` replaces the trusted roots, `insecure` verifies nothing.
     init(server: ServerURL, token: String?, timeout: TimeInterval, caCertificate: String?, insecure: Bool) {
         self.server = server
         self.token = token
         self.timeout = timeout
-        #if canImport(FoundationNetworking)
-        Self.configureTrust(caCertificate: caCertificate, insecure: insecure)
-        #endif
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        configuration.httpCookieStorage = nil
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
+        http = HTTPClient(settings: HTTPSettings(
+            connectTimeout: timeout, totalTimeout: timeout, caFile: caCertificate, verifiesCertificates: !insecure,
+            followsRedirects: false))
     }
-
-    deinit { session.invalidateAndCancel() }
 
     /// `GET path`, decoded as `Answer`.
     func get<Answer: Decodable>(_ path: String, query: [URLQueryItem] = [], as _: Answer.Type = Answer.self) throws
@@ -71,55 +61,56 @@ final class ServerClient {
     func send(
         _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json"
     ) throws -> Data {
-        var request = URLRequest(url: server.url(path, query: query), timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = body
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        }
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { data, response, error in
-            outcome.set(data: data, response: response, error: error)
-            done.signal()
-        }
-        task.resume()
-        // libcurl's own timeouts do not cover every stage; this bound does.
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            task.cancel()
-            throw ServerError.timedOut(server, seconds: timeout)
-        }
-        let (data, response, error) = outcome.get()
-        if let error { throw transportError(error) }
-        guard let http = response as? HTTPURLResponse else {
-            throw ServerError.unexpectedAnswer(server, what: "gave no HTTP answer to \(method) \(path)")
-        }
-        let bytes = data ?? Data()
-        if (200..<300).contains(http.statusCode) { return bytes }
-        throw answerError(status: http.statusCode, body: bytes, response: http, request: "\(method) \(path)")
+        let response = try exchange(method, path, query: query, body: body, contentType: contentType, receive: nil)
+        return response.body
     }
 
-    private func transportError(_ error: Error) -> ServerError {
-        let reason = scrub((error as NSError).localizedDescription)
-        guard let urlError = error as? URLError else { return .unreachable(server, reason: reason) }
-        switch urlError.code {
-        case .timedOut: return .timedOut(server, seconds: timeout)
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected,
-             .clientCertificateRequired:
-            return .tls(server, reason: reason)
-        default:
-            // libcurl reports some certificate failures under codes of its own.
-            if reason.localizedCaseInsensitiveContains("certificate") || reason.contains("SSL") {
-                return .tls(server, reason: reason)
+    /// Sends one request and hands a 2xx answer's body to `receive` as it arrives, so a large answer
+    /// is decoded while the rest is still on the way, and never held whole.
+    func send(
+        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json",
+        receive: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        _ = try withoutActuallyEscaping(receive) { receiver in
+            try exchange(method, path, query: query, body: body, contentType: contentType, receive: receiver)
+        }
+    }
+
+    private func exchange(
+        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String,
+        receive: ((UnsafeRawBufferPointer) throws -> Void)?
+    ) throws -> HTTPResponse {
+        var headers = [(name: "Accept", value: "application/json")]
+        if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
+        if body != nil { headers.append((name: "Content-Type", value: contentType)) }
+        let request = HTTPRequest(
+            method: method, url: server.url(path, query: query), headers: headers, body: body.map { .bytes($0) } ?? .none)
+        let response: HTTPResponse
+        do {
+            if let receive {
+                response = try http.send(request, receive: receive)
+            } else {
+                response = try http.send(request)
             }
-            return .unreachable(server, reason: reason)
+        } catch let error as HTTPTransportError {
+            throw transportError(error)
+        }
+        if response.isSuccess { return response }
+        throw answerError(
+            status: response.statusCode, body: response.body, response: response, request: "\(method) \(path)")
+    }
+
+    private func transportError(_ error: HTTPTransportError) -> ServerError {
+        let reason = scrub(error.message)
+        switch error.kind {
+        case .timedOut: return .timedOut(server, seconds: timeout)
+        case .tls: return .tls(server, reason: reason)
+        case .invalidAnswer: return .unexpectedAnswer(server, what: "sent something that is not HTTP: \(reason)")
+        case .unreachable, .connectionLost, .invalidRequest, .unavailable: return .unreachable(server, reason: reason)
         }
     }
 
-    private func answerError(status: Int, body: Data, response: HTTPURLResponse, request: String) -> ServerError {
+    private func answerError(status: Int, body: Data, response: HTTPResponse, request: String) -> ServerError {
         guard let problem = try? JSONDecoder().decode(ServerProblem.self, from: body) else {
             if (300..<400).contains(status) {
                 let target = response.value(forHTTPHeaderField: "Location").map { " to \($0)" } ?? ""
@@ -140,41 +131,5 @@ final class ServerClient {
     private func scrub(_ text: String) -> String {
         guard let token, !token.isEmpty else { return text }
         return text.replacingOccurrences(of: token, with: "[token]")
-    }
-
-    #if canImport(FoundationNetworking)
-    private static func configureTrust(caCertificate: String?, insecure: Bool) {
-        arttui_curl_trust(caCertificate, insecure ? 1 : 0)
-    }
-    #endif
-}
-
-/// A completion handler's results, handed from URLSession's queue to the waiting caller.
-private final class Outcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    private var response: URLResponse?
-    private var error: Error?
-
-    func set(data: Data?, response: URLResponse?, error: Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        (self.data, self.response, self.error) = (data, response, error)
-    }
-
-    func get() -> (Data?, URLResponse?, Error?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (data, response, error)
-    }
-}
-
-/// Follows no redirect: the token must not travel to an address the user did not name.
-private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(
-        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
-    ) {
-        completionHandler(nil)
     }
 }

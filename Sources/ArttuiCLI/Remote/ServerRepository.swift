@@ -6,7 +6,7 @@ import Foundation
 /// decoded from its `ArtifactWire` shape into the same core value the embedded store returns, so
 /// commands print the same text and JSON (projects are `ENTITY/PROJECT`).
 ///
-/// Safe to share between threads (the browser loads on workers): the client's URLSession is, and the
+/// Safe to share between threads (the browser loads on workers): the client is, and the
 /// one piece of state, the signed-in name, is behind a lock.
 final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     /// The connection to the server.

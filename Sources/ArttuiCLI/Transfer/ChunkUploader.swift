@@ -73,7 +73,7 @@ struct ChunkUploader {
         let state = Mutex((outcome: Outcome(), rawDone: Int64(0), failure: Error?.none))
         let path = project.apiPath + "/uploads/\(pathSegment(upload))/packs"
         let packList = packs
-        nonisolated(unsafe) let client = client
+        let client = client
         WorkerThreads.run(min(connections, packs.count)) { _ in
             let source = makeSource()
             var bytes: [UInt8] = []

@@ -74,7 +74,7 @@ final class ServerTransferEnd: TransferEnd {
 
     func recordSource(for version: WireVersion, manifest: WireManifest) throws -> @Sendable () -> any ChunkRecordSource {
         let path = project.versionPath(artifact: version.name, version: version.version) + "/chunks"
-        nonisolated(unsafe) let client = client
+        let client = client
         return { ServerChunkRecords(client: client, path: path) }
     }
 

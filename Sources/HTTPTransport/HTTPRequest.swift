@@ -1,0 +1,32 @@
+import Foundation
+
+/// One HTTP request: method, absolute URL, headers and what it sends.
+public struct HTTPRequest: Sendable {
+    /// What a request sends.
+    public enum Body: Sendable {
+        /// Nothing; `PUT`, `POST` and `PATCH` send `Content-Length: 0`.
+        case none
+        /// These bytes, sent from memory without a copy of their own.
+        case bytes(Data)
+        /// A file's whole content, mapped into memory while it is sent.
+        case file(path: String)
+    }
+
+    /// `GET`, `HEAD`, `PUT`, ...
+    public var method: String
+    /// An `http://` or `https://` URL; other schemes are refused.
+    public var url: URL
+    /// Headers in the order given; `Content-Length` and `Host` come from the body and the URL. An
+    /// empty value leaves out a header libcurl adds by itself (`Expect`, `Accept`, `Content-Type`).
+    public var headers: [(name: String, value: String)]
+    /// The body.
+    public var body: Body
+
+    /// Creates a request.
+    public init(method: String, url: URL, headers: [(name: String, value: String)] = [], body: Body = .none) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}

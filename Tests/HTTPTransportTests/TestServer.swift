@@ -1,0 +1,130 @@
+import Foundation
+
+/// A small HTTP/1.1 server in Python's standard library, started per test on a free loopback port:
+/// fixed-length and chunked bodies, error statuses, a redirect, a request that is never answered, and
+/// an echo that reports what a request sent. nil (with a printed reason) when python3 is missing.
+final class TestServer {
+    let port: Int
+    private let process: Process
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    func url(_ path: String) -> URL { URL(string: base + path)! }
+
+    init?() throws {
+        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            print("skipped: python3 not found")
+            return nil
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", Self.script]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw TestServerError(message: "the test server printed no port")
+        }
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    /// Ends the server process; its port is free afterwards. SIGKILL: the child inherits the test
+    /// thread's blocked signals, SIGTERM among them.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// The bytes `/bytes?n=N` and `/chunked?n=N` send: 0, 1, ... 250, 0, 1, ...
+    static func pattern(_ count: Int) -> [UInt8] {
+        (0..<count).map { UInt8($0 % 251) }
+    }
+
+    private static let script = #"""
+import hashlib, http.server, json, sys, time, urllib.parse
+
+PATTERN = bytes(range(251))
+
+def pattern(n):
+    return (PATTERN * (n // 251 + 1))[:n]
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_body(self, status, body, content_type="application/octet-stream", extra=()):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in extra:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def route(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(url.query))
+        if url.path == "/bytes":
+            return self.send_body(200, pattern(int(query["n"])), extra=[("ETag", '"abc"')])
+        if url.path == "/chunked":
+            n = int(query["n"])
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            data = pattern(n)
+            for start in range(0, n, 100_000):
+                piece = data[start:start + 100_000]
+                self.wfile.write(b"%x\r\n" % len(piece) + piece + b"\r\n")
+            self.wfile.write(b"0\r\n\r\n")
+            return
+        if url.path.startswith("/status/"):
+            code = int(url.path.split("/")[2])
+            return self.send_body(code, b"problem %d" % code, "text/plain")
+        if url.path == "/redirect":
+            return self.send_body(302, b"", extra=[("Location", "/bytes?n=10")])
+        if url.path == "/silent":
+            time.sleep(30)
+            return
+        if url.path == "/echo":
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length) if length else b""
+            answer = {
+                "method": self.command, "length": length, "sha256": hashlib.sha256(body).hexdigest(),
+                "contentType": self.headers.get("Content-Type"), "peerPort": self.client_address[1],
+                "custom": self.headers.get("X-Custom"),
+            }
+            return self.send_body(200, json.dumps(answer).encode(), "application/json")
+        self.send_body(404, b"no route", "text/plain")
+
+    do_GET = do_HEAD = do_PUT = do_POST = do_PATCH = do_DELETE = route
+
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a client that stops reading (a test of that) is no error here
+
+server = Server(("127.0.0.1", 0), Handler)
+server.daemon_threads = True
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""#
+}
+
+struct TestServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
