@@ -23,29 +23,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import bench  # noqa: E402  (the data set generator)
-from server_bench import stack_cpu_seconds  # noqa: E402  (CPU seconds of the stack's processes)
 
 
 def log(*parts):
     print(*parts, file=sys.stderr, flush=True)
 
 
-def run(arttui, args, env, check=True, cpu=None):
-    """Runs arttui; its wall time and output. With `cpu` (a dict), adds the CPU seconds the client and
-    each of the stack's processes used during the run to it."""
-    stack_dir = os.environ.get("ARTTUI_STACK_DIR", "/tmp/arttui-stack")
-    stack_before, before = stack_cpu_seconds(stack_dir), os.times()
+def run(arttui, args, env, check=True):
     started = time.perf_counter()
     result = subprocess.run([arttui] + args, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
-    after, stack_after = os.times(), stack_cpu_seconds(stack_dir)
     if check and result.returncode != 0:
         raise SystemExit(f"arttui {' '.join(args)} failed: {result.stderr.strip()}")
-    if cpu is not None:
-        used = {"client": (after.children_user - before.children_user) + (after.children_system - before.children_system)}
-        used.update({name: stack_after[name] - stack_before.get(name, 0.0) for name in stack_after})
-        for name, value in used.items():
-            cpu[name] = cpu.get(name, 0.0) + value
     return elapsed, result.stdout
 
 
@@ -124,19 +113,17 @@ def main():
 
     # get v1 into an empty folder with an empty cache: local vs server.
     def best_get(environment, address, label):
-        times, cpu = [], {}
+        times = []
         for rep in range(args.reps):
             target = os.path.join(work, f"out-{label}-{rep}")
             e = dict(environment, ARTTUI_CACHE_DIR=os.path.join(work, f"cache-get-{label}-{rep}"))
             bench.sync()
-            times.append(run(arttui, ["get", address, "--root", target], e, cpu=cpu)[0])
+            times.append(run(arttui, ["get", address, "--root", target], e)[0])
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(e["ARTTUI_CACHE_DIR"], ignore_errors=True)
-        return min(times), {name: value / args.reps for name, value in cpu.items()}
-    results["get_local_s"], get_local_cpu = best_get(local, "bench/mixed:v1", "local")
-    results["get_remote_s"], get_remote_cpu = best_get(remote, "pushed/mixed:v1", "remote")
-    results["get_local_cpu_s"] = get_local_cpu["client"]
-    results["get_remote_cpu_s_by_process"] = get_remote_cpu
+        return min(times)
+    results["get_local_s"] = best_get(local, "bench/mixed:v1", "local")
+    results["get_remote_s"] = best_get(remote, "pushed/mixed:v1", "remote")
 
     # put of the unchanged tree: local vs server, once each first so both have seen it.
     run(arttui, ["put", live, "-n", "pushed/mixed"], remote)
@@ -157,9 +144,6 @@ def main():
           f"({len(manifest['kinds'])} files, {manifest['bytes'] / bench.MIB:.1f} MiB), best of {args.reps}")
     for label, ratio, goal, detail in ratios:
         print(f"  {label:52s} {ratio:6.2f}x (goal <= {goal}x) {'ok' if ratio <= goal else 'MISSED'}  [{detail}]")
-    print(f"  CPU seconds per get v1 (mean of {args.reps}): local {results['get_local_cpu_s']:.1f}; from the server "
-          f"{sum(get_remote_cpu.values()):.1f} = "
-          + " + ".join(f"{name} {value:.1f}" for name, value in get_remote_cpu.items()))
     print(json.dumps(results, indent=None))
     shutil.rmtree(work, ignore_errors=True)
 
