@@ -43,6 +43,15 @@ import StoreTestSupport
             let end = min(Int(range.upperBound), content.count)
             #expect(Array(piece) == Array(content[Int(range.lowerBound)..<max(Int(range.lowerBound), end)]), "\(range)")
         }
+        // Piece by piece, each piece where it belongs in its range.
+        var assembled = ranges.map { [UInt8](repeating: 0, count: Int($0.upperBound - $0.lowerBound)) }
+        var delivered = [Int](repeating: 0, count: ranges.count)
+        let size = try store.read(key: "packs/12/memory.pack", ranges: ranges) { index, at, bytes in
+            assembled[index].replaceSubrange(at..<at + bytes.count, with: bytes)
+            delivered[index] += bytes.count
+        }
+        #expect(size == Int64(content.count))
+        #expect(zip(assembled, delivered).map { Array($0.prefix($1)) } == read.pieces.map(Array.init))
         // A store that did not write the object (no header remembered) reads it the same way.
         let other = backend.reopened(store)
         #expect(try other.read(key: "packs/12/memory.pack", ranges: [140_000..<140_010]).pieces.map(Array.init)

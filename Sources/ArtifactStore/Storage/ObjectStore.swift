@@ -20,6 +20,13 @@ public protocol ObjectStore: Sendable {
     /// - Returns: the object's size and each range's bytes, in the order asked (pieces may share storage).
     /// - Throws: `StoreError.io` when the object is missing, `.corruptData` when a range starts past its end.
     func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges
+    /// Reads byte ranges of one object as `read(key:ranges:)` does, handing the bytes to `body` piece
+    /// by piece as they come (the range's index, where in the range the piece starts, its bytes), so a
+    /// caller can copy them where they belong without a copy of each range first.
+    /// - Returns: the object's size.
+    func read(
+        key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int64
     /// Deletes an object; deleting a missing object is not an error.
     func delete(key: String) throws
     /// Every object key with its size, for verification and orphan sweeps.
@@ -55,6 +62,16 @@ extension ObjectStore {
             return piece
         }
         return ObjectRanges(size: reader.size, pieces: pieces)
+    }
+
+    public func read(
+        key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int64 {
+        let read = try read(key: key, ranges: ranges)
+        for (index, piece) in read.pieces.enumerated() where !piece.isEmpty {
+            try piece.withUnsafeBytes { try body(index, 0, $0) }
+        }
+        return read.size
     }
 }
 

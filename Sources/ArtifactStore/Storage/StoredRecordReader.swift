@@ -28,28 +28,40 @@ public final class StoredRecordReader {
         records.append(contentsOf: record)
     }
 
-    /// Hands the records of `chunks` to `body` in the order given (a chunk named twice comes twice),
-    /// reading each pack once for all of its records: one `read(key:ranges:)` per pack, so a store
-    /// behind a network fetches each run of nearby records with one request and opens no reader.
+    /// The bytes `readRecords(of:into:)` writes for `chunks`.
+    public static func recordBytes(of chunks: [StoredChunk]) -> Int {
+        chunks.reduce(0) { $0 + Int($1.location.storedLength) }
+    }
+
+    /// Writes the records of `chunks` one after another into `output` (exactly
+    /// `recordBytes(of: chunks)` bytes), in the order given; a chunk named twice comes twice. Each
+    /// pack is read once for all of its records (`read(key:ranges:forEachPiece:)`: on S3 one ranged GET
+    /// per run of nearby records, no reader opened), and the bytes go straight to their places.
     /// - Throws: `StoreError.io` when a pack cannot be read, `.corruptData` when one is too short.
-    public func forEachRecord(of chunks: [StoredChunk], _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var recordsByPack: [String: [ChunkLocation]] = [:]
-        for chunk in chunks { recordsByPack[chunk.location.packKey, default: []].append(chunk.location) }
-        var records: [ChunkLocation: Data] = [:]
-        for (packKey, locations) in recordsByPack.sorted(by: { $0.key < $1.key }) {
-            let distinct = Set(locations).sorted { $0.offset < $1.offset }
-            let read = try objects.read(
-                key: packKey, ranges: distinct.map { $0.offset..<$0.offset + $0.storedLength })
-            for (location, piece) in zip(distinct, read.pieces) {
-                guard piece.count == location.storedLength else {
-                    throw StoreError.corruptData(
-                        what: "chunk record at \(location.offset) in \(packKey)", detail: "the pack ends at \(read.size)")
-                }
-                records[location] = piece
-            }
-        }
+    public func readRecords(of chunks: [StoredChunk], into output: UnsafeMutableRawBufferPointer) throws {
+        precondition(output.count == Self.recordBytes(of: chunks), "the output holds exactly the records")
+        var places: [ChunkLocation: [Int]] = [:]
+        var next = 0
         for chunk in chunks {
-            try records[chunk.location]!.withUnsafeBytes { try body($0) }
+            places[chunk.location, default: []].append(next)
+            next += Int(chunk.location.storedLength)
+        }
+        let byPack = Dictionary(grouping: places.keys, by: \.packKey)
+        for (packKey, locations) in byPack.sorted(by: { $0.key < $1.key }) {
+            let records = locations.sorted { $0.offset < $1.offset }
+            var delivered = [Int](repeating: 0, count: records.count)
+            let size = try objects.read(
+                key: packKey, ranges: records.map { $0.offset..<$0.offset + $0.storedLength }
+            ) { index, at, bytes in
+                for place in places[records[index]]! {
+                    (output.baseAddress! + place + at).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                }
+                delivered[index] += bytes.count
+            }
+            for (record, count) in zip(records, delivered) where count != record.storedLength {
+                throw StoreError.corruptData(
+                    what: "chunk record at \(record.offset) in \(packKey)", detail: "the pack ends at \(size)")
+            }
         }
     }
 

@@ -111,8 +111,13 @@ extension ArttuiAPI {
                     }
                     // Each pack read once for all its records asked for (nearby ones in one ranged
                     // GET, only their segments unsealed), copied once, into the response's buffer.
-                    var records = ByteBufferAllocator().buffer(capacity: Int(size))
-                    try StoredRecordReader(objects: store.objects).forEachRecord(of: chunks) { records.writeBytes($0) }
+                    let length = StoredRecordReader.recordBytes(of: chunks)
+                    var records = ByteBufferAllocator().buffer(capacity: length)
+                    try records.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { free in
+                        try StoredRecordReader(objects: store.objects).readRecords(
+                            of: chunks, into: UnsafeMutableRawBufferPointer(rebasing: free[0..<length]))
+                        return length
+                    }
                     return records
                 }
                 MetricsRecorder.shared.recordRecordsSent(bytes: Int64(records.readableBytes))

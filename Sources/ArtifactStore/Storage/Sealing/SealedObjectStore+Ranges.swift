@@ -8,6 +8,17 @@ extension SealedObjectStore {
     /// Unlike `reader(key:)`, the last segment is not authenticated up front: every byte returned
     /// still comes from a segment authenticated with its index and final flag for the object's size.
     public func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges {
+        var pieces = ranges.map { range in Data(capacity: range.isEmpty ? 0 : Int(range.upperBound - range.lowerBound)) }
+        let size = try read(key: key, ranges: ranges) { index, _, bytes in
+            pieces[index].append(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        }
+        return ObjectRanges(size: size, pieces: pieces)
+    }
+
+    /// As `read(key:ranges:)`, handing each opened segment's part of a range to `body` in order.
+    public func read(
+        key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int64 {
         let segment = Int64(SealedObjectFormat.segmentSize)
         let tagSize = Int64(SealedObjectFormat.tagSize)
         let stride = segment + tagSize
@@ -36,14 +47,8 @@ extension SealedObjectStore {
 
         // The segment opened last, for the next range when it starts in the same one.
         var opened: (index: Int64, plain: Data)?
-        var pieces: [Data] = []
-        pieces.reserveCapacity(ranges.count)
         var sealedIndex = 0
-        for range in ranges {
-            guard !range.isEmpty else {
-                pieces.append(Data())
-                continue
-            }
+        for (rangeIndex, range) in ranges.enumerated() where !range.isEmpty {
             let sealed = fetched.pieces[sealedIndex]
             sealedIndex += 1
             guard range.lowerBound < size else {
@@ -52,7 +57,6 @@ extension SealedObjectStore {
             }
             let end = min(range.upperBound, size)
             let firstSegment = range.lowerBound / segment
-            var piece = Data(capacity: Int(end - range.lowerBound))
             var position = range.lowerBound
             while position < end {
                 let index = position / segment
@@ -73,13 +77,12 @@ extension SealedObjectStore {
                 }
                 let from = Int(position - index * segment)
                 let count = Int(min(end, (index + 1) * segment) - position)
-                opened!.plain.withUnsafeBytes { plain in
-                    piece.append(plain.baseAddress!.assumingMemoryBound(to: UInt8.self) + from, count: count)
+                try opened!.plain.withUnsafeBytes { plain in
+                    try body(rangeIndex, Int(position - range.lowerBound), UnsafeRawBufferPointer(rebasing: plain[from..<from + count]))
                 }
                 position += Int64(count)
             }
-            pieces.append(piece)
         }
-        return ObjectRanges(size: size, pieces: pieces)
+        return size
     }
 }
