@@ -25,17 +25,22 @@ struct Ingester {
         var contents: [ContentRecord]
         var newChunks: [StoredChunk]
         var packs: [ObjectInfo]
-        /// Files read in this run, to remember once the version is committed.
-        var readFiles: [String: StatCache.Entry]
+        /// Files read in this run (by absolute path), to remember once the version is committed.
+        var readFiles: [(path: String, entry: StatCache.Entry)]
         /// How many files were read (the rest were known from the stat cache).
         var filesRead: Int
     }
 
-    /// One file's outcome.
+    /// One file's outcome, kept per file until every file is done: the path is the source's, and the
+    /// digest string is shared by the manifest entry, the content record and the stat cache's entry
+    /// built from it (100,000 files held three copies of this record's fields at the end of a put).
     private struct FileResult {
-        var entry: ManifestEntry
-        var content: ContentRecord
-        var read: StatCache.Entry?
+        var digest: String
+        var size: Int64
+        /// The content's chunk digests; empty when the stat cache vouched for the file.
+        var chunks: [String]
+        /// The signature the file was read with and when it was last confirmed; nil when it was not read.
+        var read: (signature: FileSignature, checkedNs: Int64)?
     }
 
     private final class Shared: Sendable {
@@ -88,17 +93,14 @@ struct Ingester {
                         if source.data == nil, let known = remembered[source.filePath],
                            known.signature == signatures[index], !forceWrite.contains(known.digest)
                         {
-                            let size = known.signature.size
-                            result = FileResult(
-                                entry: ManifestEntry(path: source.path, digest: known.digest, size: size),
-                                content: ContentRecord(digest: known.digest, size: size, chunks: []), read: nil)
+                            result = FileResult(digest: known.digest, size: known.signature.size, chunks: [], read: nil)
                         } else {
                             result = try ingestFile(
                                 source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
                         }
                         results[index] = result
                         let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
-                        let bytes = shared.bytesDone.wrappingAdd(result.entry.size, ordering: .relaxed).newValue
+                        let bytes = shared.bytesDone.wrappingAdd(result.size, ordering: .relaxed).newValue
                         progress?(TransferProgress(
                             filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
                     } catch {
@@ -119,19 +121,41 @@ struct Ingester {
             for pack in packs { try? objects.delete(key: pack.key) }
             throw error
         }
-        let ordered = slots.map { $0! }
-        // A content read in full (with its chunk list) wins over one taken from the stat cache.
-        var contents: [String: ContentRecord] = [:]
-        for content in ordered.map(\.content) where contents[content.digest]?.chunks.isEmpty ?? true {
-            contents[content.digest] = content
+        return Self.assemble(slots: &slots, sources: sources, newChunks: shared.written.withLock { $0 }, packs: packs)
+    }
+
+    /// Turns the per-file results into what the commit needs, emptying `slots` as it goes: one pass and
+    /// no second copy of the per-file records, which are the largest thing a put of many files holds.
+    private static func assemble(
+        slots: inout [FileResult?], sources: [ArtifactDraft.Source], newChunks: [StoredChunk], packs: [ObjectInfo]
+    ) -> Result {
+        var files: [ManifestEntry] = []
+        files.reserveCapacity(slots.count)
+        var contents: [ContentRecord] = []
+        var contentIndex: [String: Int] = [:]
+        var readFiles: [(path: String, entry: StatCache.Entry)] = []
+        for index in slots.indices {
+            let result = slots[index]!
+            slots[index] = nil
+            let source = sources[index]
+            files.append(ManifestEntry(path: source.path, digest: result.digest, size: result.size))
+            let content = ContentRecord(digest: result.digest, size: result.size, chunks: result.chunks)
+            // A content read in full (with its chunk list) wins over one taken from the stat cache.
+            if let existing = contentIndex[result.digest] {
+                if contents[existing].chunks.isEmpty { contents[existing] = content }
+            } else {
+                contentIndex[result.digest] = contents.count
+                contents.append(content)
+            }
+            if let read = result.read {
+                readFiles.append((source.filePath, StatCache.Entry(
+                    signature: read.signature, digest: result.digest, checkedNs: read.checkedNs)))
+            }
         }
-        var readFiles: [String: StatCache.Entry] = [:]
-        for (index, result) in ordered.enumerated() {
-            if let read = result.read { readFiles[sources[index].filePath] = read }
-        }
+        slots = []
         return Result(
-            files: ordered.map(\.entry), contents: Array(contents.values), newChunks: shared.written.withLock { $0 },
-            packs: packs, readFiles: readFiles, filesRead: ordered.count { $0.read != nil })
+            files: files, contents: contents, newChunks: newChunks, packs: packs, readFiles: readFiles,
+            filesRead: readFiles.count)
     }
 
     private func ingestFile(
@@ -167,10 +191,8 @@ struct Ingester {
         let fileDigest = oneChunk ? chunkDigests.first ?? Hex.encode(Array(fileHash.finalize()))
             : Hex.encode(Array(fileHash.finalize()))
         return FileResult(
-            entry: ManifestEntry(path: source.path, digest: fileDigest, size: size),
-            content: ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests),
-            read: source.data == nil
-                ? StatCache.Entry(signature: signature, digest: fileDigest, checkedNs: checkedNs) : nil)
+            digest: fileDigest, size: size, chunks: chunkDigests,
+            read: source.data == nil ? (signature, checkedNs) : nil)
     }
 
     private func store(
