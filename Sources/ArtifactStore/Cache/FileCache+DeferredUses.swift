@@ -33,9 +33,12 @@ struct DeferredUses {
             return .some(CacheIndex.Entry(digest: digest, size: signature.size, signature: signature, lastUsed: 0))
         }
         if let known = known[digest] { return .some(known) }
-        for preload in preloads where preload.pinned.containsSorted(digest) {
-            return .some(preload.rows[digest])
+        // A row first (a hard-link get finds one for every file); the binary search of the pinned
+        // digests only for a digest without one.
+        for preload in preloads {
+            if let row = preload.rows[digest] { return .some(row) }
         }
+        for preload in preloads where preload.pinned.containsSorted(digest) { return .some(nil) }
         return nil
     }
 

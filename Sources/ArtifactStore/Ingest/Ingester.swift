@@ -2,6 +2,9 @@ import Crypto
 import Dispatch
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a draft's files, cuts them into chunks, stores the chunks the store lacks in new packs, and
 /// returns what the catalog needs to commit the version.
@@ -221,6 +224,8 @@ struct Ingester {
         signatures.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: (sources.count + batch - 1) / batch) { part in
+                var directory = DirectoryStat()
+                defer { directory.close() }
                 for index in part * batch..<min(sources.count, (part + 1) * batch) {
                     // Entries made in memory have no file to stat: a size is all they need.
                     if let data = sources[index].data {
@@ -228,7 +233,7 @@ struct Ingester {
                         continue
                     }
                     do {
-                        output[index] = try signature(of: sources[index].filePath)
+                        output[index] = try directory.signature(of: sources[index].filePath)
                     } catch {
                         failure.withLock { if $0 == nil { $0 = error } }
                         return
@@ -249,6 +254,50 @@ struct Ingester {
         return FileSignature(info)
     }
 }
+
+/// Stats files relative to their open directory, as `find` does: the sources are in path order, so
+/// one directory serves a run of them, and the kernel resolves a name instead of the whole path from
+/// the root for each file (a tree of small files is mostly stat calls).
+private struct DirectoryStat {
+    private var path = ""
+    private var descriptor: Int32 = -1
+
+    /// The stat signature of the file at `filePath`, following symbolic links.
+    mutating func signature(of filePath: String) throws -> FileSignature {
+        var info = stat()
+        let utf8 = filePath.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
+            return try wholePathSignature(filePath)
+        }
+        let parent = filePath[..<slash]
+        if descriptor < 0 || parent != path {
+            close()
+            path = String(parent)
+            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard descriptor >= 0 else { return try wholePathSignature(filePath) }
+        let name = String(filePath[utf8.index(after: slash)...])
+        guard fstatat(descriptor, name, &info, 0) == 0 else {
+            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
+    }
+
+    private func wholePathSignature(_ filePath: String) throws -> FileSignature {
+        var info = stat()
+        guard stat(filePath, &info) == 0 else {
+            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
+    }
+
+    mutating func close() {
+        if descriptor >= 0 { _ = closeDescriptor(descriptor) }
+        descriptor = -1
+    }
+}
+
+private let closeDescriptor = Glibc.close
 
 /// How far a transfer has come, for progress displays.
 public struct TransferProgress: Sendable {
