@@ -20,6 +20,7 @@ public struct Arttui: ParsableCommand {
 
     /// Runs the command line and exits; errors are one line on stderr and a non-zero status.
     public static func run(arguments: [String]? = nil) -> Never {
+        MemoryTuning.applyForCommandLine()
         do {
             var command = try parseAsRoot(hoistingGlobalOptions(arguments ?? Array(CommandLine.arguments.dropFirst())))
             try command.run()

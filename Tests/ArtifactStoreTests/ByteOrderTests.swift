@@ -13,4 +13,14 @@ import Testing
         #expect(sorted.shuffled().sorted(by: ByteOrder.precedes) == sorted)
         #expect(sorted.sorted(by: ByteOrder.precedes) == sorted.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
+
+    /// `order(of:)` sorts positions as `precedes` sorts strings, and keeps equal strings in their given order.
+    @Test func orderOfStringsIsTheirByteOrderWithTiesInPlace() {
+        let strings = ["b/c", "a", "日本", "a.txt", "a/b", "", "é", "a", "ab", "z", "b/c"]
+        let order = ByteOrder.order(of: strings)
+        #expect(order.map { strings[$0] } == strings.sorted(by: ByteOrder.precedes))
+        #expect(order.filter { strings[$0] == "a" } == [1, 7])
+        #expect(order.filter { strings[$0] == "b/c" } == [0, 10])
+        #expect(ByteOrder.order(of: []) == [])
+    }
 }

@@ -29,6 +29,48 @@ struct DeferredCacheTests {
         }
     }
 
+    /// A get's rows go to the index in JSON batches of `CacheIndex.jsonBatch`: every file past the
+    /// first batch must be recorded, used in order and owned too.
+    @Test func deferredInsertsAndUsesBeyondOneBatchAreAllRecorded() throws {
+        try withTemporaryCache { cache, root throws in
+            let blobs = (0..<(CacheIndex.jsonBatch + 300)).map { Blob("file \($0) of a big get") }
+            let owner = CacheOwner(project: "p", artifact: "many")
+            let pin = try cache.pin(blobs.map(\.digest))
+            defer { try? pin.release() }
+            #expect(try cache.index.pool.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pin WHERE token = ?", arguments: [pin.token])
+            } == blobs.count)
+            try cache.deferringUses(preloading: pin) {
+                for blob in blobs { try cache.insert(blob, owner: owner) }
+            }
+            #expect(try cache.report().files == blobs.count)
+            #expect(try cache.index.pool.read {
+                try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner WHERE artifact = 'many'")
+            } == blobs.count)
+            let firstUses = try cache.index.pool.read {
+                try Int64.fetchSet($0, sql: "SELECT lastUsed FROM entry")
+            }
+            #expect(firstUses.count == blobs.count, "each row has its own reading of the use clock")
+
+            // Hard links of every file, with the rows preloaded for the pin: each row's signature is
+            // the one after its link, and each use is later than every first use.
+            let target = root.appendingPathComponent("linked")
+            try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+            try cache.deferringUses(preloading: pin) {
+                for (index, blob) in blobs.enumerated() {
+                    let destination = target.appendingPathComponent("f\(index)")
+                    let linked = try cache.copy(digest: blob.digest, size: blob.size, to: destination, mode: .hardlink)
+                    #expect(linked)
+                }
+            }
+            let last = blobs[blobs.count - 1]
+            let entry = try #require(try cache.index.pool.read { try CacheIndex.entry($0, digest: last.digest) })
+            #expect(try FileSignature.of(path: cache.objectPath(last.digest)) == entry.signature)
+            let oldest = try #require(try cache.index.pool.read { try Int64.fetchOne($0, sql: "SELECT MIN(lastUsed) FROM entry") })
+            #expect(oldest > firstUses.max()!)
+        }
+    }
+
     @Test func insertWithACopyWritesBothOrNeither() throws {
         try withTemporaryCache { cache, root throws in
             let blob = Blob("bytes for the cache and for the user")

@@ -235,24 +235,41 @@ struct CacheIndex: Sendable {
 
     // MARK: Writing many rows at once
     //
-    // A `get` records thousands of files at its end. Each list goes to SQLite as one JSON array,
-    // unpacked by `json_each` in one statement, instead of a statement (and a clock tick) per file.
+    // A `get` records thousands of files at its end. Each list goes to SQLite as JSON arrays of up to
+    // `jsonBatch` elements, unpacked by `json_each`, instead of a statement (and a clock tick) per file.
+
+    /// Elements of one JSON array. All of a 100,000-file `get`'s rows in one array held the text, its
+    /// bound copy and SQLite's parse of it at once: 50 MiB at the command's peak. Batches of 2,000 cost
+    /// 50 statements instead of one, in the same transaction.
+    static let jsonBatch = 2_000
+
+    /// Runs `body` on consecutive slices of at most ``jsonBatch`` elements, with each slice's offset.
+    private static func inBatches<Element>(
+        _ elements: [Element], _ body: (_ offset: Int, _ slice: ArraySlice<Element>) throws -> Void
+    ) rethrows {
+        for start in stride(from: 0, to: elements.count, by: jsonBatch) {
+            try body(start, elements[start..<min(start + jsonBatch, elements.count)])
+        }
+    }
 
     /// Records (or replaces) the rows of files just put into place, in this order of use.
     static func record(_ db: Database, _ files: [(digest: String, signature: FileSignature)]) throws {
         guard !files.isEmpty else { return }
         let first = try tick(db, count: files.count)
-        try db.execute(
-            sql: """
-                INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed)
-                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-                       json_extract(value, '$[3]'), json_extract(value, '$[4]'), ? + key
-                FROM json_each(?) WHERE true
-                ON CONFLICT (digest) DO UPDATE SET
-                    size = excluded.size, modifiedNs = excluded.modifiedNs, inode = excluded.inode,
-                    changedNs = excluded.changedNs, lastUsed = excluded.lastUsed
-                """,
-            arguments: [first, jsonArray(files.map { signatureJSON($0.digest, $0.signature) })])
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed)
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                   json_extract(value, '$[3]'), json_extract(value, '$[4]'), ? + key
+            FROM json_each(?) WHERE true
+            ON CONFLICT (digest) DO UPDATE SET
+                size = excluded.size, modifiedNs = excluded.modifiedNs, inode = excluded.inode,
+                changedNs = excluded.changedNs, lastUsed = excluded.lastUsed
+            """)
+        try inBatches(files) { offset, slice in
+            try statement.execute(arguments: [
+                first + Int64(offset), jsonArray(slice.map { signatureJSON($0.digest, $0.signature) }),
+            ])
+        }
     }
 
     /// Marks files used, in this order, with a fresh signature where one is given. Files whose
@@ -261,41 +278,46 @@ struct CacheIndex: Sendable {
     static func touch(_ db: Database, _ uses: [(digest: String, signature: FileSignature?)]) throws -> Int {
         guard !uses.isEmpty else { return 0 }
         let first = try tick(db, count: uses.count)
-        try db.execute(
-            sql: """
-                UPDATE entry SET
-                    lastUsed = u.lastUsed,
-                    modifiedNs = coalesce(u.modifiedNs, entry.modifiedNs),
-                    inode = coalesce(u.inode, entry.inode),
-                    changedNs = coalesce(u.changedNs, entry.changedNs)
-                FROM (SELECT json_extract(value, '$[0]') AS digest, ? + key AS lastUsed,
-                             json_extract(value, '$[2]') AS modifiedNs, json_extract(value, '$[3]') AS inode,
-                             json_extract(value, '$[4]') AS changedNs
-                      FROM json_each(?)) AS u
-                WHERE entry.digest = u.digest AND \(live())
-                """,
-            arguments: [first, jsonArray(uses.map { use in
+        let statement = try db.cachedStatement(sql: """
+            UPDATE entry SET
+                lastUsed = u.lastUsed,
+                modifiedNs = coalesce(u.modifiedNs, entry.modifiedNs),
+                inode = coalesce(u.inode, entry.inode),
+                changedNs = coalesce(u.changedNs, entry.changedNs)
+            FROM (SELECT json_extract(value, '$[0]') AS digest, ? + key AS lastUsed,
+                         json_extract(value, '$[2]') AS modifiedNs, json_extract(value, '$[3]') AS inode,
+                         json_extract(value, '$[4]') AS changedNs
+                  FROM json_each(?)) AS u
+            WHERE entry.digest = u.digest AND \(live())
+            """)
+        var marked = 0
+        try inBatches(uses) { offset, slice in
+            try statement.execute(arguments: [first + Int64(offset), jsonArray(slice.map { use in
                 use.signature.map { signatureJSON(use.digest, $0) } ?? "[\"\(use.digest)\"]"
             })])
-        return db.changesCount
+            marked += db.changesCount
+        }
+        return marked
     }
 
     /// Notes `owner` as a user of the files that still have rows.
     static func addOwner(_ db: Database, _ owner: CacheOwner, digests: [String]) throws {
-        try db.execute(
-            sql: """
-                INSERT OR IGNORE INTO owner (digest, project, artifact)
-                SELECT value, ?, ? FROM json_each(?)
-                WHERE EXISTS (SELECT 1 FROM entry WHERE digest = value AND \(live()))
-                """,
-            arguments: [owner.project, owner.artifact, jsonArray(digests.map { "\"\($0)\"" })])
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO owner (digest, project, artifact)
+            SELECT value, ?, ? FROM json_each(?)
+            WHERE EXISTS (SELECT 1 FROM entry WHERE digest = value AND \(live()))
+            """)
+        try inBatches(digests) { _, slice in
+            try statement.execute(arguments: [owner.project, owner.artifact, jsonArray(slice.map { "\"\($0)\"" })])
+        }
     }
 
     /// Pins files under `token`.
     static func pin(_ db: Database, token: String, digests: [String]) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO pin (token, digest) SELECT ?, value FROM json_each(?)",
-            arguments: [token, jsonArray(digests.map { "\"\($0)\"" })])
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO pin (token, digest) SELECT ?, value FROM json_each(?)")
+        try inBatches(digests) { _, slice in
+            try statement.execute(arguments: [token, jsonArray(slice.map { "\"\($0)\"" })])
+        }
     }
 
     /// Advances the use clock by `count` and returns the first of the readings reserved.

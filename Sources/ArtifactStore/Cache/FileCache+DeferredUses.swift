@@ -5,19 +5,76 @@ import Foundation
 import Synchronization
 
 /// Uses of cached files, and files newly put into the cache, noted in memory while a `get` runs.
+///
+/// Kept compact, since a `get` of 100,000 files notes each of them: one set of digests per owner
+/// rather than one set of owners per digest, and the rows preloaded for a pin kept as read, with the
+/// pin's own sorted digests saying which files have no row, rather than an entry for every digest.
 struct DeferredUses {
     /// Open `deferringUses` scopes; uses are written when the last one ends.
     var depth = 0
-    /// The newest use of each file: the signature to record (after a hard link) and who used it.
-    var uses: [String: (signature: FileSignature?, owners: Set<CacheOwner>)] = [:]
+    /// The newest use of each file: the signature to record (after a hard link), or nil to keep the row's.
+    var uses: [String: FileSignature?] = [:]
+    /// The files each owner used.
+    var owners: [CacheOwner: Set<String>] = [:]
     /// Files moved into `obj/` whose rows are not written yet, with the signature each had right
-    /// after its move.
+    /// after its move (updated by later uses). This process sees their rows as these.
     var inserted: [String: FileSignature] = [:]
-    /// The rows as this process sees them while deferring: those preloaded for a pin, updated by its
-    /// own inserts, uses and evictions; a digest mapped to nil has no row. Digests not here are
-    /// looked up in the index. A pinned row cannot be evicted by a cleanup, and a row another
-    /// process changed meanwhile only shows as a signature mismatch, which hashes the file again.
+    /// Rows this process changed otherwise: a digest mapped to nil has no row (evicted).
     var known: [String: CacheIndex.Entry?] = [:]
+    /// The rows of pinned files read up front, with the pin's sorted digests: a pinned digest without
+    /// a row here has none. A pinned row cannot be evicted by a cleanup, and a row another process
+    /// changed meanwhile only shows as a signature mismatch, which hashes the file again.
+    var preloads: [(pinned: [String], rows: [String: CacheIndex.Entry])] = []
+
+    /// The row of `digest` as this process sees it: `.some(nil)` when it has none, nil when only the
+    /// index can say.
+    func entry(_ digest: String) -> CacheIndex.Entry?? {
+        if let signature = inserted[digest] {
+            return .some(CacheIndex.Entry(digest: digest, size: signature.size, signature: signature, lastUsed: 0))
+        }
+        if let known = known[digest] { return .some(known) }
+        // A row first (a hard-link get finds one for every file); the binary search of the pinned
+        // digests only for a digest without one.
+        for preload in preloads {
+            if let row = preload.rows[digest] { return .some(row) }
+        }
+        for preload in preloads where preload.pinned.containsSorted(digest) { return .some(nil) }
+        return nil
+    }
+
+    /// Notes a new signature of `digest`'s row, wherever this process keeps it.
+    mutating func update(_ digest: String, signature: FileSignature) {
+        if inserted[digest] != nil {
+            inserted[digest] = signature
+        } else if let known = known[digest] {
+            if var entry = known {
+                entry.signature = signature
+                self.known[digest] = entry
+            }
+        } else {
+            for index in preloads.indices where preloads[index].rows[digest] != nil {
+                preloads[index].rows[digest]!.signature = signature
+            }
+        }
+    }
+
+    /// Notes a use by `owner`.
+    mutating func use(_ digest: String, owner: CacheOwner?) {
+        if uses[digest] == nil { uses[digest] = .some(nil) }
+        if let owner { owners[owner, default: []].insert(digest) }
+    }
+}
+
+extension Array where Element == String {
+    /// Whether this sorted array holds `value` (binary search).
+    func containsSorted(_ value: String) -> Bool {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < count && self[low] == value
+    }
 }
 
 extension FileCache {
@@ -34,10 +91,7 @@ extension FileCache {
         let preloaded = try pin.map { pin in try index.pool.read { try CacheIndex.entries($0, pinToken: pin.token) } }
         deferredUses.withLock { state in
             state.depth += 1
-            guard let preloaded, let pin else { return }
-            for digest in pin.digests where state.known[digest] == nil {
-                state.known[digest] = .some(preloaded[digest])
-            }
+            if let preloaded, let pin { state.preloads.append((pin.digests, preloaded)) }
         }
         let result: T
         do {
@@ -55,17 +109,11 @@ extension FileCache {
     func recordUse(digest: String, signature: FileSignature?, owner: CacheOwner?) throws -> Bool {
         let deferred = deferredUses.withLock { state -> Bool in
             guard state.depth > 0 else { return false }
-            var use = state.uses[digest] ?? (nil, [])
+            state.use(digest, owner: owner)
             if let signature {
-                use.signature = signature
-                if state.inserted[digest] != nil { state.inserted[digest] = signature }
-                if let known = state.known[digest], var entry = known {
-                    entry.signature = signature
-                    state.known[digest] = entry
-                }
+                state.uses[digest] = signature
+                state.update(digest, signature: signature)
             }
-            if let owner { use.owners.insert(owner) }
-            state.uses[digest] = use
             return true
         }
         if deferred { return true }
@@ -76,7 +124,7 @@ extension FileCache {
 
     /// The row of a file as this process sees it: a deferred insert's, or the index's.
     func knownEntry(digest: String) throws -> CacheIndex.Entry? {
-        if let known = deferredUses.withLock({ $0.known[digest] }) { return known }
+        if let known = deferredUses.withLock({ $0.entry(digest) }) { return known }
         return try index.pool.read { try CacheIndex.entry($0, digest: digest) }
     }
 
@@ -88,12 +136,9 @@ extension FileCache {
             // Moved under the lock, so that two threads inserting one digest note the file that stays.
             let signature = try move()
             state.inserted[digest] = signature
-            state.known[digest] = CacheIndex.Entry(digest: digest, size: signature.size, signature: signature, lastUsed: 0)
-            if let owner {
-                var use = state.uses[digest] ?? (nil, [])
-                use.owners.insert(owner)
-                state.uses[digest] = use
-            }
+            state.known[digest] = nil
+            // Its row, written at the end, is its use: only the owner is noted besides.
+            if let owner { state.owners[owner, default: []].insert(digest) }
             return true
         }
     }
@@ -104,26 +149,23 @@ extension FileCache {
             guard state.depth > 0 else { return nil }
             state.known[digest] = .some(nil)
             state.uses[digest] = nil
+            for owner in state.owners.keys { state.owners[owner]?.remove(digest) }
             return state.inserted.removeValue(forKey: digest)
         }
     }
 
     private func flushDeferredUses() throws {
-        let (uses, inserted) = deferredUses.withLock { state in
+        let (uses, owners, inserted) = deferredUses.withLock { state in
             state.depth -= 1
             guard state.depth == 0 else {
-                return ([String: (signature: FileSignature?, owners: Set<CacheOwner>)](), [String: FileSignature]())
+                return ([String: FileSignature?](), [CacheOwner: Set<String>](), [String: FileSignature]())
             }
-            defer {
-                state.uses = [:]
-                state.inserted = [:]
-                state.known = [:]
-            }
-            return (state.uses, state.inserted)
+            defer { state = DeferredUses() }
+            return (state.uses, state.owners, state.inserted)
         }
         guard !uses.isEmpty || !inserted.isEmpty else { return }
         do {
-            try writeDeferred(uses: uses, inserted: inserted)
+            try writeDeferred(uses: uses, owners: owners, inserted: inserted)
             index.trimWriteAheadLog()
         } catch {
             // The files without rows would be counted nowhere and, once the pin is released, found
@@ -137,17 +179,14 @@ extension FileCache {
     }
 
     private func writeDeferred(
-        uses: [String: (signature: FileSignature?, owners: Set<CacheOwner>)], inserted: [String: FileSignature]
+        uses: [String: FileSignature?], owners: [CacheOwner: Set<String>], inserted: [String: FileSignature]
     ) throws {
         try index.pool.write { db in
             try CacheIndex.record(db, inserted.sorted { $0.key < $1.key }.map { (digest: $0.key, signature: $0.value) })
-            let touches = uses.sorted { $0.key < $1.key }
-            try CacheIndex.touch(db, touches.map { (digest: $0.key, signature: $0.value.signature) })
-            var byOwner: [CacheOwner: [String]] = [:]
-            for (digest, use) in touches {
-                for owner in use.owners { byOwner[owner, default: []].append(digest) }
+            try CacheIndex.touch(db, uses.sorted { $0.key < $1.key }.map { (digest: $0.key, signature: $0.value) })
+            for (owner, digests) in owners where !digests.isEmpty {
+                try CacheIndex.addOwner(db, owner, digests: digests.sorted())
             }
-            for (owner, digests) in byOwner { try CacheIndex.addOwner(db, owner, digests: digests) }
         }
     }
 }

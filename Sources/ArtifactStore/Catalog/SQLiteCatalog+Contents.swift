@@ -31,14 +31,21 @@ extension SQLiteCatalog {
         // delete may have taken them between the writer's check and this transaction.
         let written = Set(newChunks.map(\.digest))
         let contentIDs = try existingContentIDs(db, digests: contents.map(\.digest))
-        let newContents = contents.filter { contentIDs[$0.digest] == nil }
-        // A content the writer took from its stat cache comes without chunks: it must still be here.
-        let vanished = newContents.filter { $0.chunks.isEmpty && $0.size > 0 }.map(\.digest)
-        if !vanished.isEmpty { return .missing(Set(vanished)) }
-        let reliedByNewContents = Set(newContents.flatMap(\.chunks)).subtracting(written)
-        if !reliedByNewContents.isEmpty {
-            let present = try existingChunkIDs(db, digests: Array(reliedByNewContents))
-            let missing = reliedByNewContents.subtracting(present.keys)
+        // The chunks new contents rely on that this call did not write; their ids come with the check.
+        // Chunks this call writes get their ids as they are inserted: looking all of them up again
+        // afterwards made a second hex string and dictionary entry per chunk of a 100,000-file put.
+        var relied = Set<String>()
+        var vanished = Set<String>()
+        for content in contents where contentIDs[content.digest] == nil {
+            // A content the writer took from its stat cache comes without chunks: it must still be here.
+            if content.chunks.isEmpty && content.size > 0 { vanished.insert(content.digest) }
+            for chunk in content.chunks where !written.contains(chunk) { relied.insert(chunk) }
+        }
+        if !vanished.isEmpty { return .missing(vanished) }
+        var chunkIDs: [String: Int64] = [:]
+        if !relied.isEmpty {
+            chunkIDs = try existingChunkIDs(db, digests: Array(relied))
+            let missing = relied.subtracting(chunkIDs.keys)
             if !missing.isEmpty { return .missing(missing) }
         }
 
@@ -57,6 +64,7 @@ extension SQLiteCatalog {
             sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?, ?, ?)")
         var addedBytes: Int64 = 0
         var unused: [StoredChunk] = []
+        chunkIDs.reserveCapacity(chunkIDs.count + newChunks.count)
         for chunk in newChunks {
             guard let packID = packIDs[chunk.location.packKey] else {
                 throw StoreError.catalog("chunk \(chunk.digest) names pack \(chunk.location.packKey) not in this commit")
@@ -67,14 +75,17 @@ extension SQLiteCatalog {
                 ])
             if db.changesCount > 0 {
                 addedBytes += chunk.location.storedLength
+                chunkIDs[chunk.digest] = db.lastInsertedRowID
             } else {
                 unused.append(chunk)
             }
         }
+        // Another writer stored these first: the contents use its rows.
+        if !unused.isEmpty {
+            chunkIDs.merge(try existingChunkIDs(db, digests: unused.map(\.digest))) { mine, _ in mine }
+        }
 
         var allContentIDs = contentIDs
-        let chunkIDs = try existingChunkIDs(db, digests: Array(Set(
-            contents.filter { contentIDs[$0.digest] == nil }.flatMap(\.chunks))))
         for content in contents where allContentIDs[content.digest] == nil {
             try insertContent.execute(arguments: [try CatalogDigest.blob(content.digest), content.size])
             let contentID = db.lastInsertedRowID

@@ -158,12 +158,16 @@ extension SQLiteCatalog {
             try database.read { db in
                 // Most versions have no references: they keep the plain query, read in key order.
                 guard try hasReferences(db, versionID: versionID) else {
-                    return try Row.fetchAll(db, sql: """
+                    // Through a cursor: all rows fetched first held each digest's bytes next to its text.
+                    var entries: [ManifestEntry] = []
+                    let rows = try Row.fetchCursor(db, sql: """
                         SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
                         WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
-                        """, arguments: [versionID, limit, offset]).map {
-                        ManifestEntry(path: $0[0], digest: CatalogDigest.hex($0, 1), size: $0[2])
+                        """, arguments: [versionID, limit, offset])
+                    while let row = try rows.next() {
+                        entries.append(ManifestEntry(path: row[0], digest: CatalogDigest.hex(row, 1), size: row[2]))
                     }
+                    return entries
                 }
                 return try Row.fetchAll(db, sql: """
                     SELECT f.path, c.digest, c.size, NULL, NULL FROM file f JOIN content c ON c.id = f.contentId
@@ -198,22 +202,39 @@ extension SQLiteCatalog {
         try guarded {
             try database.read { db in
                 var locations: [String: [StoredChunk]] = [:]
+                // One string per pack key and per digest, shared by every row naming it: a 100,000-file
+                // version made a pack key string per chunk, and a second digest string for each file
+                // that is one chunk (its chunk's digest is its own).
+                var packKeys: [Int64: String] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT id, key FROM pack") { packKeys[row[0]] = row[1] }
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT c.digest, ch.digest, p.key, ch.offset, ch.storedLength, ch.rawLength, ch.compression
+                    SELECT c.digest, ch.digest, ch.packId, ch.offset, ch.storedLength, ch.rawLength, ch.compression,
+                           c.digest = ch.digest
                     FROM (SELECT DISTINCT contentId FROM file WHERE versionId = ?) f
                     JOIN content c ON c.id = f.contentId
                     JOIN content_chunk cc ON cc.contentId = f.contentId
-                    JOIN chunk ch ON ch.id = cc.chunkId JOIN pack p ON p.id = ch.packId
+                    JOIN chunk ch ON ch.id = cc.chunkId
                     ORDER BY cc.contentId, cc.seq
                     """, arguments: [versionID])
+                var content = ""
+                var contentBytes: [UInt8] = []
                 // Columns by position: this runs once per chunk of the version.
                 while let row = try rows.next() {
+                    // A content's rows come together: its digest is made once.
+                    let same = try row.withUnsafeData(atIndex: 0) { $0.map { contentBytes.elementsEqual($0) } } ?? false
+                    if !same {
+                        content = CatalogDigest.hex(row, 0)
+                        contentBytes = (try row.withUnsafeData(atIndex: 0) { $0.map(Array.init) }) ?? []
+                    }
+                    // A chunk whose pack row is gone is left out, as a join would: the file is then damaged.
+                    guard let packKey = packKeys[row[2]] else { continue }
+                    let isWhole: Bool = row[7]
                     let chunk = StoredChunk(
-                        digest: CatalogDigest.hex(row, 1),
+                        digest: isWhole ? content : CatalogDigest.hex(row, 1),
                         location: ChunkLocation(
-                            packKey: row[2], offset: row[3], storedLength: row[4], rawLength: row[5],
+                            packKey: packKey, offset: row[3], storedLength: row[4], rawLength: row[5],
                             compression: ChunkCompression(rawValue: row[6]) ?? .none))
-                    locations[CatalogDigest.hex(row, 0), default: []].append(chunk)
+                    locations[content, default: []].append(chunk)
                 }
                 return locations
             }

@@ -55,7 +55,11 @@ public struct FileChunker: Sendable {
         var status = stat()
         let known = fstat(descriptor, &status) == 0 ? Int(status.st_size) : Int.max
         let capacity = Swift.min(maxSize + blockSize, Swift.max(known, 4095) + 1)
-        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        // Malloc's own alignment, not 64 bytes: glibc serves an over-aligned block from a larger free
+        // chunk and, once freed, the chunk left behind is too small for the next file's aligned buffer
+        // of the same size. A put of 100,000 tiny files left 96,707 such 4 KiB chunks unused, 400 MiB
+        // of the heap (`malloc_info`), for 117 MiB of live allocations.
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
 
         var start = 0  // first unconsumed byte

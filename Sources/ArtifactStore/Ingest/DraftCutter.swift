@@ -88,9 +88,7 @@ public struct DraftCutter: Sendable {
     /// Remembers the files `cut` read, once the version holding them is committed (a failed put
     /// must not teach the cache digests no server holds).
     public func remember(_ files: [CutFile]) {
-        var read: [String: StatCache.Entry] = [:]
-        for file in files { if let entry = file.remembered { read[file.source.filePath] = entry } }
-        statCache?.record(read)
+        statCache?.record(files.compactMap { file in file.remembered.map { (file.source.filePath, $0) } })
         chunkLists?.record(files.filter { $0.remembered != nil }.compactMap(\.content))
     }
 

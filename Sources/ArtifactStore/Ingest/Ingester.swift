@@ -2,6 +2,9 @@ import Crypto
 import Dispatch
 import Foundation
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads a draft's files, cuts them into chunks, stores the chunks the store lacks in new packs, and
 /// returns what the catalog needs to commit the version.
@@ -25,17 +28,22 @@ struct Ingester {
         var contents: [ContentRecord]
         var newChunks: [StoredChunk]
         var packs: [ObjectInfo]
-        /// Files read in this run, to remember once the version is committed.
-        var readFiles: [String: StatCache.Entry]
+        /// Files read in this run (by absolute path), to remember once the version is committed.
+        var readFiles: [(path: String, entry: StatCache.Entry)]
         /// How many files were read (the rest were known from the stat cache).
         var filesRead: Int
     }
 
-    /// One file's outcome.
+    /// One file's outcome, kept per file until every file is done: the path is the source's, and the
+    /// digest string is shared by the manifest entry, the content record and the stat cache's entry
+    /// built from it (100,000 files held three copies of this record's fields at the end of a put).
     private struct FileResult {
-        var entry: ManifestEntry
-        var content: ContentRecord
-        var read: StatCache.Entry?
+        var digest: String
+        var size: Int64
+        /// The content's chunk digests; empty when the stat cache vouched for the file.
+        var chunks: [String]
+        /// The signature the file was read with and when it was last confirmed; nil when it was not read.
+        var read: (signature: FileSignature, checkedNs: Int64)?
     }
 
     private final class Shared: Sendable {
@@ -88,17 +96,14 @@ struct Ingester {
                         if source.data == nil, let known = remembered[source.filePath],
                            known.signature == signatures[index], !forceWrite.contains(known.digest)
                         {
-                            let size = known.signature.size
-                            result = FileResult(
-                                entry: ManifestEntry(path: source.path, digest: known.digest, size: size),
-                                content: ContentRecord(digest: known.digest, size: size, chunks: []), read: nil)
+                            result = FileResult(digest: known.digest, size: known.signature.size, chunks: [], read: nil)
                         } else {
                             result = try ingestFile(
                                 source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
                         }
                         results[index] = result
                         let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
-                        let bytes = shared.bytesDone.wrappingAdd(result.entry.size, ordering: .relaxed).newValue
+                        let bytes = shared.bytesDone.wrappingAdd(result.size, ordering: .relaxed).newValue
                         progress?(TransferProgress(
                             filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
                     } catch {
@@ -119,19 +124,41 @@ struct Ingester {
             for pack in packs { try? objects.delete(key: pack.key) }
             throw error
         }
-        let ordered = slots.map { $0! }
-        // A content read in full (with its chunk list) wins over one taken from the stat cache.
-        var contents: [String: ContentRecord] = [:]
-        for content in ordered.map(\.content) where contents[content.digest]?.chunks.isEmpty ?? true {
-            contents[content.digest] = content
+        return Self.assemble(slots: &slots, sources: sources, newChunks: shared.written.withLock { $0 }, packs: packs)
+    }
+
+    /// Turns the per-file results into what the commit needs, emptying `slots` as it goes: one pass and
+    /// no second copy of the per-file records, which are the largest thing a put of many files holds.
+    private static func assemble(
+        slots: inout [FileResult?], sources: [ArtifactDraft.Source], newChunks: [StoredChunk], packs: [ObjectInfo]
+    ) -> Result {
+        var files: [ManifestEntry] = []
+        files.reserveCapacity(slots.count)
+        var contents: [ContentRecord] = []
+        var contentIndex: [String: Int] = [:]
+        var readFiles: [(path: String, entry: StatCache.Entry)] = []
+        for index in slots.indices {
+            let result = slots[index]!
+            slots[index] = nil
+            let source = sources[index]
+            files.append(ManifestEntry(path: source.path, digest: result.digest, size: result.size))
+            let content = ContentRecord(digest: result.digest, size: result.size, chunks: result.chunks)
+            // A content read in full (with its chunk list) wins over one taken from the stat cache.
+            if let existing = contentIndex[result.digest] {
+                if contents[existing].chunks.isEmpty { contents[existing] = content }
+            } else {
+                contentIndex[result.digest] = contents.count
+                contents.append(content)
+            }
+            if let read = result.read {
+                readFiles.append((source.filePath, StatCache.Entry(
+                    signature: read.signature, digest: result.digest, checkedNs: read.checkedNs)))
+            }
         }
-        var readFiles: [String: StatCache.Entry] = [:]
-        for (index, result) in ordered.enumerated() {
-            if let read = result.read { readFiles[sources[index].filePath] = read }
-        }
+        slots = []
         return Result(
-            files: ordered.map(\.entry), contents: Array(contents.values), newChunks: shared.written.withLock { $0 },
-            packs: packs, readFiles: readFiles, filesRead: ordered.count { $0.read != nil })
+            files: files, contents: contents, newChunks: newChunks, packs: packs, readFiles: readFiles,
+            filesRead: readFiles.count)
     }
 
     private func ingestFile(
@@ -167,10 +194,8 @@ struct Ingester {
         let fileDigest = oneChunk ? chunkDigests.first ?? Hex.encode(Array(fileHash.finalize()))
             : Hex.encode(Array(fileHash.finalize()))
         return FileResult(
-            entry: ManifestEntry(path: source.path, digest: fileDigest, size: size),
-            content: ContentRecord(digest: fileDigest, size: size, chunks: chunkDigests),
-            read: source.data == nil
-                ? StatCache.Entry(signature: signature, digest: fileDigest, checkedNs: checkedNs) : nil)
+            digest: fileDigest, size: size, chunks: chunkDigests,
+            read: source.data == nil ? (signature, checkedNs) : nil)
     }
 
     private func store(
@@ -199,6 +224,8 @@ struct Ingester {
         signatures.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let output = buffer
             DispatchQueue.concurrentPerform(iterations: (sources.count + batch - 1) / batch) { part in
+                var directory = DirectoryStat()
+                defer { directory.close() }
                 for index in part * batch..<min(sources.count, (part + 1) * batch) {
                     // Entries made in memory have no file to stat: a size is all they need.
                     if let data = sources[index].data {
@@ -206,7 +233,7 @@ struct Ingester {
                         continue
                     }
                     do {
-                        output[index] = try signature(of: sources[index].filePath)
+                        output[index] = try directory.signature(of: sources[index].filePath)
                     } catch {
                         failure.withLock { if $0 == nil { $0 = error } }
                         return
@@ -227,6 +254,50 @@ struct Ingester {
         return FileSignature(info)
     }
 }
+
+/// Stats files relative to their open directory, as `find` does: the sources are in path order, so
+/// one directory serves a run of them, and the kernel resolves a name instead of the whole path from
+/// the root for each file (a tree of small files is mostly stat calls).
+private struct DirectoryStat {
+    private var path = ""
+    private var descriptor: Int32 = -1
+
+    /// The stat signature of the file at `filePath`, following symbolic links.
+    mutating func signature(of filePath: String) throws -> FileSignature {
+        var info = stat()
+        let utf8 = filePath.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
+            return try wholePathSignature(filePath)
+        }
+        let parent = filePath[..<slash]
+        if descriptor < 0 || parent != path {
+            close()
+            path = String(parent)
+            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard descriptor >= 0 else { return try wholePathSignature(filePath) }
+        let name = String(filePath[utf8.index(after: slash)...])
+        guard fstatat(descriptor, name, &info, 0) == 0 else {
+            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
+    }
+
+    private func wholePathSignature(_ filePath: String) throws -> FileSignature {
+        var info = stat()
+        guard stat(filePath, &info) == 0 else {
+            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
+    }
+
+    mutating func close() {
+        if descriptor >= 0 { _ = closeDescriptor(descriptor) }
+        descriptor = -1
+    }
+}
+
+private let closeDescriptor = Glibc.close
 
 /// How far a transfer has come, for progress displays.
 public struct TransferProgress: Sendable {

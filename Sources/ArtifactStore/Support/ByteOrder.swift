@@ -20,6 +20,35 @@ enum ByteOrder {
         return a.withUTF8 { left in b.withUTF8 { right in compare(left, right) } }
     }
 
+    /// The positions of `strings` in byte order, ties in their given order.
+    ///
+    /// Their bytes are copied once into one buffer and the positions sorted by comparing there: sorting
+    /// 20,000 `Source` values by path directly spent a seventh of an unchanged put retaining and
+    /// releasing their strings as the sort moved and compared them.
+    static func order(of strings: [String]) -> [Int] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(strings.reduce(0) { $0 + $1.utf8.count })
+        var spans: [Range<Int>] = []
+        spans.reserveCapacity(strings.count)
+        for string in strings {
+            let start = bytes.count
+            bytes.append(contentsOf: string.utf8)
+            spans.append(start..<bytes.count)
+        }
+        var positions = Array(strings.indices)
+        bytes.withUnsafeBufferPointer { all in
+            spans.withUnsafeBufferPointer { spans in
+                positions.sort { a, b in
+                    let left = UnsafeBufferPointer(rebasing: all[spans[a]])
+                    let right = UnsafeBufferPointer(rebasing: all[spans[b]])
+                    if compare(left, right) { return true }
+                    return a < b && !compare(right, left)
+                }
+            }
+        }
+        return positions
+    }
+
     private static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
         let common = min(left.count, right.count)
         let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)

@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailure {
-            MemoryTuning.apply()
+            MemoryTuning.applyForServer()
             let logger = makeLogger("arttui-server", default: .info)
             let (host, port) = try ListenAddress.parse(listen)
             let tls = try tlsConfiguration()
