@@ -61,25 +61,6 @@ final class ServerClient: Sendable {
     func send(
         _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json"
     ) throws -> Data {
-        let response = try exchange(method, path, query: query, body: body, contentType: contentType, receive: nil)
-        return response.body
-    }
-
-    /// Sends one request and hands a 2xx answer's body to `receive` as it arrives, so a large answer
-    /// is decoded while the rest is still on the way, and never held whole.
-    func send(
-        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json",
-        receive: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        _ = try withoutActuallyEscaping(receive) { receiver in
-            try exchange(method, path, query: query, body: body, contentType: contentType, receive: receiver)
-        }
-    }
-
-    private func exchange(
-        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String,
-        receive: ((UnsafeRawBufferPointer) throws -> Void)?
-    ) throws -> HTTPResponse {
         var headers = [(name: "Accept", value: "application/json")]
         if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
         if body != nil { headers.append((name: "Content-Type", value: contentType)) }
@@ -87,15 +68,11 @@ final class ServerClient: Sendable {
             method: method, url: server.url(path, query: query), headers: headers, body: body.map { .bytes($0) } ?? .none)
         let response: HTTPResponse
         do {
-            if let receive {
-                response = try http.send(request, receive: receive)
-            } else {
-                response = try http.send(request)
-            }
-        } catch let error as HTTPTransportError {
+            response = try http.send(request)
+        } catch {
             throw transportError(error)
         }
-        if response.isSuccess { return response }
+        if response.isSuccess { return response.body }
         throw answerError(
             status: response.statusCode, body: response.body, response: response, request: "\(method) \(path)")
     }
