@@ -185,8 +185,15 @@ import Glibc
             kill(put.processIdentifier, SIGKILL)
             put.waitUntilExit()
             try #require(staged > 0, "the put ended before any pack was staged")
-            usleep(300_000)
-            staged = try scratch.metric("arttui_upload_chunks_total") - chunksBefore
+            // Packs whose bodies had fully arrived are still checked and stored after the kill: wait until
+            // the count has stood still for a second (a fixed 300 ms was too short at load).
+            var stillFor = 0
+            for _ in 0..<300 where stillFor < 10 {
+                usleep(100_000)
+                let now = try scratch.metric("arttui_upload_chunks_total") - chunksBefore
+                stillFor = now == staged ? stillFor + 1 : 0
+                staged = now
+            }
             let (status, _) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
             #expect(status == 404, "nothing of the killed put is visible")
 
