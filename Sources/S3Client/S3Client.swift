@@ -13,8 +13,6 @@ public final class S3Client: Sendable {
     public let configuration: S3Configuration
     private let signer: SigV4Signer
     private let transport: S3Transport
-    /// Whether the endpoint answered a connect since the last transport failure.
-    private let endpointConfirmed = LockedFlag()
 
     /// Creates a client; nothing is sent until the first request.
     public init(configuration: S3Configuration) {
@@ -118,8 +116,7 @@ public final class S3Client: Sendable {
         throws(S3Error) -> S3PutResult {
         let (response, _) = try execute(
             "PutObject", method: "PUT", bucket: bucket, key: key, body: .data(data),
-            payloadHash: payload == .signed ? SigV4Signer.payloadHash(of: data) : SigV4Signer.unsignedPayload,
-            contentLength: Int64(data.count))
+            payloadHash: payload == .signed ? SigV4Signer.payloadHash(of: data) : SigV4Signer.unsignedPayload)
         return Self.putResult(response)
     }
 
@@ -132,18 +129,18 @@ public final class S3Client: Sendable {
     public func putObject(
         bucket: String, key: String, file: URL, sha256: [UInt8]? = nil, payload: S3PayloadSigning = .signed
     ) throws(S3Error) -> S3PutResult {
-        let measured: (size: Int64, hash: [UInt8])
-        do {
-            measured = try Self.measure(file, hashing: sha256 == nil && payload == .signed)
-        } catch {
-            throw S3Error(
-                kind: .invalidResponse, operation: "PutObject", endpoint: endpointText, bucket: bucket, key: key,
-                message: "cannot read \(file.path): \(error)")
+        var payloadHash = SigV4Signer.unsignedPayload
+        if payload == .signed {
+            do {
+                payloadHash = SigV4Signer.hex(try sha256 ?? Self.sha256(of: file))
+            } catch {
+                throw S3Error(
+                    kind: .invalidResponse, operation: "PutObject", endpoint: endpointText, bucket: bucket, key: key,
+                    message: "cannot read \(file.path): \(error)")
+            }
         }
-        let payloadHash = payload == .signed ? SigV4Signer.hex(sha256 ?? measured.hash) : SigV4Signer.unsignedPayload
         let (response, _) = try execute(
-            "PutObject", method: "PUT", bucket: bucket, key: key, body: .file(file), payloadHash: payloadHash,
-            contentLength: measured.size)
+            "PutObject", method: "PUT", bucket: bucket, key: key, body: .file(file), payloadHash: payloadHash)
         return Self.putResult(response)
     }
 
@@ -228,7 +225,7 @@ public final class S3Client: Sendable {
             """.utf8)
         _ = try execute(
             "PutBucketVersioning", method: "PUT", bucket: bucket, query: [("versioning", "")], body: .data(body),
-            payloadHash: SigV4Signer.payloadHash(of: body), contentLength: Int64(body.count))
+            payloadHash: SigV4Signer.payloadHash(of: body))
     }
 
     /// One page of the object versions under `prefix` (delete markers left out), in key order and
@@ -297,7 +294,7 @@ public final class S3Client: Sendable {
     private func execute(
         _ operation: String, method: String, bucket: String? = nil, key: String? = nil,
         query: [(String, String)] = [], headers: [String: String] = [:], body: S3Transport.Body = .none,
-        payloadHash: String = SigV4Signer.emptyPayloadHash, contentLength: Int64? = nil
+        payloadHash: String = SigV4Signer.emptyPayloadHash
     ) throws(S3Error) -> (HTTPResponse, Data) {
         let target = url(bucket: bucket, key: key, query: query)
         let policy = configuration.retry
@@ -305,7 +302,7 @@ public final class S3Client: Sendable {
         while true {
             let error: S3Error
             switch sendOnce(operation, method: method, url: target, bucket: bucket, key: key, headers: headers,
-                           body: body, payloadHash: payloadHash, contentLength: contentLength) {
+                           body: body, payloadHash: payloadHash) {
             case .success(let answer): return answer
             case .failure(let failure): error = failure
             }
@@ -321,26 +318,16 @@ public final class S3Client: Sendable {
 
     private func sendOnce(
         _ operation: String, method: String, url: URL, bucket: String?, key: String?, headers: [String: String],
-        body: S3Transport.Body, payloadHash: String, contentLength: Int64?
+        body: S3Transport.Body, payloadHash: String
     ) -> Result<(HTTPResponse, Data), S3Error> {
         func failure(_ kind: S3Error.Kind, status: Int? = nil, code: String? = nil, message: String?) -> S3Error {
             S3Error(
                 kind: kind, operation: operation, endpoint: endpointText, bucket: bucket, key: key, status: status,
                 code: code, message: message)
         }
-        if !endpointConfirmed.value {
-            let endpoint = configuration.endpoint
-            let port = endpoint.port ?? (endpoint.scheme == "https" ? 443 : 80)
-            if let reason = EndpointProbe.failure(
-                host: endpoint.host ?? "", port: port, timeout: configuration.connectTimeout) {
-                return .failure(failure(.unreachable, message: reason))
-            }
-            endpointConfirmed.value = true
-        }
         let signed = signer.signedHeaders(method: method, url: url, headers: headers, payloadHash: payloadHash)
         switch transport.send(method: method, url: url, headers: signed, body: body) {
         case .failure(let transportFailure):
-            endpointConfirmed.value = false
             return .failure(failure(transportFailure.kind, message: transportFailure.message))
         case .success(let response):
             let data = response.body
@@ -373,28 +360,13 @@ public final class S3Client: Sendable {
             versionID: response.value(forHTTPHeaderField: "x-amz-version-id"))
     }
 
-    /// A file's size and, when asked, its SHA-256, read in 1 MiB pieces.
-    private static func measure(_ file: URL, hashing: Bool) throws -> (size: Int64, hash: [UInt8]) {
+    /// A file's SHA-256, read in 1 MiB pieces.
+    private static func sha256(of file: URL) throws -> [UInt8] {
         let handle = try FileHandle(forReadingFrom: file)
         defer { try? handle.close() }
-        guard hashing else { return (Int64(try handle.seekToEnd()), []) }
         var hasher = SHA256()
-        var size: Int64 = 0
-        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
-            hasher.update(data: piece)
-            size += Int64(piece.count)
-        }
-        return (size, Array(hasher.finalize()))
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { hasher.update(data: piece) }
+        return Array(hasher.finalize())
     }
 }
 
-/// A Bool shared between threads.
-private final class LockedFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = false
-
-    var value: Bool {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}
