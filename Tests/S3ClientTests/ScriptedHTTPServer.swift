@@ -69,6 +69,8 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private func serve() {
         while true {
             let connection = accept(listener, nil, nil)
+            // A signal (the test process's children ending) interrupts a blocked call: not an end.
+            if connection < 0 && errno == EINTR { continue }
             if connection < 0 { return }
             guard let request = readRequest(connection) else { close(connection); continue }
             let response: Response? = lock.withLock {
@@ -108,15 +110,24 @@ final class ScriptedHTTPServer: @unchecked Sendable {
                 let length = Int(headers["content-length"] ?? "0") ?? 0
                 var body = Data(data[end.upperBound...])
                 while body.count < length {
-                    let n = recv(fd, &buffer, buffer.count, 0)
+                    let n = Self.receive(fd, &buffer)
                     if n <= 0 { return nil }
                     body += buffer[0..<n]
                 }
                 return Request(head: head, body: body, headers: headers)
             }
-            let n = recv(fd, &buffer, buffer.count, 0)
+            let n = Self.receive(fd, &buffer)
             if n <= 0 { return nil }
             data += buffer[0..<n]
+        }
+    }
+
+    /// `recv`, again when a signal interrupted it before any byte came.
+    private static func receive(_ fd: Int32, _ buffer: inout [UInt8]) -> Int {
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count < 0 && errno == EINTR { continue }
+            return count
         }
     }
 }
