@@ -7,12 +7,12 @@ enum CurlOption {
     static let errorBuffer: Int32 = 10010  // CURLOPT_ERRORBUFFER
     static let writeFunction: Int32 = 20011  // CURLOPT_WRITEFUNCTION
     static let postFields: Int32 = 10015  // CURLOPT_POSTFIELDS
-    static let lowSpeedLimit: Int32 = 19  // CURLOPT_LOW_SPEED_LIMIT
-    static let lowSpeedTime: Int32 = 20  // CURLOPT_LOW_SPEED_TIME
     static let httpHeader: Int32 = 10023  // CURLOPT_HTTPHEADER
     static let headerData: Int32 = 10029  // CURLOPT_HEADERDATA
     static let customRequest: Int32 = 10036  // CURLOPT_CUSTOMREQUEST
+    static let noProgress: Int32 = 43  // CURLOPT_NOPROGRESS
     static let noBody: Int32 = 44  // CURLOPT_NOBODY
+    static let transferInfoData: Int32 = 10057  // CURLOPT_XFERINFODATA (the same number as PROGRESSDATA)
     static let followLocation: Int32 = 52  // CURLOPT_FOLLOWLOCATION
     static let sslVerifyPeer: Int32 = 64  // CURLOPT_SSL_VERIFYPEER
     static let caInfo: Int32 = 10065  // CURLOPT_CAINFO
@@ -26,6 +26,10 @@ enum CurlOption {
     static let postFieldSizeLarge: Int32 = 30120  // CURLOPT_POSTFIELDSIZE_LARGE
     static let timeoutMilliseconds: Int32 = 155  // CURLOPT_TIMEOUT_MS
     static let connectTimeoutMilliseconds: Int32 = 156  // CURLOPT_CONNECTTIMEOUT_MS
+    static let transferInfoFunction: Int32 = 20219  // CURLOPT_XFERINFOFUNCTION
+    static let tcpKeepAlive: Int32 = 213  // CURLOPT_TCP_KEEPALIVE
+    static let tcpKeepIdle: Int32 = 214  // CURLOPT_TCP_KEEPIDLE, seconds
+    static let tcpKeepInterval: Int32 = 215  // CURLOPT_TCP_KEEPINTVL, seconds
     static let protocolsText: Int32 = 10318  // CURLOPT_PROTOCOLS_STR (libcurl 7.85 and later)
     static let redirectProtocolsText: Int32 = 10319  // CURLOPT_REDIR_PROTOCOLS_STR
     static let protocols: Int32 = 181  // CURLOPT_PROTOCOLS: the bit mask older libcurls know

@@ -74,27 +74,36 @@ public final class HTTPClient: Sendable {
         handle.set(CurlOption.httpHeader, pointer: headerList)
 
         var fileError: Int32 = 0
-        let code: Int32 = withExtendedLifetime(collector) {
+        let watch = settings.idleTimeout == nil && request.answerTimeout == nil
+            ? nil
+            : StallWatch(idle: settings.idleTimeout, answer: request.answerTimeout ?? settings.idleTimeout, collector: collector)
+        let code: Int32 = withExtendedLifetime((collector, watch)) {
             let context = Unmanaged.passUnretained(collector).toOpaque()
             handle.set(CurlOption.writeFunction, callback: bodyCallback)
             handle.set(CurlOption.writeData, pointer: context)
             handle.set(CurlOption.headerFunction, callback: headerCallback)
             handle.set(CurlOption.headerData, pointer: context)
+            if let watch {
+                handle.set(CurlOption.noProgress, 0)
+                handle.set(CurlOption.transferInfoFunction, progress: progressCallback)
+                handle.set(CurlOption.transferInfoData, pointer: Unmanaged.passUnretained(watch).toOpaque())
+            }
+            let wakeMilliseconds = watch?.wakeMilliseconds ?? 1000
             return request.url.absoluteString.withCString { url in
                 handle.set(CurlOption.url, text: url)
                 return request.method.uppercased().withCString { method in
                     switch request.body {
                     case .none:
-                        return send(nil, method: method, hasBody: hasBody, on: handle)
+                        return send(nil, method: method, hasBody: hasBody, on: handle, wake: wakeMilliseconds)
                     case .bytes(let data):
-                        return data.withUnsafeBytes { send($0, method: method, hasBody: true, on: handle) }
+                        return data.withUnsafeBytes { send($0, method: method, hasBody: true, on: handle, wake: wakeMilliseconds) }
                     case .file(let path):
                         return MappedFile.withContents(of: path) { contents in
                             guard let contents else {
                                 fileError = errno
                                 return -1
                             }
-                            return send(contents, method: method, hasBody: true, on: handle)
+                            return send(contents, method: method, hasBody: true, on: handle, wake: wakeMilliseconds)
                         }
                     }
                 }
@@ -105,6 +114,9 @@ public final class HTTPClient: Sendable {
                 kind: .invalidRequest, message: "cannot read \(path): \(String(cString: strerror(fileError)))")
         }
         guard code != 0 else { return }
+        if code == CurlCode.abortedByCallback, let stall = watch?.stall {
+            throw HTTPTransportError(kind: .timedOut, message: "\(request.url.absoluteString): \(stall)", code: code)
+        }
         throw failure(code, on: handle)
     }
 
@@ -121,9 +133,12 @@ public final class HTTPClient: Sendable {
             handle.set(CurlOption.timeoutMilliseconds, Self.milliseconds(total))
         }
         if let idle = settings.idleTimeout {
-            // Under one byte a second for that long counts as stalled.
-            handle.set(CurlOption.lowSpeedLimit, 1)
-            handle.set(CurlOption.lowSpeedTime, max(1, Int(idle.rounded(.up))))
+            // Stalls are the progress callback's (see StallWatch); keep-alive probes find a peer that
+            // vanished while a request waits longer than that for the server's work.
+            let seconds = max(1, Int(idle.rounded(.up)))
+            handle.set(CurlOption.tcpKeepAlive, 1)
+            handle.set(CurlOption.tcpKeepIdle, seconds)
+            handle.set(CurlOption.tcpKeepInterval, seconds)
         }
         if settings.followsRedirects {
             handle.set(CurlOption.followLocation, 1)
@@ -147,8 +162,9 @@ public final class HTTPClient: Sendable {
 
     /// Sets the method and body, then runs the transfer. A body is sent as POST fields straight from
     /// `body`'s memory (`CUSTOMREQUEST` names the method when it is not POST).
-    private func send(_ body: UnsafeRawBufferPointer?, method: UnsafePointer<CChar>, hasBody: Bool, on handle: EasyHandle)
-        -> Int32 {
+    private func send(
+        _ body: UnsafeRawBufferPointer?, method: UnsafePointer<CChar>, hasBody: Bool, on handle: EasyHandle, wake: Int
+    ) -> Int32 {
         let name = String(cString: method)
         if name == "HEAD" {
             handle.set(CurlOption.noBody, 1)
@@ -159,7 +175,7 @@ public final class HTTPClient: Sendable {
         } else if name != "GET" {
             handle.set(CurlOption.customRequest, text: method)
         }
-        return handle.perform()
+        return handle.perform(wakeMilliseconds: wake)
     }
 
     /// Where an empty body "is": libcurl wants a pointer even for zero bytes.
@@ -227,4 +243,10 @@ private let headerCallback: arttui_curl_data_callback = { bytes, size, count, co
     Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
         .header(UnsafeRawBufferPointer(start: bytes, count: length))
     return length
+}
+
+/// CURLOPT_XFERINFOFUNCTION: the transfer's counters for its stall watch; non-zero stops the transfer.
+private let progressCallback: arttui_curl_xferinfo_callback = { context, _, downloaded, uploadTotal, uploaded in
+    Unmanaged<StallWatch>.fromOpaque(context!).takeUnretainedValue()
+        .isStalled(downloaded: downloaded, uploadTotal: uploadTotal, uploaded: uploaded) ? 1 : 0
 }

@@ -21,12 +21,20 @@ public struct HTTPRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body.
     public var body: Body
+    /// How long the server may stay silent between the request's last byte and its answer's first,
+    /// for a request it works on before answering; nil for the client's idle timeout, `.infinity`
+    /// for no limit (TCP keep-alive probes still find a peer that has gone).
+    public var answerTimeout: TimeInterval?
 
     /// Creates a request.
-    public init(method: String, url: URL, headers: [(name: String, value: String)] = [], body: Body = .none) {
+    public init(
+        method: String, url: URL, headers: [(name: String, value: String)] = [], body: Body = .none,
+        answerTimeout: TimeInterval? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.answerTimeout = answerTimeout
     }
 }

@@ -6,7 +6,8 @@ public struct HTTPSettings: Sendable {
     public var connectTimeout: TimeInterval
     /// How long a whole request may take, connecting included; nil for no limit.
     public var totalTimeout: TimeInterval?
-    /// How long a request may go without a byte sent or received; nil for no limit.
+    /// How long a request may go without a byte sent or received (a stall), to the millisecond; nil for
+    /// no limit. A slow transfer that keeps moving is never cut short by it.
     public var idleTimeout: TimeInterval?
     /// A PEM file whose certificates are the only trusted roots; nil for the system's.
     public var caFile: String?

@@ -6,6 +6,8 @@ import Foundation
 final class ResponseCollector {
     private(set) var statusCode = 0
     private(set) var headers: [(name: String, value: String)] = []
+    /// Bytes of header lines received so far, interim answers (`100 Continue`) included.
+    private(set) var headerBytes = 0
     /// The receiver's error, which stopped the transfer.
     private(set) var receiverError: (any Error)?
     private let receiver: ((UnsafeRawBufferPointer) throws -> Void)?
@@ -23,6 +25,7 @@ final class ResponseCollector {
     /// One header line, CRLF included. A status line starts a new answer (after `100 Continue`, or a
     /// followed redirect): what came before is dropped.
     func header(_ line: UnsafeRawBufferPointer) {
+        headerBytes += line.count
         var text = Substring(String(decoding: line, as: UTF8.self))
         // "\r\n" is one Character: ask whether it is a line break, not which.
         while text.last?.isNewline == true { text.removeLast() }

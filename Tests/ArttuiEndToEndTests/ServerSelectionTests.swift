@@ -173,6 +173,17 @@ struct ServerSelectionTests {
         let silentShort = try sandbox.fails(["whoami", "--remote", silent.url, "--timeout", "1"], locations: false)
         #expect(Date().timeIntervalSince(started) < 3)
         #expect(silentShort.stderr.contains("did not answer within 1 s"), "\(silentShort)")
+        // The limit bounds a stall, not only the first request: `ls` before its subcommand, sub-second.
+        started = Date()
+        let silentList = try sandbox.fails(
+            ["--remote", silent.url, "--timeout", "1", "ls", "alice/mnist"], locations: false,
+            environment: ["ARTTUI_TOKEN": "tok-secret"])
+        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(silentList.stderr.contains("server \(silent.url) did not answer within 1 s"), "\(silentList)")
+        started = Date()
+        let silentHalf = try sandbox.fails(["whoami", "--remote", silent.url, "--timeout", "0.5"], locations: false)
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(silentHalf.stderr.contains("did not answer within 0.5 s"), "\(silentHalf)")
         started = Date()
         try sandbox.fails(["whoami", "--remote", silent.url], locations: false, environment: ["ARTTUI_TIMEOUT": "1"])
         #expect(Date().timeIntervalSince(started) < 3)

@@ -86,6 +86,72 @@ struct HTTPClientTests {
         #expect(elapsed >= 0.4 && elapsed < 3, "took \(elapsed) s")
     }
 
+    @Test("an answer that stalls after its headers fails with a timeout within the idle timeout and a little")
+    func stallAfterHeaders() throws {
+        guard let server = try TestServer() else { return }
+        let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
+        let started = Date()
+        var caught: HTTPTransportError?
+        do {
+            _ = try idle.send(HTTPRequest(method: "GET", url: server.url("/stall")))
+        } catch {
+            caught = error
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
+        #expect(caught?.message.contains("nothing was sent or received for 1 s") == true, "\(String(describing: caught))")
+        #expect(elapsed >= 0.95 && elapsed < 1.6, "took \(elapsed) s")
+
+        // Sub-second limits are kept to the tenth of a second, not rounded up to whole seconds.
+        let short = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.3))
+        let shortStarted = Date()
+        #expect {
+            _ = try short.send(HTTPRequest(method: "GET", url: server.url("/stall")))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
+        let shortElapsed = Date().timeIntervalSince(shortStarted)
+        #expect(shortElapsed >= 0.28 && shortElapsed < 0.8, "took \(shortElapsed) s")
+    }
+
+    @Test("a slow answer that keeps moving is not cut short by the idle timeout, however long it takes")
+    func slowButSteady() throws {
+        guard let server = try TestServer() else { return }
+        let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
+        let started = Date()
+        // 15 pieces of 7 bytes, one every 200 ms: 3 s in all, three times the idle timeout.
+        let response = try idle.send(HTTPRequest(method: "GET", url: server.url("/trickle?n=7&pieces=15&every=0.2")))
+        #expect(Date().timeIntervalSince(started) >= 2.9)
+        #expect(response.statusCode == 200)
+        #expect(Array(response.body) == TestServer.pattern(105))
+    }
+
+    @Test("a request's answer timeout lets the server work in silence before it answers; without it the idle timeout applies")
+    func answerTimeout() throws {
+        guard let server = try TestServer() else { return }
+        let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.5))
+        let body = Data(repeating: 1, count: 100_000)
+        for patience in [3, TimeInterval.infinity] {
+            let worked = try idle.send(HTTPRequest(
+                method: "POST", url: server.url("/work?seconds=1.5"), body: .bytes(body), answerTimeout: patience))
+            #expect(String(decoding: worked.body, as: UTF8.self) == "worked on 100000 bytes")
+        }
+        let started = Date()
+        var caught: HTTPTransportError?
+        do {
+            _ = try idle.send(HTTPRequest(method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body)))
+        } catch {
+            caught = error
+        }
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
+        #expect(caught?.message.contains("no answer came within 0.5 s") == true, "\(String(describing: caught))")
+        #expect(elapsed >= 0.45 && elapsed < 1.2, "took \(elapsed) s")
+        // The answer timeout bounds the work too.
+        #expect {
+            _ = try idle.send(HTTPRequest(
+                method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body), answerTimeout: 1))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
+    }
+
     @Test("a port nobody listens on is unreachable at once, and the message says so")
     func connectionRefused() throws {
         guard let server = try TestServer() else { return }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A small HTTP/1.1 server in Python's standard library, started per test on a free loopback port:
-/// fixed-length and chunked bodies, error statuses, a redirect, a request that is never answered, and
-/// an echo that reports what a request sent. nil (with a printed reason) when python3 is missing.
+/// fixed-length and chunked bodies, error statuses, a redirect, a request that is never answered, an
+/// answer that stalls, one that trickles, one that comes after silent work, and an echo that reports what a request sent. nil (with a printed reason) when python3 is missing.
 final class TestServer {
     let port: Int
     private let process: Process
@@ -100,6 +100,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if url.path == "/silent":
             time.sleep(30)
             return
+        if url.path == "/stall":
+            # Headers and the body's first bytes, then nothing.
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(pattern(10))
+            self.wfile.flush()
+            time.sleep(30)
+            return
+        if url.path == "/trickle":
+            # `pieces` pieces of `n` bytes, one every `every` seconds.
+            n, pieces, every = int(query["n"]), int(query["pieces"]), float(query["every"])
+            data = pattern(n * pieces)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.flush()
+            for start in range(0, len(data), n):
+                time.sleep(every)
+                self.wfile.write(data[start:start + n])
+                self.wfile.flush()
+            return
+        if url.path == "/work":
+            # Reads the whole request, works `seconds` in silence, then answers.
+            length = int(self.headers.get("Content-Length", "0"))
+            body = self.rfile.read(length) if length else b""
+            time.sleep(float(query["seconds"]))
+            return self.send_body(200, b"worked on %d bytes" % len(body), "text/plain")
         if url.path == "/echo":
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length) if length else b""

@@ -9,7 +9,7 @@ import HTTPTransport
 final class ServerClient: Sendable {
     /// The server.
     let server: ServerURL
-    /// How long a request may take, connecting included.
+    /// How long connecting may take, and how long a request may go without a byte sent or received.
     let timeout: TimeInterval
     private let token: String?
     private let http: HTTPClient
@@ -20,30 +20,48 @@ final class ServerClient: Sendable {
         self.token = token
         self.timeout = timeout
         http = HTTPClient(settings: HTTPSettings(
-            connectTimeout: timeout, totalTimeout: timeout, caFile: caCertificate, verifiesCertificates: !insecure,
+            connectTimeout: timeout, idleTimeout: timeout, caFile: caCertificate, verifiesCertificates: !insecure,
             followsRedirects: false))
     }
 
+    /// How long the server may stay silent between a request and its answer.
+    enum AnswerWait {
+        /// The timeout: the server answers at once (a lookup, a listing, a small change).
+        case prompt
+        /// As long as the server's work takes: it answers only once the work is done, and the work
+        /// grows with the data (a verify reads every chunk it checks, a commit checks every chunk of
+        /// its manifest, a pack is hashed and written to the bucket, a deletion removes objects, a
+        /// records answer is read from the bucket before its first byte goes out). A fixed limit would
+        /// fail such requests on a big store or a slow bucket; waiting is safe because a server that
+        /// dies closes its connections, and TCP keep-alive probes (every `timeout`) find a host or link
+        /// that has gone. Connecting, sending the request and receiving the answer keep the stall limit.
+        case afterWork
+
+        var answerTimeout: TimeInterval? { self == .afterWork ? .infinity : nil }
+    }
+
     /// `GET path`, decoded as `Answer`.
-    func get<Answer: Decodable>(_ path: String, query: [URLQueryItem] = [], as _: Answer.Type = Answer.self) throws
-        -> Answer
-    {
-        try decode(Answer.self, from: send("GET", path, query: query, body: nil), request: "GET \(path)")
+    func get<Answer: Decodable>(
+        _ path: String, query: [URLQueryItem] = [], as _: Answer.Type = Answer.self, wait: AnswerWait = .prompt
+    ) throws -> Answer {
+        try decode(Answer.self, from: send("GET", path, query: query, body: nil, wait: wait), request: "GET \(path)")
     }
 
     /// `method path` with `body` as JSON, decoded as `Answer`.
     func send<Body: Encodable, Answer: Decodable>(
-        _ method: String, _ path: String, body: Body, as _: Answer.Type = Answer.self
+        _ method: String, _ path: String, body: Body, as _: Answer.Type = Answer.self, wait: AnswerWait = .prompt
     ) throws -> Answer {
         let encoded = try JSONEncoder().encode(body)
-        return try decode(Answer.self, from: send(method, path, query: [], body: encoded), request: "\(method) \(path)")
+        return try decode(
+            Answer.self, from: send(method, path, query: [], body: encoded, wait: wait), request: "\(method) \(path)")
     }
 
     /// `method path?query` without a body, decoded as `Answer`.
     func call<Answer: Decodable>(
-        _ method: String, _ path: String, query: [URLQueryItem] = [], as _: Answer.Type = Answer.self
+        _ method: String, _ path: String, query: [URLQueryItem] = [], as _: Answer.Type = Answer.self,
+        wait: AnswerWait = .prompt
     ) throws -> Answer {
-        try decode(Answer.self, from: send(method, path, query: query, body: nil), request: "\(method) \(path)")
+        try decode(Answer.self, from: send(method, path, query: query, body: nil, wait: wait), request: "\(method) \(path)")
     }
 
     /// Who the server signs the token in as (`GET /api/v1/whoami`).
@@ -59,13 +77,15 @@ final class ServerClient: Sendable {
 
     /// Sends one request and returns the body of a 2xx answer; `body` is JSON unless `contentType` says otherwise.
     func send(
-        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json"
+        _ method: String, _ path: String, query: [URLQueryItem], body: Data?, contentType: String = "application/json",
+        wait: AnswerWait = .prompt
     ) throws -> Data {
         var headers = [(name: "Accept", value: "application/json")]
         if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
         if body != nil { headers.append((name: "Content-Type", value: contentType)) }
         let request = HTTPRequest(
-            method: method, url: server.url(path, query: query), headers: headers, body: body.map { .bytes($0) } ?? .none)
+            method: method, url: server.url(path, query: query), headers: headers, body: body.map { .bytes($0) } ?? .none,
+            answerTimeout: wait.answerTimeout)
         let response: HTTPResponse
         do {
             response = try http.send(request)

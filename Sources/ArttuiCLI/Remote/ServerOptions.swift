@@ -17,7 +17,8 @@ struct ServerOptions: ParsableArguments {
     var insecure = false
 
     @Option(help: ArgumentHelp(
-        "Seconds to wait for the server before giving up (default: $ARTTUI_TIMEOUT, else 5).", valueName: "seconds"))
+        "Seconds connecting, or a stall with no byte moving, may last before giving up (default: $ARTTUI_TIMEOUT, else 5).",
+        valueName: "seconds"))
     var timeout: Double?
 
     func validate() throws {

@@ -157,7 +157,8 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
 
     /// One file's bytes from the server, checked against its digest.
     func contents(of file: ManifestEntry, in version: ArtifactVersion) throws -> Data {
-        let data = try client.send("GET", versionRoute(version) + "/contents/\(pathSegment(file.digest))", query: [], body: nil)
+        let data = try client.send(
+            "GET", versionRoute(version) + "/contents/\(pathSegment(file.digest))", query: [], body: nil, wait: .afterWork)
         guard WireContent.digest(of: data) == file.digest else {
             throw StoreError.damagedFile(
                 version: version.qualifiedName, path: file.path, detail: "the server sent bytes that do not hash to \(file.digest)")
@@ -252,14 +253,15 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     func delete(_ version: ArtifactVersion, deleteAliases: Bool) throws -> DeletionPlan {
         try client.call(
             "DELETE", versionRoute(version), query: [URLQueryItem(name: "delete_aliases", value: "\(deleteAliases)")],
-            as: WireDeletion.self
+            as: WireDeletion.self, wait: .afterWork
         ).plan
     }
 
     func prune(_ scope: ProjectScope, keepLast: Int, dryRun: Bool) throws -> DeletionPlan {
         try client.send(
             "POST", projectRoute(scope.project) + "/prune",
-            body: WirePruneRequest(artifact: scope.name, keepLast: keepLast, dryRun: dryRun), as: WireDeletion.self
+            body: WirePruneRequest(artifact: scope.name, keepLast: keepLast, dryRun: dryRun), as: WireDeletion.self,
+            wait: .afterWork
         ).plan
     }
 
@@ -332,11 +334,15 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
             ).put(draft, distributedID: distributedID)
         }
         let route = artifactRoute(project, draft.name) + "/pending/\(pathSegment(distributedID))/finish"
-        return try client.send("POST", route, body: WirePendingFinish(run: draft.runID), as: WireVersion.self).model
+        return try client.send(
+            "POST", route, body: WirePendingFinish(run: draft.runID), as: WireVersion.self, wait: .afterWork).model
     }
 
     func discardPending(project: String, name: String, distributedID: String) throws -> DeletionPlan {
-        try client.call("DELETE", artifactRoute(project, name) + "/pending/\(pathSegment(distributedID))", as: WireDeletion.self).plan
+        try client.call(
+            "DELETE", artifactRoute(project, name) + "/pending/\(pathSegment(distributedID))", as: WireDeletion.self,
+            wait: .afterWork
+        ).plan
     }
 
     // MARK: Answers in the API's shapes
@@ -434,6 +440,6 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
                 URLQueryItem(name: "version", value: version.versionName), readDataItem,
             ])
         }
-        return try client.get(route, query: query, as: VerificationReport.self)
+        return try client.get(route, query: query, as: VerificationReport.self, wait: .afterWork)
     }
 }

@@ -84,7 +84,8 @@ struct ChunkUploader {
                     bytes.removeAll(keepingCapacity: true)
                     try source.appendRecords(of: packList[index], to: &bytes)
                     _ = try client.send(
-                        "PUT", path, query: [], body: Data(bytes), contentType: "application/octet-stream")
+                        "PUT", path, query: [], body: Data(bytes), contentType: "application/octet-stream",
+                        wait: .afterWork)
                     let snapshot = state.withLock { state in
                         state.outcome.packs += 1
                         state.outcome.chunks += packList[index].count

@@ -83,7 +83,7 @@ struct RemotePut {
             }
             do {
                 let commit: CommitResponse = try client.send(
-                    "POST", project.apiPath + "/uploads/\(pathSegment(upload!))/commit", body: request)
+                    "POST", project.apiPath + "/uploads/\(pathSegment(upload!))/commit", body: request, wait: .afterWork)
                 uploads.forget(key)
                 cutter.remember(cut)
                 return Result(commit: commit, sent: sent, files: files.count)

@@ -119,7 +119,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
     /// digest with `checking`) to `body` in order; a record naming another chunk than asked is damage.
     private func fetch(_ digests: [String], checking: Bool, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
         let query = try JSONEncoder().encode(ChunkRecordsRequest(digests: digests))
-        let records = try client.send("POST", path, query: [], body: query)
+        let records = try client.send("POST", path, query: [], body: query, wait: .afterWork)
         condition.lock()
         receivedBytes += Int64(records.count)
         condition.unlock()

@@ -101,7 +101,7 @@ final class ServerTransferEnd: TransferEnd {
             bytes += sent.bytes
             do {
                 let commit: CommitResponse = try client.send(
-                    "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request)
+                    "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request, wait: .afterWork)
                 return (commit, bytes)
             } catch let ServerError.problem(status, _) where status == 409 && attempt < 3 {
                 toSend = try uploader.missing(Array(Set(request.contents.flatMap(\.chunks))).sorted(), upload: upload)
@@ -156,7 +156,7 @@ final class ServerChunkRecords: ChunkRecordSource {
             // At most 4 MiB a chunk: 12 chunks stay well inside the server's 64 MiB per answer.
             let batch = Array(digests[start..<min(digests.count, start + 12)])
             let body = try JSONEncoder().encode(ChunkRecordsRequest(digests: batch))
-            pack.append(contentsOf: try client.send("POST", path, query: [], body: body))
+            pack.append(contentsOf: try client.send("POST", path, query: [], body: body, wait: .afterWork))
             start += batch.count
         }
     }
