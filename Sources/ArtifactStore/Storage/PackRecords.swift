@@ -67,14 +67,15 @@ public enum PackRecords {
 
     /// Walks the records, decoding and checking each one, and calls `body` with its bounds, header and
     /// decoded bytes.
-    private static func walk(
-        _ pack: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec, checking: Bool = true,
+    /// `base` is where `pack` starts in the whole run, for the messages.
+    static func walk(
+        _ pack: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec, checking: Bool = true, base: Int = 0,
         _ body: (Int, Int, PackRecordHeader, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         var offset = 0
         while offset < pack.count {
             func failure(_ detail: String) -> StoreError {
-                StoreError.corruptData(what: "pack record at offset \(offset)", detail: detail)
+                StoreError.corruptData(what: "pack record at offset \(base + offset)", detail: detail)
             }
             guard pack.count - offset >= headerSize else { throw failure("is cut short inside its header") }
             let header = try PackRecordHeader(decoding: UnsafeRawBufferPointer(rebasing: pack[offset...]))

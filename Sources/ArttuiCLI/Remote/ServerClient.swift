@@ -97,6 +97,33 @@ final class ServerClient: Sendable {
             status: response.statusCode, body: response.body, response: response, request: "\(method) \(path)")
     }
 
+    /// Sends one request and hands a 2xx answer's body to `receive` piece by piece as it arrives, so
+    /// a large answer is decoded while the rest is on the way and never held whole.
+    /// - Throws: `ServerError`, or what `receive` threw (which stops the transfer).
+    func send(
+        _ method: String, _ path: String, body: Data, wait: AnswerWait = .prompt,
+        receive: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var headers = [
+            (name: "Accept", value: "application/octet-stream, application/problem+json"),
+            (name: "Content-Type", value: "application/json"),
+        ]
+        if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
+        let request = HTTPRequest(
+            method: method, url: server.url(path, query: []), headers: headers, body: .bytes(body),
+            answerTimeout: wait.answerTimeout)
+        let response: HTTPResponse
+        do {
+            response = try http.send(request, receive: receive)
+        } catch let error as HTTPTransportError {
+            throw transportError(error)
+        }
+        guard response.isSuccess else {
+            throw answerError(
+                status: response.statusCode, body: response.body, response: response, request: "\(method) \(path)")
+        }
+    }
+
     private func transportError(_ error: HTTPTransportError) -> ServerError {
         let reason = scrub(error.message)
         switch error.kind {

@@ -3,9 +3,12 @@ import ArtifactWire
 import Foundation
 
 /// Fetches a version's chunks from a team server for a restore, every record checked against its
-/// digest. Small files are one chunk each: a request for one also fetches the next wanted ones in
-/// the restore's order (up to `batchBytes`), which the other workers then take from memory, so a
-/// folder of small files costs a few requests, not one per file. Shared by every restore worker.
+/// digest. Answers are decoded as they arrive, never held whole. Small files are one chunk each: a
+/// request for one also fetches the next wanted ones in the restore's order (up to `batchBytes`),
+/// and each chunk is handed to the worker waiting for it as soon as it is decoded; a worker whose
+/// chunk is on its way meanwhile asks for the next batch, so a few requests run at once (the server
+/// reads one from the bucket while another streams in). A folder of small files costs a few
+/// requests, not one per file. Shared by every restore worker.
 final class ServerChunkFetcher: @unchecked Sendable {
     private let client: ServerClient
     private let path: String
@@ -13,17 +16,27 @@ final class ServerChunkFetcher: @unchecked Sendable {
     private let smallOrder: [WireContent]
     private let smallPosition: [String: Int]
     private let batchBytes: Int
+    /// Requests for small files' chunks at once.
+    private let smallRequestLimit: Int
     private let condition = NSCondition()
     private var ready: [String: [UInt8]] = [:]
     private var readyBytes = 0
     private var inFlight = Set<String>()
     private var claimed = Set<String>()
     private var failures: [String: Error] = [:]
+    private var smallRequests = 0
+    /// Every small chunk before this position of `smallOrder` is claimed.
+    private var firstUnclaimed = 0
+    /// Decoders whose buffers the next requests reuse.
+    private var idleStreams: [PackRecordStream] = []
     /// Bytes of record payloads received, for the report.
     private(set) var receivedBytes: Int64 = 0
 
     /// A fetcher of `versionPath`'s chunks; `wanted` are the contents the restore will read, in order.
-    init(client: ServerClient, versionPath: String, wanted: [WireContent], batchBytes: Int = 16 << 20) {
+    init(
+        client: ServerClient, versionPath: String, wanted: [WireContent], batchBytes: Int = 8 << 20,
+        smallRequestLimit: Int = 3
+    ) {
         self.client = client
         path = versionPath + "/chunks"
         var seen = Set<String>()
@@ -31,6 +44,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
         smallPosition = Dictionary(
             smallOrder.enumerated().map { ($0.element.chunks[0], $0.offset) }, uniquingKeysWith: { first, _ in first })
         self.batchBytes = batchBytes
+        self.smallRequestLimit = max(1, smallRequestLimit)
     }
 
     /// Streams `content`'s chunks, in order, to `body`; with `checkingEach` each one hashed against
@@ -67,13 +81,38 @@ final class ServerChunkFetcher: @unchecked Sendable {
                 condition.unlock()
                 throw failure
             }
-            if inFlight.contains(digest) {
-                condition.wait()
+            guard inFlight.contains(digest) else { break }
+            // Ours is on its way: ask for the next batch meanwhile, if few requests run and few
+            // fetched chunks wait in memory.
+            if smallRequests < smallRequestLimit && readyBytes < 2 * batchBytes, let next = nextUnclaimed() {
+                let batch = claimBatch(from: next)
+                condition.unlock()
+                _ = fetchSmall(batch, keeping: nil, checking: false)
+                condition.lock()
                 continue
             }
-            break
+            condition.wait()
         }
-        // This one, and the next unclaimed ones while memory holds few fetched but untaken.
+        let batch = claimBatch(from: digest)
+        condition.unlock()
+        if let mine = fetchSmall(batch, keeping: digest, checking: checking) { return mine }
+        condition.lock()
+        let failure = failures[digest]
+        condition.unlock()
+        throw failure ?? StoreError.corruptData(what: "chunk \(digest.prefix(12)) from the server", detail: "it did not come")
+    }
+
+    /// The first small chunk nobody has claimed; under the lock.
+    private func nextUnclaimed() -> String? {
+        while firstUnclaimed < smallOrder.count && claimed.contains(smallOrder[firstUnclaimed].chunks[0]) {
+            firstUnclaimed += 1
+        }
+        return firstUnclaimed < smallOrder.count ? smallOrder[firstUnclaimed].chunks[0] : nil
+    }
+
+    /// `digest` and the next unclaimed ones after it, up to `batchBytes`, claimed and counted as a
+    /// request in flight; under the lock.
+    private func claimBatch(from digest: String) -> [String] {
         var batch = [digest]
         var size = 0
         if readyBytes < 2 * batchBytes, let position = smallPosition[digest] {
@@ -91,43 +130,64 @@ final class ServerChunkFetcher: @unchecked Sendable {
             claimed.insert(chunk)
             inFlight.insert(chunk)
         }
-        condition.unlock()
-        var mine: [UInt8] = []
+        smallRequests += 1
+        return batch
+    }
+
+    /// Fetches a claimed batch, handing each chunk but `keeping` to the waiting workers as it is
+    /// decoded; returns `keeping`'s bytes, or nil when they did not come (the failure is recorded
+    /// for every chunk that did not).
+    private func fetchSmall(_ batch: [String], keeping: String?, checking: Bool) -> [UInt8]? {
+        var mine: [UInt8]?
+        var failure: Error?
         do {
-            var fetched: [(String, [UInt8])] = []
             try fetch(batch, checking: checking) { chunkDigest, chunk in
-                if chunkDigest == digest && mine.isEmpty { mine = Array(chunk) } else { fetched.append((chunkDigest, Array(chunk))) }
-            }
-            condition.lock()
-            for (chunkDigest, bytes) in fetched {
+                let bytes = Array(chunk)
+                if chunkDigest == keeping && mine == nil {
+                    mine = bytes
+                    return
+                }
+                condition.lock()
                 ready[chunkDigest] = bytes
                 readyBytes += bytes.count
+                inFlight.remove(chunkDigest)
+                condition.broadcast()
+                condition.unlock()
             }
         } catch {
-            condition.lock()
-            for chunk in batch { failures[chunk] = error }
+            failure = error
         }
-        for chunk in batch { inFlight.remove(chunk) }
+        condition.lock()
+        for chunk in batch where inFlight.remove(chunk) != nil {
+            if let failure, !(chunk == keeping && mine != nil) { failures[chunk] = failure }
+        }
+        smallRequests -= 1
         condition.broadcast()
-        let failure = failures[digest]
         condition.unlock()
-        if let failure { throw failure }
         return mine
     }
 
     /// Asks the server for the records of `digests` and hands each decoded chunk (checked against its
-    /// digest with `checking`) to `body` in order; a record naming another chunk than asked is damage.
+    /// digest with `checking`) to `body` in order, as the answer arrives; a record naming another
+    /// chunk than asked is damage.
     private func fetch(_ digests: [String], checking: Bool, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
         let query = try JSONEncoder().encode(ChunkRecordsRequest(digests: digests))
-        let records = try client.send("POST", path, query: [], body: query, wait: .afterWork)
         condition.lock()
-        receivedBytes += Int64(records.count)
+        var stream = idleStreams.popLast() ?? PackRecordStream(maxRawLength: Int(UInt32.max), codec: ZstdCodec(), checkingEach: checking)
         condition.unlock()
+        stream.checkingEach = checking
         var index = 0
-        try records.withUnsafeBytes { raw in
-            try PackRecords.forEachChunk(
-                in: raw, maxRawLength: Int(UInt32.max), codec: ZstdCodec(), checkingEach: checking
-            ) { digest, chunk in
+        var received = 0
+        defer {
+            stream.reset()
+            condition.lock()
+            idleStreams.append(stream)
+            receivedBytes += Int64(received)
+            condition.unlock()
+        }
+        try client.send("POST", path, body: query, wait: .afterWork) { piece in
+            received += piece.count
+            try stream.consume(piece) { digest, chunk in
                 guard index < digests.count, digest == digests[index] else {
                     throw StoreError.corruptData(
                         what: "chunk \(digests[min(index, digests.count - 1)].prefix(12)) from the server",
@@ -137,6 +197,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
                 try body(digest, chunk)
             }
         }
+        try stream.finish()
         guard index == digests.count else {
             throw StoreError.corruptData(
                 what: "chunk \(digests[index].prefix(12)) from the server", detail: "the server's answer is cut short")
