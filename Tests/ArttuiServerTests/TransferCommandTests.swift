@@ -169,6 +169,25 @@ import Glibc
         }
     }
 
+    @Test func aGetOfManySmallFilesFetchesThemInSeveralBatchesAtOnceByteForByte() async throws {
+        try await Self.withServer { scratch in
+            let remote = scratch.server.absoluteString
+            // Over 512 single-chunk files (one request's limit) and over 8 MiB of them (one batch's
+            // bytes), some with the same content, so several batches stream in at once and a content
+            // wanted twice is fetched for each of its files.
+            var files: [String: Data] = [:]
+            for index in 0..<1300 { files["many/f\(index).bin"] = Self.random(1 + (index * 37) % 4000) }
+            for index in 0..<24 { files["mid/m\(index).bin"] = Self.random(400_000 + index * 1000) }
+            let shared = Self.random(3000)
+            for index in 0..<6 { files["same/s\(index).bin"] = shared }
+            try scratch.tree("data", files)
+            _ = try scratch.json(["put", "data", "-n", "root/small/ds", "--remote", remote])
+            let get = try scratch.json(["get", "root/small/ds", "--root", "out", "--remote", remote])
+            #expect(get["fromStore"] as? Int == files.count, "\(get)")
+            #expect(try scratch.contents("out") == files)
+        }
+    }
+
     @Test func aPutKilledMidUploadSendsOnlyTheMissingChunksWhenRunAgain() async throws {
         try await Self.withServer { scratch in
             let remote = scratch.server.absoluteString

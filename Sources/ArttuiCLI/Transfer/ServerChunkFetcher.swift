@@ -8,18 +8,50 @@ import Foundation
 /// and each chunk is handed to the worker waiting for it as soon as it is decoded; a worker whose
 /// chunk is on its way meanwhile asks for the next batch, so a few requests run at once (the server
 /// reads one from the bucket while another streams in). A folder of small files costs a few
-/// requests, not one per file. Shared by every restore worker.
+/// requests, not one per file. Fetched chunks wait side by side in a few reused slabs, not in a fresh
+/// allocation each (whose page faults cost more than the copy). Shared by every restore worker.
 final class ServerChunkFetcher: @unchecked Sendable {
+    /// One batch's chunks, side by side in one buffer, until every worker has taken its own; then the
+    /// buffer serves another batch.
+    private final class Slab {
+        let base: UnsafeMutableRawPointer
+        let capacity: Int
+        var used = 0
+        /// Chunks placed and not yet given back.
+        var outstanding = 0
+        /// Whether its batch is still arriving.
+        var filling = true
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(byteCount: max(1, capacity), alignment: 16)
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    /// One chunk in a slab.
+    private struct SlabChunk {
+        let slab: Slab
+        let offset: Int
+        let count: Int
+
+        var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: slab.base + offset, count: count) }
+    }
+
     private let client: ServerClient
     private let path: String
     /// Single-chunk contents the restore will ask for, in its order, with their positions.
     private let smallOrder: [WireContent]
     private let smallPosition: [String: Int]
+    /// The size of each small content, by its one chunk's digest.
+    private let contentSize: [String: Int64]
+    private let largestSmall: Int
     private let batchBytes: Int
     /// Requests for small files' chunks at once.
     private let smallRequestLimit: Int
     private let condition = NSCondition()
-    private var ready: [String: [UInt8]] = [:]
+    private var ready: [String: SlabChunk] = [:]
     private var readyBytes = 0
     private var inFlight = Set<String>()
     private var claimed = Set<String>()
@@ -29,6 +61,8 @@ final class ServerChunkFetcher: @unchecked Sendable {
     private var firstUnclaimed = 0
     /// Decoders whose buffers the next requests reuse.
     private var idleStreams: [PackRecordStream] = []
+    /// Slabs whose chunks have all been taken.
+    private var spareSlabs: [Slab] = []
     /// Bytes of record payloads received, for the report.
     private(set) var receivedBytes: Int64 = 0
 
@@ -43,6 +77,8 @@ final class ServerChunkFetcher: @unchecked Sendable {
         smallOrder = wanted.filter { $0.chunks.count == 1 && seen.insert($0.chunks[0]).inserted }
         smallPosition = Dictionary(
             smallOrder.enumerated().map { ($0.element.chunks[0], $0.offset) }, uniquingKeysWith: { first, _ in first })
+        contentSize = Dictionary(smallOrder.map { ($0.chunks[0], $0.size) }, uniquingKeysWith: { first, _ in first })
+        largestSmall = Int(smallOrder.map(\.size).max() ?? 0)
         self.batchBytes = batchBytes
         self.smallRequestLimit = max(1, smallRequestLimit)
     }
@@ -53,8 +89,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
         of content: WireContent, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         if content.chunks.count == 1, smallPosition[content.chunks[0]] != nil {
-            let bytes = try smallChunk(content.chunks[0], checking: checkingEach)
-            return try bytes.withUnsafeBytes { try body($0) }
+            let chunk = try smallChunk(content.chunks[0], checking: checkingEach)
+            defer { giveBack(chunk.slab) }
+            return try body(chunk.bytes)
         }
         // A big file: its own requests, 8 chunks (at most 4 MiB each) at a time: every request opens
         // the packs it reads anew on the server, so fewer, larger requests cost it less.
@@ -69,13 +106,13 @@ final class ServerChunkFetcher: @unchecked Sendable {
     /// A single-chunk content's bytes, fetched with the next wanted ones. Prefetched chunks are
     /// checked as `checking` says for this request (the ones a worker takes are checked by its
     /// file's digest all the same).
-    private func smallChunk(_ digest: String, checking: Bool) throws -> [UInt8] {
+    private func smallChunk(_ digest: String, checking: Bool) throws -> SlabChunk {
         condition.lock()
         while true {
-            if let bytes = ready.removeValue(forKey: digest) {
-                readyBytes -= bytes.count
+            if let chunk = ready.removeValue(forKey: digest) {
+                readyBytes -= chunk.count
                 condition.unlock()
-                return bytes
+                return chunk
             }
             if let failure = failures[digest] {
                 condition.unlock()
@@ -134,24 +171,36 @@ final class ServerChunkFetcher: @unchecked Sendable {
         return batch
     }
 
-    /// Fetches a claimed batch, handing each chunk but `keeping` to the waiting workers as it is
-    /// decoded; returns `keeping`'s bytes, or nil when they did not come (the failure is recorded
-    /// for every chunk that did not).
-    private func fetchSmall(_ batch: [String], keeping: String?, checking: Bool) -> [UInt8]? {
-        var mine: [UInt8]?
+    /// Fetches a claimed batch into a slab, handing each chunk but `keeping` to the waiting workers
+    /// as it is decoded; returns `keeping`, or nil when it did not come (the failure is recorded for
+    /// every chunk that did not).
+    private func fetchSmall(_ batch: [String], keeping: String?, checking: Bool) -> SlabChunk? {
+        condition.lock()
+        let slab = takeSlab(holding: batch.reduce(0) { $0 + Int(contentSize[$1] ?? 0) })
+        condition.unlock()
+        var mine: SlabChunk?
         var failure: Error?
         do {
-            try fetch(batch, checking: checking) { chunkDigest, chunk in
-                let bytes = Array(chunk)
-                if chunkDigest == keeping && mine == nil {
-                    mine = bytes
-                    return
+            try fetch(batch, checking: checking) { chunkDigest, bytes in
+                // The slab is sized from the manifest; a chunk that does not fit (the manifest's size
+                // was wrong, and the file's digest will say so) gets a slab of its own.
+                let target = bytes.count <= slab.capacity - slab.used ? slab : Slab(capacity: bytes.count)
+                if !bytes.isEmpty {
+                    (target.base + target.used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
                 }
+                let chunk = SlabChunk(slab: target, offset: target.used, count: bytes.count)
                 condition.lock()
-                ready[chunkDigest] = bytes
-                readyBytes += bytes.count
-                inFlight.remove(chunkDigest)
-                condition.broadcast()
+                target.used += bytes.count
+                target.outstanding += 1
+                if target !== slab { target.filling = false }
+                if chunkDigest == keeping && mine == nil {
+                    mine = chunk
+                } else {
+                    if let replaced = ready.updateValue(chunk, forKey: chunkDigest) { release(replaced.slab) }
+                    readyBytes += chunk.count
+                    inFlight.remove(chunkDigest)
+                    condition.broadcast()
+                }
                 condition.unlock()
             }
         } catch {
@@ -162,9 +211,42 @@ final class ServerChunkFetcher: @unchecked Sendable {
             if let failure, !(chunk == keeping && mine != nil) { failures[chunk] = failure }
         }
         smallRequests -= 1
+        slab.filling = false
+        if slab.outstanding == 0 { recycle(slab) }
         condition.broadcast()
         condition.unlock()
         return mine
+    }
+
+    /// A slab for `size` bytes of chunks, a spare one when one is big enough; under the lock.
+    private func takeSlab(holding size: Int) -> Slab {
+        if let index = spareSlabs.lastIndex(where: { $0.capacity >= size }) {
+            let slab = spareSlabs.remove(at: index)
+            slab.used = 0
+            slab.filling = true
+            return slab
+        }
+        // The usual batch and its largest overshoot, so the slab serves every batch after it; no more
+        // than 64 MiB whatever the manifest says (a chunk that does not fit gets a slab of its own).
+        return Slab(capacity: min(max(size, batchBytes + 2 * largestSmall), 64 << 20))
+    }
+
+    /// A taken chunk's slab is one chunk closer to serving another batch.
+    private func giveBack(_ slab: Slab) {
+        condition.lock()
+        release(slab)
+        condition.unlock()
+    }
+
+    /// Under the lock.
+    private func release(_ slab: Slab) {
+        slab.outstanding -= 1
+        if slab.outstanding == 0 && !slab.filling { recycle(slab) }
+    }
+
+    /// Under the lock. Spare slabs beyond what the requests at once can use are freed.
+    private func recycle(_ slab: Slab) {
+        if spareSlabs.count < smallRequestLimit + 1 { spareSlabs.append(slab) }
     }
 
     /// Asks the server for the records of `digests` and hands each decoded chunk (checked against its
