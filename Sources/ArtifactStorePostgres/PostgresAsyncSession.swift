@@ -37,42 +37,22 @@ struct PostgresAsyncSession {
         }
     }
 
-    /// Runs `body`; a statement still running after `probeAfter` makes the pool check with a new login
-    /// that the server answers, and one past the statement timeout closes the connection. Either way
-    /// the call fails as `unreachable`, naming why.
+    /// Runs `body` under the pool's `StatementWatch`: a statement still running after `probeAfter` makes
+    /// it check with a new login that the server answers, and one past the statement timeout closes the
+    /// connection. Either way the call fails as `unreachable`, naming why.
     private func bounded<T>(_ body: () async throws -> T) async throws -> T {
-        let timeouts = pool.timeouts
-        let endpoint = pool.configuration.endpoint
         let connection = connection
-        let pool = pool
         let abandoned = NIOLockedValueBox<(any Error)?>(nil)
-        let abandon: @Sendable (any Error) -> Void = { reason in
+        let watched = pool.statements.begin { reason in
             abandoned.withLockedValue { if $0 == nil { $0 = reason } }
             connection.closeQuietly()
         }
-        let probe = connection.eventLoop.scheduleTask(in: timeouts.probeAfter) {
-            // Off the event loop: the login waits for the server, and this loop reads its answer.
-            Task {
-                do {
-                    try await pool.connect(id: 0, timeout: timeouts.probe).closeQuietly()
-                } catch {
-                    abandon(error)
-                }
-            }
-        }
-        let deadline = connection.eventLoop.scheduleTask(in: timeouts.statement) {
-            let seconds = String(format: "%.1f", Double(timeouts.statement.nanoseconds) / 1e9)
-            abandon(PostgresCatalogError.unreachable(endpoint: endpoint, reason: "no answer within \(seconds) s"))
-        }
-        defer {
-            probe.cancel()
-            deadline.cancel()
-        }
+        defer { pool.statements.end(watched) }
         do {
             return try await body()
         } catch {
             if let reason = abandoned.withLockedValue({ $0 }) { throw reason }
-            throw PostgresErrorMapping.queryFailure(error, endpoint: endpoint)
+            throw PostgresErrorMapping.queryFailure(error, endpoint: pool.configuration.endpoint)
         }
     }
 }

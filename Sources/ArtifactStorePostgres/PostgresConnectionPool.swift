@@ -36,6 +36,8 @@ final class PostgresConnectionPool: @unchecked Sendable {
     private var openCount = 0
     private var nextID = 0
     private var isClosed = false
+    /// The async statements in flight (`PostgresAsyncSession`), held to the same timeouts as blocking ones.
+    private(set) var statements: StatementWatch!
 
     init(configuration: PostgresConnectionConfiguration, maximumConnections: Int, timeouts: Timeouts, logger: Logger) {
         self.configuration = configuration
@@ -43,15 +45,26 @@ final class PostgresConnectionPool: @unchecked Sendable {
         self.timeouts = timeouts
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let endpoint = configuration.endpoint
+        let seconds = String(format: "%.1f", Double(timeouts.statement.nanoseconds) / 1e9)
+        statements = StatementWatch(
+            limits: .init(probeAfter: timeouts.probeAfter, deadline: timeouts.statement), eventLoop: group.next(),
+            probe: { [weak self, group] in
+                guard let self else { return group.next().makeSucceededVoidFuture() }
+                return probing()
+            },
+            overdue: { PostgresCatalogError.unreachable(endpoint: endpoint, reason: "no answer within \(seconds) s") })
     }
 
     deinit {
+        statements.stop()
         for connection in idle { connection.closeQuietly() }
         group.shutdownGracefully { _ in }
     }
 
     /// Closes every idle connection and refuses new leases; connections in use close on release.
     func close() {
+        statements.stop()
         condition.lock()
         isClosed = true
         let connections = idle
@@ -201,6 +214,17 @@ final class PostgresConnectionPool: @unchecked Sendable {
         }
         return future.timingOut(after: timeout + .milliseconds(500)) {
             future.whenSuccess { $0.closeQuietly() }
+        }
+    }
+
+    /// A new login that is closed again at once: whether the server answers, failing within the probe timeout.
+    private func probing() -> EventLoopFuture<Void> {
+        do {
+            return try connecting(id: 0, timeout: timeouts.probe)
+                .flatMap { $0.closeQuietly() }
+                .flatMapErrorThrowing { [self] error in throw connectFailure(error) }
+        } catch {
+            return group.next().makeFailedFuture(error)
         }
     }
 
