@@ -5,21 +5,16 @@ import PostgresNIO
 extension PostgresCatalog {
     public func projects() throws -> [ProjectSummary] {
         try readStatement { session in
-            try session.rows("""
-                SELECT p.name, p.created_at,
-                    (SELECT count(*) FROM artifact a WHERE a.project_id = p.id),
-                    (SELECT count(*) FROM version v JOIN artifact a ON a.id = v.artifact_id
-                        WHERE a.project_id = p.id AND v.state = 'committed'),
-                    (SELECT coalesce(sum(v.size), 0)::bigint FROM version v JOIN artifact a ON a.id = v.artifact_id
-                        WHERE a.project_id = p.id AND v.state = 'committed')
-                FROM project p ORDER BY p.name
-                """).map { row in
-                ProjectSummary(
-                    name: try row[0].decode(String.self), artifactCount: try row[2].decode(Int.self),
-                    versionCount: try row[3].decode(Int.self), size: try row[4].decode(Int64.self),
-                    createdAt: Date(timeIntervalSince1970: try row[1].decode(Double.self)))
-            }
+            try session.rows(PostgresQuery(unsafeSQL: CatalogReadStatement.Projects.sql)).map(Self.projectSummary)
         }
+    }
+
+    /// A project from a row of `CatalogReadStatement.Projects`.
+    static func projectSummary(_ row: PostgresRandomAccessRow) throws -> ProjectSummary {
+        ProjectSummary(
+            name: try row[0].decode(String.self), artifactCount: try row[2].decode(Int.self),
+            versionCount: try row[3].decode(Int.self), size: try row[4].decode(Int64.self),
+            createdAt: Date(timeIntervalSince1970: try row[1].decode(Double.self)))
     }
 
     public func artifactType(project: String, name: String) throws -> String? {
@@ -32,36 +27,35 @@ extension PostgresCatalog {
 
     public func artifacts(project: String) throws -> [ArtifactSummary] {
         try readStatement { session in
-            let summaries = try session.rows("""
-                SELECT a.name, a.type, a.description, a.created_at,
-                    (SELECT count(*) FROM version v WHERE v.artifact_id = a.id AND v.state = 'committed'),
-                    (SELECT coalesce(sum(v.added_bytes), 0)::bigint FROM version v
-                        WHERE v.artifact_id = a.id AND v.state = 'committed'),
-                    l.idx, l.size, l.created_at
-                FROM artifact a
-                LEFT JOIN version l ON l.id = (SELECT id FROM version WHERE artifact_id = a.id
-                    AND state = 'committed' ORDER BY idx DESC LIMIT 1)
-                WHERE a.project_id = (SELECT id FROM project WHERE name = \(project)) ORDER BY a.type, a.name
-                """).map { row in
-                ArtifactSummary(
-                    project: project, name: try row[0].decode(String.self), type: try row[1].decode(String.self),
-                    description: try row[2].decode(String.self), versionCount: try row[4].decode(Int.self),
-                    latestSize: try row[7].decode(Int64?.self) ?? 0, storedBytes: try row[5].decode(Int64.self),
-                    latestIndex: try row[6].decode(Int?.self),
-                    updatedAt: Date(timeIntervalSince1970: try row[8].decode(Double?.self) ?? row[3].decode(Double.self)))
-            }
-            if summaries.isEmpty, try session.row("SELECT id FROM project WHERE name = \(project)") == nil {
+            let summaries = try session.rows(PostgresQuery(unsafeSQL: CatalogReadStatement.Artifacts.sql, binds: binds(project)))
+                .map { try Self.artifactSummary($0, project: project) }
+            if summaries.isEmpty, try session.row(Self.projectIDQuery(project)) == nil {
                 throw StoreError.projectNotFound(project: project)
             }
             return summaries
         }
     }
 
+    /// An artifact of `project` from a row of `CatalogReadStatement.Artifacts`.
+    static func artifactSummary(_ row: PostgresRandomAccessRow, project: String) throws -> ArtifactSummary {
+        ArtifactSummary(
+            project: project, name: try row[0].decode(String.self), type: try row[1].decode(String.self),
+            description: try row[2].decode(String.self), versionCount: try row[4].decode(Int.self),
+            latestSize: try row[7].decode(Int64?.self) ?? 0, storedBytes: try row[5].decode(Int64.self),
+            latestIndex: try row[6].decode(Int?.self),
+            updatedAt: Date(timeIntervalSince1970: try row[8].decode(Double?.self) ?? row[3].decode(Double.self)))
+    }
+
+    /// The statement finding a project's id by name.
+    static func projectIDQuery(_ project: String) -> PostgresQuery {
+        "SELECT id FROM project WHERE name = \(project)"
+    }
+
     /// The statement's tail selecting an artifact's versions in `$3` states, by project `$1` and name `$2`.
-    private static let artifactVersionsFilter = "WHERE p.name = $1 AND a.name = $2 AND v.state = ANY($3)"
+    static let artifactVersionsFilter = "WHERE p.name = $1 AND a.name = $2 AND v.state = ANY($3)"
 
     /// Newest first; pending versions have no number yet: they sort first, newest first by creation.
-    private static func versionOrder(_ states: Set<VersionState>) -> String {
+    static func versionOrder(_ states: Set<VersionState>) -> String {
         states.contains(.pending) ? "v.idx IS NOT NULL, v.idx DESC, v.id DESC" : "v.idx DESC"
     }
 
@@ -77,21 +71,28 @@ extension PostgresCatalog {
         -> (versions: [ArtifactVersion], total: Int)
     {
         try readStatement { session in
-            let order = Self.versionOrder(states)
-            let rows = try session.rows(PostgresQuery(unsafeSQL: """
-                WITH page AS (
-                    SELECT v.id, count(*) OVER () AS total \(Self.versionSource) \(Self.artifactVersionsFilter)
-                    ORDER BY \(order) LIMIT $4 OFFSET $5)
-                SELECT \(Self.versionSelect), page.total FROM page JOIN version v ON v.id = page.id
-                JOIN artifact a ON a.id = v.artifact_id JOIN project p ON p.id = a.project_id ORDER BY \(order)
-                """, binds: binds(project, name, states.map(\.rawValue), limit, offset)))
+            let rows = try session.rows(PostgresQuery(
+                unsafeSQL: Self.versionPageSQL(order: Self.versionOrder(states)),
+                binds: binds(project, name, states.map(\.rawValue), limit, offset)))
             if let first = rows.first {
-                return (try versionRecords(session, rows: rows), try first[17].decode(Int.self))
+                return (try Self.versionRecords(rows: rows), try first[17].decode(Int.self))
             }
             // Nothing on this page: the artifact may not exist, or the page lies past the end.
             let artifact = try artifactID(session, project: project, name: name)
             return ([], try countVersions(session, artifact: artifact, states: states))
         }
+    }
+
+    /// The statement of `versionPage` for versions sorted by `order`: `$1` project, `$2` artifact,
+    /// `$3` states, `$4` limit, `$5` offset; the total is the last column.
+    static func versionPageSQL(order: String) -> String {
+        """
+        WITH page AS (
+            SELECT v.id, count(*) OVER () AS total \(versionSource) \(artifactVersionsFilter)
+            ORDER BY \(order) LIMIT $4 OFFSET $5)
+        SELECT \(versionSelect), page.total FROM page JOIN version v ON v.id = page.id
+        JOIN artifact a ON a.id = v.artifact_id JOIN project p ON p.id = a.project_id ORDER BY \(order)
+        """
     }
 
     public func versionCount(project: String, name: String, states: Set<VersionState>) throws -> Int {
@@ -101,7 +102,7 @@ extension PostgresCatalog {
         }
     }
 
-    private func countVersions(_ session: PostgresSession, artifact: Int64, states: Set<VersionState>) throws -> Int {
+    func countVersions(_ session: PostgresSession, artifact: Int64, states: Set<VersionState>) throws -> Int {
         let stateNames = states.map(\.rawValue)
         return try session.row(
             "SELECT count(*) FROM version WHERE artifact_id = \(artifact) AND state = ANY(\(stateNames))")?[0]
@@ -124,26 +125,40 @@ extension PostgresCatalog {
         -> ArtifactVersion
     {
         try readStatement { session in
-            let named = "p.name = $1 AND a.name = $2 AND v.state = 'committed'"
-            let found: [ArtifactVersion]
-            switch reference {
-            case .latest:
-                found = try versionRecords(
-                    session, where: "WHERE \(named) ORDER BY v.idx DESC LIMIT 1", binds(project, name))
-            case .index(let index):
-                found = try versionRecords(session, where: "WHERE \(named) AND v.idx = $3", binds(project, name, index))
-            case .alias(let alias):
-                found = try versionRecords(
-                    session, where: """
-                        JOIN alias al ON al.version_id = v.id AND al.artifact_id = a.id WHERE \(named) AND al.name_key = $3
-                        """, binds(project, name, Alias.key(alias)))
-            }
+            let found = try Self.versionRecords(rows: session.rows(PostgresQuery(
+                unsafeSQL: Self.versionSQL(reference), binds: versionBinds(project, name, reference))))
             guard let version = found.first else {
                 // Name what is missing: the project, the artifact, or only the version.
                 _ = try artifactID(session, project: project, name: name)
                 throw StoreError.versionNotFound(artifact: "\(project)/\(name)", reference: "\(reference)")
             }
             return version
+        }
+    }
+
+    /// The statement finding the committed version a reference of its kind names: `$1` project,
+    /// `$2` artifact, `$3` the number or the alias's key (see `versionBinds`).
+    static func versionSQL(_ reference: ArtifactAddress.Reference) -> String {
+        let named = "p.name = $1 AND a.name = $2 AND v.state = 'committed'"
+        switch reference {
+        case .latest:
+            return "SELECT \(versionColumns) WHERE \(named) ORDER BY v.idx DESC LIMIT 1"
+        case .index:
+            return "SELECT \(versionColumns) WHERE \(named) AND v.idx = $3"
+        case .alias:
+            return """
+                SELECT \(versionColumns) JOIN alias al ON al.version_id = v.id AND al.artifact_id = a.id
+                WHERE \(named) AND al.name_key = $3
+                """
+        }
+    }
+
+    /// The bindings of `versionSQL(reference)`.
+    func versionBinds(_ project: String, _ name: String, _ reference: ArtifactAddress.Reference) -> PostgresBindings {
+        switch reference {
+        case .latest: return binds(project, name)
+        case .index(let index): return binds(project, name, index)
+        case .alias(let alias): return binds(project, name, Alias.key(alias))
         }
     }
 

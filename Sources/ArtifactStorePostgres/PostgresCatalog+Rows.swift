@@ -23,6 +23,11 @@ extension PostgresCatalog {
 
     /// Builds versions from rows selected with `versionColumns` (`latest` first among the aliases).
     func versionRecords(_ session: PostgresSession, rows: [PostgresRandomAccessRow]) throws -> [ArtifactVersion] {
+        try Self.versionRecords(rows: rows)
+    }
+
+    /// Builds versions from rows selected with `versionColumns` (`latest` first among the aliases).
+    static func versionRecords(rows: [PostgresRandomAccessRow]) throws -> [ArtifactVersion] {
         try rows.map { row in
             let index = try row[4].decode(Int?.self)
             let latest = try row[15].decode(Int?.self)
@@ -119,7 +124,7 @@ extension PostgresCatalog {
         if let row = try session.row(PostgresQuery(unsafeSQL: sql, binds: binds(project, name))) {
             return try row[0].decode(Int64.self)
         }
-        if try session.row("SELECT id FROM project WHERE name = \(project)") == nil {
+        if try session.row(Self.projectIDQuery(project)) == nil {
             throw StoreError.projectNotFound(project: project)
         }
         throw StoreError.artifactNotFound(project: project, name: name)

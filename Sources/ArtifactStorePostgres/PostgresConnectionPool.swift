@@ -36,6 +36,8 @@ final class PostgresConnectionPool: @unchecked Sendable {
     private var openCount = 0
     private var nextID = 0
     private var isClosed = false
+    /// The async statements in flight (`PostgresAsyncSession`), held to the same timeouts as blocking ones.
+    private(set) var statements: StatementWatch!
 
     init(configuration: PostgresConnectionConfiguration, maximumConnections: Int, timeouts: Timeouts, logger: Logger) {
         self.configuration = configuration
@@ -43,15 +45,26 @@ final class PostgresConnectionPool: @unchecked Sendable {
         self.timeouts = timeouts
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let endpoint = configuration.endpoint
+        let seconds = String(format: "%.1f", Double(timeouts.statement.nanoseconds) / 1e9)
+        statements = StatementWatch(
+            limits: .init(probeAfter: timeouts.probeAfter, deadline: timeouts.statement), eventLoop: group.next(),
+            probe: { [weak self, group] in
+                guard let self else { return group.next().makeSucceededVoidFuture() }
+                return probing()
+            },
+            overdue: { PostgresCatalogError.unreachable(endpoint: endpoint, reason: "no answer within \(seconds) s") })
     }
 
     deinit {
+        statements.stop()
         for connection in idle { connection.closeQuietly() }
         group.shutdownGracefully { _ in }
     }
 
     /// Closes every idle connection and refuses new leases; connections in use close on release.
     func close() {
+        statements.stop()
         condition.lock()
         isClosed = true
         let connections = idle
@@ -83,46 +96,80 @@ final class PostgresConnectionPool: @unchecked Sendable {
         }
     }
 
-    private func lease() throws -> PostgresConnection {
+    /// What the pool can hand out at once, without waiting for a connection to be released.
+    enum ImmediateLease {
+        /// An open connection nobody uses.
+        case idle(PostgresConnection)
+        /// Room for one more connection, already counted as open: connect with `id`, and call
+        /// `giveBackSlot()` when that fails.
+        case slot(id: Int)
+        /// Every connection is in use.
+        case busy
+    }
+
+    /// An idle connection or room for a new one; called with `condition` locked.
+    private func takeLocked() throws -> ImmediateLease {
+        if isClosed { throw PostgresCatalogError.closed }
+        while let connection = idle.popLast() {
+            if !connection.isClosed { return .idle(connection) }
+            openCount -= 1
+        }
+        guard openCount < maximumConnections else { return .busy }
+        openCount += 1
+        nextID += 1
+        return .slot(id: nextID)
+    }
+
+    /// An idle connection or room for a new one, or `.busy`, without waiting.
+    func leaseIfFree() throws -> ImmediateLease {
+        condition.lock()
+        defer { condition.unlock() }
+        return try takeLocked()
+    }
+
+    /// Gives back the room taken by `.slot` when connecting failed.
+    func giveBackSlot() {
+        condition.lock()
+        openCount -= 1
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// A connection, waiting up to `poolWait` for one to be released when all are in use.
+    func lease() throws -> PostgresConnection {
         let deadline = Date().addingTimeInterval(Double(timeouts.poolWait.nanoseconds) / 1e9)
         condition.lock()
         while true {
-            if isClosed {
+            let taken: ImmediateLease
+            do {
+                taken = try takeLocked()
+            } catch {
                 condition.unlock()
-                throw PostgresCatalogError.closed
+                throw error
             }
-            if let connection = idle.popLast() {
-                if connection.isClosed {
-                    openCount -= 1
-                    continue
-                }
+            switch taken {
+            case .idle(let connection):
                 condition.unlock()
                 return connection
-            }
-            if openCount < maximumConnections {
-                openCount += 1
-                nextID += 1
-                let id = nextID
+            case .slot(let id):
                 condition.unlock()
                 do {
                     return try connect(id: id, timeout: timeouts.connect)
                 } catch {
-                    condition.lock()
-                    openCount -= 1
-                    condition.signal()
-                    condition.unlock()
+                    giveBackSlot()
                     throw error
                 }
-            }
-            if !condition.wait(until: deadline) {
-                condition.unlock()
-                throw PostgresCatalogError.poolExhausted(
-                    connections: maximumConnections, waitedSeconds: Int(timeouts.poolWait.nanoseconds / 1_000_000_000))
+            case .busy:
+                if !condition.wait(until: deadline) {
+                    condition.unlock()
+                    throw PostgresCatalogError.poolExhausted(
+                        connections: maximumConnections, waitedSeconds: Int(timeouts.poolWait.nanoseconds / 1_000_000_000))
+                }
             }
         }
     }
 
-    private func release(_ connection: PostgresConnection, reusable: Bool) {
+    func release(_ connection: PostgresConnection, reusable: Bool) {
         condition.lock()
         if reusable && !isClosed && !connection.isClosed {
             idle.append(connection)
@@ -136,6 +183,26 @@ final class PostgresConnectionPool: @unchecked Sendable {
 
     /// Opens one connection, failing within `timeout` (and a little) with the server's reason.
     func connect(id: Int, timeout: TimeAmount) throws -> PostgresConnection {
+        let future = try connecting(id: id, timeout: timeout)
+        do {
+            return try future.wait()
+        } catch {
+            throw connectFailure(error)
+        }
+    }
+
+    /// Opens one connection without blocking; see `connect(id:timeout:)`.
+    func connect(id: Int, timeout: TimeAmount) async throws -> PostgresConnection {
+        let future = try connecting(id: id, timeout: timeout)
+        do {
+            return try await future.get()
+        } catch {
+            throw connectFailure(error)
+        }
+    }
+
+    /// The connection being opened, failing with `FutureTimeout` after `timeout` (and a little).
+    private func connecting(id: Int, timeout: TimeAmount) throws -> EventLoopFuture<PostgresConnection> {
         let eventLoop = group.next()
         let future: EventLoopFuture<PostgresConnection>
         do {
@@ -145,16 +212,28 @@ final class PostgresConnectionPool: @unchecked Sendable {
         } catch {
             throw PostgresCatalogError.refused(endpoint: configuration.endpoint, reason: "TLS set-up failed: \(error)")
         }
-        do {
-            return try future.wait(timeout: timeout + .milliseconds(500)) {
-                future.whenSuccess { $0.closeQuietly() }
-            }
-        } catch let timeout as FutureTimeout {
-            throw PostgresCatalogError.unreachable(
-                endpoint: configuration.endpoint, reason: "no answer within \(timeout.seconds) s")
-        } catch {
-            throw PostgresErrorMapping.connectFailure(error, configuration: configuration)
+        return future.timingOut(after: timeout + .milliseconds(500)) {
+            future.whenSuccess { $0.closeQuietly() }
         }
+    }
+
+    /// A new login that is closed again at once: whether the server answers, failing within the probe timeout.
+    private func probing() -> EventLoopFuture<Void> {
+        do {
+            return try connecting(id: 0, timeout: timeouts.probe)
+                .flatMap { $0.closeQuietly() }
+                .flatMapErrorThrowing { [self] error in throw connectFailure(error) }
+        } catch {
+            return group.next().makeFailedFuture(error)
+        }
+    }
+
+    private func connectFailure(_ error: any Error) -> any Error {
+        if let timeout = error as? FutureTimeout {
+            return PostgresCatalogError.unreachable(
+                endpoint: configuration.endpoint, reason: "no answer within \(timeout.seconds) s")
+        }
+        return PostgresErrorMapping.connectFailure(error, configuration: configuration)
     }
 }
 
@@ -166,18 +245,21 @@ struct FutureTimeout: Error {
 extension EventLoopFuture where Value: Sendable {
     /// Waits for the result, giving up after `timeout`; `onTimeout` cleans up what is still under way.
     func wait(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) throws -> Value {
+        try timingOut(after: timeout, onTimeout: onTimeout).wait()
+    }
+
+    /// This future's result, or `FutureTimeout` after `timeout`, when `onTimeout` cleans up what is
+    /// still under way.
+    func timingOut(after timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) -> EventLoopFuture<Value> {
         let promise = eventLoop.makePromise(of: Value.self)
         cascade(to: promise)
         let seconds = String(format: "%.1f", Double(timeout.nanoseconds) / 1e9)
         let timer = eventLoop.scheduleTask(in: timeout) {
             promise.fail(FutureTimeout(seconds: seconds))
         }
-        defer { timer.cancel() }
-        do {
-            return try promise.futureResult.wait()
-        } catch let error as FutureTimeout {
-            onTimeout()
-            throw error
+        return promise.futureResult.always { result in
+            timer.cancel()
+            if case .failure(let error) = result, error is FutureTimeout { onTimeout() }
         }
     }
 }

@@ -76,20 +76,47 @@ struct CacheCleanupTests {
         }
     }
 
-    @Test func pinsOfDeadProcessesAreIgnoredAndSwept() throws {
+    /// What a killed process leaves: a pin naming a token whose lock file nobody holds; as a row of
+    /// `pinSet`, or as rows of `pin` from a release before pin sets.
+    @Test(arguments: [false, true])
+    func pinsOfDeadProcessesAreIgnoredAndSwept(olderRelease: Bool) throws {
         try withTemporaryCache { cache, _ throws in
             let blob = Blob("pinned by a process that crashed")
             try cache.insert(blob)
-            // What a killed process leaves: rows naming a token whose lock file nobody holds.
             let token = "dead-process-token"
             _ = FileManager.default.createFile(atPath: cache.pinsPath + "/" + token, contents: Data("12345\n".utf8))
             try cache.index.pool.write { db in
-                try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [token, blob.digest])
+                if olderRelease {
+                    try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [token, blob.digest])
+                } else {
+                    try CacheIndex.pin(db, token: token, digests: [blob.digest])
+                }
             }
+            #expect(try cache.index.pool.read { try CacheIndex.pinnedDigests($0) } == [blob.digest])
             let result = try cache.cleanup(toAtMost: 0)
             #expect(result.removedFiles == 1 && result.skippedPinnedFiles == 0)
-            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pin") } == 0)
+            #expect(try cache.index.pool.read { try CacheIndex.pins($0) }.isEmpty)
             #expect(!FileManager.default.fileExists(atPath: cache.pinsPath + "/" + token))
+        }
+    }
+
+    /// A live pin written by a release before pin sets (rows of `pin`) still protects its files.
+    @Test func pinsOfAnOlderReleaseAreHonoured() throws {
+        try withTemporaryCache { cache, _ throws in
+            let kept = Blob("pinned by an older arttui")
+            let other = Blob("not pinned")
+            try cache.insert(kept)
+            try cache.insert(other)
+            let live = try cache.pin([])
+            defer { try? live.release() }
+            try cache.index.pool.write { db in
+                try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [live.token, kept.digest])
+            }
+            let result = try cache.cleanup(toAtMost: 0)
+            #expect(result.removedFiles == 1 && result.skippedPinnedFiles == 1)
+            #expect(try cache.holds(digest: kept.digest, size: kept.size))
+            try live.release()
+            #expect(try cache.index.pool.read { try CacheIndex.pins($0) }.isEmpty, "release removes both forms")
         }
     }
 

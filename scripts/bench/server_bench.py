@@ -5,7 +5,9 @@
    protocol vs the embedded store's put of the same tree, both in release builds of this repository;
 2. bytes sent for its v1 (bench.py's edits: 2 % deleted, 5 % replaced, 10 % edited, 5 % added)
    vs what the local store grew by for the same v1;
-3. 16 concurrent clients (wrk, 16 connections) listing and showing versions: p50/p99 latency;
+3. 16 concurrent clients (wrk, 16 connections) listing and showing versions: p50/p99 latency, after a
+   warm-up run whose figures are dropped (the server's connections to PostgreSQL open and its
+   statements are prepared then);
 4. the server's resident memory: peak while reading, and its high-water mark over the whole run.
 
 The stack (PostgreSQL, SeaweedFS, arttui-server) is started with scripts/team-stack.sh on its own
@@ -108,7 +110,7 @@ class Sampler(threading.Thread):
         return self.peak
 
 
-def wrk(url, token, paths, seconds, connections):
+def wrk(url, token, paths, seconds, connections, threads):
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
     script.write("paths = {" + ", ".join(json.dumps(p) for p in paths) + "}\n"
                  "counter = 0\n"
@@ -119,7 +121,7 @@ def wrk(url, token, paths, seconds, connections):
     script.close()
     try:
         done = subprocess.run(
-            ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script.name,
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", script.name,
              "-H", f"Authorization: Bearer {token}", url], capture_output=True, text=True, check=True)
     finally:
         os.unlink(script.name)
@@ -147,6 +149,21 @@ def wrk(url, token, paths, seconds, connections):
     return result
 
 
+def put_rows(figures):
+    """The table rows comparing the puts through the server with the local ones."""
+    put_ratio = figures["server_v0"]["seconds"] / figures["local_v0"]["seconds"]
+    v1_ratio = figures["server_v1"]["bytesSent"] / max(1, figures["local_v1"]["addedBytes"])
+    return [
+        ("put v0 through the server / local put", f"{figures['server_v0']['seconds']:.2f} s / "
+         f"{figures['local_v0']['seconds']:.2f} s", f"{put_ratio:.2f}x", f"<= {GOALS['put']}x"),
+        ("put v1 through the server / local put", f"{figures['server_v1']['seconds']:.2f} s / "
+         f"{figures['local_v1']['seconds']:.2f} s",
+         f"{figures['server_v1']['seconds'] / figures['local_v1']['seconds']:.2f}x", ""),
+        ("bytes sent for v1 / local store growth", f"{figures['server_v1']['bytesSent']} / "
+         f"{figures['local_v1']['addedBytes']}", f"{v1_ratio:.3f}x", f"<= {GOALS['v1_bytes']}x"),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server-bin", required=True)
@@ -157,7 +174,15 @@ def main():
                         help="where generated data sets are kept between runs")
     parser.add_argument("--work-dir", default="/tmp/arttui-server-bench")
     parser.add_argument("--read-seconds", type=int, default=20)
+    parser.add_argument("--warmup-seconds", type=int, default=5,
+                        help="a first wrk run of this length, not counted (0: none)")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=1,
+                        help="wrk's threads (one drives 16 connections at several times the server's rate and "
+                             "takes less of the 2 cores from the server than two)")
+    parser.add_argument("--only-reads", action="store_true",
+                        help="skip the local puts and the put ratios: put v0 and v1 through the server only "
+                             "to have something to read, then measure the reads and RSS")
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -206,8 +231,9 @@ def main():
         store = os.path.join(args.work_dir, "local-store")
         results = {}
         for tree, label in ((v0, "v0"), (v1, "v1")):
-            bench.warm(tree)
-            results[f"local_{label}"] = run_json([client, "put-local", store, "bench", "mixed", tree], env)
+            if not args.only_reads:
+                bench.warm(tree)
+                results[f"local_{label}"] = run_json([client, "put-local", store, "bench", "mixed", tree], env)
             bench.warm(tree)
             cpu_before = stack_cpu_seconds(env["ARTTUI_STACK_DIR"])
             results[f"server_{label}"] = run_json([client, "put-server", url, "admin/bench", "mixed", tree], env)
@@ -215,9 +241,9 @@ def main():
             cpu = {"client": results[f"server_{label}"]["cpu_seconds"]}
             cpu.update({name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after})
             results[f"server_{label}"]["cpu_seconds_by_process"] = cpu
-            log(f"put {label}: local {results[f'local_{label}']['seconds']:.2f} s "
-                f"({results[f'local_{label}']['cpu_seconds']:.1f} CPU s), "
-                f"server {results[f'server_{label}']['seconds']:.2f} s (CPU s: "
+            local = results.get(f"local_{label}")
+            log(f"put {label}: " + (f"local {local['seconds']:.2f} s ({local['cpu_seconds']:.1f} CPU s), " if local else "")
+                + f"server {results[f'server_{label}']['seconds']:.2f} s (CPU s: "
                 + ", ".join(f"{name} {value:.1f}" for name, value in cpu.items()) + ")")
         figures.update(results)
         put_rss = rss_mib(pid, "VmHWM")
@@ -225,9 +251,11 @@ def main():
         base = f"/api/v1/projects/admin/bench"
         paths = [f"{base}/artifacts/mixed/versions?limit=20", f"{base}/artifacts/mixed/versions/latest",
                  f"{base}/artifacts", f"{base}/artifacts/mixed/versions/v0", "/api/v1/projects"]
+        if args.warmup_seconds > 0:
+            wrk(url, token, paths, args.warmup_seconds, args.clients, args.wrk_threads)
         sampler = Sampler(pid)
         sampler.start()
-        reads = wrk(url, token, paths, args.read_seconds, args.clients)
+        reads = wrk(url, token, paths, args.read_seconds, args.clients, args.wrk_threads)
         read_rss = sampler.stop()
         figures["reads"] = {k: v for k, v in reads.items() if k != "raw"}
         figures["rss_mib"] = {"peak_during_reads": read_rss, "high_water_after_puts": put_rss,
@@ -237,16 +265,10 @@ def main():
     figures["load_average"] = os.getloadavg()
     figures["load_average_at_start"] = load_at_start
 
-    put_ratio = figures["server_v0"]["seconds"] / figures["local_v0"]["seconds"]
-    v1_ratio = figures["server_v1"]["bytesSent"] / max(1, figures["local_v1"]["addedBytes"])
-    rows = [
-        ("put v0 through the server / local put", f"{figures['server_v0']['seconds']:.2f} s / "
-         f"{figures['local_v0']['seconds']:.2f} s", f"{put_ratio:.2f}x", f"<= {GOALS['put']}x"),
-        ("put v1 through the server / local put", f"{figures['server_v1']['seconds']:.2f} s / "
-         f"{figures['local_v1']['seconds']:.2f} s",
-         f"{figures['server_v1']['seconds'] / figures['local_v1']['seconds']:.2f}x", ""),
-        ("bytes sent for v1 / local store growth", f"{figures['server_v1']['bytesSent']} / "
-         f"{figures['local_v1']['addedBytes']}", f"{v1_ratio:.3f}x", f"<= {GOALS['v1_bytes']}x"),
+    rows = []
+    if not args.only_reads:
+        rows += put_rows(figures)
+    rows += [
         (f"reads, {args.clients} clients: p50 / p99", f"{reads.get('p50_ms', float('nan')):.2f} ms / "
          f"{reads.get('p99_ms', float('nan')):.2f} ms", f"{reads.get('requests_per_second', 0):.0f} req/s",
          f"p99 < {GOALS['p99_ms']:.0f} ms"),
@@ -259,10 +281,13 @@ def main():
     width = max(len(r[0]) for r in rows)
     for name, values, ratio, goal in rows:
         print(f"  {name:<{width}}  {values:<28} {ratio:<12} {goal}")
-    for label in ("v0", "v1"):
+    for label in () if args.only_reads else ("v0", "v1"):
         cpu = figures[f"server_{label}"]["cpu_seconds_by_process"]
         print(f"  CPU seconds, put {label}: local put {figures[f'local_{label}']['cpu_seconds']:.1f}; through the "
               f"server {sum(cpu.values()):.1f} = " + " + ".join(f"{name} {value:.1f}" for name, value in cpu.items()))
+    print(f"  reads: wrk -t{args.wrk_threads} -c{args.clients}, {args.read_seconds} s after a {args.warmup_seconds} s "
+          "warm-up; p50/p99 over every request of the measured run (closed loop: each connection sends its next "
+          "request when the answer to the last arrived)")
     if reads.get("non_2xx"):
         print(f"  warning: {reads['non_2xx']} non-2xx answers during the reads")
     if args.json:

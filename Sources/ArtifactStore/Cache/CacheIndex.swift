@@ -138,6 +138,16 @@ struct CacheIndex: Sendable {
                 END;
                 """)
         }
+        migrator.registerMigration("v3-pin-sets") { db in
+            // One row per pin, its digests in one blob (32 bytes each, sorted): a get of 20,000 files
+            // wrote 20,000 rows into `pin` and its index, and deleted them again, for a pin that only
+            // a cleanup ever reads. `pin` stays for pins made by earlier releases sharing the cache.
+            try db.execute(sql: """
+                CREATE TABLE pinSet (
+                    token TEXT PRIMARY KEY NOT NULL,
+                    digests BLOB NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -145,6 +155,12 @@ struct CacheIndex: Sendable {
     /// after the last cleanup's cutoff. Every reader of `entry` applies it.
     static func live(_ table: String = "entry") -> String {
         "\(table).lastUsed > (SELECT evictedThrough FROM cacheState WHERE id = 1)"
+    }
+
+    /// The opposite of ``live(_:)``, written so that SQLite searches `entry_lastUsed` for it: `NOT` in
+    /// front of the comparison made every open of the cache scan all of its rows.
+    static func evicted(_ table: String = "entry") -> String {
+        "\(table).lastUsed <= (SELECT evictedThrough FROM cacheState WHERE id = 1)"
     }
 
     // MARK: Reading
@@ -164,21 +180,73 @@ struct CacheIndex: Sendable {
         }
     }
 
-    /// The rows of the files pinned under `pinToken`, by digest.
-    static func entries(_ db: Database, pinToken: String) throws -> [String: Entry] {
+    /// The live rows of these files, by digest.
+    static func entries(_ db: Database, digests: [String]) throws -> [String: Entry] {
         var entries: [String: Entry] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT e.digest, e.size, e.modifiedNs, e.inode, e.changedNs, e.lastUsed
-            FROM pin p JOIN entry e ON e.digest = p.digest WHERE p.token = ? AND \(live("e"))
-            """, arguments: [pinToken])
-        while let row = try rows.next() {
-            let digest: String = row[0]
-            entries[digest] = Entry(
-                digest: digest, size: row[1],
-                signature: FileSignature(size: row[1], modifiedNs: row[2], inode: row[3], changedNs: row[4]),
-                lastUsed: row[5])
+        let evictedThrough = try self.evictedThrough(db)
+        let lookup = try BoundStatement(db, sql: """
+            SELECT size, modifiedNs, inode, changedNs, lastUsed FROM entry WHERE digest = ?1 AND lastUsed > ?2
+            """)
+        for digest in digests {
+            lookup.bind(1, digest)
+            lookup.bind(2, evictedThrough)
+            try lookup.forEachRow { row in
+                if entries.isEmpty { entries.reserveCapacity(digests.count) }
+                let size = row.int64(0)
+                entries[digest] = Entry(
+                    digest: digest, size: size,
+                    signature: FileSignature(
+                        size: size, modifiedNs: row.int64(1), inode: row.int64(2), changedNs: row.int64(3)),
+                    lastUsed: row.int64(4))
+            }
         }
         return entries
+    }
+
+    // MARK: Pins
+
+    /// Pins files under `token`: one row, whatever their number.
+    static func pin(_ db: Database, token: String, digests: [String]) throws {
+        var blob = [UInt8]()
+        blob.reserveCapacity(digests.count * 32)
+        for digest in digests {
+            guard let bytes = Hex.decode(digest), bytes.count == 32 else {
+                throw StoreError.invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
+            }
+            blob.append(contentsOf: bytes)
+        }
+        try db.execute(
+            sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, Data(blob)])
+    }
+
+    /// Removes the pin `token` (and any rows an earlier release wrote for it).
+    static func unpin(_ db: Database, token: String) throws {
+        try db.execute(sql: "DELETE FROM pinSet WHERE token = ?", arguments: [token])
+        try db.execute(sql: "DELETE FROM pin WHERE token = ?", arguments: [token])
+    }
+
+    /// Every pin's token with its digests, pins of earlier releases (rows in `pin`) included.
+    static func pins(_ db: Database) throws -> [String: Set<String>] {
+        var pins: [String: Set<String>] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT token, digests FROM pinSet") {
+            let blob: Data = row[1]
+            var digests = Set<String>(minimumCapacity: blob.count / 32)
+            var start = blob.startIndex
+            while start + 32 <= blob.endIndex {
+                digests.insert(Hex.encode(blob[start..<start + 32]))
+                start += 32
+            }
+            pins[row[0] as String, default: []].formUnion(digests)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT token, digest FROM pin") {
+            pins[row[0] as String, default: []].insert(row[1])
+        }
+        return pins
+    }
+
+    /// The digests some pin protects. Cheap when no pin exists (the usual case outside a `get`).
+    static func pinnedDigests(_ db: Database) throws -> Set<String> {
+        try pins(db).values.reduce(into: Set<String>()) { $0.formUnion($1) }
     }
 
     static func totals(_ db: Database) throws -> (bytes: Int64, files: Int) {
@@ -235,40 +303,29 @@ struct CacheIndex: Sendable {
 
     // MARK: Writing many rows at once
     //
-    // A `get` records thousands of files at its end. Each list goes to SQLite as JSON arrays of up to
-    // `jsonBatch` elements, unpacked by `json_each`, instead of a statement (and a clock tick) per file.
-
-    /// Elements of one JSON array. All of a 100,000-file `get`'s rows in one array held the text, its
-    /// bound copy and SQLite's parse of it at once: 50 MiB at the command's peak. Batches of 2,000 cost
-    /// 50 statements instead of one, in the same transaction.
-    static let jsonBatch = 2_000
-
-    /// Runs `body` on consecutive slices of at most ``jsonBatch`` elements, with each slice's offset.
-    private static func inBatches<Element>(
-        _ elements: [Element], _ body: (_ offset: Int, _ slice: ArraySlice<Element>) throws -> Void
-    ) rethrows {
-        for start in stride(from: 0, to: elements.count, by: jsonBatch) {
-            try body(start, elements[start..<min(start + jsonBatch, elements.count)])
-        }
-    }
+    // A `get` records thousands of files at its end, in one transaction: one prepared statement run
+    // per row with its values bound directly (see ``BoundStatement``), and one clock tick for all.
+    // (JSON arrays unpacked by `json_each` cost twice as much: building the text, parsing it, and the
+    // statement journal SQLite writes for an UPDATE ... FROM of many rows.)
 
     /// Records (or replaces) the rows of files just put into place, in this order of use.
     static func record(_ db: Database, _ files: [(digest: String, signature: FileSignature)]) throws {
         guard !files.isEmpty else { return }
         let first = try tick(db, count: files.count)
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed)
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
-                   json_extract(value, '$[3]'), json_extract(value, '$[4]'), ? + key
-            FROM json_each(?) WHERE true
+        let upsert = try BoundStatement(db, sql: """
+            INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             ON CONFLICT (digest) DO UPDATE SET
                 size = excluded.size, modifiedNs = excluded.modifiedNs, inode = excluded.inode,
                 changedNs = excluded.changedNs, lastUsed = excluded.lastUsed
             """)
-        try inBatches(files) { offset, slice in
-            try statement.execute(arguments: [
-                first + Int64(offset), jsonArray(slice.map { signatureJSON($0.digest, $0.signature) }),
-            ])
+        for (offset, file) in files.enumerated() {
+            upsert.bind(1, file.digest)
+            upsert.bind(2, file.signature.size)
+            upsert.bind(3, file.signature.modifiedNs)
+            upsert.bind(4, file.signature.inode)
+            upsert.bind(5, file.signature.changedNs)
+            upsert.bind(6, first + Int64(offset))
+            try upsert.run()
         }
     }
 
@@ -278,46 +335,45 @@ struct CacheIndex: Sendable {
     static func touch(_ db: Database, _ uses: [(digest: String, signature: FileSignature?)]) throws -> Int {
         guard !uses.isEmpty else { return 0 }
         let first = try tick(db, count: uses.count)
-        let statement = try db.cachedStatement(sql: """
-            UPDATE entry SET
-                lastUsed = u.lastUsed,
-                modifiedNs = coalesce(u.modifiedNs, entry.modifiedNs),
-                inode = coalesce(u.inode, entry.inode),
-                changedNs = coalesce(u.changedNs, entry.changedNs)
-            FROM (SELECT json_extract(value, '$[0]') AS digest, ? + key AS lastUsed,
-                         json_extract(value, '$[2]') AS modifiedNs, json_extract(value, '$[3]') AS inode,
-                         json_extract(value, '$[4]') AS changedNs
-                  FROM json_each(?)) AS u
-            WHERE entry.digest = u.digest AND \(live())
+        let evictedThrough = try self.evictedThrough(db)
+        let mark = try BoundStatement(db, sql: """
+            UPDATE entry SET lastUsed = ?1, modifiedNs = coalesce(?2, modifiedNs), inode = coalesce(?3, inode),
+                             changedNs = coalesce(?4, changedNs)
+            WHERE digest = ?5 AND lastUsed > ?6
             """)
         var marked = 0
-        try inBatches(uses) { offset, slice in
-            try statement.execute(arguments: [first + Int64(offset), jsonArray(slice.map { use in
-                use.signature.map { signatureJSON(use.digest, $0) } ?? "[\"\(use.digest)\"]"
-            })])
-            marked += db.changesCount
+        for (offset, use) in uses.enumerated() {
+            mark.bind(1, first + Int64(offset))
+            mark.bind(2, use.signature?.modifiedNs)
+            mark.bind(3, use.signature?.inode)
+            mark.bind(4, use.signature?.changedNs)
+            mark.bind(5, use.digest)
+            mark.bind(6, evictedThrough)
+            marked += try mark.run()
         }
         return marked
     }
 
     /// Notes `owner` as a user of the files that still have rows.
     static func addOwner(_ db: Database, _ owner: CacheOwner, digests: [String]) throws {
-        let statement = try db.cachedStatement(sql: """
+        guard !digests.isEmpty else { return }
+        let evictedThrough = try self.evictedThrough(db)
+        let insert = try BoundStatement(db, sql: """
             INSERT OR IGNORE INTO owner (digest, project, artifact)
-            SELECT value, ?, ? FROM json_each(?)
-            WHERE EXISTS (SELECT 1 FROM entry WHERE digest = value AND \(live()))
+            SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM entry WHERE digest = ?1 AND lastUsed > ?4)
             """)
-        try inBatches(digests) { _, slice in
-            try statement.execute(arguments: [owner.project, owner.artifact, jsonArray(slice.map { "\"\($0)\"" })])
+        for digest in digests {
+            insert.bind(1, digest)
+            insert.bind(2, owner.project)
+            insert.bind(3, owner.artifact)
+            insert.bind(4, evictedThrough)
+            try insert.run()
         }
     }
 
-    /// Pins files under `token`.
-    static func pin(_ db: Database, token: String, digests: [String]) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO pin (token, digest) SELECT ?, value FROM json_each(?)")
-        try inBatches(digests) { _, slice in
-            try statement.execute(arguments: [token, jsonArray(slice.map { "\"\($0)\"" })])
-        }
+    /// The eviction cutoff: rows used no later than it are evicted (see ``live(_:)``).
+    static func evictedThrough(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT evictedThrough FROM cacheState WHERE id = 1") ?? 0
     }
 
     /// Advances the use clock by `count` and returns the first of the readings reserved.
@@ -327,15 +383,6 @@ struct CacheIndex: Sendable {
             arguments: [count, wallClockNanoseconds()])
         let last = try Int64.fetchOne(db, sql: "SELECT clock FROM cacheState WHERE id = 1") ?? 0
         return last - Int64(count) + 1
-    }
-
-    /// `[digest, size, modifiedNs, inode, changedNs]`. Digests are validated hex, so they need no escaping.
-    private static func signatureJSON(_ digest: String, _ signature: FileSignature) -> String {
-        "[\"\(digest)\",\(signature.size),\(signature.modifiedNs),\(signature.inode),\(signature.changedNs)]"
-    }
-
-    private static func jsonArray(_ elements: [String]) -> String {
-        "[" + elements.joined(separator: ",") + "]"
     }
 
     /// Deletes the row of one file and notes the file for unlinking under `batch`.

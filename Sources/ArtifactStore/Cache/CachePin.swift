@@ -11,7 +11,7 @@ import GRDB
 /// Cached files that a running process uses; ``FileCache/cleanup(toAtMost:dryRun:unlinkLater:)`` leaves
 /// them alone until the pin is released, explicitly or when it is deinitialized.
 ///
-/// The pinned digests are rows in the index; whether their process still lives is an
+/// The pinned digests are one row of the index (`pinSet`); whether their process still lives is an
 /// exclusive `flock` it holds on `pins/<token>` for the life of the pin. The kernel drops
 /// that lock when the process dies however it dies, so pins of dead processes are seen as
 /// such (and swept) without trusting process ids, which are reused and differ between
@@ -46,9 +46,7 @@ public final class CachePin: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard descriptor >= 0 else { return }
-        try index.pool.write { db in
-            try db.execute(sql: "DELETE FROM pin WHERE token = ?", arguments: [token])
-        }
+        try index.pool.write { db in try CacheIndex.unpin(db, token: token) }
         unlink(lockFilePath)
         close(descriptor)
         descriptor = -1
@@ -64,7 +62,9 @@ extension FileCache {
     /// defer { try? pin.release() }
     /// ```
     public func pin(_ digests: [String]) throws -> CachePin {
-        let unique = Array(Set(digests)).sorted()
+        // Byte order is `<` order for hex digits (``DeferredUses`` searches them), without the cost of
+        // Swift's Unicode-aware comparison.
+        let unique = ByteOrder.sorted(Set(digests))
         for digest in unique { try Self.validate(digest) }
         let token = UUID().uuidString
         let path = "\(pinsPath)/\(token)"
@@ -93,7 +93,7 @@ extension FileCache {
     /// those processes moved into the cache without living to record them (see
     /// ``FileCache/deferringUses(preloading:_:)``): a pinned digest with no row and no live pin.
     func sweepDeadPins() throws {
-        let tokens = try index.pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT token FROM pin") }
+        let tokens = try index.pool.read { db in try Array(CacheIndex.pins(db).keys) }
         // A lock file without rows may belong to a pin being made (created, not yet locked):
         // only one that has stayed so for a minute is a leftover.
         let aMinuteAgo = wallClockNanoseconds() - 60_000_000_000
@@ -107,23 +107,23 @@ extension FileCache {
         }
         guard !dead.isEmpty else { return }
         try index.pool.write { db in
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS deadPin (token TEXT PRIMARY KEY) WITHOUT ROWID")
-            try db.execute(sql: "DELETE FROM deadPin")
-            let note = try db.makeStatement(sql: "INSERT OR IGNORE INTO deadPin (token) VALUES (?)")
-            for token in dead { try note.execute(arguments: [token]) }
             // Under the write lock no immediate insert can move a file in between; deferred
             // inserts of live processes are covered by their own pins.
-            let unrecorded = try String.fetchAll(db, sql: """
-                SELECT DISTINCT p.digest FROM pin p JOIN deadPin d ON d.token = p.token
-                WHERE NOT EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest AND \(CacheIndex.live("e")))
-                  AND NOT EXISTS (SELECT 1 FROM pin q WHERE q.digest = p.digest
-                                  AND q.token NOT IN (SELECT token FROM deadPin))
-                """)
-            for digest in unrecorded {
-                try removeFileIfPresent(objectPath(digest))
+            let pins = try CacheIndex.pins(db)
+            let dead = Set(dead)
+            var orphaned = Set<String>()
+            var stillPinned = Set<String>()
+            for (token, digests) in pins {
+                if dead.contains(token) { orphaned.formUnion(digests) } else { stillPinned.formUnion(digests) }
             }
-            try db.execute(sql: "DELETE FROM pin WHERE token IN (SELECT token FROM deadPin)")
-            try db.execute(sql: "DELETE FROM deadPin")
+            orphaned.subtract(stillPinned)
+            if !orphaned.isEmpty {
+                let recorded = try CacheIndex.entries(db, digests: Array(orphaned))
+                for digest in orphaned where recorded[digest] == nil {
+                    try removeFileIfPresent(objectPath(digest))
+                }
+            }
+            for token in dead { try CacheIndex.unpin(db, token: token) }
         }
     }
 

@@ -23,19 +23,20 @@ extension FileCache {
         }
         try sweepDeadPins()
         if dryRun {
-            return try index.pool.read { db in try Self.planEviction(db, target: target).result }
+            return try index.pool.read { db in
+                try Self.planEviction(db, target: target, pinned: CacheIndex.pinnedDigests(db)).result
+            }
         }
         let plan = try index.pool.write { db in
-            let plan = try Self.planEviction(db, target: target)
+            let pinnedDigests = try CacheIndex.pinnedDigests(db)
+            let plan = try Self.planEviction(db, target: target, pinned: pinnedDigests)
             if let cutoff = plan.cutoff {
                 // Pinned files used before the cutoff are kept: they are in use, so mark them used
                 // now, after it. lastUsed is unique (the use clock never repeats), so what is left at
                 // or before the cutoff is exactly the chosen set.
-                let pinned = try String.fetchAll(db, sql: """
-                    SELECT digest FROM entry
-                    WHERE lastUsed <= ? AND \(CacheIndex.live()) AND EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest)
-                    """, arguments: [cutoff])
-                try CacheIndex.touch(db, pinned.map { (digest: $0, signature: nil) })
+                let pinned = try CacheIndex.entries(db, digests: Array(pinnedDigests)).values
+                    .filter { $0.lastUsed <= cutoff }.map(\.digest)
+                try CacheIndex.touch(db, ByteOrder.sorted(pinned).map { (digest: $0, signature: nil) })
                 try db.execute(
                     sql: "UPDATE cacheState SET evictedThrough = ?, bytes = bytes - ?, files = files - ? WHERE id = 1",
                     arguments: [cutoff, plan.result.freedBytes, plan.result.removedFiles])
@@ -62,7 +63,7 @@ extension FileCache {
 
     /// Walks the live files from least to most recently used, choosing unpinned ones until the
     /// total would be at most `target`.
-    private static func planEviction(_ db: Database, target: Int64) throws -> EvictionPlan {
+    private static func planEviction(_ db: Database, target: Int64, pinned: Set<String>) throws -> EvictionPlan {
         let totals = try CacheIndex.totals(db)
         var plan = EvictionPlan(
             result: CleanupResult(
@@ -70,13 +71,13 @@ extension FileCache {
                 skippedPinnedFiles: 0),
             cutoff: nil)
         guard totals.bytes > target else { return plan }
-        // Only integers cross into Swift, not 100,000 digests decoded as strings.
+        // Only integers cross into Swift, not 100,000 digests decoded as strings, unless some file
+        // is pinned: then each digest is looked up among the pinned ones.
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT size, lastUsed, EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest) AS pinned
-            FROM entry WHERE \(CacheIndex.live()) ORDER BY lastUsed
+            SELECT size, lastUsed\(pinned.isEmpty ? "" : ", digest") FROM entry WHERE \(CacheIndex.live()) ORDER BY lastUsed
             """)
         while plan.result.remainingBytes > target, let row = try rows.next() {
-            if row[2] as Bool {
+            if !pinned.isEmpty, pinned.contains(row[2] as String) {
                 plan.result.skippedPinnedFiles += 1
                 continue
             }

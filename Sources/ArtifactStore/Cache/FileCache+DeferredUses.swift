@@ -29,10 +29,12 @@ struct DeferredUses {
     /// The row of `digest` as this process sees it: `.some(nil)` when it has none, nil when only the
     /// index can say.
     func entry(_ digest: String) -> CacheIndex.Entry?? {
-        if let signature = inserted[digest] {
+        // Each lookup hashes the 64-character digest: the empty tables (all of them but the preload's,
+        // in a get of a cached version) are not asked.
+        if !inserted.isEmpty, let signature = inserted[digest] {
             return .some(CacheIndex.Entry(digest: digest, size: signature.size, signature: signature, lastUsed: 0))
         }
-        if let known = known[digest] { return .some(known) }
+        if !known.isEmpty, let known = known[digest] { return .some(known) }
         // A row first (a hard-link get finds one for every file); the binary search of the pinned
         // digests only for a digest without one.
         for preload in preloads {
@@ -44,23 +46,28 @@ struct DeferredUses {
 
     /// Notes a new signature of `digest`'s row, wherever this process keeps it.
     mutating func update(_ digest: String, signature: FileSignature) {
-        if inserted[digest] != nil {
+        if !inserted.isEmpty, inserted[digest] != nil {
             inserted[digest] = signature
-        } else if let known = known[digest] {
+        } else if !known.isEmpty, let known = known[digest] {
             if var entry = known {
                 entry.signature = signature
                 self.known[digest] = entry
             }
         } else {
-            for index in preloads.indices where preloads[index].rows[digest] != nil {
-                preloads[index].rows[digest]!.signature = signature
+            for index in preloads.indices {
+                preloads[index].rows[digest]?.signature = signature
             }
         }
     }
 
-    /// Notes a use by `owner`.
-    mutating func use(_ digest: String, owner: CacheOwner?) {
-        if uses[digest] == nil { uses[digest] = .some(nil) }
+    /// Notes a use by `owner`, with the file's new signature when it changed (after a hard link).
+    mutating func use(_ digest: String, owner: CacheOwner?, signature: FileSignature?) {
+        if let signature {
+            uses[digest] = signature
+            update(digest, signature: signature)
+        } else if uses[digest] == nil {
+            uses[digest] = .some(nil)
+        }
         if let owner { owners[owner, default: []].insert(digest) }
     }
 }
@@ -88,7 +95,7 @@ extension FileCache {
     ///
     /// With `pin`, the rows of the pinned files are read in one query up front instead of one by one.
     public func deferringUses<T>(preloading pin: CachePin? = nil, _ body: () throws -> T) throws -> T {
-        let preloaded = try pin.map { pin in try index.pool.read { try CacheIndex.entries($0, pinToken: pin.token) } }
+        let preloaded = try pin.map { pin in try index.pool.read { try CacheIndex.entries($0, digests: pin.digests) } }
         deferredUses.withLock { state in
             state.depth += 1
             if let preloaded, let pin { state.preloads.append((pin.digests, preloaded)) }
@@ -109,11 +116,7 @@ extension FileCache {
     func recordUse(digest: String, signature: FileSignature?, owner: CacheOwner?) throws -> Bool {
         let deferred = deferredUses.withLock { state -> Bool in
             guard state.depth > 0 else { return false }
-            state.use(digest, owner: owner)
-            if let signature {
-                state.uses[digest] = signature
-                state.update(digest, signature: signature)
-            }
+            state.use(digest, owner: owner, signature: signature)
             return true
         }
         if deferred { return true }
@@ -182,10 +185,11 @@ extension FileCache {
         uses: [String: FileSignature?], owners: [CacheOwner: Set<String>], inserted: [String: FileSignature]
     ) throws {
         try index.pool.write { db in
-            try CacheIndex.record(db, inserted.sorted { $0.key < $1.key }.map { (digest: $0.key, signature: $0.value) })
-            try CacheIndex.touch(db, uses.sorted { $0.key < $1.key }.map { (digest: $0.key, signature: $0.value) })
+            // In digest order, so that SQLite walks each B-tree once from left to right.
+            try CacheIndex.record(db, ByteOrder.sorted(inserted.keys).map { (digest: $0, signature: inserted[$0]!) })
+            try CacheIndex.touch(db, ByteOrder.sorted(uses.keys).map { (digest: $0, signature: uses[$0]!) })
             for (owner, digests) in owners where !digests.isEmpty {
-                try CacheIndex.addOwner(db, owner, digests: digests.sorted())
+                try CacheIndex.addOwner(db, owner, digests: ByteOrder.sorted(digests))
             }
         }
     }

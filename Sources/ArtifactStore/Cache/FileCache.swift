@@ -309,17 +309,19 @@ public final class FileCache: Sendable {
     func finishPendingUnlinks() throws {
         try finishEvictedRows()
         defer { index.trimWriteAheadLog() }
-        let pending = try index.pool.read { db in
-            try Row.fetchAll(db, sql: """
+        let (pending, pinned) = try index.pool.read { db in
+            let pending = try Row.fetchAll(db, sql: """
                 SELECT batch, digest, inode,
-                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest AND \(CacheIndex.live("e")))
-                       OR EXISTS (SELECT 1 FROM pin WHERE pin.digest = p.digest) AS cached
+                       EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest AND \(CacheIndex.live("e"))) AS cached
                 FROM pendingUnlink p
                 """)
+            guard !pending.isEmpty else { return (pending, Set<String>()) }
+            return (pending, try CacheIndex.pinnedDigests(db))
         }
         guard !pending.isEmpty else { return }
         // A digest cached again since has a new file (renamed over the old one): leave it.
-        let orphans = pending.filter { !($0["cached"] as Bool) }.map { (digest: $0["digest"] as String, inode: $0["inode"] as Int64) }
+        let orphans = pending.filter { !($0["cached"] as Bool) && !pinned.contains($0["digest"] as String) }
+            .map { (digest: $0["digest"] as String, inode: $0["inode"] as Int64) }
         try unlinkEvicted(orphans, batch: nil)
         try index.pool.write { db in
             let statement = try db.makeStatement(sql: "DELETE FROM pendingUnlink WHERE batch = ? AND digest = ?")
@@ -335,10 +337,11 @@ public final class FileCache: Sendable {
     /// again, and an insert brings a row back from eviction.
     private func finishEvictedRows() throws {
         let evicted = try index.pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT digest, inode FROM entry
-                WHERE NOT \(CacheIndex.live()) AND NOT EXISTS (SELECT 1 FROM pin WHERE pin.digest = entry.digest)
-                """).map { (digest: $0[0] as String, inode: $0[1] as Int64) }
+            let rows = try Row.fetchAll(db, sql: "SELECT digest, inode FROM entry WHERE \(CacheIndex.evicted())")
+                .map { (digest: $0[0] as String, inode: $0[1] as Int64) }
+            guard !rows.isEmpty else { return rows }
+            let pinned = try CacheIndex.pinnedDigests(db)
+            return pinned.isEmpty ? rows : rows.filter { !pinned.contains($0.digest) }
         }
         var start = 0
         while start < evicted.count {

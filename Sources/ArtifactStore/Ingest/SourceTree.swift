@@ -103,7 +103,6 @@ enum SourceTree {
                     Array(raw.prefix { $0 != 0 })
                 }
                 if nameBytes == [46] || nameBytes == [46, 46] { continue }
-                let fullPath = directory + "/" + String(decoding: nameBytes, as: UTF8.self)
                 guard let name = String(validating: nameBytes, as: UTF8.self) else {
                     let shown = String(decoding: nameBytes, as: UTF8.self)
                     throw StoreError.unsafePath(
@@ -116,11 +115,12 @@ enum SourceTree {
                 if kind == nil {
                     var info = stat()
                     guard lstat(childPath, &info) == 0 else {
-                        throw StoreError.io(operation: "stat", path: fullPath, reason: FileSystem.lastError())
+                        throw StoreError.io(operation: "stat", path: childPath, reason: FileSystem.lastError())
                     }
                     kind = SourceTree.kind(mode: info.st_mode)
                 }
-                var realChild = realDirectory + "/" + name
+                // Only links, directories and references need the resolved path: not built for each file.
+                var resolvedChild: String?
                 var reference = asReferences
                 if kind == .symlink {
                     let resolved = try? SourceTree.realPath(childPath)
@@ -144,9 +144,10 @@ enum SourceTree {
                         }
                         reference = reference || symlinks == .reference
                     }
-                    realChild = resolved!
-                    kind = try SourceTree.kind(of: realChild)
+                    resolvedChild = resolved!
+                    kind = try SourceTree.kind(of: resolved!)
                 }
+                var realChild: String { resolvedChild ?? realDirectory + "/" + name }
                 switch kind {
                 case .regular:
                     // A reference names the file itself, not a link to it that may move.

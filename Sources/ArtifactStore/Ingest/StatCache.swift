@@ -74,16 +74,20 @@ final class StatCache: Sendable {
         }
         var result: [String: Entry] = [:]
         try? database.read { db in
-            let rows = try Row.fetchCursor(
-                db, sql: "SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path BETWEEN ? AND ?",
-                arguments: [first, last])
-            while let row = try rows.next() {
+            // Columns read straight from SQLite: GRDB's row cursor was a third of an unchanged put's
+            // time in this loop.
+            let rows = try BoundStatement(
+                db, sql: "SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path BETWEEN ?1 AND ?2")
+            rows.bind(1, first)
+            rows.bind(2, last)
+            try rows.forEachRow { row in
                 // Room for every path once one is known: reserved up front, a first put of 100,000
                 // files held 18 MiB of empty table through all of its reading.
                 if result.isEmpty { result.reserveCapacity(paths.count) }
-                result[row[0]] = Entry(
-                    signature: FileSignature(size: row[1], modifiedNs: row[2], inode: row[3], changedNs: row[4]),
-                    digest: row[5])
+                result[row.text(0)] = Entry(
+                    signature: FileSignature(
+                        size: row.int64(1), modifiedNs: row.int64(2), inode: row.int64(3), changedNs: row.int64(4)),
+                    digest: row.text(5))
             }
         }
         return result
@@ -104,14 +108,18 @@ final class StatCache: Sendable {
         let trusted = entries.filter { isTrustworthy($0.entry) }
         guard !trusted.isEmpty else { return }
         try? database.write { db in
-            let statement = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO stat_entry (path, size, mtime, inode, ctime, digest) VALUES (?, ?, ?, ?, ?, ?)
+            let statement = try BoundStatement(db, sql: """
+                INSERT OR REPLACE INTO stat_entry (path, size, mtime, inode, ctime, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """)
             for (path, entry) in trusted {
                 let signature = entry.signature
-                try statement.execute(arguments: [
-                    path, signature.size, signature.modifiedNs, signature.inode, signature.changedNs, entry.digest,
-                ])
+                statement.bind(1, path)
+                statement.bind(2, signature.size)
+                statement.bind(3, signature.modifiedNs)
+                statement.bind(4, signature.inode)
+                statement.bind(5, signature.changedNs)
+                statement.bind(6, entry.digest)
+                try statement.run()
             }
         }
     }

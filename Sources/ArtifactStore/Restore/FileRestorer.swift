@@ -95,16 +95,28 @@ public struct FileRestorer: Sendable {
         let counts = Mutex((counts: Counts(), bytes: Int64(0), done: 0))
         let failure = Mutex<Error?>(nil)
         let damaged = Mutex<[StoreError]>([])
-        let next = Atomic<Int>(0)
         let workers = max(1, min(workers, files.count))
+        // Workers take runs of neighbouring files, shrinking as the end nears (guided scheduling):
+        // the files of a directory are neighbours in a manifest, and two threads making entries in one
+        // directory queue on its lock, so one file at a time each made a hard-link get no faster on
+        // two cores than on one. The short runs at the end keep both busy until the last file.
+        let next = Mutex(0)
+        let claim = { @Sendable () -> Range<Int> in
+            next.withLock { start in
+                let count = max(1, (files.count - start) / (workers * 4))
+                let run = start..<min(files.count, start + count)
+                start = run.upperBound
+                return run
+            }
+        }
         // More workers than cores only when the source waits on the network.
         let onThreads = workers > ProcessInfo.processInfo.activeProcessorCount
         let work = { @Sendable (_: Int) in
             let source = makeSource()
-            while failure.withLock({ $0 == nil }) {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < files.count else { break }
-                let file = files[index]
+            var run = claim()
+            while !run.isEmpty, failure.withLock({ $0 == nil }) {
+                let file = files[run.removeFirst()]
+                if run.isEmpty { run = claim() }
                 do {
                     let outcome = try restore(file, source: source)
                     let snapshot = counts.withLock { state in

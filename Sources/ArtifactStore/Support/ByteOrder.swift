@@ -35,18 +35,39 @@ enum ByteOrder {
             bytes.append(contentsOf: string.utf8)
             spans.append(start..<bytes.count)
         }
+        // Most comparisons are settled by the first eight bytes, compared as one big-endian integer
+        // (zero-padded: a shorter string's padding sorts before any byte, as the string itself does).
+        var keys: [UInt64] = []
+        keys.reserveCapacity(strings.count)
+        for span in spans {
+            var key: UInt64 = 0
+            for offset in 0..<8 {
+                key <<= 8
+                if offset < span.count { key |= UInt64(bytes[span.lowerBound + offset]) }
+            }
+            keys.append(key)
+        }
         var positions = Array(strings.indices)
         bytes.withUnsafeBufferPointer { all in
             spans.withUnsafeBufferPointer { spans in
-                positions.sort { a, b in
-                    let left = UnsafeBufferPointer(rebasing: all[spans[a]])
-                    let right = UnsafeBufferPointer(rebasing: all[spans[b]])
-                    if compare(left, right) { return true }
-                    return a < b && !compare(right, left)
+                keys.withUnsafeBufferPointer { keys in
+                    positions.sort { a, b in
+                        if keys[a] != keys[b] { return keys[a] < keys[b] }
+                        let left = UnsafeBufferPointer(rebasing: all[spans[a]])
+                        let right = UnsafeBufferPointer(rebasing: all[spans[b]])
+                        if compare(left, right) { return true }
+                        return a < b && !compare(right, left)
+                    }
                 }
             }
         }
         return positions
+    }
+
+    /// `strings` in byte order (see ``order(of:)``, which it sorts by).
+    static func sorted<Strings: Collection>(_ strings: Strings) -> [String] where Strings.Element == String {
+        let strings = Array(strings)
+        return order(of: strings).map { strings[$0] }
     }
 
     private static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -24,7 +24,7 @@ extension ArttuiAPI {
             APIRoute(method: .get, path: "/api/v1/projects") { _, context in
                 // One catalog query counts every project, so `arttui ls` needs no request per project.
                 let summaries = Dictionary(
-                    try await core(nil) { [store] in try store.catalog.projects() }.map { ($0.name, $0) },
+                    try await catalogRead(nil) { try await $0.projects() } blocking: { try $0.projects() }.map { ($0.name, $0) },
                     uniquingKeysWith: { first, _ in first })
                 let projects = try await accounts.projects().compactMap { project -> WireProject? in
                     let access = AccessPolicy.access(context.caller, to: project)
@@ -80,11 +80,17 @@ extension ArttuiAPI {
             },
             APIRoute(method: .get, path: "/api/v1/projects/:entity/:project/artifacts") { _, context in
                 let project = try await self.project(context, needs: .read)
-                let artifacts = try await core(project) { [store] in
+                // The catalog knows a project from its first version; created but empty, it has none.
+                let artifacts = try await catalogRead(project) { reads in
                     do {
-                        return try store.catalog.artifacts(project: project.catalogName)
+                        return try await reads.artifacts(project: project.catalogName)
                     } catch StoreError.projectNotFound {
-                        // The catalog knows a project from its first version; created but empty, it has none.
+                        return []
+                    }
+                } blocking: { catalog in
+                    do {
+                        return try catalog.artifacts(project: project.catalogName)
+                    } catch StoreError.projectNotFound {
                         return []
                     }
                 }

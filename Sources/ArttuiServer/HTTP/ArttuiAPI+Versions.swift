@@ -22,12 +22,16 @@ extension ArttuiAPI {
                 let offset = try queryInteger(request, "offset", default: 0, range: 0...Int(Int32.max))
                 let limit = try queryInteger(request, "limit", default: 100, range: 1...ServerLimits.maxPageSize)
                 let states: Set<VersionState> = includePending ? [.committed, .pending] : [.committed]
-                let (versions, total) = try await core(project) { [store] in
+                let (versions, total) = try await catalogRead(project) { reads in
+                    try await Self.missingProjectAsMissingArtifact(project, name) {
+                        try await reads.versionPage(
+                            project: project.catalogName, name: name, states: states, offset: offset, limit: limit)
+                    }
+                } blocking: { catalog in
                     do {
-                        return try store.catalog.versionPage(
+                        return try catalog.versionPage(
                             project: project.catalogName, name: name, states: states, offset: offset, limit: limit)
                     } catch StoreError.projectNotFound {
-                        // The catalog knows a project from its first version; created but empty, it has none.
                         throw StoreError.artifactNotFound(project: project.catalogName, name: name)
                     }
                 }
@@ -182,11 +186,30 @@ extension ArttuiAPI {
         let project = try await self.project(context, needs: needed)
         let name = try context.parameters.require("artifact")
         let reference = try context.parameters.require("version")
-        let version = try await core(project) { [store] in
-            let address = try ArtifactAddress(parsing: "\(project.catalogName)/\(name):\(reference)")
-            return try store.catalog.version(project: project.catalogName, name: name, reference: address.reference)
+        let address: ArtifactAddress
+        do {
+            address = try ArtifactAddress(parsing: "\(project.catalogName)/\(name):\(reference)")
+        } catch {
+            throw APIError.from(error, project: project)
+        }
+        let version = try await catalogRead(project) { reads in
+            try await reads.version(project: project.catalogName, name: name, reference: address.reference)
+        } blocking: { catalog in
+            try catalog.version(project: project.catalogName, name: name, reference: address.reference)
         }
         return (project, version)
+    }
+
+    /// `read`'s answer, with a missing project reported as the artifact missing: the catalog knows a
+    /// project from its first version, so one created but empty has none.
+    static func missingProjectAsMissingArtifact<T>(
+        _ project: ProjectRecord, _ name: String, _ read: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await read()
+        } catch StoreError.projectNotFound {
+            throw StoreError.artifactNotFound(project: project.catalogName, name: name)
+        }
     }
 
     func target(_ project: ProjectRecord, _ version: ArtifactVersion) -> String {

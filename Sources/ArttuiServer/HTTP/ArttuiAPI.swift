@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactStorePostgres
 import ArtifactWire
 import Foundation
 import Hummingbird
@@ -86,6 +87,23 @@ public struct ArttuiAPI: Sendable {
     func core<T: Sendable>(_ project: ProjectRecord?, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await offload(body)
+        } catch {
+            throw APIError.from(error, project: project)
+        }
+    }
+
+    /// A catalog read: without blocking a thread where the catalog can (PostgreSQL), else the blocking
+    /// call off the cooperative threads; errors are mapped to problems about `project`. The two must
+    /// be the same read (`PostgresCatalog.NonBlockingReads` answers what `Catalog` does).
+    func catalogRead<T: Sendable>(
+        _ project: ProjectRecord?, nonBlocking: (PostgresCatalog.NonBlockingReads) async throws -> T,
+        blocking: @escaping @Sendable (any Catalog) throws -> T
+    ) async throws -> T {
+        guard let reads = (store.catalog as? PostgresCatalog)?.nonBlocking else {
+            return try await core(project) { [store] in try blocking(store.catalog) }
+        }
+        do {
+            return try await nonBlocking(reads)
         } catch {
             throw APIError.from(error, project: project)
         }
