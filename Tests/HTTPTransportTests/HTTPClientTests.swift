@@ -90,25 +90,15 @@ struct HTTPClientTests {
     func stallAfterHeaders() throws {
         guard let server = try TestServer() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
-        let started = Date()
-        var caught: HTTPTransportError?
-        do {
-            _ = try idle.send(HTTPRequest(method: "GET", url: server.url("/stall")))
-        } catch {
-            caught = error
-        }
-        let elapsed = Date().timeIntervalSince(started)
+        let (caught, elapsed) = failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: idle)
         #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
         #expect(caught?.message.contains("nothing was sent or received for 1 s") == true, "\(String(describing: caught))")
         #expect(elapsed >= 0.95 && elapsed < 1.6, "took \(elapsed) s")
 
         // Sub-second limits are kept to the tenth of a second, not rounded up to whole seconds.
         let short = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.3))
-        let shortStarted = Date()
-        #expect {
-            _ = try short.send(HTTPRequest(method: "GET", url: server.url("/stall")))
-        } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
-        let shortElapsed = Date().timeIntervalSince(shortStarted)
+        let (shortCaught, shortElapsed) = failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: short)
+        #expect(shortCaught?.kind == .timedOut)
         #expect(shortElapsed >= 0.28 && shortElapsed < 0.8, "took \(shortElapsed) s")
     }
 
@@ -134,14 +124,8 @@ struct HTTPClientTests {
                 method: "POST", url: server.url("/work?seconds=1.5"), body: .bytes(body), answerTimeout: patience))
             #expect(String(decoding: worked.body, as: UTF8.self) == "worked on 100000 bytes")
         }
-        let started = Date()
-        var caught: HTTPTransportError?
-        do {
-            _ = try idle.send(HTTPRequest(method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body)))
-        } catch {
-            caught = error
-        }
-        let elapsed = Date().timeIntervalSince(started)
+        let (caught, elapsed) = failure(
+            of: HTTPRequest(method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body)), from: idle)
         #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
         #expect(caught?.message.contains("no answer came within 0.5 s") == true, "\(String(describing: caught))")
         #expect(elapsed >= 0.45 && elapsed < 1.2, "took \(elapsed) s")
@@ -150,6 +134,17 @@ struct HTTPClientTests {
             _ = try idle.send(HTTPRequest(
                 method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body), answerTimeout: 1))
         } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
+    }
+
+    /// Sends a request that must fail: the error (nil if it did not fail) and the seconds it took.
+    private func failure(of request: HTTPRequest, from client: HTTPClient) -> (HTTPTransportError?, TimeInterval) {
+        let started = Date()
+        do {
+            _ = try client.send(request)
+            return (nil, Date().timeIntervalSince(started))
+        } catch {
+            return (error, Date().timeIntervalSince(started))
+        }
     }
 
     @Test("a port nobody listens on is unreachable at once, and the message says so")

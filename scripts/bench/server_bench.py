@@ -7,13 +7,15 @@
    vs what the local store grew by for the same v1;
 3. 16 concurrent clients (wrk, 16 connections) listing and showing versions: p50/p99 latency, after a
    warm-up run whose figures are dropped (the server's connections to PostgreSQL open and its
-   statements are prepared then);
+   statements are prepared then); beside wrk's percentiles, the 16 clients' exact mean latency from the
+   request count (closed loop: Little's law) and the p50/p90/p99 of one more client timed by this script;
 4. the server's resident memory: peak while reading, and its high-water mark over the whole run.
 
 The stack (PostgreSQL, SeaweedFS, arttui-server) is started with scripts/team-stack.sh on its own
 ports and directory and stopped at the end, whatever happens. Run through server_bench.sh.
 """
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -92,6 +94,38 @@ def rss_mib(pid, field="VmRSS"):
     return 0.0
 
 
+class Probe(threading.Thread):
+    """One more client while wrk loads the server: sequential GETs of the same paths over one kept-alive
+    connection, 10 ms apart, each timed with this process's monotonic clock. An independent latency
+    figure: wrk's own on this 2-core machine came out inconsistent with its request count (its mean
+    above what 16 sequential connections can take, by up to 3x under load)."""
+
+    def __init__(self, url, token, paths):
+        super().__init__(daemon=True)
+        self.host, self.port = url.removeprefix("http://").split(":")
+        self.token, self.paths, self.running, self.latencies = token, paths, True, []
+
+    def run(self):
+        connection = http.client.HTTPConnection(self.host, int(self.port), timeout=30)
+        count = 0
+        while self.running:
+            started = time.monotonic()
+            connection.request("GET", self.paths[count % len(self.paths)],
+                               headers={"Authorization": f"Bearer {self.token}"})
+            connection.getresponse().read()
+            self.latencies.append((time.monotonic() - started) * 1000)
+            count += 1
+            time.sleep(0.01)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        ordered = sorted(self.latencies)
+        at = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+        return {"requests": len(ordered), "p50_ms": at(0.50), "p90_ms": at(0.90), "p99_ms": at(0.99),
+                "max_ms": ordered[-1] if ordered else float("nan")}
+
+
 class Sampler(threading.Thread):
     """Samples a process's resident memory every 100 ms until stopped."""
 
@@ -140,6 +174,8 @@ def wrk(url, token, paths, seconds, connections, threads):
             continue
         if in_distribution and len(parts) == 2 and parts[0].endswith("%"):
             result[f"p{parts[0].rstrip('%')}_ms"] = ms(parts[1])
+        if parts and parts[0] == "Latency" and len(parts) >= 2 and not in_distribution:
+            result["mean_ms"] = ms(parts[1])
         if line.startswith("Requests/sec:"):
             result["requests_per_second"] = float(parts[1])
         if "Non-2xx" in line:
@@ -255,9 +291,16 @@ def main():
             wrk(url, token, paths, args.warmup_seconds, args.clients, args.wrk_threads)
         sampler = Sampler(pid)
         sampler.start()
+        probe = Probe(url, token, paths)
+        probe.start()
         reads = wrk(url, token, paths, args.read_seconds, args.clients, args.wrk_threads)
+        probed = probe.stop()
         read_rss = sampler.stop()
         figures["reads"] = {k: v for k, v in reads.items() if k != "raw"}
+        # Closed loop: each of the clients always has one request in flight, so their mean latency is
+        # exactly clients x duration / requests (Little's law), whatever wrk's clock says.
+        figures["reads"]["mean_ms_by_count"] = args.clients * args.read_seconds * 1000 / max(1, reads.get("requests", 1))
+        figures["probe"] = probed
         figures["rss_mib"] = {"peak_during_reads": read_rss, "high_water_after_puts": put_rss,
                               "high_water_whole_run": rss_mib(pid, "VmHWM")}
     finally:
@@ -272,6 +315,11 @@ def main():
         (f"reads, {args.clients} clients: p50 / p99", f"{reads.get('p50_ms', float('nan')):.2f} ms / "
          f"{reads.get('p99_ms', float('nan')):.2f} ms", f"{reads.get('requests_per_second', 0):.0f} req/s",
          f"p99 < {GOALS['p99_ms']:.0f} ms"),
+        (f"reads: mean by request count ({args.clients} x {args.read_seconds} s / requests)", f"{figures['reads']['mean_ms_by_count']:.2f} ms "
+         f"(wrk's mean {reads.get('mean_ms', float('nan')):.2f} ms)", "", ""),
+        ("one more client meanwhile: p50 / p90 / p99",
+         f"{figures['probe']['p50_ms']:.1f} / {figures['probe']['p90_ms']:.1f} / {figures['probe']['p99_ms']:.1f} ms",
+         f"{figures['probe']['requests']} requests", f"p99 < {GOALS['p99_ms']:.0f} ms"),
         ("server RSS: peak during reads / high-water mark", f"{figures['rss_mib']['peak_during_reads']:.0f} MiB / "
          f"{figures['rss_mib']['high_water_whole_run']:.0f} MiB", "", f"<= {GOALS['rss_mib']:.0f} MiB"),
     ]

@@ -209,11 +209,8 @@ struct CacheIndex: Sendable {
     static func pin(_ db: Database, token: String, digests: [String]) throws {
         var blob = [UInt8]()
         blob.reserveCapacity(digests.count * 32)
-        for digest in digests {
-            guard let bytes = Hex.decode(digest), bytes.count == 32 else {
-                throw StoreError.invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
-            }
-            blob.append(contentsOf: bytes)
+        for digest in digests where !Hex.appendLowercase(digest, byteCount: 32, to: &blob) {
+            throw StoreError.invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
         }
         try db.execute(
             sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, Data(blob)])

@@ -21,6 +21,8 @@ import GRDB
 public final class CachePin: @unchecked Sendable {
     /// The digests this pin protects.
     public let digests: [String]
+    /// The same, for lookups.
+    let digestSet: Set<String>
 
     /// Names the pin's rows and lock file.
     let token: String
@@ -29,8 +31,9 @@ public final class CachePin: @unchecked Sendable {
     private let lock = NSLock()
     private var descriptor: Int32
 
-    init(digests: [String], index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
-        self.digests = digests
+    init(digests: Set<String>, index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
+        self.digests = Array(digests)
+        digestSet = digests
         self.index = index
         self.token = token
         self.lockFilePath = lockFilePath
@@ -62,10 +65,8 @@ extension FileCache {
     /// defer { try? pin.release() }
     /// ```
     public func pin(_ digests: [String]) throws -> CachePin {
-        // Byte order is `<` order for hex digits (``DeferredUses`` searches them), without the cost of
-        // Swift's Unicode-aware comparison.
-        let unique = ByteOrder.sorted(Set(digests))
-        for digest in unique { try Self.validate(digest) }
+        // Each digest is checked as the pin's row is written (before that, nothing is pinned).
+        let unique = Set(digests)
         let token = UUID().uuidString
         let path = "\(pinsPath)/\(token)"
         let fd = try openFile(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o644, operation: "create pin")
@@ -80,7 +81,7 @@ extension FileCache {
         let note = Array("\(getpid())\n".utf8)
         _ = try? note.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         do {
-            try index.pool.write { db in try CacheIndex.pin(db, token: token, digests: unique) }
+            try index.pool.write { db in try CacheIndex.pin(db, token: token, digests: Array(unique)) }
         } catch {
             close(fd)
             unlink(path)

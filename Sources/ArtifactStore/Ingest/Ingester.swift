@@ -56,6 +56,8 @@ struct Ingester {
         let written = Mutex<[StoredChunk]>([])
         let nextFile = Atomic<Int>(0)
         let failure = Mutex<Error?>(nil)
+        /// Set with `failure`: read before each file without taking its lock.
+        let failed = Atomic<Bool>(false)
         let filesDone = Atomic<Int>(0)
         let bytesDone = Atomic<Int64>(0)
 
@@ -86,7 +88,7 @@ struct Ingester {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let codec = ZstdCodec()
                 let writer = writers[worker]
-                while shared.failure.withLock({ $0 == nil }) {
+                while !shared.failed.load(ordering: .relaxed) {
                     let next = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard next < sources.count else { break }
                     let index = order[next]
@@ -94,7 +96,7 @@ struct Ingester {
                         let source = sources[index]
                         let result: FileResult
                         if source.data == nil, let known = remembered[source.filePath],
-                           known.signature == signatures[index], !forceWrite.contains(known.digest)
+                           known.signature == signatures[index], forceWrite.isEmpty || !forceWrite.contains(known.digest)
                         {
                             result = FileResult(digest: known.digest, size: known.signature.size, chunks: [], read: nil)
                         } else {
@@ -102,12 +104,14 @@ struct Ingester {
                                 source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
                         }
                         results[index] = result
+                        guard let progress else { continue }
                         let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
                         let bytes = shared.bytesDone.wrappingAdd(result.size, ordering: .relaxed).newValue
-                        progress?(TransferProgress(
+                        progress(TransferProgress(
                             filesDone: done, filesTotal: sources.count, bytesDone: bytes, bytesTotal: totalBytes))
                     } catch {
                         shared.failure.withLock { if $0 == nil { $0 = error } }
+                        shared.failed.store(true, ordering: .relaxed)
                     }
                 }
             }
@@ -332,6 +336,32 @@ public enum Hex {
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the `byteCount` bytes that `text`, exactly `2 * byteCount` lowercase hex digits, spells to
+    /// `bytes`; false, appending nothing, when it is anything else.
+    static func appendLowercase(_ text: String, byteCount: Int, to bytes: inout [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == 2 * byteCount else { return false }
+            let start = bytes.count
+            for index in stride(from: 0, to: utf8.count, by: 2) {
+                guard let high = lowercaseValue(utf8[index]), let low = lowercaseValue(utf8[index + 1]) else {
+                    bytes.removeSubrange(start...)
+                    return false
+                }
+                bytes.append(high << 4 | low)
+            }
+            return true
+        }
+    }
+
+    private static func lowercaseValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        default: return nil
+        }
     }
 
     /// The bytes of lowercase or uppercase hex text, or nil when it is not hex.

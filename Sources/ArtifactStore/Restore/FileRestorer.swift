@@ -23,6 +23,24 @@ public struct FileRestorer: Sendable {
         public var fromSource = 0
         /// Files read from the chunk source that were also added to the cache (see ``CachePolicy``).
         public var addedToCache = 0
+
+        fileprivate mutating func note(_ outcome: Outcome) {
+            switch outcome {
+            case .unchanged: unchanged += 1
+            case .cache: fromCache += 1
+            case .source: fromSource += 1
+            case .sourceAndCache:
+                fromSource += 1
+                addedToCache += 1
+            }
+        }
+
+        fileprivate mutating func add(_ other: Counts) {
+            unchanged += other.unchanged
+            fromCache += other.fromCache
+            fromSource += other.fromSource
+            addedToCache += other.addedToCache
+        }
     }
 
     /// The directory written (standardized, absolute).
@@ -89,11 +107,13 @@ public struct FileRestorer: Sendable {
         _ files: [ManifestEntry], makeSource: @escaping @Sendable () -> any ContentChunkSource,
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> Counts {
-        let pin = try cache?.pin(Array(Set(files.map(\.digest))))
+        let pin = try cache?.pin(files.map(\.digest))
         defer { try? pin?.release() }
         let totalBytes = files.reduce(Int64(0)) { $0 + $1.size }
         let counts = Mutex((counts: Counts(), bytes: Int64(0), done: 0))
         let failure = Mutex<Error?>(nil)
+        // Read before each file, written once: no lock taken per file just to see that none failed.
+        let failed = Atomic<Bool>(false)
         let damaged = Mutex<[StoreError]>([])
         let workers = max(1, min(workers, files.count))
         // Workers take runs of neighbouring files, shrinking as the end nears (guided scheduling):
@@ -113,32 +133,30 @@ public struct FileRestorer: Sendable {
         let onThreads = workers > ProcessInfo.processInfo.activeProcessorCount
         let work = { @Sendable (_: Int) in
             let source = makeSource()
+            // Counted per worker and added up at the end; the shared tally is kept per file only for
+            // a progress display.
+            var local = Counts()
+            defer { counts.withLock { $0.counts.add(local) } }
             var run = claim()
-            while !run.isEmpty, failure.withLock({ $0 == nil }) {
+            while !run.isEmpty, !failed.load(ordering: .relaxed) {
                 let file = files[run.removeFirst()]
                 if run.isEmpty { run = claim() }
                 do {
-                    let outcome = try restore(file, source: source)
+                    local.note(try restore(file, source: source))
+                    guard let progress else { continue }
                     let snapshot = counts.withLock { state in
-                        switch outcome {
-                        case .unchanged: state.counts.unchanged += 1
-                        case .cache: state.counts.fromCache += 1
-                        case .source: state.counts.fromSource += 1
-                        case .sourceAndCache:
-                            state.counts.fromSource += 1
-                            state.counts.addedToCache += 1
-                        }
                         state.bytes += file.size
                         state.done += 1
                         return state
                     }
-                    progress?(TransferProgress(
+                    progress(TransferProgress(
                         filesDone: snapshot.done, filesTotal: files.count, bytesDone: snapshot.bytes,
                         bytesTotal: totalBytes))
                 } catch let error as StoreError where error.isDamagedFile {
                     damaged.withLock { $0.append(error) }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
+                    failed.store(true, ordering: .relaxed)
                 }
             }
         }
@@ -152,7 +170,7 @@ public struct FileRestorer: Sendable {
         return counts.withLock { $0.counts }
     }
 
-    private enum Outcome { case unchanged, cache, source, sourceAndCache }
+    fileprivate enum Outcome { case unchanged, cache, source, sourceAndCache }
 
     private func restore(_ file: ManifestEntry, source: any ContentChunkSource) throws -> Outcome {
         let destination = root + "/" + file.path

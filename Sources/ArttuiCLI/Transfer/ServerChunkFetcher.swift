@@ -56,6 +56,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
     private var inFlight = Set<String>()
     private var claimed = Set<String>()
     private var failures: [String: Error] = [:]
+    /// Chunks workers are asleep waiting for, with how many wait for each: a chunk nobody waits for
+    /// wakes nobody when it arrives.
+    private var awaited: [String: Int] = [:]
     private var smallRequests = 0
     /// Every small chunk before this position of `smallOrder` is claimed.
     private var firstUnclaimed = 0
@@ -128,7 +131,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
                 condition.lock()
                 continue
             }
+            awaited[digest, default: 0] += 1
             condition.wait()
+            if let count = awaited[digest], count > 1 { awaited[digest] = count - 1 } else { awaited[digest] = nil }
         }
         let batch = claimBatch(from: digest)
         condition.unlock()
@@ -199,7 +204,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
                     if let replaced = ready.updateValue(chunk, forKey: chunkDigest) { release(replaced.slab) }
                     readyBytes += chunk.count
                     inFlight.remove(chunkDigest)
-                    condition.broadcast()
+                    if awaited[chunkDigest] != nil { condition.broadcast() }
                 }
                 condition.unlock()
             }
