@@ -5,10 +5,11 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 
-/// A bounded pool of PostgreSQL connections for synchronous callers.
+/// A bounded pool of PostgreSQL connections for synchronous callers, and for async ones through
+/// `PostgresAsyncSession` (the reads a server answers most).
 ///
-/// The catalog protocol is synchronous, so callers block their own thread on a future: they must not
-/// be event-loop threads (the pool's loops are its own). Connecting goes through
+/// The catalog protocol is synchronous, so its callers block their own thread on a future: they must
+/// not be event-loop threads (the pool's loops are its own). Connecting goes through
 /// `PostgresConnection.connect` with a hard deadline, so a wrong password, a missing database or a
 /// dead host fails at once with the server's reason instead of being retried silently.
 final class PostgresConnectionPool: @unchecked Sendable {
