@@ -173,9 +173,12 @@ extension FileCache {
         uses: [String: FileSignature?], owners: [CacheOwner: Set<String>], inserted: [String: FileSignature]
     ) throws {
         try index.pool.write { db in
-            // In no particular order: sorting 20,000 digests first cost more than the SQL it spared.
-            try CacheIndex.record(db, inserted.map { (digest: $0.key, signature: $0.value) })
-            try CacheIndex.touch(db, uses.map { (digest: $0.key, signature: $0.value) })
+            // In digest order: the use clock gives each file its place in the eviction order, and a
+            // dictionary's order changes from run to run, so the same gets followed by the same
+            // cleanup would evict different files (and the same command against a server and
+            // locally would report different sizes). Sorting 20,000 digests costs a few milliseconds.
+            try CacheIndex.record(db, ByteOrder.sorted(inserted.keys).map { (digest: $0, signature: inserted[$0]!) })
+            try CacheIndex.touch(db, ByteOrder.sorted(uses.keys).map { (digest: $0, signature: uses[$0]!) })
             for (owner, digests) in owners where !digests.isEmpty {
                 try CacheIndex.addOwner(db, owner, digests: Array(digests))
             }
