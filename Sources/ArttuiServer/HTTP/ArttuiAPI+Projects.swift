@@ -24,7 +24,7 @@ extension ArttuiAPI {
             APIRoute(method: .get, path: "/api/v1/projects") { _, context in
                 // One catalog query counts every project, so `arttui ls` needs no request per project.
                 let summaries = Dictionary(
-                    try await catalogRead(nil) { try await $0.projects() } blocking: { try $0.projects() }.map { ($0.name, $0) },
+                    try await catalogRead(nil) { try await $0.projects() }.map { ($0.name, $0) },
                     uniquingKeysWith: { first, _ in first })
                 let projects = try await accounts.projects().compactMap { project -> WireProject? in
                     let access = AccessPolicy.access(context.caller, to: project)
@@ -84,12 +84,6 @@ extension ArttuiAPI {
                 let artifacts = try await catalogRead(project) { reads in
                     do {
                         return try await reads.artifacts(project: project.catalogName)
-                    } catch StoreError.projectNotFound {
-                        return []
-                    }
-                } blocking: { catalog in
-                    do {
-                        return try catalog.artifacts(project: project.catalogName)
                     } catch StoreError.projectNotFound {
                         return []
                     }

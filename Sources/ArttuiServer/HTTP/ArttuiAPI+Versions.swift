@@ -23,15 +23,11 @@ extension ArttuiAPI {
                 let limit = try queryInteger(request, "limit", default: 100, range: 1...ServerLimits.maxPageSize)
                 let states: Set<VersionState> = includePending ? [.committed, .pending] : [.committed]
                 let (versions, total) = try await catalogRead(project) { reads in
-                    try await Self.missingProjectAsMissingArtifact(project, name) {
-                        try await reads.versionPage(
-                            project: project.catalogName, name: name, states: states, offset: offset, limit: limit)
-                    }
-                } blocking: { catalog in
                     do {
-                        return try catalog.versionPage(
+                        return try await reads.versionPage(
                             project: project.catalogName, name: name, states: states, offset: offset, limit: limit)
                     } catch StoreError.projectNotFound {
+                        // The catalog knows a project from its first version; created but empty, it has none.
                         throw StoreError.artifactNotFound(project: project.catalogName, name: name)
                     }
                 }
@@ -194,22 +190,8 @@ extension ArttuiAPI {
         }
         let version = try await catalogRead(project) { reads in
             try await reads.version(project: project.catalogName, name: name, reference: address.reference)
-        } blocking: { catalog in
-            try catalog.version(project: project.catalogName, name: name, reference: address.reference)
         }
         return (project, version)
-    }
-
-    /// `read`'s answer, with a missing project reported as the artifact missing: the catalog knows a
-    /// project from its first version, so one created but empty has none.
-    static func missingProjectAsMissingArtifact<T>(
-        _ project: ProjectRecord, _ name: String, _ read: () async throws -> T
-    ) async throws -> T {
-        do {
-            return try await read()
-        } catch StoreError.projectNotFound {
-            throw StoreError.artifactNotFound(project: project.catalogName, name: name)
-        }
     }
 
     func target(_ project: ProjectRecord, _ version: ArtifactVersion) -> String {

@@ -92,18 +92,15 @@ public struct ArttuiAPI: Sendable {
         }
     }
 
-    /// A catalog read: without blocking a thread where the catalog can (PostgreSQL), else the blocking
-    /// call off the cooperative threads; errors are mapped to problems about `project`. The two must
-    /// be the same read (`PostgresCatalog.NonBlockingReads` answers what `Catalog` does).
-    func catalogRead<T: Sendable>(
-        _ project: ProjectRecord?, nonBlocking: (PostgresCatalog.NonBlockingReads) async throws -> T,
-        blocking: @escaping @Sendable (any Catalog) throws -> T
-    ) async throws -> T {
-        guard let reads = (store.catalog as? PostgresCatalog)?.nonBlocking else {
-            return try await core(project) { [store] in try blocking(store.catalog) }
-        }
+    /// A catalog read through `CatalogReads` (on PostgreSQL without blocking a thread), its errors
+    /// mapped to problems about `project`.
+    func catalogRead<T: Sendable>(_ project: ProjectRecord?, _ read: (any CatalogReads) async throws -> T)
+        async throws -> T
+    {
+        let reads: any CatalogReads = (store.catalog as? PostgresCatalog)?.nonBlocking
+            ?? OffloadedCatalogReads(catalog: store.catalog)
         do {
-            return try await nonBlocking(reads)
+            return try await read(reads)
         } catch {
             throw APIError.from(error, project: project)
         }
