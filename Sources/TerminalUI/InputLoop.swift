@@ -28,7 +28,11 @@ struct InputLoop {
             let busy = worker.isBusy || !state.busy.isEmpty
             var events: [Event] = []
             var resized = false
-            if let first = terminal.read(timeout: busy ? 15 : -1) {
+            // Idle, the wait still ends every quarter second: ncurses's SIGWINCH handler only sets a
+            // flag, and when the kernel delivers the signal to a worker thread the main thread's read
+            // is not interrupted, so the resize would wait for the next key. The next read sees the
+            // flag and returns KEY_RESIZE.
+            if let first = terminal.read(timeout: busy ? 15 : 250) {
                 var input: TerminalInput? = first
                 var drained = 0
                 // Take everything already typed before drawing: a held key or a resize storm
