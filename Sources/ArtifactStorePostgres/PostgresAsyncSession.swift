@@ -87,11 +87,15 @@ extension PostgresConnectionPool {
                 throw error
             }
         case .busy:
-            return try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(with: Result { try self.lease() })
-                }
-            }
+            return try await Self.awaitingBlocking { try self.lease() }
+        }
+    }
+
+    /// Runs a blocking call on a thread of its own and awaits its result, so the async caller's
+    /// thread is not blocked: for the rare waits the non-blocking paths leave to the blocking ones.
+    static func awaitingBlocking<T: Sendable>(_ call: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try call() }) }
         }
     }
 }

@@ -49,7 +49,7 @@ extension PostgresCatalog {
             }
             if let page { return page }
             // Nothing on this page: the blocking read names what is missing, or counts a page past the end.
-            return try await blocking { [catalog] in
+            return try await PostgresConnectionPool.awaitingBlocking { [catalog] in
                 try catalog.versionPage(project: project, name: name, states: states, offset: offset, limit: limit)
             }
         }
@@ -70,14 +70,8 @@ extension PostgresCatalog {
             }
             if let found { return found }
             // Not found: the blocking read names the project, the artifact or the version that is missing.
-            return try await blocking { [catalog] in try catalog.version(project: project, name: name, reference: reference) }
-        }
-
-        /// A blocking read's answer, for the rare cases the prepared statements leave to it; run on a
-        /// thread of its own, after the async read's connection went back to the pool.
-        private func blocking<T: Sendable>(_ read: @escaping @Sendable () throws -> T) async throws -> T {
-            try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(with: Result { try read() }) }
+            return try await PostgresConnectionPool.awaitingBlocking { [catalog] in
+                try catalog.version(project: project, name: name, reference: reference)
             }
         }
     }
