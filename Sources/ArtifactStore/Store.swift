@@ -20,8 +20,9 @@ import Glibc
 /// ```
 public final class Store: Sendable {
     /// The format of the store's layout this code reads and writes: 2 since the catalog keeps digests
-    /// as 32 bytes. A format-1 store is upgraded in place when it is opened (see `upgradeMarker`).
-    public static let formatVersion = 2
+    /// as 32 bytes, 3 since its file rows have no second index by content. An older store is upgraded
+    /// in place when it is opened (see `upgradeMarker`).
+    public static let formatVersion = 3
     /// The file that marks a directory as a store.
     public static let markerName = "arttui-store.json"
 
@@ -112,10 +113,10 @@ public final class Store: Sendable {
         return try readMarker(marker, store: directory) ?? formatVersion
     }
 
-    /// Marks a format-1 store as format 2, before its catalog is upgraded.
+    /// Marks an older store as of the current format, before its catalog is upgraded.
     ///
     /// The marker goes first because it is what an older arttui checks: from this moment such a binary
-    /// refuses the store with one line instead of misreading binary digests, while this one finishes
+    /// refuses the store with one line instead of misreading its tables, while this one finishes
     /// the catalog's upgrade (one SQLite transaction) on this open or, after a kill, on the next. The
     /// marker is replaced by `rename`, so it is always the old file or the new one.
     static func upgradeMarker(in directory: URL) throws {

@@ -3,11 +3,14 @@ import Foundation
 import GRDB
 import Testing
 
-/// The upgrade of stores written by the release whose catalog kept digests as hex text (store format 1)
-/// to binary digests (format 2): on the fixture that release wrote, under SIGKILL, and the refusal of
-/// stores from a newer arttui.
+/// The upgrades of older stores to the current format: from the release whose catalog kept digests as
+/// hex text (store format 1) and from format 2, whose file rows had a second index by content. On the
+/// fixture the format-1 release wrote, under SIGKILL, and the refusal of stores from a newer arttui.
 @Suite(.serialized)
 struct CatalogUpgradeTests {
+    /// The format this arttui writes (`Store.formatVersion`).
+    static let currentFormat = 3
+
     /// `Fixtures/format1-store`, written by `make-format1-store.sh` with the format-1 binary.
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/format1-store")
@@ -49,7 +52,16 @@ struct CatalogUpgradeTests {
         return try #require(object["format"] as? Int)
     }
 
-    /// The SQLite types of every digest a format-1 or format-2 catalog keeps, with how many rows have each.
+    /// Whether the catalog still has format 2's index of file rows by content (format 3 dropped it).
+    static func hasContentIndex(_ store: URL) throws -> Bool {
+        let database = try DatabaseQueue(path: store.appendingPathComponent("catalog.sqlite").path)
+        defer { try? database.close() }
+        return try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'file_by_content'")! > 0
+        }
+    }
+
+    /// The SQLite types of every digest a catalog keeps, with how many rows have each.
     static func digestTypes(_ store: URL) throws -> [String: Int] {
         let database = try DatabaseQueue(path: store.appendingPathComponent("catalog.sqlite").path)
         defer { try? database.close() }
@@ -83,7 +95,8 @@ struct CatalogUpgradeTests {
 
         let verify = try sandbox.run(["verify", "--read-data"])
         #expect(verify.status == 0, "\(verify)")
-        #expect(try Self.markerFormat(sandbox.store) == 2)
+        #expect(try Self.markerFormat(sandbox.store) == Self.currentFormat)
+        #expect(try !Self.hasContentIndex(sandbox.store))
         let types = try Self.digestTypes(sandbox.store)
         #expect(types == ["chunk.blob": 9, "content.blob": 9, "version.blob": 7, "version.null": 1], "\(types)")
 
@@ -136,11 +149,13 @@ struct CatalogUpgradeTests {
         #expect(after.status == 0, "\(after)")
     }
 
-    @Test("SIGKILL at any moment of the upgrade leaves a store that opens and restores every version")
-    func killDuringUpgrade() throws {
-        let sandbox = try ReliabilitySandbox("upgrade-kill")
+    @Test("SIGKILL at any moment of the upgrade leaves a store that opens and restores every version",
+          arguments: [1, 2])
+    func killDuringUpgrade(from format: Int) throws {
+        let sandbox = try ReliabilitySandbox("upgrade-kill-\(format)")
         defer { sandbox.remove() }
-        let (oldStore, expected) = try Self.largerFormat1Store(in: sandbox)
+        let (oldStore, expected) = format == 1
+            ? try Self.largerFormat1Store(in: sandbox) : try Self.largerFormat2Store(in: sandbox)
         let digests = try sandbox.versions("p/many")
         var generator = SeededBytes(seed: UInt64(Date().timeIntervalSince1970))
         // One run to the end, to learn how long an upgrade takes.
@@ -150,7 +165,10 @@ struct CatalogUpgradeTests {
         let duration = Date().timeIntervalSince(started)
         #expect(try Self.digestTypes(sandbox.store)["content.blob"] ?? 0 > 1_000)
 
-        let named = ["upgrade:1:crash", "upgrade:2:crash", "upgrade:3:crash", "upgrade:2:EIO", "rename:1:crash"]
+        // The upgrade's steps: the marker, each table rebuild before it commits (two from format 1, one
+        // from format 2), the compaction.
+        let steps = format == 1 ? 4 : 3
+        let named = (1...steps).map { "upgrade:\($0):crash" } + ["upgrade:2:EIO", "rename:1:crash"]
         let kills = ReliabilitySandbox.longMode ? 40 : 5
         var killed = 0
         for attempt in 0..<(named.count + kills) {
@@ -167,12 +185,15 @@ struct CatalogUpgradeTests {
             if fault?.hasSuffix("EIO") == true {
                 #expect(outcome.status != 0 && outcome.stderrLines.count == 1, "\(label): \(outcome)")
             }
-            // Never a catalog in the new format behind a marker an older arttui would trust.
-            let format = try Self.markerFormat(sandbox.store)
+            // Never a catalog in a newer format behind a marker an older arttui would trust.
+            let marker = try Self.markerFormat(sandbox.store)
             let types = try Self.digestTypes(sandbox.store)
             let kinds = Set(types.keys.map { $0.split(separator: ".")[1] })
             #expect(kinds == ["text"] || kinds.isSubset(of: ["blob", "null"]), "\(label): tables half converted: \(types)")
-            #expect(format == 2 || kinds == ["text"], "\(label): format \(format) marker over \(types)")
+            let indexed = try Self.hasContentIndex(sandbox.store)
+            let untouched = indexed && (format == 2 ? kinds.isSubset(of: ["blob", "null"]) : kinds == ["text"])
+            #expect(marker == Self.currentFormat || (marker == format && untouched),
+                    "\(label): format \(marker) marker over \(types), file rows \(indexed ? "" : "not ")indexed by content")
             let verify = try sandbox.run(["verify"])
             #expect(verify.status == 0, "\(label): verify after reopening: \(verify)")
             // Restoring a thousand files takes seconds: after every kill the small artifact is restored and
@@ -186,13 +207,14 @@ struct CatalogUpgradeTests {
             }
         }
         #expect(killed >= 3, "only \(killed) runs were killed during the upgrade")
-        print("upgrade kills: \(killed) of \(named.count + kills) runs killed, upgrade of \(expected.count) versions takes \(duration) s")
+        #expect(try Self.markerFormat(sandbox.store) == Self.currentFormat)
+        #expect(try !Self.hasContentIndex(sandbox.store))
+        print("upgrade kills from format \(format): \(killed) of \(named.count + kills) runs killed, upgrade of \(expected.count) versions takes \(duration) s")
     }
 
-    /// A format-1 store of a thousand files: written by this arttui, then turned back into format 1 by
-    /// copying its rows, digests as hex text, into the format-1 fixture's own catalog (so the schema is
-    /// exactly the old release's) and marking it format 1.
-    static func largerFormat1Store(in sandbox: ReliabilitySandbox) throws -> (URL, [String: [String: String]]) {
+    /// Writes a store of a thousand files in `sandbox.store` with this arttui: two versions of `p/many`
+    /// and one of `p/small`; returns each version's checksums.
+    static func writeLargerStore(in sandbox: ReliabilitySandbox) throws -> [String: [String: String]] {
         let tree = sandbox.work.appendingPathComponent("many")
         var files: [String: Data] = [:]
         for index in 0..<1_000 { files["d\(index % 30)/f\(index).txt"] = Data("file \(index) of many\n".utf8) }
@@ -212,6 +234,14 @@ struct CatalogUpgradeTests {
         let small = try sandbox.makeTree("small", files: 3, size: 2_000, seed: 9)
         #expect(try sandbox.run(["put", small.path, "-n", "p/small"]).status == 0)
         expected["p/small:v0"] = ReliabilitySandbox.checksums(of: small)
+        return expected
+    }
+
+    /// A format-1 store of a thousand files: written by this arttui, then turned back into format 1 by
+    /// copying its rows, digests as hex text, into the format-1 fixture's own catalog (so the schema is
+    /// exactly the old release's) and marking it format 1.
+    static func largerFormat1Store(in sandbox: ReliabilitySandbox) throws -> (URL, [String: [String: String]]) {
+        let expected = try writeLargerStore(in: sandbox)
         let old = sandbox.root.appendingPathComponent("format1-many")
         try FileManager.default.copyItem(at: sandbox.store, to: old)
         let catalog = old.appendingPathComponent("catalog.sqlite")
@@ -249,12 +279,51 @@ struct CatalogUpgradeTests {
             _ = try String.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
         try database.close()
-        let marker = try String(contentsOf: old.appendingPathComponent("arttui-store.json"), encoding: .utf8)
-        try marker.replacingOccurrences(of: "\"format\":2", with: "\"format\":1")
-            .write(to: old.appendingPathComponent("arttui-store.json"), atomically: true, encoding: .utf8)
-        #expect(try markerFormat(old) == 1)
+        try setMarkerFormat(1, of: old)
         #expect(try digestTypes(old).keys.allSatisfy { $0.hasSuffix(".text") })
         return (old, expected)
+    }
+
+    /// A format-2 store of a thousand files: written by this arttui, then turned back into format 2 by
+    /// rebuilding its file rows as format 2 kept them (with their foreign key to `content` and their
+    /// index by content, as the `v1` migration made them), forgetting the migration and marking it format 2.
+    static func largerFormat2Store(in sandbox: ReliabilitySandbox) throws -> (URL, [String: [String: String]]) {
+        let expected = try writeLargerStore(in: sandbox)
+        let old = sandbox.root.appendingPathComponent("format2-many")
+        try FileManager.default.copyItem(at: sandbox.store, to: old)
+        let catalog = old.appendingPathComponent("catalog.sqlite")
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = false
+        let database = try DatabaseQueue(path: catalog.path, configuration: configuration)
+        try database.write { db in
+            try db.execute(sql: """
+                CREATE TABLE file_v1 (
+                    versionId INTEGER NOT NULL REFERENCES version(id),
+                    path TEXT NOT NULL,
+                    contentId INTEGER NOT NULL REFERENCES content(id),
+                    PRIMARY KEY (versionId, path)
+                ) WITHOUT ROWID;
+                INSERT INTO file_v1 SELECT versionId, path, contentId FROM file;
+                DROP TABLE file;
+                ALTER TABLE file_v1 RENAME TO file;
+                CREATE INDEX file_by_content ON file(contentId);
+                DELETE FROM grdb_migrations WHERE identifier = 'file-rows-v2';
+                """)
+        }
+        try database.writeWithoutTransaction { _ = try String.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try database.close()
+        try setMarkerFormat(2, of: old)
+        #expect(try hasContentIndex(old))
+        return (old, expected)
+    }
+
+    /// Rewrites the marker of a store written by this arttui to say `format`.
+    static func setMarkerFormat(_ format: Int, of store: URL) throws {
+        let url = store.appendingPathComponent("arttui-store.json")
+        let marker = try String(contentsOf: url, encoding: .utf8)
+        try marker.replacingOccurrences(of: "\"format\":\(currentFormat)", with: "\"format\":\(format)")
+            .write(to: url, atomically: true, encoding: .utf8)
+        #expect(try markerFormat(store) == format)
     }
 
     @Test("a store or catalog from a newer arttui is refused with one line and left as it was")
@@ -267,11 +336,12 @@ struct CatalogUpgradeTests {
         // A marker from a newer store format.
         let markerURL = sandbox.store.appendingPathComponent("arttui-store.json")
         let marker = try String(contentsOf: markerURL, encoding: .utf8)
-        try marker.replacingOccurrences(of: "\"format\":2", with: "\"format\":3").write(to: markerURL, atomically: true, encoding: .utf8)
+        try marker.replacingOccurrences(of: "\"format\":\(Self.currentFormat)", with: "\"format\":\(Self.currentFormat + 1)")
+            .write(to: markerURL, atomically: true, encoding: .utf8)
         var before = Self.storeChecksums(sandbox.store)
         let refused = try sandbox.run(["ls", "p/a"])
         #expect(refused.status != 0 && refused.stderrLines == [
-            "arttui: error: store \(sandbox.store.path) has format 3; this arttui reads format 2",
+            "arttui: error: store \(sandbox.store.path) has format \(Self.currentFormat + 1); this arttui reads format \(Self.currentFormat)",
         ], "\(refused)")
         #expect(Self.storeChecksums(sandbox.store) == before)
         try marker.write(to: markerURL, atomically: true, encoding: .utf8)

@@ -66,12 +66,23 @@ extension SQLiteCatalog {
         if let gone = versions.first(where: { $0.state == .deleted }) {
             throw StoreError.versionNotFound(artifact: "\(gone.project)/\(gone.name)", reference: gone.versionName)
         }
+        // The doomed versions' contents, less those a surviving version uses: file rows have no index
+        // by content (a second copy of every manifest), so the survivors are found in one pass over
+        // them, each row probing the short list of candidates.
         try db.execute(sql: """
-            CREATE TEMP TABLE doomed_content AS
-                SELECT DISTINCT f.contentId AS id FROM file f
-                WHERE f.versionId IN (SELECT id FROM doomed_version)
-                AND NOT EXISTS (SELECT 1 FROM file o WHERE o.contentId = f.contentId
-                    AND o.versionId NOT IN (SELECT id FROM doomed_version));
+            CREATE TEMP TABLE doomed_content (id INTEGER PRIMARY KEY);
+            INSERT OR IGNORE INTO doomed_content
+                SELECT contentId FROM file WHERE versionId IN (SELECT id FROM doomed_version);
+            """)
+        if try Int.fetchOne(db, sql: "SELECT count(*) FROM doomed_content")! > 0 {
+            try db.execute(sql: """
+                DELETE FROM doomed_content WHERE id IN (
+                    SELECT f.contentId FROM file f
+                    WHERE f.contentId IN (SELECT id FROM doomed_content)
+                    AND f.versionId NOT IN (SELECT id FROM doomed_version));
+                """)
+        }
+        try db.execute(sql: """
             CREATE TEMP TABLE doomed_chunk AS
                 SELECT DISTINCT cc.chunkId AS id FROM content_chunk cc
                 WHERE cc.contentId IN (SELECT id FROM doomed_content)

@@ -53,7 +53,7 @@ public final class SQLiteCatalog: Catalog {
                     }
                     let applied = try database.read { try migrator.appliedIdentifiers($0) }
                     try migrator.migrate(database)
-                    if applied.contains("v1") && !applied.contains(SQLiteCatalog.binaryDigestsMigration) {
+                    if SQLiteCatalog.rebuiltTables(after: applied) {
                         try FaultInjection.check(.upgrade, operation: "upgrade", path: path)
                         // The rebuilt tables left the old ones' pages free: give them back once, so an
                         // upgraded catalog is as small as a new one. VACUUM is a transaction of its
@@ -178,6 +178,7 @@ public final class SQLiteCatalog: Catalog {
         registerReferencesMigration(&migrator)
         registerBinaryDigestsMigration(&migrator)
         registerSearchOrderMigration(&migrator)
+        registerFileRowsMigration(&migrator)
         return migrator
     }
 

@@ -12,8 +12,9 @@ import Synchronization
 /// makes the Nth call at POINT fail (or the process die), so tests can stop an operation at an exact step.
 ///
 /// POINT is `write`, `fsync`, `rename` (the POSIX wrappers in `Support/`), `commit` (a catalog write
-/// transaction, just before it commits) or `upgrade` (the steps of upgrading a format-1 store: 1 once
-/// the marker says format 2, 2 just before the catalog's digest migration commits, 3 once it has
+/// transaction, just before it commits) or `upgrade` (the steps of upgrading an older store: once the
+/// marker says the current format, then just before each of the catalog's table rebuilds commits —
+/// binary digests for a format-1 store, file rows for formats 1 and 2 — and last once they have
 /// committed, before the catalog is compacted). EFFECT is `crash` (the process kills itself with SIGKILL, as if
 /// the machine stopped there), `ENOSPC` (the call fails with "No space left on device") or, by default,
 /// `EIO`. Several faults may be given, separated by commas. The variable is read once; unset, each check
