@@ -42,7 +42,8 @@ struct MappedRestoreTests {
         let fd = open(path, O_WRONLY | O_CREAT, 0o600)
         try #require(fd >= 0)
         defer { close(fd) }
-        let hashing = HashingThread()
+        // One worker on a machine of two cores: the thread has a core to itself.
+        let hashing = HashingThread(spare: HashingThread.SpareCores(workers: 1, cores: 2))
         defer { hashing.stop() }
         let writer = CacheWriter(fd: fd, path: path)
         writer.hashingThread = hashing
@@ -51,10 +52,16 @@ struct MappedRestoreTests {
         var all: [UInt8] = []
         for (index, size) in sizes.enumerated() {
             let piece = randomBytes(size, seed: UInt64(50 + index))
-            try piece.withUnsafeBytes { try writer.write($0) }
+            try piece.withUnsafeBytes { bytes in
+                #expect(hashing.takes(bytes) == (size >= HashingThread.minimumBytes))
+                try writer.write(bytes)
+            }
             all += piece
         }
         #expect(writer.finishDigest() == SHA256.hash(data: all).hexString)
+        // With every core busy, nothing is handed over.
+        #expect(!HashingThread(spare: HashingThread.SpareCores(workers: 2, cores: 2)).takes(UnsafeRawBufferPointer(
+            start: UnsafeRawPointer(bitPattern: 0x1000), count: HashingThread.minimumBytes)))
         #expect(writer.bytesWritten == Int64(all.count))
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(all))
     }

@@ -31,7 +31,7 @@ public final class CacheWriter {
     /// - Throws: `StoreError.io` when the file system refuses the write (disk full, …).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
-        if let hashingThread, bytes.count >= HashingThread.minimumBytes {
+        if let hashingThread, hashingThread.takes(bytes) {
             try hashingThread.update(&hasher, with: bytes) { try writeOut(bytes) }
         } else {
             try writeOut(bytes)
@@ -40,7 +40,7 @@ public final class CacheWriter {
         bytesWritten += Int64(bytes.count)
     }
 
-    /// Where large writes are hashed meanwhile, on a second core; nil hashes every write inline.
+    /// Where large writes are hashed meanwhile while a core is spare; nil hashes every write inline.
     var hashingThread: HashingThread?
 
     private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {

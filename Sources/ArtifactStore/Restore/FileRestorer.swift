@@ -131,12 +131,17 @@ public struct FileRestorer: Sendable {
         }
         // More workers than cores only when the source waits on the network.
         let onThreads = workers > ProcessInfo.processInfo.activeProcessorCount
-        // Large files' bytes are hashed on a second thread while they are written (see HashingThread).
+        // Large files' bytes are hashed on a second thread while they are written whenever a core has
+        // no worker: a version of one file, or the last large files (see HashingThread).
         let hashesAlongside = files.contains { $0.size >= Int64(HashingThread.minimumBytes) }
+        let spare = HashingThread.SpareCores(workers: workers)
         let work = { @Sendable (_: Int) in
             let source = makeSource()
-            let hashing = hashesAlongside ? HashingThread() : nil
-            defer { hashing?.stop() }
+            let hashing = hashesAlongside ? HashingThread(spare: spare) : nil
+            defer {
+                hashing?.stop()
+                spare.workerFinished()
+            }
             // Counted per worker and added up at the end; the shared tally is kept per file only for
             // a progress display.
             var local = Counts()
