@@ -31,10 +31,21 @@ public final class CacheWriter {
     /// - Throws: `StoreError.io` when the file system refuses the write (disk full, …).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0 else { return }
+        if let hashingThread, hashingThread.takes(bytes) {
+            try hashingThread.update(&hasher, with: bytes) { try writeOut(bytes) }
+        } else {
+            try writeOut(bytes)
+            hasher.update(bufferPointer: bytes)
+        }
+        bytesWritten += Int64(bytes.count)
+    }
+
+    /// Where large writes are hashed meanwhile while a core is spare; nil hashes every write inline.
+    var hashingThread: HashingThread?
+
+    private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
         try writeAll(fd, bytes, path: path)
         if let copy { try writeAll(copy.fd, bytes, path: copy.path) }
-        hasher.update(bufferPointer: bytes)
-        bytesWritten += Int64(bytes.count)
     }
 
     /// Appends `data` to the file.

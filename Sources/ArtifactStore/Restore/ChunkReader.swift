@@ -55,10 +55,8 @@ final class ChunkReader {
             throw StoreError.corruptData(
                 what: "chunk \(chunk.digest.prefix(12))", detail: "pack \(location.packKey) is too short")
         }
-        if record.count < length { record = [UInt8](repeating: 0, count: length) }
-        try record.withUnsafeMutableBytes { try reader.read(offset: location.offset, length: length, into: $0) }
-        try record.withUnsafeBytes { raw in
-            let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<length])
+        // In place from a local pack's pages (no copy into `record`), else read into it.
+        try reader.withBytes(offset: location.offset, length: length, scratch: &record) { bytes in
             let header = try PackRecordHeader(decoding: bytes)
             let expected = Hex.decode(chunk.digest)
             guard header.digest == expected, header.rawLength == location.rawLength,

@@ -131,8 +131,17 @@ public struct FileRestorer: Sendable {
         }
         // More workers than cores only when the source waits on the network.
         let onThreads = workers > ProcessInfo.processInfo.activeProcessorCount
+        // Large files' bytes are hashed on a second thread while they are written whenever a core has
+        // no worker: a version of one file, or the last large files (see HashingThread).
+        let hashesAlongside = files.contains { $0.size >= Int64(HashingThread.minimumBytes) }
+        let spare = HashingThread.SpareCores(workers: workers)
         let work = { @Sendable (_: Int) in
             let source = makeSource()
+            let hashing = hashesAlongside ? HashingThread(spare: spare) : nil
+            defer {
+                hashing?.stop()
+                spare.workerFinished()
+            }
             // Counted per worker and added up at the end; the shared tally is kept per file only for
             // a progress display.
             var local = Counts()
@@ -142,7 +151,7 @@ public struct FileRestorer: Sendable {
                 let file = files[run.removeFirst()]
                 if run.isEmpty { run = claim() }
                 do {
-                    local.note(try restore(file, source: source))
+                    local.note(try restore(file, source: source, hashing: hashing))
                     guard let progress else { continue }
                     let snapshot = counts.withLock { state in
                         state.bytes += file.size
@@ -172,14 +181,16 @@ public struct FileRestorer: Sendable {
 
     fileprivate enum Outcome { case unchanged, cache, source, sourceAndCache }
 
-    private func restore(_ file: ManifestEntry, source: any ContentChunkSource) throws -> Outcome {
+    private func restore(
+        _ file: ManifestEntry, source: any ContentChunkSource, hashing: HashingThread?
+    ) throws -> Outcome {
         let destination = root + "/" + file.path
         if !fresh, try SafeDirectory.holdsContent(destination, digest: file.digest, size: file.size, mode: mode) {
             return .unchanged
         }
         do {
             guard let cache else {
-                let output = try build(file, source: source, to: destination)
+                let output = try build(file, source: source, to: destination, hashing: hashing)
                 defer { output.close() }
                 try output.place(at: destination)
                 return .source
@@ -189,13 +200,15 @@ public struct FileRestorer: Sendable {
             }
             let copyIntoCache = cachePolicy == .always || file.size <= CachePolicy.autoCopyLimit
             if mode == .copy && (reflinks.mayWork || !copyIntoCache) {
-                return try buildThenClone(file, source: source, to: destination, cache: cache, copyIfNoClone: copyIntoCache)
+                return try buildThenClone(
+                    file, source: source, to: destination, cache: cache, copyIfNoClone: copyIntoCache, hashing: hashing)
             }
             // No clone: a copy that fills the cache is written in the same pass as the cache file (each
             // byte read and hashed once, written twice); a link is made once the cache file is there.
             try cache.insert(
                 digest: file.digest, size: file.size, owner: owner, copyToPath: mode == .copy ? destination : nil
             ) { sink in
+                sink.hashingThread = hashing
                 try source.forEachChunk(ofContent: file.digest, checkingEach: false) { try sink.write($0) }
             }
             if mode != .copy,
@@ -231,9 +244,9 @@ public struct FileRestorer: Sendable {
     /// nobody can have changed it in between.
     private func buildThenClone(
         _ file: ManifestEntry, source: any ContentChunkSource, to destination: String, cache: FileCache,
-        copyIfNoClone: Bool
+        copyIfNoClone: Bool, hashing: HashingThread?
     ) throws -> Outcome {
-        let output = try build(file, source: source, to: destination, readable: true)
+        let output = try build(file, source: source, to: destination, readable: true, hashing: hashing)
         defer { output.close() }
         var cached = false
         if reflinks.mayWork {
@@ -250,12 +263,14 @@ public struct FileRestorer: Sendable {
 
     /// Rebuilds a file, unnamed, and returns it once its digest checks out; the caller places it.
     private func build(
-        _ file: ManifestEntry, source: any ContentChunkSource, to destination: String, readable: Bool = false
+        _ file: ManifestEntry, source: any ContentChunkSource, to destination: String, readable: Bool = false,
+        hashing: HashingThread?
     ) throws -> PendingFile {
         let output = try PendingFile.create(toBecome: destination, mode: 0o666, readable: readable)
         do {
             // The cache's writer does what is needed here too: write, count and hash in one pass.
             let writer = CacheWriter(fd: output.fd, path: destination)
+            writer.hashingThread = hashing
             try source.forEachChunk(ofContent: file.digest, checkingEach: false) { try writer.write($0) }
             guard writer.finishDigest() == file.digest, writer.bytesWritten == file.size else {
                 throw StoreError.corruptData(what: "file \(file.path)", detail: "rebuilt content does not match its digest")

@@ -88,6 +88,36 @@ final class LocalObjectReader: ObjectReader {
 
     deinit { close(descriptor) }
 
+    /// Maps the range's pages into memory for `body` and unmaps them after: a restore hashes the
+    /// bytes and writes them to their file straight from the page cache, one copy by the kernel
+    /// instead of a `pread` into a buffer and a `write` out of it. Each range is unmapped at once, so
+    /// the pages count toward the process's resident size only while they are used.
+    ///
+    /// Packs are never changed in place (written once, then read-only), so the bytes cannot shrink
+    /// under the mapping; a range past the size seen at open is read the copying way, which reports it.
+    func withBytes(
+        offset: Int64, length: Int, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard length >= Self.mappedMinimum, offset >= 0, offset + Int64(length) <= size else {
+            return try withCopiedBytes(offset: offset, length: length, scratch: &scratch, body)
+        }
+        let start = offset - offset % Self.pageSize
+        let mappedLength = Int(offset - start) + length
+        // MAP_POPULATE maps every page of the range in one call instead of one fault per few pages.
+        guard let base = mmap(nil, mappedLength, PROT_READ, MAP_SHARED | MAP_POPULATE, descriptor, off_t(start)),
+              base != UnsafeMutableRawPointer(bitPattern: -1)
+        else {
+            return try withCopiedBytes(offset: offset, length: length, scratch: &scratch, body)
+        }
+        defer { munmap(base, mappedLength) }
+        try body(UnsafeRawBufferPointer(start: base + Int(offset - start), count: length))
+    }
+
+    private static let pageSize = Int64(sysconf(Int32(_SC_PAGESIZE)))
+    /// Below this a copy costs less than mapping and unmapping (two system calls and, with the other
+    /// worker running, a TLB flush on its core): many-small's records of a few KiB are read.
+    private static let mappedMinimum = 64 << 10
+
     func read(offset: Int64, length: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
         precondition(buffer.count >= length)
         var done = 0

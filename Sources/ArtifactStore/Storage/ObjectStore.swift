@@ -95,6 +95,31 @@ public protocol ObjectReader: AnyObject {
     func read(offset: Int64, length: Int, into buffer: UnsafeMutableRawBufferPointer) throws
     /// The object's size in bytes.
     var size: Int64 { get }
+    /// Hands exactly `length` bytes at `offset` to `body`: in place where the object allows it (a local
+    /// file's pages mapped into memory, so a restore hashes and writes them without copying them into a
+    /// buffer first), else read into `scratch`, which grows as needed. The bytes are valid only
+    /// during `body`.
+    func withBytes(
+        offset: Int64, length: Int, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws
+}
+
+extension ObjectReader {
+    public func withBytes(
+        offset: Int64, length: Int, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try withCopiedBytes(offset: offset, length: length, scratch: &scratch, body)
+    }
+
+    /// `withBytes` by `read(offset:length:into:)` into `scratch`: what a reader without in-place
+    /// access does, and what one with it falls back to.
+    public func withCopiedBytes(
+        offset: Int64, length: Int, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        if scratch.count < length { scratch = [UInt8](repeating: 0, count: length) }
+        try scratch.withUnsafeMutableBytes { try read(offset: offset, length: length, into: $0) }
+        try scratch.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+    }
 }
 
 /// A stored object's key and size.
