@@ -86,7 +86,12 @@ extension FileCache {
         let preloaded = try pin.map { pin in try index.pool.read { try CacheIndex.entries($0, digests: pin.digests) } }
         deferredUses.withLock { state in
             state.depth += 1
-            if let preloaded, let pin { state.preloads.append((pin.digestSet, preloaded)) }
+            if let preloaded, let pin {
+                state.preloads.append((pin.digestSet, preloaded))
+                // Each preloaded row is about to be used once: room for all of them now, so the table
+                // is not rehashed as it grows, under the lock the other worker is waiting on.
+                state.uses.reserveCapacity(state.uses.count + preloaded.count)
+            }
         }
         let result: T
         do {
