@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ArtifactStore
 import StoreTestSupport
@@ -206,5 +207,39 @@ struct StatCacheTests {
         let out = fixture.root.appendingPathComponent("out")
         try store.download(edited.version, to: out, cache: nil)
         #expect(try Data(contentsOf: out.appendingPathComponent("a")) == Data("ALPHA".utf8))
+    }
+
+    /// Files the stat cache vouches for are settled before any file is read: the progress still
+    /// counts every file and byte, whether some files are read or none.
+    @Test func progressCountsFilesTheStatCacheVouchesFor() throws {
+        let fixture = try StoreFixture()
+        let directory = fixture.store.directory
+        let statCache = try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0)
+        let store = Store(
+            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects) { statCache }
+        let files = ["a": Array("alpha".utf8), "b": Array("bravo".utf8), "c": Array("charlie!".utf8)]
+        let tree = try fixture.tree("t", files)
+        var draft = ArtifactDraft(name: "data")
+        try draft.addDirectory(tree)
+        #expect(try store.log(draft, project: "proj").filesRead == 3)
+        let totalBytes = Int64(files.values.reduce(0) { $0 + $1.count })
+
+        let last = { (result: (@escaping @Sendable (TransferProgress) -> Void) throws -> LogResult)
+            -> (LogResult, TransferProgress?) in
+            let seen = Mutex<TransferProgress?>(nil)
+            let outcome = try result { progress in
+                seen.withLock { if $0 == nil || $0!.filesDone < progress.filesDone { $0 = progress } }
+            }
+            return (outcome, seen.withLock { $0 })
+        }
+        let (unchanged, unchangedProgress) = try last { try store.log(draft, project: "proj", progress: $0) }
+        #expect(!unchanged.created && unchanged.filesRead == 0)
+        #expect(unchangedProgress?.filesDone == 3 && unchangedProgress?.bytesDone == totalBytes)
+
+        try Data("BRAVO, longer".utf8).write(to: tree.appendingPathComponent("b"))
+        let (edited, editedProgress) = try last { try store.log(draft, project: "proj", progress: $0) }
+        #expect(edited.created && edited.filesRead == 1)
+        #expect(editedProgress?.filesDone == 3 && editedProgress?.filesTotal == 3)
+        #expect(editedProgress?.bytesDone == totalBytes - 5 + 13 && editedProgress?.bytesTotal == totalBytes - 5 + 13)
     }
 }
