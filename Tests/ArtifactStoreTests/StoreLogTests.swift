@@ -209,6 +209,30 @@ struct StatCacheTests {
         #expect(try Data(contentsOf: out.appendingPathComponent("a")) == Data("ALPHA".utf8))
     }
 
+    /// Entries come back one per path asked for, in the order asked: paths out of byte order, given
+    /// twice, not remembered, nil, and rows in the scanned range that nobody asked for.
+    @Test func entriesAnswerEachPathInItsPlace() throws {
+        let fixture = try StoreFixture()
+        let cache = try StatCache(path: fixture.root.appendingPathComponent("entries.sqlite").path, racyWindowNs: 0)
+        let entry = { (digest: String, size: Int64) in
+            StatCache.Entry(
+                signature: FileSignature(size: size, modifiedNs: 10, inode: size, changedNs: 10),
+                digest: digest, checkedNs: 1_000)
+        }
+        cache.record([
+            ("/t/a", entry("da", 1)), ("/t/a.txt", entry("dat", 2)), ("/t/a/b", entry("dab", 3)),
+            ("/t/b", entry("db", 4)), ("/t/\u{e9}", entry("de", 5)), ("/u/x", entry("dx", 6)),
+        ])
+        let asked: [String?] = ["/t/b", "/t/a/b", nil, "/t/missing", "/t/a", "/t/b", "/t/\u{e9}", "/t/a.tx"]
+        let found = cache.entries(for: asked)
+        #expect(found.map { $0?.digest } == ["db", "dab", nil, nil, "da", "db", "de", nil])
+        #expect(found[1]?.signature == FileSignature(size: 3, modifiedNs: 10, inode: 3, changedNs: 10))
+        // In byte order already (a put of one directory), and nothing remembered at all.
+        #expect(cache.entries(for: ["/t/a", "/t/a.txt", "/t/a/b", "/u/x"]).map { $0?.digest } == ["da", "dat", "dab", "dx"])
+        #expect(cache.entries(for: [nil, nil]).allSatisfy { $0 == nil })
+        #expect(cache.entries(for: ["/v/1", "/v/0"]).allSatisfy { $0 == nil })
+    }
+
     /// Files the stat cache vouches for are settled before any file is read: the progress still
     /// counts every file and byte, whether some files are read or none.
     @Test func progressCountsFilesTheStatCacheVouchesFor() throws {

@@ -76,7 +76,8 @@ struct Ingester {
         let shared = Shared(catalog: catalog)
         let signatures = try signatures(of: sources)
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
-        let remembered = statCache?.entries(for: sources.filter { $0.data == nil }.map(\.filePath)) ?? [:]
+        let remembered = statCache?.entries(for: sources.map { $0.data == nil ? $0.filePath : nil })
+            ?? [StatCache.Entry?](repeating: nil, count: sources.count)
         // Each slot is written by the one worker that took its index, or here for a file the stat cache
         // vouches for: those are settled before any worker starts, so that a put that finds nothing
         // changed (or a few files changed) starts no threads it has no reading for.
@@ -85,7 +86,7 @@ struct Ingester {
         var toRead: [Int] = []
         for index in sources.indices {
             let source = sources[index]
-            if source.data == nil, let known = remembered[source.filePath],
+            if source.data == nil, let known = remembered[index],
                known.signature == signatures[index], forceWrite.isEmpty || !forceWrite.contains(known.digest)
             {
                 slots[index] = FileResult(digest: known.digest, size: known.signature.size, chunks: [], read: nil)
@@ -152,8 +153,12 @@ struct Ingester {
     ) -> Result {
         var files: [ManifestEntry] = []
         files.reserveCapacity(slots.count)
+        // Room for a content per file up front: grown by doubling, the table rehashed every digest
+        // so far at each step (about one extra hash of a 64-character digest per file).
         var contents: [ContentRecord] = []
+        contents.reserveCapacity(slots.count)
         var contentIndex: [String: Int] = [:]
+        contentIndex.reserveCapacity(slots.count)
         var readFiles: [(path: String, entry: StatCache.Entry)] = []
         for index in slots.indices {
             let result = slots[index]!
