@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ArtifactStore
 import StoreTestSupport
@@ -206,5 +207,63 @@ struct StatCacheTests {
         let out = fixture.root.appendingPathComponent("out")
         try store.download(edited.version, to: out, cache: nil)
         #expect(try Data(contentsOf: out.appendingPathComponent("a")) == Data("ALPHA".utf8))
+    }
+
+    /// Entries come back one per path asked for, in the order asked: paths out of byte order, given
+    /// twice, not remembered, nil, and rows in the scanned range that nobody asked for.
+    @Test func entriesAnswerEachPathInItsPlace() throws {
+        let fixture = try StoreFixture()
+        let cache = try StatCache(path: fixture.root.appendingPathComponent("entries.sqlite").path, racyWindowNs: 0)
+        let entry = { (digest: String, size: Int64) in
+            StatCache.Entry(
+                signature: FileSignature(size: size, modifiedNs: 10, inode: size, changedNs: 10),
+                digest: digest, checkedNs: 1_000)
+        }
+        cache.record([
+            ("/t/a", entry("da", 1)), ("/t/a.txt", entry("dat", 2)), ("/t/a/b", entry("dab", 3)),
+            ("/t/b", entry("db", 4)), ("/t/\u{e9}", entry("de", 5)), ("/u/x", entry("dx", 6)),
+        ])
+        let asked: [String?] = ["/t/b", "/t/a/b", nil, "/t/missing", "/t/a", "/t/b", "/t/\u{e9}", "/t/a.tx"]
+        let found = cache.entries(for: asked)
+        #expect(found.map { $0?.digest } == ["db", "dab", nil, nil, "da", "db", "de", nil])
+        #expect(found[1]?.signature == FileSignature(size: 3, modifiedNs: 10, inode: 3, changedNs: 10))
+        // In byte order already (a put of one directory), and nothing remembered at all.
+        #expect(cache.entries(for: ["/t/a", "/t/a.txt", "/t/a/b", "/u/x"]).map { $0?.digest } == ["da", "dat", "dab", "dx"])
+        #expect(cache.entries(for: [nil, nil]).allSatisfy { $0 == nil })
+        #expect(cache.entries(for: ["/v/1", "/v/0"]).allSatisfy { $0 == nil })
+    }
+
+    /// Files the stat cache vouches for are settled before any file is read: the progress still
+    /// counts every file and byte, whether some files are read or none.
+    @Test func progressCountsFilesTheStatCacheVouchesFor() throws {
+        let fixture = try StoreFixture()
+        let directory = fixture.store.directory
+        let statCache = try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0)
+        let store = Store(
+            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects) { statCache }
+        let files = ["a": Array("alpha".utf8), "b": Array("bravo".utf8), "c": Array("charlie!".utf8)]
+        let tree = try fixture.tree("t", files)
+        var draft = ArtifactDraft(name: "data")
+        try draft.addDirectory(tree)
+        #expect(try store.log(draft, project: "proj").filesRead == 3)
+        let totalBytes = Int64(files.values.reduce(0) { $0 + $1.count })
+
+        let last = { (result: (@escaping @Sendable (TransferProgress) -> Void) throws -> LogResult)
+            -> (LogResult, TransferProgress?) in
+            let seen = Mutex<TransferProgress?>(nil)
+            let outcome = try result { progress in
+                seen.withLock { if $0 == nil || $0!.filesDone < progress.filesDone { $0 = progress } }
+            }
+            return (outcome, seen.withLock { $0 })
+        }
+        let (unchanged, unchangedProgress) = try last { try store.log(draft, project: "proj", progress: $0) }
+        #expect(!unchanged.created && unchanged.filesRead == 0)
+        #expect(unchangedProgress?.filesDone == 3 && unchangedProgress?.bytesDone == totalBytes)
+
+        try Data("BRAVO, longer".utf8).write(to: tree.appendingPathComponent("b"))
+        let (edited, editedProgress) = try last { try store.log(draft, project: "proj", progress: $0) }
+        #expect(edited.created && edited.filesRead == 1)
+        #expect(editedProgress?.filesDone == 3 && editedProgress?.filesTotal == 3)
+        #expect(editedProgress?.bytesDone == totalBytes - 5 + 13 && editedProgress?.bytesTotal == totalBytes - 5 + 13)
     }
 }

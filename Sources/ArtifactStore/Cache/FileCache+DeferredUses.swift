@@ -86,7 +86,12 @@ extension FileCache {
         let preloaded = try pin.map { pin in try index.pool.read { try CacheIndex.entries($0, digests: pin.digests) } }
         deferredUses.withLock { state in
             state.depth += 1
-            if let preloaded, let pin { state.preloads.append((pin.digestSet, preloaded)) }
+            if let preloaded, let pin {
+                state.preloads.append((pin.digestSet, preloaded))
+                // Each preloaded row is about to be used once: room for all of them now, so the table
+                // is not rehashed as it grows, under the lock the other worker is waiting on.
+                state.uses.reserveCapacity(state.uses.count + preloaded.count)
+            }
         }
         let result: T
         do {
@@ -172,7 +177,10 @@ extension FileCache {
     private func writeDeferred(
         uses: [String: FileSignature?], owners: [CacheOwner: Set<String>], inserted: [String: FileSignature]
     ) throws {
-        try index.pool.write { db in
+        try index.pool.write { db in try CacheIndex.withLargePageCache(db) {
+            // A get of 20,000 cached files changes every page of the index in this transaction: in
+            // SQLite's 2 MB page cache they were spilled to the WAL and read back, 41,000 `pread`s
+            // (strace) for a 9 MB index.
             // In digest order: the use clock gives each file its place in the eviction order, and a
             // dictionary's order changes from run to run, so the same gets followed by the same
             // cleanup would evict different files (and the same command against a server and
@@ -182,6 +190,6 @@ extension FileCache {
             for (owner, digests) in owners where !digests.isEmpty {
                 try CacheIndex.addOwner(db, owner, digests: Array(digests))
             }
-        }
+        } }
     }
 }

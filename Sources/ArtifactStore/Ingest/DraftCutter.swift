@@ -43,7 +43,8 @@ public struct DraftCutter: Sendable {
     public func cut(
         _ sources: [ArtifactDraft.Source], progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> [CutFile] {
-        let remembered = statCache?.entries(for: sources.filter { $0.data == nil }.map(\.filePath)) ?? [:]
+        let remembered = statCache?.entries(for: sources.map { $0.data == nil ? $0.filePath : nil })
+            ?? [StatCache.Entry?](repeating: nil, count: sources.count)
         var slots = [CutFile?](repeating: nil, count: sources.count)
         let next = Atomic<Int>(0)
         let failure = Mutex<Error?>(nil)
@@ -59,7 +60,7 @@ public struct DraftCutter: Sendable {
                     let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < sources.count else { break }
                     do {
-                        let file = try cut(sources[index], remembered: remembered[sources[index].filePath])
+                        let file = try cut(sources[index], remembered: remembered[index])
                         results[index] = file
                         let snapshot = done.withLock { state in
                             state.files += 1

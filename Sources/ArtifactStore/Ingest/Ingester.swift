@@ -76,33 +76,48 @@ struct Ingester {
         let shared = Shared(catalog: catalog)
         let signatures = try signatures(of: sources)
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
-        let remembered = statCache?.entries(for: sources.filter { $0.data == nil }.map(\.filePath)) ?? [:]
-        // Each slot is written by the one worker that took its index.
+        let remembered = statCache?.entries(for: sources.map { $0.data == nil ? $0.filePath : nil })
+            ?? [StatCache.Entry?](repeating: nil, count: sources.count)
+        // Each slot is written by the one worker that took its index, or here for a file the stat cache
+        // vouches for: those are settled before any worker starts, so that a put that finds nothing
+        // changed (or a few files changed) starts no threads it has no reading for.
         var slots = [FileResult?](repeating: nil, count: sources.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
+        var knownBytes: Int64 = 0
+        var toRead: [Int] = []
+        for index in sources.indices {
+            let source = sources[index]
+            if source.data == nil, let known = remembered[index],
+               known.signature == signatures[index], forceWrite.isEmpty || !forceWrite.contains(known.digest)
+            {
+                slots[index] = FileResult(digest: known.digest, size: known.signature.size, chunks: [], read: nil)
+                knownBytes += known.signature.size
+            } else {
+                toRead.append(index)
+            }
+        }
+        if let progress, toRead.count < sources.count {
+            _ = shared.filesDone.wrappingAdd(sources.count - toRead.count, ordering: .relaxed)
+            _ = shared.bytesDone.wrappingAdd(knownBytes, ordering: .relaxed)
+            progress(TransferProgress(
+                filesDone: sources.count - toRead.count, filesTotal: sources.count, bytesDone: knownBytes,
+                bytesTotal: totalBytes))
+        }
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, toRead.count)
         let writers = (0..<workers).map { _ in PackWriter(objectStore: objects) }
         // Largest files first: a big file taken last would leave one core working alone at the end.
-        let order = sources.indices.sorted { signatures[$0].size > signatures[$1].size }
-        slots.withUnsafeMutableBufferPointer { buffer in
+        let order = toRead.sorted { signatures[$0].size > signatures[$1].size }
+        if workers > 0 { slots.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let codec = ZstdCodec()
                 let writer = writers[worker]
                 while !shared.failed.load(ordering: .relaxed) {
                     let next = shared.nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard next < sources.count else { break }
+                    guard next < order.count else { break }
                     let index = order[next]
                     do {
-                        let source = sources[index]
-                        let result: FileResult
-                        if source.data == nil, let known = remembered[source.filePath],
-                           known.signature == signatures[index], forceWrite.isEmpty || !forceWrite.contains(known.digest)
-                        {
-                            result = FileResult(digest: known.digest, size: known.signature.size, chunks: [], read: nil)
-                        } else {
-                            result = try ingestFile(
-                                source, signature: signatures[index], writer: writer, codec: codec, shared: shared)
-                        }
+                        let result = try ingestFile(
+                            sources[index], signature: signatures[index], writer: writer, codec: codec, shared: shared)
                         results[index] = result
                         guard let progress else { continue }
                         let done = shared.filesDone.wrappingAdd(1, ordering: .relaxed).newValue
@@ -115,7 +130,7 @@ struct Ingester {
                     }
                 }
             }
-        }
+        } }
         if let error = shared.failure.withLock({ $0 }) {
             for writer in writers { writer.discard() }
             throw error
@@ -138,8 +153,12 @@ struct Ingester {
     ) -> Result {
         var files: [ManifestEntry] = []
         files.reserveCapacity(slots.count)
+        // Room for a content per file up front: grown by doubling, the table rehashed every digest
+        // so far at each step (about one extra hash of a 64-character digest per file).
         var contents: [ContentRecord] = []
+        contents.reserveCapacity(slots.count)
         var contentIndex: [String: Int] = [:]
+        contentIndex.reserveCapacity(slots.count)
         var readFiles: [(path: String, entry: StatCache.Entry)] = []
         for index in slots.indices {
             let result = slots[index]!

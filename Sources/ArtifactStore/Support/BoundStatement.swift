@@ -75,6 +75,14 @@ struct BoundStatement {
             let count = Int(sqlite3_column_bytes(handle, index))
             return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
         }
+
+        /// Whether column `index`'s text sorts before (-1), equal to (0) or after (1) `other`, in byte
+        /// order (SQLite's BINARY collation), without making a `String` of the column.
+        func compareText(_ index: Int32, with other: String) -> Int {
+            let bytes = sqlite3_column_text(handle, index)
+            let count = Int(sqlite3_column_bytes(handle, index))
+            return ByteOrder.compare(UnsafeBufferPointer(start: bytes, count: bytes == nil ? 0 : count), other)
+        }
     }
 
     private func failure(_ code: Int32) -> DatabaseError {
