@@ -84,6 +84,46 @@ import StoreTestSupport
         #expect(try verifier.verify(.store).isClean)
     }
 
+    @Test func recordsReadWindowByWindowAreTheRecordsReadWhole() throws {
+        let fixture = try StoreFixture()
+        let version = try fixture.put(fixture.tree("data", Self.files())).version
+        let stored = Array(try fixture.store.catalog.chunkLocations(versionID: version.id).values.joined())
+        #expect(stored.count >= 4)
+        // Backwards, one chunk twice, and the big file's records (hundreds of KiB) cut across windows.
+        let chunks = stored.reversed() + [stored[0]]
+        let reader = StoredRecordReader(objects: fixture.store.objects)
+        let length = StoredRecordReader.recordBytes(of: chunks)
+        var whole = [UInt8](repeating: 0, count: length)
+        try whole.withUnsafeMutableBytes { try reader.readRecords(of: chunks, into: $0) }
+        let largest = Int(chunks.map(\.location.storedLength).max()!)
+        #expect(largest > 64 << 10)
+        for (windowBytes, alignment) in [(1000, 1), (64 << 10, 4096), (largest, 1), (2 * length, 1)] as [(Int, Int64)] {
+            let windows = StoredRecordReader.windows(of: chunks, windowBytes: windowBytes, alignment: alignment)
+            #expect(windows.allSatisfy { !$0.isEmpty && StoredRecordReader.byteCount(of: $0) <= windowBytes }, "\(windowBytes)")
+            // A record is cut only when longer than a window, at aligned offsets in the pack.
+            let cuts = windows.dropLast().map { $0.last!.range.upperBound }.filter { end in
+                !chunks.contains { $0.location.offset + $0.location.storedLength == end }
+            }
+            #expect(cuts.allSatisfy { $0 % alignment == 0 } && (windowBytes < largest || cuts.isEmpty), "\(windowBytes)")
+            if windowBytes >= length { #expect(windows.count == 1) }
+            var joined: [UInt8] = []
+            for window in windows {
+                var bytes = [UInt8](repeating: 0, count: StoredRecordReader.byteCount(of: window))
+                try bytes.withUnsafeMutableBytes { try reader.read(window, into: $0) }
+                joined += bytes
+            }
+            #expect(joined == whole, "\(windowBytes)")
+        }
+        // The records decode to the chunks asked for, in order.
+        var decoded: [String] = []
+        try whole.withUnsafeBytes { records in
+            try PackRecords.forEachChunk(in: records, maxRawLength: 16 << 20, codec: ZstdCodec()) { digest, _ in
+                decoded.append(digest)
+            }
+        }
+        #expect(decoded == chunks.map(\.digest))
+    }
+
     @Test func damagedRecordsAreRefusedAndNothingIsStored() throws {
         let fixture = try StoreFixture()
         var pack: [UInt8] = []
