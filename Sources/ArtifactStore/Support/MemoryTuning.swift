@@ -13,8 +13,8 @@ public enum MemoryTuning {
     /// Below that threshold, a freed buffer at the top of an arena is handed back (`MADV_DONTNEED`)
     /// once more than the trim threshold is free there, 128 KiB by default: then every answer's
     /// buffers (a ranged GET's body, a window of records, libcurl's 512 KiB receive buffer, taken anew
-    /// for each transfer) were faulted in again page by page, a fifth of a get's server CPU. Up to
-    /// 8 MiB per arena stays mapped for the next request instead.
+    /// for each transfer) would be faulted in again page by page. Up to 8 MiB per arena stays mapped
+    /// for the next request instead.
     public static func applyForServer() {
         apply(mmapThreshold: 1 << 20, arenas: 4, trimThreshold: 8 << 20)
     }
