@@ -22,17 +22,24 @@ public struct S3ObjectStore: ObjectStore {
     public let readAhead: Int
     /// Keys per ListObjectsV2 page.
     public let listPageSize: Int
+    /// Whole objects read lately (`recentObjectBytes`), or nil when ranges are always read as asked.
+    private let recent: RecentObjects?
 
     /// Opens a bucket as an object store, checking that the bucket exists.
     /// - Parameters:
     ///   - keyPrefix: Where in the bucket this store's objects live; a `/` is added when missing.
     ///   - stagingDirectory: A local directory for objects being assembled; created when missing.
+    ///   - recentObjectBytes: Memory for whole objects kept after a ranged read (0: none). With it, a
+    ///     ranged read of an object up to `largestRecentObject` bytes reads the whole object in one GET
+    ///     and serves the ranged reads of it that follow from memory: for stores whose objects are
+    ///     immutable packs read in many small ranges soon after one another (a get's records).
     /// - Throws: `S3Error` (one line naming the bucket and the endpoint) when the bucket is missing,
     ///   the credentials are refused or the endpoint is unreachable; `StoreError.io` when the
     ///   staging directory cannot be created.
     public init(
         client: S3Client, bucket: String, keyPrefix: String = "", stagingDirectory: URL,
-        readAhead: Int = 4 << 20, listPageSize: Int = 1000
+        readAhead: Int = 4 << 20, listPageSize: Int = 1000, recentObjectBytes: Int = 0,
+        largestRecentObject: Int = 16 << 20
     ) throws {
         self.client = client
         self.bucket = bucket
@@ -40,6 +47,7 @@ public struct S3ObjectStore: ObjectStore {
         self.stagingDirectory = stagingDirectory
         self.readAhead = max(1, readAhead)
         self.listPageSize = max(1, min(1000, listPageSize))
+        recent = recentObjectBytes > 0 ? RecentObjects(capacity: recentObjectBytes, largestObject: largestRecentObject) : nil
         do {
             try FileManager.default.createDirectory(at: stagingDirectory, withIntermediateDirectories: true)
         } catch {
@@ -52,11 +60,13 @@ public struct S3ObjectStore: ObjectStore {
     // of its CPU on a put, and the bytes are checked where they are read (every record against its
     // SHA-256; sealed objects by AES-GCM).
     public func store(key: String, movingFile file: URL) throws {
+        recent?.remove(keyPrefix + key)
         try client.putObject(bucket: bucket, key: keyPrefix + key, file: file, payload: .unsigned)
         try? FileManager.default.removeItem(at: file)
     }
 
     public func store(key: String, bytes: Data) throws {
+        recent?.remove(keyPrefix + key)
         try client.putObject(bucket: bucket, key: keyPrefix + key, data: bytes, payload: .unsigned)
     }
 
@@ -76,6 +86,9 @@ public struct S3ObjectStore: ObjectStore {
 
     public func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges {
         let fullKey = keyPrefix + key
+        if let recent, ranges.contains(where: { !$0.isEmpty }), let whole = try wholeObject(fullKey, through: recent) {
+            return try Self.pieces(of: whole, ranges: ranges, bucket: bucket, key: fullKey)
+        }
         var spans: [Range<Int64>] = []
         for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
             guard range.lowerBound >= 0 else {
@@ -123,6 +136,35 @@ public struct S3ObjectStore: ObjectStore {
         return ObjectRanges(size: size, pieces: pieces)
     }
 
+    /// `fullKey`'s bytes kept or read whole now (one GET of at most `largest` bytes); nil when the object
+    /// is larger than that.
+    private func wholeObject(_ fullKey: String, through recent: RecentObjects) throws -> Data? {
+        try recent.object(fullKey) { largest in
+            do throws(S3Error) {
+                let part = try client.getObjectPart(bucket: bucket, key: fullKey, range: 0..<Int64(largest) + 1)
+                return part.objectSize <= Int64(largest) ? part.bytes : nil
+            } catch where error.status == 416 {
+                return Data()  // an empty object: no range of it can be read
+            } catch {
+                throw Self.translated(error, bucket: bucket, key: fullKey, operation: "read")
+            }
+        }
+    }
+
+    /// The bytes of each range in a whole object, as `read(key:ranges:)` answers.
+    private static func pieces(of whole: Data, ranges: [Range<Int64>], bucket: String, key: String) throws -> ObjectRanges {
+        let size = Int64(whole.count)
+        let pieces = try ranges.map { range -> Data in
+            guard !range.isEmpty else { return Data() }
+            guard range.lowerBound >= 0, range.lowerBound < size else {
+                throw StoreError.corruptData(
+                    what: "object s3://\(bucket)/\(key)", detail: "ends at \(size), expected bytes at \(range.lowerBound)")
+            }
+            return whole[whole.startIndex + Int(range.lowerBound)..<whole.startIndex + Int(min(range.upperBound, size))]
+        }
+        return ObjectRanges(size: size, pieces: pieces)
+    }
+
     /// A missing object as the `StoreError.io` a missing file gives; every other error as it is.
     static func translated(_ error: S3Error, bucket: String, key: String, operation: String) -> any Error {
         guard error.kind == .noSuchKey else { return error }
@@ -130,6 +172,7 @@ public struct S3ObjectStore: ObjectStore {
     }
 
     public func delete(key: String) throws {
+        recent?.remove(keyPrefix + key)
         try client.deleteObject(bucket: bucket, key: keyPrefix + key)
     }
 

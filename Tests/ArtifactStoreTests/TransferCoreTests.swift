@@ -84,6 +84,46 @@ import StoreTestSupport
         #expect(try verifier.verify(.store).isClean)
     }
 
+    @Test func recordsReadWindowByWindowAreTheRecordsReadWhole() throws {
+        let fixture = try StoreFixture()
+        let version = try fixture.put(fixture.tree("data", Self.files())).version
+        let stored = Array(try fixture.store.catalog.chunkLocations(versionID: version.id).values.joined())
+        #expect(stored.count >= 4)
+        // Backwards, one chunk twice, and the big file's records (hundreds of KiB) cut across windows.
+        let chunks = stored.reversed() + [stored[0]]
+        let reader = StoredRecordReader(objects: fixture.store.objects)
+        let length = StoredRecordReader.recordBytes(of: chunks)
+        var whole = [UInt8](repeating: 0, count: length)
+        try whole.withUnsafeMutableBytes { try reader.readRecords(of: chunks, into: $0) }
+        let largest = Int(chunks.map(\.location.storedLength).max()!)
+        #expect(largest > 64 << 10)
+        for (windowBytes, alignment) in [(1000, 1), (64 << 10, 4096), (largest, 1), (2 * length, 1)] as [(Int, Int64)] {
+            let windows = StoredRecordReader.windows(of: chunks, windowBytes: windowBytes, alignment: alignment)
+            #expect(windows.allSatisfy { !$0.isEmpty && StoredRecordReader.byteCount(of: $0) <= windowBytes }, "\(windowBytes)")
+            // A record is cut only when longer than a window, at aligned offsets in the pack.
+            let cuts = windows.dropLast().map { $0.last!.range.upperBound }.filter { end in
+                !chunks.contains { $0.location.offset + $0.location.storedLength == end }
+            }
+            #expect(cuts.allSatisfy { $0 % alignment == 0 } && (windowBytes < largest || cuts.isEmpty), "\(windowBytes)")
+            if windowBytes >= length { #expect(windows.count == 1) }
+            var joined: [UInt8] = []
+            for window in windows {
+                var bytes = [UInt8](repeating: 0, count: StoredRecordReader.byteCount(of: window))
+                try bytes.withUnsafeMutableBytes { try reader.read(window, into: $0) }
+                joined += bytes
+            }
+            #expect(joined == whole, "\(windowBytes)")
+        }
+        // The records decode to the chunks asked for, in order.
+        var decoded: [String] = []
+        try whole.withUnsafeBytes { records in
+            try PackRecords.forEachChunk(in: records, maxRawLength: 16 << 20, codec: ZstdCodec()) { digest, _ in
+                decoded.append(digest)
+            }
+        }
+        #expect(decoded == chunks.map(\.digest))
+    }
+
     @Test func damagedRecordsAreRefusedAndNothingIsStored() throws {
         let fixture = try StoreFixture()
         var pack: [UInt8] = []
@@ -133,6 +173,43 @@ import StoreTestSupport
         }
         #expect(checkedReads.count.withLock { $0 } == 1)
     }
+
+    @Test func withoutNeighbourRunsTheWorkersTakeTheFilesInTheManifestsOrder() throws {
+        let fixture = try StoreFixture()
+        let count = 512
+        let entries = (0..<count).map { index in
+            let bytes = Array("file \(index)\n".utf8)
+            return (ManifestEntry(
+                path: String(format: "d/f%03d.txt", index), digest: CutContent.cut(data: Data(bytes)).record.digest,
+                size: Int64(bytes.count)), bytes)
+        }
+        let byDigest = Dictionary(entries.map { ($0.0.digest, $0.1) }, uniquingKeysWith: { first, _ in first })
+        let position = Dictionary(entries.enumerated().map { ($0.element.0.digest, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        /// How far from the manifest's order the files were asked for: the largest distance between
+        /// a file's place in the asking order and in the manifest.
+        func displacement(neighbourRuns: Bool, into folder: String) throws -> Int {
+            let asked = OrderRecorder()
+            var restorer = try FileRestorer(
+                root: fixture.root.appendingPathComponent(folder), versionName: "p/a:v0",
+                owner: CacheOwner(project: "p", artifact: "a"), cache: nil, mode: .copy, workers: 4)
+            restorer.neighbourRuns = neighbourRuns
+            try restorer.prepareDirectories(for: entries.map(\.0.path))
+            // A source that takes a while per file, as a server's does, so the workers overlap.
+            _ = try restorer.restore(entries.map(\.0), makeSource: { MemorySource(byDigest, asked: asked, delay: 0.002) })
+            let order = asked.digests.withLock { $0 }.map { position[$0]! }
+            #expect(order.sorted() == Array(0..<count))
+            return order.enumerated().map { abs($0.offset - $0.element) }.max()!
+        }
+        // One at a time in order: only the workers' races reorder neighbours.
+        #expect(try displacement(neighbourRuns: false, into: "in-order") <= 12)
+        // Runs of neighbours: the second worker starts 32 files in (512 / (4 workers * 4)).
+        #expect(try displacement(neighbourRuns: true, into: "runs") >= 20)
+    }
+}
+
+/// The contents a source was asked for, in order.
+private final class OrderRecorder: Sendable {
+    let digests = Mutex<[String]>([])
 }
 
 /// Contents held in memory, by digest.
@@ -145,9 +222,13 @@ private final class ReadCounter: Sendable {
 private final class MemorySource: ContentChunkSource {
     let contents: [String: [UInt8]]
     let checkedReads: ReadCounter?
-    init(_ contents: [String: [UInt8]], checkedReads: ReadCounter? = nil) {
+    let asked: OrderRecorder?
+    let delay: TimeInterval
+    init(_ contents: [String: [UInt8]], checkedReads: ReadCounter? = nil, asked: OrderRecorder? = nil, delay: TimeInterval = 0) {
         self.contents = contents
         self.checkedReads = checkedReads
+        self.asked = asked
+        self.delay = delay
     }
 
     func forEachChunk(
@@ -156,6 +237,8 @@ private final class MemorySource: ContentChunkSource {
         guard let bytes = contents[digest] else {
             throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "not in memory")
         }
+        asked?.digests.withLock { $0.append(digest) }
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         if checkingEach {
             checkedReads?.count.withLock { $0 += 1 }
             guard SHA256.hash(data: bytes).map({ String(format: "%02x", $0) }).joined() == digest else {

@@ -57,6 +57,11 @@ public struct FileRestorer: Sendable {
     public var cachePolicy: CachePolicy
     /// Files restored at once.
     public var workers: Int
+    /// Whether workers take runs of neighbouring files (see `restore`); false hands out one file at a
+    /// time in the manifest's order, for a source that reads ahead in that order (a team server's
+    /// fetcher: with eight workers in eight runs far apart, its read-ahead batches touched eight
+    /// regions of the packs at once, and the server read each pack several times).
+    public var neighbourRuns = true
 
     /// Whether the root was missing or empty before the restore: then no file can be there already.
     private var fresh = false
@@ -121,9 +126,10 @@ public struct FileRestorer: Sendable {
         // directory queue on its lock, so one file at a time each made a hard-link get no faster on
         // two cores than on one. The short runs at the end keep both busy until the last file.
         let next = Mutex(0)
+        let neighbourRuns = neighbourRuns
         let claim = { @Sendable () -> Range<Int> in
             next.withLock { start in
-                let count = max(1, (files.count - start) / (workers * 4))
+                let count = neighbourRuns ? max(1, (files.count - start) / (workers * 4)) : 1
                 let run = start..<min(files.count, start + count)
                 start = run.upperBound
                 return run

@@ -31,6 +31,8 @@ struct RemoteGet {
             root: root, versionName: "\(version.project)/\(version.name):\(version.version)",
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
             cachePolicy: cachePolicy, workers: workers)
+        // The fetcher reads ahead in the manifest's order: the workers go through it in that order too.
+        restorer.neighbourRuns = false
         for file in manifest.files { try ManifestPath.validate(file.path) }
         try restorer.prepareDirectories(for: manifest.files.map(\.path))
         let contents = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })

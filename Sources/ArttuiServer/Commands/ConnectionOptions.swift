@@ -81,7 +81,10 @@ struct ConnectionOptions: ParsableArguments {
         let client = S3Client(configuration: configuration)
         let staging = FileManager.default.temporaryDirectory
             .appendingPathComponent("arttui-server-staging-\(ProcessInfo.processInfo.processIdentifier)")
-        let bucketStore = try S3ObjectStore(client: client, bucket: bucket, stagingDirectory: staging)
+        // Packs are immutable and a get reads each in many records requests: up to 64 MiB of whole
+        // packs stay in memory for the requests that follow (one GET per pack instead of one per run).
+        let bucketStore = try S3ObjectStore(
+            client: client, bucket: bucket, stagingDirectory: staging, recentObjectBytes: 64 << 20)
         let catalog = try PostgresCatalog(
             url: try databaseURLText(), connectTimeout: try databaseTimeout().map(TimeAmount.init) ?? .seconds(4),
             logger: logger)

@@ -96,7 +96,7 @@ extension ArttuiAPI {
                     throw APIError(.badRequest, "the query names \(query.digests.count) digests; the limit is \(ChunkRecordsRequest.maxDigests) per request")
                 }
                 let digests = try query.digests.map(Self.checkedDigest)
-                let records = try await core(project) { [store] in
+                let chunks = try await core(project) { [store] in
                     let held = try store.catalog.chunkLocations(versionID: version.id, chunkDigests: digests)
                     var size: Int64 = 0
                     let chunks = try digests.map { digest in
@@ -109,19 +109,34 @@ extension ArttuiAPI {
                     guard size <= Int64(ServerLimits.maxPackBytes) else {
                         throw APIError(.badRequest, "the records asked for come to \(size) bytes; the limit is \(ServerLimits.maxPackBytes) per request")
                     }
-                    // Each pack read once for all its records asked for (nearby ones in one ranged
-                    // GET, only their segments unsealed), copied once, into the response's buffer.
-                    let length = StoredRecordReader.recordBytes(of: chunks)
-                    var records = ByteBufferAllocator().buffer(capacity: length)
-                    try records.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { free in
-                        try StoredRecordReader(objects: store.objects).readRecords(
-                            of: chunks, into: UnsafeMutableRawBufferPointer(rebasing: free[0..<length]))
-                        return length
-                    }
-                    return records
+                    return chunks
                 }
-                MetricsRecorder.shared.recordRecordsSent(bytes: Int64(records.readableBytes))
-                return octets(records)
+                // Sent while read, window by window (nearby records of a pack in one ranged GET, only
+                // their segments unsealed, each byte copied once into its window's buffer). The first
+                // window is read before the answer starts: a pack that cannot be read is then a
+                // problem answer; a later failure can only cut the answer short, which the client
+                // reports as such for the chunk it was reading.
+                let windows = StoredRecordReader.windows(
+                    of: chunks, windowBytes: StreamedRecords.windowBytes, alignment: Int64(SealedObjectFormat.segmentSize))
+                let length = StoredRecordReader.recordBytes(of: chunks)
+                let first: ByteBuffer
+                do {
+                    first = try await StreamedRecords.read(windows.first ?? [], from: store)
+                } catch {
+                    throw APIError.from(error, project: project)
+                }
+                MetricsRecorder.shared.recordRecordsSent(bytes: Int64(length))
+                var headers = HTTPFields()
+                headers[.contentType] = "application/octet-stream"
+                headers[.contentLength] = "\(length)"
+                let body = ResponseBody(contentLength: length) { [store] writer in
+                    try await StreamedRecords.send(
+                        first: first, count: max(1, windows.count),
+                        read: { index in try await StreamedRecords.read(windows[index], from: store) },
+                        write: { try await writer.write($0) })
+                    try await writer.finish(nil)
+                }
+                return Response(status: .ok, headers: headers, body: body)
             },
             APIRoute(method: .get, path: Self.versionPath + "/contents/:digest") { _, context in
                 let (project, version) = try await self.version(context, needs: .read)
