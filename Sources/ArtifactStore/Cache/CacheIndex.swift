@@ -210,7 +210,7 @@ struct CacheIndex: Sendable {
         var blob = [UInt8]()
         blob.reserveCapacity(digests.count * 32)
         for digest in digests where !Hex.appendLowercase(digest, byteCount: 32, to: &blob) {
-            throw StoreError.invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
+            throw FileCache.invalidDigest(digest)
         }
         try db.execute(
             sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, Data(blob)])

@@ -84,9 +84,12 @@ public final class FileCache: Sendable {
         let valid = digest.utf8.count == 64 && digest.utf8.allSatisfy {
             ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f"))
         }
-        if !valid {
-            throw StoreError.invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
-        }
+        if !valid { throw invalidDigest(digest) }
+    }
+
+    /// The refusal of `digest` as a cache key: what ``validate(_:)`` and a pin's digests throw.
+    static func invalidDigest(_ digest: String) -> StoreError {
+        .invalidArgument("cache digest \(quoted(digest)) is not 64 lowercase hex digits (SHA-256)")
     }
 
     // MARK: Lookup

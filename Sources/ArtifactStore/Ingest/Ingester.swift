@@ -399,11 +399,7 @@ public enum Hex {
     }
 
     private static func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 48...57: return c - 48
-        case 97...102: return c - 87
-        case 65...70: return c - 55
-        default: return nil
-        }
+        if let value = lowercaseValue(c) { return value }
+        return (65...70).contains(c) ? c - 55 : nil
     }
 }

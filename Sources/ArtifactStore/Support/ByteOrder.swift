@@ -72,20 +72,20 @@ enum ByteOrder {
 
     /// -1, 0 or 1 as `bytes` sort before, equal to or after `string`'s UTF-8 bytes.
     static func compare(_ bytes: UnsafeBufferPointer<UInt8>, _ string: String) -> Int {
-        let order = { (right: UnsafeBufferPointer<UInt8>) -> Int in
-            let common = min(bytes.count, right.count)
-            let order = common == 0 ? 0 : memcmp(bytes.baseAddress!, right.baseAddress!, common)
-            if order != 0 { return order < 0 ? -1 : 1 }
-            return bytes.count == right.count ? 0 : (bytes.count < right.count ? -1 : 1)
-        }
-        if let fast = string.utf8.withContiguousStorageIfAvailable(order) { return fast }
+        if let fast = string.utf8.withContiguousStorageIfAvailable({ threeWay(bytes, $0) }) { return fast }
         var string = string
-        return string.withUTF8(order)
+        return string.withUTF8 { threeWay(bytes, $0) }
     }
 
     private static func compare(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        threeWay(left, right) < 0
+    }
+
+    /// -1, 0 or 1 as `left` sorts before, equal to or after `right`, byte by byte, a prefix first.
+    private static func threeWay(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Int {
         let common = min(left.count, right.count)
         let order = common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common)
-        return order != 0 ? order < 0 : left.count < right.count
+        if order != 0 { return order < 0 ? -1 : 1 }
+        return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
     }
 }
