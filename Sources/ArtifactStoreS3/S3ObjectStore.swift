@@ -87,7 +87,8 @@ public struct S3ObjectStore: ObjectStore {
     public func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges {
         let fullKey = keyPrefix + key
         if let recent, ranges.contains(where: { !$0.isEmpty }), let whole = try wholeObject(fullKey, through: recent) {
-            return try Self.pieces(of: whole, ranges: ranges, bucket: bucket, key: fullKey)
+            let spans = whole.isEmpty ? [] : [0..<Int64(whole.count)]
+            return try Self.pieces(of: ranges, in: [whole], at: spans, size: Int64(whole.count), bucket: bucket, key: fullKey)
         }
         var spans: [Range<Int64>] = []
         for range in ranges.filter({ !$0.isEmpty }).sorted(by: { $0.lowerBound < $1.lowerBound }) {
@@ -116,11 +117,19 @@ public struct S3ObjectStore: ObjectStore {
             }
             throw Self.translated(error, bucket: bucket, key: fullKey, operation: "read")
         }
+        return try Self.pieces(of: ranges, in: parts, at: spans, size: size, bucket: bucket, key: fullKey)
+    }
+
+    /// The bytes of each of `ranges`, cut from `parts`, the object's bytes at `spans` (sorted, disjoint,
+    /// together holding every range), as `read(key:ranges:)` answers.
+    private static func pieces(
+        of ranges: [Range<Int64>], in parts: [Data], at spans: [Range<Int64>], size: Int64, bucket: String, key: String
+    ) throws -> ObjectRanges {
         let pieces = try ranges.map { range -> Data in
             guard !range.isEmpty else { return Data() }
-            guard range.lowerBound < size else {
+            guard range.lowerBound >= 0, range.lowerBound < size else {
                 throw StoreError.corruptData(
-                    what: "object s3://\(bucket)/\(fullKey)", detail: "ends at \(size), expected bytes at \(range.lowerBound)")
+                    what: "object s3://\(bucket)/\(key)", detail: "ends at \(size), expected bytes at \(range.lowerBound)")
             }
             // The last span starting at or before the range holds it: spans are sorted and disjoint.
             var low = 0, high = spans.count - 1
@@ -149,20 +158,6 @@ public struct S3ObjectStore: ObjectStore {
                 throw Self.translated(error, bucket: bucket, key: fullKey, operation: "read")
             }
         }
-    }
-
-    /// The bytes of each range in a whole object, as `read(key:ranges:)` answers.
-    private static func pieces(of whole: Data, ranges: [Range<Int64>], bucket: String, key: String) throws -> ObjectRanges {
-        let size = Int64(whole.count)
-        let pieces = try ranges.map { range -> Data in
-            guard !range.isEmpty else { return Data() }
-            guard range.lowerBound >= 0, range.lowerBound < size else {
-                throw StoreError.corruptData(
-                    what: "object s3://\(bucket)/\(key)", detail: "ends at \(size), expected bytes at \(range.lowerBound)")
-            }
-            return whole[whole.startIndex + Int(range.lowerBound)..<whole.startIndex + Int(min(range.upperBound, size))]
-        }
-        return ObjectRanges(size: size, pieces: pieces)
     }
 
     /// A missing object as the `StoreError.io` a missing file gives; every other error as it is.
