@@ -187,10 +187,7 @@ struct StatCacheTests {
 
     @Test func unchangedFilesAreNotReadAgainButInPlaceEditsAreCaught() throws {
         let fixture = try StoreFixture()
-        let directory = fixture.store.directory
-        let statCache = try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0)
-        let store = Store(
-            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects) { statCache }
+        let store = try Self.storeTrustingItsStatCache(fixture)
         let tree = try fixture.tree("t", ["a": Array("alpha".utf8), "b": Array("bravo".utf8)])
         var draft = ArtifactDraft(name: "data")
         try draft.addDirectory(tree)
@@ -237,10 +234,7 @@ struct StatCacheTests {
     /// counts every file and byte, whether some files are read or none.
     @Test func progressCountsFilesTheStatCacheVouchesFor() throws {
         let fixture = try StoreFixture()
-        let directory = fixture.store.directory
-        let statCache = try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0)
-        let store = Store(
-            directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects) { statCache }
+        let store = try Self.storeTrustingItsStatCache(fixture)
         let files = ["a": Array("alpha".utf8), "b": Array("bravo".utf8), "c": Array("charlie!".utf8)]
         let tree = try fixture.tree("t", files)
         var draft = ArtifactDraft(name: "data")
@@ -265,5 +259,15 @@ struct StatCacheTests {
         #expect(edited.created && edited.filesRead == 1)
         #expect(editedProgress?.filesDone == 3 && editedProgress?.filesTotal == 3)
         #expect(editedProgress?.bytesDone == totalBytes - 5 + 13 && editedProgress?.bytesTotal == totalBytes - 5 + 13)
+    }
+}
+
+extension StatCacheTests {
+    /// The fixture's store with a stat cache of its own that trusts an entry at once (no racy window),
+    /// so a put right after a put reads nothing again.
+    static func storeTrustingItsStatCache(_ fixture: StoreFixture) throws -> Store {
+        let directory = fixture.store.directory
+        let statCache = try StatCache(path: directory.appendingPathComponent("stat-test.sqlite").path, racyWindowNs: 0)
+        return Store(directory: directory, catalog: fixture.store.catalog, objects: fixture.store.objects) { statCache }
     }
 }
