@@ -31,9 +31,9 @@ public final class CachePin: @unchecked Sendable {
     private let lock = NSLock()
     private var descriptor: Int32
 
-    init(digests: Set<String>, index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
-        self.digests = Array(digests)
-        digestSet = digests
+    init(digests: [String], digestSet: Set<String>, index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
+        self.digests = digests
+        self.digestSet = digestSet
         self.index = index
         self.token = token
         self.lockFilePath = lockFilePath
@@ -67,6 +67,7 @@ extension FileCache {
     public func pin(_ digests: [String]) throws -> CachePin {
         // Each digest is checked as the pin's row is written (before that, nothing is pinned).
         let unique = Set(digests)
+        let list = Array(unique)
         let token = UUID().uuidString
         let path = "\(pinsPath)/\(token)"
         let fd = try openFile(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o644, operation: "create pin")
@@ -81,13 +82,13 @@ extension FileCache {
         let note = Array("\(getpid())\n".utf8)
         _ = try? note.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         do {
-            try index.pool.write { db in try CacheIndex.pin(db, token: token, digests: Array(unique)) }
+            try index.pool.write { db in try CacheIndex.pin(db, token: token, digests: list) }
         } catch {
             close(fd)
             unlink(path)
             throw error
         }
-        return CachePin(digests: unique, index: index, token: token, lockFilePath: path, descriptor: fd)
+        return CachePin(digests: list, digestSet: unique, index: index, token: token, lockFilePath: path, descriptor: fd)
     }
 
     /// Deletes the pins of processes that are gone, and their lock files, and removes the files
