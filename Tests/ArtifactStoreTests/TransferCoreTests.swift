@@ -94,7 +94,7 @@ import StoreTestSupport
         let reader = StoredRecordReader(objects: fixture.store.objects)
         let length = StoredRecordReader.recordBytes(of: chunks)
         var whole = [UInt8](repeating: 0, count: length)
-        try whole.withUnsafeMutableBytes { try reader.readRecords(of: chunks, into: $0) }
+        try whole.withUnsafeMutableBytes { try reader.read(chunks.map { RecordSpan($0.location) }, into: $0) }
         let largest = Int(chunks.map(\.location.storedLength).max()!)
         #expect(largest > 64 << 10)
         for (windowBytes, alignment) in [(1000, 1), (64 << 10, 4096), (largest, 1), (2 * length, 1)] as [(Int, Int64)] {

@@ -28,18 +28,9 @@ public final class StoredRecordReader {
         records.append(contentsOf: record)
     }
 
-    /// The bytes `readRecords(of:into:)` writes for `chunks`.
+    /// The bytes of `chunks`' records, one after another: what the windows of `windows(of:windowBytes:alignment:)` hold together.
     public static func recordBytes(of chunks: [StoredChunk]) -> Int {
         chunks.reduce(0) { $0 + Int($1.location.storedLength) }
-    }
-
-    /// Writes the records of `chunks` one after another into `output` (exactly
-    /// `recordBytes(of: chunks)` bytes), in the order given; a chunk named twice comes twice. Each
-    /// pack is read once for all of its records (`read(key:ranges:forEachPiece:)`: on S3 one ranged GET
-    /// per run of nearby records, no reader opened), and the bytes go straight to their places.
-    /// - Throws: `StoreError.io` when a pack cannot be read, `.corruptData` when one is too short.
-    public func readRecords(of chunks: [StoredChunk], into output: UnsafeMutableRawBufferPointer) throws {
-        try read(chunks.map { RecordSpan(packKey: $0.location.packKey, range: $0.location.offset..<$0.location.offset + $0.location.storedLength) }, into: output)
     }
 
     /// The records of `chunks`, in the order given, as windows of at most `windowBytes` each, for an
@@ -95,7 +86,9 @@ public final class StoredRecordReader {
     }
 
     /// Writes the bytes of `spans` one after another into `output` (exactly `byteCount(of: spans)`
-    /// bytes), in the order given. Each pack is read once for all of its spans.
+    /// bytes), in the order given; a span named twice comes twice. Each pack is read once for all of
+    /// its spans (`read(key:ranges:forEachPiece:)`: on S3 one ranged GET per run of nearby records, no
+    /// reader opened), and the bytes go straight to their places.
     /// - Throws: `StoreError.io` when a pack cannot be read, `.corruptData` when one is too short.
     public func read(_ spans: [RecordSpan], into output: UnsafeMutableRawBufferPointer) throws {
         precondition(output.count == Self.byteCount(of: spans), "the output holds exactly the spans")
@@ -141,5 +134,10 @@ public struct RecordSpan: Hashable, Sendable {
     public init(packKey: String, range: Range<Int64>) {
         self.packKey = packKey
         self.range = range
+    }
+
+    /// A chunk's whole record.
+    public init(_ location: ChunkLocation) {
+        self.init(packKey: location.packKey, range: location.offset..<location.offset + location.storedLength)
     }
 }
