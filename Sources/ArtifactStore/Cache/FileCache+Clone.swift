@@ -19,12 +19,7 @@ extension FileCache {
     ///   nothing is cached then.
     /// - Throws: `StoreError.io` when the cache cannot be written.
     func insert(digest: String, size: Int64, owner: CacheOwner?, cloning source: Int32) throws -> Bool {
-        try Self.validate(digest)
-        let path = objectPath(digest)
-        try makeObjectDirectory(for: path)
-        let file = try PendingFile.create(
-            in: String(path.dropLast(63)),
-            fallbackTemporary: "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part", mode: 0o600)
+        let (path, file) = try pendingEntry(digest)
         defer { file.close() }
         guard try Reflink.clone(from: source, to: file.fd, path: path) else { return false }
         var status = stat()

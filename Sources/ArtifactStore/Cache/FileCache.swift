@@ -192,12 +192,7 @@ public final class FileCache: Sendable {
         digest: String, size: Int64, owner: CacheOwner?, copyToPath destination: String?,
         write: (CacheWriter) throws -> Void
     ) throws -> String {
-        try Self.validate(digest)
-        let path = objectPath(digest)
-        try makeObjectDirectory(for: path)
-        let file = try PendingFile.create(
-            in: String(path.dropLast(63)),
-            fallbackTemporary: "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part", mode: 0o600)
+        let (path, file) = try pendingEntry(digest)
         defer { file.close() }
 
         var copy: PendingFile?
@@ -245,6 +240,18 @@ public final class FileCache: Sendable {
             try CacheIndex.record(db, digest: digest, signature: try FileSignature.of(descriptor: file.fd, path: path))
             if let owner { try CacheIndex.addOwner(db, owner, digests: [digest]) }
         }
+    }
+
+    /// A new, unnamed, owner-only file beside where the entry of `digest` goes (its directory made),
+    /// for an insert to fill and ``adopt(_:digest:path:owner:)`` to place; and that place.
+    func pendingEntry(_ digest: String) throws -> (path: String, file: PendingFile) {
+        try Self.validate(digest)
+        let path = objectPath(digest)
+        try makeObjectDirectory(for: path)
+        let file = try PendingFile.create(
+            in: String(path.dropLast(63)),
+            fallbackTemporary: "\(tmpPath)/\(digest.prefix(16))-\(UUID().uuidString).part", mode: 0o600)
+        return (path, file)
     }
 
     /// Creates the `obj/sha256/xx` directory of a cached file unless it exists: one `mkdir`
