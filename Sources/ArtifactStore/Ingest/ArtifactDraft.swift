@@ -73,7 +73,10 @@ public struct ArtifactDraft: Sendable {
     public mutating func addDirectory(_ directory: URL, prefix: String? = nil) throws {
         if let prefix { try ManifestPath.validate(prefix) }
         var linked: [(path: String, file: String)] = []
-        for entry in try SourceTree.walk(directory, symlinks: symlinks) {
+        let entries = try SourceTree.walk(directory, symlinks: symlinks)
+        // Room for every file at once: grown by doubling, the table hashed each path again at every step.
+        sources.reserveCapacity(sources.count + entries.count)
+        for entry in entries {
             let path = prefix.map { "\($0)/\(entry.path)" } ?? entry.path
             try ManifestPath.validate(path)
             if entry.isReference {
