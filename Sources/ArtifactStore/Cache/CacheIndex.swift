@@ -200,7 +200,7 @@ struct CacheIndex: Sendable {
                 WHERE digest BETWEEN ?1 AND ?2 ORDER BY digest
                 """)
             let sorted = ByteOrder.sorted(digests)
-            try forEachRow(rows, inStepWith: sorted) { position, row in
+            try rows.forEachRow(inStepWith: sorted) { position, row in
                 if row.int64(5) > evictedThrough { entry(sorted[position], row) }
             }
             return entries
@@ -224,27 +224,6 @@ struct CacheIndex: Sendable {
     private static func scanPays(_ db: Database, digests: Int) throws -> Bool {
         guard digests >= 64 else { return false }
         return digests * 8 >= (try totals(db).files)
-    }
-
-    /// Runs `rows`, a query whose first column is a digest, whose rows come in byte order and whose
-    /// parameters ?1 and ?2 bound the digests it reads, over the range of `sorted` (digests in byte
-    /// order), and calls `body` with the position in `sorted` of each digest that has a row and that
-    /// row, walking both in step: no lookup per digest, and no string made for a row nobody asked for.
-    private static func forEachRow(
-        _ rows: BoundStatement, inStepWith sorted: [String], _ body: (Int, BoundStatement.Row) throws -> Void
-    ) throws {
-        guard let first = sorted.first, let last = sorted.last else { return }
-        rows.bind(1, first)
-        rows.bind(2, last)
-        var next = 0
-        try rows.forEachRow { row in
-            while next < sorted.count, row.compareText(0, with: sorted[next]) > 0 { next += 1 }
-            // A digest given more than once is matched at each place.
-            while next < sorted.count, row.compareText(0, with: sorted[next]) == 0 {
-                try body(next, row)
-                next += 1
-            }
-        }
     }
 
     // MARK: Pins
@@ -423,7 +402,7 @@ struct CacheIndex: Sendable {
             """)
         rows.bind(3, owner.project)
         rows.bind(4, owner.artifact)
-        try forEachRow(rows, inStepWith: sorted) { position, _ in owned[position] = true }
+        try rows.forEachRow(inStepWith: sorted) { position, _ in owned[position] = true }
         return sorted.indices.filter { !owned[$0] }.map { sorted[$0] }
     }
 

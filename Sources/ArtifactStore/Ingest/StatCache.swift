@@ -82,29 +82,11 @@ final class StatCache: Sendable {
             let rows = try BoundStatement(db, sql: """
                 SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path BETWEEN ?1 AND ?2 ORDER BY path
                 """)
-            rows.bind(1, sortedPaths.first!)
-            rows.bind(2, sortedPaths.last!)
-            var next = 0
-            try rows.forEachRow { row in
-                // Each row's path is compared once with each path it passes: most rows are the next path's.
-                let comparing = { next < sortedPaths.count ? row.compareText(0, with: sortedPaths[next]) : -1 }
-                var comparison = comparing()
-                // Paths before this row have none; a row before the next path is one nobody asked for.
-                while comparison > 0 {
-                    next += 1
-                    comparison = comparing()
-                }
-                guard comparison == 0 else { return }
-                let entry = Entry(
+            try rows.forEachRow(inStepWith: sortedPaths) { position, row in
+                result[order[position]] = Entry(
                     signature: FileSignature(
                         size: row.int64(1), modifiedNs: row.int64(2), inode: row.int64(3), changedNs: row.int64(4)),
                     digest: row.text(5))
-                // The same path given more than once gets the entry at each place.
-                while comparison == 0 {
-                    result[order[next]] = entry
-                    next += 1
-                    comparison = comparing()
-                }
             }
         }
         return result
