@@ -120,4 +120,48 @@ struct DeferredCacheTests {
             #expect(try cache.index.pool.read { try CacheIndex.pins($0)[token] } == nil)
         }
     }
+
+    /// A get of many files reads their rows, and notes their owner, by walking the index in digest
+    /// order instead of a lookup per file: both ways must find the same live rows, skip evicted and
+    /// unknown digests, and leave the owners a lookup per file would.
+    @Test func rowsAndOwnersOfManyFilesFoundByAWalkMatchOneLookupEach() throws {
+        try withTemporaryCache { cache, _ throws in
+            let blobs = (0..<300).map { Blob("walked file \($0)") }
+            let owner = CacheOwner(project: "p", artifact: "walked")
+            for blob in blobs.prefix(120) { try cache.insert(blob, owner: owner) }
+            for blob in blobs.dropFirst(120) { try cache.insert(blob) }
+            // The 20 oldest rows are behind the eviction cutoff, as a cleanup leaves them.
+            try cache.index.pool.write { db in
+                let cutoff = try Int64.fetchOne(db, sql: "SELECT lastUsed FROM entry ORDER BY lastUsed LIMIT 1 OFFSET 19")!
+                try db.execute(sql: "UPDATE cacheState SET evictedThrough = ?", arguments: [cutoff])
+            }
+            let unknown = Blob("never cached").digest
+            let asked = (blobs.map(\.digest) + [unknown, blobs[200].digest]).shuffled()
+
+            try cache.index.pool.read { db in
+                let walked = try CacheIndex.entries(db, digests: asked)
+                let looked = try CacheIndex.entries(db, digests: Array(asked.prefix(40)))
+                #expect(walked.count == 280, "every live row, none evicted, the unknown digest absent")
+                for digest in asked {
+                    let expected = try CacheIndex.entry(db, digest: digest)
+                    #expect(walked[digest]?.signature == expected?.signature)
+                    #expect(walked[digest]?.lastUsed == expected?.lastUsed)
+                }
+                for (digest, entry) in looked { #expect(walked[digest]?.signature == entry.signature) }
+            }
+
+            let ownedBefore = try cache.index.pool.read {
+                try String.fetchSet($0, sql: "SELECT digest FROM owner WHERE artifact = 'walked'")
+            }
+            try cache.index.pool.write { try CacheIndex.addOwner($0, owner, digests: asked) }
+            let live = try cache.index.pool.read {
+                try String.fetchSet($0, sql: "SELECT digest FROM entry WHERE \(CacheIndex.live())")
+            }
+            let ownedAfter = try cache.index.pool.read {
+                try String.fetchSet($0, sql: "SELECT digest FROM owner WHERE artifact = 'walked'")
+            }
+            #expect(ownedAfter == ownedBefore.union(live), "every live file owned once more, no evicted or unknown one")
+            #expect(!ownedAfter.contains(unknown))
+        }
+    }
 }

@@ -133,6 +133,26 @@ struct StoreLogTests {
         try draft.addFile(same)
         #expect(draft.sources.count == 1)
         #expect(throws: StoreError.conflictingPath(path: "x.bin")) { try draft.addFile(other) }
+        #expect(draft.sources["x.bin"]?.filePath == first.path, "a refused file leaves the path's first source")
+    }
+
+    @Test func aFileNameThatIsNotUTF8IsRefusedWithItsPath() throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["sub/ok.txt": [1]])
+        // "f", an invalid byte, "g": a name the file system takes and a manifest cannot hold.
+        let name: [CChar] = [0x66, CChar(bitPattern: 0xFF), 0x67, 0]
+        let fd = tree.appendingPathComponent("sub").path.withCString { directory in
+            open(directory, O_RDONLY | O_DIRECTORY)
+        }
+        #expect(fd >= 0)
+        defer { close(fd) }
+        let file = openat(fd, name, O_WRONLY | O_CREAT, 0o644)
+        #expect(file >= 0)
+        close(file)
+        var draft = ArtifactDraft(name: "data")
+        #expect(throws: StoreError.unsafePath(path: "sub/f\u{FFFD}g", reason: "the file name is not valid UTF-8")) {
+            try draft.addDirectory(tree)
+        }
     }
 
     @Test func typeOfAnArtifactIsFixed() throws {

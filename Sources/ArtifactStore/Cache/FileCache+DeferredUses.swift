@@ -6,7 +6,7 @@ import Synchronization
 
 /// Uses of cached files, and files newly put into the cache, noted in memory while a `get` runs.
 ///
-/// Kept compact, since a `get` of 100,000 files notes each of them: one set of digests per owner
+/// Kept compact, since a `get` of 100,000 files notes each of them: one list of digests per owner
 /// rather than one set of owners per digest, and the rows preloaded for a pin kept as read, with the
 /// pin's own digests saying which files have no row, rather than an entry for every digest.
 struct DeferredUses {
@@ -14,8 +14,9 @@ struct DeferredUses {
     var depth = 0
     /// The newest use of each file: the signature to record (after a hard link), or nil to keep the row's.
     var uses: [String: FileSignature?] = [:]
-    /// The files each owner used.
-    var owners: [CacheOwner: Set<String>] = [:]
+    /// The files each owner used, in the order of use, a file used twice listed twice: appended under
+    /// the lock each worker of a `get` takes per file, where a set's insert hashed every digest again.
+    var owners: [CacheOwner: [String]] = [:]
     /// Files moved into `obj/` whose rows are not written yet, with the signature each had right
     /// after its move (updated by later uses). This process sees their rows as these.
     var inserted: [String: FileSignature] = [:]
@@ -68,7 +69,7 @@ struct DeferredUses {
         } else if uses[digest] == nil {
             uses[digest] = .some(nil)
         }
-        if let owner { owners[owner, default: []].insert(digest) }
+        if let owner { owners[owner, default: []].append(digest) }
     }
 }
 
@@ -134,7 +135,7 @@ extension FileCache {
             state.inserted[digest] = signature
             state.known[digest] = nil
             // Its row, written at the end, is its use: only the owner is noted besides.
-            if let owner { state.owners[owner, default: []].insert(digest) }
+            if let owner { state.owners[owner, default: []].append(digest) }
             return true
         }
     }
@@ -145,7 +146,8 @@ extension FileCache {
             guard state.depth > 0 else { return nil }
             state.known[digest] = .some(nil)
             state.uses[digest] = nil
-            for owner in state.owners.keys { state.owners[owner]?.remove(digest) }
+            // Rare (a damaged file found during a get), so a walk of each owner's list will do.
+            for owner in state.owners.keys { state.owners[owner]?.removeAll { $0 == digest } }
             return state.inserted.removeValue(forKey: digest)
         }
     }
@@ -154,7 +156,7 @@ extension FileCache {
         let (uses, owners, inserted) = deferredUses.withLock { state in
             state.depth -= 1
             guard state.depth == 0 else {
-                return ([String: FileSignature?](), [CacheOwner: Set<String>](), [String: FileSignature]())
+                return ([String: FileSignature?](), [CacheOwner: [String]](), [String: FileSignature]())
             }
             defer { state = DeferredUses() }
             return (state.uses, state.owners, state.inserted)
@@ -175,7 +177,7 @@ extension FileCache {
     }
 
     private func writeDeferred(
-        uses: [String: FileSignature?], owners: [CacheOwner: Set<String>], inserted: [String: FileSignature]
+        uses: [String: FileSignature?], owners: [CacheOwner: [String]], inserted: [String: FileSignature]
     ) throws {
         try index.pool.write { db in try CacheIndex.withLargePageCache(db) {
             // A get of 20,000 cached files changes every page of the index in this transaction: in
@@ -188,7 +190,7 @@ extension FileCache {
             try CacheIndex.record(db, ByteOrder.sorted(inserted.keys).map { (digest: $0, signature: inserted[$0]!) })
             try CacheIndex.touch(db, ByteOrder.sorted(uses.keys).map { (digest: $0, signature: uses[$0]!) })
             for (owner, digests) in owners where !digests.isEmpty {
-                try CacheIndex.addOwner(db, owner, digests: Array(digests))
+                try CacheIndex.addOwner(db, owner, digests: digests)
             }
         } }
     }

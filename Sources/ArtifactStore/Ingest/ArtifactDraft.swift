@@ -73,7 +73,10 @@ public struct ArtifactDraft: Sendable {
     public mutating func addDirectory(_ directory: URL, prefix: String? = nil) throws {
         if let prefix { try ManifestPath.validate(prefix) }
         var linked: [(path: String, file: String)] = []
-        for entry in try SourceTree.walk(directory, symlinks: symlinks) {
+        let entries = try SourceTree.walk(directory, symlinks: symlinks)
+        // Room for every file at once: grown by doubling, the table hashed each path again at every step.
+        sources.reserveCapacity(sources.count + entries.count)
+        for entry in entries {
             let path = prefix.map { "\($0)/\(entry.path)" } ?? entry.path
             try ManifestPath.validate(path)
             if entry.isReference {
@@ -133,8 +136,11 @@ public struct ArtifactDraft: Sendable {
     }
 
     private mutating func insert(_ source: Source) throws {
-        if references[source.path] != nil { throw StoreError.conflictingPath(path: source.path) }
-        if let existing = sources[source.path] {
+        if !references.isEmpty, references[source.path] != nil { throw StoreError.conflictingPath(path: source.path) }
+        // One lookup for the usual new path (a walk of 20,000 files hashed each path twice here); a
+        // path already taken keeps its first source.
+        if let existing = sources.updateValue(source, forKey: source.path) {
+            sources[source.path] = existing
             if existing.data != nil { throw StoreError.conflictingPath(path: source.path) }
             guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }
             // Two files for one path are fine only if their contents are equal; that is checked
@@ -144,6 +150,5 @@ public struct ArtifactDraft: Sendable {
             }
             return
         }
-        sources[source.path] = source
     }
 }

@@ -161,20 +161,20 @@ struct Ingester {
         contentIndex.reserveCapacity(slots.count)
         var readFiles: [(path: String, entry: StatCache.Entry)] = []
         for index in slots.indices {
-            let result = slots[index]!
-            slots[index] = nil
-            let source = sources[index]
-            files.append(ManifestEntry(path: source.path, digest: result.digest, size: result.size))
+            // Moved out of its slot rather than copied: no retain of its strings only to release them.
+            let result = slots[index].take()!
+            files.append(ManifestEntry(path: sources[index].path, digest: result.digest, size: result.size))
             let content = ContentRecord(digest: result.digest, size: result.size, chunks: result.chunks)
-            // A content read in full (with its chunk list) wins over one taken from the stat cache.
-            if let existing = contentIndex[result.digest] {
-                if contents[existing].chunks.isEmpty { contents[existing] = content }
-            } else {
-                contentIndex[result.digest] = contents.count
+            // One hash of the digest: a new one is given the next place, a known one yields its own.
+            let place = Self.value(&contentIndex[result.digest, default: contents.count])
+            if place == contents.count {
                 contents.append(content)
+            } else if contents[place].chunks.isEmpty {
+                // A content read in full (with its chunk list) wins over one taken from the stat cache.
+                contents[place] = content
             }
             if let read = result.read {
-                readFiles.append((source.filePath, StatCache.Entry(
+                readFiles.append((sources[index].filePath, StatCache.Entry(
                     signature: read.signature, digest: result.digest, checkedNs: read.checkedNs)))
             }
         }
@@ -183,6 +183,10 @@ struct Ingester {
             files: files, contents: contents, newChunks: newChunks, packs: packs, readFiles: readFiles,
             filesRead: readFiles.count)
     }
+
+    /// The value a mutable access yields: read through a dictionary's `subscript(_:default:)`, it is
+    /// the key's value, or the default, now stored, when the key was absent, with the key hashed once.
+    private static func value(_ value: inout Int) -> Int { value }
 
     private func ingestFile(
         _ source: ArtifactDraft.Source, signature: FileSignature, writer: PackWriter, codec: ZstdCodec, shared: Shared

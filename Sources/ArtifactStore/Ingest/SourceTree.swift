@@ -98,18 +98,25 @@ enum SourceTree {
                 throw StoreError.io(operation: "read directory", path: directory, reason: FileSystem.lastError())
             }
             defer { closedir(handle) }
+            // Each file's two paths are one concatenation each: a tree of small files is mostly these
+            // strings and the stat calls.
+            let directoryPrefix = directory + "/"
+            let relativePrefix = relative.isEmpty ? "" : relative + "/"
             while let entry = readdir(handle) {
-                let nameBytes = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
-                    Array(raw.prefix { $0 != 0 })
+                // The name straight from the entry, without an array of its bytes on the way.
+                let decoded = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(validating: raw.prefix { $0 != 0 }, as: UTF8.self)
                 }
-                if nameBytes == [46] || nameBytes == [46, 46] { continue }
-                guard let name = String(validating: nameBytes, as: UTF8.self) else {
-                    let shown = String(decoding: nameBytes, as: UTF8.self)
+                guard let name = decoded else {
+                    let shown = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                    }
                     throw StoreError.unsafePath(
-                        path: relative.isEmpty ? shown : "\(relative)/\(shown)", reason: "the file name is not valid UTF-8")
+                        path: relativePrefix + shown, reason: "the file name is not valid UTF-8")
                 }
-                let childPath = directory + "/" + name
-                let childRelative = relative.isEmpty ? name : "\(relative)/\(name)"
+                if name == "." || name == ".." { continue }
+                let childPath = directoryPrefix + name
+                let childRelative = relativePrefix + name
                 // The directory entry usually says what it is; stat only when it does not.
                 var kind = SourceTree.kind(directoryEntryType: entry.pointee.d_type)
                 if kind == nil {

@@ -77,26 +77,16 @@ final class StatCache: Sendable {
         guard !present.isEmpty else { return result }
         let sorted = zip(present, present.dropFirst()).allSatisfy { !ByteOrder.precedes(paths[$1]!, paths[$0]!) }
         let order = sorted ? present : ByteOrder.order(of: present.map { paths[$0]! }).map { present[$0] }
+        let sortedPaths = order.map { paths[$0]! }
         try? database.read { db in
             let rows = try BoundStatement(db, sql: """
                 SELECT path, size, mtime, inode, ctime, digest FROM stat_entry WHERE path BETWEEN ?1 AND ?2 ORDER BY path
                 """)
-            rows.bind(1, paths[order.first!]!)
-            rows.bind(2, paths[order.last!]!)
-            var next = 0
-            try rows.forEachRow { row in
-                // Paths before this row have none; a row before the next path is one nobody asked for.
-                while next < order.count, row.compareText(0, with: paths[order[next]]!) > 0 { next += 1 }
-                guard next < order.count, row.compareText(0, with: paths[order[next]]!) == 0 else { return }
-                let entry = Entry(
+            try rows.forEachRow(inStepWith: sortedPaths) { position, row in
+                result[order[position]] = Entry(
                     signature: FileSignature(
                         size: row.int64(1), modifiedNs: row.int64(2), inode: row.int64(3), changedNs: row.int64(4)),
                     digest: row.text(5))
-                // The same path given more than once gets the entry at each place.
-                while next < order.count, row.compareText(0, with: paths[order[next]]!) == 0 {
-                    result[order[next]] = entry
-                    next += 1
-                }
             }
         }
         return result

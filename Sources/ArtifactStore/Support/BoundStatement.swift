@@ -62,6 +62,34 @@ struct BoundStatement {
         }
     }
 
+    /// Runs the statement over a range of `sorted` strings and calls `body` with the position in
+    /// `sorted` of each string that has a row, and that row: the statement's first column is text in
+    /// byte order (SQLite's `BINARY`, its `ORDER BY`), and its parameters ?1 and ?2 bound that column.
+    ///
+    /// Rows and strings are walked in step, one three-way comparison per row and string passed: one
+    /// range scan instead of a lookup per string, and no `String` made of a row nobody asked for. A
+    /// string given more than once is matched at each of its positions.
+    func forEachRow(inStepWith sorted: [String], _ body: (Int, Row) throws -> Void) throws {
+        guard let first = sorted.first, let last = sorted.last else { return }
+        bind(1, first)
+        bind(2, last)
+        var next = 0
+        try forEachRow { row in
+            let comparing = { next < sorted.count ? row.compareText(0, with: sorted[next]) : -1 }
+            var comparison = comparing()
+            // Strings before this row have none; a row before the next string is one nobody asked for.
+            while comparison > 0 {
+                next += 1
+                comparison = comparing()
+            }
+            while comparison == 0 {
+                try body(next, row)
+                next += 1
+                comparison = comparing()
+            }
+        }
+    }
+
     /// The current row of a running statement.
     struct Row {
         fileprivate let handle: OpaquePointer
