@@ -1,3 +1,4 @@
+import CWriteback
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -134,6 +135,11 @@ final class PackWriter: Sendable {
         let path = pack.path
         let fd = pack.descriptor
         try pack.buffer.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+        // Start these bytes on their way to the disk now, while the workers go on cutting chunks:
+        // left to the fsync in `finish()`, a put of 512 MiB spent its last 0.4 s (a quarter of its
+        // time) waiting for the disk with both cores idle. Only a hint: a failure shows at the fsync.
+        let length = Int64(pack.buffer.count)
+        _ = arttui_start_writeback(fd, pack.size - length, length)
         pack.buffer.removeAll(keepingCapacity: true)
     }
 
