@@ -30,12 +30,16 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         // One SQLite setting Swift cannot reach (sqlite3_db_config is variadic), for the cache index.
         .systemLibrary(name: "CSQLiteConfig", path: "Sources/CSQLiteConfig"),
+        // sync_file_range, which Swift's Glibc does not declare: packs start reaching the disk while
+        // a put is still cutting chunks, so the fsync at its end has little left to wait for.
+        .systemLibrary(name: "CWriteback", path: "Sources/CWriteback"),
         // The core: catalog, chunk storage, chunking, cache. Knows nothing of terminals.
         .target(
             name: "ArtifactStore",
             dependencies: [
                 "CZstd",
                 "CSQLiteConfig",
+                "CWriteback",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),

@@ -45,8 +45,10 @@ struct StoreLogTests {
     @Test func fileDigestIsTheSHA256OfItsBytesAroundTheOneChunkLimit() throws {
         let fixture = try StoreFixture()
         let limit = ChunkingParameters.standard.minSize
+        // The last size is at least three chunks: the file's hash goes on from its first chunk's.
+        let manyChunks = 2 * ChunkingParameters.standard.maxSize + 5
         var files: [String: [UInt8]] = [:]
-        for (index, size) in [0, 1, limit - 1, limit, limit + 1, 4 * limit + 3].enumerated() {
+        for (index, size) in [0, 1, limit - 1, limit, limit + 1, 4 * limit + 3, manyChunks].enumerated() {
             files["f\(index).bin"] = randomBytes(size, seed: UInt64(index))
         }
         let logged = try fixture.put(try fixture.tree("t", files))

@@ -191,18 +191,20 @@ struct Ingester {
     private func ingestFile(
         _ source: ArtifactDraft.Source, signature: FileSignature, writer: PackWriter, codec: ZstdCodec, shared: Shared
     ) throws -> FileResult {
-        var fileHash = SHA256()
+        // The whole file's hash goes on from the first chunk's: SHA-256 of the file begins with the same
+        // state as SHA-256 of its first chunk (the hasher is a value), so only the bytes after the first
+        // chunk are hashed twice. A one-chunk file, most files up to a few MiB, is hashed once.
+        var fileHash: SHA256?
         var checkedNs: Int64 = 0
         var chunkDigests: [String] = []
         var size: Int64 = 0
         let path = source.filePath
-        // A file no longer than the minimum chunk is one chunk, whose digest is the file's: hash it once.
-        // (A file that grows while it is read fails the signature check below.)
-        let oneChunk = (source.data.map { Int64($0.count) } ?? signature.size) <= Int64(chunking.minSize)
         let consume = { (chunk: UnsafeRawBufferPointer) throws in
-            let digestBytes = Array(SHA256.hash(data: chunk))
+            var chunkHash = SHA256()
+            chunkHash.update(bufferPointer: chunk)
+            let digestBytes = Array(chunkHash.finalize())
+            if fileHash == nil { fileHash = chunkHash } else { fileHash!.update(bufferPointer: chunk) }
             let digest = Hex.encode(digestBytes)
-            if !oneChunk { fileHash.update(bufferPointer: chunk) }
             size += Int64(chunk.count)
             chunkDigests.append(digest)
             try store(chunk: chunk, digest: digest, digestBytes: digestBytes, writer: writer, codec: codec, shared: shared)
@@ -218,8 +220,8 @@ struct Ingester {
                 throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
             }
         }
-        let fileDigest = oneChunk ? chunkDigests.first ?? Hex.encode(Array(fileHash.finalize()))
-            : Hex.encode(Array(fileHash.finalize()))
+        let fileDigest = chunkDigests.count == 1
+            ? chunkDigests[0] : Hex.encode(Array((fileHash ?? SHA256()).finalize()))
         return FileResult(
             digest: fileDigest, size: size, chunks: chunkDigests,
             read: source.data == nil ? (signature, checkedNs) : nil)

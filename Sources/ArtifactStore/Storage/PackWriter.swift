@@ -1,3 +1,4 @@
+import CWriteback
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -28,6 +29,9 @@ final class PackWriter: Sendable {
     private let targetSize: Int64
     private let state = Mutex(State())
     private static let bufferLimit = 4 << 20
+    /// Payloads at least this long go from the caller's memory to the file, not through the buffer:
+    /// copying a chunk of incompressible data into the buffer was 2.6 % of a put of 512 MiB.
+    private static let directLength = 1 << 20
 
     init(objectStore: any ObjectStore, targetSize: Int64 = 64 << 20) {
         self.objectStore = objectStore
@@ -47,10 +51,15 @@ final class PackWriter: Sendable {
             var pack = try state.current.take() ?? openPack()
             let offset = pack.size
             pack.buffer.append(contentsOf: header)
-            pack.buffer.append(contentsOf: payload)
-            pack.size += Int64(header.count + payload.count)
-            if pack.buffer.count >= PackWriter.bufferLimit {
-                try flush(&pack)
+            pack.size += Int64(header.count)
+            if payload.count >= PackWriter.directLength {
+                try writeDirectly(payload, to: &pack)
+            } else {
+                pack.buffer.append(contentsOf: payload)
+                pack.size += Int64(payload.count)
+                if pack.buffer.count >= PackWriter.bufferLimit {
+                    try flush(&pack)
+                }
             }
             if pack.size >= targetSize {
                 try flush(&pack)
@@ -134,7 +143,25 @@ final class PackWriter: Sendable {
         let path = pack.path
         let fd = pack.descriptor
         try pack.buffer.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+        // Start these bytes on their way to the disk now, while the workers go on cutting chunks:
+        // left to the fsync in `finish()`, a put of 512 MiB spent its last 0.4 s (a quarter of its
+        // time) waiting for the disk with both cores idle. Only a hint: a failure shows at the fsync.
+        let length = Int64(pack.buffer.count)
+        _ = arttui_start_writeback(fd, pack.size - length, length)
         pack.buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the buffer and then `payload` at the end of the pack, and starts the writeback of both at
+    /// once (a hint for the buffer alone would start a page that the payload then writes again).
+    private func writeDirectly(_ payload: UnsafeRawBufferPointer, to pack: inout OpenPack) throws {
+        let start = pack.size - Int64(pack.buffer.count)
+        let path = pack.path
+        let fd = pack.descriptor
+        try pack.buffer.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+        pack.buffer.removeAll(keepingCapacity: true)
+        try writeAll(fd, payload, path: path)
+        pack.size += Int64(payload.count)
+        _ = arttui_start_writeback(fd, start, pack.size - start)
     }
 
     /// Whether `path` still names the file open as `fd` (a sweep may have unlinked it).
