@@ -33,9 +33,7 @@ extension Store {
         }
 
         let statCache = try openStatCache()
-        // In the manifest digest's order, so that it need not sort them again.
-        let unordered = Array(draft.sources.values)
-        let sources = ByteOrder.order(of: unordered.map(\.path)).map { unordered[$0] }
+        let sources = draft.sourcesInManifestOrder
         var forceWrite = Set<String>()
         for _ in 0..<5 {
             var ingester = Ingester(catalog: catalog, objects: objects, chunking: chunking)

@@ -44,11 +44,17 @@ import StoreTestSupport
         let cut = try first.cut(sources)
         #expect(cut.allSatisfy { $0.content != nil })
         first.remember(cut)
-        let again = try DraftCutter(statCachePath: paths.stat, chunkListPath: paths.lists).cut(sources)
+        let second = try DraftCutter(statCachePath: paths.stat, chunkListPath: paths.lists)
+        var again = try second.cut(sources)
         #expect(again.allSatisfy { $0.remembered == nil }, "nothing read again")
+        #expect(again.allSatisfy { $0.content == nil }, "chunk lists are looked up only when asked for")
+        #expect(again.map(\.entry) == cut.map(\.entry))
+        second.recallChunkLists(of: &again)
         #expect(again.map(\.content) == cut.map(\.content))
-        // Without the chunk lists, a recognised file comes back with its digest only.
-        let bare = try DraftCutter(statCachePath: paths.stat).cut(sources)
+        // Without the chunk lists, a recognised file keeps its digest only.
+        let bareCutter = try DraftCutter(statCachePath: paths.stat)
+        var bare = try bareCutter.cut(sources)
+        bareCutter.recallChunkLists(of: &bare)
         #expect(bare.map(\.entry) == cut.map(\.entry))
         #expect(bare.allSatisfy { $0.content == nil })
     }

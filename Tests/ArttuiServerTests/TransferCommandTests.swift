@@ -120,6 +120,14 @@ import Glibc
             let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(name + " ") }, "no \(name) in /metrics")
             return try #require(Int64(line.split(separator: " ")[1]))
         }
+
+        /// Requests the server has answered, of every method and status (each read of `/metrics` counts
+        /// once it is answered, so one call here adds one to the next).
+        func requestsAnswered() throws -> Int64 {
+            let text = try String(contentsOf: server.appendingPathComponent("metrics"), encoding: .utf8)
+            return try text.split(separator: "\n").filter { $0.hasPrefix("arttui_http_requests_total{") }
+                .reduce(0) { total, line in total + (try #require(Int64(line.split(separator: " ").last!))) }
+        }
     }
 
     /// Random bytes (incompressible, so chunk sizes and sent bytes are what they seem).
@@ -146,10 +154,13 @@ import Glibc
             #expect(put["version"] as? String == "v0")
             #expect(put["fileCount"] as? Int == 4)
             #expect((put["aliases"] as? [String])?.sorted() == ["best", "latest"])
-            // Unchanged: no new version, nothing read again (the stat cache) and nothing sent.
+            // Unchanged: no new version, nothing read again (the stat cache) and nothing sent; the one
+            // question is the newest version's digest (it also shows the project exists).
             let packsBefore = try scratch.metric("arttui_upload_packs_total")
+            let requestsBefore = try scratch.requestsAnswered()
             #expect(try scratch.ok(["put", "data", "-n", "root/shared/ds", "--remote", remote])
                 == "no changes: root/shared/ds:v0 already holds this content\n")
+            #expect(try scratch.requestsAnswered() - requestsBefore == 1 + 1, "one request, and the /metrics read before it")
             #expect(try scratch.metric("arttui_upload_packs_total") == packsBefore)
 
             // A project that does not exist yet is created (private), as a first local put creates one.

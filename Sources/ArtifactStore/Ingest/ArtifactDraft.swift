@@ -44,6 +44,13 @@ public struct ArtifactDraft: Sendable {
     /// Whether the draft holds nothing to store or record.
     public var isEmpty: Bool { sources.isEmpty && references.isEmpty }
 
+    /// The files in the order of a version's manifest lines (by the bytes of their paths), so that the
+    /// manifest digest of what is cut from them needs no sort of its own.
+    public var sourcesInManifestOrder: [Source] {
+        let unordered = Array(sources.values)
+        return ByteOrder.order(of: unordered.map(\.path)).map { unordered[$0] }
+    }
+
     /// Starts an empty draft.
     public init(
         name: String, type: String = "dataset", description: String = "", metadata: [String: JSONValue] = [:],

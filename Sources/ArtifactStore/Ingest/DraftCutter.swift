@@ -10,9 +10,9 @@ import Glibc
 ///
 /// Files are cut on all cores. With a stat cache, a file whose size, mtime, inode and ctime match
 /// what was remembered is not read again (as the embedded store's put skips it): its digest is known,
-/// and its chunk list comes from the chunk lists remembered beside the stat cache; when that has none,
-/// the caller finds it elsewhere (the server's newest manifest) or cuts the file after all with
-/// `CutContent.cut(fileAt:)`.
+/// and its chunk list, when the caller needs it, comes from the chunk lists remembered beside the stat
+/// cache (`recallChunkLists(of:)`); when that has none, the caller finds it elsewhere (the server's
+/// newest manifest) or cuts the file after all with `CutContent.cut(fileAt:)`.
 public struct DraftCutter: Sendable {
     /// One file of the draft, cut or recognised.
     public struct CutFile: Sendable {
@@ -20,8 +20,8 @@ public struct DraftCutter: Sendable {
         public var source: ArtifactDraft.Source
         /// Its path, digest and size.
         public var entry: ManifestEntry
-        /// Its chunks; nil when the stat cache recognised the file, it was not read, and no chunk list
-        /// was remembered for its content.
+        /// Its chunks; nil when the stat cache recognised the file and it was not read (until
+        /// `recallChunkLists(of:)` finds a remembered chunk list for its content).
         public var content: CutContent?
         /// What the stat cache learns from this file once its version is committed; nil when it was not read.
         var remembered: StatCache.Entry?
@@ -38,29 +38,53 @@ public struct DraftCutter: Sendable {
         chunkLists = try chunkListPath.map { try ChunkListCache(path: $0) }
     }
 
-    /// Cuts (or recognises) every source, in the order given.
+    /// Cuts (or recognises) every source, in the order given. A recognised file comes back with its
+    /// digest only (`content` nil): `recallChunkLists(of:)` finds its chunks when they are needed, which
+    /// a put of unchanged files, compared by manifest digest alone, never does.
     /// - Throws: `StoreError.io` when a file cannot be read or changes while it is read.
     public func cut(
         _ sources: [ArtifactDraft.Source], progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> [CutFile] {
+        let signatures = try SourceSignatures.of(sources)
+        let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
         let remembered = statCache?.entries(for: sources.map { $0.data == nil ? $0.filePath : nil })
             ?? [StatCache.Entry?](repeating: nil, count: sources.count)
+        // Files the stat cache vouches for are settled here, before any worker starts, as the embedded
+        // store's put settles them: a put that finds nothing changed starts no threads.
         var slots = [CutFile?](repeating: nil, count: sources.count)
+        var toCut: [Int] = []
+        var knownBytes: Int64 = 0
+        for index in sources.indices {
+            let source = sources[index]
+            if source.data == nil, let known = remembered[index], known.signature == signatures[index] {
+                slots[index] = CutFile(
+                    source: source, entry: ManifestEntry(path: source.path, digest: known.digest, size: known.signature.size),
+                    content: nil)
+                knownBytes += known.signature.size
+            } else {
+                toCut.append(index)
+            }
+        }
+        let done = Mutex((files: sources.count - toCut.count, bytes: knownBytes))
+        if let progress, toCut.count < sources.count {
+            progress(TransferProgress(
+                filesDone: sources.count - toCut.count, filesTotal: sources.count, bytesDone: knownBytes,
+                bytesTotal: totalBytes))
+        }
+        // Largest files first: a big file taken last would leave one core working alone at the end.
+        let order = toCut.sorted { signatures[$0].size > signatures[$1].size }
         let next = Atomic<Int>(0)
         let failure = Mutex<Error?>(nil)
-        let done = Mutex((files: 0, bytes: Int64(0)))
-        let totalBytes = sources.reduce(Int64(0)) { total, source in
-            total + (source.data.map { Int64($0.count) } ?? (try? Self.signature(of: source.filePath).size) ?? 0)
-        }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, sources.count))
-        slots.withUnsafeMutableBufferPointer { buffer in
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, order.count)
+        if workers > 0 { slots.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while failure.withLock({ $0 == nil }) {
-                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < sources.count else { break }
+                    let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard position < order.count else { break }
+                    let index = order[position]
                     do {
-                        let file = try cut(sources[index], remembered: remembered[index])
+                        let file = try cut(sources[index], signature: signatures[index])
                         results[index] = file
                         let snapshot = done.withLock { state in
                             state.files += 1
@@ -75,15 +99,18 @@ public struct DraftCutter: Sendable {
                     }
                 }
             }
-        }
+        } }
         if let error = failure.withLock({ $0 }) { throw error }
-        var files = slots.map { $0! }
+        return slots.map { $0! }
+    }
+
+    /// Gives the recognised files among `files` (those `cut` returned without content) the chunk lists
+    /// remembered for their contents, where there are any.
+    public func recallChunkLists(of files: inout [CutFile]) {
         let recognised = files.indices.filter { files[$0].content == nil }
-        if let chunkLists, !recognised.isEmpty {
-            let known = chunkLists.contents(recognised.map { files[$0].entry.digest })
-            for index in recognised { files[index].content = known[files[index].entry.digest] }
-        }
-        return files
+        guard let chunkLists, !recognised.isEmpty else { return }
+        let known = chunkLists.contents(recognised.map { files[$0].entry.digest })
+        for index in recognised { files[index].content = known[files[index].entry.digest] }
     }
 
     /// Remembers the files `cut` read, once the version holding them is committed (a failed put
@@ -93,38 +120,24 @@ public struct DraftCutter: Sendable {
         chunkLists?.record(files.filter { $0.remembered != nil }.compactMap(\.content))
     }
 
-    private func cut(_ source: ArtifactDraft.Source, remembered: StatCache.Entry?) throws -> CutFile {
+    /// Cuts one file that `signature` was taken of before, checking it did not change meanwhile.
+    private func cut(_ source: ArtifactDraft.Source, signature: FileSignature) throws -> CutFile {
         if let data = source.data {
             let content = CutContent.cut(data: data)
             return CutFile(
                 source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: content.record.size),
                 content: content)
         }
-        let before = try Self.signature(of: source.filePath)
-        if let remembered, remembered.signature == before {
-            return CutFile(
-                source: source, entry: ManifestEntry(path: source.path, digest: remembered.digest, size: before.size),
-                content: nil)
-        }
         let content = try CutContent.cut(fileAt: source.filePath)
         // Read before the stat, so that the stat happened no earlier than this.
         let checkedNs = wallClockNanoseconds()
-        let after = try Self.signature(of: source.filePath)
-        guard after == before, content.record.size == before.size else {
+        let after = try SourceSignatures.signature(ofFileAt: source.filePath)
+        guard after == signature, content.record.size == signature.size else {
             throw StoreError.io(operation: "read", path: source.filePath, reason: "the file changed while it was being read")
         }
         return CutFile(
-            source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: before.size),
+            source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: signature.size),
             content: content,
-            remembered: StatCache.Entry(signature: before, digest: content.record.digest, checkedNs: checkedNs))
-    }
-
-    /// The stat signature of a file to add, following symbolic links (the draft checked where they lead).
-    private static func signature(of path: String) throws -> FileSignature {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw StoreError.io(operation: "read", path: path, reason: FileSystem.lastError())
-        }
-        return FileSignature(info)
+            remembered: StatCache.Entry(signature: signature, digest: content.record.digest, checkedNs: checkedNs))
     }
 }

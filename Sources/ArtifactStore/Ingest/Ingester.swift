@@ -74,7 +74,7 @@ struct Ingester {
 
     func ingest(_ sources: [ArtifactDraft.Source]) throws -> Result {
         let shared = Shared(catalog: catalog)
-        let signatures = try signatures(of: sources)
+        let signatures = try SourceSignatures.of(sources)
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
         let remembered = statCache?.entries(for: sources.map { $0.data == nil ? $0.filePath : nil })
             ?? [StatCache.Entry?](repeating: nil, count: sources.count)
@@ -215,7 +215,7 @@ struct Ingester {
             try FileChunker(parameters: chunking).forEachChunk(ofFileAt: path, consume)
             // Read before the stat, so that the stat happened no earlier than this.
             checkedNs = wallClockNanoseconds()
-            let after = try self.signature(of: path)
+            let after = try SourceSignatures.signature(ofFileAt: path)
             guard after == signature, size == signature.size else {
                 throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
             }
@@ -243,90 +243,7 @@ struct Ingester {
         }
         shared.written.withLock { $0.append(StoredChunk(digest: digest, location: location)) }
     }
-
-    /// The stat signatures of the files, taken on all cores (a tree of small files is mostly stat calls).
-    private func signatures(of sources: [ArtifactDraft.Source]) throws -> [FileSignature] {
-        let empty = FileSignature(size: 0, modifiedNs: 0, inode: 0, changedNs: 0)
-        var signatures = [FileSignature](repeating: empty, count: sources.count)
-        let failure = Mutex<Error?>(nil)
-        let batch = 256
-        signatures.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: (sources.count + batch - 1) / batch) { part in
-                var directory = DirectoryStat()
-                defer { directory.close() }
-                for index in part * batch..<min(sources.count, (part + 1) * batch) {
-                    // Entries made in memory have no file to stat: a size is all they need.
-                    if let data = sources[index].data {
-                        output[index] = FileSignature(size: Int64(data.count), modifiedNs: 0, inode: 0, changedNs: 0)
-                        continue
-                    }
-                    do {
-                        output[index] = try directory.signature(of: sources[index].filePath)
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
-                        return
-                    }
-                }
-            }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
-        return signatures
-    }
-
-    /// The stat signature of a file to add, following symbolic links (the draft checked where they lead).
-    private func signature(of path: String) throws -> FileSignature {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw StoreError.io(operation: "read", path: path, reason: FileSystem.lastError())
-        }
-        return FileSignature(info)
-    }
 }
-
-/// Stats files relative to their open directory, as `find` does: the sources are in path order, so
-/// one directory serves a run of them, and the kernel resolves a name instead of the whole path from
-/// the root for each file (a tree of small files is mostly stat calls).
-private struct DirectoryStat {
-    private var path = ""
-    private var descriptor: Int32 = -1
-
-    /// The stat signature of the file at `filePath`, following symbolic links.
-    mutating func signature(of filePath: String) throws -> FileSignature {
-        var info = stat()
-        let utf8 = filePath.utf8
-        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
-            return try wholePathSignature(filePath)
-        }
-        let parent = filePath[..<slash]
-        if descriptor < 0 || parent != path {
-            close()
-            path = String(parent)
-            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        }
-        guard descriptor >= 0 else { return try wholePathSignature(filePath) }
-        let name = String(filePath[utf8.index(after: slash)...])
-        guard fstatat(descriptor, name, &info, 0) == 0 else {
-            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
-        }
-        return FileSignature(info)
-    }
-
-    private func wholePathSignature(_ filePath: String) throws -> FileSignature {
-        var info = stat()
-        guard stat(filePath, &info) == 0 else {
-            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
-        }
-        return FileSignature(info)
-    }
-
-    mutating func close() {
-        if descriptor >= 0 { _ = closeDescriptor(descriptor) }
-        descriptor = -1
-    }
-}
-
-private let closeDescriptor = Glibc.close
 
 /// How far a transfer has come, for progress displays.
 public struct TransferProgress: Sendable {

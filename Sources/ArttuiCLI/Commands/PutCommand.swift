@@ -123,14 +123,18 @@ extension PutCommand {
         }
         let client = try storeOptions.server.client(for: server)
         let project = try RemoteProject.of(address, client: client)
-        if try ServerRepository(client: client).ensureProject("\(project)") {
+        // An artifact's newest version shows its project exists: a put to an existing artifact asks one
+        // question before cutting, not two.
+        let newest = upsert ? nil : try RemotePut.newestVersion(of: draft.name, in: project, client: client)
+        if newest == nil, try ServerRepository(client: client).ensureProject("\(project)") {
             FileHandle.standardError.write(Data("arttui: created project \(project) (private) on \(client.server)\n".utf8))
         }
         var draft = draft
         draft.runID = writer.runID
         let distributedID = upsert ? try remoteSharedID(client: client) : nil
-        let result = try RemotePut(client: client, project: project, cacheDirectory: storeOptions.cacheDirectory)
-            .put(draft, distributedID: distributedID)
+        let result = try RemotePut(
+            client: client, project: project, cacheDirectory: storeOptions.cacheDirectory, newest: newest
+        ).put(draft, distributedID: distributedID)
         let version = result.commit.version
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
         if upsert {

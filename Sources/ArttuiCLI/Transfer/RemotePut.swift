@@ -16,6 +16,9 @@ struct RemotePut {
     let project: RemoteProject
     /// The client's cache directory: the stat cache of files put before and unfinished uploads live there.
     let cacheDirectory: URL
+    /// The artifact's newest committed version as the caller found it (`newestVersion`), nil when it
+    /// has none or the caller did not ask: a draft with the same content is then not sent.
+    var newest: WireVersion?
 
     /// Cuts, uploads and commits `draft` (into the pending version `distributedID` names, when given).
     func put(_ draft: ArtifactDraft, distributedID: String?) throws -> Result {
@@ -25,26 +28,32 @@ struct RemotePut {
         let cutter = try DraftCutter(
             statCachePath: transfer.appendingPathComponent("put-statcache.sqlite").path,
             chunkListPath: transfer.appendingPathComponent("put-chunklists.sqlite").path)
-        let sources = draft.sources.values.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        let sources = draft.sourcesInManifestOrder
         let cutting = ProgressLine(verb: "reading")
         var cut = try cutter.cut(sources, progress: cutting?.update)
         cutting?.finish()
         // Reference entries travel in the manifest only: their bytes stay at their sources.
         let files = cut.map(\.entry) + draft.references.values.sorted { $0.path < $1.path }
-        if draft.aliases.isEmpty, draft.runID == nil, distributedID == nil,
-           let newest = try newestVersion(draft.name), newest.digest == Store.manifestDigest(files)
+        let digest = Store.manifestDigest(files)
+        // Reading files takes time in which another writer may commit: then the newest version is
+        // asked again, so "no changes" always names the version that is newest now.
+        if draft.aliases.isEmpty, draft.runID == nil, distributedID == nil, let known = newest, known.digest == digest,
+           let newest = cut.allSatisfy({ $0.content == nil }) ? known
+               : try Self.newestVersion(of: draft.name, in: project, client: client),
+           newest.digest == digest
         {
             // Content equal to the newest version makes no version, and with no aliases or run to
-            // record there is nothing to send: one question instead of an upload and a commit.
+            // record there is nothing to send: no question beyond the one that found the newest version.
             cutter.remember(cut)
             return Result(commit: CommitResponse(created: false, version: newest), sent: ChunkUploader.Outcome(), files: files.count)
         }
+        cutter.recallChunkLists(of: &cut)
         var contents = try chunkLists(for: &cut, artifact: draft.name)
 
         let uploads = ResumableUploads(cacheDirectory: cacheDirectory)
         let key = ResumableUploads.Key(
             server: "\(client.server)", project: "\(project)", artifact: draft.name,
-            manifestDigest: Store.manifestDigest(files))
+            manifestDigest: digest)
         let uploader = ChunkUploader(client: client, project: project)
         var upload = uploads.upload(for: key)
         let allChunks = ChunkUploader.chunksInFileOrder(files, chunksOf: contents.mapValues(\.chunks))
@@ -95,8 +104,9 @@ struct RemotePut {
         throw CommandFailure(message: "the server kept refusing the commit for missing chunks; try again")
     }
 
-    /// The artifact's newest committed version on the server, nil when it has none.
-    private func newestVersion(_ artifact: String) throws -> WireVersion? {
+    /// The artifact's newest committed version on the server, nil when it (or its project) does not
+    /// exist or the caller may not read it. An answer also shows the project exists.
+    static func newestVersion(of artifact: String, in project: RemoteProject, client: ServerClient) throws -> WireVersion? {
         do {
             return try client.get(project.versionPath(artifact: artifact, version: "latest"))
         } catch ServerError.notFound {

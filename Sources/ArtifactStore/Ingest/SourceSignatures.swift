@@ -1,0 +1,86 @@
+import Dispatch
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The stat signatures of a draft's files, which a put compares with its stat cache: the one way both
+/// the embedded store's put and the cutting for a team server's put take them.
+enum SourceSignatures {
+    /// The signatures of `sources`, taken on all cores (a tree of small files is mostly stat calls);
+    /// an entry made in memory has no file, and gets its size only.
+    /// - Throws: `StoreError.io` naming the first file that cannot be stat'ed.
+    static func of(_ sources: [ArtifactDraft.Source]) throws -> [FileSignature] {
+        let empty = FileSignature(size: 0, modifiedNs: 0, inode: 0, changedNs: 0)
+        var signatures = [FileSignature](repeating: empty, count: sources.count)
+        let failure = Mutex<Error?>(nil)
+        let batch = 256
+        signatures.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: (sources.count + batch - 1) / batch) { part in
+                var directory = DirectoryStat()
+                defer { directory.close() }
+                for index in part * batch..<min(sources.count, (part + 1) * batch) {
+                    if let data = sources[index].data {
+                        output[index] = FileSignature(size: Int64(data.count), modifiedNs: 0, inode: 0, changedNs: 0)
+                        continue
+                    }
+                    do {
+                        output[index] = try directory.signature(of: sources[index].filePath)
+                    } catch {
+                        failure.withLock { if $0 == nil { $0 = error } }
+                        return
+                    }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return signatures
+    }
+
+    /// The signature of one file to add, following symbolic links (the draft checked where they lead).
+    static func signature(ofFileAt path: String) throws -> FileSignature {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw StoreError.io(operation: "read", path: path, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
+    }
+}
+
+/// Stats files relative to their open directory, as `find` does: the sources are in path order, so
+/// one directory serves a run of them, and the kernel resolves a name instead of the whole path from
+/// the root for each file (a tree of small files is mostly stat calls).
+private struct DirectoryStat {
+    private var path = ""
+    private var descriptor: Int32 = -1
+
+    /// The stat signature of the file at `filePath`, following symbolic links.
+    mutating func signature(of filePath: String) throws -> FileSignature {
+        var info = stat()
+        let utf8 = filePath.utf8
+        guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex else {
+            return try SourceSignatures.signature(ofFileAt: filePath)
+        }
+        let parent = filePath[..<slash]
+        if descriptor < 0 || parent != path {
+            close()
+            path = String(parent)
+            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard descriptor >= 0 else { return try SourceSignatures.signature(ofFileAt: filePath) }
+        let name = String(filePath[utf8.index(after: slash)...])
+        guard fstatat(descriptor, name, &info, 0) == 0 else {
+            throw StoreError.io(operation: "read", path: filePath, reason: FileSystem.lastError())
+        }
+        return FileSignature(info)
+    }
+
+    mutating func close() {
+        if descriptor >= 0 { _ = closeDescriptor(descriptor) }
+        descriptor = -1
+    }
+}
+
+private let closeDescriptor = Glibc.close
