@@ -243,6 +243,13 @@ import Testing
             #expect(records.allSatisfy { $0.user == "root" })
             #expect(try await outsider.send(.get, "/api/v1/entities/team/audit").status == .notFound)
             #expect(try await Session(client: client, token: viewerToken).send(.get, "/api/v1/entities/team/audit").status == .notFound)
+            // Creating a project: a viewer, who sees the team, is refused; to an outsider the team does not exist.
+            let viewerCreates = try await Session(client: client, token: viewerToken).send(
+                .post, "/api/v1/projects", json: ["entity": "team", "name": "mine", "visibility": "private"])
+            #expect(viewerCreates.status == .forbidden)
+            #expect(try admin.decode(Problem.self, viewerCreates).detail.contains("only read"))
+            #expect(try await outsider.send(
+                .post, "/api/v1/projects", json: ["entity": "team", "name": "mine", "visibility": "private"]).status == .notFound)
         }
     }
 }

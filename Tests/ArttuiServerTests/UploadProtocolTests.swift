@@ -139,6 +139,40 @@ import Testing
         }
     }
 
+    @Test func contentPutAgainAfterItsVersionWasDeletedIsAskedForAgainAndCommits() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            let files = ["a.bin": Self.noise(1 << 20, seed: 7)]
+            let prepared = PreparedUpload(files: files)
+            #expect(try await alice.put("alice/vision", "data", files: files).response.status == .created)
+            let deleted = try await alice.send(.delete, "/api/v1/projects/alice/vision/artifacts/data/versions/v0")
+            #expect(deleted.status == .ok)
+            // The same content again, as `arttui put` sends it: ask, commit, and after a 409 ask again with
+            // the upload. The deletion freed the chunks, so the second answer must name them.
+            let upload = try alice.decode(UploadCreated.self, try await alice.send(.post, "/api/v1/projects/alice/vision/uploads")).upload
+            let commitPath = "/api/v1/projects/alice/vision/uploads/\(upload)/commit"
+            let request = prepared.commit(artifact: "data", type: "dataset")
+            let first = try alice.decode(MissingChunksResponse.self, try await alice.send(
+                .post, "/api/v1/projects/alice/vision/chunks/missing", json: MissingChunksRequest(digests: prepared.chunkOrder, upload: upload))).missing
+            if !first.isEmpty {
+                #expect(try await alice.send(.put, "/api/v1/projects/alice/vision/uploads/\(upload)/packs", bytes: prepared.pack(first)).status == .created)
+            }
+            var commit = try await alice.send(.post, commitPath, json: request)
+            if commit.status == .conflict {
+                let again = try alice.decode(MissingChunksResponse.self, try await alice.send(
+                    .post, "/api/v1/projects/alice/vision/chunks/missing", json: MissingChunksRequest(digests: prepared.chunkOrder, upload: upload))).missing
+                #expect(Set(again) == Set(try alice.decode(Problem.self, commit).missing ?? []))
+                #expect(!again.isEmpty)
+                #expect(try await alice.send(.put, "/api/v1/projects/alice/vision/uploads/\(upload)/packs", bytes: prepared.pack(again)).status == .created)
+                commit = try await alice.send(.post, commitPath, json: request)
+            }
+            #expect(commit.status == .created)
+            let whole = try await alice.send(
+                .get, "/api/v1/projects/alice/vision/artifacts/data/versions/latest/contents/\(prepared.files[0].digest)")
+            #expect(Data(whole.body.readableBytesView) == files["a.bin"])
+        }
+    }
+
     @Test func packWhoseBytesDoNotMatchTheirDigestIsRefused() async throws {
         try await ServerFixture.run { client, accounts, store in
             let alice = try await Self.setUp(accounts, client)

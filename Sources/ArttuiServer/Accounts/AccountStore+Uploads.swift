@@ -180,6 +180,17 @@ extension AccountStore {
         }
     }
 
+    /// Forgets every project's holding of `digests`, which the store no longer has: a deletion freed
+    /// them after the holdings were recorded. An upload that still references them must send them again.
+    public func forgetHeldChunks(_ digests: [String]) async throws {
+        let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }
+        guard !buffers.isEmpty else { return }
+        try await bounded { [self] in
+            try await client.query(
+                "DELETE FROM project_chunks WHERE digest = ANY(\(buffers)::bytea[])", logger: logger)
+        }
+    }
+
     /// Which of `digests` are held by one of the projects in `projectIDs` (the ones a caller may read).
     public func heldChunks(_ digests: [String], inProjects projectIDs: [Int64]) async throws -> Set<String> {
         let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }

@@ -387,27 +387,16 @@ public final class AccountStore: Sendable {
     @discardableResult
     func bounded<T: Sendable>(_ limit: Duration? = nil, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let limit = limit ?? timeout
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            do {
-                guard let first = try await group.next(), let value = first else {
-                    throw AccountError.databaseUnavailable("no answer within \(limit)")
-                }
-                return value
-            } catch let error as PSQLError where error.code == .connectionError || error.code == .serverClosedConnection
-                || error.code == .clientClosedConnection
-            {
-                throw AccountError.databaseUnavailable("\(error.code)")
-            } catch let error as PostgresTransactionError {
-                // The transaction's own failure is what the caller needs, not the wrapper around it.
-                if let cause = error.closureError ?? error.beginError ?? error.commitError { throw cause }
-                throw error
-            }
+        do {
+            return try await withDeadline(limit, overdue: { AccountError.databaseUnavailable("no answer within \(limit)") }, body)
+        } catch let error as PSQLError where error.code == .connectionError || error.code == .serverClosedConnection
+            || error.code == .clientClosedConnection
+        {
+            throw AccountError.databaseUnavailable("\(error.code)")
+        } catch let error as PostgresTransactionError {
+            // The transaction's own failure is what the caller needs, not the wrapper around it.
+            if let cause = error.closureError ?? error.beginError ?? error.commitError { throw cause }
+            throw error
         }
     }
 }

@@ -33,8 +33,11 @@ extension ArttuiAPI {
         ]
     }
 
+    /// How long `/readyz` waits for the object store.
+    static let readinessLimit: Duration = .seconds(3)
+
     /// 200 when the database and the object store answer, else 503 naming which does not.
-    private func readiness() async throws -> Response {
+    func readiness() async throws -> Response {
         var problems: [String] = []
         do {
             _ = try await accounts.entityExists("-")
@@ -46,7 +49,16 @@ extension ArttuiAPI {
         } catch {
             problems.append("catalog: \(error)")
         }
-        if let problem = await objectsReachable() { problems.append("object store: \(problem)") }
+        // A bucket that stops answering would hold the probe for the S3 client's retries (minutes): a
+        // readiness check must say "not ready" while the prober is still waiting.
+        let objectsReachable = objectsReachable
+        let objectProblem: String?
+        do {
+            objectProblem = try await withDeadline(Self.readinessLimit, overdue: { CancellationError() }) { await objectsReachable() }
+        } catch {
+            objectProblem = "no answer within \(Self.readinessLimit)"
+        }
+        if let problem = objectProblem { problems.append("object store: \(problem)") }
         guard problems.isEmpty else { throw APIError(.serviceUnavailable, problems.joined(separator: "; ")) }
         return try JSONResponse.make(["status": "ready"])
     }

@@ -45,6 +45,10 @@ extension ArttuiAPI {
                 guard try await accounts.entityExists(creation.entity),
                       AccessPolicy.mayCreateProject(caller, in: creation.entity)
                 else {
+                    // A viewer sees the team's projects: "not found" would be untrue, and no secret.
+                    if caller.role(in: creation.entity) == .viewer {
+                        throw APIError(.forbidden, "viewers of \(creation.entity) only read; its members and admins create projects")
+                    }
                     throw APIError.notFound("entity \(creation.entity)")
                 }
                 let chosen = try creation.visibility.map(requestedVisibility) ?? .private

@@ -8,6 +8,8 @@ import NIOFoundationCompat
 /// What a commit did, decided while the upload's lock is held.
 enum CommitOutcome: Sendable {
     case missing([String])
+    /// Chunks the holdings table still names but the store no longer has (a deletion freed them).
+    case gone([String])
     case pending(ArtifactVersion)
     case committed(LogResult)
 }
@@ -86,14 +88,14 @@ extension ArttuiAPI {
                                     uploaded, project: project.catalogName, distributedID: distributedID,
                                     stagedChunks: staged.chunks, packs: staged.packs)
                             }) {
-                            case let .missingChunks(missing): return (.missing(missing.sorted()), nil)
+                            case let .missingChunks(missing): return (.gone(missing.sorted()), nil)
                             case let .added(version, _): return (.pending(version), Array(referenced))
                             }
                         }
                         switch try await offload({
                             try store.commit(uploaded, project: project.catalogName, stagedChunks: staged.chunks, packs: staged.packs)
                         }) {
-                        case let .missingChunks(missing): return (.missing(missing.sorted()), nil)
+                        case let .missingChunks(missing): return (.gone(missing.sorted()), nil)
                         case let .committed(result): return (.committed(result), Array(referenced))
                         }
                     } catch {
@@ -102,6 +104,11 @@ extension ArttuiAPI {
                 }
                 switch outcome {
                 case let .missing(digests):
+                    throw Self.missingChunks(digests)
+                case let .gone(digests):
+                    // Without this, "which chunks do you lack" would keep answering "none" for them, and
+                    // every retry of the upload would be refused the same way.
+                    try await accounts.forgetHeldChunks(digests)
                     throw Self.missingChunks(digests)
                 case let .pending(version):
                     await audit(context, project, "upsert", "\(project.path)/\(version.name) \(commit.distributedID ?? "")")

@@ -1,0 +1,51 @@
+@testable import ArttuiServer
+import Foundation
+import Hummingbird
+import Testing
+
+/// `withDeadline`: the answer comes at the limit even when the work ignores cancellation, as a query to
+/// a hung database does.
+struct DeadlineTests {
+    struct Overdue: Error {}
+
+    @Test func workThatIgnoresCancellationFailsAtTheLimitNotWhenItEnds() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: Overdue.self) {
+            try await withDeadline(.milliseconds(200), overdue: { Overdue() }) {
+                // Like a postgres-nio query to a stopped server: it does not end when cancelled.
+                let end = ContinuousClock.now + .seconds(3)
+                while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(20)) }
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+    }
+
+    @Test func workThatEndsInTimeGivesItsResultOrError() async throws {
+        #expect(try await withDeadline(.seconds(5), overdue: { Overdue() }) { 42 } == 42)
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await withDeadline(.seconds(5), overdue: { Overdue() }) { () async throws -> Int in throw Refused() }
+        }
+    }
+
+    @Test(.enabled(if: ServerFixture.enabled)) func readinessSaysNotReadyWhileTheBucketDoesNotAnswer() async throws {
+        try await ServerFixture.run { _, accounts, store in
+            let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: {
+                // A bucket that accepts connections and never answers, as `kill -STOP` of SeaweedFS makes.
+                let end = ContinuousClock.now + .seconds(8)
+                while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(50)) }
+                return nil
+            })
+            let started = ContinuousClock.now
+            do {
+                _ = try await api.readiness()
+                Issue.record("readiness answered ready while the object store did not answer")
+            } catch let error as APIError {
+                #expect(error.status == .serviceUnavailable)
+                #expect(error.detail.contains("object store: no answer within"))
+            }
+            #expect(ContinuousClock.now - started < .seconds(6))
+        }
+    }
+}
