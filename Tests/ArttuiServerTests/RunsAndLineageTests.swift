@@ -125,7 +125,9 @@ import Testing
             #expect(try await alice.send(.get, "\(Self.vision)/verify?artifact=data&version=v0").status == .ok)
             #expect(try await alice.send(.get, "\(Self.vision)/verify?artifact=nope").status == .notFound)
             #expect(try await alice.send(.get, "\(Self.vision)/verify?version=v0").status == .badRequest)
-            #expect(try await alice.send(.get, "/api/v1/verify").status == .notFound)
+            let refused = try await alice.send(.get, "/api/v1/verify")
+            #expect(refused.status == .forbidden)
+            #expect(String(buffer: refused.body).contains("name a project, artifact or version"))
             #expect(try await Session(client: client, token: nil).send(.get, "/api/v1/verify").status == .unauthorized)
             #expect(try await root.send(.get, "/api/v1/verify").status == .ok)
 

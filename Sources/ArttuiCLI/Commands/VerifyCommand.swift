@@ -86,15 +86,16 @@ struct VerifyCommand: ParsableCommand {
                 "verify against a server only checks (with --read-data); --repair, --references and --root work on a local store")
         }
         let repository = try storeOptions.openRepository()
-        try finish(repository.verify(resolveScope(in: repository), readData: readData))
+        try finish(repository.verify(resolveScope(in: repository), readData: readData), onServer: true)
     }
 
     /// Prints the report; damage is a finding, not a failure to run, so the status says so after it.
-    private func finish(_ report: VerificationReport) throws {
+    /// `onServer`: the report came from a team server, where `--repair` does not run: it is not suggested.
+    private func finish(_ report: VerificationReport, onServer: Bool = false) throws {
         if output.json {
             try JSONOutput.print(WireVerification(report: report))
         } else {
-            printText(report)
+            printText(report, onServer: onServer)
         }
         if !report.isClean { Foundation.exit(1) }
     }
@@ -113,7 +114,7 @@ struct VerifyCommand: ParsableCommand {
         return .artifact(project: parsed.project, name: name)
     }
 
-    private func printText(_ report: VerificationReport) {
+    private func printText(_ report: VerificationReport, onServer: Bool) {
         for problem in report.problems {
             let affected = problem.versions.isEmpty ? "" : " (affects \(problem.versions.joined(separator: ", ")))"
             print("problem: \(problem.subject): \(problem.detail)\(affected)")
@@ -143,7 +144,8 @@ struct VerifyCommand: ParsableCommand {
         var orphans = ""
         if !report.reclaimable.isEmpty {
             orphans = "; \(counted(report.reclaimable.count, "reclaimable orphan")) holding \(ByteSize.format(report.reclaimableBytes))"
-                + (repair ? " found (see the repairs above)" : " (arttui verify --repair removes them)")
+                + (repair ? " found (see the repairs above)"
+                    : onServer ? "" : " (arttui verify --repair removes them)")
         }
         print("\(checked): \(damage)\(orphans)")
     }

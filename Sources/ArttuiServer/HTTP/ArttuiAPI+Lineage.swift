@@ -73,8 +73,11 @@ extension ArttuiAPI {
             },
             APIRoute(method: .get, path: "/api/v1/verify") { request, context in
                 let caller = try signedIn(context)
-                // Only site admins see the whole store: its orphans and damage span every project.
-                guard caller.isAdmin else { throw APIError.notFound("store-wide verify") }
+                // Only site admins see the whole store: its orphans and damage span every project. The
+                // endpoint is no secret, so others are told what they may do instead.
+                guard caller.isAdmin else {
+                    throw APIError(.forbidden, "only site administrators verify the whole store; name a project, artifact or version to verify")
+                }
                 let readData = try queryBoolean(request, "read_data")
                 let report = try await core(nil) { [store] in
                     var verifier = StoreVerifier(store: store)
