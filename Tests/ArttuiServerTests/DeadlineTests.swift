@@ -1,6 +1,7 @@
 @testable import ArttuiServer
 import Foundation
 import Hummingbird
+import Synchronization
 import Testing
 
 /// `withDeadline`: the answer comes at the limit even when the work ignores cancellation, as a query to
@@ -20,6 +21,27 @@ struct DeadlineTests {
                 return 1
             }
         }
+    }
+
+    // The work would end with a result long before the limit: only the caller's cancellation can make
+    // the answer a CancellationError.
+    @Test func aCancelledCallerIsAnsweredAtOnceAndItsWorkCancelled() async throws {
+        // Whether the work saw its cancellation, set once it stops; nil while it runs.
+        let workCancelled = Mutex<Bool?>(nil)
+        let caller = Task {
+            try await withDeadline(.seconds(600), overdue: { Overdue() }) {
+                let end = ContinuousClock.now + .seconds(3)
+                repeat { try? await Task.sleep(for: .milliseconds(20)) } while !Task.isCancelled && ContinuousClock.now < end
+                workCancelled.withLock { $0 = Task.isCancelled }
+                return 1
+            }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        // The work stops by its own clock at the latest, so this wait ends without a bound of its own.
+        while workCancelled.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(workCancelled.withLock { $0 } == true)
     }
 
     @Test func workThatEndsInTimeGivesItsResultOrError() async throws {
