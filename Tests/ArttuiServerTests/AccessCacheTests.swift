@@ -34,6 +34,48 @@ import Testing
         }
     }
 
+    @Test("a token issued with expiresIn is refused with 401 once expired, the detail saying so, even when cached")
+    func anExpiredTokenIsRefusedSayingItExpired() async throws {
+        try await ServerFixture.run(cacheLifetime: .seconds(300)) { client, accounts, _ in
+            let admin = Session(client: client, token: try await accounts.addUser("root", admin: true))
+            #expect(try await admin.send(.post, "/api/v1/admin/users", json: ["name": "alice"]).status == .created)
+            let issuedAt = Date()
+            let issued = try await admin.send(.post, "/api/v1/admin/users/alice/tokens", json: ["expiresIn": "2s"])
+            #expect(issued.status == .created)
+            let answer = try JSONSerialization.jsonObject(with: Data(issued.body.readableBytesView)) as? [String: Any]
+            let token = try #require(answer?["token"] as? String)
+            let expiresText = try #require(answer?["expiresAt"] as? String)
+            let expiresAt = try #require(WireTimestamp.date(expiresText))
+            #expect(abs(expiresAt.timeIntervalSince(issuedAt) - 2) < 1.5)
+            let alice = Session(client: client, token: token)
+            #expect(try await alice.send(.get, "/api/v1/whoami").status == .ok)
+
+            // Without a body a token never expires; a bad expiry is a 400 naming the value.
+            let forever = try await admin.send(.post, "/api/v1/admin/users/alice/tokens")
+            #expect(forever.status == .created)
+            #expect(String(decoding: forever.body.readableBytesView, as: UTF8.self).contains("expiresAt") == false)
+            let bad = try await admin.send(.post, "/api/v1/admin/users/alice/tokens", json: ["expiresIn": "soon"])
+            #expect(bad.status == .badRequest)
+            #expect(try admin.decode(Problem.self, bad).detail.contains("expiry \"soon\""))
+            let badUser = try await admin.send(.post, "/api/v1/admin/users", json: ["name": "bob", "expiresIn": "0s"])
+            #expect(badUser.status == .badRequest)
+            #expect(try await accounts.entityExists("bob") == false)
+
+            try await Task.sleep(until: .now + .milliseconds(Int(max(0, 2.3 - Date().timeIntervalSince(issuedAt)) * 1000)))
+            let refused = try await alice.send(.get, "/api/v1/whoami")
+            #expect(refused.status == .unauthorized)
+            #expect(try alice.decode(Problem.self, refused).detail.hasPrefix("the token expired at "))
+            // A revoked one says it was revoked, an unknown one that it is unknown: three distinct causes.
+            #expect(try await admin.send(.delete, "/api/v1/admin/users/alice/tokens").status == .ok)
+            let forgotten = Session(client: client, token: try #require(
+                (try JSONSerialization.jsonObject(with: Data(forever.body.readableBytesView)) as? [String: Any])?["token"] as? String))
+            #expect(try forgotten.decode(Problem.self, try await forgotten.send(.get, "/api/v1/whoami")).detail == "the token was revoked")
+            let stranger = Session(client: client, token: "arttui_" + String(repeating: "0", count: 64))
+            #expect(try stranger.decode(Problem.self, try await stranger.send(.get, "/api/v1/whoami")).detail
+                == "the token is not known to this server")
+        }
+    }
+
     @Test func aRevocationElsewhereIsSeenWithinTheLifetimeWithoutAnnouncement() async throws {
         try await ServerFixture.withDatabase { url, accounts in
             let token = try await accounts.addUser("alice", admin: false)

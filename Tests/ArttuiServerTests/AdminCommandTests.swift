@@ -80,6 +80,41 @@ import Testing
         }
     }
 
+    @Test("--expires-in: a token that expires is refused once it has, saying so; a bad value is one line")
+    func tokensExpireWhenAsked() async throws {
+        try await ServerFixture.withDatabase { url, accounts in
+            let user = try Self.run(["admin", "user", "add", "carol", "--expires-in", "2s"], databaseURL: url)
+            #expect(user.status == 0, "\(user.stderr)")
+            let shortLived = user.stdout.trimmingCharacters(in: .newlines)
+            let issued = Date()
+            let month = try Self.run(["admin", "token", "add", "carol", "--expires-in", "30d"], databaseURL: url)
+            #expect(month.status == 0, "\(month.stderr)")
+            let longLived = month.stdout.trimmingCharacters(in: .newlines)
+            #expect(month.stdout == longLived + "\n", "only the token, on one line")
+            #expect(try await accounts.caller(token: shortLived)?.name == "carol")
+
+            for bad in ["3x", "30", "d", "0d", "-1h", "99999d", "1.5h"] {
+                for command in [["admin", "token", "add", "carol"], ["admin", "user", "add", "dave"]] {
+                    let refused = try Self.run(command + ["--expires-in=\(bad)"], databaseURL: url)
+                    #expect(refused.status != 0, "\(command) --expires-in \(bad)")
+                    #expect(refused.stdout.isEmpty)
+                    #expect(refused.stderr.hasPrefix("arttui-server: expiry \"\(bad)\""), "\(refused.stderr)")
+                    #expect(refused.stderr.split(separator: "\n").count == 1)
+                }
+            }
+            #expect(try await accounts.entityExists("dave") == false, "nothing stored for a refused value")
+
+            let remaining = 2.5 - Date().timeIntervalSince(issued)
+            if remaining > 0 { try await Task.sleep(for: .seconds(remaining)) }
+            #expect(try await accounts.caller(token: shortLived) == nil)
+            guard case .expired = try await accounts.refusal(token: shortLived) else {
+                Issue.record("an expired token's refusal names its expiry")
+                return
+            }
+            #expect(try await accounts.caller(token: longLived)?.name == "carol", "the other token still works")
+        }
+    }
+
     @Test func wrongPasswordAndUnreachableDatabaseFailFastWithOneLine() throws {
         let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
         let closed = "postgres://nobody:secret@127.0.0.1:1/none"

@@ -84,14 +84,14 @@ public final class AccountStore: Sendable {
 
     // MARK: Users, teams, tokens
 
-    /// Creates a user (an entity of its own) and returns its first token.
-    public func addUser(_ name: String, admin: Bool) async throws -> String {
+    /// Creates a user (an entity of its own) and returns its first token, optionally expiring.
+    public func addUser(_ name: String, admin: Bool, tokenExpiresAt expiresAt: Date? = nil) async throws -> String {
         try EntityName.validate(name)
         let token = APIToken.generate()
         try await bounded { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 let id = try await insertEntity(name, kind: "user", admin: admin, on: connection)
-                try await insertToken(token, userID: id, expiresAt: nil, on: connection)
+                try await insertToken(token, userID: id, expiresAt: expiresAt, on: connection)
             }
         }
         return token
@@ -168,6 +168,28 @@ public final class AccountStore: Sendable {
             return cached
         case .miss:
             return try await readCaller(digest)
+        }
+    }
+
+    /// Why a token that `caller(token:)` did not accept is refused, in words for the 401's detail: a
+    /// client told its token expired knows to ask for a new one rather than suspect a typo.
+    public func refusal(token: String) async throws -> TokenRefusal {
+        let hash = ByteBuffer(bytes: APIToken.hash(token))
+        return try await bounded { [self] in
+            try await client.withConnection { connection in
+                var found: (revokedAt: Date?, expiresAt: Date?, expired: Bool)?
+                for try await row in try await connection.query(
+                    """
+                    SELECT revoked_at, expires_at, expires_at IS NOT NULL AND expires_at <= now()
+                    FROM account_tokens WHERE hash = \(hash)
+                    """, logger: logger
+                ).decode((Date?, Date?, Bool).self) { found = row }
+                guard let found else { return .unknown }
+                if found.revokedAt != nil { return .revoked }
+                if found.expired, let expiresAt = found.expiresAt { return .expired(at: expiresAt) }
+                // Valid again by now (a race with its creation): the next request will be accepted.
+                return .unknown
+            }
         }
     }
 

@@ -37,12 +37,14 @@ struct AdminCommand: AsyncParsableCommand {
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "The user's name.") var name: String
             @Flag(help: "Make the user a site administrator.") var admin = false
+            @Option(help: TokenLifetime.help) var expiresIn: String?
 
             func run() async throws {
-                let (name, admin) = (self.name, self.admin)
+                let (name, admin, expiresIn) = (self.name, self.admin, self.expiresIn)
                 try await reportingFailure {
+                    let expiresAt = try expiresIn.map { try TokenLifetime(parsing: $0).expiry() }
                     let token = try await connection.withMigratedAccounts { accounts in
-                        return try await accounts.addUser(name, admin: admin)
+                        return try await accounts.addUser(name, admin: admin, tokenExpiresAt: expiresAt)
                     }
                     print(token)
                 }
@@ -58,12 +60,14 @@ struct AdminCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Print a new token for a user.")
             @OptionGroup var connection: ConnectionOptions
             @Argument(help: "The user's name.") var name: String
+            @Option(help: TokenLifetime.help) var expiresIn: String?
 
             func run() async throws {
-                let name = self.name
+                let (name, expiresIn) = (self.name, self.expiresIn)
                 try await reportingFailure {
+                    let expiresAt = try expiresIn.map { try TokenLifetime(parsing: $0).expiry() }
                     let token = try await connection.withMigratedAccounts { accounts in
-                        return try await accounts.addToken(user: name)
+                        return try await accounts.addToken(user: name, expiresAt: expiresAt)
                     }
                     print(token)
                 }
@@ -126,6 +130,13 @@ struct AdminCommand: AsyncParsableCommand {
 }
 
 extension Role: ExpressibleByArgument {}
+
+extension TokenLifetime {
+    /// The help of `--expires-in`; the value is read in `run()` so a bad one fails with one line.
+    static let help = ArgumentHelp(
+        "Make the token expire after this long: a whole number and s, m, h or d (30d, 12h); default never.",
+        valueName: "duration")
+}
 
 private var adminLogger: Logger { makeLogger("arttui-server.admin", default: .warning) }
 

@@ -1,10 +1,19 @@
 import Foundation
+import ArtifactWire
 import Hummingbird
 
 /// The body of `POST /api/v1/admin/users`.
 struct UserCreation: Codable {
     var name: String
     var admin: Bool?
+    /// When the user's first token expires, as `--expires-in` takes it (`30d`); nil for never.
+    var expiresIn: String?
+}
+
+/// The optional body of `POST /api/v1/admin/users/{user}/tokens`.
+struct TokenCreation: Codable {
+    /// When the token expires, as `--expires-in` takes it (`30d`); nil for never.
+    var expiresIn: String?
 }
 
 /// The body of `POST /api/v1/admin/teams`.
@@ -21,6 +30,14 @@ struct MembershipChange: Codable {
 struct IssuedToken: Codable {
     var user: String
     var token: String
+    /// When the token expires (RFC 3339); absent for a token that never does.
+    var expiresAt: String?
+
+    init(user: String, token: String, expiresAt: Date?) {
+        self.user = user
+        self.token = token
+        self.expiresAt = expiresAt.map { WireTimestamp.string($0) }
+    }
 }
 
 extension ArttuiAPI {
@@ -29,16 +46,21 @@ extension ArttuiAPI {
             APIRoute(method: .post, path: "/api/v1/admin/users") { request, context in
                 try siteAdmin(context)
                 let creation = try await RequestBodyReader.json(UserCreation.self, from: request)
-                let token = try await administering { try await $0.addUser(creation.name, admin: creation.admin ?? false) }
+                let expiresAt = try Self.expiry(creation.expiresIn)
+                let token = try await administering {
+                    try await $0.addUser(creation.name, admin: creation.admin ?? false, tokenExpiresAt: expiresAt)
+                }
                 await auditAdmin(context, "user.add", creation.name + ((creation.admin ?? false) ? " admin" : ""))
-                return try JSONResponse.make(IssuedToken(user: creation.name, token: token), status: .created)
+                return try JSONResponse.make(IssuedToken(user: creation.name, token: token, expiresAt: expiresAt), status: .created)
             },
-            APIRoute(method: .post, path: "/api/v1/admin/users/:user/tokens") { _, context in
+            APIRoute(method: .post, path: "/api/v1/admin/users/:user/tokens") { request, context in
                 try siteAdmin(context)
                 let user = try context.parameters.require("user")
-                let token = try await administering { try await $0.addToken(user: user) }
+                let creation = try await RequestBodyReader.optionalJSON(TokenCreation.self, from: request)
+                let expiresAt = try Self.expiry(creation?.expiresIn)
+                let token = try await administering { try await $0.addToken(user: user, expiresAt: expiresAt) }
                 await auditAdmin(context, "token.add", user)
-                return try JSONResponse.make(IssuedToken(user: user, token: token), status: .created)
+                return try JSONResponse.make(IssuedToken(user: user, token: token, expiresAt: expiresAt), status: .created)
             },
             APIRoute(method: .delete, path: "/api/v1/admin/users/:user/tokens") { _, context in
                 try siteAdmin(context)
@@ -68,6 +90,16 @@ extension ArttuiAPI {
                 return try JSONResponse.make(["team": team, "user": user, "role": change.role.rawValue])
             },
         ]
+    }
+
+    /// The expiry `expiresIn` gives a token issued now; 400 naming the value when it cannot be read.
+    private static func expiry(_ expiresIn: String?) throws -> Date? {
+        guard let expiresIn else { return nil }
+        do {
+            return try TokenLifetime(parsing: expiresIn).expiry()
+        } catch {
+            throw APIError(.badRequest, "expiresIn: \(error)")
+        }
     }
 
     private func siteAdmin(_ context: ServerRequestContext) throws {

@@ -28,7 +28,18 @@ enum RequestBodyReader {
     /// A JSON body decoded as `T`, after the size and depth limits.
     static func json<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let buffer = try await bytes(request, limit: ServerLimits.maxJSONBytes, what: "the JSON body")
-        let data = Data(buffer.readableBytesView)
+        return try decode(T.self, Data(buffer.readableBytesView))
+    }
+
+    /// A JSON body decoded as `T`, or nil when the request has none: for endpoints whose body only
+    /// carries options.
+    static func optionalJSON<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T? {
+        let buffer = try await bytes(request, limit: ServerLimits.maxJSONBytes, what: "the JSON body")
+        guard buffer.readableBytes > 0 else { return nil }
+        return try decode(T.self, Data(buffer.readableBytesView))
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
         let depth = nestingDepth(data)
         guard depth <= ServerLimits.maxJSONDepth else {
             throw APIError(.badRequest, "the JSON body nests \(depth) levels deep; the limit is \(ServerLimits.maxJSONDepth)")
