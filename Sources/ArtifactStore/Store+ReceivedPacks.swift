@@ -14,20 +14,17 @@ extension Store {
     /// for nothing until `commit(_:project:stagedChunks:packs:)` names them; a pack no commit uses is
     /// removed by that commit or by an upload's expiry.
     /// - Parameter maxRawLength: the largest chunk accepted.
-    /// - Throws: `StoreError.corruptData` naming the bad record (nothing is stored then), `.io`.
+    /// - Throws: `StoreError.corruptData` naming the bad record (nothing is stored then); what the
+    ///   object store throws when it cannot store the pack (`.io` for a local one).
     public func stage(pack bytes: Data, maxRawLength: Int) throws -> StagedPack {
         let key = PackRecords.newPackKey()
         let records = try bytes.withUnsafeBytes {
             try PackRecords.scan($0, packKey: key, maxRawLength: maxRawLength, codec: ZstdCodec())
         }
         // Straight from memory: a team server's object store seals and sends it without a staging file.
-        do {
-            try objects.store(key: key, bytes: bytes)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.io(operation: "store pack", path: key, reason: FileSystem.reason(of: error))
-        }
+        // Its error is passed on as it is: wrapped in `.io` an S3 store's outage read as a disk fault (500)
+        // where the server answers an unavailable store with 503.
+        try objects.store(key: key, bytes: bytes)
         return StagedPack(
             pack: ObjectInfo(key: key, size: Int64(bytes.count)),
             chunks: records.map { StoredChunk(digest: $0.digest, location: $0.location) })

@@ -74,9 +74,10 @@ public final class HTTPClient: Sendable {
         handle.set(CurlOption.httpHeader, pointer: headerList)
 
         var fileError: Int32 = 0
-        let watch = settings.idleTimeout == nil && request.answerTimeout == nil
+        let idle = [settings.idleTimeout, request.stallTimeout].compactMap { $0 }.min()
+        let watch = idle == nil && request.answerTimeout == nil
             ? nil
-            : StallWatch(idle: settings.idleTimeout, answer: request.answerTimeout ?? settings.idleTimeout, collector: collector)
+            : StallWatch(idle: idle, answer: request.answerTimeout ?? idle, collector: collector)
         let code: Int32 = withExtendedLifetime((collector, watch)) {
             let context = Unmanaged.passUnretained(collector).toOpaque()
             handle.set(CurlOption.writeFunction, callback: bodyCallback)

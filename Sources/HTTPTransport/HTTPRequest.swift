@@ -25,16 +25,22 @@ public struct HTTPRequest: Sendable {
     /// for a request it works on before answering; nil for the client's idle timeout, `.infinity`
     /// for no limit (TCP keep-alive probes still find a peer that has gone).
     public var answerTimeout: TimeInterval?
+    /// How long this request may go without a byte sent or received, when shorter than the client's
+    /// idle timeout (which it then replaces, the answer wait included unless `answerTimeout` is set):
+    /// for a caller with a deadline of its own, such as an S3 operation and its retries; nil keeps the
+    /// client's.
+    public var stallTimeout: TimeInterval?
 
     /// Creates a request.
     public init(
         method: String, url: URL, headers: [(name: String, value: String)] = [], body: Body = .none,
-        answerTimeout: TimeInterval? = nil
+        answerTimeout: TimeInterval? = nil, stallTimeout: TimeInterval? = nil
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.answerTimeout = answerTimeout
+        self.stallTimeout = stallTimeout
     }
 }

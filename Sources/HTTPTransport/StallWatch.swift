@@ -58,8 +58,9 @@ final class StallWatch {
         return UInt64(max(0, seconds) * 1_000_000_000)
     }
 
+    /// To a tenth of a second: a limit cut to what is left of a caller's deadline is 2.9999972 s.
     private static func text(_ seconds: TimeInterval?) -> String {
-        let value = seconds ?? 0
+        let value = ((seconds ?? 0) * 10).rounded() / 10
         return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 

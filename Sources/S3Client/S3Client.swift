@@ -298,27 +298,42 @@ public final class S3Client: Sendable {
     ) throws(S3Error) -> (HTTPResponse, Data) {
         let target = url(bucket: bucket, key: key, query: query)
         let policy = configuration.retry
+        let deadline = configuration.operationTimeout.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
         var attempt = 1
         while true {
             let error: S3Error
+            let stallTimeout = deadline.map { Self.seconds(max(.milliseconds(Self.shortestStallMilliseconds), $0 - .now)) }
             switch sendOnce(operation, method: method, url: target, bucket: bucket, key: key, headers: headers,
-                           body: body, payloadHash: payloadHash) {
+                           body: body, payloadHash: payloadHash, stallTimeout: stallTimeout) {
             case .success(let answer): return answer
             case .failure(let failure): error = failure
             }
-            guard error.isTransient, attempt < policy.maxAttempts else {
+            attempt += 1
+            let delay = policy.delay(beforeAttempt: attempt)
+            // A retry that could not stall even briefly before the deadline would only delay the failure.
+            let retryFits = deadline.map {
+                ContinuousClock.now + .milliseconds(Int64(delay * 1000) + Self.shortestStallMilliseconds) <= $0
+            } ?? true
+            guard error.isTransient, attempt <= policy.maxAttempts, retryFits else {
                 var final = error
-                final.attempts = attempt
+                final.attempts = attempt - 1
                 throw final
             }
-            attempt += 1
-            Thread.sleep(forTimeInterval: policy.delay(beforeAttempt: attempt))
+            Thread.sleep(forTimeInterval: delay)
         }
+    }
+
+    /// The least stall an attempt is given under an operation deadline: less would fail a healthy
+    /// store's answer that is merely a moment late.
+    private static let shortestStallMilliseconds: Int64 = 500
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     private func sendOnce(
         _ operation: String, method: String, url: URL, bucket: String?, key: String?, headers: [String: String],
-        body: S3Transport.Body, payloadHash: String
+        body: S3Transport.Body, payloadHash: String, stallTimeout: TimeInterval?
     ) -> Result<(HTTPResponse, Data), S3Error> {
         func failure(_ kind: S3Error.Kind, status: Int? = nil, code: String? = nil, message: String?) -> S3Error {
             S3Error(
@@ -326,7 +341,7 @@ public final class S3Client: Sendable {
                 code: code, message: message)
         }
         let signed = signer.signedHeaders(method: method, url: url, headers: headers, payloadHash: payloadHash)
-        switch transport.send(method: method, url: url, headers: signed, body: body) {
+        switch transport.send(method: method, url: url, headers: signed, body: body, stallTimeout: stallTimeout) {
         case .failure(let transportFailure):
             return .failure(failure(transportFailure.kind, message: transportFailure.message))
         case .success(let response):

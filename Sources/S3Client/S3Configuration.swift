@@ -15,11 +15,19 @@ public struct S3Configuration: Sendable {
     public var connectTimeout: TimeInterval
     /// How failed requests are retried.
     public var retry: S3RetryPolicy
+    /// How long one operation may wait on a silent store in all, its retries and their backoff
+    /// included; nil for no bound beyond `requestTimeout` per attempt and the retry policy.
+    ///
+    /// Each attempt may stall only for what is left of it and no retry starts once it has passed, so a
+    /// store that hangs (a stopped process, a black-holed network) fails the operation within about
+    /// this long instead of attempts × `requestTimeout`; a transfer that keeps moving bytes is never cut.
+    public var operationTimeout: TimeInterval?
 
     /// Creates a configuration.
     public init(
         endpoint: URL, region: String = "us-east-1", credentials: S3Credentials,
-        requestTimeout: TimeInterval = 30, connectTimeout: TimeInterval = 5, retry: S3RetryPolicy = S3RetryPolicy()
+        requestTimeout: TimeInterval = 30, connectTimeout: TimeInterval = 5, retry: S3RetryPolicy = S3RetryPolicy(),
+        operationTimeout: TimeInterval? = nil
     ) {
         self.endpoint = endpoint
         self.region = region
@@ -27,6 +35,7 @@ public struct S3Configuration: Sendable {
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout
         self.retry = retry
+        self.operationTimeout = operationTimeout
     }
 
     /// Reads `ARTTUI_S3_ENDPOINT`, `ARTTUI_S3_REGION` (default `us-east-1`), `AWS_ACCESS_KEY_ID`,

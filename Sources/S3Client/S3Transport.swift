@@ -25,7 +25,10 @@ final class S3Transport: Sendable {
         client = HTTPClient(settings: HTTPSettings(connectTimeout: connectTimeout, idleTimeout: requestTimeout))
     }
 
-    func send(method: String, url: URL, headers: [String: String], body: Body) -> Result<HTTPResponse, Failure> {
+    /// Sends one request; `stallTimeout`, when given, replaces the request timeout if shorter.
+    func send(method: String, url: URL, headers: [String: String], body: Body, stallTimeout: TimeInterval? = nil)
+        -> Result<HTTPResponse, Failure>
+    {
         let requestBody: HTTPRequest.Body
         switch body {
         case .none: requestBody = .none
@@ -39,7 +42,8 @@ final class S3Transport: Sendable {
             .map { (name: $0.key, value: $0.value) }
         sent.append((name: "Expect", value: ""))
         do {
-            return .success(try client.send(HTTPRequest(method: method, url: url, headers: sent, body: requestBody)))
+            return .success(try client.send(HTTPRequest(
+                method: method, url: url, headers: sent, body: requestBody, stallTimeout: stallTimeout)))
         } catch {
             return .failure(Failure(kind: Self.kind(of: error), message: error.message))
         }

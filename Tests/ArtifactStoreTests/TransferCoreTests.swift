@@ -140,6 +140,34 @@ import StoreTestSupport
         #expect(try fixture.store.objects.list().count == before)
     }
 
+    /// An object store whose writes fail as a remote one's do when it is down.
+    private struct UnavailableObjects: ObjectStore {
+        struct Outage: Error, Equatable {}
+        let inner: LocalObjectStore
+        func store(key: String, movingFile file: URL) throws { throw Outage() }
+        func store(key: String, bytes: Data) throws { throw Outage() }
+        func reader(key: String) throws -> any ObjectReader { try inner.reader(key: key) }
+        func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges { try inner.read(key: key, ranges: ranges) }
+        func read(
+            key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+        ) throws -> Int64 { try inner.read(key: key, ranges: ranges, forEachPiece: body) }
+        func delete(key: String) throws { try inner.delete(key: key) }
+        func list() throws -> [ObjectInfo] { try inner.list() }
+        var stagingDirectory: URL { inner.stagingDirectory }
+    }
+
+    @Test("a pack the object store cannot take fails with the object store's own error, not a disk fault")
+    func stagingPassesOnTheObjectStoresError() throws {
+        let fixture = try StoreFixture()
+        let objects = UnavailableObjects(inner: try LocalObjectStore(
+            root: fixture.root.appendingPathComponent("objects"), stagingDirectory: fixture.root.appendingPathComponent("staging")))
+        let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
+        var pack: [UInt8] = []
+        Array("some chunk bytes".utf8).withUnsafeBytes { _ = PackRecords.append(chunk: $0, to: &pack, codec: ZstdCodec()) }
+        // The server tells an unavailable S3 store (503) from a fault of its own (500) by this error's type.
+        #expect(throws: UnavailableObjects.Outage()) { try store.stage(pack: Data(pack), maxRawLength: 1 << 20) }
+    }
+
     @Test func theRestoreReadsFromAnyChunkSourceThroughTheCache() throws {
         let fixture = try StoreFixture()
         let files: [String: [UInt8]] = ["a/one.txt": Array("one\n".utf8), "b/two.bin": randomBytes(700_000, seed: 3)]

@@ -7,12 +7,13 @@ import Testing
     static let secret = "s3cr3t-never-printed-0123456789"
 
     private func client(
-        _ endpoint: URL, attempts: Int = 4, requestTimeout: TimeInterval = 5, connectTimeout: TimeInterval = 2
+        _ endpoint: URL, attempts: Int = 4, requestTimeout: TimeInterval = 5, connectTimeout: TimeInterval = 2,
+        operationTimeout: TimeInterval? = nil
     ) -> S3Client {
         S3Client(configuration: S3Configuration(
             endpoint: endpoint, credentials: S3Credentials(accessKeyID: "AKIDTEST", secretAccessKey: Self.secret),
             requestTimeout: requestTimeout, connectTimeout: connectTimeout,
-            retry: S3RetryPolicy(maxAttempts: attempts, baseDelay: 0.05, maxDelay: 0.2)))
+            retry: S3RetryPolicy(maxAttempts: attempts, baseDelay: 0.05, maxDelay: 0.2), operationTimeout: operationTimeout))
     }
 
     private static func errorBody(_ code: String, _ message: String) -> Data {
@@ -234,6 +235,36 @@ import Testing
         }
         let elapsed = Date().timeIntervalSince(start)
         #expect(elapsed >= 0.9 && elapsed < 5, "took \(elapsed) s for at most 2 attempts of 1 s")
+    }
+
+    @Test("a hung store fails a read within the operation timeout, all attempts together, not attempts × request timeout")
+    func aHungStoreFailsWithinTheOperationTimeout() throws {
+        let server = try ScriptedHTTPServer([.init(status: 200, silent: true)])
+        defer { server.stop() }
+        let start = Date()
+        do throws(S3Error) {
+            _ = try client(server.endpoint, attempts: 4, requestTimeout: 30, operationTimeout: 1.5)
+                .getObject(bucket: "b", key: "k")
+            Issue.record("a request nobody answered succeeded")
+        } catch {
+            #expect(error.kind == .timedOut, "\(error)")
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        // Without the bound: 4 attempts of 30 s each.
+        #expect(elapsed >= 1.4 && elapsed < 3, "took \(elapsed) s with an operation timeout of 1.5 s")
+        #expect(server.requests.count == 1, "no retry starts past the deadline")
+    }
+
+    @Test func transientErrorsAreStillRetriedUnderAnOperationTimeout() throws {
+        let server = try ScriptedHTTPServer([
+            .init(status: 503, body: Self.errorBody("SlowDown", "Please reduce your request rate.")),
+            .init(status: 500, body: Self.errorBody("InternalError", "boom")),
+            .init(status: 200, body: Data("hello".utf8)),
+        ])
+        defer { server.stop() }
+        let data = try client(server.endpoint, requestTimeout: 30, operationTimeout: 4).getObject(bucket: "b", key: "k")
+        #expect(String(decoding: data, as: UTF8.self) == "hello")
+        #expect(server.requests.count == 3)
     }
 
     @Test func asyncCallsRunTheSameRequests() async throws {

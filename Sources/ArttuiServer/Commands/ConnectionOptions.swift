@@ -32,12 +32,35 @@ struct ConnectionOptions: ParsableArguments {
             + "unavailable (env ARTTUI_DATABASE_TIMEOUT; default 3 to connect, 4 per query).", valueName: "seconds"))
     var databaseTimeoutSeconds: Double?
 
+    @Option(name: .customLong("s3-timeout"), help: ArgumentHelp(
+        "Seconds one object-store operation, its retries included, may wait on a silent store before the "
+            + "store counts as unavailable (env ARTTUI_S3_TIMEOUT; default 3).", valueName: "seconds"))
+    var s3TimeoutSeconds: Double?
+
+    /// The default of `--s3-timeout`, as long as the readiness probe waits for the bucket: a request
+    /// reading from a hung bucket is answered 503 well within the 5 s the server promises, and before
+    /// the client's own 4.5 s stall limit would give up on the server instead.
+    static let defaultS3Timeout: TimeInterval = 3
+
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     func validate() throws {
         if let databaseTimeoutSeconds, !(databaseTimeoutSeconds > 0 && databaseTimeoutSeconds.isFinite) {
             throw ValidationError("--database-timeout must be a positive number of seconds")
         }
+        if let s3TimeoutSeconds, !(s3TimeoutSeconds > 0 && s3TimeoutSeconds.isFinite) {
+            throw ValidationError("--s3-timeout must be a positive number of seconds")
+        }
+    }
+
+    /// `--s3-timeout`, else `$ARTTUI_S3_TIMEOUT`, else the default.
+    func s3Timeout() throws -> TimeInterval {
+        if let s3TimeoutSeconds { return s3TimeoutSeconds }
+        guard let text = environment["ARTTUI_S3_TIMEOUT"] else { return Self.defaultS3Timeout }
+        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
+            throw ConfigurationError.invalid("ARTTUI_S3_TIMEOUT", "must be a positive number of seconds, not \"\(text)\"")
+        }
+        return seconds
     }
 
     /// `--database-timeout`, else `$ARTTUI_DATABASE_TIMEOUT`, else nil (each wait keeps its default).
@@ -77,7 +100,10 @@ struct ConnectionOptions: ParsableArguments {
                 "ARTTUI_MASTER_KEY_FILE", "is not set (create one with `arttui-server admin key generate FILE`)")
         }
         let keyring = try MasterKeyring.load(contentsOf: URL(fileURLWithPath: keyFile))
-        let configuration = try S3Configuration.fromEnvironment(environment)
+        var configuration = try S3Configuration.fromEnvironment(environment)
+        let timeout = try s3Timeout()
+        configuration.operationTimeout = timeout
+        configuration.connectTimeout = min(configuration.connectTimeout, timeout)
         let client = S3Client(configuration: configuration)
         let staging = FileManager.default.temporaryDirectory
             .appendingPathComponent("arttui-server-staging-\(ProcessInfo.processInfo.processIdentifier)")
