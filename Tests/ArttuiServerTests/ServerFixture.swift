@@ -149,8 +149,8 @@ struct Session: Sendable {
     /// commit's answer and how many chunks were sent.
     @discardableResult
     func put(
-        _ project: String, _ artifact: String, files: [String: Data], aliases: [String]? = nil, run: String? = nil,
-        distributedID: String? = nil
+        _ project: String, _ artifact: String, files: [String: Data], type: String = "dataset", aliases: [String]? = nil,
+        run: String? = nil, distributedID: String? = nil
     ) async throws
         -> (response: TestResponse, sent: Int)
     {
@@ -167,7 +167,7 @@ struct Session: Sendable {
             guard pack.status == .created else { return (pack, missing.count) }
         }
         let request = prepared.commit(
-            artifact: artifact, type: "dataset", aliases: aliases, run: run, distributedID: distributedID)
+            artifact: artifact, type: type, aliases: aliases, run: run, distributedID: distributedID)
         var sent = missing.count
         var commit = try await send(.post, "/api/v1/projects/\(project)/uploads/\(upload)/commit", json: request)
         // The store may have lost chunks it had (a deletion since the query): send those and retry.

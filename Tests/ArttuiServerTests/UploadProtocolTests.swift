@@ -173,6 +173,35 @@ import Testing
         }
     }
 
+    @Test("a commit refused for what it is (a type clash) leaves no staged pack behind; a retry is told to send again")
+    func aRefusedCommitLeavesNothingBehind() async throws {
+        try await ServerFixture.run { client, accounts, store in
+            let alice = try await Self.setUp(accounts, client)
+            #expect(try await alice.put("alice/vision", "data", files: ["a.bin": Self.noise(1 << 20, seed: 1)]).response.status == .created)
+            let objectsBefore = Set(try store.objects.list().map(\.key))
+
+            let files = ["b.bin": Self.noise(1 << 20, seed: 2)]
+            let prepared = PreparedUpload(files: files)
+            let upload = try alice.decode(UploadCreated.self, try await alice.send(.post, "/api/v1/projects/alice/vision/uploads")).upload
+            let uploads = "/api/v1/projects/alice/vision/uploads/\(upload)"
+            #expect(try await alice.send(.put, uploads + "/packs", bytes: prepared.pack(prepared.chunkOrder)).status == .created)
+            #expect(Set(try store.objects.list().map(\.key)).count == objectsBefore.count + 1, "the pack is staged")
+            let request = prepared.commit(artifact: "data", type: "model", aliases: nil, run: nil, distributedID: nil)
+            let refused = try await alice.send(.post, uploads + "/commit", json: request)
+            #expect(refused.status == .conflict)
+            let problem = try alice.decode(Problem.self, refused)
+            #expect(problem.detail == #"artifact "alice/vision/data" has type "dataset", not "model""#)
+            #expect(problem.missing == nil, "a refusal, not chunks to send again")
+            #expect(Set(try store.objects.list().map(\.key)) == objectsBefore, "the refused upload's pack is gone at once")
+
+            // The same upload committed again (as the right type) is told which chunks to send again.
+            let again = try await alice.send(
+                .post, uploads + "/commit", json: prepared.commit(artifact: "data", type: "dataset", aliases: nil, run: nil, distributedID: nil))
+            #expect(again.status == .conflict)
+            #expect(Set(try alice.decode(Problem.self, again).missing ?? []) == Set(prepared.chunkOrder))
+        }
+    }
+
     @Test func packWhoseBytesDoNotMatchTheirDigestIsRefused() async throws {
         try await ServerFixture.run { client, accounts, store in
             let alice = try await Self.setUp(accounts, client)

@@ -147,6 +147,7 @@ final class ServerClient: Sendable {
         case 401: return .unauthorized(server, detail: detail, hadToken: token != nil)
         case 403: return .permissionDenied(detail: detail)
         case 404: return .notFound(detail: detail)
+        case 409 where problem.missing != nil: return .missingChunks(detail: detail)
         default: return .problem(status: status, detail: detail)
         }
     }

@@ -14,6 +14,8 @@ enum ServerError: Error, CustomStringConvertible {
     case permissionDenied(detail: String)
     /// 404: absent, or invisible to the caller (the server does not say which).
     case notFound(detail: String)
+    /// 409 naming chunks the server lacks: a commit to retry once they are sent again.
+    case missingChunks(detail: String)
     /// Any other problem the server described.
     case problem(status: Int, detail: String)
     /// An answer that is not arttui's API: a proxy's error page, a redirect, another program.
@@ -35,6 +37,7 @@ enum ServerError: Error, CustomStringConvertible {
         case .notFound(let detail): detail.contains("not found") ? detail : "not found: \(detail)"
         // A refusal reads as the local one does; a failure of the server itself says so.
         case .problem(let status, let detail): status < 500 ? detail : "\(detail) (HTTP \(status))"
+        case .missingChunks(let detail): detail
         case .unexpectedAnswer(let server, let what): "server \(server) \(what)"
         }
     }

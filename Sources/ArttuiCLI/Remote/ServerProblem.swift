@@ -3,4 +3,6 @@ struct ServerProblem: Decodable {
     var title: String?
     var status: Int?
     var detail: String
+    /// For a commit refused for chunks the server lacks: which (every other refusal has none).
+    var missing: [String]?
 }

@@ -96,7 +96,7 @@ struct RemotePut {
                 uploads.forget(key)
                 cutter.remember(cut)
                 return Result(commit: commit, sent: sent, files: files.count)
-            } catch let ServerError.problem(status, _) where status == 409 && attempt < 3 {
+            } catch ServerError.missingChunks where attempt < 3 {
                 // Chunks went away between the question and the commit (a delete, an expiry): send them again.
                 missing = try uploader.missing(allChunks, upload: upload)
             }

@@ -103,7 +103,7 @@ final class ServerTransferEnd: TransferEnd {
                 let commit: CommitResponse = try client.send(
                     "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request, wait: .afterWork)
                 return (commit, bytes)
-            } catch let ServerError.problem(status, _) where status == 409 && attempt < 3 {
+            } catch ServerError.missingChunks where attempt < 3 {
                 toSend = try uploader.missing(Array(Set(request.contents.flatMap(\.chunks))).sorted(), upload: upload)
             }
         }

@@ -149,20 +149,38 @@ extension AccountStore {
                 ).decode(String.self) {
                     ids.append(id)
                 }
-                guard !ids.isEmpty else { return [] }
-                var keys: [String] = []
-                for try await key in try await connection.query(
-                    "SELECT pack_key FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger
-                ).decode(String.self) {
-                    keys.append(key)
-                }
-                try await connection.query("DELETE FROM upload_chunks WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
-                try await connection.query("DELETE FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
-                try await connection.query(
-                    "UPDATE upload_sessions SET expired = TRUE WHERE id = ANY(\(ids)::text[])", logger: logger)
-                return keys
+                return try await expire(ids, on: connection)
             }
         }
+    }
+
+    /// Expires one upload at once, as `expireUploads` does an abandoned one, and returns the keys of its
+    /// packs for the caller to delete: for a commit the store refused, whose packs no retry of the same
+    /// commit would use. Waits for a commit holding the upload.
+    public func expireUpload(id: String) async throws -> [String] {
+        try await bounded { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT id FROM upload_sessions WHERE id = \(id) FOR UPDATE", logger: logger)
+                return try await expire([id], on: connection)
+            }
+        }
+    }
+
+    /// Forgets the staged chunks and packs of the uploads `ids` (locked by the caller's transaction) and
+    /// marks them expired; returns their packs' keys.
+    private func expire(_ ids: [String], on connection: PostgresConnection) async throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        var keys: [String] = []
+        for try await key in try await connection.query(
+            "SELECT pack_key FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger
+        ).decode(String.self) {
+            keys.append(key)
+        }
+        try await connection.query("DELETE FROM upload_chunks WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
+        try await connection.query("DELETE FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
+        try await connection.query(
+            "UPDATE upload_sessions SET expired = TRUE WHERE id = ANY(\(ids)::text[])", logger: logger)
+        return keys
     }
 
     /// Forgets a committed upload and records that its project now holds `digests`.

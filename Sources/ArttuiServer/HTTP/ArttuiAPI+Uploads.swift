@@ -77,30 +77,37 @@ extension ArttuiAPI {
                     name: commit.artifact, type: commit.type, description: commit.description ?? "",
                     metadata: commit.metadata ?? [:], aliases: commit.aliases ?? [], runID: commit.run,
                     files: commit.files, contents: commit.contents.map(\.record))
-                let outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id) { [store] staged in
-                    // Expiry may have removed what was staged before the lock: those chunks are missing now.
-                    let missing = referenced.subtracting(staged.chunks.map(\.digest)).subtracting(readable)
-                    guard missing.isEmpty else { return (CommitOutcome.missing(missing.sorted()), nil) }
-                    do {
-                        if let distributedID = commit.distributedID {
+                let outcome: CommitOutcome
+                do {
+                    outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id) { [store] staged in
+                        // Expiry may have removed what was staged before the lock: those chunks are missing now.
+                        let missing = referenced.subtracting(staged.chunks.map(\.digest)).subtracting(readable)
+                        guard missing.isEmpty else { return (CommitOutcome.missing(missing.sorted()), nil) }
+                        do {
+                            if let distributedID = commit.distributedID {
+                                switch try await offload({
+                                    try store.upsert(
+                                        uploaded, project: project.catalogName, distributedID: distributedID,
+                                        stagedChunks: staged.chunks, packs: staged.packs)
+                                }) {
+                                case let .missingChunks(missing): return (.gone(missing.sorted()), nil)
+                                case let .added(version, _): return (.pending(version), Array(referenced))
+                                }
+                            }
                             switch try await offload({
-                                try store.upsert(
-                                    uploaded, project: project.catalogName, distributedID: distributedID,
-                                    stagedChunks: staged.chunks, packs: staged.packs)
+                                try store.commit(uploaded, project: project.catalogName, stagedChunks: staged.chunks, packs: staged.packs)
                             }) {
                             case let .missingChunks(missing): return (.gone(missing.sorted()), nil)
-                            case let .added(version, _): return (.pending(version), Array(referenced))
+                            case let .committed(result): return (.committed(result), Array(referenced))
                             }
+                        } catch {
+                            throw APIError.from(error, project: project)
                         }
-                        switch try await offload({
-                            try store.commit(uploaded, project: project.catalogName, stagedChunks: staged.chunks, packs: staged.packs)
-                        }) {
-                        case let .missingChunks(missing): return (.gone(missing.sorted()), nil)
-                        case let .committed(result): return (.committed(result), Array(referenced))
-                        }
-                    } catch {
-                        throw APIError.from(error, project: project)
                     }
+                } catch let error as APIError where (400..<500).contains(error.status.code) {
+                    // Refused for what it is, not for an outage: the same commit will be refused again.
+                    await discardRefusedUpload(upload.id)
+                    throw error
                 }
                 switch outcome {
                 case let .missing(digests):
