@@ -32,19 +32,24 @@ enum PostgresErrorMapping {
             }
         }
         switch error.code {
-        case .authMechanismRequiresPassword:
-            return PostgresCatalogError.authenticationFailed(
-                endpoint: endpoint, reason: "the server asks for a password and the URL has none")
-        case .unsupportedAuthMechanism:
-            return PostgresCatalogError.authenticationFailed(
-                endpoint: endpoint, reason: "the server asks for an authentication method postgres-nio does not support")
-        case .saslError:
-            return PostgresCatalogError.authenticationFailed(endpoint: endpoint, reason: "SCRAM login failed")
+        case .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
+            return PostgresCatalogError.authenticationFailed(endpoint: endpoint, reason: loginReason(error.code)!)
         case .sslUnsupported:
             return PostgresCatalogError.refused(
                 endpoint: endpoint, reason: "the server does not offer TLS (sslmode=\(configuration.tlsMode.rawValue))")
         default:
             return PostgresCatalogError.unreachable(endpoint: endpoint, reason: reason(of: error))
+        }
+    }
+
+    /// Why postgres-nio gave up logging in on its own side (no server message to show), or nil.
+    static func loginReason(_ code: PSQLError.Code) -> String? {
+        switch code {
+        case .authMechanismRequiresPassword: "the server asks for a password and the URL has none"
+        case .unsupportedAuthMechanism: "the server asks for an authentication method postgres-nio does not support"
+        case .saslError: "SCRAM login failed"
+        case .sslUnsupported: "the server does not offer TLS"
+        default: nil
         }
     }
 
@@ -85,5 +90,19 @@ enum PostgresErrorMapping {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError { return "timed out connecting" }
         let text = "\(error)"
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+    }
+}
+
+/// Why a connection to PostgreSQL failed, as one line without the endpoint, for code outside this module
+/// that connects on its own (the server's start-up check): the same words the catalog's errors use,
+/// never postgres-nio's case names or multi-line dumps.
+public enum PostgresConnectFailure {
+    /// The server's own message when it sent one, else the reason postgres-nio gave up.
+    public static func reason(of error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if error.code == .server, let message = error.serverInfo?[.message] { return message }
+            if let login = PostgresErrorMapping.loginReason(error.code) { return login }
+        }
+        return PostgresErrorMapping.reason(of: error)
     }
 }

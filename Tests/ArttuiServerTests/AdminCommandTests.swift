@@ -126,5 +126,25 @@ import Testing
         #expect(!unreachable.stderr.contains("secret"))
         #expect(Date().timeIntervalSince(started) < 10)
         _ = base
+
+        // A URL that is not PostgreSQL's names the flag it came from and the URL, never its password.
+        for (arguments, setting) in [(["--database-url", "mysql://u:pw-secret@127.0.0.1/x"], "--database-url"), ([], "ARTTUI_DATABASE_URL")] {
+            let wrong = try Self.run(["migrate"] + arguments, databaseURL: "mysql://u:pw-secret@127.0.0.1/x")
+            #expect(wrong.status != 0)
+            #expect(wrong.stderr == "arttui-server: \(setting) \"mysql://u@127.0.0.1/x\" is not a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL\n",
+                    "\(wrong.stderr)")
+        }
+    }
+
+    @Test(.enabled(
+        if: ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"].flatMap { URLComponents(string: $0)?.password } != nil,
+        "ARTTUI_TEST_DATABASE_URL has no password: start the cluster with --password-file to test a URL without one"))
+    func aURLWithoutThePasswordTheServerAsksForSaysSo() throws {
+        var components = URLComponents(string: ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)!
+        components.password = nil
+        let outcome = try Self.run(["admin", "user", "add", "x"], databaseURL: components.string!)
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.hasSuffix(": the server asks for a password and the URL has none\n"), "\(outcome.stderr)")
+        #expect(outcome.stderr.split(separator: "\n").count == 1)
     }
 }

@@ -75,7 +75,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The account database's address, with the connect timeout.
     func database() throws -> DatabaseURL {
-        var url = try DatabaseURL(try databaseURLText())
+        var url = try DatabaseURL(try databaseURLText(), setting: databaseURL == nil ? "ARTTUI_DATABASE_URL" : "--database-url")
         if let timeout = try databaseTimeout() { url.connectTimeout = timeout }
         return url
     }

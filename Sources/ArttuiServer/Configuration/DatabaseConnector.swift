@@ -1,3 +1,4 @@
+import ArtifactStorePostgres
 import Foundation
 import Logging
 import PostgresNIO
@@ -16,12 +17,8 @@ public enum DatabaseConnector {
                     defer { Task { try? await connection.close() } }
                     try await connection.query("SELECT 1", logger: logger)
                     return nil
-                } catch let error as PSQLError {
-                    if let message = error.serverInfo?[.message] { return message }
-                    if let underlying = error.underlying { return "\(underlying)" }
-                    return "\(error.code)"
                 } catch {
-                    return "\(error)"
+                    return PostgresConnectFailure.reason(of: error)
                 }
             }
             group.addTask {

@@ -15,16 +15,19 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var database: String
 
     /// Reads a URL.
-    /// - Throws: `ConfigurationError.invalid` naming what is wrong with it.
-    public init(_ text: String) throws(ConfigurationError) {
+    /// - Parameter setting: Where the text came from, for the error: the variable, or the flag given.
+    /// - Throws: `ConfigurationError.invalid` naming the setting, the URL (without its password) and
+    ///   what is wrong with it.
+    public init(_ text: String, setting: String = "ARTTUI_DATABASE_URL") throws(ConfigurationError) {
+        let shown = "\(setting) \(Self.withoutPassword(text))"
         guard let components = URLComponents(string: text),
               components.scheme == "postgres" || components.scheme == "postgresql"
-        else { throw .invalid("ARTTUI_DATABASE_URL", "must look like postgres://USER:PASSWORD@HOST:PORT/DATABASE") }
+        else { throw .invalid(shown, "is not a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL") }
         guard let host = components.host, !host.isEmpty else {
-            throw .invalid("ARTTUI_DATABASE_URL", "names no host")
+            throw .invalid(shown, "names no host")
         }
         guard let user = components.user, !user.isEmpty else {
-            throw .invalid("ARTTUI_DATABASE_URL", "names no user")
+            throw .invalid(shown, "names no user")
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
         self.host = host
@@ -55,6 +58,16 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
 
     /// `postgres://USER@HOST:PORT/DATABASE`, without the password.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+
+    /// A URL as given, quoted, with any password taken out, for an error about it.
+    static func withoutPassword(_ text: String) -> String {
+        guard var components = URLComponents(string: text) else {
+            // Not even a URL: a password in it cannot be told apart, so none of it is shown.
+            return "(not a URL)"
+        }
+        if components.password != nil { components.password = nil }
+        return "\"\(components.string ?? "")\""
+    }
 }
 
 /// A configuration the server cannot start with.
