@@ -5,7 +5,9 @@ extension Store {
     ///
     /// Without an id, one is generated: 8 lowercase base-36 characters.
     /// - Throws: `StoreError.runExists` / `.runNotFound` when `resume` forbids the case at hand,
-    ///   `.invalidName` for a bad project, id or name, `.invalidMetadata` for a config that is not a JSON object.
+    ///   `.runInAnotherProject` when the id is another project's run (ids are unique in a store, so it
+    ///   can be neither started nor reopened here), `.invalidName` for a bad project, id or name,
+    ///   `.invalidMetadata` for a config that is not a JSON object.
     public func startRun(
         project: String, id: String? = nil, resume: RunResume = .never, name: String? = nil, group: String? = nil,
         jobType: String? = nil, sweep: String? = nil, config: [String: JSONValue] = [:]
@@ -16,6 +18,9 @@ extension Store {
             if let value { try Store.validateRunLabel(value, kind: kind) }
         }
         try Metadata.validate(config)
+        if id != nil, let existing = try? catalog.run(id: runID), existing.project != project {
+            throw StoreError.runInAnotherProject(id: runID)
+        }
         let record = RunRecord(
             id: runID, project: project, name: name ?? runID, group: group, jobType: jobType, sweep: sweep,
             config: config)

@@ -52,6 +52,10 @@ public enum StoreError: Error, Equatable, Sendable {
     case runNotFound(id: String)
     /// A run with this id exists and was not to be resumed.
     case runExists(id: String)
+    /// A run id is unique in a store (and on a server): this one is a run of another project, which
+    /// neither a new run nor a resume in this project may take. The other project is not named: on a
+    /// server the caller may not be allowed to know it.
+    case runInAnotherProject(id: String)
     /// A parallel writer added a path the pending version already holds with other content.
     case upsertConflict(artifact: String, distributedID: String, path: String)
     /// No pending version of the artifact has this distributed id.
@@ -121,6 +125,8 @@ extension StoreError: CustomStringConvertible, LocalizedError {
             return "run \(quoted(id)) not found"
         case let .runExists(id):
             return "run \(quoted(id)) already exists; pass --resume allow to reopen it"
+        case let .runInAnotherProject(id):
+            return "run id \(quoted(id)) is taken by a run of another project; choose another"
         case let .upsertConflict(artifact, distributedID, path):
             return "path \(quoted(path)) is already in the pending version of \(artifact) (distributed id "
                 + "\(quoted(distributedID))) with different content"

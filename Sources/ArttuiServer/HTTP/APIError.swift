@@ -83,7 +83,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case .projectNotFound, .artifactNotFound, .versionNotFound, .aliasNotFound, .runNotFound, .noPendingVersion,
             .tableNotFound:
             return .notFound
-        case .versionHasAliases, .runExists, .upsertConflict, .typeMismatch, .conflictingPath:
+        case .versionHasAliases, .runExists, .runInAnotherProject, .upsertConflict, .typeMismatch, .conflictingPath:
             return .conflict
         case .catalog:
             return .serviceUnavailable

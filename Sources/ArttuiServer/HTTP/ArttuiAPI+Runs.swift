@@ -26,12 +26,6 @@ extension ArttuiAPI {
                     }
                     return resume
                 } ?? .never
-                if let id = start.id, let existing = try? await core(project, { [store] in try store.run(id: id).record }),
-                   existing.project != project.catalogName
-                {
-                    // A run id is global in the catalog; one in another project is not this project's to resume.
-                    throw APIError(.conflict, "run id \(id) is taken; choose another")
-                }
                 let record = try await core(project) { [store] in
                     try store.startRun(
                         project: project.catalogName, id: start.id, resume: resume, name: start.name, group: start.group,
