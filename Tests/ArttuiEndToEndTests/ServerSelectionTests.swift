@@ -221,7 +221,14 @@ struct ServerSelectionTests {
         #expect(denied.stderr == "arttui: error: permission denied: viewers of ml may not change ml/zeta\n", "\(denied)")
         let missing = try sandbox.fails(["project", "set", "ml/secret", "--visibility", "public"], locations: false,
                                         environment: environment)
-        #expect(missing.stderr == "arttui: error: not found: project ml/secret does not exist\n", "\(missing)")
+        // The server's detail as it is, as a local error reads: no "not found: " in front of it.
+        #expect(missing.stderr == "arttui: error: project ml/secret does not exist\n", "\(missing)")
+        // A token that cannot go in a header is refused before any request, naming where it came from; a
+        // trailing newline (a CI secret read from a file) is not part of it.
+        let broken = try sandbox.fails(["whoami"], locations: false, environment: ["ARTTUI_TOKEN": "tok\nalice", "ARTTUI_REMOTE": server.url])
+        #expect(broken.stderr == "arttui: error: $ARTTUI_TOKEN must be one word of printable ASCII\n", "\(broken)")
+        #expect(try sandbox.run(["whoami"], locations: false, environment: ["ARTTUI_TOKEN": "tok-alice\n", "ARTTUI_REMOTE": server.url])
+            .stdout.hasPrefix("alice"))
         try sandbox.fails(["project", "create", "a/b/c"], locations: false, environment: environment)
         try sandbox.fails(["project", "create", "x", "--visibility", "secret"], locations: false, environment: environment)
     }

@@ -86,6 +86,9 @@ import Testing
             let (created, _) = try await root.send(
                 "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision", visibility: "private"))
             try #require(created == 201)
+            let (second, _) = try await root.send(
+                "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision2", visibility: "private"))
+            try #require(second == 201)
 
             // The same history locally and on the server: runs through the command line on both sides,
             // versions through `put` locally and through the upload protocol on the server.
@@ -173,6 +176,12 @@ import Testing
                 (["run", "start", "-p", "vision", "--id", "eval1", "--json"], ["run", "start", "-p", "team/vision", "--id", "eval1", "--json"]),
                 (["use", "vision/model", "--run", "eval1", "--json"], ["use", "team/vision/model", "--run", "eval1", "--json"]),
                 (["run", "show", "eval1", "--json"], ["run", "show", "eval1", "--json"]),
+                // Run ids are unique in a store as on a server: another project's id is refused alike, resumed or not.
+                (["run", "start", "-p", "vision2", "--id", "train1"], ["run", "start", "-p", "team/vision2", "--id", "train1"]),
+                (["run", "start", "-p", "vision2", "--id", "train1", "--resume", "allow"],
+                 ["run", "start", "-p", "team/vision2", "--id", "train1", "--resume", "allow"]),
+                // A put as another type is refused with the same words (and leaves nothing on the server).
+                (["put", modelDirectory, "-n", "vision/mnist", "-t", "model"], ["put", modelDirectory, "-n", "team/vision/mnist", "-t", "model"]),
                 (["sweep", "best", "vision", "sw", "--metric", "acc", "--json"],
                  ["sweep", "best", "team/vision", "sw", "--metric", "acc", "--json"]),
                 (["edit", "vision/mnist:v1", "--alias", "gold", "--remove-alias", "best"],
@@ -225,6 +234,19 @@ import Testing
                     "\(refused)")
             #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             #expect(try remote(["show", "team/vision/mnist:v1", "--json"], token: viewerToken).stdout == before.stdout)
+            // Members write but only the team's admins change a project's visibility: the refusal says so.
+            let memberToken = try admin(["admin", "user", "add", "mia"])
+            _ = try admin(["admin", "team", "member", "team", "mia", "--role", "member"])
+            func setVisibility(token: String) throws -> Outcome {
+                try Self.arttui(["project", "set", "team/vision", "--visibility", "public", "--remote", url], home: home,
+                                environment: ["ARTTUI_TOKEN": token])
+            }
+            let byMember = try setVisibility(token: memberToken)
+            #expect(byMember.stderr == "arttui: error: permission denied: only admins of team may change the visibility of "
+                + "project team/vision; you may read and write it\n", "\(byMember)")
+            let byViewer = try setVisibility(token: viewerToken)
+            #expect(byViewer.stderr == "arttui: error: permission denied: only admins of team may change the visibility of "
+                + "project team/vision; you may read it\n", "\(byViewer)")
             let hidden = try remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
             #expect(hidden.status != 0)
             #expect(hidden.stderr == "arttui: error: project team/vision not found\n", "\(hidden)")

@@ -33,8 +33,8 @@ enum ServerError: Error, CustomStringConvertible {
                 ? "server \(server) refused the token: \(detail); run arttui login \(server)"
                 : "not signed in to \(server): \(detail); run arttui login \(server)"
         case .permissionDenied(let detail): "permission denied: \(detail)"
-        // The server's detail already says "… not found" as the local store does; say it once.
-        case .notFound(let detail): detail.contains("not found") ? detail : "not found: \(detail)"
+        // The server's detail says "… not found" as the local store's errors do, and reads the same.
+        case .notFound(let detail): detail
         // A refusal reads as the local one does; a failure of the server itself says so.
         case .problem(let status, let detail): status < 500 ? detail : "\(detail) (HTTP \(status))"
         case .missingChunks(let detail): detail

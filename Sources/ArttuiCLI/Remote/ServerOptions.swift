@@ -79,7 +79,11 @@ struct ServerOptions: ParsableArguments {
 
     /// `$ARTTUI_TOKEN` (for CI jobs), else the token `arttui login` stored for `server`.
     static func token(for server: ServerURL, environment: [String: String]) throws -> String? {
-        if let token = environment["ARTTUI_TOKEN"], !token.isEmpty { return token }
+        if let text = environment["ARTTUI_TOKEN"], case let token = try TokenText.checked(text, from: "$ARTTUI_TOKEN"),
+           !token.isEmpty
+        {
+            return token
+        }
         return try CredentialStore(environment: environment).token(for: server)
     }
 

@@ -61,8 +61,14 @@ public struct ArttuiAPI: Sendable {
         if access == .none { throw APIError.notFound("project \(entity)/\(name)") }
         if access < needed {
             guard context.caller != nil else { throw APIError.tokenRequired }
-            let what = needed == .admin ? "administer" : "write to"
-            throw APIError(.forbidden, "you may read but not \(what) project \(project.path)")
+            guard needed == .admin else {
+                throw APIError(.forbidden, "you may read but not write to project \(project.path)")
+            }
+            // Administering a project is changing its visibility; members may write but not that.
+            let allowed = access == .write ? "read and write" : "read"
+            throw APIError(
+                .forbidden,
+                "only admins of \(project.entity) may change the visibility of project \(project.path); you may \(allowed) it")
         }
         return project
     }

@@ -44,12 +44,9 @@ struct LoginCommand: ParsableCommand {
         } else {
             text = Self.readStandardInput(prompt: "token for \(target): ")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try TokenText.checked(text, from: "the token")
         guard !token.isEmpty else {
             throw CommandFailure(message: "no token given " + (tokenFile.map { "in \($0)" } ?? "on standard input"))
-        }
-        guard !token.contains(where: { $0.isWhitespace || $0.isNewline }), token.allSatisfy({ $0.isASCII }) else {
-            throw CommandFailure(message: "the token must be one word of printable ASCII")
         }
         return token
     }
