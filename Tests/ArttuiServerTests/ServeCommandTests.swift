@@ -12,6 +12,19 @@ import Testing
             ["serve", "--listen", "127.0.0.1:18449", "--tls-cert", "/nonexistent.pem"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(half.status == 1)
         #expect(half.stderr.contains("--tls-cert and --tls-key go together"))
+        // A TLS file that is missing or not PEM is named, with the cause, in one line.
+        let notPEM = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-not-pem-\(UUID().uuidString).txt")
+        try Data("not a certificate\n".utf8).write(to: notPEM)
+        defer { try? FileManager.default.removeItem(at: notPEM) }
+        for (arguments, expected) in [
+            (["--tls-cert", "/nonexistent.pem", "--tls-key", notPEM.path], "--tls-cert /nonexistent.pem does not exist"),
+            (["--tls-cert", notPEM.path, "--tls-key", notPEM.path], "--tls-cert \(notPEM.path) is not a PEM certificate"),
+        ] {
+            let tls = try AdminCommandTests.run(
+                ["serve", "--listen", "127.0.0.1:18449"] + arguments, databaseURL: "postgres://nobody@127.0.0.1:1/x")
+            #expect(tls.status == 1)
+            #expect(tls.stderr == "arttui-server: \(expected)\n", "\(tls.stderr)")
+        }
         let listen = try AdminCommandTests.run(["serve", "--listen", "nowhere"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(listen.status == 1)
         #expect(listen.stderr.contains("--listen nowhere must be HOST:PORT"))

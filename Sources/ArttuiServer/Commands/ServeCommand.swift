@@ -109,13 +109,24 @@ struct ServeCommand: AsyncParsableCommand {
         case (nil, nil):
             return nil
         case let (certificate?, key?):
-            do {
-                let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-                let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
-                return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
-            } catch {
-                throw CommandFailure(description: "cannot load the TLS certificate \(certificate) or key \(key): \(error)")
+            // Which file is at fault, in words: NIOSSL's error names neither the file nor the cause.
+            for (flag, path) in [("--tls-cert", certificate), ("--tls-key", key)] where !FileManager.default.isReadableFile(atPath: path) {
+                let reason = FileManager.default.fileExists(atPath: path) ? "is not readable" : "does not exist"
+                throw CommandFailure(description: "\(flag) \(path) \(reason)")
             }
+            let chain: [NIOSSLCertificateSource]
+            do {
+                chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            } catch {
+                throw CommandFailure(description: "--tls-cert \(certificate) is not a PEM certificate")
+            }
+            let privateKey: NIOSSLPrivateKey
+            do {
+                privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            } catch {
+                throw CommandFailure(description: "--tls-key \(key) is not a PEM private key")
+            }
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
         default:
             throw CommandFailure(description: "--tls-cert and --tls-key go together: give both or neither")
         }
