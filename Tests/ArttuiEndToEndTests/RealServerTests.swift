@@ -96,7 +96,7 @@ struct RealServerTests {
         #expect(denied.stderr.hasPrefix("arttui: error: permission denied: "), "\(denied)")
         let hidden = try sandbox.fails(["--remote", "team", "project", "set", "\(owner)/mnist", "--visibility", "public"],
                                        locations: false, environment: asStranger)
-        #expect(hidden.stderr == "arttui: error: project \(owner)/mnist not found\n", "\(hidden)")
+        #expect(hidden.stderr == "arttui: error: project \"\(owner)/mnist\" not found\n", "\(hidden)")
         for result in [denied, hidden] {
             #expect(!result.stderr.contains(strangerToken) && !result.stderr.contains(ownerToken))
         }

@@ -249,7 +249,7 @@ import Testing
                 + "project team/vision; you may read it\n", "\(byViewer)")
             let hidden = try remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
             #expect(hidden.status != 0)
-            #expect(hidden.stderr == "arttui: error: project team/vision not found\n", "\(hidden)")
+            #expect(hidden.stderr == "arttui: error: project \"team/vision\" not found\n", "\(hidden)")
             #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             for outcome in [refused, hidden] {
                 #expect(!outcome.stderr.contains(viewerToken) && !outcome.stderr.contains(outsiderToken))

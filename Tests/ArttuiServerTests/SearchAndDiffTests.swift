@@ -66,7 +66,7 @@ import Testing
             let hidden = try await find(alice, WireSearchQuery(project: "bob/secret"))
             let missing = try await find(alice, WireSearchQuery(project: "bob/none"))
             #expect(hidden.status == .notFound && missing.status == .notFound)
-            #expect(try alice.decode(Problem.self, hidden).detail == "project bob/secret not found")
+            #expect(try alice.decode(Problem.self, hidden).detail == #"project "bob/secret" not found"#)
         }
     }
 

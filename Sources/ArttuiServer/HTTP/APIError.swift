@@ -45,6 +45,16 @@ public struct APIError: HTTPResponseError, Sendable {
     /// 404 for anything the caller may not see, exactly as for what does not exist.
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "\(what) not found") }
 
+    /// 404 for a project, in the local store's words (`project "ENTITY/PROJECT" not found`).
+    static func projectNotFound(_ path: String) -> APIError {
+        APIError(.notFound, StoreError.projectNotFound(project: path).description)
+    }
+
+    /// 404 for a run, in the local store's words (`run "ID" not found`).
+    static func runNotFound(_ id: String) -> APIError {
+        APIError(.notFound, StoreError.runNotFound(id: id).description)
+    }
+
     /// 401: the request needs a token.
     static let tokenRequired = APIError(.unauthorized, "this request needs a token: send Authorization: Bearer TOKEN")
 

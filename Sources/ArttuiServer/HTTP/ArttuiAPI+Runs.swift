@@ -39,10 +39,10 @@ extension ArttuiAPI {
                 // Run ids are unique on the server, so a client holding only an id can find the run.
                 let id = try context.parameters.require("run")
                 let record = try? await core(nil) { [store] in try store.run(id: id).record }
-                guard let record else { throw APIError.notFound("run \(id)") }
+                guard let record else { throw APIError.runNotFound(id) }
                 // A run in a project the caller may not read is answered as if it did not exist, naming no project.
                 guard let project = try? await readableProject(path: ProjectRecord.path(ofCatalogName: record.project), context)
-                else { throw APIError.notFound("run \(id)") }
+                else { throw APIError.runNotFound(id) }
                 return try await runDetail(project, record, context)
             },
             APIRoute(method: .get, path: Self.runPath) { _, context in
@@ -140,7 +140,7 @@ extension ArttuiAPI {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let project = try await accounts.project(entity: String(parts[0]), name: String(parts[1])),
               AccessPolicy.access(context.caller, to: project) >= .read
-        else { throw APIError.notFound("project \(path.prefix(200))") }
+        else { throw APIError.projectNotFound(String(path.prefix(200))) }
         return project
     }
 

@@ -23,7 +23,7 @@ extension ArttuiAPI {
                     guard parts.count == 2,
                           let project = try await accounts.project(entity: String(parts[0]), name: String(parts[1])),
                           AccessPolicy.access(context.caller, to: project) != .none
-                    else { throw APIError.notFound("project \(path)") }
+                    else { throw APIError.projectNotFound(path) }
                     query.projects = [project.catalogName]
                 } else {
                     query.projects = Set(try await accounts.projects()
@@ -66,7 +66,7 @@ extension ArttuiAPI {
         }
         guard let other = try await accounts.project(entity: entity, name: address.project),
               AccessPolicy.access(context.caller, to: other) != .none
-        else { throw APIError.notFound("project \(entity)/\(address.project)") }
+        else { throw APIError.projectNotFound("\(entity)/\(address.project)") }
         return try await core(other) { [store] in
             try store.catalog.version(project: other.catalogName, name: address.name, reference: address.reference)
         }

@@ -55,10 +55,10 @@ public struct ArttuiAPI: Sendable {
         let entity = try context.parameters.require("entity")
         let name = try context.parameters.require("project")
         guard let project = try await accounts.project(entity: entity, name: name) else {
-            throw APIError.notFound("project \(entity)/\(name)")
+            throw APIError.projectNotFound("\(entity)/\(name)")
         }
         let access = AccessPolicy.access(context.caller, to: project)
-        if access == .none { throw APIError.notFound("project \(entity)/\(name)") }
+        if access == .none { throw APIError.projectNotFound("\(entity)/\(name)") }
         if access < needed {
             guard context.caller != nil else { throw APIError.tokenRequired }
             guard needed == .admin else {
