@@ -39,10 +39,19 @@ public struct ArttuiAPI: Sendable {
         for route in routes {
             let handler = route.handler
             router.on(RouterPath(route.path), method: route.method) { request, context in
-                try await handler(request, context)
+                var context = context
+                context.coreContext.parameters = Self.percentDecoded(context.parameters)
+                return try await handler(request, context)
             }
         }
         return router
+    }
+
+    /// Route parameters as the names they stand for: clients percent-encode each path segment (an alias
+    /// or project with a space arrives as `sp%20ace`), and the router hands segments on as they came, so
+    /// without this the encoded text was stored as the name.
+    static func percentDecoded(_ parameters: Parameters) -> Parameters {
+        Parameters(parameters.map { (key: $0.key, value: $0.value.removingPercentEncoding.map { Substring($0) } ?? $0.value) })
     }
 
     // MARK: Shared checks
