@@ -212,8 +212,10 @@ import Testing
             environment["ARTTUI_S3_BUCKET"] = bucket
             environment["ARTTUI_MASTER_KEY_FILE"] = directory.appendingPathComponent("master.key").path
             environment["ARTTUI_LOG_LEVEL"] = "warning"
-            // Many suites start servers at once on two cores: a slow answer is load, not an outage.
+            // Many suites start servers at once on two cores: a slow answer is load, not an outage (of the
+            // database or of the bucket).
             environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
+            environment["ARTTUI_S3_TIMEOUT"] = "30"
             func admin(_ arguments: [String]) throws -> String { try Self.admin(arguments, environment: environment) }
             _ = try admin(["admin", "key", "generate", environment["ARTTUI_MASTER_KEY_FILE"]!])
             _ = try admin(["migrate"])
