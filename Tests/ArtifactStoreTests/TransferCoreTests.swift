@@ -168,6 +168,36 @@ import StoreTestSupport
         #expect(throws: UnavailableObjects.Outage()) { try store.stage(pack: Data(pack), maxRawLength: 1 << 20) }
     }
 
+    /// An object store that has stopped answering: every read fails with an outage.
+    private struct HungObjects: ObjectStore {
+        struct Hung: ObjectStoreFailure, Equatable { var isOutage: Bool { true } }
+        let inner: any ObjectStore
+        func store(key: String, movingFile file: URL) throws { throw Hung() }
+        func store(key: String, bytes: Data) throws { throw Hung() }
+        func reader(key: String) throws -> any ObjectReader { throw Hung() }
+        func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges { throw Hung() }
+        func read(
+            key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+        ) throws -> Int64 { throw Hung() }
+        func delete(key: String) throws { throw Hung() }
+        func list() throws -> [ObjectInfo] { try inner.list() }
+        var stagingDirectory: URL { inner.stagingDirectory }
+    }
+
+    @Test("verify on a store whose objects do not answer fails with the outage instead of reporting lost chunks")
+    func verifyStopsAtAnObjectStoreOutage() throws {
+        let fixture = try StoreFixture()
+        try fixture.put(try fixture.tree("data", ["a.bin": randomBytes(300_000, seed: 5), "b.txt": Array("b\n".utf8)]))
+        let hung = Store(
+            directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog,
+            objects: HungObjects(inner: fixture.store.objects))
+        var verifier = StoreVerifier(store: hung)
+        verifier.readData = true
+        #expect(throws: HungObjects.Hung()) { _ = try verifier.verify(.store) }
+        // The same store answering: no damage, so nothing was marked either.
+        #expect(try StoreVerifier(store: fixture.store).verify(.store).isClean)
+    }
+
     @Test func theRestoreReadsFromAnyChunkSourceThroughTheCache() throws {
         let fixture = try StoreFixture()
         let files: [String: [UInt8]] = ["a/one.txt": Array("one\n".utf8), "b/two.bin": randomBytes(700_000, seed: 3)]

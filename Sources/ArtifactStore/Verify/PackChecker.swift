@@ -28,11 +28,14 @@ struct PackChecker: Sendable {
         var diskSizes: [String: Int64] = [:]
     }
 
-    func check(chunks: [CatalogInspection.Chunk], packs: [CatalogInspection.Pack]) -> Result {
+    /// - Throws: the object store's error when the store itself fails (`ObjectStoreFailure.isOutage`):
+    ///   what could not be read then says nothing about the packs.
+    func check(chunks: [CatalogInspection.Chunk], packs: [CatalogInspection.Pack]) throws -> Result {
         let byPack = Dictionary(grouping: chunks, by: \.location.packKey)
         let recorded = Dictionary(packs.map { ($0.key, $0.size) }, uniquingKeysWith: { first, _ in first })
         let keys = Array(Set(byPack.keys).union(recorded.keys)).sorted()
         let result = Mutex(Result())
+        let outage = Mutex<(any Error)?>(nil)
         let next = Atomic<Int>(0)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, keys.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -40,11 +43,18 @@ struct PackChecker: Sendable {
             var buffer: [UInt8] = []
             while true {
                 let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < keys.count else { break }
+                guard index < keys.count, outage.withLock({ $0 == nil }) else { break }
                 let key = keys[index]
-                let partial = checkPack(
-                    key, recordedSize: recorded[key], chunks: (byPack[key] ?? []).sorted { $0.location.offset < $1.location.offset },
-                    codec: codec, buffer: &buffer)
+                let partial: Result
+                do {
+                    partial = try checkPack(
+                        key, recordedSize: recorded[key],
+                        chunks: (byPack[key] ?? []).sorted { $0.location.offset < $1.location.offset },
+                        codec: codec, buffer: &buffer)
+                } catch {
+                    outage.withLock { if $0 == nil { $0 = error } }
+                    break
+                }
                 result.withLock { total in
                     total.faults += partial.faults
                     total.packsOpened += partial.packsOpened
@@ -53,12 +63,14 @@ struct PackChecker: Sendable {
                 }
             }
         }
+        if let error = outage.withLock({ $0 }) { throw error }
         return result.withLock { $0 }
     }
 
+    /// Checks one pack; throws only an outage of the object store.
     private func checkPack(
         _ key: String, recordedSize: Int64?, chunks: [CatalogInspection.Chunk], codec: ZstdCodec, buffer: inout [UInt8]
-    ) -> Result {
+    ) throws -> Result {
         var result = Result()
         func fault(_ kind: VerificationReport.Problem.Kind, _ subject: String, _ detail: String,
                    _ lost: [CatalogInspection.Chunk]) {
@@ -69,6 +81,8 @@ struct PackChecker: Sendable {
         let reader: any ObjectReader
         do {
             reader = try objects.reader(key: key)
+        } catch let error as ObjectStoreFailure where error.isOutage {
+            throw error
         } catch {
             let reason = (error as? StoreError).map { "\($0)" } ?? "\(error)"
             fault(.packMissing, "pack \(key)", "cannot be opened (\(reason)); \(chunks.count) chunks lost", chunks)
@@ -91,6 +105,8 @@ struct PackChecker: Sendable {
                 result.bytesRead += Int64(bytes)
             } catch let problem as RecordProblem {
                 fault(problem.kind, subject, problem.detail, [chunk])
+            } catch let error as ObjectStoreFailure where error.isOutage {
+                throw error
             } catch {
                 let reason = (error as? StoreError).map { "\($0)" } ?? "\(error)"
                 fault(.chunkData, subject, "cannot be read: \(reason)", [chunk])

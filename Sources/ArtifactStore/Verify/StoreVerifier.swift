@@ -57,7 +57,7 @@ public struct StoreVerifier: Sendable {
         let packsInScope = scope == .store
             ? inspection.packs : inspection.packs.filter { Set(inspection.chunks.map(\.location.packKey)).contains($0.key) }
         let storage = PackChecker(objects: store.objects, readData: readData)
-        let result = storage.check(chunks: inspection.chunks, packs: packsInScope)
+        let result = try storage.check(chunks: inspection.chunks, packs: packsInScope)
         report.chunksChecked = inspection.chunks.count
         report.packsChecked = result.packsOpened
         report.bytesRead = result.bytesRead
@@ -189,7 +189,7 @@ public struct StoreVerifier: Sendable {
                 var moved = chunk
                 moved.location = now
                 let size = packs[now.packKey]?.size ?? 0
-                let again = storage.check(
+                let again = try storage.check(
                     chunks: [moved], packs: [.init(key: now.packKey, size: size, liveBytes: size, chunkCount: 1)])
                 if !again.faults.isEmpty { stillBad.append(moved) }
             }
