@@ -7,7 +7,8 @@ import Foundation
 /// SeaweedFS spends about as much CPU on a ranged GET of 64 KiB as on the whole 8 MiB object: a
 /// get of 475 MiB made 389 ranged GETs of 75 packs, 1.9 CPU seconds of SeaweedFS. Read whole once
 /// and kept while the requests after it need it, each pack is one GET. When several readers want
-/// the same object at once, one fetches it and the others wait for it.
+/// the same object at once, one fetches it and the others wait for it. Objects are read into reused
+/// buffers (`ObjectBuffers`), so a pack dropped here lends its memory to the next one read.
 final class RecentObjects: @unchecked Sendable {
     /// Bytes kept at most; the least recently used objects go first.
     let capacity: Int
@@ -21,16 +22,21 @@ final class RecentObjects: @unchecked Sendable {
     private var loading = Set<String>()
     /// Objects found larger than `largestObject`: read by ranges from then on.
     private var tooLarge = Set<String>()
+    /// Where objects are read into: `largestObject` bytes each, a few kept idle for the next reads
+    /// (several requests may each be reading a pack while the oldest one is dropped).
+    let buffers: ObjectBuffers
 
     init(capacity: Int, largestObject: Int) {
         self.capacity = capacity
         self.largestObject = min(largestObject, capacity)
+        buffers = ObjectBuffers(size: self.largestObject, keptIdle: 4)
     }
 
-    /// `key`'s whole bytes: kept ones, or fetched by `fetch` (given the most bytes to take; nil when
-    /// the object is larger) while other callers for the same key wait. Nil when the object is too
-    /// large to keep, or its fetch failed for another caller (who threw).
-    func object(_ key: String, fetch: (Int) throws -> Data?) throws -> Data? {
+    /// `key`'s whole bytes: kept ones, or fetched by `fetch` while other callers for the same key wait.
+    /// `fetch` writes the object at the start of a buffer of `largestObject` bytes and returns its size,
+    /// or nil when the object is larger. Nil when the object is too large to keep, or its fetch failed
+    /// for another caller (who threw).
+    func object(_ key: String, fetch: (UnsafeMutableRawBufferPointer) throws -> Int?) throws -> Data? {
         condition.lock()
         while true {
             if let object = objects[key] {
@@ -54,7 +60,7 @@ final class RecentObjects: @unchecked Sendable {
         condition.unlock()
         let fetched: Data?
         do {
-            fetched = try fetch(largestObject)
+            fetched = try buffers.withBuffer(fetch)
         } catch {
             condition.lock()
             loading.remove(key)

@@ -145,15 +145,15 @@ public struct S3ObjectStore: ObjectStore {
         return ObjectRanges(size: size, pieces: pieces)
     }
 
-    /// `fullKey`'s bytes kept or read whole now (one GET of at most `largest` bytes); nil when the object
-    /// is larger than that.
+    /// `fullKey`'s bytes kept or read whole now (one GET into one of `recent`'s buffers); nil when the
+    /// object is larger than such a buffer.
     private func wholeObject(_ fullKey: String, through recent: RecentObjects) throws -> Data? {
-        try recent.object(fullKey) { largest in
+        try recent.object(fullKey) { buffer in
             do throws(S3Error) {
-                let part = try client.getObjectPart(bucket: bucket, key: fullKey, range: 0..<Int64(largest) + 1)
-                return part.objectSize <= Int64(largest) ? part.bytes : nil
+                let prefix = try client.getObjectPrefix(bucket: bucket, key: fullKey, into: buffer)
+                return prefix.objectSize <= Int64(buffer.count) ? prefix.count : nil
             } catch where error.status == 416 {
-                return Data()  // an empty object: no range of it can be read
+                return 0  // an empty object: no range of it can be read
             } catch {
                 throw Self.translated(error, bucket: bucket, key: fullKey, operation: "read")
             }

@@ -109,6 +109,49 @@ public final class S3Client: Sendable {
         return S3ObjectPart(bytes: data, objectSize: size)
     }
 
+    /// An object's first bytes, as many as `buffer` holds or the whole object when it is smaller,
+    /// written to the start of `buffer` as they arrive, with the object's size: one ranged GET into the
+    /// caller's memory rather than a new buffer (a caller that reuses its buffers spares the page
+    /// faults of a fresh one per answer). A store that ignores the range sends the whole object: the
+    /// bytes beyond the buffer are counted for the size and dropped.
+    /// - Returns: the bytes written (`min(objectSize, buffer.count)`) and the object's size.
+    /// - Throws: `S3Error`; HTTP 416 for an empty object (no byte is in range); `.invalidResponse` when
+    ///   the answer's length or `Content-Range` does not match the range.
+    public func getObjectPrefix(bucket: String, key: String, into buffer: UnsafeMutableRawBufferPointer)
+        throws(S3Error) -> (count: Int, objectSize: Int64)
+    {
+        precondition(!buffer.isEmpty, "an object prefix is at least one byte")
+        var received = 0
+        let (response, _) = try execute(
+            "GetObject", method: "GET", bucket: bucket, key: key, headers: ["range": "bytes=0-\(buffer.count - 1)"],
+            receive: {
+                // A new attempt starts the buffer over.
+                received = 0
+                return { piece in
+                    let room = max(0, min(piece.count, buffer.count - received))
+                    if room > 0 { (buffer.baseAddress! + received).copyMemory(from: piece.baseAddress!, byteCount: room) }
+                    received += piece.count
+                }
+            })
+        func invalid(_ message: String) -> S3Error {
+            S3Error(
+                kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
+                status: response.statusCode, message: message)
+        }
+        guard let contentRange = response.value(forHTTPHeaderField: "Content-Range") else {
+            guard response.statusCode == 200 else { throw invalid("a partial answer without Content-Range") }
+            // The whole object: the store ignored the range.
+            return (min(received, buffer.count), Int64(received))
+        }
+        guard let slash = contentRange.lastIndex(of: "/"), let size = Int64(contentRange[contentRange.index(after: slash)...])
+        else { throw invalid("no object size in Content-Range \"\(contentRange)\"") }
+        let expected = Int(min(size, Int64(buffer.count)))
+        guard received == expected, contentRange.hasPrefix("bytes 0-") else {
+            throw invalid("asked for \(expected) bytes at 0, got \(received) (\(contentRange))")
+        }
+        return (received, size)
+    }
+
     /// Stores `data` under `key`, replacing any object there.
     /// - Parameter payload: whether the body's SHA-256 is signed; `.unsigned` spares hashing it.
     @discardableResult
@@ -294,7 +337,7 @@ public final class S3Client: Sendable {
     private func execute(
         _ operation: String, method: String, bucket: String? = nil, key: String? = nil,
         query: [(String, String)] = [], headers: [String: String] = [:], body: S3Transport.Body = .none,
-        payloadHash: String = SigV4Signer.emptyPayloadHash
+        payloadHash: String = SigV4Signer.emptyPayloadHash, receive: (() -> (UnsafeRawBufferPointer) throws -> Void)? = nil
     ) throws(S3Error) -> (HTTPResponse, Data) {
         let target = url(bucket: bucket, key: key, query: query)
         let policy = configuration.retry
@@ -304,7 +347,7 @@ public final class S3Client: Sendable {
             let error: S3Error
             let stallTimeout = deadline.map { Self.seconds(max(.milliseconds(Self.shortestStallMilliseconds), $0 - .now)) }
             switch sendOnce(operation, method: method, url: target, bucket: bucket, key: key, headers: headers,
-                           body: body, payloadHash: payloadHash, stallTimeout: stallTimeout) {
+                           body: body, payloadHash: payloadHash, stallTimeout: stallTimeout, receive: receive?()) {
             case .success(let answer): return answer
             case .failure(let failure): error = failure
             }
@@ -333,7 +376,8 @@ public final class S3Client: Sendable {
 
     private func sendOnce(
         _ operation: String, method: String, url: URL, bucket: String?, key: String?, headers: [String: String],
-        body: S3Transport.Body, payloadHash: String, stallTimeout: TimeInterval?
+        body: S3Transport.Body, payloadHash: String, stallTimeout: TimeInterval?,
+        receive: ((UnsafeRawBufferPointer) throws -> Void)?
     ) -> Result<(HTTPResponse, Data), S3Error> {
         func failure(_ kind: S3Error.Kind, status: Int? = nil, code: String? = nil, message: String?) -> S3Error {
             S3Error(
@@ -341,7 +385,9 @@ public final class S3Client: Sendable {
                 code: code, message: message)
         }
         let signed = signer.signedHeaders(method: method, url: url, headers: headers, payloadHash: payloadHash)
-        switch transport.send(method: method, url: url, headers: signed, body: body, stallTimeout: stallTimeout) {
+        switch transport.send(
+            method: method, url: url, headers: signed, body: body, stallTimeout: stallTimeout, receive: receive)
+        {
         case .failure(let transportFailure):
             return .failure(failure(transportFailure.kind, message: transportFailure.message))
         case .success(let response):

@@ -25,10 +25,13 @@ final class S3Transport: Sendable {
         client = HTTPClient(settings: HTTPSettings(connectTimeout: connectTimeout, idleTimeout: requestTimeout))
     }
 
-    /// Sends one request; `stallTimeout`, when given, replaces the request timeout if shorter.
-    func send(method: String, url: URL, headers: [String: String], body: Body, stallTimeout: TimeInterval? = nil)
-        -> Result<HTTPResponse, Failure>
-    {
+    /// Sends one request; `stallTimeout`, when given, replaces the request timeout if shorter. With
+    /// `receive`, a 2xx answer's body goes to it piece by piece as it arrives (the response's body is then
+    /// empty); what it throws stops the transfer and is an invalid answer.
+    func send(
+        method: String, url: URL, headers: [String: String], body: Body, stallTimeout: TimeInterval? = nil,
+        receive: ((UnsafeRawBufferPointer) throws -> Void)? = nil
+    ) -> Result<HTTPResponse, Failure> {
         let requestBody: HTTPRequest.Body
         switch body {
         case .none: requestBody = .none
@@ -41,11 +44,14 @@ final class S3Transport: Sendable {
         var sent = headers.filter { $0.key.caseInsensitiveCompare("Content-Length") != .orderedSame }
             .map { (name: $0.key, value: $0.value) }
         sent.append((name: "Expect", value: ""))
+        let request = HTTPRequest(method: method, url: url, headers: sent, body: requestBody, stallTimeout: stallTimeout)
         do {
-            return .success(try client.send(HTTPRequest(
-                method: method, url: url, headers: sent, body: requestBody, stallTimeout: stallTimeout)))
-        } catch {
+            guard let receive else { return .success(try client.send(request)) }
+            return .success(try client.send(request, receive: receive))
+        } catch let error as HTTPTransportError {
             return .failure(Failure(kind: Self.kind(of: error), message: error.message))
+        } catch {
+            return .failure(Failure(kind: .invalidResponse, message: "\(error)"))
         }
     }
 

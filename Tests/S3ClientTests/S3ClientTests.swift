@@ -151,6 +151,31 @@ import Testing
         }
     }
 
+    @Test func anObjectsPrefixIsWrittenIntoTheCallersBufferWithTheObjectSize() throws {
+        let server = try ScriptedHTTPServer([
+            .init(status: 206, headers: ["Content-Range": "bytes 0-9/1000"], body: Data(repeating: 1, count: 10)),
+            .init(status: 206, headers: ["Content-Range": "bytes 0-4/5"], body: Data(repeating: 2, count: 5)),
+            .init(status: 200, body: Data((0..<50).map { UInt8($0) })),
+            .init(status: 206, headers: ["Content-Range": "bytes 0-9/1000"], body: Data(repeating: 3, count: 4)),
+        ])
+        defer { server.stop() }
+        let s3 = client(server.endpoint, attempts: 1)
+        var buffer = [UInt8](repeating: 0, count: 10)
+        let first = try buffer.withUnsafeMutableBytes { try s3.getObjectPrefix(bucket: "b", key: "k", into: $0) }
+        #expect(first.count == 10 && first.objectSize == 1000 && buffer == [UInt8](repeating: 1, count: 10))
+        #expect(server.requests.first?.headers["range"] == "bytes=0-9")
+        // An object smaller than the buffer: all of it.
+        let small = try buffer.withUnsafeMutableBytes { try s3.getObjectPrefix(bucket: "b", key: "k", into: $0) }
+        #expect(small.count == 5 && small.objectSize == 5 && buffer.prefix(5).allSatisfy { $0 == 2 })
+        // A store that ignores the range sends the whole object: what fits, and its size.
+        let whole = try buffer.withUnsafeMutableBytes { try s3.getObjectPrefix(bucket: "b", key: "k", into: $0) }
+        #expect(whole.count == 10 && whole.objectSize == 50 && buffer == Array(0..<10))
+        // Fewer bytes than the range and the size call for is a broken answer.
+        #expect { _ = try buffer.withUnsafeMutableBytes { try s3.getObjectPrefix(bucket: "b", key: "k", into: $0) } } throws: {
+            ($0 as? S3Error)?.kind == .invalidResponse
+        }
+    }
+
     @Test func listingFollowsContinuationTokens() throws {
         func page(_ keys: [String], next: String?) -> Data {
             let contents = keys.map { "<Contents><Key>\($0)</Key><Size>3</Size><ETag>&quot;e&quot;</ETag></Contents>" }
