@@ -12,7 +12,7 @@ import Glibc
 /// and the protocol. The requests and answers are the same as over URLSession.
 enum PlainHTTPSender {
     /// Sends `method url` with `headers` and `body`, and returns the answer's status and body.
-    static func send(_ method: String, _ url: URL, headers: [String: String], body: Data) throws -> (Int, Data) {
+    static func send(_ method: String, _ url: URL, headers: [String: String], body: [UInt8]) throws -> (Int, Data) {
         guard url.scheme == "http", let host = url.host else {
             throw BenchmarkFailure("\(url): only http:// URLs are sent over a plain socket")
         }
@@ -22,7 +22,7 @@ enum PlainHTTPSender {
         head += "Content-Length: \(body.count)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
-        try write(socket, Data(head.utf8))
+        try write(socket, Array(head.utf8))
         try write(socket, body)
         return try readAnswer(socket)
     }
@@ -48,8 +48,8 @@ enum PlainHTTPSender {
         throw BenchmarkFailure("cannot connect to \(host):\(port): \(String(cString: strerror(errno)))")
     }
 
-    private static func write(_ socket: Int32, _ data: Data) throws {
-        try data.withUnsafeBytes { raw in
+    private static func write(_ socket: Int32, _ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
                 let written = Glibc.send(socket, raw.baseAddress! + done, raw.count - done, Int32(MSG_NOSIGNAL))

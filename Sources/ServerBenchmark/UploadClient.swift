@@ -43,7 +43,7 @@ final class UploadClient: @unchecked Sendable {
     func put(artifact: String, directory: URL) async throws {
         let started = ContinuousClock.now
         let paths = try Self.files(in: directory)
-        let upload = try await send("POST", "uploads", body: Data(), as: UploadCreated.self).upload
+        let upload = try await send("POST", "uploads", body: [], as: UploadCreated.self).upload
         var files: [ManifestEntry] = []
         var contents: [WireContent] = []
         var seenContents = Set<String>()
@@ -66,14 +66,14 @@ final class UploadClient: @unchecked Sendable {
             let scanned = try Self.scan(group, workers: workers)
 
             // New chunks of this batch, in order, each once.
-            var fresh: [(digest: String, file: Int, range: Range<Int>)] = []
+            var fresh: [(digest: String, digestBytes: [UInt8], file: Int, range: Range<Int>)] = []
             for (number, file) in scanned.enumerated() {
                 total += Int64(file.data.count)
                 files.append(ManifestEntry(path: file.path, digest: file.digest, size: Int64(file.data.count)))
                 guard seenContents.insert(file.digest).inserted else { continue }
                 contents.append(WireContent(digest: file.digest, size: Int64(file.data.count), chunks: file.chunks.map(\.digest)))
                 for chunk in file.chunks where seenChunks.insert(chunk.digest).inserted {
-                    fresh.append((chunk.digest, number, chunk.range))
+                    fresh.append((chunk.digest, Hex.decode(chunk.digest)!, number, chunk.range))
                 }
             }
             var missing = Set<String>()
@@ -99,23 +99,34 @@ final class UploadClient: @unchecked Sendable {
             }
             let packGroups = groups
             var packs = [[UInt8]](repeating: [], count: packGroups.count)
+            let nextPack = Atomic<Int>(0)
             packs.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let packs = buffer
-                DispatchQueue.concurrentPerform(iterations: packGroups.count) { number in
+                // One codec per core, as the local put has: a codec per pack set up zstd's contexts and
+                // output buffer again for each one.
+                DispatchQueue.concurrentPerform(iterations: min(workers, packGroups.count)) { _ in
                     let codec = ZstdCodec()
-                    var pack: [UInt8] = []
-                    for index in packGroups[number] {
-                        let chunk = wanted[index]
-                        scanned[chunk.file].data.withUnsafeBytes { raw in
-                            _ = PackRecords.append(chunk: UnsafeRawBufferPointer(rebasing: raw[chunk.range]), to: &pack, codec: codec)
+                    while true {
+                        let number = nextPack.wrappingAdd(1, ordering: .relaxed).oldValue
+                        guard number < packGroups.count else { return }
+                        // Sized once: a record is never longer than its header and raw chunk.
+                        var pack: [UInt8] = []
+                        pack.reserveCapacity(packGroups[number].reduce(0) { $0 + PackRecords.headerSize + wanted[$1].range.count })
+                        for index in packGroups[number] {
+                            let chunk = wanted[index]
+                            // Hashed when the file was cut, from the bytes packed here: not hashed again.
+                            scanned[chunk.file].data.withUnsafeBytes { raw in
+                                PackRecords.append(
+                                    chunk: UnsafeRawBufferPointer(rebasing: raw[chunk.range]), digest: chunk.digestBytes,
+                                    to: &pack, codec: codec)
+                            }
                         }
+                        packs[number] = pack
                     }
-                    packs[number] = pack
                 }
             }
             chunksSent += wanted.count
-            for pack in packs {
-                let body = Data(pack)
+            for body in packs {
                 packBytes += Int64(body.count)
                 bytesSent += Int64(body.count)
                 // Up to `connections` packs in flight, while the next batch is read and cut.
@@ -142,22 +153,21 @@ final class UploadClient: @unchecked Sendable {
         results.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
             DispatchQueue.concurrentPerform(iterations: min(workers, files.count)) { _ in
-                let chunker = FastCDC()
                 while true {
                     let index = nextFile.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard index < files.count else { return }
                     do {
                         let data = try Data(contentsOf: files[index].url, options: .alwaysMapped)
+                        // Cut and hashed as the arttui client cuts a file (one SHA-256 pass for a one-chunk file).
+                        let content = CutContent.cut(data: data)
                         var chunks: [(digest: String, range: Range<Int>)] = []
-                        data.withUnsafeBytes { bytes in
-                            var offset = 0
-                            chunker.forEachChunk(of: bytes) { chunk in
-                                chunks.append((Hex.encode(Array(SHA256.hash(data: chunk))), offset..<offset + chunk.count))
-                                offset += chunk.count
-                            }
+                        var offset = 0
+                        for (digest, length) in zip(content.record.chunks, content.chunkLengths) {
+                            chunks.append((digest, offset..<offset + length))
+                            offset += length
                         }
-                        let digest = Hex.encode(Array(SHA256.hash(data: data)))
-                        results[index] = ScannedFile(path: files[index].path, data: data, digest: digest, chunks: chunks)
+                        results[index] = ScannedFile(
+                            path: files[index].path, data: data, digest: content.record.digest, chunks: chunks)
                     } catch {
                         failure.withLock { $0 = error }
                         return
@@ -193,11 +203,12 @@ final class UploadClient: @unchecked Sendable {
         return try await perform(request, body: body, as: type)
     }
 
-    /// Sends a pack: over a plain socket for `http://` (see `PlainHTTPSender`), else through URLSession.
-    private func send<T: Decodable>(_ method: String, _ path: String, body: Data, as type: T.Type) async throws -> T {
+    /// Sends a pack: over a plain socket for `http://` (see `PlainHTTPSender`), straight from the array
+    /// it was built in, else through URLSession.
+    private func send<T: Decodable>(_ method: String, _ path: String, body: [UInt8], as type: T.Type) async throws -> T {
         var request = try makeRequest(method, path)
         request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
-        guard let url = request.url, url.scheme == "http" else { return try await perform(request, body: body, as: type) }
+        guard let url = request.url, url.scheme == "http" else { return try await perform(request, body: Data(body), as: type) }
         let headers = request.allHTTPHeaderFields ?? [:]
         let (status, data) = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {

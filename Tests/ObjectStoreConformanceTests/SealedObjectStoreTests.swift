@@ -2,6 +2,7 @@ import ArtifactStore
 import ArtifactStoreS3
 import Foundation
 import S3Client
+import Synchronization
 import Testing
 import StoreTestSupport
 
@@ -52,6 +53,40 @@ import StoreTestSupport
         #expect(raw.count > Self.plaintext.count)
         #expect(!containsPlaintext(Array(raw)))
         #expect(try store.reader(key: "packs/bb/y.pack").bytes(at: 0, Self.plaintext.count) == Self.plaintext)
+    }
+
+    /// Objects sealed in memory (a team server's packs, into reused buffers) and objects sealed from a
+    /// file are one format: each opens by the other path, in a store that has not seen it written.
+    @Test func objectsSealedInMemoryOrFromAFileOpenAlike() throws {
+        let (store, root) = try sealedDirectory()
+        try store.store(key: "a", bytes: Data(Self.plaintext))
+        try store.store(key: "b", movingFile: try TestKeys.stagedFile(Self.plaintext, in: store))
+        let fresh = SealedObjectStore(wrapping: store.inner, keyring: store.keyring)
+        for key in ["a", "b"] {
+            let sealed = try Data(contentsOf: root.appendingPathComponent(key))
+            #expect(Int64(sealed.count) == SealedObjectFormat.sealedSize(ofPlaintextSize: Int64(Self.plaintext.count)))
+            #expect(!containsPlaintext(Array(sealed)))
+            #expect(Array(try SealedObjectFormat.open(sealed, objectKey: key, keyring: store.keyring)) == Self.plaintext)
+            #expect(try fresh.reader(key: key).bytes(at: 0, Self.plaintext.count) == Self.plaintext)
+        }
+        // An empty object is one empty segment.
+        try store.store(key: "empty", bytes: Data())
+        #expect(try fresh.reader(key: "empty").size == 0)
+    }
+
+    /// The memory an object is sealed into is reused for the next one only once the store it went to
+    /// let go of it: a store that keeps the bytes it is given (in memory) keeps them intact.
+    @Test func sealedBytesAStoreKeepsAreNotOverwrittenByTheNextObject() throws {
+        let (local, _) = try sealedDirectory()
+        let keeping = KeepingStore(inner: local.inner)
+        let store = SealedObjectStore(wrapping: keeping, keyring: local.keyring)
+        let second = Array(Self.plaintext.reversed())
+        try store.store(key: "one", bytes: Data(Self.plaintext))
+        try store.store(key: "two", bytes: Data(second))
+        let kept = keeping.kept.withLock { $0 }
+        #expect(kept.count == 2)
+        #expect(Array(try SealedObjectFormat.open(kept[0], objectKey: "one", keyring: local.keyring)) == Self.plaintext)
+        #expect(Array(try SealedObjectFormat.open(kept[1], objectKey: "two", keyring: local.keyring)) == second)
     }
 
     private func expectDamaged(_ store: SealedObjectStore, _ key: String, mentioning phrase: String) {
@@ -274,4 +309,27 @@ import StoreTestSupport
             }
         }
     }
+}
+
+/// Another store that also keeps every `Data` it is given, as an in-memory store would.
+private final class KeepingStore: ObjectStore, @unchecked Sendable {
+    let inner: any ObjectStore
+    let kept = Mutex<[Data]>([])
+
+    init(inner: any ObjectStore) { self.inner = inner }
+
+    var stagingDirectory: URL { inner.stagingDirectory }
+    func store(key: String, movingFile file: URL) throws { try inner.store(key: key, movingFile: file) }
+    func store(key: String, bytes: Data) throws {
+        kept.withLock { $0.append(bytes) }
+        try inner.store(key: key, bytes: bytes)
+    }
+    func reader(key: String) throws -> any ObjectReader { try inner.reader(key: key) }
+    func read(
+        key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Int64 {
+        try inner.read(key: key, ranges: ranges, forEachPiece: body)
+    }
+    func delete(key: String) throws { try inner.delete(key: key) }
+    func list() throws -> [ObjectInfo] { try inner.list() }
 }

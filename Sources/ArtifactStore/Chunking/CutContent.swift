@@ -27,21 +27,20 @@ public struct CutContent: Sendable, Hashable {
     /// Hashes chunks as they are cut; the content digest is the SHA-256 of all of them in order,
     /// which for a single chunk is that chunk's digest, as the store records it.
     private struct Accumulator {
-        var whole = SHA256()
+        var hasher = ChunkedContentHasher()
         var digests: [String] = []
         var lengths: [Int] = []
         var size: Int64 = 0
 
         mutating func add(_ chunk: UnsafeRawBufferPointer) {
-            whole.update(bufferPointer: chunk)
-            digests.append(Hex.encode(SHA256.hash(data: chunk)))
+            digests.append(Hex.encode(hasher.add(chunk)))
             lengths.append(chunk.count)
             size += Int64(chunk.count)
         }
 
         func finish() -> CutContent {
             CutContent(
-                record: ContentRecord(digest: Hex.encode(whole.finalize()), size: size, chunks: digests),
+                record: ContentRecord(digest: Hex.encode(hasher.contentDigest()), size: size, chunks: digests),
                 chunkLengths: lengths)
         }
     }

@@ -191,19 +191,14 @@ struct Ingester {
     private func ingestFile(
         _ source: ArtifactDraft.Source, signature: FileSignature, writer: PackWriter, codec: ZstdCodec, shared: Shared
     ) throws -> FileResult {
-        // The whole file's hash goes on from the first chunk's: SHA-256 of the file begins with the same
-        // state as SHA-256 of its first chunk (the hasher is a value), so only the bytes after the first
-        // chunk are hashed twice. A one-chunk file, most files up to a few MiB, is hashed once.
-        var fileHash: SHA256?
+        // One hasher for the chunks and the whole file: a one-chunk file is hashed once.
+        var hasher = ChunkedContentHasher()
         var checkedNs: Int64 = 0
         var chunkDigests: [String] = []
         var size: Int64 = 0
         let path = source.filePath
         let consume = { (chunk: UnsafeRawBufferPointer) throws in
-            var chunkHash = SHA256()
-            chunkHash.update(bufferPointer: chunk)
-            let digestBytes = Array(chunkHash.finalize())
-            if fileHash == nil { fileHash = chunkHash } else { fileHash!.update(bufferPointer: chunk) }
+            let digestBytes = hasher.add(chunk)
             let digest = Hex.encode(digestBytes)
             size += Int64(chunk.count)
             chunkDigests.append(digest)
@@ -220,8 +215,7 @@ struct Ingester {
                 throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
             }
         }
-        let fileDigest = chunkDigests.count == 1
-            ? chunkDigests[0] : Hex.encode(Array((fileHash ?? SHA256()).finalize()))
+        let fileDigest = chunkDigests.count == 1 ? chunkDigests[0] : Hex.encode(hasher.contentDigest())
         return FileResult(
             digest: fileDigest, size: size, chunks: chunkDigests,
             read: source.data == nil ? (signature, checkedNs) : nil)

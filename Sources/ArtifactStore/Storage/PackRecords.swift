@@ -20,6 +20,13 @@ public enum PackRecords {
     @discardableResult
     public static func append(chunk: UnsafeRawBufferPointer, to pack: inout [UInt8], codec: ZstdCodec) -> String {
         let digest = Array(SHA256.hash(data: chunk))
+        append(chunk: chunk, digest: digest, to: &pack, codec: codec)
+        return Hex.encode(digest)
+    }
+
+    /// Appends a record for `chunk`, whose SHA-256 the caller computed from these very bytes (when it
+    /// cut them) and vouches for: the chunk is not hashed again. A receiver checks every record anyway.
+    public static func append(chunk: UnsafeRawBufferPointer, digest: [UInt8], to pack: inout [UInt8], codec: ZstdCodec) {
         codec.withCompressed(chunk) { compressed in
             let payload = compressed ?? chunk
             let header = PackRecordHeader(
@@ -28,7 +35,6 @@ public enum PackRecords {
             pack.append(contentsOf: header.encoded())
             pack.append(contentsOf: payload)
         }
-        return Hex.encode(digest)
     }
 
     /// Reads every record of a whole pack and checks that each decodes to bytes whose SHA-256 is the

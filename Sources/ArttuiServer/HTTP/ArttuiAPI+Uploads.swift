@@ -44,11 +44,10 @@ extension ArttuiAPI {
             },
             APIRoute(method: .put, path: Self.uploadPath + "/packs") { request, context in
                 let (project, upload) = try await self.upload(context)
-                let body = try await RequestBodyReader.bytes(request, limit: ServerLimits.maxPackBytes, what: "the pack")
-                guard body.readableBytes > 0 else { throw APIError(.badRequest, "the pack is empty") }
+                // Received into reused memory: the Data gives it back when the last of it is gone.
+                let pack = try await RequestBodyReader.pack(request, limit: ServerLimits.maxPackBytes)
+                guard !pack.isEmpty else { throw APIError(.badRequest, "the pack is empty") }
                 let staged = try await core(project) { [store] in
-                    // The received bytes themselves, not a copy: the Data keeps the buffer alive.
-                    let pack = body.getData(at: body.readerIndex, length: body.readableBytes, byteTransferStrategy: .noCopy)!
                     do {
                         return try store.stage(pack: pack, maxRawLength: ServerLimits.maxChunkBytes)
                     } catch let error as StoreError {
@@ -58,7 +57,7 @@ extension ArttuiAPI {
                 }
                 try await accounts.stage(uploadID: upload.id, pack: staged.pack, chunks: staged.chunks)
                 MetricsRecorder.shared.recordUpload(chunks: staged.chunks.count, bytes: staged.pack.size)
-                return try JSONResponse.make(PackAccepted(chunks: staged.chunks.count, bytes: Int64(body.readableBytes)), status: .created)
+                return try JSONResponse.make(PackAccepted(chunks: staged.chunks.count, bytes: Int64(pack.count)), status: .created)
             },
             APIRoute(method: .post, path: Self.uploadPath + "/commit") { request, context in
                 let (project, upload) = try await self.upload(context)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ArtifactStore
 import ArtifactStorePostgres
 import NIOCore
 import NIOPosix
@@ -23,6 +24,42 @@ enum RequestBodyReader {
             collected.writeBuffer(&part)
         }
         return collected
+    }
+
+    /// Buffers uploaded packs are received into, kept from one request to the next (`PackBuffers`):
+    /// as many as a client sends packs at once.
+    static let packBuffers = PackBuffers(keeping: 4)
+
+    /// A whole pack body, refused with 413 naming the limit when it is larger, received into memory
+    /// from `packBuffers` when its length is announced (it goes back there when the returned `Data`
+    /// is gone).
+    static func pack(_ request: Request, limit: Int) async throws -> Data {
+        guard let length = request.headers[.contentLength].flatMap(Int.init), length <= limit else {
+            let body = try await bytes(request, limit: limit, what: "the pack")
+            return Data(body.readableBytesView)
+        }
+        let buffer = packBuffers.take(length)
+        var received = 0
+        do {
+            for try await part in request.body {
+                guard received + part.readableBytes <= length else {
+                    throw APIError(.badRequest, "the pack is longer than its Content-Length of \(length) bytes")
+                }
+                part.withUnsafeReadableBytes { bytes in
+                    guard let source = bytes.baseAddress else { return }
+                    (buffer.bytes.baseAddress! + received).copyMemory(from: source, byteCount: bytes.count)
+                }
+                received += part.readableBytes
+            }
+        } catch {
+            packBuffers.give(buffer)
+            throw error
+        }
+        let data = packBuffers.data(buffer)
+        guard received == length else {
+            throw APIError(.badRequest, "the pack ends after \(received) of its Content-Length of \(length) bytes")
+        }
+        return data
     }
 
     /// A JSON body decoded as `T`, after the size and depth limits.

@@ -46,20 +46,34 @@ public enum SealedObjectFormat {
 
     /// Seals `plaintext` as the object `objectKey` with the keyring's newest key.
     public static func seal(_ plaintext: Data, objectKey: String, keyring: MasterKeyring) throws -> Data {
-        var sealer = SegmentCipher(sealingFor: objectKey, keyring: keyring)
-        let count = plaintext.count
         // Sized once: growing the output as segments arrive copied it over and over.
-        var out = Data(capacity: Int(sealedSize(ofPlaintextSize: Int64(count))))
-        out.append(contentsOf: sealer.header)
-        let segments = max(1, (count + segmentSize - 1) / segmentSize)
-        try plaintext.withUnsafeBytes { raw in
-            for index in 0..<segments {
-                let start = index * segmentSize
-                let piece = UnsafeRawBufferPointer(rebasing: raw[start..<min(count, start + segmentSize)])
-                try sealer.seal(piece, index: UInt64(index), isFinal: index == segments - 1, appendingTo: &out)
-            }
+        var out = Data(count: Int(sealedSize(ofPlaintextSize: Int64(plaintext.count))))
+        try out.withUnsafeMutableBytes { sealed in
+            try plaintext.withUnsafeBytes { _ = try seal($0, objectKey: objectKey, keyring: keyring, into: sealed) }
         }
         return out
+    }
+
+    /// Seals `plaintext` as the object `objectKey` into `sealed`, which must hold exactly
+    /// `sealedSize(ofPlaintextSize:)` bytes, and returns the object's header (its first bytes): for a
+    /// caller that reuses its output memory between objects.
+    static func seal(
+        _ plaintext: UnsafeRawBufferPointer, objectKey: String, keyring: MasterKeyring,
+        into sealed: UnsafeMutableRawBufferPointer
+    ) throws -> [UInt8] {
+        precondition(sealed.count == Int(sealedSize(ofPlaintextSize: Int64(plaintext.count))), "sealed output of the wrong size")
+        var sealer = SegmentCipher(sealingFor: objectKey, keyring: keyring)
+        sealer.header.withUnsafeBytes { sealed.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        var written = sealer.header.count
+        let count = plaintext.count
+        let segments = max(1, (count + segmentSize - 1) / segmentSize)
+        for index in 0..<segments {
+            let start = index * segmentSize
+            let piece = UnsafeRawBufferPointer(rebasing: plaintext[start..<min(count, start + segmentSize)])
+            written += try sealer.seal(
+                piece, index: UInt64(index), isFinal: index == segments - 1, into: sealed.baseAddress! + written)
+        }
+        return sealer.header
     }
 
     /// Opens a whole sealed object.
@@ -137,6 +151,24 @@ struct SegmentCipher {
         let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce(index), authenticating: associated)
         box.ciphertext.withUnsafeBytes { out.append(contentsOf: $0) }
         box.tag.withUnsafeBytes { out.append(contentsOf: $0) }
+    }
+
+    /// Writes the ciphertext and tag of segment `index` at `destination`, which has room for them
+    /// (the plaintext's length plus the tag's), and returns how many bytes it wrote.
+    mutating func seal(
+        _ plaintext: UnsafeRawBufferPointer, index: UInt64, isFinal: Bool, into destination: UnsafeMutableRawPointer
+    ) throws -> Int {
+        setPosition(index: index, isFinal: isFinal)
+        let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce(index), authenticating: associated)
+        var written = 0
+        for part in [box.ciphertext, box.tag] {
+            part.withUnsafeBytes { bytes in
+                guard let source = bytes.baseAddress else { return }
+                (destination + written).copyMemory(from: source, byteCount: bytes.count)
+                written += bytes.count
+            }
+        }
+        return written
     }
 
     /// The plaintext of segment `index`, given its ciphertext followed by its tag.

@@ -15,6 +15,8 @@ public struct SealedObjectStore: ObjectStore {
     public let keyring: MasterKeyring
     /// Headers of objects written or read here, shared by copies of this store.
     let headers = SealedHeaderCache()
+    /// Memory for sealed objects on their way to `inner`, shared by copies of this store.
+    let sealingBuffers = PackBuffers()
 
     /// Wraps `inner` so that everything stored through it is sealed.
     public init(wrapping inner: any ObjectStore, keyring: MasterKeyring) {
@@ -37,11 +39,21 @@ public struct SealedObjectStore: ObjectStore {
         unlink(file.path)
     }
 
-    /// Seals in memory and hands the sealed bytes on: no staging file is written or read back.
+    /// Seals in memory and hands the sealed bytes on: no staging file is written or read back. The
+    /// sealed bytes go into memory reused from earlier objects (`PackBuffers`).
     public func store(key: String, bytes: Data) throws {
-        let sealed = try SealedObjectFormat.seal(bytes, objectKey: key, keyring: keyring)
-        try inner.store(key: key, bytes: sealed)
-        headers.insert(Array(sealed.prefix(SealedObjectFormat.headerSize)), for: key)
+        let sealed = sealingBuffers.take(Int(SealedObjectFormat.sealedSize(ofPlaintextSize: Int64(bytes.count))))
+        let header: [UInt8]
+        do {
+            header = try bytes.withUnsafeBytes {
+                try SealedObjectFormat.seal($0, objectKey: key, keyring: keyring, into: sealed.bytes)
+            }
+        } catch {
+            sealingBuffers.give(sealed)
+            throw error
+        }
+        try inner.store(key: key, bytes: sealingBuffers.data(sealed))
+        headers.insert(header, for: key)
     }
 
     public func reader(key: String) throws -> any ObjectReader {

@@ -1,0 +1,82 @@
+import Foundation
+import Synchronization
+
+/// Memory for whole packs held in flight (a team server's received packs, and their sealed form on
+/// the way to the bucket), reused from one pack to the next.
+///
+/// A pack is several MiB. Allocated afresh, each one was a new mapping from the kernel (a team server
+/// caps glibc's mmap threshold at 1 MiB so that freed packs go back to the system) whose every page
+/// faulted in and was zeroed before it was written: on a put through the server, the received copy
+/// and the sealed copy cost about a sixth of the server's CPU that way. A few buffers are kept
+/// instead, each at most `largest` bytes, so what stays resident is bounded.
+public final class PackBuffers: Sendable {
+    /// One block of memory handed out by `take`.
+    public struct Buffer: @unchecked Sendable {
+        let start: UnsafeMutableRawPointer
+        let capacity: Int
+        /// How many bytes were asked for: the first `count` bytes of the block.
+        public let count: Int
+
+        /// The bytes asked for (their content undefined until written).
+        public var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: start, count: count) }
+    }
+
+    private let idle = Mutex<[Buffer]>([])
+    private let keeping: Int
+    private let largest: Int
+    /// Capacities are rounded up to a multiple of this, so packs of slightly different sizes fit one buffer.
+    private static let granule = 4 << 20
+
+    /// - Parameters:
+    ///   - keeping: idle buffers kept at most (as many as packs are in flight at once, typically).
+    ///   - largest: buffers larger than this are freed rather than kept. 16 MiB holds the packs the
+    ///     arttui client sends (8 MiB of chunks and the last chunk that overshoots it, sealed or not);
+    ///     a server's two pools then keep at most 2 x 4 x 16 MiB.
+    public init(keeping: Int = 4, largest: Int = 16 << 20) {
+        self.keeping = keeping
+        self.largest = largest
+    }
+
+    deinit {
+        for buffer in idle.withLock({ $0 }) { buffer.start.deallocate() }
+    }
+
+    /// `count` bytes (content undefined), from an idle buffer when one is large enough. Hand it back
+    /// with `give`, or wrap it with `data(_:)`.
+    public func take(_ count: Int) -> Buffer {
+        let reused = idle.withLock { buffers -> Buffer? in
+            guard let index = buffers.firstIndex(where: { $0.capacity >= count }) else { return nil }
+            return buffers.remove(at: index)
+        }
+        if let reused { return Buffer(start: reused.start, capacity: reused.capacity, count: count) }
+        let capacity = max(1, (count + Self.granule - 1) / Self.granule * Self.granule)
+        return Buffer(start: .allocate(byteCount: capacity, alignment: 64), capacity: capacity, count: count)
+    }
+
+    /// Hands back a buffer from `take`, which must no longer be used. When `keeping` buffers are idle
+    /// already, the smallest of them and this one is freed: the kept ones grow to the sizes asked for.
+    public func give(_ buffer: Buffer) {
+        guard buffer.capacity <= largest else { return buffer.start.deallocate() }
+        let freed = idle.withLock { buffers -> Buffer? in
+            guard buffers.count >= keeping else {
+                buffers.append(buffer)
+                return nil
+            }
+            guard let smallest = buffers.indices.min(by: { buffers[$0].capacity < buffers[$1].capacity }),
+                  buffers[smallest].capacity < buffer.capacity
+            else { return buffer }
+            defer { buffers[smallest] = buffer }
+            return buffers[smallest]
+        }
+        freed?.start.deallocate()
+    }
+
+    /// The capacities of the buffers kept idle now.
+    var idleCapacities: [Int] { idle.withLock { $0.map(\.capacity) } }
+
+    /// The buffer's bytes as `Data`, without a copy; the buffer comes back here when the last copy of
+    /// that `Data` is gone, not before, so whoever keeps the bytes keeps them intact.
+    public func data(_ buffer: Buffer) -> Data {
+        Data(bytesNoCopy: buffer.start, count: buffer.count, deallocator: .custom { [self] _, _ in give(buffer) })
+    }
+}
