@@ -148,6 +148,16 @@ struct CacheIndex: Sendable {
                     digests BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-use-sets") { db in
+            // The uses of a get's files as one row, folded into `entry.lastUsed` by the next cleanup
+            // (see CacheIndex+UseSets.swift). An earlier release sharing the cache ignores the rows: its
+            // cleanup orders by the folded uses only.
+            try db.execute(sql: """
+                CREATE TABLE useSet (
+                    clock INTEGER PRIMARY KEY,
+                    digests BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -230,13 +240,8 @@ struct CacheIndex: Sendable {
 
     /// Pins files under `token`: one row, whatever their number.
     static func pin(_ db: Database, token: String, digests: [String]) throws {
-        var blob = [UInt8]()
-        blob.reserveCapacity(digests.count * 32)
-        for digest in digests where !Hex.appendLowercase(digest, byteCount: 32, to: &blob) {
-            throw FileCache.invalidDigest(digest)
-        }
         try db.execute(
-            sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, Data(blob)])
+            sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, digestBlob(digests)])
     }
 
     /// Removes the pin `token` (and any rows an earlier release wrote for it).
@@ -412,7 +417,7 @@ struct CacheIndex: Sendable {
     }
 
     /// Advances the use clock by `count` and returns the first of the readings reserved.
-    private static func tick(_ db: Database, count: Int) throws -> Int64 {
+    static func tick(_ db: Database, count: Int) throws -> Int64 {
         try db.execute(
             sql: "UPDATE cacheState SET clock = MAX(clock + ?, ?) WHERE id = 1",
             arguments: [count, wallClockNanoseconds()])

@@ -188,7 +188,8 @@ extension FileCache {
             // cleanup would evict different files (and the same command against a server and
             // locally would report different sizes). Sorting 20,000 digests costs a few milliseconds.
             try CacheIndex.record(db, ByteOrder.sorted(inserted.keys).map { (digest: $0, signature: inserted[$0]!) })
-            try CacheIndex.touch(db, ByteOrder.sorted(uses.keys).map { (digest: $0, signature: uses[$0]!) })
+            // The uses as one row, not one update of `entry_lastUsed` per file (see CacheIndex+UseSets).
+            try CacheIndex.noteUses(db, ByteOrder.sorted(uses.keys).map { (digest: $0, signature: uses[$0]!) })
             for (owner, digests) in owners where !digests.isEmpty {
                 try CacheIndex.addOwner(db, owner, digests: digests)
             }
