@@ -64,6 +64,8 @@ struct DeferredCacheTests {
             let last = blobs[blobs.count - 1]
             let entry = try #require(try cache.index.pool.read { try CacheIndex.entry($0, digest: last.digest) })
             #expect(try FileSignature.of(path: cache.objectPath(last.digest)) == entry.signature)
+            // The uses wait as one set until a cleanup folds them into the rows.
+            try cache.index.pool.write { try CacheIndex.foldUses($0) }
             let oldest = try #require(try cache.index.pool.read { try Int64.fetchOne($0, sql: "SELECT MIN(lastUsed) FROM entry") })
             #expect(oldest > firstUses.max()!)
         }
@@ -162,6 +164,83 @@ struct DeferredCacheTests {
             }
             #expect(ownedAfter == ownedBefore.union(live), "every live file owned once more, no evicted or unknown one")
             #expect(!ownedAfter.contains(unknown))
+        }
+    }
+}
+
+/// The uses a `get` notes while deferring wait as one `useSet` row until a cleanup folds them into the
+/// rows: the order a cleanup evicts in must be the one uses recorded row by row give.
+@Suite("FileCache: uses kept as sets until a cleanup")
+struct UseSetTests {
+    /// Ten files inserted one after the other, five of them used again by a get (hard links, deferred)
+    /// and one inserted after that: a cleanup evicts the five idle files first, then the five used
+    /// ones in digest order (the order a get's uses take), the last insert last. The same sequence
+    /// with each use recorded at once must leave the same files.
+    @Test func cleanupAfterAGetEvictsInTheOrderOfUse() throws {
+        let blobs = (0..<10).map { Blob(repeating: UInt8(0x30 + $0), count: 100) }
+        let late = Blob(repeating: 0x7F, count: 100)
+        let used = Array(blobs.prefix(5))
+        let usedInOrder = used.sorted { $0.digest < $1.digest }
+        var survivors: [[String]] = []
+        for deferring in [true, false] {
+            try withTemporaryCache { cache, root throws in
+                for blob in blobs { try cache.insert(blob) }
+                let target = root.appendingPathComponent("linked")
+                try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+                let link = { () throws -> Void in
+                    for (index, blob) in usedInOrder.enumerated() {
+                        let destination = target.appendingPathComponent("f\(index)")
+                        #expect(try cache.copy(digest: blob.digest, size: blob.size, to: destination, mode: .hardlink))
+                    }
+                }
+                if deferring {
+                    let pin = try cache.pin(used.map(\.digest))
+                    try cache.deferringUses(preloading: pin, link)
+                    try pin.release()
+                    #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } == 1)
+                } else {
+                    try link()
+                }
+                try cache.insert(late)
+                // Keep five files: the idle five and the first used one (by digest) go.
+                let result = try cache.cleanup(toAtMost: 500)
+                #expect(result.removedFiles == 6)
+                #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } == 0)
+                let kept = try (blobs + [late]).filter { try cache.holds(digest: $0.digest, size: $0.size) }.map(\.digest)
+                #expect(Set(kept) == Set(usedInOrder.dropFirst().map(\.digest) + [late.digest]))
+                survivors.append(kept.sorted())
+            }
+        }
+        #expect(survivors.count == 2 && survivors[0] == survivors[1])
+    }
+
+    /// A get of the same files again replaces their waiting set; sets that do not cover one another
+    /// both wait, until more than the limit wait and all are folded.
+    @Test func aLaterSetReplacesTheSetsItCoversAndTooManyWaitingUsesAreFolded() throws {
+        try withTemporaryCache { cache, _ throws in
+            let blobs = (0..<6).map { Blob("file \($0) used in sets") }
+            for blob in blobs { try cache.insert(blob) }
+            let sorted = blobs.map(\.digest).sorted()
+            let uses = { (digests: ArraySlice<String>) in digests.map { (digest: $0, signature: FileSignature?.none) } }
+            let sets = { try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } }
+            let lastUsed = { (digest: String) in
+                try cache.index.pool.read { try Int64.fetchOne($0, sql: "SELECT lastUsed FROM entry WHERE digest = ?", arguments: [digest]) }
+            }
+            let inserted = try #require(try lastUsed(sorted[0]))
+
+            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[0..<3])) }
+            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[3..<6])) }
+            #expect(try sets() == 2, "neither covers the other")
+            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[0..<6])) }
+            #expect(try sets() == 1, "the whole version again replaces both")
+            #expect(try lastUsed(sorted[0]) == inserted, "not folded yet")
+
+            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[1..<2]), foldAbove: 6) }
+            #expect(try sets() == 0, "seven uses waited, more than six")
+            let folded = try sorted.map { try lastUsed($0) ?? -1 }
+            #expect(folded[0] > inserted)
+            #expect(folded[1] > folded[5], "its last use is the latest set's")
+            #expect(Array(folded[2...5]) == folded[2...5].sorted(), "the rest in the order of the set")
         }
     }
 }

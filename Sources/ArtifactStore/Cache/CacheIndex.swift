@@ -148,6 +148,16 @@ struct CacheIndex: Sendable {
                     digests BLOB NOT NULL) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-use-sets") { db in
+            // The uses of a get's files as one row, folded into `entry.lastUsed` by the next cleanup
+            // (see CacheIndex+UseSets.swift). An earlier release sharing the cache ignores the rows: its
+            // cleanup orders by the folded uses only.
+            try db.execute(sql: """
+                CREATE TABLE useSet (
+                    clock INTEGER PRIMARY KEY,
+                    digests BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -182,13 +192,24 @@ struct CacheIndex: Sendable {
 
     /// The live rows of these files, by digest.
     static func entries(_ db: Database, digests: [String]) throws -> [String: Entry] {
+        let sorted = ByteOrder.sorted(digests)
         var entries: [String: Entry] = [:]
-        let evictedThrough = try self.evictedThrough(db)
-        let entry = { (digest: String, row: BoundStatement.Row) in
+        for case let entry? in try self.entries(db, sorted: sorted) {
             if entries.isEmpty { entries.reserveCapacity(digests.count) }
+            entries[entry.digest] = entry
+        }
+        return entries
+    }
+
+    /// The live row of each of these files, nil for a file without one, by position; `digests` are in
+    /// byte order (a pin's are), so their rows are read in one walk when that pays.
+    static func entries(_ db: Database, sorted digests: [String]) throws -> [Entry?] {
+        var entries = [Entry?](repeating: nil, count: digests.count)
+        let evictedThrough = try self.evictedThrough(db)
+        let entry = { (position: Int, row: BoundStatement.Row) in
             let size = row.int64(1)
-            entries[digest] = Entry(
-                digest: digest, size: size,
+            entries[position] = Entry(
+                digest: digests[position], size: size,
                 signature: FileSignature(size: size, modifiedNs: row.int64(2), inode: row.int64(3), changedNs: row.int64(4)),
                 lastUsed: row.int64(5))
         }
@@ -199,19 +220,18 @@ struct CacheIndex: Sendable {
                 SELECT digest, size, modifiedNs, inode, changedNs, lastUsed FROM entry
                 WHERE digest BETWEEN ?1 AND ?2 ORDER BY digest
                 """)
-            let sorted = ByteOrder.sorted(digests)
-            try rows.forEachRow(inStepWith: sorted) { position, row in
-                if row.int64(5) > evictedThrough { entry(sorted[position], row) }
+            try rows.forEachRow(inStepWith: digests) { position, row in
+                if row.int64(5) > evictedThrough { entry(position, row) }
             }
             return entries
         }
         let lookup = try BoundStatement(db, sql: """
             SELECT digest, size, modifiedNs, inode, changedNs, lastUsed FROM entry WHERE digest = ?1 AND lastUsed > ?2
             """)
-        for digest in digests {
+        for (position, digest) in digests.enumerated() {
             lookup.bind(1, digest)
             lookup.bind(2, evictedThrough)
-            try lookup.forEachRow { entry(digest, $0) }
+            try lookup.forEachRow { entry(position, $0) }
         }
         return entries
     }
@@ -230,13 +250,8 @@ struct CacheIndex: Sendable {
 
     /// Pins files under `token`: one row, whatever their number.
     static func pin(_ db: Database, token: String, digests: [String]) throws {
-        var blob = [UInt8]()
-        blob.reserveCapacity(digests.count * 32)
-        for digest in digests where !Hex.appendLowercase(digest, byteCount: 32, to: &blob) {
-            throw FileCache.invalidDigest(digest)
-        }
         try db.execute(
-            sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, Data(blob)])
+            sql: "INSERT INTO pinSet (token, digests) VALUES (?, ?)", arguments: [token, digestBlob(digests)])
     }
 
     /// Removes the pin `token` (and any rows an earlier release wrote for it).
@@ -374,15 +389,18 @@ struct CacheIndex: Sendable {
         return marked
     }
 
-    /// Notes `owner` as a user of the files that still have rows.
-    static func addOwner(_ db: Database, _ owner: CacheOwner, digests: [String]) throws {
+    /// Notes `owner` as a user of the files that still have rows; `sorted` says `digests` are in byte
+    /// order already.
+    static func addOwner(_ db: Database, _ owner: CacheOwner, digests: [String], sorted: Bool = false) throws {
         guard !digests.isEmpty else { return }
         let evictedThrough = try self.evictedThrough(db)
         let insert = try BoundStatement(db, sql: """
             INSERT OR IGNORE INTO owner (digest, project, artifact)
             SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM entry WHERE digest = ?1 AND lastUsed > ?4)
             """)
-        for digest in try scanPays(db, digests: digests.count) ? notOwned(db, owner, digests) : digests {
+        let toNote = try scanPays(db, digests: digests.count)
+            ? notOwned(db, owner, sorted ? digests : ByteOrder.sorted(digests)) : digests
+        for digest in toNote {
             insert.bind(1, digest)
             insert.bind(2, owner.project)
             insert.bind(3, owner.artifact)
@@ -391,11 +409,10 @@ struct CacheIndex: Sendable {
         }
     }
 
-    /// The digests among `digests` that `owner` is not yet noted for, found by walking the owner's rows
+    /// The digests among `sorted` (in byte order) that `owner` is not yet noted for, found by walking the owner's rows
     /// (the `owner_project` index holds them in digest order): a `get` of a version fetched before notes
     /// its owner again for every file, and an insert that changes nothing costs two lookups.
-    private static func notOwned(_ db: Database, _ owner: CacheOwner, _ digests: [String]) throws -> [String] {
-        let sorted = ByteOrder.sorted(digests)
+    private static func notOwned(_ db: Database, _ owner: CacheOwner, _ sorted: [String]) throws -> [String] {
         var owned = [Bool](repeating: false, count: sorted.count)
         let rows = try BoundStatement(db, sql: """
             SELECT digest FROM owner WHERE project = ?3 AND artifact = ?4 AND digest BETWEEN ?1 AND ?2 ORDER BY digest
@@ -412,7 +429,7 @@ struct CacheIndex: Sendable {
     }
 
     /// Advances the use clock by `count` and returns the first of the readings reserved.
-    private static func tick(_ db: Database, count: Int) throws -> Int64 {
+    static func tick(_ db: Database, count: Int) throws -> Int64 {
         try db.execute(
             sql: "UPDATE cacheState SET clock = MAX(clock + ?, ?) WHERE id = 1",
             arguments: [count, wallClockNanoseconds()])

@@ -19,10 +19,8 @@ import GRDB
 ///
 /// `@unchecked Sendable`: the only mutable state, the lock file's descriptor, is guarded by `lock`.
 public final class CachePin: @unchecked Sendable {
-    /// The digests this pin protects.
+    /// The digests this pin protects, each once, in byte order.
     public let digests: [String]
-    /// The same, for lookups.
-    let digestSet: Set<String>
 
     /// Names the pin's rows and lock file.
     let token: String
@@ -31,9 +29,8 @@ public final class CachePin: @unchecked Sendable {
     private let lock = NSLock()
     private var descriptor: Int32
 
-    init(digests: [String], digestSet: Set<String>, index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
+    init(digests: [String], index: CacheIndex, token: String, lockFilePath: String, descriptor: Int32) {
         self.digests = digests
-        self.digestSet = digestSet
         self.index = index
         self.token = token
         self.lockFilePath = lockFilePath
@@ -66,8 +63,10 @@ extension FileCache {
     /// ```
     public func pin(_ digests: [String]) throws -> CachePin {
         // Each digest is checked as the pin's row is written (before that, nothing is pinned).
-        let unique = Set(digests)
-        let list = Array(unique)
+        // In byte order, each once: the get that pins them reads their rows, and writes their uses, in
+        // that order. Repeats are neighbours once sorted, so no digest is hashed.
+        var list = ByteOrder.sorted(digests)
+        list.removeAdjacentRepeats()
         let token = UUID().uuidString
         let path = "\(pinsPath)/\(token)"
         let fd = try openFile(path, O_RDWR | O_CREAT | O_EXCL, mode: 0o644, operation: "create pin")
@@ -88,7 +87,7 @@ extension FileCache {
             unlink(path)
             throw error
         }
-        return CachePin(digests: list, digestSet: unique, index: index, token: token, lockFilePath: path, descriptor: fd)
+        return CachePin(digests: list, index: index, token: token, lockFilePath: path, descriptor: fd)
     }
 
     /// Deletes the pins of processes that are gone, and their lock files, and removes the files
@@ -136,5 +135,18 @@ extension FileCache {
         guard fd >= 0 else { return false }
         defer { close(fd) }
         return flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
+    }
+}
+
+private extension Array where Element: Equatable {
+    /// Keeps the first of each run of equal neighbours.
+    mutating func removeAdjacentRepeats() {
+        guard count > 1 else { return }
+        var kept = 1
+        for index in 1..<count where self[index] != self[kept - 1] {
+            if index != kept { swapAt(index, kept) }
+            kept += 1
+        }
+        removeSubrange(kept...)
     }
 }

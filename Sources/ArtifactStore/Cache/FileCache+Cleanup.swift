@@ -23,11 +23,17 @@ extension FileCache {
         }
         try sweepDeadPins()
         if dryRun {
+            // Uses waiting in sets decide the order too: fold them first (it changes no file and no total).
+            if try index.pool.read({ try CacheIndex.hasUnfoldedUses($0) }) {
+                try index.pool.write { try CacheIndex.foldUses($0) }
+            }
             return try index.pool.read { db in
                 try Self.planEviction(db, target: target, pinned: CacheIndex.pinnedDigests(db)).result
             }
         }
         let plan = try index.pool.write { db in
+            // The order of use is complete only with the uses waiting in sets, in this transaction.
+            try CacheIndex.foldUses(db)
             let pinnedDigests = try CacheIndex.pinnedDigests(db)
             let plan = try Self.planEviction(db, target: target, pinned: pinnedDigests)
             if let cutoff = plan.cutoff {
