@@ -42,6 +42,8 @@ final class TestHTTPResponder: @unchecked Sendable {
     private var recorded: [Request] = []
     private var open: [Int32] = []
     private var stopped = false
+    /// Signalled when the accepting thread has returned and no longer uses `listener`.
+    private let acceptEnded = DispatchSemaphore(value: 0)
 
     init(handler: @escaping @Sendable (Request) -> Answer?) throws {
         self.handler = handler
@@ -63,7 +65,10 @@ final class TestHTTPResponder: @unchecked Sendable {
         }
         self.listener = listener
         port = UInt16(bigEndian: address.sin_port)
-        let thread = Thread { [self] in acceptLoop() }
+        let thread = Thread { [self] in
+            acceptLoop()
+            acceptEnded.signal()
+        }
         thread.start()
     }
 
@@ -84,10 +89,13 @@ final class TestHTTPResponder: @unchecked Sendable {
         }
         stopped = true
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
         // Each serving thread closes its own connection, under the lock; waking them is enough.
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
         lock.unlock()
+        // Closed only once the accepting thread is done with it: closed at once, its number could be
+        // given to a responder of a test running alongside, whose connections this thread's next
+        // `accept` would then take and answer with this responder's handler.
+        if acceptEnded.wait(timeout: .now() + 10) == .success { close(listener) }
     }
 
     deinit { stop() }

@@ -28,6 +28,8 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     private var received: [Request] = []
     private var held: [Int32] = []
     private var stopped = false
+    /// Signalled when the serving thread has returned and no longer uses `listener`.
+    private let served = DispatchSemaphore(value: 0)
 
     init(_ script: [Response]) throws {
         self.script = script
@@ -48,7 +50,10 @@ final class ScriptedHTTPServer: @unchecked Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in serve() }
+        let thread = Thread { [self] in
+            serve()
+            served.signal()
+        }
         thread.start()
     }
 
@@ -62,8 +67,11 @@ final class ScriptedHTTPServer: @unchecked Sendable {
             for fd in held { close(fd) }
             held = []
         }
+        // Closed only once the serving thread is done with it: closed at once, its number could be given
+        // to a server of a test running alongside, whose connections this thread's next `accept` would
+        // then take and close unanswered ("Empty reply from server" there, one request short).
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        if served.wait(timeout: .now() + 10) == .success { close(listener) }
     }
 
     private func serve() {
