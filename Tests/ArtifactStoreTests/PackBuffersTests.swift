@@ -47,4 +47,16 @@ import Testing
         }
         #expect(buffers.take(1 << 20).start == buffer.start)
     }
+
+    @Test func idleBuffersAreFreedOnceNoneWasHandedBackForAWhile() async throws {
+        let buffers = PackBuffers(keeping: 2, idleLifetime: .seconds(1))
+        buffers.give(buffers.take(1 << 20))
+        try await Task.sleep(for: .milliseconds(600))
+        // Handed back again before the lifetime ran out: still kept after the first hand-back's second.
+        buffers.give(buffers.take(1 << 20))
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(buffers.idleCapacities.count == 1)
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(buffers.idleCapacities.isEmpty)
+    }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -21,9 +22,11 @@ public final class PackBuffers: Sendable {
         public var bytes: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: start, count: count) }
     }
 
-    private let idle = Mutex<[Buffer]>([])
+    /// The idle buffers, and when a buffer was last handed back.
+    private let idle = Mutex<(buffers: [Buffer], lastGiven: ContinuousClock.Instant)>(([], .now))
     private let keeping: Int
     private let largest: Int
+    private let idleLifetime: Duration
     /// Capacities are rounded up to a multiple of this, so packs of slightly different sizes fit one buffer.
     private static let granule = 4 << 20
 
@@ -32,21 +35,24 @@ public final class PackBuffers: Sendable {
     ///   - largest: buffers larger than this are freed rather than kept. 16 MiB holds the packs the
     ///     arttui client sends (8 MiB of chunks and the last chunk that overshoots it, sealed or not);
     ///     a server's two pools then keep at most 2 x 4 x 16 MiB.
-    public init(keeping: Int = 4, largest: Int = 16 << 20) {
+    ///   - idleLifetime: once no buffer was handed back for this long, the idle ones are freed: a
+    ///     server that stopped receiving packs does not keep their memory.
+    public init(keeping: Int = 4, largest: Int = 16 << 20, idleLifetime: Duration = .seconds(2)) {
         self.keeping = keeping
         self.largest = largest
+        self.idleLifetime = idleLifetime
     }
 
     deinit {
-        for buffer in idle.withLock({ $0 }) { buffer.start.deallocate() }
+        for buffer in idle.withLock({ $0.buffers }) { buffer.start.deallocate() }
     }
 
     /// `count` bytes (content undefined), from an idle buffer when one is large enough. Hand it back
     /// with `give`, or wrap it with `data(_:)`.
     public func take(_ count: Int) -> Buffer {
-        let reused = idle.withLock { buffers -> Buffer? in
-            guard let index = buffers.firstIndex(where: { $0.capacity >= count }) else { return nil }
-            return buffers.remove(at: index)
+        let reused = idle.withLock { idle -> Buffer? in
+            guard let index = idle.buffers.firstIndex(where: { $0.capacity >= count }) else { return nil }
+            return idle.buffers.remove(at: index)
         }
         if let reused { return Buffer(start: reused.start, capacity: reused.capacity, count: count) }
         let capacity = max(1, (count + Self.granule - 1) / Self.granule * Self.granule)
@@ -57,22 +63,36 @@ public final class PackBuffers: Sendable {
     /// already, the smallest of them and this one is freed: the kept ones grow to the sizes asked for.
     public func give(_ buffer: Buffer) {
         guard buffer.capacity <= largest else { return buffer.start.deallocate() }
-        let freed = idle.withLock { buffers -> Buffer? in
-            guard buffers.count >= keeping else {
-                buffers.append(buffer)
+        let freed = idle.withLock { idle -> Buffer? in
+            idle.lastGiven = .now
+            guard idle.buffers.count >= keeping else {
+                idle.buffers.append(buffer)
                 return nil
             }
-            guard let smallest = buffers.indices.min(by: { buffers[$0].capacity < buffers[$1].capacity }),
-                  buffers[smallest].capacity < buffer.capacity
+            guard let smallest = idle.buffers.indices.min(by: { idle.buffers[$0].capacity < idle.buffers[$1].capacity }),
+                  idle.buffers[smallest].capacity < buffer.capacity
             else { return buffer }
-            defer { buffers[smallest] = buffer }
-            return buffers[smallest]
+            defer { idle.buffers[smallest] = buffer }
+            return idle.buffers[smallest]
         }
         freed?.start.deallocate()
+        let lifetime = idleLifetime
+        let seconds = Double(lifetime.components.seconds) + Double(lifetime.components.attoseconds) / 1e18
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [weak self] in self?.freeIfIdle() }
+    }
+
+    /// Frees the idle buffers when none was handed back for `idleLifetime`.
+    private func freeIfIdle() {
+        let freed = idle.withLock { idle -> [Buffer] in
+            guard ContinuousClock.now - idle.lastGiven >= idleLifetime else { return [] }
+            defer { idle.buffers = [] }
+            return idle.buffers
+        }
+        for buffer in freed { buffer.start.deallocate() }
     }
 
     /// The capacities of the buffers kept idle now.
-    var idleCapacities: [Int] { idle.withLock { $0.map(\.capacity) } }
+    var idleCapacities: [Int] { idle.withLock { $0.buffers.map(\.capacity) } }
 
     /// The buffer's bytes as `Data`, without a copy; the buffer comes back here when the last copy of
     /// that `Data` is gone, not before, so whoever keeps the bytes keeps them intact.

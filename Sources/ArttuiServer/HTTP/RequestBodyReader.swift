@@ -34,7 +34,7 @@ enum RequestBodyReader {
     /// from `packBuffers` when its length is announced (it goes back there when the returned `Data`
     /// is gone).
     static func pack(_ request: Request, limit: Int) async throws -> Data {
-        guard let length = request.headers[.contentLength].flatMap(Int.init), length <= limit else {
+        guard let length = request.headers[.contentLength].flatMap(Int.init), (0...limit).contains(length) else {
             let body = try await bytes(request, limit: limit, what: "the pack")
             return Data(body.readableBytesView)
         }
