@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 
 /// Whole objects read lately, kept in memory up to a byte budget, for the reads of the same objects
@@ -8,7 +9,7 @@ import Foundation
 /// get of 475 MiB made 389 ranged GETs of 75 packs, 1.9 CPU seconds of SeaweedFS. Read whole once
 /// and kept while the requests after it need it, each pack is one GET. When several readers want
 /// the same object at once, one fetches it and the others wait for it. Objects are read into reused
-/// buffers (`ObjectBuffers`), so a pack dropped here lends its memory to the next one read.
+/// buffers (`PackBuffers`), so a pack dropped here lends its memory to the next one read.
 final class RecentObjects: @unchecked Sendable {
     /// Bytes kept at most; the least recently used objects go first.
     let capacity: Int
@@ -24,12 +25,12 @@ final class RecentObjects: @unchecked Sendable {
     private var tooLarge = Set<String>()
     /// Where objects are read into: `largestObject` bytes each, a few kept idle for the next reads
     /// (several requests may each be reading a pack while the oldest one is dropped).
-    let buffers: ObjectBuffers
+    let buffers: PackBuffers
 
     init(capacity: Int, largestObject: Int) {
         self.capacity = capacity
         self.largestObject = min(largestObject, capacity)
-        buffers = ObjectBuffers(size: self.largestObject, keptIdle: 4)
+        buffers = PackBuffers(keeping: 4, largest: self.largestObject)
     }
 
     /// `key`'s whole bytes: kept ones, or fetched by `fetch` while other callers for the same key wait.
@@ -60,7 +61,7 @@ final class RecentObjects: @unchecked Sendable {
         condition.unlock()
         let fetched: Data?
         do {
-            fetched = try buffers.withBuffer(fetch)
+            fetched = try buffers.withBuffer(largestObject, fetch)
         } catch {
             condition.lock()
             loading.remove(key)

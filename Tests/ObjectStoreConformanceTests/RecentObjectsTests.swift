@@ -1,3 +1,4 @@
+@testable import ArtifactStore
 @testable import ArtifactStoreS3
 import Foundation
 import Synchronization
@@ -50,7 +51,7 @@ import Testing
         }
         #expect(fetches.withLock { $0 } == 1)
         #expect(recent.keptBytes == 0)
-        #expect(recent.buffers.idleCount == 1)
+        #expect(recent.buffers.idleCapacities.count == 1)
     }
 
     @Test func readersOfTheSameObjectAtOnceShareOneFetch() async throws {
@@ -72,7 +73,7 @@ import Testing
     @Test func aFailedFetchIsThrownAndTheNextReaderTriesAgain() throws {
         let recent = RecentObjects(capacity: 100, largestObject: 100)
         #expect(throws: FetchFailed.self) { try recent.object("pack") { _ in throw FetchFailed() } }
-        #expect(recent.buffers.idleCount == 1)
+        #expect(recent.buffers.idleCapacities.count == 1)
         #expect(try recent.object("pack") { Self.fill($0, with: Data([1, 2, 3])) } == Data([1, 2, 3]))
         #expect(recent.keptBytes == 3)
     }

@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Memory for whole packs held in flight (a team server's received packs, and their sealed form on
-/// the way to the bucket), reused from one pack to the next.
+/// Memory for whole packs held in flight (a team server's received packs, their sealed form on the
+/// way to the bucket, and the packs it reads back from the bucket for a get), reused from one pack to
+/// the next.
 ///
 /// A pack is several MiB. Allocated afresh, each one was a new mapping from the kernel (a team server
 /// caps glibc's mmap threshold at 1 MiB so that freed packs go back to the system) whose every page
@@ -39,7 +40,8 @@ public final class PackBuffers: Sendable {
     ///     server that stopped receiving packs does not keep their memory.
     public init(keeping: Int = 4, largest: Int = 16 << 20, idleLifetime: Duration = .seconds(2)) {
         self.keeping = keeping
-        self.largest = largest
+        // As buffers are rounded up: one asked for at `largest` bytes is kept too.
+        self.largest = (largest + Self.granule - 1) / Self.granule * Self.granule
         self.idleLifetime = idleLifetime
     }
 
@@ -93,6 +95,26 @@ public final class PackBuffers: Sendable {
 
     /// The capacities of the buffers kept idle now.
     var idleCapacities: [Int] { idle.withLock { $0.buffers.map(\.capacity) } }
+
+    /// Lends `count` bytes to `fill`, which writes at their start and returns how many it wrote (nil:
+    /// none worth keeping), and returns those bytes as `data(_:)` does. The buffer comes back at once
+    /// when `fill` throws or returns nil or 0.
+    public func withBuffer(_ count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Int?) rethrows -> Data? {
+        let buffer = take(count)
+        let written: Int?
+        do {
+            written = try fill(buffer.bytes)
+        } catch {
+            give(buffer)
+            throw error
+        }
+        guard let written, written > 0 else {
+            give(buffer)
+            return written == nil ? nil : Data()
+        }
+        precondition(written <= count, "a buffer of \(count) bytes cannot hold \(written)")
+        return data(Buffer(start: buffer.start, capacity: buffer.capacity, count: written))
+    }
 
     /// The buffer's bytes as `Data`, without a copy; the buffer comes back here when the last copy of
     /// that `Data` is gone, not before, so whoever keeps the bytes keeps them intact.
