@@ -244,3 +244,22 @@ struct UseSetTests {
         }
     }
 }
+
+/// A get finds each pinned file's preloaded row by a binary search over the first eight bytes of the
+/// digests: digests that share those bytes must still each be found, and nothing else.
+@Suite("FileCache: preloaded rows found by position")
+struct PreloadLookupTests {
+    @Test func everyPinnedDigestIsFoundAtItsPositionAndNoOtherIs() {
+        // 300 digests with one shared 8-byte prefix, 300 ordinary ones, in byte order as a pin holds them.
+        let sharing = (0..<300).map { String(format: "%064x", $0 * 7919) }
+        let ordinary = (0..<300).map { sha256Hex(Data("pinned \($0)".utf8)) }
+        let digests = ByteOrder.sorted(sharing + ordinary)
+        let preload = DeferredUses.Preload(digests: digests, signatures: Array(repeating: nil, count: digests.count))
+        for (position, digest) in digests.enumerated() {
+            #expect(preload.position(of: digest) == position)
+        }
+        let absent = [String(format: "%064x", 1), sha256Hex(Data("never pinned".utf8)), String(repeating: "f", count: 64)]
+        for digest in absent { #expect(preload.position(of: digest) == nil) }
+        #expect(DeferredUses.Preload(digests: [], signatures: []).position(of: absent[0]) == nil)
+    }
+}

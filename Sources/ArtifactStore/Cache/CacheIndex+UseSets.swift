@@ -93,13 +93,22 @@ extension CacheIndex {
 
     /// The digests as 32-byte values, one after another, in the order given.
     /// - Throws: `StoreError.invalidArgument` for a digest that is not 64 lowercase hex digits.
-    static func digestBlob<Digests: Sequence>(_ digests: Digests) throws -> Data where Digests.Element == String {
-        var blob = [UInt8]()
-        blob.reserveCapacity(digests.underestimatedCount * 32)
-        for digest in digests where !Hex.appendLowercase(digest, byteCount: 32, to: &blob) {
-            throw FileCache.invalidDigest(digest)
+    static func digestBlob<Digests: Collection>(_ digests: Digests) throws -> Data where Digests.Element == String {
+        guard !digests.isEmpty else { return Data() }
+        var blob = Data(count: digests.count * 32)
+        var invalid: String?
+        blob.withUnsafeMutableBytes { out in
+            var offset = 0
+            for digest in digests {
+                guard Hex.decodeLowercase(digest, byteCount: 32, into: out.baseAddress! + offset) else {
+                    invalid = digest
+                    return
+                }
+                offset += 32
+            }
         }
-        return Data(blob)
+        if let invalid { throw FileCache.invalidDigest(invalid) }
+        return blob
     }
 
     /// Whether every 32-byte value of `subset` is in `set`, both in ascending byte order.

@@ -192,26 +192,24 @@ struct CacheIndex: Sendable {
 
     /// The live rows of these files, by digest.
     static func entries(_ db: Database, digests: [String]) throws -> [String: Entry] {
-        let sorted = ByteOrder.sorted(digests)
         var entries: [String: Entry] = [:]
-        for case let entry? in try self.entries(db, sorted: sorted) {
+        try forEachEntry(db, sorted: ByteOrder.sorted(digests)) { _, entry in
             if entries.isEmpty { entries.reserveCapacity(digests.count) }
             entries[entry.digest] = entry
         }
         return entries
     }
 
-    /// The live row of each of these files, nil for a file without one, by position; `digests` are in
-    /// byte order (a pin's are), so their rows are read in one walk when that pays.
-    static func entries(_ db: Database, sorted digests: [String]) throws -> [Entry?] {
-        var entries = [Entry?](repeating: nil, count: digests.count)
+    /// Calls `body` with the position and live row of each of these files that has one; `digests` are
+    /// in byte order (a pin's are), so their rows are read in one walk when that pays.
+    static func forEachEntry(_ db: Database, sorted digests: [String], _ body: (Int, Entry) throws -> Void) throws {
         let evictedThrough = try self.evictedThrough(db)
-        let entry = { (position: Int, row: BoundStatement.Row) in
+        func entry(_ position: Int, _ row: BoundStatement.Row) throws {
             let size = row.int64(1)
-            entries[position] = Entry(
+            try body(position, Entry(
                 digest: digests[position], size: size,
                 signature: FileSignature(size: size, modifiedNs: row.int64(2), inode: row.int64(3), changedNs: row.int64(4)),
-                lastUsed: row.int64(5))
+                lastUsed: row.int64(5)))
         }
         if try scanPays(db, digests: digests.count) {
             // The eviction cutoff is checked here rather than in SQL, where SQLite would take the
@@ -221,9 +219,9 @@ struct CacheIndex: Sendable {
                 WHERE digest BETWEEN ?1 AND ?2 ORDER BY digest
                 """)
             try rows.forEachRow(inStepWith: digests) { position, row in
-                if row.int64(5) > evictedThrough { entry(position, row) }
+                if row.int64(5) > evictedThrough { try entry(position, row) }
             }
-            return entries
+            return
         }
         let lookup = try BoundStatement(db, sql: """
             SELECT digest, size, modifiedNs, inode, changedNs, lastUsed FROM entry WHERE digest = ?1 AND lastUsed > ?2
@@ -231,9 +229,8 @@ struct CacheIndex: Sendable {
         for (position, digest) in digests.enumerated() {
             lookup.bind(1, digest)
             lookup.bind(2, evictedThrough)
-            try lookup.forEachRow { entry(position, $0) }
+            try lookup.forEachRow { try entry(position, $0) }
         }
-        return entries
     }
 
     /// Whether reading rows for `digests` files is cheaper as one walk of the table in digest order

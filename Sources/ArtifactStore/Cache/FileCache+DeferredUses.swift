@@ -27,34 +27,64 @@ struct DeferredUses {
     var preloads: [Preload] = []
 
     /// The rows of a pin's files, read up front, and this process's uses of them, by position in the
-    /// pin's byte order: a use costs one lookup of its digest and no hash of its owner, and the end of
-    /// the `get` finds the uses, and the owner's files, already in the order the index writes them
-    /// (three sorts of 20,000 digests before).
+    /// pin's byte order: the end of the `get` finds the uses, and the owner's files, already in the
+    /// order the index writes them (three sorts of 20,000 digests before), and a use hashes neither its
+    /// digest nor its owner.
     ///
     /// A pinned row cannot be evicted by a cleanup, and a row another process changed meanwhile only
     /// shows as a signature mismatch, which hashes the file again. A pinned digest without a row has none.
     struct Preload {
         /// The pinned digests, in byte order.
         let digests: [String]
-        /// The position of each digest in `digests`.
-        let positions: [String: Int]
-        /// The row of each file, nil when it has none.
-        var rows: [CacheIndex.Entry?]
-        /// The newest use of each file: nil when unused, else the signature to record (after a hard
-        /// link) or nil to keep the row's.
-        var uses: [FileSignature??]
-        /// The owner of the first use noted here (a `get` has one), and which files it used.
+        /// The first eight bytes of each digest as a big-endian integer, in the same order: a digest is
+        /// found by a binary search of these, with no table to build first (or to hold, in a get that
+        /// fills the cache with 100,000 files).
+        private let keys: [UInt64]
+        /// The signature of each file's row (a use's new one once it has one), nil for a file without a row.
+        var signatures: [FileSignature?]
+        /// What this process did with each file: ``used``, ``resigned``, ``owned``.
+        var marks: [UInt8]
+        /// The owner of the first use noted here: a `get` has one.
         var owner: CacheOwner?
-        var owned: [Bool]
 
-        init(digests: [String], rows: [CacheIndex.Entry?]) {
+        /// Used since the preload.
+        static let used: UInt8 = 1
+        /// Used with a new signature (after a hard link), the one in `signatures`.
+        static let resigned: UInt8 = 2
+        /// Used by ``owner``.
+        static let owned: UInt8 = 4
+
+        init(digests: [String], signatures: [FileSignature?]) {
             self.digests = digests
-            var positions = [String: Int](minimumCapacity: digests.count)
-            for (position, digest) in digests.enumerated() { positions[digest] = position }
-            self.positions = positions
-            self.rows = rows
-            uses = Array(repeating: nil, count: digests.count)
-            owned = Array(repeating: false, count: digests.count)
+            keys = digests.map(Self.key)
+            self.signatures = signatures
+            marks = Array(repeating: 0, count: digests.count)
+        }
+
+        /// Where `digest` is in `digests`.
+        func position(of digest: String) -> Int? {
+            let key = Self.key(digest)
+            var low = 0, high = keys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if keys[middle] < key { low = middle + 1 } else { high = middle }
+            }
+            while low < keys.count, keys[low] == key {
+                if digests[low] == digest { return low }
+                low += 1
+            }
+            return nil
+        }
+
+        /// The first eight bytes of `digest` as a big-endian integer, zero-padded (ordered as the text).
+        private static func key(_ digest: String) -> UInt64 {
+            var key: UInt64 = 0
+            var count = 0
+            for byte in digest.utf8.prefix(8) {
+                key = key << 8 | UInt64(byte)
+                count += 1
+            }
+            return count == 8 ? key : key << UInt64(8 * (8 - count))
         }
     }
 
@@ -69,8 +99,10 @@ struct DeferredUses {
         if !known.isEmpty, let known = known[digest] { return .some(known) }
         var pinned = false
         for preload in preloads {
-            guard let position = preload.positions[digest] else { continue }
-            if let row = preload.rows[position] { return .some(row) }
+            guard let position = preload.position(of: digest) else { continue }
+            if let signature = preload.signatures[position] {
+                return .some(CacheIndex.Entry(digest: digest, size: signature.size, signature: signature, lastUsed: 0))
+            }
             pinned = true
         }
         return pinned ? .some(nil) : nil
@@ -81,7 +113,7 @@ struct DeferredUses {
         if !inserted.isEmpty, inserted[digest] != nil { return nil }
         if !known.isEmpty, known[digest] != nil { return nil }
         for (index, preload) in preloads.enumerated() {
-            if let position = preload.positions[digest], preload.rows[position] != nil { return (index, position) }
+            if let position = preload.position(of: digest), preload.signatures[position] != nil { return (index, position) }
         }
         return nil
     }
@@ -90,15 +122,15 @@ struct DeferredUses {
     mutating func use(_ digest: String, owner: CacheOwner?, signature: FileSignature?) {
         if let (index, position) = preloadedRow(digest) {
             if let signature {
-                preloads[index].uses[position] = .some(signature)
-                preloads[index].rows[position]?.signature = signature
-            } else if preloads[index].uses[position] == nil {
-                preloads[index].uses[position] = .some(nil)
+                preloads[index].signatures[position] = signature
+                preloads[index].marks[position] |= Preload.used | Preload.resigned
+            } else {
+                preloads[index].marks[position] |= Preload.used
             }
             guard let owner else { return }
             if preloads[index].owner == nil { preloads[index].owner = owner }
             if preloads[index].owner == owner {
-                preloads[index].owned[position] = true
+                preloads[index].marks[position] |= Preload.owned
             } else {
                 owners[owner, default: []].append(digest)
             }
@@ -124,9 +156,8 @@ struct DeferredUses {
         // Rare (a damaged file found during a get), so a walk of each owner's list will do.
         for owner in owners.keys { owners[owner]?.removeAll { $0 == digest } }
         for index in preloads.indices {
-            guard let position = preloads[index].positions[digest] else { continue }
-            preloads[index].uses[position] = nil
-            preloads[index].owned[position] = false
+            guard let position = preloads[index].position(of: digest) else { continue }
+            preloads[index].marks[position] = 0
         }
     }
 
@@ -134,8 +165,9 @@ struct DeferredUses {
     func usesInOrder() -> [(digest: String, signature: FileSignature?)] {
         var ordered: [(digest: String, signature: FileSignature?)] = []
         for preload in preloads {
-            for position in preload.digests.indices {
-                if let use = preload.uses[position] { ordered.append((preload.digests[position], use)) }
+            for (position, mark) in preload.marks.enumerated() where mark & Preload.used != 0 {
+                let signature = mark & Preload.resigned != 0 ? preload.signatures[position] : nil
+                ordered.append((preload.digests[position], signature))
             }
         }
         guard preloads.count > 1 || !uses.isEmpty else { return ordered }
@@ -150,7 +182,8 @@ struct DeferredUses {
         var lists: [(owner: CacheOwner, digests: [String], sorted: Bool)] = []
         for preload in preloads {
             guard let owner = preload.owner else { continue }
-            lists.append((owner, preload.digests.indices.filter { preload.owned[$0] }.map { preload.digests[$0] }, true))
+            let owned = preload.marks.indices.filter { preload.marks[$0] & Preload.owned != 0 }
+            lists.append((owner, owned.map { preload.digests[$0] }, true))
         }
         for (owner, digests) in owners where !digests.isEmpty { lists.append((owner, digests, false)) }
         return lists
@@ -170,8 +203,11 @@ extension FileCache {
     public func deferringUses<T>(preloading pin: CachePin? = nil, _ body: () throws -> T) throws -> T {
         // A pin's digests are in byte order already: its rows are read in one walk, without sorting.
         let preloaded = try pin.map { pin in
-            DeferredUses.Preload(
-                digests: pin.digests, rows: try index.pool.read { try CacheIndex.entries($0, sorted: pin.digests) })
+            var signatures = [FileSignature?](repeating: nil, count: pin.digests.count)
+            try index.pool.read { db in
+                try CacheIndex.forEachEntry(db, sorted: pin.digests) { signatures[$0] = $1.signature }
+            }
+            return DeferredUses.Preload(digests: pin.digests, signatures: signatures)
         }
         deferredUses.withLock { state in
             state.depth += 1
