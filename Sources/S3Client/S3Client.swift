@@ -86,25 +86,14 @@ public final class S3Client: Sendable {
         let (response, data) = try execute(
             "GetObject", method: "GET", bucket: bucket, key: key,
             headers: ["range": "bytes=\(range.lowerBound)-\(range.upperBound - 1)"])
-        func invalid(_ message: String) -> S3Error {
-            S3Error(
-                kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
-                status: response.statusCode, message: message)
-        }
-        // `bytes FIRST-LAST/SIZE`, with 206 (SeaweedFS) or 200 (rclone).
-        guard let contentRange = response.value(forHTTPHeaderField: "Content-Range") else {
-            guard response.statusCode == 200 else { throw invalid("a partial answer without Content-Range") }
+        guard let size = try partSize(response, bucket: bucket, key: key, asked: range, received: data.count) else {
             // The whole object: the store ignored the range.
             let size = Int64(data.count)
-            guard range.lowerBound < size else { throw invalid("the object ends at \(size), before byte \(range.lowerBound)") }
+            guard range.lowerBound < size else {
+                throw invalidPart(response, bucket: bucket, key: key, "the object ends at \(size), before byte \(range.lowerBound)")
+            }
             let start = data.startIndex + Int(range.lowerBound)
             return S3ObjectPart(bytes: data[start..<data.startIndex + Int(min(size, range.upperBound))], objectSize: size)
-        }
-        guard let slash = contentRange.lastIndex(of: "/"), let size = Int64(contentRange[contentRange.index(after: slash)...])
-        else { throw invalid("no object size in Content-Range \"\(contentRange)\"") }
-        let expected = min(size, range.upperBound) - range.lowerBound
-        guard Int64(data.count) == expected, contentRange.hasPrefix("bytes \(range.lowerBound)-") else {
-            throw invalid("asked for \(expected) bytes at \(range.lowerBound), got \(data.count) (\(contentRange))")
         }
         return S3ObjectPart(bytes: data, objectSize: size)
     }
@@ -133,23 +122,42 @@ public final class S3Client: Sendable {
                     received += piece.count
                 }
             })
-        func invalid(_ message: String) -> S3Error {
-            S3Error(
-                kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
-                status: response.statusCode, message: message)
-        }
-        guard let contentRange = response.value(forHTTPHeaderField: "Content-Range") else {
-            guard response.statusCode == 200 else { throw invalid("a partial answer without Content-Range") }
+        guard let size = try partSize(
+            response, bucket: bucket, key: key, asked: 0..<Int64(buffer.count), received: received)
+        else {
             // The whole object: the store ignored the range.
             return (min(received, buffer.count), Int64(received))
         }
-        guard let slash = contentRange.lastIndex(of: "/"), let size = Int64(contentRange[contentRange.index(after: slash)...])
-        else { throw invalid("no object size in Content-Range \"\(contentRange)\"") }
-        let expected = Int(min(size, Int64(buffer.count)))
-        guard received == expected, contentRange.hasPrefix("bytes 0-") else {
-            throw invalid("asked for \(expected) bytes at 0, got \(received) (\(contentRange))")
-        }
         return (received, size)
+    }
+
+    /// The object's size from a ranged GetObject's `Content-Range: bytes FIRST-LAST/SIZE` (with 206 from
+    /// SeaweedFS, 200 from rclone), once `received` bytes are what `asked` calls for, cut to the object's
+    /// end; nil for a 200 without it (the store ignored the range and sent the whole object).
+    private func partSize(
+        _ response: HTTPResponse, bucket: String, key: String, asked: Range<Int64>, received: Int
+    ) throws(S3Error) -> Int64? {
+        guard let contentRange = response.value(forHTTPHeaderField: "Content-Range") else {
+            guard response.statusCode == 200 else {
+                throw invalidPart(response, bucket: bucket, key: key, "a partial answer without Content-Range")
+            }
+            return nil
+        }
+        guard let slash = contentRange.lastIndex(of: "/"), let size = Int64(contentRange[contentRange.index(after: slash)...])
+        else { throw invalidPart(response, bucket: bucket, key: key, "no object size in Content-Range \"\(contentRange)\"") }
+        let expected = min(size, asked.upperBound) - asked.lowerBound
+        guard Int64(received) == expected, contentRange.hasPrefix("bytes \(asked.lowerBound)-") else {
+            throw invalidPart(
+                response, bucket: bucket, key: key,
+                "asked for \(expected) bytes at \(asked.lowerBound), got \(received) (\(contentRange))")
+        }
+        return size
+    }
+
+    private func invalidPart(_ response: HTTPResponse, bucket: String, key: String, _ message: String) -> S3Error {
+        S3Error(
+            kind: .invalidResponse, operation: "GetObject", endpoint: endpointText, bucket: bucket, key: key,
+            status: response.statusCode, message: message)
     }
 
     /// Stores `data` under `key`, replacing any object there.
