@@ -48,7 +48,9 @@ public final class AccountStore: Sendable {
     /// Applies the migrations this code knows and the database has not seen, each in a transaction.
     /// Concurrent servers serialise on an advisory lock.
     public func migrate() async throws {
-        try await bounded(.seconds(30)) { [self] in
+        // Longer than one query's bound: at least 30 s, or the store's own bound where that is longer (a
+        // test server's, on a machine whose other work can keep it waiting).
+        try await bounded(max(.seconds(30), timeout)) { [self] in
             try await client.withConnection { connection in
                 try await connection.query("SELECT pg_advisory_lock(7361726974)", logger: logger)
                 do {
