@@ -142,17 +142,6 @@ struct SegmentCipher {
         self.associated = header + [UInt8](repeating: 0, count: 9) + Array(objectKey.utf8)
     }
 
-    /// Appends the ciphertext and tag of segment `index` to `out`.
-    mutating func seal(
-        _ plaintext: UnsafeRawBufferPointer, index: UInt64, isFinal: Bool,
-        appendingTo out: inout some RangeReplaceableCollection<UInt8>
-    ) throws {
-        setPosition(index: index, isFinal: isFinal)
-        let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce(index), authenticating: associated)
-        box.ciphertext.withUnsafeBytes { out.append(contentsOf: $0) }
-        box.tag.withUnsafeBytes { out.append(contentsOf: $0) }
-    }
-
     /// Writes the ciphertext and tag of segment `index` at `destination`, which has room for them
     /// (the plaintext's length plus the tag's), and returns how many bytes it wrote.
     mutating func seal(

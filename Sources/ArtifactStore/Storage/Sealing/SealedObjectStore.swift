@@ -93,18 +93,21 @@ public struct SealedObjectStore: ObjectStore {
         let size = Int(info.st_size)
         let count = max(1, (size + segment - 1) / segment)
         var plain = [UInt8](repeating: 0, count: segment)
-        var sealed = cipher.header
-        sealed.reserveCapacity(segment + SealedObjectFormat.tagSize + cipher.header.count)
+        // The first write carries the header before its segment.
+        var sealed = cipher.header + [UInt8](repeating: 0, count: segment + SealedObjectFormat.tagSize)
+        var start = cipher.header.count
         for index in 0..<count {
             let length = min(segment, size - index * segment)
             try plain.withUnsafeMutableBytes { try readFully(input, into: $0, count: length, path: file.path) }
-            try plain.withUnsafeBytes {
-                try cipher.seal(
-                    UnsafeRawBufferPointer(rebasing: $0[0..<length]), index: UInt64(index), isFinal: index == count - 1,
-                    appendingTo: &sealed)
+            let written = try plain.withUnsafeBytes { plainBytes in
+                try sealed.withUnsafeMutableBytes { out in
+                    try cipher.seal(
+                        UnsafeRawBufferPointer(rebasing: plainBytes[0..<length]), index: UInt64(index),
+                        isFinal: index == count - 1, into: out.baseAddress! + start)
+                }
             }
-            try writeFully(output, sealed, path: target.path)
-            sealed.removeAll(keepingCapacity: true)
+            try writeFully(output, sealed, upTo: start + written, path: target.path)
+            start = 0
         }
         return cipher.header
     }
@@ -120,8 +123,9 @@ public struct SealedObjectStore: ObjectStore {
         }
     }
 
-    private func writeFully(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
-        try bytes.withUnsafeBytes { raw in
+    private func writeFully(_ fd: Int32, _ bytes: [UInt8], upTo end: Int, path: String) throws {
+        try bytes.withUnsafeBytes { whole in
+            let raw = UnsafeRawBufferPointer(rebasing: whole[0..<end])
             var done = 0
             while done < raw.count {
                 let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
