@@ -111,7 +111,7 @@ extension Store {
     }
 
     /// Deletes a pack that holds no chunk from the object store, then from the catalog.
-    private func deleteEmptied(pack key: String) throws {
+    func deleteEmptied(pack key: String) throws {
         try objects.delete(key: key)
         try catalog.forgetPack(key: key)
     }

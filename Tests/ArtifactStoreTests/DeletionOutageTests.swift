@@ -44,14 +44,16 @@ import StoreTestSupport
         #expect(plan.packsLeft == 1)
         #expect(plan.objectStoreError == "the object store did not answer within 3 s")
         #expect(throws: StoreError.self) { try store.version("proj/data:v0") }
-        // The emptied pack is still the catalog's, so it is no orphan: verify counts its bytes as
-        // reclaimable dead bytes, and nothing it reports is damage.
+        // The emptied pack is still the catalog's, so it is no orphan: verify counts it as reclaimable,
+        // and nothing it reports is damage, whether the object is still there or (deleted by a bucket
+        // that answered too late) gone.
         let emptied = try store.catalog.emptyPacks()
         #expect(emptied.count == 1 && packsBefore.contains(emptied[0].key))
         #expect(Set(try store.catalog.packs().map(\.key)) == packsBefore)
         let report = try StoreVerifier(store: store).verify(.store)
         #expect(report.isClean)
-        #expect(report.reclaimable.map(\.kind) == [.deadBytes] && report.reclaimable.map(\.path) == [emptied[0].key])
+        #expect(report.reclaimable.map(\.kind) == [.emptiedPack] && report.reclaimable.map(\.path) == [emptied[0].key])
+        #expect(report.reclaimable.map(\.bytes) == [emptied[0].size])
 
         // The next deletion, with the object store answering, deletes it too.
         objects.failing = false
@@ -65,5 +67,27 @@ import StoreTestSupport
         let after = try StoreVerifier(store: store).verify(.store)
         #expect(after.isClean && after.reclaimable.isEmpty)
         #expect(try store.version("proj/data:v2").versionName == "v2")
+    }
+
+    @Test func anEmptiedPackWhoseObjectWentLateIsNoDamageAndRepairForgetsIt() throws {
+        let fixture = try StoreFixture()
+        try fixture.put(try fixture.tree("v0", ["a.bin": randomBytes(200_000, seed: 4)]))
+        try fixture.put(try fixture.tree("v1", ["b.bin": randomBytes(200_000, seed: 5)]))
+        let objects = FlakyDeletes(fixture.store.objects)
+        let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
+        #expect(try store.delete([try store.version("proj/data:v0")]).packsLeft == 1)
+        // The hung bucket carried the delete out after all, once the client had given up.
+        let key = try #require(try store.catalog.emptyPacks().first?.key)
+        try fixture.store.objects.delete(key: key)
+        let report = try StoreVerifier(store: store).verify(.store)
+        #expect(report.isClean, "\(report.problems)")
+        #expect(report.reclaimable.map(\.kind) == [.emptiedPack] && report.reclaimable.map(\.bytes) == [0])
+
+        objects.failing = false
+        let repaired = try StoreVerifier(store: store).repair(report, scope: .store)
+        #expect(repaired.repairs.map(\.action) == ["removed"])
+        #expect(try store.catalog.emptyPacks().isEmpty)
+        let after = try StoreVerifier(store: store).verify(.store)
+        #expect(after.isClean && after.reclaimable.isEmpty)
     }
 }
