@@ -47,8 +47,8 @@ extension DeletionPlan {
     func warnAboutPacksLeft() {
         guard packsLeft > 0 else { return }
         FileHandle.standardError.write(Data((
-            "arttui: warning: the object store did not finish freeing the space (\(counted(packsLeft, "pack")): "
-                + "\(objectStoreError ?? "no reason given")); the deletion is done and arttui verify lists the bytes as "
-                + "reclaimable: the next rm or prune deletes emptied packs again, verify --repair compacts the rest\n").utf8))
+            "arttui: warning: the deletion is done, but the object store did not free the space of "
+                + "\(counted(packsLeft, "pack")) (\(objectStoreError ?? "no reason given")); "
+                + "arttui verify lists it as reclaimable, and the next rm or prune retries\n").utf8))
     }
 }
