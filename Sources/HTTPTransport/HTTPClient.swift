@@ -156,9 +156,14 @@ public final class HTTPClient: Sendable {
             caFile.withCString { _ = handle.set(CurlOption.caInfo, text: $0) }
             handle.set(CurlOption.caPath, pointer: nil)
         }
-        // Large socket reads and writes: a pack is megabytes, and each callback costs a call into Swift.
-        handle.set(CurlOption.bufferSize, 512 << 10)
-        handle.set(CurlOption.uploadBufferSize, 1 << 20)
+        // Socket reads and writes of up to 64 KiB, from buffers the allocator keeps. libcurl 7.88 allocates
+        // both buffers anew for each transfer and frees them at its end (setting the upload buffer's size
+        // frees it too). At 512 KiB and 1 MiB they were above glibc's mmap threshold (128 KiB in `arttui`,
+        // 1 MiB in the server, `MemoryTuning`): every transfer mapped them afresh and faulted in each page,
+        // 135 mappings and a third of the extra page faults of a remote get. Below the threshold they come
+        // from the heap, already resident; a read or write of 64 KiB on loopback costs no more per byte.
+        handle.set(CurlOption.bufferSize, Self.transferBufferSize)
+        handle.set(CurlOption.uploadBufferSize, Self.transferBufferSize)
     }
 
     /// Sets the method and body, then runs the transfer. A body is sent as POST fields straight from
@@ -178,6 +183,9 @@ public final class HTTPClient: Sendable {
         }
         return handle.perform(wakeMilliseconds: wake)
     }
+
+    /// libcurl's receive and upload buffers, each allocated per transfer (see `configure`).
+    static let transferBufferSize = 64 << 10
 
     /// Where an empty body "is": libcurl wants a pointer even for zero bytes.
     private static var emptyBody: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
