@@ -157,11 +157,12 @@ public final class HTTPClient: Sendable {
             handle.set(CurlOption.caPath, pointer: nil)
         }
         // Socket reads and writes of up to 64 KiB, from buffers the allocator keeps. libcurl 7.88 allocates
-        // both buffers anew for each transfer and frees them at its end (setting the upload buffer's size
-        // frees it too). At 512 KiB and 1 MiB they were above glibc's mmap threshold (128 KiB in `arttui`,
-        // 1 MiB in the server, `MemoryTuning`): every transfer mapped them afresh and faulted in each page,
-        // 135 mappings and a third of the extra page faults of a remote get. Below the threshold they come
-        // from the heap, already resident; a read or write of 64 KiB on loopback costs no more per byte.
+        // its receive buffer anew for each transfer, even on a reused handle, and frees it at the end
+        // (`strace`: one mapping per request). At 512 KiB it was above glibc's mmap threshold in `arttui`
+        // (128 KiB, `MemoryTuning`), so every request of a remote get mapped it and faulted in its pages
+        // again: 135 mappings per get, a third of its extra page faults. Below the threshold it comes from
+        // the heap, already resident. The upload buffer stays below both processes' thresholds (the
+        // server's is 1 MiB) for the same reason.
         handle.set(CurlOption.bufferSize, Self.transferBufferSize)
         handle.set(CurlOption.uploadBufferSize, Self.transferBufferSize)
     }
