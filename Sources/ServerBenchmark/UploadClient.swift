@@ -25,8 +25,8 @@ final class UploadClient: @unchecked Sendable {
     /// Packs cut and packed ahead of those in flight, waiting for a connection: the cutting goes on
     /// while every connection waits for the server, instead of waiting for the oldest pack in flight.
     let packsAhead = 8
-    /// Holds a pack's sending thread until one of the `connections` is free.
-    private let connectionSlots: DispatchSemaphore
+    /// Packs being sent: at most `connections`.
+    private let connectionSlots: ConnectionSlots
     private(set) var bytesSent: Int64 = 0
     private(set) var packBytes: Int64 = 0
     private(set) var chunksSent = 0
@@ -35,7 +35,7 @@ final class UploadClient: @unchecked Sendable {
         self.server = server
         self.token = token
         self.project = project
-        connectionSlots = DispatchSemaphore(value: connections)
+        connectionSlots = ConnectionSlots(connections)
     }
 
     /// One file read and cut: its digest, and each chunk's digest and place in `data`.
@@ -142,7 +142,7 @@ final class UploadClient: @unchecked Sendable {
                         _ = try await uploads.next()
                         queued -= 1
                     }
-                    uploads.addTask { _ = try await self.send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self) }
+                    uploads.addTask { try await self.sendPack(body, upload: upload) }
                     queued += 1
                 }
             }
@@ -224,9 +224,7 @@ final class UploadClient: @unchecked Sendable {
         guard let url = request.url, url.scheme == "http" else { return try await perform(request, body: Data(body), as: type) }
         let headers = request.allHTTPHeaderFields ?? [:]
         let (status, data) = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { [connectionSlots] in
-                connectionSlots.wait()
-                defer { connectionSlots.signal() }
+            DispatchQueue.global().async {
                 continuation.resume(with: Result { try PlainHTTPSender.send(method, url, headers: headers, body: body) })
             }
         }
@@ -234,6 +232,18 @@ final class UploadClient: @unchecked Sendable {
             throw BenchmarkFailure("\(method) \(url.path): \(status) \(String(decoding: data, as: UTF8.self))")
         }
         return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// Sends one pack once a connection is free.
+    private func sendPack(_ body: [UInt8], upload: String) async throws {
+        await connectionSlots.take()
+        do {
+            _ = try await send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self)
+        } catch {
+            await connectionSlots.give()
+            throw error
+        }
+        await connectionSlots.give()
     }
 
     private func makeRequest(_ method: String, _ path: String) throws -> URLRequest {
