@@ -156,15 +156,15 @@ public final class HTTPClient: Sendable {
             caFile.withCString { _ = handle.set(CurlOption.caInfo, text: $0) }
             handle.set(CurlOption.caPath, pointer: nil)
         }
-        // Socket reads and writes of up to 64 KiB, from buffers the allocator keeps. libcurl 7.88 allocates
-        // its receive buffer anew for each transfer, even on a reused handle, and frees it at the end
-        // (`strace`: one mapping per request). At 512 KiB it was above glibc's mmap threshold in `arttui`
-        // (128 KiB, `MemoryTuning`), so every request of a remote get mapped it and faulted in its pages
-        // again: 135 mappings per get, a third of its extra page faults. Below the threshold it comes from
-        // the heap, already resident. The upload buffer stays below both processes' thresholds (the
-        // server's is 1 MiB) for the same reason.
-        handle.set(CurlOption.bufferSize, Self.transferBufferSize)
-        handle.set(CurlOption.uploadBufferSize, Self.transferBufferSize)
+        // Socket reads of up to 64 KiB, into a buffer the allocator keeps. libcurl 7.88 allocates its receive
+        // buffer anew for each transfer, even on a reused handle, and frees it at the end (`strace`: one
+        // mapping per request). At 512 KiB it was above glibc's mmap threshold in `arttui` (128 KiB,
+        // `MemoryTuning`), so every request of a remote get mapped it and faulted in its pages again: 135
+        // mappings per get, a third of its extra page faults. Below the threshold it comes from the heap,
+        // already resident.
+        handle.set(CurlOption.bufferSize, Self.receiveBufferSize)
+        // Large socket writes: a pack is megabytes.
+        handle.set(CurlOption.uploadBufferSize, 1 << 20)
     }
 
     /// Sets the method and body, then runs the transfer. A body is sent as POST fields straight from
@@ -185,8 +185,8 @@ public final class HTTPClient: Sendable {
         return handle.perform(wakeMilliseconds: wake)
     }
 
-    /// libcurl's receive and upload buffers, each allocated per transfer (see `configure`).
-    static let transferBufferSize = 64 << 10
+    /// libcurl's receive buffer, allocated per transfer (see `configure`).
+    private static let receiveBufferSize = 64 << 10
 
     /// Where an empty body "is": libcurl wants a pointer even for zero bytes.
     private static var emptyBody: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
