@@ -81,7 +81,15 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
                 return project
             } catch ServerError.notFound {
                 // Only "no such project" decides; an unreachable server must fail once, not twice.
-                return ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
+                let inOwnEntity = ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
+                do {
+                    _ = try projectRecord(inOwnEntity.project)
+                } catch ServerError.notFound {
+                    // Neither reading exists: name the one the user most likely meant first.
+                    throw ServerError.notFound(detail:
+                        "project \"\(project.project)\" not found, nor a project \"\(inOwnEntity.project)\" to hold \"\(parts[1])\"")
+                }
+                return inOwnEntity
             }
         }
     }

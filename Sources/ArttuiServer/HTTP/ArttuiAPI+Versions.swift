@@ -206,7 +206,12 @@ extension ArttuiAPI {
             throw APIError.from(error, project: project)
         }
         let version = try await catalogRead(project) { reads in
-            try await reads.version(project: project.catalogName, name: name, reference: address.reference)
+            do {
+                return try await reads.version(project: project.catalogName, name: name, reference: address.reference)
+            } catch StoreError.projectNotFound {
+                // As for the listing: a project created but still empty is not in the catalog yet.
+                throw StoreError.artifactNotFound(project: project.catalogName, name: name)
+            }
         }
         return (project, version)
     }
