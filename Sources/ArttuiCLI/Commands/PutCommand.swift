@@ -64,6 +64,8 @@ struct PutCommand: ParsableCommand {
     func run() throws {
         let path = try ArtifactPath(parsing: name)
         try NameRules.validateType(type)
+        // Before anything is read or sent: a remote put would otherwise upload every chunk first.
+        try Alias.validateManual(aliases)
         let metadataObject = try metadata.map(MetadataArgument.read) ?? [:]
         var draft = ArtifactDraft(
             name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
