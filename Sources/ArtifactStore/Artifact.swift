@@ -39,7 +39,7 @@ public final class Artifact {
         if aliases.contains(Alias.latest) != version.aliases.contains(Alias.latest) {
             throw StoreError.invalidAlias(alias: Alias.latest, rule: "is managed by the store and cannot be set by hand")
         }
-        try store.checkAliases(wanted)
+        try Alias.validateManual(wanted, keeping: current)
         try Metadata.validate(metadata)
         try NameRules.validateDescription(description)
         let wantedKeys = Set(wanted.map(Alias.key))

@@ -14,8 +14,13 @@ extension Store {
     public func delete(_ versions: [ArtifactVersion], deleteAliases: Bool = false) throws -> DeletionPlan {
         guard !versions.isEmpty else { return DeletionPlan(versions: [], freedBytes: 0, freedChunks: 0) }
         let outcome = try catalog.delete(versionIDs: versions.map(\.id), deleteAliases: deleteAliases)
-        compact(packs: Set(outcome.packsToCompact))
-        return outcome.plan
+        // Packs an earlier deletion emptied but could not delete from the object store are retried.
+        let earlier = (try? catalog.emptyPacks().map(\.key)) ?? []
+        var plan = outcome.plan
+        let left = compact(packs: Set(outcome.packsToCompact).union(earlier))
+        plan.packsLeft = left.count
+        plan.objectStoreError = left.values.first.map { "\($0)" }
+        return plan
     }
 
     /// The versions `prune` would delete: committed, without hand-set aliases, not the newest
@@ -42,20 +47,31 @@ extension Store {
         return try delete(plan.versions, deleteAliases: false)
     }
 
-    /// Rewrites packs so they hold only live chunks; removes packs that hold none.
+    /// Rewrites packs so they hold only live chunks; removes packs that hold none. Returns the packs
+    /// it could not finish, with why (the object store failed or hung): they stay listed in the
+    /// catalog with their dead bytes, which `verify` reports as reclaimable.
     ///
-    /// The new pack is durable before the catalog points at it, and the old pack is removed only after,
-    /// so a crash leaves at worst an orphan pack that `verify --repair` removes.
-    func compact(packs: Set<String>) {
+    /// The new pack is durable before the catalog points at it, and the old pack is forgotten by the
+    /// catalog only after its object is deleted: a crash or a failing object store leaves at worst an
+    /// emptied pack the catalog still lists (the next deletion deletes it again) or an orphan new pack
+    /// that `verify --repair` removes, never a pack in the bucket that nothing remembers.
+    @discardableResult
+    func compact(packs: Set<String>) -> [String: any Error] {
+        var left: [String: any Error] = [:]
         for key in packs.sorted() {
-            try? compact(pack: key)
+            do {
+                try compact(pack: key)
+            } catch {
+                left[key] = error
+            }
         }
+        return left
     }
 
     private func compact(pack key: String) throws {
         let live = try catalog.liveChunks(packKey: key)
         if live.isEmpty {
-            if try catalog.relocate([:], to: nil, from: key) { try objects.delete(key: key) }
+            if try catalog.relocate([:], to: nil, from: key) { try deleteEmptied(pack: key) }
             return
         }
         // One pack out for one pack in: the live part of a pack is never larger than the pack.
@@ -90,7 +106,13 @@ extension Store {
             return
         }
         if try catalog.relocate(moves, to: newPack, from: key) {
-            try objects.delete(key: key)
+            try deleteEmptied(pack: key)
         }
+    }
+
+    /// Deletes a pack that holds no chunk from the object store, then from the catalog.
+    func deleteEmptied(pack key: String) throws {
+        try objects.delete(key: key)
+        try catalog.forgetPack(key: key)
     }
 }

@@ -27,7 +27,7 @@ extension Store {
         try NameRules.validateType(draft.type)
         try NameRules.validateDescription(draft.description)
         try Metadata.validate(draft.metadata)
-        try checkAliases(draft.aliases)
+        try Alias.validateManual(draft.aliases)
         if let existing = try catalog.artifactType(project: project, name: draft.name), existing != draft.type {
             throw StoreError.typeMismatch(artifact: "\(project)/\(draft.name)", existing: existing, requested: draft.type)
         }
@@ -108,17 +108,6 @@ extension Store {
         }
         lines.withUnsafeBytes { hash.update(bufferPointer: $0) }
         return Hex.encode(Array(hash.finalize()))
-    }
-
-    /// Checks hand-set aliases and that no two of them differ only by case.
-    func checkAliases(_ aliases: [String]) throws {
-        var keys = Set<String>()
-        for alias in aliases {
-            try Alias.validateManual(alias)
-            guard keys.insert(Alias.key(alias)).inserted else {
-                throw StoreError.invalidAlias(alias: alias, rule: "is given twice (aliases are compared ignoring case)")
-            }
-        }
     }
 
     /// Deletes objects, ignoring failures: they are orphans `verify --repair` can remove later.

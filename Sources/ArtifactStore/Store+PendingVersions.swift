@@ -52,7 +52,7 @@ extension Store {
     public func finishPending(_ draft: ArtifactDraft, project: String, distributedID: String) throws
         -> ArtifactVersion
     {
-        if !draft.sources.isEmpty { try upsert(draft, project: project, distributedID: distributedID) }
+        if draft.fileCount > 0 { try upsert(draft, project: project, distributedID: distributedID) }
         return try catalog.finishPending(
             project: project, name: draft.name, distributedID: distributedID, producerRunID: draft.runID)
     }

@@ -58,7 +58,7 @@ extension Store {
         try NameRules.validateType(upload.type)
         try NameRules.validateDescription(upload.description)
         try Metadata.validate(upload.metadata)
-        try checkAliases(upload.aliases)
+        try Alias.validateManual(upload.aliases)
         if let existing = try catalog.artifactType(project: project, name: upload.name), existing != upload.type {
             throw StoreError.typeMismatch(
                 artifact: "\(project)/\(upload.name)", existing: existing, requested: upload.type)

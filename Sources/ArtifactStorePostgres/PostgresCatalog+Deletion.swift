@@ -105,9 +105,24 @@ extension PostgresCatalog {
                     """)
             }
             let remaining = try session.row("SELECT count(*) FROM chunk WHERE pack_id = \(oldID)")?[0].decode(Int.self) ?? 0
-            guard remaining == 0 else { return false }
-            try session.execute("DELETE FROM pack WHERE id = \(oldID)")
-            return true
+            return remaining == 0
+        }
+    }
+
+    public func forgetPack(key: String) throws -> Bool {
+        try write { session in
+            guard let id = try session.row("SELECT id FROM pack WHERE key = \(key)")?[0].decode(Int64.self) else { return true }
+            let removed = try session.execute(
+                "DELETE FROM pack WHERE id = \(id) AND NOT EXISTS (SELECT 1 FROM chunk WHERE pack_id = \(id))")
+            return removed > 0
+        }
+    }
+
+    public func emptyPacks() throws -> [ObjectInfo] {
+        try read { session in
+            try session.rows(
+                "SELECT key, size FROM pack p WHERE NOT EXISTS (SELECT 1 FROM chunk c WHERE c.pack_id = p.id) ORDER BY key"
+            ).map { ObjectInfo(key: try $0[0].decode(String.self), size: try $0[1].decode(Int64.self)) }
         }
     }
 }

@@ -68,12 +68,11 @@ public final class PostgresCatalog: Catalog, @unchecked Sendable {
         }
     }
 
-    /// Brings the catalog schema in the database at `url` up to date and returns the names of the
+    /// Brings the catalog schema in the database `configuration` names up to date and returns the names of the
     /// migrations it applied (empty when it was current); for `arttui-server migrate`.
-    public static func migrate(url: String, logger: Logger = Logger(label: "arttui.catalog.postgres")) throws
-        -> [String]
-    {
-        let configuration = try PostgresConnectionConfiguration(url: url)
+    public static func migrate(
+        configuration: PostgresConnectionConfiguration, logger: Logger = Logger(label: "arttui.catalog.postgres")
+    ) throws -> [String] {
         let pool = PostgresConnectionPool(configuration: configuration, maximumConnections: 1, timeouts: .init(), logger: logger)
         defer { pool.close() }
         return try pool.withConnection { try PostgresCatalogSchema.migrate($0) }

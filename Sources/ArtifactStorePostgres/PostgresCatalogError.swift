@@ -5,11 +5,13 @@ import ArtifactStore
 /// `unreachable` is the one a server answers with 503: the database is down or does not answer, and
 /// the request changed nothing. The others mean the configuration is wrong and end start-up.
 public enum PostgresCatalogError: Error, Equatable, Sendable {
-    /// The database URL cannot be read (the password is never part of the text).
-    case invalidURL(reason: String)
     /// No connection could be made, or the database stopped answering.
     case unreachable(endpoint: String, reason: String)
-    /// The server refused the user name or password.
+    /// The server refused the password the URL gives for `user`.
+    case passwordRefused(endpoint: String, user: String)
+    /// The server asks for a password for `user` and the URL gives none.
+    case passwordMissing(endpoint: String, user: String)
+    /// The server refused the login for another reason (no `pg_hba.conf` entry, an unsupported method).
     case authenticationFailed(endpoint: String, reason: String)
     /// The server has no database of this name.
     case databaseMissing(endpoint: String, database: String)
@@ -26,10 +28,12 @@ public enum PostgresCatalogError: Error, Equatable, Sendable {
 extension PostgresCatalogError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .invalidURL(reason):
-            return "database URL \(reason)"
         case let .unreachable(endpoint, reason):
             return "catalog database unreachable: \(reason) (\(endpoint))"
+        case let .passwordRefused(endpoint, user):
+            return "catalog database refused the password of user \"\(user)\" (\(endpoint)); check the password in the database URL"
+        case let .passwordMissing(endpoint, user):
+            return "catalog database asks for a password for user \"\(user)\" and the database URL has none (\(endpoint))"
         case let .authenticationFailed(endpoint, reason):
             return "catalog database refused the login: \(reason) (\(endpoint))"
         case let .databaseMissing(endpoint, database):

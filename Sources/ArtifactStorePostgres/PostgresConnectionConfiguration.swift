@@ -35,41 +35,47 @@ public struct PostgresConnectionConfiguration: Sendable, CustomStringConvertible
     /// How TLS is used.
     public var tlsMode: TLSMode
 
-    /// Reads a `postgres://` or `postgresql://` URL.
-    /// - Throws: `PostgresCatalogError.invalidURL` naming what is wrong (never echoing the password).
-    public init(url text: String) throws {
-        guard let components = URLComponents(string: text) else {
-            throw PostgresCatalogError.invalidURL(reason: "is not a URL (expected postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+    /// Reads a `postgres://` or `postgresql://` URL: the one reader of database URLs, for the catalog
+    /// and for the server's own account store.
+    /// - Parameter setting: Where the text came from, for the error: the variable or flag that gave it.
+    /// - Throws: `DatabaseURLError` naming the setting, the URL without its password, and what is wrong.
+    public init(url text: String, setting: String = "database URL") throws(DatabaseURLError) {
+        func invalid(_ problem: String) -> DatabaseURLError {
+            DatabaseURLError(setting: setting, url: DatabaseURLError.withoutPassword(text), problem: problem)
         }
-        guard let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()) else {
-            throw PostgresCatalogError.invalidURL(
-                reason: "must start with postgres:// (expected postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+        let expected = "postgres://USER:PASSWORD@HOST:PORT/DATABASE"
+        guard let components = URLComponents(string: text), let scheme = components.scheme else {
+            throw invalid("is not a \(expected) URL")
+        }
+        guard ["postgres", "postgresql"].contains(scheme.lowercased()) else {
+            throw invalid("starts with \(scheme)://, not postgres:// (\(expected))")
         }
         let query = components.queryItems ?? []
         func parameter(_ name: String) -> String? { query.last { $0.name == name }?.value }
         let socket = parameter("host").flatMap { $0.hasPrefix("/") ? $0 : nil }
         let host = components.percentEncodedHost.flatMap { $0.removingPercentEncoding } ?? ""
-        guard !host.isEmpty || socket != nil else {
-            throw PostgresCatalogError.invalidURL(reason: "names no host (expected postgres://USER@HOST:PORT/DATABASE)")
-        }
+        guard !host.isEmpty || socket != nil else { throw invalid("names no host (\(expected))") }
         guard let user = components.percentEncodedUser?.removingPercentEncoding, !user.isEmpty else {
-            throw PostgresCatalogError.invalidURL(reason: "postgres://\(host)/… names no user (expected postgres://USER@HOST…)")
+            throw invalid("names no user (\(expected))")
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw invalid("has port \(port); a port is 1 to 65535")
         }
         let path = components.percentEncodedPath.removingPercentEncoding ?? ""
         let database = path.hasPrefix("/") ? String(path.dropFirst()) : path
         guard !database.contains("/") else {
-            throw PostgresCatalogError.invalidURL(reason: "names database \"\(database)\", which may not contain '/'")
+            throw invalid("names database \"\(database)\", which may not contain '/'")
         }
         var tlsMode = TLSMode.prefer
         if let mode = parameter("sslmode") {
             guard let known = TLSMode(rawValue: mode) else {
                 let names = TLSMode.allCases.map(\.rawValue).joined(separator: ", ")
-                throw PostgresCatalogError.invalidURL(reason: "has sslmode=\(mode); use one of \(names)")
+                throw invalid("has sslmode=\(mode); use one of \(names)")
             }
             tlsMode = known
         }
         if let unknown = query.first(where: { !["sslmode", "host"].contains($0.name) }) {
-            throw PostgresCatalogError.invalidURL(reason: "has unknown parameter \"\(unknown.name)\" (known: sslmode, host)")
+            throw invalid("has unknown parameter \"\(unknown.name)\" (known: sslmode, host)")
         }
         self.host = host
         self.port = components.port ?? 5432
@@ -95,33 +101,64 @@ public struct PostgresConnectionConfiguration: Sendable, CustomStringConvertible
         return text
     }
 
-    /// postgres-nio's configuration for one connection.
-    func connectionConfiguration(connectTimeout: TimeAmount) throws -> PostgresConnection.Configuration {
+    /// postgres-nio's configuration for one connection (the catalog's pool, the server's start-up check).
+    public func connectionConfiguration(connectTimeout: TimeAmount) throws -> PostgresConnection.Configuration {
         var configuration: PostgresConnection.Configuration
         if let socketDirectory {
             configuration = PostgresConnection.Configuration(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
-                database: database)
+                unixSocketPath: socketPath(socketDirectory), username: user, password: password, database: database)
         } else {
+            let tls: PostgresConnection.Configuration.TLS = switch tlsSettings() {
+            case nil: .disable
+            case let settings?: tlsMode == .prefer
+                ? .prefer(try NIOSSLContext(configuration: settings)) : .require(try NIOSSLContext(configuration: settings))
+            }
             configuration = PostgresConnection.Configuration(
-                host: host, port: port, username: user, password: password, database: database, tls: try tls())
+                host: host, port: port, username: user, password: password, database: database, tls: tls)
         }
         configuration.options.connectTimeout = connectTimeout
         configuration.options.additionalStartupParameters = [("application_name", "arttui")]
         return configuration
     }
 
-    private func tls() throws -> PostgresConnection.Configuration.TLS {
+    /// postgres-nio's configuration for its own pool (`PostgresClient`, the server's account store).
+    public func clientConfiguration(connectTimeout: Duration) -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socketDirectory {
+            configuration = PostgresClient.Configuration(
+                unixSocketPath: socketPath(socketDirectory), username: user, password: password, database: database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS = switch tlsSettings() {
+            case nil: .disable
+            case let settings?: tlsMode == .prefer ? .prefer(settings) : .require(settings)
+            }
+            configuration = PostgresClient.Configuration(
+                host: host, port: port, username: user, password: password, database: database, tls: tls)
+        }
+        configuration.options.connectTimeout = connectTimeout
+        configuration.options.additionalStartupParameters = [("application_name", "arttui")]
+        return configuration
+    }
+
+    /// Why connecting with this configuration failed, as one line naming the cause: a refused or a
+    /// missing password (with the user), a missing database, or an unreachable server.
+    public func connectFailure(_ error: any Error) -> PostgresCatalogError {
+        PostgresErrorMapping.connectFailure(error, configuration: self)
+    }
+
+    private func socketPath(_ directory: String) -> String { "\(directory)/.s.PGSQL.\(port)" }
+
+    /// The TLS settings `sslmode` asks for; nil for plain TCP.
+    private func tlsSettings() -> TLSConfiguration? {
         switch tlsMode {
         case .disable:
-            return .disable
+            return nil
         case .prefer, .require:
             var settings = TLSConfiguration.makeClientConfiguration()
             settings.certificateVerification = .none
-            let context = try NIOSSLContext(configuration: settings)
-            return tlsMode == .prefer ? .prefer(context) : .require(context)
+            return settings
         case .verifyFull:
-            return .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            return .makeClientConfiguration()
         }
     }
 }

@@ -10,7 +10,7 @@ enum PostgresErrorMapping {
     }
 
     /// An error from connecting and logging in.
-    static func connectFailure(_ error: any Error, configuration: PostgresConnectionConfiguration) -> any Error {
+    static func connectFailure(_ error: any Error, configuration: PostgresConnectionConfiguration) -> PostgresCatalogError {
         let endpoint = configuration.endpoint
         guard let error = error as? PSQLError else {
             return PostgresCatalogError.unreachable(endpoint: endpoint, reason: reason(of: error))
@@ -19,7 +19,10 @@ enum PostgresErrorMapping {
             let state = info[.sqlState] ?? ""
             let message = info[.message] ?? "server error \(state)"
             switch state {
-            case "28P01", "28000":
+            case "28P01":
+                // "password authentication failed for user …": the password is wrong (or the role has none).
+                return PostgresCatalogError.passwordRefused(endpoint: endpoint, user: configuration.user)
+            case "28000":
                 return PostgresCatalogError.authenticationFailed(endpoint: endpoint, reason: message)
             case "3D000":
                 return PostgresCatalogError.databaseMissing(endpoint: endpoint, database: configuration.database)
@@ -32,7 +35,9 @@ enum PostgresErrorMapping {
             }
         }
         switch error.code {
-        case .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
+        case .authMechanismRequiresPassword:
+            return PostgresCatalogError.passwordMissing(endpoint: endpoint, user: configuration.user)
+        case .unsupportedAuthMechanism, .saslError:
             return PostgresCatalogError.authenticationFailed(endpoint: endpoint, reason: loginReason(error.code)!)
         case .sslUnsupported:
             return PostgresCatalogError.refused(
@@ -90,19 +95,5 @@ enum PostgresErrorMapping {
         if let channelError = error as? ChannelError, case .connectTimeout = channelError { return "timed out connecting" }
         let text = "\(error)"
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
-    }
-}
-
-/// Why a connection to PostgreSQL failed, as one line without the endpoint, for code outside this module
-/// that connects on its own (the server's start-up check): the same words the catalog's errors use,
-/// never postgres-nio's case names or multi-line dumps.
-public enum PostgresConnectFailure {
-    /// The server's own message when it sent one, else the reason postgres-nio gave up.
-    public static func reason(of error: any Error) -> String {
-        if let error = error as? PSQLError {
-            if error.code == .server, let message = error.serverInfo?[.message] { return message }
-            if let login = PostgresErrorMapping.loginReason(error.code) { return login }
-        }
-        return PostgresErrorMapping.reason(of: error)
     }
 }

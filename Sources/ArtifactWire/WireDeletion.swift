@@ -11,18 +11,31 @@ public struct WireDeletion: Codable, Sendable, Equatable {
     public var freedChunks: Int
     /// False for a plan or dry run.
     public var deleted: Bool
+    /// Packs holding the freed bytes that the object store did not finish rewriting or deleting
+    /// (`DeletionPlan.packsLeft`); absent when it finished.
+    public var packsLeft: Int?
+    /// Why the object store did not finish, with `packsLeft`.
+    public var objectStoreError: String?
 
     /// Creates the shape.
-    public init(versions: [WireVersion], freedBytes: Int64, freedChunks: Int, deleted: Bool) {
+    public init(
+        versions: [WireVersion], freedBytes: Int64, freedChunks: Int, deleted: Bool, packsLeft: Int? = nil,
+        objectStoreError: String? = nil
+    ) {
         self.versions = versions
         self.freedBytes = freedBytes
         self.freedChunks = freedChunks
         self.deleted = deleted
+        self.packsLeft = packsLeft
+        self.objectStoreError = objectStoreError
     }
 
     /// The core's plan; version projects stay as the server names them (`ENTITY/PROJECT`).
     public var plan: DeletionPlan {
-        DeletionPlan(versions: versions.map(\.model), freedBytes: freedBytes, freedChunks: freedChunks)
+        var plan = DeletionPlan(versions: versions.map(\.model), freedBytes: freedBytes, freedChunks: freedChunks)
+        plan.packsLeft = packsLeft ?? 0
+        plan.objectStoreError = objectStoreError
+        return plan
     }
 }
 

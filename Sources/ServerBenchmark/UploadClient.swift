@@ -10,8 +10,8 @@ import FoundationNetworking
 /// The upload protocol, streaming: files are read once and cut into chunks as the embedded store
 /// cuts them, by every core; each batch of files (about `batchBytes`) has its new chunk digests asked
 /// about, its missing chunks packed (about `packTarget` each) and sent, `connections` packs at a time,
-/// while the next batch is being cut, and the manifest is committed at the end. Counts every request
-/// body byte it sends.
+/// while the next batches are being cut, and the manifest is committed at the end. Counts every
+/// request body byte it sends.
 final class UploadClient: @unchecked Sendable {
     let server: URL
     let token: String
@@ -22,6 +22,11 @@ final class UploadClient: @unchecked Sendable {
     /// (`ChunkUploader`), so the server checks and stores several packs at once.
     let packTarget = 8 << 20
     let connections = 4
+    /// Packs cut and packed ahead of those in flight, waiting for a connection: the cutting goes on
+    /// while every connection waits for the server, instead of waiting for the oldest pack in flight.
+    let packsAhead = 8
+    /// Packs being sent: at most `connections`.
+    private let connectionSlots: ConnectionSlots
     private(set) var bytesSent: Int64 = 0
     private(set) var packBytes: Int64 = 0
     private(set) var chunksSent = 0
@@ -30,6 +35,7 @@ final class UploadClient: @unchecked Sendable {
         self.server = server
         self.token = token
         self.project = project
+        connectionSlots = ConnectionSlots(connections)
     }
 
     /// One file read and cut: its digest, and each chunk's digest and place in `data`.
@@ -48,93 +54,100 @@ final class UploadClient: @unchecked Sendable {
         var contents: [WireContent] = []
         var seenContents = Set<String>()
         var seenChunks = Set<String>()
-        var inFlight: [Task<Void, any Error>] = []
         var total: Int64 = 0
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-        var next = 0
-        while next < paths.count {
-            // A batch of whole files, about `batchBytes`, read and cut by every core at once.
-            var end = next
-            var size = 0
-            while end < paths.count, end == next || size < batchBytes {
-                size += paths[end].size
-                end += 1
-            }
-            let group = Array(paths[next..<end])
-            next = end
-            let scanned = try Self.scan(group, workers: workers)
-
-            // New chunks of this batch, in order, each once.
-            var fresh: [(digest: String, digestBytes: [UInt8], file: Int, range: Range<Int>)] = []
-            for (number, file) in scanned.enumerated() {
-                total += Int64(file.data.count)
-                files.append(ManifestEntry(path: file.path, digest: file.digest, size: Int64(file.data.count)))
-                guard seenContents.insert(file.digest).inserted else { continue }
-                contents.append(WireContent(digest: file.digest, size: Int64(file.data.count), chunks: file.chunks.map(\.digest)))
-                for chunk in file.chunks where seenChunks.insert(chunk.digest).inserted {
-                    fresh.append((chunk.digest, Hex.decode(chunk.digest)!, number, chunk.range))
+        // Packs sent or waiting to be; each holds a connection only while it is sent (`connectionSlots`).
+        try await withThrowingTaskGroup(of: Void.self) { uploads in
+            var queued = 0
+            var next = 0
+            while next < paths.count {
+                // A batch of whole files, about `batchBytes`, read and cut by every core at once.
+                var end = next
+                var size = 0
+                while end < paths.count, end == next || size < batchBytes {
+                    size += paths[end].size
+                    end += 1
                 }
-            }
-            var missing = Set<String>()
-            for start in stride(from: 0, to: fresh.count, by: UploadLimits.maxDigestsPerQuery) {
-                let digests = fresh[start..<min(start + UploadLimits.maxDigestsPerQuery, fresh.count)].map(\.digest)
-                let answer = try await send(
-                    "POST", "chunks/missing", json: MissingChunksRequest(digests: digests, upload: upload),
-                    as: MissingChunksResponse.self)
-                missing.formUnion(answer.missing)
-            }
-            let wanted = fresh.filter { missing.contains($0.digest) }
-            guard !wanted.isEmpty else { continue }
-            // Packs of about `packTarget` raw bytes, as the arttui client cuts them, compressed by every core.
-            var groups: [[Int]] = [[]]
-            var groupSize = 0
-            for (index, chunk) in wanted.enumerated() {
-                if !groups[groups.count - 1].isEmpty && groupSize + chunk.range.count > packTarget {
-                    groups.append([])
-                    groupSize = 0
-                }
-                groups[groups.count - 1].append(index)
-                groupSize += chunk.range.count
-            }
-            let packGroups = groups
-            var packs = [[UInt8]](repeating: [], count: packGroups.count)
-            let nextPack = Atomic<Int>(0)
-            packs.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let packs = buffer
-                // One codec per core, as the local put has: a codec per pack set up zstd's contexts and
-                // output buffer again for each one.
-                DispatchQueue.concurrentPerform(iterations: min(workers, packGroups.count)) { _ in
-                    let codec = ZstdCodec()
-                    while true {
-                        let number = nextPack.wrappingAdd(1, ordering: .relaxed).oldValue
-                        guard number < packGroups.count else { return }
-                        // Sized once: a record is never longer than its header and raw chunk.
-                        var pack: [UInt8] = []
-                        pack.reserveCapacity(packGroups[number].reduce(0) { $0 + PackRecords.headerSize + wanted[$1].range.count })
-                        for index in packGroups[number] {
-                            let chunk = wanted[index]
-                            // Hashed when the file was cut, from the bytes packed here: not hashed again.
-                            scanned[chunk.file].data.withUnsafeBytes { raw in
-                                PackRecords.append(
-                                    chunk: UnsafeRawBufferPointer(rebasing: raw[chunk.range]), digest: chunk.digestBytes,
-                                    to: &pack, codec: codec)
-                            }
-                        }
-                        packs[number] = pack
+                let group = Array(paths[next..<end])
+                next = end
+                let scanned = try Self.scan(group, workers: workers)
+
+                // New chunks of this batch, in order, each once.
+                var fresh: [(digest: String, digestBytes: [UInt8], file: Int, range: Range<Int>)] = []
+                for (number, file) in scanned.enumerated() {
+                    total += Int64(file.data.count)
+                    files.append(ManifestEntry(path: file.path, digest: file.digest, size: Int64(file.data.count)))
+                    guard seenContents.insert(file.digest).inserted else { continue }
+                    contents.append(WireContent(digest: file.digest, size: Int64(file.data.count), chunks: file.chunks.map(\.digest)))
+                    for chunk in file.chunks where seenChunks.insert(chunk.digest).inserted {
+                        fresh.append((chunk.digest, Hex.decode(chunk.digest)!, number, chunk.range))
                     }
                 }
+                var missing = Set<String>()
+                for start in stride(from: 0, to: fresh.count, by: UploadLimits.maxDigestsPerQuery) {
+                    let digests = fresh[start..<min(start + UploadLimits.maxDigestsPerQuery, fresh.count)].map(\.digest)
+                    let answer = try await send(
+                        "POST", "chunks/missing", json: MissingChunksRequest(digests: digests, upload: upload),
+                        as: MissingChunksResponse.self)
+                    missing.formUnion(answer.missing)
+                }
+                let wanted = fresh.filter { missing.contains($0.digest) }
+                guard !wanted.isEmpty else { continue }
+                // Packs of about `packTarget` raw bytes, as the arttui client cuts them, compressed by every core.
+                var groups: [[Int]] = [[]]
+                var groupSize = 0
+                for (index, chunk) in wanted.enumerated() {
+                    if !groups[groups.count - 1].isEmpty && groupSize + chunk.range.count > packTarget {
+                        groups.append([])
+                        groupSize = 0
+                    }
+                    groups[groups.count - 1].append(index)
+                    groupSize += chunk.range.count
+                }
+                let packGroups = groups
+                var packs = [[UInt8]](repeating: [], count: packGroups.count)
+                let nextPack = Atomic<Int>(0)
+                packs.withUnsafeMutableBufferPointer { buffer in
+                    nonisolated(unsafe) let packs = buffer
+                    // One codec per core, as the local put has: a codec per pack set up zstd's contexts and
+                    // output buffer again for each one.
+                    DispatchQueue.concurrentPerform(iterations: min(workers, packGroups.count)) { _ in
+                        let codec = ZstdCodec()
+                        while true {
+                            let number = nextPack.wrappingAdd(1, ordering: .relaxed).oldValue
+                            guard number < packGroups.count else { return }
+                            // Sized once: a record is never longer than its header and raw chunk.
+                            var pack: [UInt8] = []
+                            pack.reserveCapacity(packGroups[number].reduce(0) { $0 + PackRecords.headerSize + wanted[$1].range.count })
+                            for index in packGroups[number] {
+                                let chunk = wanted[index]
+                                // Hashed when the file was cut, from the bytes packed here: not hashed again.
+                                scanned[chunk.file].data.withUnsafeBytes { raw in
+                                    PackRecords.append(
+                                        chunk: UnsafeRawBufferPointer(rebasing: raw[chunk.range]), digest: chunk.digestBytes,
+                                        to: &pack, codec: codec)
+                                }
+                            }
+                            packs[number] = pack
+                        }
+                    }
+                }
+                chunksSent += wanted.count
+                for body in packs {
+                    packBytes += Int64(body.count)
+                    bytesSent += Int64(body.count)
+                    // Whichever pack finished first makes room: waiting for the oldest left connections idle
+                    // behind a slow one.
+                    if queued >= connections + packsAhead {
+                        _ = try await uploads.next()
+                        queued -= 1
+                    }
+                    uploads.addTask { try await self.sendPack(body, upload: upload) }
+                    queued += 1
+                }
             }
-            chunksSent += wanted.count
-            for body in packs {
-                packBytes += Int64(body.count)
-                bytesSent += Int64(body.count)
-                // Up to `connections` packs in flight, while the next batch is read and cut.
-                if inFlight.count >= connections { try await inFlight.removeFirst().value }
-                inFlight.append(Task { _ = try await self.send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self) })
-            }
+            try await uploads.waitForAll()
         }
-        for task in inFlight { try await task.value }
         let commit = CommitRequest(artifact: artifact, type: "dataset", files: files, contents: contents)
         let response = try await send("POST", "uploads/\(upload)/commit", json: commit, as: CommitResponse.self)
         let seconds = (ContinuousClock.now - started).seconds
@@ -219,6 +232,18 @@ final class UploadClient: @unchecked Sendable {
             throw BenchmarkFailure("\(method) \(url.path): \(status) \(String(decoding: data, as: UTF8.self))")
         }
         return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// Sends one pack once a connection is free.
+    private func sendPack(_ body: [UInt8], upload: String) async throws {
+        await connectionSlots.take()
+        do {
+            _ = try await send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self)
+        } catch {
+            await connectionSlots.give()
+            throw error
+        }
+        await connectionSlots.give()
     }
 
     private func makeRequest(_ method: String, _ path: String) throws -> URLRequest {

@@ -76,8 +76,10 @@ struct ServerConfigurationTests {
         let environment = ["XDG_CONFIG_HOME": directory.path]
         let server = try ServerURL(parsing: "https://a.example.com")
         try CredentialStore(environment: environment).store("stored", for: server)
-        #expect(try ServerOptions.token(for: server, environment: environment) == "stored")
-        #expect(try ServerOptions.token(for: server, environment: environment.merging(["ARTTUI_TOKEN": "ci"]) { $1 }) == "ci")
+        let stored = try ServerOptions.token(for: server, environment: environment)
+        #expect(stored?.value == "stored" && stored?.source == .stored)
+        let fromCI = try ServerOptions.token(for: server, environment: environment.merging(["ARTTUI_TOKEN": "ci"]) { $1 })
+        #expect(fromCI?.value == "ci" && fromCI?.source == .environment)
         #expect(try ServerOptions.token(for: ServerURL(parsing: "https://b.example.com"), environment: environment) == nil)
     }
 

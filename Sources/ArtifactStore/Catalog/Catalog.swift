@@ -67,9 +67,17 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
 
     /// The chunks a pack holds that are still in use.
     func liveChunks(packKey: String) throws -> [StoredChunk]
-    /// Records that live chunks moved to a new pack and forgets the old pack if nothing points at it.
+    /// Records that live chunks moved to a new pack; returns whether the old pack now holds no chunk
+    /// (true too when the catalog no longer knows it). The old pack stays listed until `forgetPack`,
+    /// called once its object is deleted: a pack whose object could not be deleted is never forgotten.
     func relocate(_ moves: [String: ChunkLocation], to newPack: ObjectInfo?, from oldPackKey: String) throws
         -> Bool
+    /// Forgets a pack that holds no chunk, once its object is gone; false (and nothing changed) while a
+    /// chunk is in it.
+    @discardableResult
+    func forgetPack(key: String) throws -> Bool
+    /// The packs that hold no chunk: emptied by a deletion whose object store failed to delete them.
+    func emptyPacks() throws -> [ObjectInfo]
     /// Every pack the catalog knows, with its size.
     func packs() throws -> [ObjectInfo]
 }
@@ -171,6 +179,13 @@ public struct DeletionPlan: Hashable, Sendable {
     public var freedBytes: Int64
     /// How many chunks would go.
     public var freedChunks: Int
+    /// After a deletion: the packs holding its freed bytes that the object store did not finish
+    /// rewriting or deleting (it failed or hung), and its error. Nothing visible depends on them:
+    /// the catalog keeps them listed, `verify` counts their bytes as reclaimable, and the next
+    /// deletion (an emptied pack) or `verify --repair` (any) finishes the job.
+    public var packsLeft = 0
+    /// Why the object store did not finish, when `packsLeft` is not empty.
+    public var objectStoreError: String?
 
     /// Creates a plan.
     public init(versions: [ArtifactVersion], freedBytes: Int64, freedChunks: Int) {

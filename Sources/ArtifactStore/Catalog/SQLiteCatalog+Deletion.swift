@@ -129,9 +129,30 @@ extension SQLiteCatalog {
                 let remaining = try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM chunk WHERE packId = ?", arguments: [oldID]) ?? 0
                 try FaultInjection.check(.commit, operation: "commit to", path: path)
-                guard remaining == 0 else { return false }
-                try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [oldID])
+                return remaining == 0
+            }
+        }
+    }
+
+    public func forgetPack(key: String) throws -> Bool {
+        try guarded {
+            try database.write { db in
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pack WHERE key = ?", arguments: [key])
+                else { return true }
+                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE packId = ?", arguments: [id]) == 0
+                else { return false }
+                try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [id])
                 return true
+            }
+        }
+    }
+
+    public func emptyPacks() throws -> [ObjectInfo] {
+        try guarded {
+            try database.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT key, size FROM pack p WHERE NOT EXISTS (SELECT 1 FROM chunk c WHERE c.packId = p.id) ORDER BY key
+                    """).map { ObjectInfo(key: $0["key"], size: $0["size"]) }
             }
         }
     }

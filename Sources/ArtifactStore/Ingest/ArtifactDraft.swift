@@ -35,20 +35,32 @@ public struct ArtifactDraft: Sendable {
     /// The run that logs the version, if any.
     public var runID: String?
     /// The files added so far, by artifact path.
-    public private(set) var sources: [String: Source] = [:]
+    public var sources: [String: Source] {
+        Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) })
+    }
+    /// How many files have been added.
+    public var fileCount: Int { files.count }
+    /// The files added so far, in the order they were added; the first source of a path wins.
+    private var files: [Source] = []
+    /// Each file's place in `files`, by artifact path.
+    private var places: [String: Int] = [:]
+    /// Whether `files` is in manifest order: each path added sorts after the one before it, as a
+    /// walk of one directory gives them. Then `sourcesInManifestOrder` is `files` itself, with no
+    /// copy or sort of 20,000 sources (7 % of an unchanged put of many small files).
+    private var filesInManifestOrder = true
     /// Reference entries added so far, by artifact path: recorded, never copied into the store.
     public private(set) var references: [String: ManifestEntry] = [:]
     /// What `addDirectory` does with a symbolic link that leaves the directory.
     public var symlinks: SymlinkPolicy = .refuse
 
     /// Whether the draft holds nothing to store or record.
-    public var isEmpty: Bool { sources.isEmpty && references.isEmpty }
+    public var isEmpty: Bool { files.isEmpty && references.isEmpty }
 
     /// The files in the order of a version's manifest lines (by the bytes of their paths), so that the
     /// manifest digest of what is cut from them needs no sort of its own.
     public var sourcesInManifestOrder: [Source] {
-        let unordered = Array(sources.values)
-        return ByteOrder.order(of: unordered.map(\.path)).map { unordered[$0] }
+        if filesInManifestOrder { return files }
+        return ByteOrder.order(of: files.map(\.path)).map { files[$0] }
     }
 
     /// Starts an empty draft.
@@ -82,7 +94,8 @@ public struct ArtifactDraft: Sendable {
         var linked: [(path: String, file: String)] = []
         let entries = try SourceTree.walk(directory, symlinks: symlinks)
         // Room for every file at once: grown by doubling, the table hashed each path again at every step.
-        sources.reserveCapacity(sources.count + entries.count)
+        places.reserveCapacity(files.count + entries.count)
+        files.reserveCapacity(files.count + entries.count)
         for entry in entries {
             let path = prefix.map { "\($0)/\(entry.path)" } ?? entry.path
             try ManifestPath.validate(path)
@@ -107,7 +120,7 @@ public struct ArtifactDraft: Sendable {
                 guard existing == entry else { throw StoreError.conflictingPath(path: entry.path) }
                 continue
             }
-            if sources[entry.path] != nil { throw StoreError.conflictingPath(path: entry.path) }
+            if places[entry.path] != nil { throw StoreError.conflictingPath(path: entry.path) }
             references[entry.path] = entry
         }
     }
@@ -135,19 +148,20 @@ public struct ArtifactDraft: Sendable {
     public mutating func addData(_ data: Data, as path: String) throws {
         try ManifestPath.validate(path)
         if references[path] != nil { throw StoreError.conflictingPath(path: path) }
-        if let existing = sources[path] {
-            guard existing.data == data else { throw StoreError.conflictingPath(path: path) }
+        if let existing = places[path] {
+            guard files[existing].data == data else { throw StoreError.conflictingPath(path: path) }
             return
         }
-        sources[path] = Source(path: path, filePath: "/dev/null/\(path)", data: data)
+        append(Source(path: path, filePath: "/dev/null/\(path)", data: data))
     }
 
     private mutating func insert(_ source: Source) throws {
         if !references.isEmpty, references[source.path] != nil { throw StoreError.conflictingPath(path: source.path) }
         // One lookup for the usual new path (a walk of 20,000 files hashed each path twice here); a
         // path already taken keeps its first source.
-        if let existing = sources.updateValue(source, forKey: source.path) {
-            sources[source.path] = existing
+        if let place = places.updateValue(files.count, forKey: source.path) {
+            places[source.path] = place
+            let existing = files[place]
             if existing.data != nil { throw StoreError.conflictingPath(path: source.path) }
             guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }
             // Two files for one path are fine only if their contents are equal; that is checked
@@ -157,5 +171,20 @@ public struct ArtifactDraft: Sendable {
             }
             return
         }
+        appendPlaced(source)
+    }
+
+    /// Adds a source whose path is new.
+    private mutating func append(_ source: Source) {
+        places[source.path] = files.count
+        appendPlaced(source)
+    }
+
+    /// Adds a source whose place `places` already holds.
+    private mutating func appendPlaced(_ source: Source) {
+        if filesInManifestOrder, let last = files.last {
+            filesInManifestOrder = ByteOrder.precedes(last.path, source.path)
+        }
+        files.append(source)
     }
 }

@@ -69,7 +69,8 @@ enum SourceTree {
         }
     }
 
-    /// Every regular file under `root`, relative to it, in the order the directories list them.
+    /// Every regular file under `root`, relative to it, in byte order of their paths where the
+    /// directory entries say what they are (a symbolic link to a directory may break it).
     /// - Throws: `.unsupportedFile` for special files, `.unsafePath` for a link leaving `root` (under
     ///   `.refuse`), a link making a loop, or a name that is not UTF-8.
     static func walk(_ root: URL, symlinks: SymlinkPolicy = .refuse) throws -> [Entry] {
@@ -94,31 +95,20 @@ enum SourceTree {
             directory: String, realDirectory: String, relative: String, asReferences: Bool,
             visited: inout Set<String>, into entries: inout [Entry]
         ) throws {
-            guard let handle = opendir(directory) else {
-                throw StoreError.io(operation: "read directory", path: directory, reason: FileSystem.lastError())
-            }
-            defer { closedir(handle) }
             // Each file's two paths are one concatenation each: a tree of small files is mostly these
             // strings and the stat calls.
             let directoryPrefix = directory + "/"
             let relativePrefix = relative.isEmpty ? "" : relative + "/"
-            while let entry = readdir(handle) {
-                // The name straight from the entry, without an array of its bytes on the way.
-                let decoded = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(validating: raw.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                guard let name = decoded else {
-                    let shown = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                    }
-                    throw StoreError.unsafePath(
-                        path: relativePrefix + shown, reason: "the file name is not valid UTF-8")
-                }
-                if name == "." || name == ".." { continue }
+            let listed = try list(directory, relativePrefix: relativePrefix)
+            // In byte order of the paths they make, a directory's name taken with the slash its files'
+            // paths continue with: then the whole walk comes out in manifest order, which a draft
+            // keeps as it is instead of sorting every path of the tree.
+            let order = ByteOrder.order(of: listed.map { $0.kind == .directory ? $0.name + "/" : $0.name })
+            for (name, listedKind) in order.lazy.map({ listed[$0] }) {
                 let childPath = directoryPrefix + name
                 let childRelative = relativePrefix + name
                 // The directory entry usually says what it is; stat only when it does not.
-                var kind = SourceTree.kind(directoryEntryType: entry.pointee.d_type)
+                var kind = listedKind
                 if kind == nil {
                     var info = stat()
                     guard lstat(childPath, &info) == 0 else {
@@ -167,6 +157,32 @@ enum SourceTree {
                     throw StoreError.unsupportedFile(path: childPath, kind: (other ?? .missing).description)
                 }
             }
+        }
+
+        /// A directory's entries but `.` and `..`, each with the kind its entry names (nil when the file
+        /// system did not say), in the order the directory lists them.
+        private func list(_ directory: String, relativePrefix: String) throws -> [(name: String, kind: Kind?)] {
+            guard let handle = opendir(directory) else {
+                throw StoreError.io(operation: "read directory", path: directory, reason: FileSystem.lastError())
+            }
+            defer { closedir(handle) }
+            var listed: [(name: String, kind: Kind?)] = []
+            while let entry = readdir(handle) {
+                // The name straight from the entry, without an array of its bytes on the way.
+                let decoded = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(validating: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard let name = decoded else {
+                    let shown = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                    }
+                    throw StoreError.unsafePath(
+                        path: relativePrefix + shown, reason: "the file name is not valid UTF-8")
+                }
+                if name == "." || name == ".." { continue }
+                listed.append((name, SourceTree.kind(directoryEntryType: entry.pointee.d_type)))
+            }
+            return listed
         }
     }
 

@@ -54,8 +54,11 @@ public struct StoreVerifier: Sendable {
                 kind: .contentIncomplete, subject: "content \(fault.digest.prefix(12))", detail: fault.detail,
                 versions: versionNames(ofContents: [fault.digest], inspection, names)))
         }
-        let packsInScope = scope == .store
-            ? inspection.packs : inspection.packs.filter { Set(inspection.chunks.map(\.location.packKey)).contains($0.key) }
+        // A pack without chunks is one a deletion emptied whose object store did not confirm deleting
+        // it: there is nothing in it to check, and its object may be gone already.
+        let packsInScope = (scope == .store
+            ? inspection.packs : inspection.packs.filter { Set(inspection.chunks.map(\.location.packKey)).contains($0.key) })
+            .filter { $0.chunkCount > 0 }
         let storage = PackChecker(objects: store.objects, readData: readData)
         let result = try storage.check(chunks: inspection.chunks, packs: packsInScope)
         report.chunksChecked = inspection.chunks.count
@@ -69,6 +72,10 @@ public struct StoreVerifier: Sendable {
         }
         if scope == .store {
             report.reclaimable = try orphans(listed: listed, catalog: catalog, packs: inspection.packs, result: result)
+            let sizes = Dictionary(listed.map { ($0.key, $0.size) }, uniquingKeysWith: { first, _ in first })
+            for pack in inspection.packs where pack.chunkCount == 0 {
+                report.reclaimable.append(.init(kind: .emptiedPack, path: pack.key, bytes: sizes[pack.key] ?? 0))
+            }
         }
         return report
     }
@@ -97,6 +104,9 @@ public struct StoreVerifier: Sendable {
                 }
             case .deadBytes:
                 if !damagedPacks.contains(orphan.path) { toCompact.insert(orphan.path) }
+            case .emptiedPack:
+                try store.deleteEmptied(pack: orphan.path)
+                report.repairs.append(.init(action: "removed", subject: orphan.path, detail: "pack emptied by a deletion"))
             }
         }
         store.compact(packs: toCompact)

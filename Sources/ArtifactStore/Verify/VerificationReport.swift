@@ -52,6 +52,9 @@ public struct VerificationReport: Sendable, Codable {
             case stalePartial = "stale-partial"
             /// A pack holding records of chunks that were deleted.
             case deadBytes = "dead-bytes"
+            /// A pack a deletion emptied, still listed because the object store did not confirm deleting
+            /// it (it failed or hung); its object may be gone already.
+            case emptiedPack = "emptied-pack"
         }
 
         /// Why the bytes are unneeded.

@@ -27,6 +27,7 @@ struct PruneCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.openRepository()
         let plan = try store.prune(store.scope(scope), keepLast: keepLast, dryRun: dryRun)
+        plan.warnAboutPacksLeft()
         if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: dryRun)) }
         let verb = dryRun ? "would delete" : "deleted"
         for version in plan.versions {

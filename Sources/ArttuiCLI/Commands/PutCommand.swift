@@ -64,6 +64,8 @@ struct PutCommand: ParsableCommand {
     func run() throws {
         let path = try ArtifactPath(parsing: name)
         try NameRules.validateType(type)
+        // Before anything is read or sent: a remote put would otherwise upload every chunk first.
+        try Alias.validateManual(aliases)
         let metadataObject = try metadata.map(MetadataArgument.read) ?? [:]
         var draft = ArtifactDraft(
             name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
@@ -109,7 +111,7 @@ extension PutCommand {
         let distributedID = try writer.sharedID(run: run)
         let version = try store.upsert(draft, project: project, distributedID: distributedID)
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
-        print("added \(counted(draft.sources.count, "file")) to the pending version of \(project)/\(draft.name) "
+        print("added \(counted(draft.fileCount, "file")) to the pending version of \(project)/\(draft.name) "
             + "(distributed id \(distributedID), \(counted(version.fileCount, "file")) so far)")
     }
 }
@@ -139,7 +141,7 @@ extension PutCommand {
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
         if upsert {
             if output.json { return try JSONOutput.print(version) }
-            print("added \(counted(draft.sources.count, "file")) to the pending version of \(version.project)/\(version.name) "
+            print("added \(counted(draft.fileCount, "file")) to the pending version of \(version.project)/\(version.name) "
                 + "(distributed id \(distributedID ?? ""), \(counted(version.fileCount, "file")) so far)")
             return
         }

@@ -20,6 +20,7 @@ struct RmCommand: ParsableCommand {
         let store = try storeOptions.openRepository()
         let version = try store.version(store.address(address))
         let plan = try store.delete(version, deleteAliases: deleteAliases)
+        plan.warnAboutPacksLeft()
         if output.json { return try JSONOutput.print(DeletionJSON(plan, dryRun: false)) }
         print("deleted \(version.qualifiedName), freed \(plan.freedBytes) bytes (\(ByteSize.format(plan.freedBytes)))")
     }
@@ -37,5 +38,17 @@ struct DeletionJSON: Encodable {
         deleted = plan.versions.map { JSONOutput.Version($0) }
         freedBytes = plan.freedBytes
         freedChunks = plan.freedChunks
+    }
+}
+
+extension DeletionPlan {
+    /// Says on stderr when the object store did not finish freeing a deletion's bytes: the deletion
+    /// itself is done and durable, so the command still succeeds.
+    func warnAboutPacksLeft() {
+        guard packsLeft > 0 else { return }
+        FileHandle.standardError.write(Data((
+            "arttui: warning: the deletion is done, but the object store did not free the space of "
+                + "\(counted(packsLeft, "pack")) (\(objectStoreError ?? "no reason given")); "
+                + "arttui verify lists it as reclaimable, and the next rm or prune retries\n").utf8))
     }
 }

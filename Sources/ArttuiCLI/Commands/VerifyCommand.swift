@@ -125,6 +125,7 @@ struct VerifyCommand: ParsableCommand {
             case .orphanPack: what = "no catalog row names it"
             case .stalePartial: what = "partial pack of a writer that is gone"
             case .deadBytes: what = "holds bytes of deleted chunks"
+            case .emptiedPack: what = "emptied by a deletion the object store did not finish; the next rm or prune deletes it"
             }
             print("reclaimable: \(orphan.path): \(what), \(ByteSize.format(orphan.bytes)) (\(orphan.bytes) bytes)")
         }

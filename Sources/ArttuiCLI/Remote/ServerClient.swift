@@ -12,12 +12,19 @@ final class ServerClient: Sendable {
     /// How long connecting may take, and how long a request may go without a byte sent or received.
     let timeout: TimeInterval
     private let token: String?
+    /// Where `token` came from, for the advice when the server refuses it.
+    private let tokenSource: TokenSource
     private let http: HTTPClient
 
-    /// A client for `server`; `caCertificate` replaces the trusted roots, `insecure` verifies nothing.
-    init(server: ServerURL, token: String?, timeout: TimeInterval, caCertificate: String?, insecure: Bool) {
+    /// A client for `server` sending `token` (which came from `tokenSource`); `caCertificate` replaces
+    /// the trusted roots, `insecure` verifies nothing.
+    init(
+        server: ServerURL, token: String?, from tokenSource: TokenSource, timeout: TimeInterval,
+        caCertificate: String?, insecure: Bool
+    ) {
         self.server = server
         self.token = token
+        self.tokenSource = token == nil ? .none : tokenSource
         self.timeout = timeout
         http = HTTPClient(settings: HTTPSettings(
             connectTimeout: timeout, idleTimeout: timeout, caFile: caCertificate, verifiesCertificates: !insecure,
@@ -144,7 +151,7 @@ final class ServerClient: Sendable {
         }
         let detail = scrub(problem.detail.replacingOccurrences(of: "\n", with: " "))
         switch status {
-        case 401: return .unauthorized(server, detail: detail, hadToken: token != nil)
+        case 401: return .unauthorized(server, detail: detail, token: tokenSource)
         case 403: return .permissionDenied(detail: detail)
         case 404: return .notFound(detail: detail)
         case 409 where problem.missing != nil: return .missingChunks(detail: detail)

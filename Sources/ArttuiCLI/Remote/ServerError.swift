@@ -8,8 +8,8 @@ enum ServerError: Error, CustomStringConvertible {
     case timedOut(ServerURL, seconds: Double)
     /// The TLS handshake failed, usually an untrusted certificate.
     case tls(ServerURL, reason: String)
-    /// 401: no token, or one the server does not accept.
-    case unauthorized(ServerURL, detail: String, hadToken: Bool)
+    /// 401: no token, or one the server does not accept; `token` says where it came from.
+    case unauthorized(ServerURL, detail: String, token: TokenSource)
     /// 403: the caller may see the thing but not do this to it.
     case permissionDenied(detail: String)
     /// 404: absent, or invisible to the caller (the server does not say which).
@@ -28,10 +28,7 @@ enum ServerError: Error, CustomStringConvertible {
             "server \(server) did not answer within \(Self.seconds(seconds)) (--timeout or $ARTTUI_TIMEOUT sets the limit)"
         case .tls(let server, let reason):
             "TLS connection to \(server) failed: \(reason) (--ca-cert FILE or $ARTTUI_CA_CERT trusts a private CA)"
-        case .unauthorized(let server, let detail, let hadToken):
-            hadToken
-                ? "server \(server) refused the token: \(detail); run arttui login \(server)"
-                : "not signed in to \(server): \(detail); run arttui login \(server)"
+        case .unauthorized(let server, let detail, let token): token.refusal(by: server, detail: detail)
         case .permissionDenied(let detail): "permission denied: \(detail)"
         // The server's detail says "… not found" as the local store's errors do, and reads the same.
         case .notFound(let detail): detail

@@ -59,9 +59,10 @@ struct ServerOptions: ParsableArguments {
     /// that does not answer makes a command fail within 5 seconds of its start (5 s took 5.2 s).
     static let defaultTimeout: Double = 4.5
 
-    /// A client for `server` signed in with `token`; nil token means `$ARTTUI_TOKEN`, else the stored one.
+    /// A client for `server` signed in with `token` (which `arttui login` read from `source`); nil token
+    /// means `$ARTTUI_TOKEN`, else the stored one.
     func client(
-        for server: ServerURL, token explicitToken: String? = nil,
+        for server: ServerURL, token explicitToken: (value: String, source: TokenSource)? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> ServerClient {
         let seconds = try timeout ?? Self.environmentTimeout(environment) ?? Self.defaultTimeout
@@ -74,17 +75,21 @@ struct ServerOptions: ParsableArguments {
                 "arttui: warning: --insecure: the TLS certificate of \(server) is not verified\n".utf8))
         }
         let token = try explicitToken ?? Self.token(for: server, environment: environment)
-        return ServerClient(server: server, token: token, timeout: seconds, caCertificate: caFile, insecure: insecure)
+        return ServerClient(
+            server: server, token: token?.value, from: token?.source ?? .none, timeout: seconds, caCertificate: caFile,
+            insecure: insecure)
     }
 
-    /// `$ARTTUI_TOKEN` (for CI jobs), else the token `arttui login` stored for `server`.
-    static func token(for server: ServerURL, environment: [String: String]) throws -> String? {
+    /// `$ARTTUI_TOKEN` (for CI jobs), else the token `arttui login` stored for `server`, with where it came from.
+    static func token(for server: ServerURL, environment: [String: String]) throws
+        -> (value: String, source: TokenSource)?
+    {
         if let text = environment["ARTTUI_TOKEN"], case let token = try TokenText.checked(text, from: "$ARTTUI_TOKEN"),
            !token.isEmpty
         {
-            return token
+            return (value: token, source: .environment)
         }
-        return try CredentialStore(environment: environment).token(for: server)
+        return try CredentialStore(environment: environment).token(for: server).map { (value: $0, source: TokenSource.stored) }
     }
 
     private static func environmentTimeout(_ environment: [String: String]) throws -> Double? {

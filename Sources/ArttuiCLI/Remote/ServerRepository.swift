@@ -36,7 +36,8 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
         let identity: WireIdentity
         do {
             identity = try client.whoami()
-        } catch ServerError.unauthorized(let server, _, _) {
+        } catch ServerError.unauthorized(let server, _, .none) {
+            // A refused token is reported as such (with its advice); only a signed-out caller lacks an entity.
             throw CommandFailure(message:
                 "not signed in to \(server), so there is no default entity: write ENTITY/PROJECT/… or run arttui login \(server)")
         }

@@ -67,6 +67,15 @@ struct VersionCopier {
             if pending > 0 && versions.isEmpty { throw pendingRefusal(label) }
             if pending > 0 { report.pendingLeftOut.append(PendingLeftOut(artifact: label, count: pending)) }
         }
+        // An alias set before today's alias rule cannot be set on the target: say so before anything is copied.
+        for version in versions {
+            do {
+                try Alias.validateManual(version.aliases.filter { $0 != Alias.latest })
+            } catch {
+                throw CommandFailure(message:
+                    "cannot copy \(name(version)): \(error) (arttui alias rm removes it at the source)")
+            }
+        }
         if let created = try target.prepareProject(), !report.createdProjects.contains(created) {
             report.createdProjects.append(created)
         }

@@ -431,7 +431,8 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var id: Int64
     /// When.
     public var at: Date
-    /// Who.
+    /// Who: the user whose token made the request, or for `arttui-server admin …` the command line
+    /// and the Unix account that ran it (`commandLineActor()`).
     public var user: String
     /// In which entity.
     public var entity: String
@@ -439,6 +440,14 @@ public struct AuditRecord: Codable, Sendable, Equatable {
     public var action: String
     /// On what, such as `team/project/name:v3`.
     public var target: String
+
+    /// The actor of a change made with `arttui-server admin …`: `admin (command line, unix user NAME)`.
+    /// The spaces and parentheses keep it apart from every user name (entity names allow neither).
+    public static func commandLineActor() -> String {
+        let account = getpwuid(geteuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+            ?? "uid \(geteuid())"
+        return "admin (command line, unix user \(account))"
+    }
 }
 
 extension AccountStore {

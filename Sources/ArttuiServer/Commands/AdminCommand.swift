@@ -43,8 +43,10 @@ struct AdminCommand: AsyncParsableCommand {
                 let (name, admin, expiresIn) = (self.name, self.admin, self.expiresIn)
                 try await reportingFailure {
                     let expiresAt = try expiresIn.map { try TokenLifetime(parsing: $0).expiry() }
-                    let token = try await connection.withMigratedAccounts { accounts in
-                        return try await accounts.addUser(name, admin: admin, tokenExpiresAt: expiresAt)
+                    let token = try await connection.withMigratedAccounts(
+                        recording: (entity: name, action: "user.add", target: name + (admin ? " admin" : ""))
+                    ) { accounts in
+                        try await accounts.addUser(name, admin: admin, tokenExpiresAt: expiresAt)
                     }
                     print(token)
                 }
@@ -66,8 +68,10 @@ struct AdminCommand: AsyncParsableCommand {
                 let (name, expiresIn) = (self.name, self.expiresIn)
                 try await reportingFailure {
                     let expiresAt = try expiresIn.map { try TokenLifetime(parsing: $0).expiry() }
-                    let token = try await connection.withMigratedAccounts { accounts in
-                        return try await accounts.addToken(user: name, expiresAt: expiresAt)
+                    let token = try await connection.withMigratedAccounts(
+                        recording: (entity: name, action: "token.add", target: name)
+                    ) { accounts in
+                        try await accounts.addToken(user: name, expiresAt: expiresAt)
                     }
                     print(token)
                 }
@@ -82,8 +86,10 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let name = self.name
                 try await reportingFailure {
-                    let count = try await connection.withMigratedAccounts { accounts in
-                        return try await accounts.revokeTokens(user: name)
+                    let count = try await connection.withMigratedAccounts(
+                        recording: (entity: name, action: "token.revoke", target: name)
+                    ) { accounts in
+                        try await accounts.revokeTokens(user: name)
                     }
                     FileHandle.standardError.write(Data("revoked \(counted(count, "token")) of \(name)\n".utf8))
                 }
@@ -103,7 +109,9 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let team = self.team
                 try await reportingFailure {
-                    try await connection.withMigratedAccounts { accounts in
+                    try await connection.withMigratedAccounts(
+                        recording: (entity: team, action: "team.add", target: team)
+                    ) { accounts in
                         try await accounts.addTeam(team)
                     }
                 }
@@ -120,7 +128,9 @@ struct AdminCommand: AsyncParsableCommand {
             func run() async throws {
                 let (team, user, role) = (self.team, self.user, self.role)
                 try await reportingFailure {
-                    try await connection.withMigratedAccounts { accounts in
+                    try await connection.withMigratedAccounts(
+                        recording: (entity: team, action: "member.set", target: "\(user) \(role.rawValue)")
+                    ) { accounts in
                         try await accounts.setMember(team: team, user: user, role: role)
                     }
                 }
@@ -142,13 +152,26 @@ private var adminLogger: Logger { makeLogger("arttui-server.admin", default: .wa
 
 extension ConnectionOptions {
     /// Runs an admin operation on an account store brought up to the current schema first, so every
-    /// admin command works on a fresh database as `migrate` would leave it.
+    /// admin command works on a fresh database as `migrate` would leave it, and records it in the audit
+    /// trail of the entity it changed (`entity`), as the API records its own, with the command line as
+    /// the actor. The change is made by then: a record that cannot be written is a warning on stderr,
+    /// so that a new user's token is still printed.
     fileprivate func withMigratedAccounts<T: Sendable>(
+        recording record: (entity: String, action: String, target: String),
         _ body: @escaping @Sendable (AccountStore) async throws -> T
     ) async throws -> T {
         try await withAccounts(logger: adminLogger) { accounts in
             try await accounts.migrate()
-            return try await body(accounts)
+            let result = try await body(accounts)
+            do {
+                try await accounts.audit(
+                    user: AuditRecord.commandLineActor(), entity: record.entity, action: record.action,
+                    target: record.target)
+            } catch {
+                FileHandle.standardError.write(Data(
+                    "arttui-server: warning: \(record.action) \(record.target) was done but not recorded in the audit trail: \(error)\n".utf8))
+            }
+            return result
         }
     }
 }

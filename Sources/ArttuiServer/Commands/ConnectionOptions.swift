@@ -73,7 +73,7 @@ struct ConnectionOptions: ParsableArguments {
         return .milliseconds(Int64(seconds * 1000))
     }
 
-    /// The account database's address, with the connect timeout.
+    /// The database's address (the catalog's and the account store's), with the connect timeout.
     func database() throws -> DatabaseURL {
         var url = try DatabaseURL(try databaseURLText(), setting: databaseURL == nil ? "ARTTUI_DATABASE_URL" : "--database-url")
         if let timeout = try databaseTimeout() { url.connectTimeout = timeout }
@@ -112,8 +112,8 @@ struct ConnectionOptions: ParsableArguments {
         let bucketStore = try S3ObjectStore(
             client: client, bucket: bucket, stagingDirectory: staging, recentObjectBytes: 64 << 20)
         let catalog = try PostgresCatalog(
-            url: try databaseURLText(), connectTimeout: try databaseTimeout().map(TimeAmount.init) ?? .seconds(4),
-            logger: logger)
+            configuration: try database().connection,
+            connectTimeout: try databaseTimeout().map(TimeAmount.init) ?? .seconds(4), logger: logger)
         let store = Store(
             directory: staging, catalog: catalog, objects: SealedObjectStore(wrapping: bucketStore, keyring: keyring))
         return (store, {
@@ -127,7 +127,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The database URL as given.
-    func databaseURLText() throws -> String {
+    private func databaseURLText() throws -> String {
         guard let text = databaseURL ?? environment["ARTTUI_DATABASE_URL"], !text.isEmpty else {
             throw ConfigurationError.invalid("ARTTUI_DATABASE_URL", "is not set (or give --database-url)")
         }

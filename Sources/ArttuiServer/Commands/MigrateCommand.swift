@@ -13,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
             let logger = makeLogger("arttui-server.migrate", default: .warning)
             try await connection.withAccounts(logger: logger) { try await $0.migrate() }
             if connection.storeDirectory == nil {
-                let applied = try PostgresCatalog.migrate(url: try connection.databaseURLText(), logger: logger)
+                let applied = try PostgresCatalog.migrate(configuration: try connection.database().connection, logger: logger)
                 if !applied.isEmpty { print("catalog migrations applied: \(applied.joined(separator: ", "))") }
             }
         }

@@ -62,6 +62,7 @@ extension ArttuiAPI {
                 let deleteAliases = request.uri.queryParameters.get("delete_aliases").map { $0 == "true" || $0 == "1" } ?? false
                 let plan = try await core(project) { [store] in try store.delete([version], deleteAliases: deleteAliases) }
                 await audit(context, project, "version.delete", target(project, version))
+                logPacksLeft(plan, context)
                 return try JSONResponse.make(shape(plan, deleted: true))
             },
             APIRoute(method: .get, path: Self.versionPath + "/deletion-plan") { _, context in
@@ -185,6 +186,7 @@ extension ArttuiAPI {
                         : try store.prune(project: project.catalogName, artifact: prune.artifact, keepLast: keepLast)
                 }
                 if !dryRun {
+                    logPacksLeft(plan, context)
                     await audit(context, project, "prune", "\(project.path)\(prune.artifact.map { "/\($0)" } ?? "") keep \(keepLast): \(plan.versions.count) versions")
                 }
                 return try JSONResponse.make(shape(plan, deleted: !dryRun))
@@ -213,10 +215,19 @@ extension ArttuiAPI {
         "\(project.path)/\(version.name):\(version.versionName)"
     }
 
+    /// A deletion whose packs the bucket did not finish freeing is done (the next one retries them),
+    /// but operators should see that the bucket is failing.
+    private func logPacksLeft(_ plan: DeletionPlan, _ context: ServerRequestContext) {
+        guard plan.packsLeft > 0 else { return }
+        context.logger.warning("deletion left packs for later", metadata: [
+            "packs": "\(plan.packsLeft)", "error": "\(plan.objectStoreError ?? "")",
+        ])
+    }
+
     func shape(_ plan: DeletionPlan, deleted: Bool) -> WireDeletion {
         WireDeletion(
             versions: plan.versions.map { wire($0) }, freedBytes: plan.freedBytes, freedChunks: plan.freedChunks,
-            deleted: deleted)
+            deleted: deleted, packsLeft: plan.packsLeft > 0 ? plan.packsLeft : nil, objectStoreError: plan.objectStoreError)
     }
 
     func octets(_ bytes: [UInt8]) -> Response {

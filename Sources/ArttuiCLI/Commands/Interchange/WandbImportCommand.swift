@@ -46,6 +46,6 @@ struct WandbImportCommand: ParsableCommand {
         if output.json { return try JSONOutput.print(JSONOutput.Version(version)) }
         let references = draft.references.count
         print((result.created ? "imported \(version.qualifiedName)" : "no changes: \(version.qualifiedName) already holds this content")
-            + " (\(counted(draft.sources.count, "file")), \(counted(references, "reference")), \(ByteSize.format(version.size)))")
+            + " (\(counted(draft.fileCount, "file")), \(counted(references, "reference")), \(ByteSize.format(version.size)))")
     }
 }

@@ -28,7 +28,8 @@ struct LoginCommand: ParsableCommand {
         let credentials = CredentialStore()
         _ = try credentials.token(for: target)
         let token = try readToken(for: target)
-        let identity = try server.client(for: target, token: token).whoami()
+        let identity = try server.client(for: target, token: (token, tokenFile.map(TokenSource.loginFile) ?? .loginInput))
+            .whoami()
         try credentials.store(token, for: target)
         print("signed in to \(target) as \(identity.name)")
     }

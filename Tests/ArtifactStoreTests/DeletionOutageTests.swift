@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import ArtifactStore
+import StoreTestSupport
+
+/// A deletion while the object store fails (a bucket that hangs): the versions go, and the packs they
+/// emptied stay listed in the catalog, never orphaned in the bucket, until a later deletion deletes them.
+@Suite struct DeletionOutageTests {
+    /// The store's own objects, except that deleting one fails while `failing` is set.
+    private final class FlakyDeletes: ObjectStore, @unchecked Sendable {
+        struct Outage: ObjectStoreFailure, Equatable, CustomStringConvertible {
+            var isOutage: Bool { true }
+            var description: String { "the object store did not answer within 3 s" }
+        }
+        let inner: any ObjectStore
+        var failing = true
+        init(_ inner: any ObjectStore) { self.inner = inner }
+        func store(key: String, movingFile file: URL) throws { try inner.store(key: key, movingFile: file) }
+        func store(key: String, bytes: Data) throws { try inner.store(key: key, bytes: bytes) }
+        func reader(key: String) throws -> any ObjectReader { try inner.reader(key: key) }
+        func read(key: String, ranges: [Range<Int64>]) throws -> ObjectRanges { try inner.read(key: key, ranges: ranges) }
+        func read(
+            key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
+        ) throws -> Int64 { try inner.read(key: key, ranges: ranges, forEachPiece: body) }
+        func delete(key: String) throws {
+            if failing { throw Outage() }
+            try inner.delete(key: key)
+        }
+        func list() throws -> [ObjectInfo] { try inner.list() }
+        var stagingDirectory: URL { inner.stagingDirectory }
+    }
+
+    @Test func emptiedPacksStayListedUntilTheObjectStoreDeletesThem() throws {
+        let fixture = try StoreFixture()
+        try fixture.put(try fixture.tree("v0", ["a.bin": randomBytes(200_000, seed: 1)]))
+        try fixture.put(try fixture.tree("v1", ["b.bin": randomBytes(200_000, seed: 2)]))
+        try fixture.put(try fixture.tree("v2", ["c.bin": randomBytes(200_000, seed: 3)]))
+        let objects = FlakyDeletes(fixture.store.objects)
+        let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
+        let packsBefore = Set(try store.catalog.packs().map(\.key))
+
+        let plan = try store.delete([try store.version("proj/data:v0")])
+        #expect(plan.versions.map(\.versionName) == ["v0"] && plan.freedBytes > 0)
+        #expect(plan.packsLeft == 1)
+        #expect(plan.objectStoreError == "the object store did not answer within 3 s")
+        #expect(throws: StoreError.self) { try store.version("proj/data:v0") }
+        // The emptied pack is still the catalog's, so it is no orphan: verify counts it as reclaimable,
+        // and nothing it reports is damage, whether the object is still there or (deleted by a bucket
+        // that answered too late) gone.
+        let emptied = try store.catalog.emptyPacks()
+        #expect(emptied.count == 1 && packsBefore.contains(emptied[0].key))
+        #expect(Set(try store.catalog.packs().map(\.key)) == packsBefore)
+        let report = try StoreVerifier(store: store).verify(.store)
+        #expect(report.isClean)
+        #expect(report.reclaimable.map(\.kind) == [.emptiedPack] && report.reclaimable.map(\.path) == [emptied[0].key])
+        #expect(report.reclaimable.map(\.bytes) == [emptied[0].size])
+
+        // The next deletion, with the object store answering, deletes it too.
+        objects.failing = false
+        let next = try store.delete([try store.version("proj/data:v1")])
+        #expect(next.packsLeft == 0 && next.objectStoreError == nil)
+        #expect(try store.catalog.emptyPacks().isEmpty)
+        let remaining = Set(try store.objects.list().map(\.key))
+        #expect(!remaining.contains(emptied[0].key))
+        // Of the packs there were, the object store holds exactly those the catalog still lists: no orphan.
+        #expect(remaining.intersection(packsBefore) == Set(try store.catalog.packs().map(\.key)))
+        let after = try StoreVerifier(store: store).verify(.store)
+        #expect(after.isClean && after.reclaimable.isEmpty)
+        #expect(try store.version("proj/data:v2").versionName == "v2")
+    }
+
+    @Test func anEmptiedPackWhoseObjectWentLateIsNoDamageAndRepairForgetsIt() throws {
+        let fixture = try StoreFixture()
+        try fixture.put(try fixture.tree("v0", ["a.bin": randomBytes(200_000, seed: 4)]))
+        try fixture.put(try fixture.tree("v1", ["b.bin": randomBytes(200_000, seed: 5)]))
+        let objects = FlakyDeletes(fixture.store.objects)
+        let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
+        #expect(try store.delete([try store.version("proj/data:v0")]).packsLeft == 1)
+        // The hung bucket carried the delete out after all, once the client had given up.
+        let key = try #require(try store.catalog.emptyPacks().first?.key)
+        try fixture.store.objects.delete(key: key)
+        let report = try StoreVerifier(store: store).verify(.store)
+        #expect(report.isClean, "\(report.problems)")
+        #expect(report.reclaimable.map(\.kind) == [.emptiedPack] && report.reclaimable.map(\.bytes) == [0])
+
+        objects.failing = false
+        let repaired = try StoreVerifier(store: store).repair(report, scope: .store)
+        #expect(repaired.repairs.map(\.action) == ["removed"])
+        #expect(try store.catalog.emptyPacks().isEmpty)
+        let after = try StoreVerifier(store: store).verify(.store)
+        #expect(after.isClean && after.reclaimable.isEmpty)
+    }
+}
