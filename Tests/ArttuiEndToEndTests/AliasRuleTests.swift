@@ -36,7 +36,7 @@ struct AliasRuleTests {
         try await sandbox.ok(["put", source.path, "-n", "proj/ds"])
         // As an older arttui stored it: the alias rule then allowed inner spaces.
         let catalog = try DatabaseQueue(path: sandbox.store.appendingPathComponent("catalog.sqlite").path)
-        try catalog.write { db in
+        try await catalog.write { db in
             try db.execute(sql: """
                 INSERT INTO alias (artifactId, versionId, name, nameKey)
                 SELECT artifactId, id, 'old best', 'old best' FROM version
