@@ -23,9 +23,10 @@ public actor ChildProcessGate {
         return ChildProcessGate(width: width)
     }()
 
-    /// Permits per core by default. Measured on 2 cores (BENCHMARKS.md, "async-e2e"): the tests spend
-    /// much of their time waiting for debug builds of `arttui` to start and for tmux to redraw, so
-    /// more than one test per core keeps the cores busy; beyond this, timing-bound tests slow down.
+    /// Permits per core by default: the tests spend much of their time waiting for debug builds of
+    /// `arttui` to start and for tmux to redraw, so more than one test per core keeps the cores busy.
+    /// At 2 per core the server and end-to-end tests ran in 0.52× the time of the pool-bound run with no
+    /// stall (BENCHMARKS.md, "async-e2e"); wider was not measured.
     public static let slotsPerCore = 2
 
     /// Whether the current task runs inside `withPermit`; `ChildProcess.spawn` refuses otherwise.
