@@ -137,6 +137,9 @@ let package = Package(
         .target(name: "BrowserTestSupport", dependencies: ["BrowserCore", "ArtifactStore"]),
         // Test trees, seeded bytes and store measures shared by the core's, the catalogs' and the object stores' tests.
         .target(name: "StoreTestSupport", dependencies: ["ArtifactStore"]),
+        // Child processes for the end-to-end and server tests: spawned, waited for without blocking the
+        // cooperative pool, bounded by a gate; and tmux sessions driven through them.
+        .target(name: "ProcessTestSupport"),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
         .executableTarget(name: "BrowserBenchmark", dependencies: ["BrowserCore", "BrowserTestSupport"]),
         // Prints open and per-key times of the lineage view on a generated 2,000-node graph (not a test).
@@ -149,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "ArttuiEndToEndTests",
             dependencies: [
-                "ArtifactStore", "arttui", "S3Client", .product(name: "GRDB", package: "GRDB.swift"),
+                "ArtifactStore", "arttui", "ProcessTestSupport", "S3Client", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // Fixtures/: stores written by earlier releases, for the format-upgrade tests.
@@ -160,6 +163,7 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
+        .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"]),
         .testTarget(
             name: "HTTPTransportTests",
             dependencies: ["HTTPTransport", .product(name: "Crypto", package: "swift-crypto")]),
@@ -184,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "ArttuiServerTests",
             dependencies: [
-                "ArttuiServer", "ArtifactWire", "ArtifactStore", "S3Client", "arttui-server",
+                "ArttuiServer", "ArtifactWire", "ArtifactStore", "ProcessTestSupport", "S3Client", "arttui-server",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

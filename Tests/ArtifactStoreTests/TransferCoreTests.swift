@@ -31,10 +31,10 @@ import StoreTestSupport
         #expect(try fixture.store.files(of: version).count == 4)
     }
 
-    @Test func aRecognisedFileIsNotReadAgainAndKeepsItsChunkList() throws {
+    @Test func aRecognisedFileIsNotReadAgainAndKeepsItsChunkList() async throws {
         let fixture = try StoreFixture()
         let directory = try fixture.tree("data", Self.files())
-        Thread.sleep(forTimeInterval: 0.25)  // past the stat cache's racy window
+        try await Task.sleep(for: .milliseconds(250))  // past the stat cache's racy window
         var draft = ArtifactDraft(name: "data", type: "dataset")
         try draft.addDirectory(directory)
         let sources = draft.sources.values.sorted { $0.path < $1.path }

@@ -1,5 +1,6 @@
 import ArtifactStore
 import Foundation
+import ProcessTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -74,17 +75,13 @@ enum ArttuiBinary {
 
 /// A running `arttui`, its output going to files (never pipes, so a chatty child cannot block).
 /// Every end-to-end helper starts the binary through `launch`.
-final class RunningCommand: @unchecked Sendable {
+final class RunningCommand: Sendable {
     let arguments: [String]
-    private let child: ChildProcess
-    private let stdoutURL: URL
-    private let stderrURL: URL
+    private let child: CapturedProcess
 
-    private init(arguments: [String], child: ChildProcess, stdoutURL: URL, stderrURL: URL) {
+    private init(arguments: [String], child: CapturedProcess) {
         self.arguments = arguments
         self.child = child
-        self.stdoutURL = stdoutURL
-        self.stderrURL = stderrURL
     }
 
     /// Starts the built `arttui` with `arguments` in `directory`, writing its output under `outputs`.
@@ -92,36 +89,22 @@ final class RunningCommand: @unchecked Sendable {
         _ arguments: [String], environment: [String: String], directory: URL, outputs: URL, stdin: String = "/dev/null"
     ) throws -> RunningCommand {
         let binary = try #require(ArttuiBinary.url, "cannot find the built arttui next to the test bundle; set ARTTUI_BINARY")
-        let name = UUID().uuidString
-        let stdoutURL = outputs.appendingPathComponent("\(name).out")
-        let stderrURL = outputs.appendingPathComponent("\(name).err")
-        let child = try ChildProcess.spawn(
-            binary.path, arguments, environment: environment, directory: directory.path, stdin: stdin,
-            stdout: stdoutURL.path, stderr: stderrURL.path)
-        return RunningCommand(arguments: arguments, child: child, stdoutURL: stdoutURL, stderrURL: stderrURL)
+        let child = try CapturedProcess.start(
+            binary.path, arguments, environment: environment, directory: directory.path, stdin: stdin, outputs: outputs)
+        return RunningCommand(arguments: arguments, child: child)
     }
 
-    /// Kills it with SIGKILL (no chance to clean up), as a crash would.
+    /// Kills it with SIGKILL (no chance to clean up), as a crash would; `wait` then reports the signal.
     func kill() {
-        child.send(SIGKILL)
+        child.process.send(SIGKILL)
     }
 
     /// Waits for the process to end, killing it after `timeout` seconds.
-    func wait(timeout: TimeInterval = 600) -> CommandResult {
-        var ended = child.wait(timeout: timeout)
-        let timedOut = ended == nil
-        if timedOut {
-            kill()
-            ended = child.wait(timeout: .infinity)
-        }
-        let stdout = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-        let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: stdoutURL)
-        try? FileManager.default.removeItem(at: stderrURL)
-        let termination = ended ?? ChildProcess.Termination(status: SIGKILL, signalled: true)
-        return CommandResult(arguments: arguments, status: timedOut ? -1 : termination.status,
-                             stdout: stdout, stderr: stderr, timedOut: timedOut,
-                             signalled: !timedOut && termination.signalled)
+    func wait(timeout: TimeInterval = 600) async -> CommandResult {
+        let output = await child.finish(timeout: timeout)
+        return CommandResult(arguments: arguments, status: output.timedOut ? -1 : output.termination.status,
+                             stdout: output.stdout, stderr: output.stderr, timedOut: output.timedOut,
+                             signalled: !output.timedOut && output.termination.signalled)
     }
 }
 
@@ -173,15 +156,15 @@ final class Sandbox: @unchecked Sendable {
     /// Runs `arttui` to the end (at most `timeout` seconds).
     @discardableResult
     func run(_ arguments: [String], locations: Bool = true, environment: [String: String] = [:],
-             in directory: URL? = nil, timeout: TimeInterval = 30, stdin: String = "/dev/null") throws -> CommandResult {
-        try start(arguments, locations: locations, environment: environment, in: directory, stdin: stdin)
+             in directory: URL? = nil, timeout: TimeInterval = 30, stdin: String = "/dev/null") async throws -> CommandResult {
+        try await start(arguments, locations: locations, environment: environment, in: directory, stdin: stdin)
             .wait(timeout: timeout)
     }
 
     /// Runs `arttui` and requires it to succeed with nothing on stderr.
     @discardableResult
-    func ok(_ arguments: [String], in directory: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try run(arguments, in: directory)
+    func ok(_ arguments: [String], in directory: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> CommandResult {
+        let result = try await run(arguments, in: directory)
         try #require(result.status == 0, "\(result)", sourceLocation: sourceLocation)
         #expect(result.stderr.isEmpty, "a successful command wrote to stderr: \(result)", sourceLocation: sourceLocation)
         return result
@@ -191,8 +174,8 @@ final class Sandbox: @unchecked Sendable {
     /// exactly one line on stderr starting `arttui: error:`. Returns the result for further checks.
     @discardableResult
     func fails(_ arguments: [String], locations: Bool = true, environment: [String: String] = [:],
-               sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
-        let result = try run(arguments, locations: locations, environment: environment)
+               sourceLocation: SourceLocation = #_sourceLocation) async throws -> CommandResult {
+        let result = try await run(arguments, locations: locations, environment: environment)
         #expect(!result.timedOut, "\(result)", sourceLocation: sourceLocation)
         #expect(result.status != 0, "expected a failure: \(result)", sourceLocation: sourceLocation)
         #expect(result.stderr.hasSuffix("\n") && result.stderr.filter { $0 == "\n" }.count == 1,
@@ -228,20 +211,20 @@ final class Sandbox: @unchecked Sendable {
     // MARK: JSON helpers
 
     /// `show ADDRESS --json` as an object.
-    func show(_ address: String, files: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-        try ok(["show", address, "--json"] + (files ? ["--files"] : []), sourceLocation: sourceLocation).jsonObject()
+    func show(_ address: String, files: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+        try await ok(["show", address, "--json"] + (files ? ["--files"] : []), sourceLocation: sourceLocation).jsonObject()
     }
 
     /// `ls PROJECT/NAME --json`: the version names, oldest first (ls itself lists newest first).
-    func versionNames(_ artifact: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
-        try ok(["ls", artifact, "--json"], sourceLocation: sourceLocation).jsonArray()
+    func versionNames(_ artifact: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
+        try await ok(["ls", artifact, "--json"], sourceLocation: sourceLocation).jsonArray()
             .sorted { ($0.int("index") ?? -1) < ($1.int("index") ?? -1) }
             .compactMap { $0["version"] as? String }
     }
 
     /// `put … --json` as an object.
-    func put(_ paths: [String], _ name: String, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-        try ok(["put"] + paths + ["-n", name, "--json"] + extra, sourceLocation: sourceLocation).jsonObject()
+    func put(_ paths: [String], _ name: String, _ extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String: Any] {
+        try await ok(["put"] + paths + ["-n", name, "--json"] + extra, sourceLocation: sourceLocation).jsonObject()
     }
 }
 
@@ -340,4 +323,14 @@ extension Dictionary where Key == String, Value == Any {
     func int(_ key: String) -> Int? { (self[key] as? NSNumber)?.intValue }
     func strings(_ key: String) -> [String] { self[key] as? [String] ?? [] }
     func object(_ key: String) -> [String: Any] { self[key] as? [String: Any] ?? [:] }
+}
+
+extension [RunningCommand] {
+    /// Waits for every command, in order, each killed after `timeout` seconds: commands started
+    /// together, so the wait is that of the slowest.
+    func waitAll(timeout: TimeInterval) async -> [CommandResult] {
+        var results: [CommandResult] = []
+        for command in self { results.append(await command.wait(timeout: timeout)) }
+        return results
+    }
 }

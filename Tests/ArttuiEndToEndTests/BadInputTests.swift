@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ProcessTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 
 /// Every kind of bad input the command line can get: each is refused with one line and a non-zero exit,
 /// and leaves the store byte-for-byte unchanged.
-@Suite(.serialized)
+@Suite(.serialized, .childProcesses)
 struct BadInputTests {
     struct Case: CustomStringConvertible {
         var label: String
@@ -16,13 +17,13 @@ struct BadInputTests {
     }
 
     @Test("bad input is refused with one line, a non-zero exit and an unchanged store")
-    func table() throws {
+    func table() async throws {
         let sandbox = try ReliabilitySandbox("badinput")
         defer { sandbox.remove() }
         let work = sandbox.work.path
         let data = try sandbox.makeTree("data", files: 2, size: 10_000, seed: 1)
-        #expect(try sandbox.run(["put", data.path, "-n", "p/a", "-a", "best"]).status == 0)
-        let escapes = try craftEscapingVersions(sandbox, from: data)
+        #expect(try await sandbox.run(["put", data.path, "-n", "p/a", "-a", "best"]).status == 0)
+        let escapes = try await craftEscapingVersions(sandbox, from: data)
         let fixtures = try makeHostileFiles(in: sandbox.work)
         let readOnlyStore = mountReadOnlyCopy(of: sandbox.store, at: sandbox.root.appendingPathComponent("ro-store"))
         defer { if let readOnlyStore { _ = umount(readOnlyStore) } }
@@ -73,7 +74,7 @@ struct BadInputTests {
 
         var baseline = ReliabilitySandbox.checksums(of: sandbox.store)
         for testCase in cases {
-            let outcome = try sandbox.run(testCase.arguments)
+            let outcome = try await sandbox.run(testCase.arguments)
             #expect(outcome.status != 0, "\(testCase): must fail, got \(outcome) \(outcome.stdout)")
             #expect(outcome.stderrLines.count == 1 && outcome.stderr.hasPrefix("arttui: error: "),
                     "\(testCase): one error line, got \(outcome.stderr.debugDescription)")
@@ -88,13 +89,13 @@ struct BadInputTests {
     }
 
     /// Versions whose stored manifest names paths outside the restore root (as a tampered catalog would).
-    private func craftEscapingVersions(_ sandbox: ReliabilitySandbox, from data: URL) throws -> [(address: String, path: String)] {
+    private func craftEscapingVersions(_ sandbox: ReliabilitySandbox, from data: URL) async throws -> [(address: String, path: String)] {
         let paths = ["../escape.bin", "/tmp/arttui-absolute-escape.bin", "sub/../../escape.bin", "./x", "a//b"]
         var crafted: [(String, String)] = []
         for (index, path) in paths.enumerated() {
             let tree = try sandbox.makeTree("evil\(index)", files: 1, size: 1000, seed: UInt64(50 + index))
-            #expect(try sandbox.run(["put", tree.path, "-n", "p/evil\(index)"]).status == 0)
-            try sandbox.catalog().write { db in
+            #expect(try await sandbox.run(["put", tree.path, "-n", "p/evil\(index)"]).status == 0)
+            try await sandbox.catalog().write { db in
                 try db.execute(sql: """
                     UPDATE file SET path = ? WHERE versionId = (SELECT v.id FROM version v JOIN artifact a
                         ON a.id = v.artifactId WHERE a.name = ?)

@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
 import GRDB
+import ProcessTestSupport
 import Testing
 
 /// The upgrades of older stores to the current format: from the release whose catalog kept digests as
 /// hex text (store format 1) and from format 2, whose file rows had a second index by content. On the
 /// fixture the format-1 release wrote, under SIGKILL, and the refusal of stores from a newer arttui.
-@Suite(.serialized)
+@Suite(.serialized, .childProcesses)
 struct CatalogUpgradeTests {
     /// The format this arttui writes (`Store.formatVersion`).
     static let currentFormat = 3
@@ -41,8 +42,8 @@ struct CatalogUpgradeTests {
     }
 
     /// A copy of a store directory in `sandbox.store`.
-    static func install(_ store: URL, in sandbox: ReliabilitySandbox) throws {
-        _ = try? ChildProcess.spawn("/bin/rm", ["-rf", sandbox.store.path]).wait(timeout: .infinity)
+    static func install(_ store: URL, in sandbox: ReliabilitySandbox) async throws {
+        _ = await (try? ChildProcess.spawn("/bin/rm", ["-rf", sandbox.store.path]))?.wait(timeout: .infinity)
         try FileManager.default.copyItem(at: store, to: sandbox.store)
     }
 
@@ -77,15 +78,15 @@ struct CatalogUpgradeTests {
     }
 
     @Test("a store written by the format-1 release is upgraded in place once and keeps every version")
-    func upgradeOfTheFixture() throws {
+    func upgradeOfTheFixture() async throws {
         let sandbox = try ReliabilitySandbox("upgrade")
         defer { sandbox.remove() }
-        try Self.install(Self.fixture, in: sandbox)
+        try await Self.install(Self.fixture, in: sandbox)
         try Self.recreateReferencedFile()
         #expect(try Self.markerFormat(sandbox.store) == 1)
         #expect(try Self.digestTypes(sandbox.store)["chunk.text"] == 9)
         // The digests the old release recorded for its versions, read before anything is upgraded.
-        let recorded = try DatabaseQueue(path: sandbox.store.appendingPathComponent("catalog.sqlite").path).read { db in
+        let recorded = try await DatabaseQueue(path: sandbox.store.appendingPathComponent("catalog.sqlite").path).read { db in
             try Row.fetchAll(db, sql: """
                 SELECT p.name || '/' || a.name || ':v' || v.idx, v.digest FROM version v
                 JOIN artifact a ON a.id = v.artifactId JOIN project p ON p.id = a.projectId WHERE v.state = 'committed'
@@ -93,7 +94,7 @@ struct CatalogUpgradeTests {
         }
         #expect(recorded.count == 6)
 
-        let verify = try sandbox.run(["verify", "--read-data"])
+        let verify = try await sandbox.run(["verify", "--read-data"])
         #expect(verify.status == 0, "\(verify)")
         #expect(try Self.markerFormat(sandbox.store) == Self.currentFormat)
         #expect(try !Self.hasContentIndex(sandbox.store))
@@ -102,35 +103,35 @@ struct CatalogUpgradeTests {
 
         // Once: opening the upgraded store again changes nothing in it.
         let upgraded = Self.storeChecksums(sandbox.store)
-        #expect(try sandbox.run(["ls", "vision/mnist"]).status == 0)
+        #expect(try await sandbox.run(["ls", "vision/mnist"]).status == 0)
         #expect(Self.storeChecksums(sandbox.store) == upgraded, "a second open must not upgrade again")
 
         // Every version restores byte for byte and keeps its digest, aliases, metadata and lineage.
         for (version, files) in Self.fixtureVersions {
-            let (outcome, restored) = try sandbox.restore(version)
+            let (outcome, restored) = try await sandbox.restore(version)
             #expect(outcome.status == 0, "\(outcome)")
             #expect(restored == ReliabilitySandbox.checksums(of: files), "\(version) must restore byte for byte")
             let artifact = String(version.split(separator: ":")[0])
-            #expect(try sandbox.versions(artifact)[String(version.split(separator: ":")[1])] == recorded[version],
+            #expect(try await sandbox.versions(artifact)[String(version.split(separator: ":")[1])] == recorded[version],
                     "\(version) keeps the digest the old release recorded")
         }
-        let show = try sandbox.run(["show", "vision/mnist:best", "--json"])
+        let show = try await sandbox.run(["show", "vision/mnist:best", "--json"])
         let shown = try show.jsonObject()
         #expect(shown["version"] as? String == "v1" && shown["loggedBy"] as? String == "train01", "\(show)")
-        let first = try sandbox.run(["show", "vision/mnist:v0", "--json"]).jsonObject()
+        let first = try await sandbox.run(["show", "vision/mnist:v0", "--json"]).jsonObject()
         #expect(first["description"] as? String == "first cut")
         #expect((first["metadata"] as? [String: Any])?["tags"] as? [String] == ["a", "b"])
-        let found = try sandbox.run(["find", "--where", "acc > 0.93", "--json"]).jsonArray()
+        let found = try await sandbox.run(["find", "--where", "acc > 0.93", "--json"]).jsonArray()
         #expect(found.map { "\($0["name"] ?? "")/\($0["version"] ?? "")" } == ["mnist/v1"], "\(found)")
-        let run = try sandbox.run(["run", "show", "train01", "--json"]).jsonObject()
+        let run = try await sandbox.run(["run", "show", "train01", "--json"]).jsonObject()
         #expect(run["logged"] as? [String] == ["vision/mnist:v1", "vision/classifier:v0"], "\(run)")
         #expect(run["used"] as? [String] == ["vision/mnist:v0"], "\(run)")
-        #expect(try sandbox.run(["show", "vision/scratch:v0"]).status != 0, "the deleted version stays deleted")
+        #expect(try await sandbox.run(["show", "vision/scratch:v0"]).status != 0, "the deleted version stays deleted")
 
         // The pending version (no digest yet) finishes with the right one.
-        let finish = try sandbox.run(["finish", "-n", "audio/shards", "--distributed-id", "job7"])
+        let finish = try await sandbox.run(["finish", "-n", "audio/shards", "--distributed-id", "job7"])
         #expect(finish.status == 0, "\(finish)")
-        let (finished, shard) = try sandbox.restore("audio/shards:v0")
+        let (finished, shard) = try await sandbox.restore("audio/shards:v0")
         #expect(finished.status == 0 && shard == ReliabilitySandbox.checksums(of: ["shard0.txt": Data("shard 0\n".utf8)]))
 
         // Writing goes on: the same tree again is unchanged, a changed one is a new version.
@@ -140,28 +141,28 @@ struct CatalogUpgradeTests {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
-        #expect(try sandbox.run(["put", tree.path, "-n", "vision/mnist"]).status == 0)
-        #expect(try sandbox.versions("vision/mnist").count == 3, "an unchanged tree makes no version")
+        #expect(try await sandbox.run(["put", tree.path, "-n", "vision/mnist"]).status == 0)
+        #expect(try await sandbox.versions("vision/mnist").count == 3, "an unchanged tree makes no version")
         try Data("fish\n".utf8).write(to: tree.appendingPathComponent("labels/3.txt"))
-        #expect(try sandbox.run(["put", tree.path, "-n", "vision/mnist"]).status == 0)
-        #expect(try sandbox.versions("vision/mnist").count == 4)
-        let after = try sandbox.run(["verify", "--read-data"])
+        #expect(try await sandbox.run(["put", tree.path, "-n", "vision/mnist"]).status == 0)
+        #expect(try await sandbox.versions("vision/mnist").count == 4)
+        let after = try await sandbox.run(["verify", "--read-data"])
         #expect(after.status == 0, "\(after)")
     }
 
     @Test("SIGKILL at any moment of the upgrade leaves a store that opens and restores every version",
           arguments: [1, 2])
-    func killDuringUpgrade(from format: Int) throws {
+    func killDuringUpgrade(from format: Int) async throws {
         let sandbox = try ReliabilitySandbox("upgrade-kill-\(format)")
         defer { sandbox.remove() }
         let (oldStore, expected) = format == 1
-            ? try Self.largerFormat1Store(in: sandbox) : try Self.largerFormat2Store(in: sandbox)
-        let digests = try sandbox.versions("p/many")
+            ? try await Self.largerFormat1Store(in: sandbox) : try await Self.largerFormat2Store(in: sandbox)
+        let digests = try await sandbox.versions("p/many")
         var generator = SeededBytes(seed: UInt64(Date().timeIntervalSince1970))
         // One run to the end, to learn how long an upgrade takes.
-        try Self.install(oldStore, in: sandbox)
+        try await Self.install(oldStore, in: sandbox)
         let started = Date()
-        #expect(try sandbox.run(["ls", "p/many"]).status == 0)
+        #expect(try await sandbox.run(["ls", "p/many"]).status == 0)
         let duration = Date().timeIntervalSince(started)
         #expect(try Self.digestTypes(sandbox.store)["content.blob"] ?? 0 > 1_000)
 
@@ -172,14 +173,14 @@ struct CatalogUpgradeTests {
         let kills = ReliabilitySandbox.longMode ? 40 : 5
         var killed = 0
         for attempt in 0..<(named.count + kills) {
-            try Self.install(oldStore, in: sandbox)
+            try await Self.install(oldStore, in: sandbox)
             let fault = attempt < named.count ? named[attempt] : nil
             let command = try sandbox.start(["ls", "p/many"], fault: fault)
             if fault == nil {
-                usleep(UInt32(Double.random(in: 0...duration, using: &generator) * 1_000_000))
+                try await Task.sleep(for: .seconds(Double.random(in: 0...duration, using: &generator)))
                 command.kill()
             }
-            let outcome = command.wait()
+            let outcome = await command.wait()
             if outcome.signalled { killed += 1 }
             let label = "\(fault ?? "random kill"): \(outcome.signalled ? "killed" : "finished")"
             if fault?.hasSuffix("EIO") == true {
@@ -194,15 +195,15 @@ struct CatalogUpgradeTests {
             let untouched = indexed && (format == 2 ? kinds.isSubset(of: ["blob", "null"]) : kinds == ["text"])
             #expect(marker == Self.currentFormat || (marker == format && untouched),
                     "\(label): format \(marker) marker over \(types), file rows \(indexed ? "" : "not ")indexed by content")
-            let verify = try sandbox.run(["verify"])
+            let verify = try await sandbox.run(["verify"])
             #expect(verify.status == 0, "\(label): verify after reopening: \(verify)")
             // Restoring a thousand files takes seconds: after every kill the small artifact is restored and
             // the big one's manifest digests (over every path and content digest) compared; after the
             // last kill every version is restored.
-            #expect(try sandbox.versions("p/many") == digests, "\(label): the manifests must keep their digests")
+            #expect(try await sandbox.versions("p/many") == digests, "\(label): the manifests must keep their digests")
             let last = attempt == named.count + kills - 1
             for (version, sums) in expected where last || version.hasPrefix("p/small") {
-                let (restore, restored) = try sandbox.restore(version)
+                let (restore, restored) = try await sandbox.restore(version)
                 #expect(restore.status == 0 && restored == sums, "\(label): \(version) must restore byte for byte")
             }
         }
@@ -214,7 +215,7 @@ struct CatalogUpgradeTests {
 
     /// Writes a store of a thousand files in `sandbox.store` with this arttui: two versions of `p/many`
     /// and one of `p/small`; returns each version's checksums.
-    static func writeLargerStore(in sandbox: ReliabilitySandbox) throws -> [String: [String: String]] {
+    static func writeLargerStore(in sandbox: ReliabilitySandbox) async throws -> [String: [String: String]] {
         let tree = sandbox.work.appendingPathComponent("many")
         var files: [String: Data] = [:]
         for index in 0..<1_000 { files["d\(index % 30)/f\(index).txt"] = Data("file \(index) of many\n".utf8) }
@@ -227,12 +228,12 @@ struct CatalogUpgradeTests {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try data.write(to: url)
             }
-            let put = try sandbox.run(["put", tree.path, "-n", "p/many", "--metadata", "{\"round\": \(version)}"])
+            let put = try await sandbox.run(["put", tree.path, "-n", "p/many", "--metadata", "{\"round\": \(version)}"])
             #expect(put.status == 0, "\(put)")
             expected["p/many:v\(version)"] = ReliabilitySandbox.checksums(of: tree)
         }
         let small = try sandbox.makeTree("small", files: 3, size: 2_000, seed: 9)
-        #expect(try sandbox.run(["put", small.path, "-n", "p/small"]).status == 0)
+        #expect(try await sandbox.run(["put", small.path, "-n", "p/small"]).status == 0)
         expected["p/small:v0"] = ReliabilitySandbox.checksums(of: small)
         return expected
     }
@@ -240,8 +241,8 @@ struct CatalogUpgradeTests {
     /// A format-1 store of a thousand files: written by this arttui, then turned back into format 1 by
     /// copying its rows, digests as hex text, into the format-1 fixture's own catalog (so the schema is
     /// exactly the old release's) and marking it format 1.
-    static func largerFormat1Store(in sandbox: ReliabilitySandbox) throws -> (URL, [String: [String: String]]) {
-        let expected = try writeLargerStore(in: sandbox)
+    static func largerFormat1Store(in sandbox: ReliabilitySandbox) async throws -> (URL, [String: [String: String]]) {
+        let expected = try await writeLargerStore(in: sandbox)
         let old = sandbox.root.appendingPathComponent("format1-many")
         try FileManager.default.copyItem(at: sandbox.store, to: old)
         let catalog = old.appendingPathComponent("catalog.sqlite")
@@ -250,7 +251,7 @@ struct CatalogUpgradeTests {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = false
         let database = try DatabaseQueue(path: catalog.path, configuration: configuration)
-        try database.writeWithoutTransaction { db in
+        try await database.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS new", arguments: [sandbox.store.appendingPathComponent("catalog.sqlite").path])
             try db.inTransaction {
                 let tables = [
@@ -287,15 +288,15 @@ struct CatalogUpgradeTests {
     /// A format-2 store of a thousand files: written by this arttui, then turned back into format 2 by
     /// rebuilding its file rows as format 2 kept them (with their foreign key to `content` and their
     /// index by content, as the `v1` migration made them), forgetting the migration and marking it format 2.
-    static func largerFormat2Store(in sandbox: ReliabilitySandbox) throws -> (URL, [String: [String: String]]) {
-        let expected = try writeLargerStore(in: sandbox)
+    static func largerFormat2Store(in sandbox: ReliabilitySandbox) async throws -> (URL, [String: [String: String]]) {
+        let expected = try await writeLargerStore(in: sandbox)
         let old = sandbox.root.appendingPathComponent("format2-many")
         try FileManager.default.copyItem(at: sandbox.store, to: old)
         let catalog = old.appendingPathComponent("catalog.sqlite")
         var configuration = Configuration()
         configuration.foreignKeysEnabled = false
         let database = try DatabaseQueue(path: catalog.path, configuration: configuration)
-        try database.write { db in
+        try await database.write { db in
             try db.execute(sql: """
                 CREATE TABLE file_v1 (
                     versionId INTEGER NOT NULL REFERENCES version(id),
@@ -310,7 +311,7 @@ struct CatalogUpgradeTests {
                 DELETE FROM grdb_migrations WHERE identifier = 'file-rows-v2';
                 """)
         }
-        try database.writeWithoutTransaction { _ = try String.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try await database.writeWithoutTransaction { _ = try String.fetchOne($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try database.close()
         try setMarkerFormat(2, of: old)
         #expect(try hasContentIndex(old))
@@ -327,11 +328,11 @@ struct CatalogUpgradeTests {
     }
 
     @Test("a store or catalog from a newer arttui is refused with one line and left as it was")
-    func newerFormatsAreRefused() throws {
+    func newerFormatsAreRefused() async throws {
         let sandbox = try ReliabilitySandbox("upgrade-newer")
         defer { sandbox.remove() }
         let tree = try sandbox.makeTree("tree", files: 2, size: 100, seed: 1)
-        #expect(try sandbox.run(["put", tree.path, "-n", "p/a"]).status == 0)
+        #expect(try await sandbox.run(["put", tree.path, "-n", "p/a"]).status == 0)
 
         // A marker from a newer store format.
         let markerURL = sandbox.store.appendingPathComponent("arttui-store.json")
@@ -339,7 +340,7 @@ struct CatalogUpgradeTests {
         try marker.replacingOccurrences(of: "\"format\":\(Self.currentFormat)", with: "\"format\":\(Self.currentFormat + 1)")
             .write(to: markerURL, atomically: true, encoding: .utf8)
         var before = Self.storeChecksums(sandbox.store)
-        let refused = try sandbox.run(["ls", "p/a"])
+        let refused = try await sandbox.run(["ls", "p/a"])
         #expect(refused.status != 0 && refused.stderrLines == [
             "arttui: error: store \(sandbox.store.path) has format \(Self.currentFormat + 1); this arttui reads format \(Self.currentFormat)",
         ], "\(refused)")
@@ -348,10 +349,10 @@ struct CatalogUpgradeTests {
 
         // A catalog a newer arttui migrated further, behind a marker that does not say so.
         let database = try sandbox.catalog()
-        try database.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('from-the-future')") }
+        try await database.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('from-the-future')") }
         try database.close()
         before = Self.storeChecksums(sandbox.store)
-        let newer = try sandbox.run(["ls", "p/a"])
+        let newer = try await sandbox.run(["ls", "p/a"])
         #expect(newer.status != 0 && newer.stderrLines.count == 1
                 && newer.stderr.contains("a newer arttui changed its format (migration from-the-future)"), "\(newer)")
         #expect(Self.storeChecksums(sandbox.store) == before)

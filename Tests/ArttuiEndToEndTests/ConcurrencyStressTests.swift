@@ -1,12 +1,13 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Several processes put versions of one artifact while `prune`, `rm` and `cache cleanup` run alongside:
 /// no version number is lost, duplicated or skipped, no chunk goes missing, and `latest` is right at the end.
-@Suite(.serialized)
+@Suite(.serialized, .childProcesses)
 struct ConcurrencyStressTests {
     @Test("parallel writers get consecutive, unique version numbers while deletes run alongside")
-    func parallelWritersWithDeletes() throws {
+    func parallelWritersWithDeletes() async throws {
         let long = ReliabilitySandbox.longMode
         let writers = long ? 8 : 4, perWriter = long ? 50 : 8
         let sandbox = try ReliabilitySandbox("concurrency")
@@ -22,20 +23,7 @@ struct ConcurrencyStressTests {
         let created = ConcurrentList<(index: Int, tree: URL)>()
         let deletersDone = ConcurrentList<String>()
         let stop = ConcurrentList<Bool>()
-        let group = DispatchGroup()
-        for writer in 0..<writers {
-            let mine = trees[writer]
-            DispatchQueue.global().async(group: group) {
-                for tree in mine {
-                    guard let outcome = try? sandbox.run(["put", tree.path, "-n", "p/a", "--json"]) else { continue }
-                    #expect(outcome.status == 0, "\(outcome)")
-                    let json = try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
-                    if let index = json?["index"] as? Int { created.append((index, tree)) }
-                }
-            }
-        }
-        let deleters = DispatchGroup()
-        DispatchQueue.global().async(group: deleters) {
+        let deleters = Task {
             var round = 0
             while stop.isEmpty {
                 round += 1
@@ -45,28 +33,40 @@ struct ConcurrencyStressTests {
                 case 1: arguments = ["cache", "cleanup", "0"]
                 default: arguments = ["get", "p/a:latest", "--root", sandbox.root.appendingPathComponent("g").path]
                 }
-                if let outcome = try? sandbox.run(arguments), outcome.status != 0 {
+                if let outcome = try? await sandbox.run(arguments), outcome.status != 0 {
                     // Only `prune` before the first version exists may fail.
                     #expect(outcome.stderr.contains("not found"), "\(arguments): \(outcome)")
                 }
                 deletersDone.append(arguments[0])
             }
         }
-        group.wait()
+        await withTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                let mine = trees[writer]
+                group.addTask {
+                    for tree in mine {
+                        guard let outcome = try? await sandbox.run(["put", tree.path, "-n", "p/a", "--json"]) else { continue }
+                        #expect(outcome.status == 0, "\(outcome)")
+                        let json = try? JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
+                        if let index = json?["index"] as? Int { created.append((index, tree)) }
+                    }
+                }
+            }
+        }
         stop.append(true)
-        deleters.wait()
+        await deleters.value
 
         let numbers = created.items.map(\.index).sorted()
         #expect(numbers == Array(0..<(writers * perWriter)), "version numbers must be 0..<\(writers * perWriter), once each")
-        let verify = try sandbox.run(["verify", "--read-data"])
+        let verify = try await sandbox.run(["verify", "--read-data"])
         #expect(verify.status == 0, "\(verify.stdout)")
-        let remaining = try sandbox.versions("p/a")
+        let remaining = try await sandbox.versions("p/a")
         let byIndex = Dictionary(created.items.map { ("v\($0.index)", $0.tree) }, uniquingKeysWith: { first, _ in first })
         for name in remaining.keys {
-            let (outcome, restored) = try sandbox.restore("p/a:\(name)")
+            let (outcome, restored) = try await sandbox.restore("p/a:\(name)")
             #expect(outcome.status == 0 && restored == ReliabilitySandbox.checksums(of: byIndex[name]!), "\(name): \(outcome)")
         }
-        let latest = try sandbox.run(["show", "p/a:latest", "--json"])
+        let latest = try await sandbox.run(["show", "p/a:latest", "--json"])
         #expect(latest.stdout.contains("\"version\" : \"v\(writers * perWriter - 1)\""), "latest must be the last version")
         print("concurrency: \(writers)×\(perWriter) puts, \(deletersDone.items.count) prune/cleanup/get runs alongside, "
             + "\(remaining.count) versions left and restored")

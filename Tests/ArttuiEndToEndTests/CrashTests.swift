@@ -1,10 +1,11 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Kill `put`, `rm`, `prune` and `cache cleanup` with SIGKILL at random moments and at named fault points,
 /// and check after every kill that the store verifies, that every version committed before restores byte
 /// for byte, and that the killed operation happened entirely or not at all.
-@Suite(.serialized)
+@Suite(.serialized, .childProcesses)
 struct CrashTests {
     /// What a store should hold: each committed version's files, and the trees `put` may have stored.
     final class Model {
@@ -27,16 +28,16 @@ struct CrashTests {
             return (tree, ReliabilitySandbox.checksums(of: tree))
         }
 
-        func put() throws {
+        func put() async throws {
             let (tree, sums) = try nextTree()
-            let outcome = try sandbox.run(["put", tree.path, "-n", artifact])
+            let outcome = try await sandbox.run(["put", tree.path, "-n", artifact])
             #expect(outcome.status == 0, "\(outcome)")
-            try refresh(allowing: sums)
+            try await refresh(allowing: sums)
         }
 
         /// Reads the versions now in the store; a version not known before must hold `newContent`.
-        func refresh(allowing newContent: [String: String]? = nil) throws {
-            let now = try sandbox.versions(artifact)
+        func refresh(allowing newContent: [String: String]? = nil) async throws {
+            let now = try await sandbox.versions(artifact)
             for name in now.keys where versions[name] == nil {
                 #expect(newContent != nil, "\(name) appeared although no put ran")
                 versions[name] = newContent
@@ -45,11 +46,11 @@ struct CrashTests {
         }
 
         /// The checks every kill must pass.
-        func checkIntact(after what: String) throws {
-            let verify = try sandbox.run(["verify", "--read-data"])
+        func checkIntact(after what: String) async throws {
+            let verify = try await sandbox.run(["verify", "--read-data"])
             #expect(verify.status == 0, "after \(what): verify must be clean apart from orphans: \(verify.stdout)")
             for (name, sums) in versions {
-                let (outcome, restored) = try sandbox.restore("\(artifact):\(name)")
+                let (outcome, restored) = try await sandbox.restore("\(artifact):\(name)")
                 restores += 1
                 #expect(outcome.status == 0, "after \(what): \(name) must restore: \(outcome)")
                 #expect(restored == sums, "after \(what): \(name) must restore byte for byte")
@@ -62,14 +63,14 @@ struct CrashTests {
     }
 
     @Test("SIGKILL at random moments never loses or half-applies anything")
-    func randomKills() throws {
+    func randomKills() async throws {
         let wantedKills = ReliabilitySandbox.longMode ? 500 : 20
         let model = try Model("crash")
         defer { model.sandbox.remove() }
         var generator = SeededBytes(seed: UInt64(Date().timeIntervalSince1970))
-        for _ in 0..<3 { try model.put() }
+        for _ in 0..<3 { try await model.put() }
         // Warm the cache so `cache cleanup` has files to evict.
-        _ = try model.sandbox.run(["get", "\(model.artifact):latest", "--root", model.sandbox.root.appendingPathComponent("warm").path])
+        _ = try await model.sandbox.run(["get", "\(model.artifact):latest", "--root", model.sandbox.root.appendingPathComponent("warm").path])
         var durations: [Operation: TimeInterval] = [:]
         var kills = 0, finished = 0, attempts = 0
         while kills < wantedKills && attempts < wantedKills * 4 {
@@ -95,9 +96,9 @@ struct CrashTests {
             let command = try model.sandbox.start(arguments)
             // Kill somewhere within the operation's usual duration (longer at first, to learn it).
             let usual = durations[operation] ?? 0.3
-            usleep(UInt32(Double.random(in: 0...(usual * 0.9), using: &generator) * 1_000_000))
+            try await Task.sleep(for: .seconds(Double.random(in: 0...(usual * 0.9), using: &generator)))
             command.kill()
-            let outcome = command.wait()
+            let outcome = await command.wait()
             if outcome.signalled {
                 kills += 1
             } else {
@@ -105,26 +106,26 @@ struct CrashTests {
                 durations[operation] = Date().timeIntervalSince(started)
                 #expect(outcome.status == 0, "\(arguments) failed without being killed: \(outcome)")
             }
-            try model.refresh(allowing: newContent)
+            try await model.refresh(allowing: newContent)
             try expectAllOrNothing(operation, before: before, after: model.versions, arguments: arguments)
-            try model.checkIntact(after: "\(arguments) \(outcome.signalled ? "killed" : "finished")")
+            try await model.checkIntact(after: "\(arguments) \(outcome.signalled ? "killed" : "finished")")
             if operation == .cacheCleanup || operation == .put {
-                let (outcome, restored) = try model.sandbox.restore("\(model.artifact):latest", fromCache: true)
+                let (outcome, restored) = try await model.sandbox.restore("\(model.artifact):latest", fromCache: true)
                 #expect(outcome.status == 0 && restored == model.versions[latestName(model)] ?? [:],
                         "the cache must still give the right bytes: \(outcome)")
             }
             if model.versions.count > 3 {
-                _ = try model.sandbox.run(["prune", model.artifact, "--keep-last", "2"])
-                try model.refresh()
+                _ = try await model.sandbox.run(["prune", model.artifact, "--keep-last", "2"])
+                try await model.refresh()
             }
-            if model.versions.count < 2 { try model.put() }
+            if model.versions.count < 2 { try await model.put() }
         }
         #expect(kills >= wantedKills, "only \(kills) of \(attempts) runs were killed before they finished")
         print("crash: \(kills) kills survived, \(finished) runs finished first, \(model.restores) versions restored and compared")
     }
 
     @Test("a failure or a crash at each named fault point leaves the store whole")
-    func namedFaultPoints() throws {
+    func namedFaultPoints() async throws {
         let long = ReliabilitySandbox.longMode
         let points = ["write:1", "write:2", "fsync:1", "fsync:2", "rename:1", "rename:2", "commit:1"]
         // Short mode: every point crashes put; failures, and rm/prune, at the points that matter most.
@@ -134,7 +135,7 @@ struct CrashTests {
                 + ["write:1:EIO", "fsync:1:EIO", "commit:1:EIO"].map { ($0, $0 == "commit:1:EIO") }
         let model = try Model("faults")
         defer { model.sandbox.remove() }
-        for _ in 0..<3 { try model.put() }
+        for _ in 0..<3 { try await model.put() }
         var runs = 0
         for (fault, deletes) in plan {
             let effect = String(fault.split(separator: ":").last!)
@@ -142,35 +143,35 @@ struct CrashTests {
                 // put: nothing new may appear unless it committed.
                 let (tree, sums) = try model.nextTree()
                 let before = model.versions
-                let put = try model.sandbox.run(["put", tree.path, "-n", model.artifact], fault: fault)
+                let put = try await model.sandbox.run(["put", tree.path, "-n", model.artifact], fault: fault)
                 try expectFailedOrDone(put, fault: fault, effect: effect)
-                try model.refresh(allowing: sums)
+                try await model.refresh(allowing: sums)
                 #expect(model.versions.count - before.count <= 1)
-                try model.checkIntact(after: "put with \(fault)")
+                try await model.checkIntact(after: "put with \(fault)")
                 // rm and prune: one transaction, then compaction that writes, fsyncs and renames.
                 if deletes, let victim = model.versions.keys.sorted().first, model.versions.count > 1 {
                     let snapshot = model.versions
-                    let rm = try model.sandbox.run(["rm", "\(model.artifact):\(victim)"], fault: fault)
+                    let rm = try await model.sandbox.run(["rm", "\(model.artifact):\(victim)"], fault: fault)
                     try expectFailedOrDone(rm, fault: fault, effect: effect)
-                    try model.refresh()
+                    try await model.refresh()
                     try expectAllOrNothing(.rm, before: snapshot, after: model.versions, arguments: ["rm", "\(model.artifact):\(victim)"])
-                    try model.checkIntact(after: "rm with \(fault)")
+                    try await model.checkIntact(after: "rm with \(fault)")
                 }
                 guard deletes else { runs += 1; continue }
                 let snapshot = model.versions
-                let prune = try model.sandbox.run(["prune", model.artifact, "--keep-last", "2"], fault: fault)
+                let prune = try await model.sandbox.run(["prune", model.artifact, "--keep-last", "2"], fault: fault)
                 try expectFailedOrDone(prune, fault: fault, effect: effect)
-                try model.refresh()
+                try await model.refresh()
                 try expectAllOrNothing(.prune, before: snapshot, after: model.versions, arguments: ["prune"])
-                try model.checkIntact(after: "prune with \(fault)")
-                while model.versions.count < 3 { try model.put() }
+                try await model.checkIntact(after: "prune with \(fault)")
+                while model.versions.count < 3 { try await model.put() }
                 runs += 3
             }
         }
         // The orphans the faults left are reclaimable, and repair removes them.
-        let repair = try model.sandbox.run(["verify", "--repair", "--orphan-grace", "0"])
+        let repair = try await model.sandbox.run(["verify", "--repair", "--orphan-grace", "0"])
         #expect(repair.status == 0, "\(repair)")
-        let after = try model.sandbox.run(["verify", "--json"])
+        let after = try await model.sandbox.run(["verify", "--json"])
         #expect(after.status == 0 && after.stdout.contains("\"reclaimable\" : [\n\n  ]"), "\(after.stdout)")
         print("faults: \(runs) runs with injected faults, \(model.restores) versions restored and compared")
     }

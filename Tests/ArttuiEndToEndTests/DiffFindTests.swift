@@ -1,35 +1,36 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `diff` and `find` through the binary: output shapes, defaults, and one-line errors (a caret line for --where).
-@Suite("diff and find")
+@Suite("diff and find", .childProcesses)
 struct DiffFindTests {
     /// proj/model v0 → v1 → v2 with edits, a rename, metadata and aliases.
-    private func history() throws -> Sandbox {
+    private func history() async throws -> Sandbox {
         let sandbox = try Sandbox()
         let first = try sandbox.writeTree("v0", [
             "config.txt": Data("lr=0.1\nepochs=3\n".utf8), "weights.bin": Data([0, 1, 2, 3]),
             "notes/a.txt": Data("moved\n".utf8), "old.txt": Data("bye\n".utf8),
         ])
-        try sandbox.ok(["put", first.path, "-n", "proj/model", "-t", "model", "-d", "first try", "-a", "candidate",
-                        "--metadata", #"{"acc": 0.81, "train": {"lr": 0.1, "epochs": 3}, "tags": ["baseline"]}"#])
+        try await sandbox.ok(["put", first.path, "-n", "proj/model", "-t", "model", "-d", "first try", "-a", "candidate",
+                              "--metadata", #"{"acc": 0.81, "train": {"lr": 0.1, "epochs": 3}, "tags": ["baseline"]}"#])
         let second = try sandbox.writeTree("v1", [
             "config.txt": Data("lr=0.01\nepochs=3\n".utf8), "weights.bin": Data([0, 1, 2, 3, 4, 5]),
             "docs/a.txt": Data("moved\n".utf8), "new.txt": Data("hello\n".utf8),
         ])
-        try sandbox.ok(["put", second.path, "-n", "proj/model", "-t", "model", "-d", "tuned", "-a", "best",
-                        "--metadata", #"{"acc": 0.93, "train": {"lr": 0.01, "epochs": 3}, "tags": ["tuned"], "final": true}"#])
+        try await sandbox.ok(["put", second.path, "-n", "proj/model", "-t", "model", "-d", "tuned", "-a", "best",
+                              "--metadata", #"{"acc": 0.93, "train": {"lr": 0.01, "epochs": 3}, "tags": ["tuned"], "final": true}"#])
         let third = try sandbox.writeTree("v2", ["config.txt": Data("lr=0.001\n".utf8)])
-        try sandbox.ok(["put", third.path, "-n", "proj/model", "-t", "model", "--metadata", #"{"acc": 0.7}"#])
+        try await sandbox.ok(["put", third.path, "-n", "proj/model", "-t", "model", "--metadata", #"{"acc": 0.7}"#])
         let data = try sandbox.writeTree("d", ["rows.csv": Data("a,b\n".utf8)])
-        try sandbox.ok(["put", data.path, "-n", "other/rows", "-t", "dataset", "--metadata", #"{"acc": 0.99, "size": 12}"#])
+        try await sandbox.ok(["put", data.path, "-n", "other/rows", "-t", "dataset", "--metadata", #"{"acc": 0.99, "size": 12}"#])
         return sandbox
     }
 
     @Test("diff A defaults to the version before A; text lists files, metadata, description and aliases")
-    func textDiff() throws {
-        let sandbox = try history()
-        let out = try sandbox.ok(["diff", "proj/model:v1"]).stdout
+    func textDiff() async throws {
+        let sandbox = try await history()
+        let out = try await sandbox.ok(["diff", "proj/model:v1"]).stdout
         #expect(out.hasPrefix("diff proj/model:v0 → proj/model:v1\n"), "\(out)")
         #expect(out.contains(#"description: "first try" → "tuned""#), "\(out)")
         #expect(out.contains("aliases: +best -candidate"), "\(out)")
@@ -46,9 +47,9 @@ struct DiffFindTests {
     }
 
     @Test("diff --json: the documented shape; B as a ref of the same artifact or a full address")
-    func jsonDiff() throws {
-        let sandbox = try history()
-        let object = try sandbox.ok(["diff", "proj/model:v2", "v0", "--json"]).jsonObject()
+    func jsonDiff() async throws {
+        let sandbox = try await history()
+        let object = try await sandbox.ok(["diff", "proj/model:v2", "v0", "--json"]).jsonObject()
         #expect((object["base"] as? [String: Any])?["address"] as? String == "proj/model:v0")
         #expect((object["target"] as? [String: Any])?["address"] as? String == "proj/model:v2")
         let files = try #require(object["files"] as? [[String: Any]])
@@ -63,31 +64,31 @@ struct DiffFindTests {
         let summary = try #require(object["summary"] as? [String: Any])
         #expect(summary["removed"] as? Int == 3 && summary["modified"] as? Int == 1)
 
-        let alias = try sandbox.ok(["diff", "proj/model:latest", "best", "--json"]).jsonObject()
+        let alias = try await sandbox.ok(["diff", "proj/model:latest", "best", "--json"]).jsonObject()
         #expect((alias["base"] as? [String: Any])?["address"] as? String == "proj/model:v1")
-        let across = try sandbox.ok(["diff", "other/rows:v0", "proj/model:v2", "--json", "--stat"]).jsonObject()
+        let across = try await sandbox.ok(["diff", "other/rows:v0", "proj/model:v2", "--json", "--stat"]).jsonObject()
         #expect(across["files"] == nil)
         #expect((across["summary"] as? [String: Any])?["added"] as? Int == 1)
     }
 
     @Test("diff --patch shows unified diffs of text files and says which are binary")
-    func patch() throws {
-        let sandbox = try history()
-        let out = try sandbox.ok(["diff", "proj/model:v1", "--patch"]).stdout
+    func patch() async throws {
+        let sandbox = try await history()
+        let out = try await sandbox.ok(["diff", "proj/model:v1", "--patch"]).stdout
         #expect(out.contains("--- a/config.txt\n+++ b/config.txt\n@@ -1,2 +1,2 @@\n-lr=0.1\n+lr=0.01\n epochs=3\n"), "\(out)")
         #expect(out.contains("--- /dev/null\n+++ b/new.txt\n@@ -0,0 +1 @@\n+hello\n"), "\(out)")
         #expect(out.contains("Binary file weights.bin differs"), "\(out)")
         #expect(!out.contains("+++ b/docs/a.txt"), "\(out)")
-        let json = try sandbox.ok(["diff", "proj/model:v1", "--patch", "--json"]).jsonObject()
+        let json = try await sandbox.ok(["diff", "proj/model:v1", "--patch", "--json"]).jsonObject()
         let files = try #require(json["files"] as? [[String: Any]])
         #expect(files.first { $0["path"] as? String == "weights.bin" }?["patchSkipped"] as? String == "binary")
         #expect((files.first { $0["path"] as? String == "new.txt" }?["patch"] as? String)?.contains("+hello") == true)
     }
 
     @Test("diff --stat prints only counts")
-    func stat() throws {
-        let sandbox = try history()
-        let out = try sandbox.ok(["diff", "proj/model:v1", "--stat"]).stdout
+    func stat() async throws {
+        let sandbox = try await history()
+        let out = try await sandbox.ok(["diff", "proj/model:v1", "--stat"]).stdout
         #expect(out == """
             diff proj/model:v0 → proj/model:v1
             5 files changed: 1 added, 1 removed, 2 modified, 1 renamed (+9 B, -4 B)
@@ -97,47 +98,47 @@ struct DiffFindTests {
     }
 
     @Test("diff errors are one line: a first version, an unknown ref")
-    func diffErrors() throws {
-        let sandbox = try history()
-        let first = try sandbox.fails(["diff", "proj/model:v0"])
+    func diffErrors() async throws {
+        let sandbox = try await history()
+        let first = try await sandbox.fails(["diff", "proj/model:v0"])
         #expect(first.stderr.contains("proj/model:v0 is the first version"), "\(first)")
-        let unknown = try sandbox.fails(["diff", "proj/model:v2", "v9"])
+        let unknown = try await sandbox.fails(["diff", "proj/model:v2", "v9"])
         #expect(unknown.stderr.contains("v9"), "\(unknown)")
     }
 
     @Test("find: conditions ANDed, filters, sort, limit, JSON")
-    func find() throws {
-        let sandbox = try history()
-        func found(_ arguments: [String]) throws -> [String] {
-            try sandbox.ok(["find"] + arguments + ["--json"]).jsonArray().map {
+    func find() async throws {
+        let sandbox = try await history()
+        func found(_ arguments: [String]) async throws -> [String] {
+            try await sandbox.ok(["find"] + arguments + ["--json"]).jsonArray().map {
                 "\($0["project"]!)/\($0["name"]!):\($0["version"]!)"
             }
         }
-        #expect(try found(["--where", "acc > 0.9", "--sort", "name"]) == ["other/rows:v0", "proj/model:v1"])
-        #expect(try found(["proj", "--where", "acc > 0.9"]) == ["proj/model:v1"])
-        #expect(try found(["--where", "acc > 0.75", "--where", "train.lr < 0.05"]) == ["proj/model:v1"])
-        #expect(try found(["--where", "metadata.size = 12 or final = true", "--sort", "name"])
+        #expect(try await found(["--where", "acc > 0.9", "--sort", "name"]) == ["other/rows:v0", "proj/model:v1"])
+        #expect(try await found(["proj", "--where", "acc > 0.9"]) == ["proj/model:v1"])
+        #expect(try await found(["--where", "acc > 0.75", "--where", "train.lr < 0.05"]) == ["proj/model:v1"])
+        #expect(try await found(["--where", "metadata.size = 12 or final = true", "--sort", "name"])
             == ["other/rows:v0", "proj/model:v1"])
-        #expect(try found(["--where", #"tags contains "baseline""#]) == ["proj/model:v0"])
-        #expect(try found(["--where", "size > 5B and files >= 2", "--sort", "-size"]) == ["proj/model:v1", "proj/model:v0"])
-        #expect(try found(["--type", "dataset"]) == ["other/rows:v0"])
-        #expect(try found(["--alias", "best"]) == ["proj/model:v1"])
-        #expect(try found(["--sort", "-metadata.acc", "--limit", "2"]) == ["other/rows:v0", "proj/model:v1"])
-        #expect(try found(["--sort", "acc", "--limit", "1"]) == ["proj/model:v2"])
-        #expect(try found(["--created-after", "2000-01-01", "--created-before", "2000-01-02"]).isEmpty)
-        #expect(try found(["--logged-by", "no-such-run"]).isEmpty)
-        let text = try sandbox.ok(["find", "--where", "acc < 0.8"]).stdout
+        #expect(try await found(["--where", #"tags contains "baseline""#]) == ["proj/model:v0"])
+        #expect(try await found(["--where", "size > 5B and files >= 2", "--sort", "-size"]) == ["proj/model:v1", "proj/model:v0"])
+        #expect(try await found(["--type", "dataset"]) == ["other/rows:v0"])
+        #expect(try await found(["--alias", "best"]) == ["proj/model:v1"])
+        #expect(try await found(["--sort", "-metadata.acc", "--limit", "2"]) == ["other/rows:v0", "proj/model:v1"])
+        #expect(try await found(["--sort", "acc", "--limit", "1"]) == ["proj/model:v2"])
+        #expect(try await found(["--created-after", "2000-01-01", "--created-before", "2000-01-02"]).isEmpty)
+        #expect(try await found(["--logged-by", "no-such-run"]).isEmpty)
+        let text = try await sandbox.ok(["find", "--where", "acc < 0.8"]).stdout
         #expect(text.contains("proj/model:v2"), "\(text)")
         #expect(text.hasPrefix("VERSION"), "\(text)")
-        #expect(try sandbox.ok(["find", "--where", "acc > 5"]).stdout == "no versions match\n")
-        let limited = try sandbox.ok(["find", "--limit", "1"]).stdout
+        #expect(try await sandbox.ok(["find", "--where", "acc > 5"]).stdout == "no versions match\n")
+        let limited = try await sandbox.ok(["find", "--limit", "1"]).stdout
         #expect(limited.contains("more versions match"), "\(limited)")
     }
 
     @Test("a bad --where is one message line naming the problem, then a caret under the column; nothing else")
-    func findErrors() throws {
-        let sandbox = try history()
-        let result = try sandbox.run(["find", "--where", "acc > 0.9 and (size > 10XB"])
+    func findErrors() async throws {
+        let sandbox = try await history()
+        let result = try await sandbox.run(["find", "--where", "acc > 0.9 and (size > 10XB"])
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false)
@@ -149,10 +150,10 @@ struct DiffFindTests {
         #expect(String(Array(lines[0])[column..<(column + 4)]) == "10XB", "\(result)")
         #expect(lines[1].trimmingCharacters(in: .whitespaces) == "^")
 
-        let sort = try sandbox.run(["find", "--sort", "-size >"])
+        let sort = try await sandbox.run(["find", "--sort", "-size >"])
         #expect(sort.status == 1 && sort.stderr.hasPrefix("arttui: error: --sort: "), "\(sort)")
-        try sandbox.fails(["find", "--created-after", "last week"])
-        try sandbox.fails(["find", "nosuchproject"])
-        try sandbox.fails(["find", "--limit", "0"])
+        try await sandbox.fails(["find", "--created-after", "last week"])
+        try await sandbox.fails(["find", "nosuchproject"])
+        try await sandbox.fails(["find", "--limit", "0"])
     }
 }

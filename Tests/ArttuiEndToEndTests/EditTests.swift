@@ -1,45 +1,46 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `edit`: description and metadata change after the fact; the files and digest never do.
-@Suite("edit")
+@Suite("edit", .childProcesses)
 struct EditTests {
-    private func oneVersion() throws -> Sandbox {
+    private func oneVersion() async throws -> Sandbox {
         let sandbox = try Sandbox()
         let source = try sandbox.writeTree("d", sampleTree(seed: 30))
-        try sandbox.ok(["put", source.path, "-n", "proj/ds", "-d", "original", "--metadata", #"{"a": 1, "b": "two"}"#])
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds", "-d", "original", "--metadata", #"{"a": 1, "b": "two"}"#])
         return sandbox
     }
 
     @Test("-d changes the description and nothing else")
-    func description() throws {
-        let sandbox = try oneVersion()
-        let before = try sandbox.show("proj/ds:v0")
-        try sandbox.ok(["edit", "proj/ds:v0", "-d", "better words"])
-        let after = try sandbox.show("proj/ds:v0")
+    func description() async throws {
+        let sandbox = try await oneVersion()
+        let before = try await sandbox.show("proj/ds:v0")
+        try await sandbox.ok(["edit", "proj/ds:v0", "-d", "better words"])
+        let after = try await sandbox.show("proj/ds:v0")
         #expect(after.string("description") == "better words")
         #expect(after.string("digest") == before.string("digest"))
         #expect(after.object("metadata").int("a") == 1)
         #expect(after.object("metadata").string("b") == "two")
-        #expect(try sandbox.versionNames("proj/ds") == ["v0"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0"])
     }
 
     @Test("--metadata replaces the whole object")
-    func replaceMetadata() throws {
-        let sandbox = try oneVersion()
-        try sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"c": [1, 2], "d": {"e": true}}"#])
-        let metadata = try sandbox.show("proj/ds:v0").object("metadata")
+    func replaceMetadata() async throws {
+        let sandbox = try await oneVersion()
+        try await sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"c": [1, 2], "d": {"e": true}}"#])
+        let metadata = try await sandbox.show("proj/ds:v0").object("metadata")
         #expect(Set(metadata.keys) == ["c", "d"])
         #expect(metadata["c"] as? [Int] == [1, 2])
         #expect((metadata["d"] as? [String: Any])?["e"] as? Bool == true)
-        #expect(try sandbox.show("proj/ds:v0").string("description") == "original")
+        #expect(try await sandbox.show("proj/ds:v0").string("description") == "original")
     }
 
     @Test("--set and --unset change single keys")
-    func setAndUnset() throws {
-        let sandbox = try oneVersion()
-        try sandbox.ok(["edit", "proj/ds:latest", "--set", "acc=0.93", "--set", #"tag="gold""#, "--unset", "b"])
-        let metadata = try sandbox.show("proj/ds:v0").object("metadata")
+    func setAndUnset() async throws {
+        let sandbox = try await oneVersion()
+        try await sandbox.ok(["edit", "proj/ds:latest", "--set", "acc=0.93", "--set", #"tag="gold""#, "--unset", "b"])
+        let metadata = try await sandbox.show("proj/ds:v0").object("metadata")
         #expect(Set(metadata.keys) == ["a", "acc", "tag"])
         #expect((metadata["acc"] as? NSNumber)?.doubleValue == 0.93)
         #expect(metadata.string("tag") == "gold")
@@ -47,17 +48,17 @@ struct EditTests {
     }
 
     @Test("NaN in metadata is refused naming the key; null is the way to say a value is missing")
-    func nanIsRefused() throws {
-        let sandbox = try oneVersion()
-        let refused = try sandbox.fails(["edit", "proj/ds:v0", "--metadata", #"{"loss": NaN, "ok": 1}"#])
+    func nanIsRefused() async throws {
+        let sandbox = try await oneVersion()
+        let refused = try await sandbox.fails(["edit", "proj/ds:v0", "--metadata", #"{"loss": NaN, "ok": 1}"#])
         #expect(refused.stderr.contains(#"metadata value at "loss" is NaN"#), "\(refused)")
-        try sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"loss": null, "ok": 1}"#])
-        #expect(try sandbox.show("proj/ds:v0").object("metadata")["loss"] is NSNull)
+        try await sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"loss": null, "ok": 1}"#])
+        #expect(try await sandbox.show("proj/ds:v0").object("metadata")["loss"] is NSNull)
     }
 
     @Test("refused edits change nothing in the store")
-    func refused() throws {
-        let sandbox = try oneVersion()
+    func refused() async throws {
+        let sandbox = try await oneVersion()
         let cases: [[String]] = [
             ["--metadata", #"{"loss": Infinity}"#],
             ["--metadata", #"{"loss": -Infinity}"#],
@@ -74,38 +75,38 @@ struct EditTests {
         ]
         for arguments in cases {
             let before = try DirectorySnapshot(sandbox.store)
-            let result = try sandbox.fails(["edit", "proj/ds:v0"] + arguments)
+            let result = try await sandbox.fails(["edit", "proj/ds:v0"] + arguments)
             try expectUnchanged(sandbox.store, since: before, "\(result)")
         }
-        let metadata = try sandbox.show("proj/ds:v0").object("metadata")
+        let metadata = try await sandbox.show("proj/ds:v0").object("metadata")
         #expect(metadata.count == 2 && metadata.int("a") == 1, "\(metadata)")
     }
 
     @Test("metadata with 101 keys is refused, 100 accepted")
-    func keyLimit() throws {
-        let sandbox = try oneVersion()
+    func keyLimit() async throws {
+        let sandbox = try await oneVersion()
         func object(_ count: Int) -> String {
             "{" + (0..<count).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + "}"
         }
         let before = try DirectorySnapshot(sandbox.store)
-        let refused = try sandbox.fails(["edit", "proj/ds:v0", "--metadata", object(101)])
+        let refused = try await sandbox.fails(["edit", "proj/ds:v0", "--metadata", object(101)])
         #expect(refused.stderr.contains("100"), "the error should name the limit: \(refused)")
         try expectUnchanged(sandbox.store, since: before)
         // --set that would push the object past 100 keys is refused too.
-        try sandbox.ok(["edit", "proj/ds:v0", "--metadata", object(100)])
-        #expect(try sandbox.show("proj/ds:v0").object("metadata").count == 100)
+        try await sandbox.ok(["edit", "proj/ds:v0", "--metadata", object(100)])
+        #expect(try await sandbox.show("proj/ds:v0").object("metadata").count == 100)
         let full = try DirectorySnapshot(sandbox.store)
-        try sandbox.fails(["edit", "proj/ds:v0", "--set", "extra=1"])
+        try await sandbox.fails(["edit", "proj/ds:v0", "--set", "extra=1"])
         try expectUnchanged(sandbox.store, since: full)
         // And put with 101 keys stores nothing.
         let source = try sandbox.writeTree("new", ["n.txt": Data("n".utf8)])
-        try sandbox.fails(["put", source.path, "-n", "proj/ds", "--metadata", object(101)])
-        #expect(try sandbox.versionNames("proj/ds") == ["v0"])
+        try await sandbox.fails(["put", source.path, "-n", "proj/ds", "--metadata", object(101)])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0"])
     }
 
     @Test("edit with nothing to change is an error")
-    func nothingToChange() throws {
-        let sandbox = try oneVersion()
-        try sandbox.fails(["edit", "proj/ds:v0"])
+    func nothingToChange() async throws {
+        let sandbox = try await oneVersion()
+        try await sandbox.fails(["edit", "proj/ds:v0"])
     }
 }

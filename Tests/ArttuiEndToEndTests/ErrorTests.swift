@@ -1,26 +1,27 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Every refusal: one line on stderr starting `arttui: error:`, a non-zero exit, and the store's
 /// files byte-for-byte as they were (every file under the store directory, nothing excluded).
-@Suite("errors")
+@Suite("errors", .childProcesses)
 struct ErrorTests {
     /// A store with `proj/ds` v0 and v1 (v0 aliased `best`), plus a directory `d` to put from.
-    private func populated() throws -> Sandbox {
+    private func populated() async throws -> Sandbox {
         let sandbox = try Sandbox()
         let source = try sandbox.writeTree("d", sampleTree(seed: 60))
-        try sandbox.ok(["put", source.path, "-n", "proj/ds", "-a", "best"])
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds", "-a", "best"])
         try sandbox.write("d/extra.txt", Data("extra".utf8))
-        try sandbox.ok(["put", source.path, "-n", "proj/ds"])
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds"])
         try sandbox.write("d/extra.txt", Data("changed again, so a put would make v2".utf8))
         return sandbox
     }
 
     /// Runs a command that must fail, and checks the store is untouched and names in `mentions` appear in the message.
     private func refusedWithoutChange(_ sandbox: Sandbox, _ arguments: [String], mentions: [String] = [],
-                                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+                                      sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let before = try DirectorySnapshot(sandbox.store)
-        let result = try sandbox.fails(arguments, sourceLocation: sourceLocation)
+        let result = try await sandbox.fails(arguments, sourceLocation: sourceLocation)
         for mention in mentions {
             #expect(result.stderr.contains(mention), "the error should mention \(mention): \(result)", sourceLocation: sourceLocation)
         }
@@ -29,8 +30,8 @@ struct ErrorTests {
     }
 
     @Test("unknown project, artifact, version and alias")
-    func unknown() throws {
-        let sandbox = try populated()
+    func unknown() async throws {
+        let sandbox = try await populated()
         let cases: [([String], String)] = [
             (["show", "nope/ds"], "nope"),
             (["get", "nope/ds"], "nope"),
@@ -51,15 +52,15 @@ struct ErrorTests {
             (["prune", "proj/nope"], "nope"),
         ]
         for (arguments, mention) in cases {
-            try refusedWithoutChange(sandbox, arguments, mentions: [mention])
+            try await refusedWithoutChange(sandbox, arguments, mentions: [mention])
         }
         // get wrote nothing into the working directory.
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.work.path) == [])
     }
 
     @Test("bad artifact and project names are refused by name")
-    func badNames() throws {
-        let sandbox = try populated()
+    func badNames() async throws {
+        let sandbox = try await populated()
         let cases: [(String, String?)] = [
             ("proj/a b", "a b"),
             ("proj/" + String(repeating: "x", count: 129), "128"),
@@ -72,105 +73,105 @@ struct ErrorTests {
             ("proj/na*me", "na*me"),
         ]
         for (name, mention) in cases {
-            try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", name], mentions: mention.map { [$0] } ?? [])
+            try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", name], mentions: mention.map { [$0] } ?? [])
         }
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
     }
 
     @Test("the longest allowed name (128 characters) is accepted")
-    func longestName() throws {
+    func longestName() async throws {
         let sandbox = try Sandbox()
         let source = try sandbox.writeTree("d", ["a.txt": Data("a".utf8)])
         let name = String(repeating: "n", count: 128)
-        try sandbox.ok(["put", source.path, "-n", "proj/" + name])
-        #expect(try sandbox.versionNames("proj/" + name) == ["v0"])
+        try await sandbox.ok(["put", source.path, "-n", "proj/" + name])
+        #expect(try await sandbox.versionNames("proj/" + name) == ["v0"])
     }
 
     @Test("bad aliases are refused, on alias add and on put")
-    func badAlias() throws {
-        let sandbox = try populated()
+    func badAlias() async throws {
+        let sandbox = try await populated()
         for alias in ["a/b", "a:b", "", String(repeating: "a", count: 129), "latest", "v7"] {
-            try refusedWithoutChange(sandbox, ["alias", "add", "proj/ds:v1", alias])
-            try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "-a", alias])
+            try await refusedWithoutChange(sandbox, ["alias", "add", "proj/ds:v1", alias])
+            try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "-a", alias])
         }
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
     }
 
     @Test("malformed metadata on put stores nothing")
-    func badMetadata() throws {
-        let sandbox = try populated()
+    func badMetadata() async throws {
+        let sandbox = try await populated()
         for metadata in ["{not json", "[1]", "3", #"{"x": Infinity}"#, "@/nonexistent/meta.json"] {
-            try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "--metadata", metadata])
+            try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "--metadata", metadata])
         }
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
     }
 
     @Test("a --store directory that is not empty and not a store is refused and left alone")
-    func notAStore() throws {
+    func notAStore() async throws {
         let sandbox = try Sandbox()
         let directory = sandbox.path("precious")
         try sandbox.writeTree("precious", ["thesis.tex": Data("my thesis".utf8), "sub/data.csv": Data("1,2".utf8)])
         let before = try DirectorySnapshot(directory)
         let source = try sandbox.writeTree("d", ["a.txt": Data("a".utf8)])
         for arguments in [["ls"], ["put", source.path, "-n", "proj/ds"], ["show", "proj/ds"], ["prune", "proj"]] {
-            let result = try sandbox.fails(arguments + ["--store", directory.path, "--cache-dir", sandbox.cache.path],
-                                           locations: false)
+            let result = try await sandbox.fails(arguments + ["--store", directory.path, "--cache-dir", sandbox.cache.path],
+                                                 locations: false)
             #expect(result.stderr.contains(directory.path), "\(result)")
         }
         // Also through the environment.
-        try sandbox.fails(["ls"], locations: false, environment: ["ARTTUI_STORE": directory.path])
+        try await sandbox.fails(["ls"], locations: false, environment: ["ARTTUI_STORE": directory.path])
         try expectUnchanged(directory, since: before)
     }
 
     @Test("a --store path that is a regular file is refused and left alone")
-    func storeIsAFile() throws {
+    func storeIsAFile() async throws {
         let sandbox = try Sandbox()
         let file = try sandbox.write("file", Data("not a directory".utf8))
-        try sandbox.fails(["ls", "--store", file.path, "--cache-dir", sandbox.cache.path], locations: false)
+        try await sandbox.fails(["ls", "--store", file.path, "--cache-dir", sandbox.cache.path], locations: false)
         #expect(try Data(contentsOf: file) == Data("not a directory".utf8))
     }
 
     @Test("--store or --cache-dir given twice is refused")
-    func storeTwice() throws {
-        let sandbox = try populated()
+    func storeTwice() async throws {
+        let sandbox = try await populated()
         let other = sandbox.path("other-store")
-        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "--store", other.path])
-        try refusedWithoutChange(sandbox, ["ls", "--cache-dir", sandbox.path("other-cache").path])
+        try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds", "--store", other.path])
+        try await refusedWithoutChange(sandbox, ["ls", "--cache-dir", sandbox.path("other-cache").path])
         #expect(!FileManager.default.fileExists(atPath: other.path))
         #expect(!FileManager.default.fileExists(atPath: sandbox.path("other-cache").path))
     }
 
     @Test("a fifo in the put directory is refused by name")
-    func fifo() throws {
-        let sandbox = try populated()
+    func fifo() async throws {
+        let sandbox = try await populated()
         let fifo = sandbox.path("d/a/pipe")
         #expect(mkfifo(fifo.path, 0o644) == 0)
-        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds"], mentions: ["pipe"])
-        try refusedWithoutChange(sandbox, ["put", fifo.path, "-n", "proj/other"], mentions: ["pipe"])
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds"], mentions: ["pipe"])
+        try await refusedWithoutChange(sandbox, ["put", fifo.path, "-n", "proj/other"], mentions: ["pipe"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
     }
 
     @Test("a symlink leaving the put directory is refused by name", arguments: ["absolute", "relative"])
-    func symlinkOutside(kind: String) throws {
-        let sandbox = try populated()
+    func symlinkOutside(kind: String) async throws {
+        let sandbox = try await populated()
         try sandbox.write("secret.txt", Data("secret".utf8))
         let link = sandbox.path("d/a/escape")
         let target = kind == "absolute" ? sandbox.path("secret.txt").path : "../../secret.txt"
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: target)
-        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds"], mentions: ["escape"])
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, "-n", "proj/ds"], mentions: ["escape"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
     }
 
     @Test("a path that does not exist is refused")
-    func missingPath() throws {
-        let sandbox = try populated()
-        try refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, sandbox.path("missing").path, "-n", "proj/ds"],
-                                 mentions: ["missing"])
+    func missingPath() async throws {
+        let sandbox = try await populated()
+        try await refusedWithoutChange(sandbox, ["put", sandbox.path("d").path, sandbox.path("missing").path, "-n", "proj/ds"],
+                                       mentions: ["missing"])
     }
 
     @Test("get does not follow a symlinked directory in the root out of it")
-    func getThroughSymlinkedDirectory() throws {
-        let sandbox = try populated()
+    func getThroughSymlinkedDirectory() async throws {
+        let sandbox = try await populated()
         let outside = sandbox.path("outside")
         try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
         let root = sandbox.path("root")
@@ -179,7 +180,7 @@ struct ErrorTests {
         try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("a").path,
                                                    withDestinationPath: outside.path)
         let before = try DirectorySnapshot(sandbox.store)
-        let result = try sandbox.run(["get", "proj/ds:v0", "--root", root.path])
+        let result = try await sandbox.run(["get", "proj/ds:v0", "--root", root.path])
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [],
                 "get wrote through a symlink outside its root: \(result)")
         if result.status != 0 {
@@ -189,8 +190,8 @@ struct ErrorTests {
     }
 
     @Test("unknown options and bad --link values are one-line errors")
-    func usageErrors() throws {
-        let sandbox = try populated()
+    func usageErrors() async throws {
+        let sandbox = try await populated()
         let cases: [[String]] = [
             ["get", "proj/ds", "--link", "weird"],
             ["ls", "--bogus"],
@@ -199,20 +200,20 @@ struct ErrorTests {
             ["cache", "cleanup"],
             ["prune", "proj", "--keep-last", "many"],
         ]
-        for arguments in cases { try refusedWithoutChange(sandbox, arguments) }
+        for arguments in cases { try await refusedWithoutChange(sandbox, arguments) }
     }
 
     @Test("read-only commands leave every store file byte for byte unchanged")
-    func readsChangeNothing() throws {
-        let sandbox = try populated()
+    func readsChangeNothing() async throws {
+        let sandbox = try await populated()
         let before = try DirectorySnapshot(sandbox.store)
-        try sandbox.ok(["ls"])
-        try sandbox.ok(["ls", "proj", "--json"])
-        try sandbox.ok(["ls", "proj/ds"])
-        try sandbox.ok(["show", "proj/ds:best", "--files"])
-        try sandbox.ok(["get", "proj/ds", "--root", sandbox.path("out").path])
-        try sandbox.ok(["prune", "proj", "--dry-run"])
-        try sandbox.ok(["cache", "size"])
+        try await sandbox.ok(["ls"])
+        try await sandbox.ok(["ls", "proj", "--json"])
+        try await sandbox.ok(["ls", "proj/ds"])
+        try await sandbox.ok(["show", "proj/ds:best", "--files"])
+        try await sandbox.ok(["get", "proj/ds", "--root", sandbox.path("out").path])
+        try await sandbox.ok(["prune", "proj", "--dry-run"])
+        try await sandbox.ok(["cache", "size"])
         try expectUnchanged(sandbox.store, since: before)
     }
 }

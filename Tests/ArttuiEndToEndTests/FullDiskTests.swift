@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -9,10 +10,10 @@ import Glibc
 ///
 /// Runs on a 6 MiB tmpfs when mounting is allowed (root); elsewhere the same disk-full error is injected
 /// with `ARTTUI_FAULT=write:N:ENOSPC`.
-@Suite(.serialized)
+@Suite(.serialized, .childProcesses)
 struct FullDiskTests {
     @Test("a full disk fails put and get cleanly, and the store recovers once space is freed")
-    func fullDisk() throws {
+    func fullDisk() async throws {
         let sandbox = try ReliabilitySandbox("fulldisk")
         defer { sandbox.remove() }
         let disk = sandbox.root.appendingPathComponent("disk")
@@ -21,20 +22,20 @@ struct FullDiskTests {
         defer { if mounted { _ = umount(disk.path) } }
         let store = disk.appendingPathComponent("store").path
         let small = try sandbox.makeTree("small", files: 2, size: 200_000, seed: 1)
-        #expect(try sandbox.run(["put", small.path, "-n", "p/a", "--store", store]).status == 0)
+        #expect(try await sandbox.run(["put", small.path, "-n", "p/a", "--store", store]).status == 0)
 
         let large = try sandbox.makeTree("large", files: 3, size: 3_000_000, seed: 2)
-        let full = try sandbox.run(["put", large.path, "-n", "p/a", "--store", store], fault: mounted ? nil : "write:1:ENOSPC")
+        let full = try await sandbox.run(["put", large.path, "-n", "p/a", "--store", store], fault: mounted ? nil : "write:1:ENOSPC")
         #expect(full.status != 0 && full.stderrLines.count == 1, "\(full)")
         #expect(full.stderr.contains("No space left on device"), "the error names the cause: \(full)")
-        #expect(try sandbox.run(["ls", "p/a", "--store", store]).stdout.contains("v1") == false, "no partial version")
-        let verify = try sandbox.run(["verify", "--read-data", "--store", store])
+        #expect(try await sandbox.run(["ls", "p/a", "--store", store]).stdout.contains("v1") == false, "no partial version")
+        let verify = try await sandbox.run(["verify", "--read-data", "--store", store])
         #expect(verify.status == 0, "\(verify.stdout)")
 
         // get onto the full disk: fill what is left, then restore there.
         let filler = disk.appendingPathComponent("filler").path
         if mounted { fill(filler) }
-        let get = try sandbox.run(
+        let get = try await sandbox.run(
             ["get", "p/a:v0", "--store", store, "--cache-dir", disk.appendingPathComponent("cache").path,
              "--root", disk.appendingPathComponent("out").path],
             fault: mounted ? nil : "write:1:ENOSPC")
@@ -44,11 +45,11 @@ struct FullDiskTests {
         try? FileManager.default.removeItem(at: disk.appendingPathComponent("cache"))
 
         let medium = try sandbox.makeTree("medium", files: 2, size: 1_000_000, seed: 3)
-        let next = try sandbox.run(["put", medium.path, "-n", "p/a", "--store", store])
+        let next = try await sandbox.run(["put", medium.path, "-n", "p/a", "--store", store])
         #expect(next.status == 0, "put works once space is freed: \(next)")
-        let (restored, sums) = try sandbox.restore("p/a:v1", extra: ["--store", store])
+        let (restored, sums) = try await sandbox.restore("p/a:v1", extra: ["--store", store])
         #expect(restored.status == 0 && sums == ReliabilitySandbox.checksums(of: medium))
-        #expect(try sandbox.run(["verify", "--read-data", "--store", store]).status == 0)
+        #expect(try await sandbox.run(["verify", "--read-data", "--store", store]).status == 0)
         print("full disk: \(mounted ? "6 MiB tmpfs" : "injected ENOSPC")")
     }
 

@@ -25,16 +25,16 @@ final class LineageCommandRunner {
     }
 
     /// Waits for a started command and collects its output.
-    func finish(_ started: RunningCommand) -> CommandResult { started.wait() }
+    func finish(_ started: RunningCommand) async -> CommandResult { await started.wait() }
 
     /// Runs `arttui ARGS` to the end.
     @discardableResult
-    func run(_ arguments: String...) throws -> CommandResult { finish(try start(arguments)) }
+    func run(_ arguments: String...) async throws -> CommandResult { await finish(try start(arguments)) }
 
     /// Runs `arttui ARGS`, failing with its stderr unless it succeeds; returns stdout trimmed.
     @discardableResult
-    func ok(_ arguments: String...) throws -> String {
-        let output = finish(try start(arguments))
+    func ok(_ arguments: String...) async throws -> String {
+        let output = await finish(try start(arguments))
         guard output.status == 0 else {
             throw CommandError(description: "arttui \(arguments.joined(separator: " ")): \(output.stderr)")
         }

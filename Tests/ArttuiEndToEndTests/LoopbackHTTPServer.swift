@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +38,7 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         """
 
     /// Starts serving `root`; `etags` makes every file answer with an ETag (SHA-1 of its content).
-    init(serving root: URL, etags: Bool, in sandbox: Sandbox) throws {
+    init(serving root: URL, etags: Bool, in sandbox: Sandbox) async throws {
         self.root = root
         let name = "http-\(etags ? "etag" : "plain")-\(UUID().uuidString.prefix(8))"
         let script = try sandbox.write("\(name).py", Data(Self.script.utf8))
@@ -49,24 +50,18 @@ final class LoopbackHTTPServer: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(15)
         while !FileManager.default.fileExists(atPath: portFile.path) {
             guard Date() < deadline, process.isRunning else {
-                process.send(SIGKILL)
-                _ = process.wait(timeout: 5)
+                await process.kill()
                 throw POSIXError(.ETIMEDOUT, userInfo: [NSLocalizedDescriptionKey: "the HTTP server did not start"])
             }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         let port = try String(contentsOf: portFile, encoding: .utf8)
         baseURL = "http://127.0.0.1:\(port)"
     }
 
-    /// Stops the server (by its process id).
+    /// Stops the server (by its process id), without waiting: it is for `defer`.
     func stop() {
-        guard process.isRunning else { return }
-        process.send(SIGTERM)
-        if process.wait(timeout: 5) == nil {
-            process.send(SIGKILL)
-            _ = process.wait(timeout: 5)
-        }
+        process.terminateInBackground(grace: 5)
     }
 
     deinit { stop() }

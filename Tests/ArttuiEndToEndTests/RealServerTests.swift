@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 /// accounts in PostgreSQL). Needs ARTTUI_TEST_DATABASE_URL and the `arttui-server` binary (next to the
 /// tests once the server is in the package, else $ARTTUI_SERVER_BINARY); skipped with a printed
 /// reason without them. The server it starts is stopped by its process id.
-@Suite("real server")
+@Suite("real server", .childProcesses)
 struct RealServerTests {
     private static let databaseURL = ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]
         .flatMap { $0.isEmpty ? nil : $0 }
@@ -23,15 +24,13 @@ struct RealServerTests {
     }()
 
     /// Runs `arttui-server` to the end and returns its stdout.
-    private func serverCommand(_ arguments: [String], sandbox: Sandbox) throws -> String {
-        let output = sandbox.path("server-\(UUID().uuidString).out")
-        let child = try ChildProcess.spawn(
+    private func serverCommand(_ arguments: [String], sandbox: Sandbox) async throws -> String {
+        let server = try await CapturedProcess.run(
             Self.serverBinary ?? "arttui-server", arguments, environment: serverEnvironment(),
-            directory: sandbox.root.path, stdout: output.path, stderr: sandbox.path("server.err").path)
-        let ended = try #require(child.wait(timeout: 60), "arttui-server \(arguments) did not finish")
-        let errors = (try? String(contentsOf: sandbox.path("server.err"), encoding: .utf8)) ?? ""
-        try #require(ended.status == 0, "arttui-server \(arguments) failed: \(errors)")
-        return try String(contentsOf: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            directory: sandbox.root.path, outputs: sandbox.root, timeout: 60)
+        try #require(!server.timedOut, "arttui-server \(arguments) did not finish")
+        try #require(server.termination.status == 0, "arttui-server \(arguments) failed: \(server.stderr)")
+        return server.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     private func serverEnvironment() -> [String: String] {
@@ -43,7 +42,7 @@ struct RealServerTests {
     }
 
     @Test("login, whoami, project create/ls/set; a stranger's refusals are permission denied or not found")
-    func accountsAndProjects() throws {
+    func accountsAndProjects() async throws {
         guard let binary = Self.serverBinary, Self.databaseURL != nil else {
             print("skipped: set ARTTUI_TEST_DATABASE_URL and build arttui-server (or set ARTTUI_SERVER_BINARY)")
             return
@@ -51,61 +50,58 @@ struct RealServerTests {
         let sandbox = try Sandbox()
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let owner = "owner\(suffix)", stranger = "stranger\(suffix)"
-        let ownerToken = try serverCommand(["admin", "user", "add", owner, "--store", "store"], sandbox: sandbox)
-        let strangerToken = try serverCommand(["admin", "user", "add", stranger, "--store", "store"], sandbox: sandbox)
+        let ownerToken = try await serverCommand(["admin", "user", "add", owner, "--store", "store"], sandbox: sandbox)
+        let strangerToken = try await serverCommand(["admin", "user", "add", stranger, "--store", "store"], sandbox: sandbox)
         let probe = try TestHTTPResponder { _ in nil }
         let port = probe.port  // a free port: bound, read, released
-        probe.stop()
+        try await probe.stopAndReleasePort()
         let server = try ChildProcess.spawn(
             binary, ["serve", "--store", "store", "--listen", "127.0.0.1:\(port)"], environment: serverEnvironment(),
             directory: sandbox.root.path, stdout: sandbox.path("serve.out").path, stderr: sandbox.path("serve.err").path)
-        defer {
-            server.send(SIGTERM)
-            if server.wait(timeout: 10) == nil { server.send(SIGKILL) }
-        }
+        defer { server.terminateInBackground(grace: 10) }
         let url = "http://127.0.0.1:\(port)"
         let tokenFile = try sandbox.write("owner.token", Data((ownerToken + "\n").utf8)).path
-        var login = try sandbox.run(["login", url], locations: false, stdin: tokenFile)
+        var login = try await sandbox.run(["login", url], locations: false, stdin: tokenFile)
         for _ in 0..<100 where login.stderr.contains("cannot reach") {
-            usleep(100_000)
-            login = try sandbox.run(["login", url], locations: false, stdin: tokenFile)
+            try await Task.sleep(for: .milliseconds(100))
+            login = try await sandbox.run(["login", url], locations: false, stdin: tokenFile)
         }
         #expect(login.stdout == "signed in to \(url) as \(owner)\n", "\(login)")
-        #expect(try sandbox.run(["remote", "add", "team", url], locations: false).status == 0)
-        let whoami = try sandbox.run(["--remote", "team", "whoami", "--json"], locations: false).jsonObject()
+        #expect(try await sandbox.run(["remote", "add", "team", url], locations: false).status == 0)
+        let whoami = try await sandbox.run(["--remote", "team", "whoami", "--json"], locations: false).jsonObject()
         #expect(whoami["name"] as? String == owner)
 
-        let created = try sandbox.run(["--remote", "team", "project", "create", "mnist"], locations: false)
+        let created = try await sandbox.run(["--remote", "team", "project", "create", "mnist"], locations: false)
         #expect(created.stdout == "created \(owner)/mnist (private)\n", "\(created)")
-        let shared = try sandbox.run(["--remote", "team", "project", "create", "\(owner)/shared", "--visibility", "public"],
-                                     locations: false)
+        let shared = try await sandbox.run(["--remote", "team", "project", "create", "\(owner)/shared", "--visibility", "public"],
+                                           locations: false)
         #expect(shared.status == 0, "\(shared)")
-        let mine = try sandbox.run(["--remote", "team", "project", "ls", owner, "--json"], locations: false).jsonArray()
+        let mine = try await sandbox.run(["--remote", "team", "project", "ls", owner, "--json"], locations: false).jsonArray()
         #expect(Set(mine.compactMap { $0["path"] as? String }) == ["\(owner)/mnist", "\(owner)/shared"])
-        let opened = try sandbox.run(["--remote", "team", "project", "set", "shared", "--visibility", "open"],
-                                     locations: false)
+        let opened = try await sandbox.run(["--remote", "team", "project", "set", "shared", "--visibility", "open"],
+                                           locations: false)
         #expect(opened.stdout == "\(owner)/shared is now open\n", "\(opened)")
 
         // The stranger sees the open project only; changing it is refused, the private one does not exist.
         let asStranger = ["ARTTUI_TOKEN": strangerToken]
-        let theirs = try sandbox.run(["--remote", "team", "project", "ls", owner, "--json"], locations: false,
-                                     environment: asStranger).jsonArray()
+        let theirs = try await sandbox.run(["--remote", "team", "project", "ls", owner, "--json"], locations: false,
+                                           environment: asStranger).jsonArray()
         #expect(theirs.compactMap { $0["path"] as? String } == ["\(owner)/shared"])
-        let denied = try sandbox.fails(["--remote", "team", "project", "set", "\(owner)/shared", "--visibility", "private"],
-                                       locations: false, environment: asStranger)
+        let denied = try await sandbox.fails(["--remote", "team", "project", "set", "\(owner)/shared", "--visibility", "private"],
+                                             locations: false, environment: asStranger)
         #expect(denied.stderr.hasPrefix("arttui: error: permission denied: "), "\(denied)")
-        let hidden = try sandbox.fails(["--remote", "team", "project", "set", "\(owner)/mnist", "--visibility", "public"],
-                                       locations: false, environment: asStranger)
+        let hidden = try await sandbox.fails(["--remote", "team", "project", "set", "\(owner)/mnist", "--visibility", "public"],
+                                             locations: false, environment: asStranger)
         #expect(hidden.stderr == "arttui: error: project \"\(owner)/mnist\" not found\n", "\(hidden)")
         for result in [denied, hidden] {
             #expect(!result.stderr.contains(strangerToken) && !result.stderr.contains(ownerToken))
         }
 
-        let bogus = try sandbox.fails(["--remote", "team", "whoami"], locations: false,
-                                      environment: ["ARTTUI_TOKEN": "not-a-token"])
+        let bogus = try await sandbox.fails(["--remote", "team", "whoami"], locations: false,
+                                            environment: ["ARTTUI_TOKEN": "not-a-token"])
         #expect(bogus.stderr.contains("$ARTTUI_TOKEN was refused by \(url)"), "\(bogus)")
-        #expect(try sandbox.run(["logout", "team"], locations: false).status == 0)
-        let signedOut = try sandbox.fails(["--remote", "team", "whoami"], locations: false)
+        #expect(try await sandbox.run(["logout", "team"], locations: false).status == 0)
+        let signedOut = try await sandbox.fails(["--remote", "team", "whoami"], locations: false)
         #expect(signedOut.stderr.contains("not signed in to \(url)"), "\(signedOut)")
     }
 }

@@ -1,34 +1,35 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Runs, summaries and the FAQ's sweep patterns, through the command line.
-@Suite struct RunSweepTests {
-    @Test func bestRunOfASweepAndItsArtifacts() throws {
+@Suite(.childProcesses) struct RunSweepTests {
+    @Test func bestRunOfASweepAndItsArtifacts() async throws {
         let cli = try LineageCommandRunner()
         for (index, accuracy) in [0.71, 0.93, 0.85].enumerated() {
-            let run = try cli.ok("run", "start", "-p", "sw", "--sweep", "s1", "--name", "r\(index)",
-                                 "--config", "{\"lr\": \(index)}")
+            let run = try await cli.ok("run", "start", "-p", "sw", "--sweep", "s1", "--name", "r\(index)",
+                                       "--config", "{\"lr\": \(index)}")
             try cli.write("m/model.bin", "model \(index)")
             // One artifact for the whole sweep, its versions coming from the sweep's runs.
-            try cli.ok("put", "m", "-n", "sw/s1-model", "-t", "model", "--run", run)
-            try cli.ok("run", "log", run, "val_acc=\(accuracy)", "epoch=3")
-            try cli.ok("run", "finish", run)
+            try await cli.ok("put", "m", "-n", "sw/s1-model", "-t", "model", "--run", run)
+            try await cli.ok("run", "log", run, "val_acc=\(accuracy)", "epoch=3")
+            try await cli.ok("run", "finish", run)
         }
-        let unscored = try cli.ok("run", "start", "-p", "sw", "--sweep", "s1", "--name", "crashed")
-        try cli.ok("run", "finish", unscored, "--state", "crashed")
+        let unscored = try await cli.ok("run", "start", "-p", "sw", "--sweep", "s1", "--name", "crashed")
+        try await cli.ok("run", "finish", unscored, "--state", "crashed")
 
-        let best = try cli.json(cli.ok("sweep", "best", "sw", "s1", "--metric", "val_acc", "--json")) as! [String: Any]
+        let best = try await cli.json(cli.ok("sweep", "best", "sw", "s1", "--metric", "val_acc", "--json")) as! [String: Any]
         #expect((best["run"] as! [String: Any])["name"] as? String == "r1")
         #expect((best["artifacts"] as! [[String: Any]]).map { $0["version"] as! String } == ["v1"])
-        let worst = try cli.ok("sweep", "best", "sw", "s1", "--metric", "val_acc", "--min")
+        let worst = try await cli.ok("sweep", "best", "sw", "s1", "--metric", "val_acc", "--min")
         #expect(worst.contains("(r0)") && worst.contains("sw/s1-model:v0"))
-        let missing = try cli.run("sweep", "best", "sw", "s1", "--metric", "loss")
+        let missing = try await cli.run("sweep", "best", "sw", "s1", "--metric", "loss")
         #expect(missing.status != 0 && missing.stderr.contains("loss"))
 
-        let sorted = try cli.json(cli.ok("runs", "ls", "sw", "--sweep", "s1", "--sort", "-summary.val_acc", "--json"))
+        let sorted = try await cli.json(cli.ok("runs", "ls", "sw", "--sweep", "s1", "--sort", "-summary.val_acc", "--json"))
             as! [[String: Any]]
         #expect(sorted.map { $0["name"] as! String } == ["r1", "r2", "r0", "crashed"])
-        let table = try cli.ok("runs", "ls", "sw")
+        let table = try await cli.ok("runs", "ls", "sw")
         #expect(table.contains("VAL_ACC") && table.contains("crashed"))
     }
 }

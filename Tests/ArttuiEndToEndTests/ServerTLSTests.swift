@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -8,65 +9,63 @@ import Glibc
 /// TLS is verified by default; --ca-cert / $ARTTUI_CA_CERT trust a private CA; --insecure trusts
 /// anything and says so. The server is `openssl s_server` with a self-signed certificate; skipped
 /// with a printed reason when openssl is missing.
-@Suite("server TLS")
+@Suite("server TLS", .childProcesses)
 struct ServerTLSTests {
     private static let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// A free TCP port on 127.0.0.1 (bound, read, released).
-    private func freePort() throws -> UInt16 {
+    private func freePort() async throws -> UInt16 {
         let probe = try TestHTTPResponder { _ in nil }
-        defer { probe.stop() }
+        try await probe.stopAndReleasePort()
         return probe.port
     }
 
-    private func runOpenSSL(_ arguments: [String], in sandbox: Sandbox) throws {
-        let child = try ChildProcess.spawn(try #require(Self.openssl), arguments, directory: sandbox.root.path)
-        let ended = try #require(child.wait(timeout: 60), "openssl \(arguments.first ?? "") did not finish")
-        try #require(ended.status == 0, "openssl \(arguments) failed")
+    private func runOpenSSL(_ arguments: [String], in sandbox: Sandbox) async throws {
+        let openssl = try await CapturedProcess.run(
+            try #require(Self.openssl), arguments, directory: sandbox.root.path, outputs: sandbox.root, timeout: 60)
+        try #require(!openssl.timedOut, "openssl \(arguments.first ?? "") did not finish")
+        try #require(openssl.termination.status == 0, "openssl \(arguments) failed: \(openssl.stderr)")
     }
 
     @Test("a self-signed server is refused, trusted with --ca-cert or $ARTTUI_CA_CERT, and --insecure warns")
-    func privateCA() throws {
+    func privateCA() async throws {
         guard Self.openssl != nil else {
             print("skipped: openssl not found")
             return
         }
         let sandbox = try Sandbox()
-        try runOpenSSL(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
-                        "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: sandbox)
-        let port = try freePort()
+        try await runOpenSSL(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
+                              "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: sandbox)
+        let port = try await freePort()
         // -www answers every GET with an HTML status page: TLS succeeds, the API answer does not parse.
         let server = try ChildProcess.spawn(
             try #require(Self.openssl), ["s_server", "-accept", "\(port)", "-cert", "cert.pem", "-key", "key.pem",
                                          "-www", "-quiet"], directory: sandbox.root.path)
-        defer {
-            server.send(SIGTERM)
-            _ = server.wait(timeout: 10)
-        }
+        defer { server.terminateInBackground(grace: 10) }
         let url = "https://127.0.0.1:\(port)"
         let certificate = sandbox.path("cert.pem").path
-        var untrusted = try sandbox.run(["whoami", "--remote", url], locations: false)
+        var untrusted = try await sandbox.run(["whoami", "--remote", url], locations: false)
         for _ in 0..<50 where untrusted.stderr.contains("cannot reach") {
-            usleep(100_000)  // s_server may still be starting
-            untrusted = try sandbox.run(["whoami", "--remote", url], locations: false)
+            try await Task.sleep(for: .milliseconds(100))  // s_server may still be starting
+            untrusted = try await sandbox.run(["whoami", "--remote", url], locations: false)
         }
         #expect(untrusted.status != 0)
         #expect(untrusted.stderr.contains("TLS connection to \(url) failed"), "\(untrusted)")
 
         let answerNotAPI = "answered GET /api/v1/whoami with something that is not arttui's API"
-        let trusted = try sandbox.run(["whoami", "--remote", url, "--ca-cert", certificate], locations: false)
+        let trusted = try await sandbox.run(["whoami", "--remote", url, "--ca-cert", certificate], locations: false)
         #expect(trusted.stderr.contains(answerNotAPI), "\(trusted)")
-        let trustedByEnvironment = try sandbox.run(["whoami", "--remote", url], locations: false,
-                                                   environment: ["ARTTUI_CA_CERT": certificate])
+        let trustedByEnvironment = try await sandbox.run(["whoami", "--remote", url], locations: false,
+                                                         environment: ["ARTTUI_CA_CERT": certificate])
         #expect(trustedByEnvironment.stderr.contains(answerNotAPI), "\(trustedByEnvironment)")
 
-        let insecure = try sandbox.run(["--insecure", "whoami", "--remote", url], locations: false)
+        let insecure = try await sandbox.run(["--insecure", "whoami", "--remote", url], locations: false)
         #expect(insecure.stderr.contains("warning: --insecure: the TLS certificate of \(url) is not verified"), "\(insecure)")
         #expect(insecure.stderr.contains(answerNotAPI), "\(insecure)")
 
-        let missing = try sandbox.fails(["whoami", "--remote", url, "--ca-cert", sandbox.path("nope.pem").path],
-                                        locations: false)
+        let missing = try await sandbox.fails(["whoami", "--remote", url, "--ca-cert", sandbox.path("nope.pem").path],
+                                              locations: false)
         #expect(missing.stderr.contains("CA certificate file"), "\(missing)")
     }
 }

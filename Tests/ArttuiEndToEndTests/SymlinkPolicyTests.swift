@@ -1,8 +1,9 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `put --symlinks refuse|follow|reference` for links that leave the directory being stored.
-@Suite("symbolic links leaving a tree")
+@Suite("symbolic links leaving a tree", .childProcesses)
 struct SymlinkPolicyTests {
     /// `data/` with an inside link, a link to a file outside and a link to a directory outside.
     private func makeTree(_ sandbox: Sandbox) throws -> URL {
@@ -23,52 +24,52 @@ struct SymlinkPolicyTests {
     ]
 
     @Test("refuse (the default) names the link and the option")
-    func refuse() throws {
+    func refuse() async throws {
         let sandbox = try Sandbox()
         let data = try makeTree(sandbox)
         for extra in [[], ["--symlinks", "refuse"]] {
-            let failed = try sandbox.fails(["put", data.path, "-n", "p/d"] + extra)
+            let failed = try await sandbox.fails(["put", data.path, "-n", "p/d"] + extra)
             #expect(failed.stderr.contains("--symlinks follow") && failed.stderr.contains("leaves"), "\(failed)")
         }
-        #expect(try sandbox.run(["ls", "p/d"]).status != 0)
+        #expect(try await sandbox.run(["ls", "p/d"]).status != 0)
     }
 
     @Test("follow stores what the links point at")
-    func follow() throws {
+    func follow() async throws {
         let sandbox = try Sandbox()
         let data = try makeTree(sandbox)
-        let version = try sandbox.put([data.path], "p/d", ["--symlinks", "follow"])
+        let version = try await sandbox.put([data.path], "p/d", ["--symlinks", "follow"])
         #expect(version.int("fileCount") == 4, "\(version)")
-        let files = try sandbox.show("p/d", files: true)["files"] as? [[String: Any]] ?? []
+        let files = try await sandbox.show("p/d", files: true)["files"] as? [[String: Any]] ?? []
         #expect(files.allSatisfy { $0["reference"] == nil }, "\(files)")
         // Stored: removing the targets does not matter.
         try FileManager.default.removeItem(at: sandbox.path("outside"))
-        try sandbox.ok(["get", "p/d", "--root", sandbox.path("out").path])
+        try await sandbox.ok(["get", "p/d", "--root", sandbox.path("out").path])
         #expect(try filesUnder(sandbox.path("out")) == expected)
     }
 
     @Test("follow refuses a loop and a device")
-    func followRefusesLoopsAndDevices() throws {
+    func followRefusesLoopsAndDevices() async throws {
         let sandbox = try Sandbox()
         let looped = try sandbox.writeTree("looped", ["a.txt": Data("a".utf8)])
         try FileManager.default.createSymbolicLink(atPath: looped.appendingPathComponent("up").path,
                                                    withDestinationPath: sandbox.root.path)
-        let loop = try sandbox.fails(["put", looped.path, "-n", "p/l", "--symlinks", "follow"])
+        let loop = try await sandbox.fails(["put", looped.path, "-n", "p/l", "--symlinks", "follow"])
         #expect(loop.stderr.contains("loop"), "\(loop)")
 
         let device = try sandbox.writeTree("device", ["a.txt": Data("a".utf8)])
         try FileManager.default.createSymbolicLink(atPath: device.appendingPathComponent("null").path,
                                                    withDestinationPath: "/dev/null")
-        let refused = try sandbox.fails(["put", device.path, "-n", "p/l", "--symlinks", "follow"])
+        let refused = try await sandbox.fails(["put", device.path, "-n", "p/l", "--symlinks", "follow"])
         #expect(refused.stderr.contains("character device"), "\(refused)")
     }
 
     @Test("reference records file:// references to the targets; links inside the tree are stored")
-    func reference() throws {
+    func reference() async throws {
         let sandbox = try Sandbox()
         let data = try makeTree(sandbox)
-        try sandbox.ok(["put", data.path, "-n", "p/d", "--symlinks", "reference"])
-        let files = try sandbox.show("p/d", files: true)["files"] as? [[String: Any]] ?? []
+        try await sandbox.ok(["put", data.path, "-n", "p/d", "--symlinks", "reference"])
+        let files = try await sandbox.show("p/d", files: true)["files"] as? [[String: Any]] ?? []
         let uris = Dictionary(uniqueKeysWithValues: files.map {
             ($0.string("path") ?? "", $0.object("reference").string("uri") ?? "stored")
         })
@@ -77,7 +78,7 @@ struct SymlinkPolicyTests {
             "one.txt": "file://\(sandbox.path("outside/file.txt").path)",
             "shared/deep.bin": "file://\(sandbox.path("outside/dir/deep.bin").path)",
         ])
-        try sandbox.ok(["get", "p/d", "--root", sandbox.path("out").path])
+        try await sandbox.ok(["get", "p/d", "--root", sandbox.path("out").path])
         #expect(try filesUnder(sandbox.path("out")) == expected)
     }
 }

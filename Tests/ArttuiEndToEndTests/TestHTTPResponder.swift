@@ -42,8 +42,8 @@ final class TestHTTPResponder: @unchecked Sendable {
     private var recorded: [Request] = []
     private var open: [Int32] = []
     private var stopped = false
-    /// Signalled when the accepting thread has returned and no longer uses `listener`.
-    private let acceptEnded = DispatchSemaphore(value: 0)
+    /// Whether the accepting thread has closed `listener`, its number free for another socket.
+    private var listenerClosed = false
 
     init(handler: @escaping @Sendable (Request) -> Answer?) throws {
         self.handler = handler
@@ -65,9 +65,15 @@ final class TestHTTPResponder: @unchecked Sendable {
         }
         self.listener = listener
         port = UInt16(bigEndian: address.sin_port)
+        // The accepting thread closes the listener once `accept` fails: closed by `stop` instead, its
+        // number could be given to a responder of a test running alongside, whose connections this
+        // thread's next `accept` would then take and answer with this responder's handler.
         let thread = Thread { [self] in
             acceptLoop()
-            acceptEnded.signal()
+            lock.withLock {
+                listenerClosed = true
+                close(listener)
+            }
         }
         thread.start()
     }
@@ -79,23 +85,26 @@ final class TestHTTPResponder: @unchecked Sendable {
         return recorded
     }
 
-    /// Stops listening and drops every open connection; once only, since a descriptor closed twice
-    /// could by then belong to another responder of a test running alongside.
+    /// Stops listening and drops every open connection, without waiting for the threads to notice;
+    /// once only, since a descriptor shut down twice could by then belong to another responder of a
+    /// test running alongside.
     func stop() {
         lock.lock()
-        if stopped {
-            lock.unlock()
-            return
-        }
+        defer { lock.unlock() }
+        guard !stopped else { return }
         stopped = true
-        shutdown(listener, Int32(SHUT_RDWR))
+        // Wakes the accepting thread, which closes the listener.
+        if !listenerClosed { shutdown(listener, Int32(SHUT_RDWR)) }
         // Each serving thread closes its own connection, under the lock; waking them is enough.
         for connection in open { shutdown(connection, Int32(SHUT_RDWR)) }
-        lock.unlock()
-        // Closed only once the accepting thread is done with it: closed at once, its number could be
-        // given to a responder of a test running alongside, whose connections this thread's next
-        // `accept` would then take and answer with this responder's handler.
-        if acceptEnded.wait(timeout: .now() + 10) == .success { close(listener) }
+    }
+
+    /// Stops, and returns once the listener is closed and its port free again (at most 10 s): for a
+    /// test that takes the port for a server of its own.
+    func stopAndReleasePort() async throws {
+        stop()
+        let deadline = Date().addingTimeInterval(10)
+        while !lock.withLock({ listenerClosed }) && Date() < deadline { try await Task.sleep(for: .milliseconds(1)) }
     }
 
     deinit { stop() }

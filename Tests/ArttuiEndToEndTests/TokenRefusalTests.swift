@@ -1,10 +1,11 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// A refused token's message keeps the server's reason and gives the advice that fits where the token
 /// came from: `$ARTTUI_TOKEN` is set anew, a stored token is replaced by signing in again, and inside
 /// `arttui login` there is no advice to run login.
-@Suite("token refusals")
+@Suite("token refusals", .childProcesses)
 struct TokenRefusalTests {
     private static let expiry = "the token expired at 2026-01-01T00:00:00Z"
 
@@ -31,33 +32,33 @@ struct TokenRefusalTests {
         }
     }
 
-    @Test func theAdviceFollowsWhereTheTokenCameFrom() throws {
+    @Test func theAdviceFollowsWhereTheTokenCameFrom() async throws {
         let sandbox = try Sandbox()
         let revocation = Revocation()
         let server = try server(revocation)
         defer { server.stop() }
         let url = server.url
 
-        let fromInput = try sandbox.run(
+        let fromInput = try await sandbox.run(
             ["login", url], locations: false, stdin: sandbox.write("stdin", Data("tok-old\n".utf8)).path)
         #expect(fromInput.status != 0)
         #expect(fromInput.stderr == "arttui: error: server \(url) refused the token read from standard input: \(Self.expiry)\n",
                 "\(fromInput)")
 
         let file = try sandbox.write("token.txt", Data("tok-old".utf8)).path
-        let fromFile = try sandbox.fails(["login", url, "--token-file", file], locations: false)
+        let fromFile = try await sandbox.fails(["login", url, "--token-file", file], locations: false)
         #expect(fromFile.stderr == "arttui: error: server \(url) refused the token in \(file): \(Self.expiry)\n", "\(fromFile)")
 
-        let fromEnvironment = try sandbox.fails(
+        let fromEnvironment = try await sandbox.fails(
             ["whoami", "--remote", url], locations: false, environment: ["ARTTUI_TOKEN": "tok-old"])
         #expect(fromEnvironment.stderr == "arttui: error: $ARTTUI_TOKEN was refused by \(url): \(Self.expiry); "
             + "set a new one (or unset it to use the token of arttui login)\n", "\(fromEnvironment)")
 
-        let login = try sandbox.run(
+        let login = try await sandbox.run(
             ["login", url], locations: false, stdin: sandbox.write("stdin-ok", Data("tok-alice\n".utf8)).path)
         #expect(login.status == 0, "\(login)")
         revocation.revoke()
-        let stored = try sandbox.fails(["whoami", "--remote", url], locations: false)
+        let stored = try await sandbox.fails(["whoami", "--remote", url], locations: false)
         #expect(stored.stderr == "arttui: error: server \(url) refused the stored token: the token was revoked; "
             + "run arttui login \(url)\n", "\(stored)")
     }

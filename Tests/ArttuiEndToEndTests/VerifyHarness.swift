@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 #if canImport(Glibc)
 import Glibc
+import ProcessTestSupport
 #endif
 
 /// The reliability tests' own way to drive the built `arttui`: a sandbox holding a store, a cache and
@@ -23,9 +24,10 @@ struct ReliabilitySandbox {
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
     }
 
-    /// Removes the sandbox; `rm -rf` copes with trees deeper than PATH_MAX, which some tests make.
+    /// Removes the sandbox, in the background (it is for `defer`); `rm -rf` copes with trees deeper
+    /// than PATH_MAX, which some tests make.
     func remove() {
-        _ = try? ChildProcess.spawn("/bin/rm", ["-rf", root.path]).wait(timeout: .infinity)
+        (try? ChildProcess.spawn("/bin/rm", ["-rf", root.path]))?.reapInBackground()
     }
 
     var environment: [String: String] {
@@ -49,10 +51,10 @@ struct ReliabilitySandbox {
 
     /// Runs `arttui arguments` to the end.
     @discardableResult
-    func run(_ arguments: [String], fault: String? = nil, extraEnvironment: [String: String] = [:]) throws
+    func run(_ arguments: [String], fault: String? = nil, extraEnvironment: [String: String] = [:]) async throws
         -> CommandResult
     {
-        try start(arguments, fault: fault, extraEnvironment: extraEnvironment).wait()
+        try await start(arguments, fault: fault, extraEnvironment: extraEnvironment).wait()
     }
 
     // MARK: Data
@@ -91,20 +93,20 @@ struct ReliabilitySandbox {
     }
 
     /// Restores `address` into a fresh directory and returns the checksums of what was written.
-    func restore(_ address: String, fromCache: Bool = false, extra: [String] = []) throws
+    func restore(_ address: String, fromCache: Bool = false, extra: [String] = []) async throws
         -> (CommandResult, [String: String])
     {
         let target = root.appendingPathComponent("restore-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: target) }
         var arguments = ["get", address, "--root", target.path]
         if !fromCache { arguments += ["--cache-dir", root.appendingPathComponent("no-cache-\(UUID().uuidString.prefix(6))").path] }
-        let outcome = try run(arguments + extra)
+        let outcome = try await run(arguments + extra)
         return (outcome, Self.checksums(of: target))
     }
 
     /// The committed versions of an artifact, as `ls --json` prints them: version name → manifest digest.
-    func versions(_ artifact: String) throws -> [String: String] {
-        let outcome = try run(["ls", artifact, "--json"])
+    func versions(_ artifact: String) async throws -> [String: String] {
+        let outcome = try await run(["ls", artifact, "--json"])
         guard outcome.status == 0 else { return [:] }
         let list = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]] ?? []
         var result: [String: String] = [:]

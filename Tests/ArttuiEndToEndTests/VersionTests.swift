@@ -1,77 +1,78 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Version numbering, unchanged content, and the JSON shapes of `ls` and `show`.
-@Suite("versions, ls and show")
+@Suite("versions, ls and show", .childProcesses)
 struct VersionTests {
     @Test("versions are numbered v0, v1, v2 and latest moves to the newest")
-    func numberingAndLatest() throws {
+    func numberingAndLatest() async throws {
         let sandbox = try Sandbox()
         for index in 0..<3 {
             let source = try sandbox.writeTree("v\(index)", ["f.txt": Data("content \(index)".utf8)])
-            let put = try sandbox.put([source.path], "proj/ds")
+            let put = try await sandbox.put([source.path], "proj/ds")
             #expect(put.string("version") == "v\(index)")
             #expect(put.int("index") == index)
             #expect(put["created"] as? Bool == true)
             #expect(put.strings("aliases").contains("latest"))
         }
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1", "v2"])
-        #expect(try sandbox.show("proj/ds").string("version") == "v2")
-        #expect(try sandbox.show("proj/ds:latest").string("version") == "v2")
-        #expect(!(try sandbox.show("proj/ds:v1").strings("aliases").contains("latest")))
-        #expect(!(try sandbox.show("proj/ds:v0").strings("aliases").contains("latest")))
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1", "v2"])
+        #expect(try await sandbox.show("proj/ds").string("version") == "v2")
+        #expect(try await sandbox.show("proj/ds:latest").string("version") == "v2")
+        #expect(!(try await sandbox.show("proj/ds:v1").strings("aliases").contains("latest")))
+        #expect(!(try await sandbox.show("proj/ds:v0").strings("aliases").contains("latest")))
         let restored = sandbox.path("out")
-        try sandbox.ok(["get", "proj/ds:latest", "--root", restored.path])
+        try await sandbox.ok(["get", "proj/ds:latest", "--root", restored.path])
         #expect(try filesUnder(restored) == ["f.txt": Data("content 2".utf8)])
     }
 
     @Test("put of unchanged content says no changes, exits 0, makes no version, and applies the aliases")
-    func unchangedContent() throws {
+    func unchangedContent() async throws {
         let sandbox = try Sandbox()
         let tree = sampleTree(seed: 10)
         let source = try sandbox.writeTree("data", tree)
-        try sandbox.ok(["put", source.path, "-n", "proj/ds"])
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds"])
         let changed = try sandbox.writeTree("data2", ["other.txt": Data("other".utf8)])
-        try sandbox.ok(["put", changed.path, "-n", "proj/ds"])
+        try await sandbox.ok(["put", changed.path, "-n", "proj/ds"])
         // Same content as the newest (v1): nothing new.
-        let again = try sandbox.ok(["put", changed.path, "-n", "proj/ds", "-a", "best", "-a", "prod"])
+        let again = try await sandbox.ok(["put", changed.path, "-n", "proj/ds", "-a", "best", "-a", "prod"])
         #expect(again.stdout.hasPrefix("no changes: proj/ds:v1 already holds this content"), "\(again)")
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
-        let shown = try sandbox.show("proj/ds:v1")
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        let shown = try await sandbox.show("proj/ds:v1")
         #expect(Set(shown.strings("aliases")) == ["latest", "best", "prod"])
 
-        let json = try sandbox.put([changed.path], "proj/ds")
+        let json = try await sandbox.put([changed.path], "proj/ds")
         #expect(json["created"] as? Bool == false)
         #expect(json.string("version") == "v1")
-        #expect(try sandbox.versionNames("proj/ds") == ["v0", "v1"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0", "v1"])
     }
 
     @Test("a version's digest depends on its files only, not on metadata, description or type")
-    func digestIndependentOfMetadata() throws {
+    func digestIndependentOfMetadata() async throws {
         let sandbox = try Sandbox()
         let source = try sandbox.writeTree("data", sampleTree(seed: 11))
-        let first = try sandbox.put([source.path], "proj/one", ["-d", "one", "--metadata", #"{"a": 1}"#])
-        let second = try sandbox.put([source.path], "other/two", ["-t", "model", "-d", "two", "--metadata", #"{"b": 2}"#])
+        let first = try await sandbox.put([source.path], "proj/one", ["-d", "one", "--metadata", #"{"a": 1}"#])
+        let second = try await sandbox.put([source.path], "other/two", ["-t", "model", "-d", "two", "--metadata", #"{"b": 2}"#])
         let digest = try #require(first.string("digest"))
         #expect(digest.count >= 64, "a SHA-256 digest in hex is 64 characters: \(digest)")
         #expect(second.string("digest") == digest)
         // Changing the content changes the digest.
         try sandbox.write("data/README.txt", Data("changed".utf8))
-        let third = try sandbox.put([source.path], "proj/one")
+        let third = try await sandbox.put([source.path], "proj/one")
         #expect(third.string("digest") != digest)
     }
 
     @Test("show --json carries every documented field with the right values")
-    func showFields() throws {
+    func showFields() async throws {
         let sandbox = try Sandbox()
         let tree = sampleTree(seed: 12)
         let source = try sandbox.writeTree("data", tree)
         for index in 0..<4 {
             try sandbox.write("data/counter.txt", Data("\(index)".utf8))
-            try sandbox.ok(["put", source.path, "-n", "proj/ds", "-t", "dataset", "-d", "version \(index)",
-                            "--metadata", #"{"step": \#(index), "name": "n"}"#])
+            try await sandbox.ok(["put", source.path, "-n", "proj/ds", "-t", "dataset", "-d", "version \(index)",
+                                  "--metadata", #"{"step": \#(index), "name": "n"}"#])
         }
-        let shown = try sandbox.show("proj/ds:v3", files: true)
+        let shown = try await sandbox.show("proj/ds:v3", files: true)
         for key in ["project", "name", "type", "version", "index", "digest", "aliases", "size", "fileCount",
                     "addedBytes", "description", "metadata", "createdAt", "loggedBy", "files"] {
             #expect(shown.keys.contains(key), "show --json lacks \(key): \(shown)")
@@ -110,29 +111,29 @@ struct VersionTests {
         #expect(listed == expected)
         #expect(!digests.contains(""))
         // Without --files there is no files array.
-        #expect(try sandbox.show("proj/ds:v3")["files"] == nil)
+        #expect(try await sandbox.show("proj/ds:v3")["files"] == nil)
         // Text output names the version and digest.
-        let text = try sandbox.ok(["show", "proj/ds:v3"])
+        let text = try await sandbox.ok(["show", "proj/ds:v3"])
         #expect(text.stdout.contains("proj/ds:v3") && text.stdout.contains(shown.string("digest")!), "\(text)")
     }
 
     @Test("ls --json lists projects, artifacts of a project, and versions of an artifact")
-    func lsShapes() throws {
+    func lsShapes() async throws {
         let sandbox = try Sandbox()
         let a = try sandbox.writeTree("a", ["x.txt": Data("xxxx".utf8)])
         let b = try sandbox.writeTree("b", ["y.txt": Data("yyyyyyyy".utf8)])
-        try sandbox.ok(["put", a.path, "-n", "alpha/data"])
-        try sandbox.ok(["put", b.path, "-n", "alpha/data"])
-        try sandbox.ok(["put", a.path, "-n", "alpha/model", "-t", "model"])
-        try sandbox.ok(["put", b.path, "-n", "beta/other"])
+        try await sandbox.ok(["put", a.path, "-n", "alpha/data"])
+        try await sandbox.ok(["put", b.path, "-n", "alpha/data"])
+        try await sandbox.ok(["put", a.path, "-n", "alpha/model", "-t", "model"])
+        try await sandbox.ok(["put", b.path, "-n", "beta/other"])
 
-        let projects = try sandbox.ok(["ls", "--json"]).jsonArray()
+        let projects = try await sandbox.ok(["ls", "--json"]).jsonArray()
         #expect(projects.compactMap { $0.string("name") }.sorted() == ["alpha", "beta"])
         let alpha = try #require(projects.first { $0.string("name") == "alpha" })
         #expect(alpha.int("artifacts") == 2)
         #expect(alpha.int("versions") == 3)
 
-        let artifacts = try sandbox.ok(["ls", "alpha", "--json"]).jsonArray()
+        let artifacts = try await sandbox.ok(["ls", "alpha", "--json"]).jsonArray()
         #expect(artifacts.compactMap { $0.string("name") }.sorted() == ["data", "model"])
         let data = try #require(artifacts.first { $0.string("name") == "data" })
         #expect(data.string("project") == "alpha")
@@ -143,7 +144,7 @@ struct VersionTests {
         let model = try #require(artifacts.first { $0.string("name") == "model" })
         #expect(model.string("type") == "model")
 
-        let versions = try sandbox.ok(["ls", "alpha/data", "--json"]).jsonArray()
+        let versions = try await sandbox.ok(["ls", "alpha/data", "--json"]).jsonArray()
             .sorted { ($0.int("index") ?? -1) < ($1.int("index") ?? -1) }
         #expect(versions.compactMap { $0.string("version") } == ["v0", "v1"])
         #expect(versions.map { $0.int("index") } == [0, 1])
@@ -152,19 +153,19 @@ struct VersionTests {
 
         // An empty store lists no projects.
         let empty = try Sandbox()
-        #expect(try empty.ok(["ls", "--json"]).jsonArray().isEmpty)
+        #expect(try await empty.ok(["ls", "--json"]).jsonArray().isEmpty)
     }
 
     /// The type is checked before any data is written, so the refused put leaves the store as it was.
     @Test("a put to an existing artifact with another type is refused")
-    func typeMismatch() throws {
+    func typeMismatch() async throws {
         let sandbox = try Sandbox()
         let source = try sandbox.writeTree("a", ["x.txt": Data("x".utf8)])
-        try sandbox.ok(["put", source.path, "-n", "proj/ds"])
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds"])
         try sandbox.write("a/x.txt", Data("y".utf8))
         let before = try DirectorySnapshot(sandbox.store)
-        try sandbox.fails(["put", source.path, "-n", "proj/ds", "-t", "model"])
+        try await sandbox.fails(["put", source.path, "-n", "proj/ds", "-t", "model"])
         try expectUnchanged(sandbox.store, since: before)
-        #expect(try sandbox.versionNames("proj/ds") == ["v0"])
+        #expect(try await sandbox.versionNames("proj/ds") == ["v0"])
     }
 }

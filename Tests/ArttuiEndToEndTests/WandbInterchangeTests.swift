@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `import wandb` and `export wandb`: artifacts carried across from and to the reference system's
 /// on-disk form, checked by MD5 on the way in and by the reference's own client on the way out.
-@Suite("wandb import and export")
+@Suite("wandb import and export", .childProcesses)
 struct WandbInterchangeTests {
     private static func md5(_ data: Data) -> String { Data(Insecure.MD5.hash(data: data)).base64EncodedString() }
 
@@ -47,14 +48,14 @@ struct WandbInterchangeTests {
     }
 
     @Test("import stores the files, keeps references as references, and takes metadata from --metadata")
-    func importFolder() throws {
+    func importFolder() async throws {
         let sandbox = try Sandbox()
         let folder = try writeFolder(sandbox, "art", files: files, extra: referenceEntries)
         let metadata = try sandbox.write("meta.json", Data(#"{"source": "wandb", "epoch": 3}"#.utf8))
-        let result = try sandbox.ok(["import", "wandb", folder.path, "-n", "p/imported", "-t", "model",
-                                     "--metadata", "@\(metadata.path)"])
+        let result = try await sandbox.ok(["import", "wandb", folder.path, "-n", "p/imported", "-t", "model",
+                                           "--metadata", "@\(metadata.path)"])
         #expect(result.stdout.hasPrefix("imported p/imported:v0 (3 files, 4 references"), "\(result)")
-        let shown = try sandbox.show("p/imported", files: true)
+        let shown = try await sandbox.show("p/imported", files: true)
         #expect(shown.string("type") == "model")
         #expect(shown.object("metadata").int("epoch") == 3)
         let entries = shown["files"] as? [[String: Any]] ?? []
@@ -64,25 +65,25 @@ struct WandbInterchangeTests {
         #expect(entries.first { $0.string("path") == "remote/unchecked.bin" }?.string("digest") == "s3://bucket/raw.bin")
 
         // Stored files come back byte for byte (references point at hosts that do not exist here).
-        try sandbox.ok(["export", "wandb", "p/imported", "--root", sandbox.path("out").path])
+        try await sandbox.ok(["export", "wandb", "p/imported", "--root", sandbox.path("out").path])
         for (path, data) in files { #expect(try Data(contentsOf: sandbox.path("out/\(path)")) == data, "\(path)") }
     }
 
     @Test("a file whose MD5 differs from its entry stores nothing and is named")
-    func corruptedFile() throws {
+    func corruptedFile() async throws {
         let sandbox = try Sandbox()
         let folder = try writeFolder(sandbox, "art", files: files)
         var damaged = files["images/cat.png"]!
         damaged[100] ^= 0x01
         try damaged.write(to: folder.appendingPathComponent("images/cat.png"))
-        let failed = try sandbox.fails(["import", "wandb", folder.path, "-n", "p/bad"])
+        let failed = try await sandbox.fails(["import", "wandb", folder.path, "-n", "p/bad"])
         #expect(failed.stderr.contains("images/cat.png") && failed.stderr.contains("MD5"), "\(failed)")
         #expect(failed.stderr.contains(Self.md5(files["images/cat.png"]!)), "\(failed)")
-        #expect(try sandbox.run(["ls", "p/bad"]).status != 0)
+        #expect(try await sandbox.run(["ls", "p/bad"]).status != 0)
     }
 
     @Test("a manifest of another version or storage policy is refused in one line, naming the field")
-    func unreadableManifest() throws {
+    func unreadableManifest() async throws {
         let sandbox = try Sandbox()
         let folder = try writeFolder(sandbox, "art", files: files)
         let path = folder.appendingPathComponent("wandb_manifest.json")
@@ -91,46 +92,46 @@ struct WandbInterchangeTests {
                                    (good.replacingOccurrences(of: "wandb-storage-policy-v1", with: "other"), "storagePolicy"),
                                    ("{\"version\": 1}", "missing")] {
             try broken.write(to: path, atomically: true, encoding: .utf8)
-            let failed = try sandbox.fails(["import", "wandb", folder.path, "-n", "p/bad"])
+            let failed = try await sandbox.fails(["import", "wandb", folder.path, "-n", "p/bad"])
             #expect(failed.stderr.contains(expected), "\(failed)")
         }
-        #expect(try sandbox.run(["ls", "p/bad"]).status != 0)
+        #expect(try await sandbox.run(["ls", "p/bad"]).status != 0)
     }
 
     @Test("files missing from the folder are found in the reference's cache layout with --wandb-cache")
-    func cacheLayout() throws {
+    func cacheLayout() async throws {
         let sandbox = try Sandbox()
         let folder = try writeFolder(sandbox, "art", files: files, omit: ["images/cat.png"])
         let data = files["images/cat.png"]!
         let hex = Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
         try sandbox.write("wandb-cache/artifacts/obj/md5/\(hex.prefix(2))/\(hex.dropFirst(2))", data)
 
-        let missing = try sandbox.fails(["import", "wandb", folder.path, "-n", "p/c"])
+        let missing = try await sandbox.fails(["import", "wandb", folder.path, "-n", "p/c"])
         #expect(missing.stderr.contains("images/cat.png") && missing.stderr.contains("--wandb-cache"), "\(missing)")
-        try sandbox.ok(["import", "wandb", folder.path, "-n", "p/c", "--wandb-cache", sandbox.path("wandb-cache").path])
-        try sandbox.ok(["get", "p/c", "--root", sandbox.path("out").path])
+        try await sandbox.ok(["import", "wandb", folder.path, "-n", "p/c", "--wandb-cache", sandbox.path("wandb-cache").path])
+        try await sandbox.ok(["get", "p/c", "--root", sandbox.path("out").path])
         #expect(try filesUnder(sandbox.path("out")) == files)
     }
 
     @Test("import then export gives back the same manifest entries, and the sidecar carries type and metadata")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         let sandbox = try Sandbox()
         let folder = try writeFolder(sandbox, "art", files: files, extra: referenceEntries)
-        try sandbox.ok(["import", "wandb", folder.path, "-n", "p/rt", "-t", "model", "--metadata", #"{"k": [1, 2]}"#])
+        try await sandbox.ok(["import", "wandb", folder.path, "-n", "p/rt", "-t", "model", "--metadata", #"{"k": [1, 2]}"#])
         let out = sandbox.path("exported")
-        let export = try sandbox.ok(["export", "wandb", "p/rt", "--root", out.path])
+        let export = try await sandbox.ok(["export", "wandb", "p/rt", "--root", out.path])
         #expect(export.stdout.contains("3 files, 4 references"), "\(export)")
         #expect(try contents(ofManifestIn: out) == contents(ofManifestIn: folder))
 
         // The exported folder imports again to the same version: same paths, same content, same references.
-        try sandbox.ok(["import", "wandb", out.path, "-n", "p/rt2"])
-        let first = try sandbox.show("p/rt"), second = try sandbox.show("p/rt2")
+        try await sandbox.ok(["import", "wandb", out.path, "-n", "p/rt2"])
+        let first = try await sandbox.show("p/rt"), second = try await sandbox.show("p/rt2")
         #expect(first.string("digest") == second.string("digest"))
         #expect(second.string("type") == "model" && second.object("metadata")["k"] as? [Int] == [1, 2], "\(second)")
     }
 
     @Test("the reference's own Python client loads the export and its digests match the files")
-    func checkedByReferenceClient() throws {
+    func checkedByReferenceClient() async throws {
         guard let python = ProcessInfo.processInfo.environment["ARTTUI_TEST_WANDB_PYTHON"] else {
             print("skipped: set ARTTUI_TEST_WANDB_PYTHON to a python with wandb==0.31.0 installed to run this test")
             return
@@ -138,20 +139,18 @@ struct WandbInterchangeTests {
         let sandbox = try Sandbox()
         let own = try sandbox.writeTree("own", files)
         let shared = try sandbox.write("shared/ref.txt", Data("referenced bytes".utf8))
-        try sandbox.ok(["put", own.path, "-n", "p/w", "--reference", "file://\(shared.path)"])
+        try await sandbox.ok(["put", own.path, "-n", "p/w", "--reference", "file://\(shared.path)"])
         let out = sandbox.path("exported")
-        try sandbox.ok(["export", "wandb", "p/w", "--root", out.path])
+        try await sandbox.ok(["export", "wandb", "p/w", "--root", out.path])
 
         let script = try sandbox.write("check.py", Data(Self.checkScript.utf8))
-        let log = sandbox.path("check.log")
-        let child = try ChildProcess.spawn(
+        let check = try await CapturedProcess.run(
             python, [script.path, out.path], environment: ["WANDB_MODE": "offline", "WANDB_SILENT": "true",
                                                           "HOME": sandbox.path("home").path,
                                                           "WANDB_DIR": sandbox.path("wandb").path],
-            stdout: log.path, stderr: log.path)
-        let ended = child.wait(timeout: 120)
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        #expect(ended?.status == 0 && ended?.signalled == false, "the reference's client rejected the export:\n\(output)")
+            outputs: sandbox.root, timeout: 120)
+        let output = check.stdout + check.stderr
+        #expect(check.termination.succeeded && !check.timedOut, "the reference's client rejected the export:\n\(output)")
         #expect(output.contains("checked 4 entries"), "\(output)")
     }
 

@@ -1,10 +1,11 @@
 import Foundation
 @testable import ArttuiServer
+import ProcessTestSupport
 import Testing
 
 /// `arttui-server admin …` changes are in the audit trail, where the API's own records are read
 /// (`/api/v1/entities/ENTITY/audit`): under the entity changed, with the command line as the actor.
-@Suite(.enabled(if: ServerFixture.enabled)) struct AdminAuditTests {
+@Suite(.enabled(if: ServerFixture.enabled), .childProcesses) struct AdminAuditTests {
     @Test func commandLineChangesAreAudited() async throws {
         try await ServerFixture.withDatabase { url, accounts in
             for arguments in [
@@ -12,11 +13,11 @@ import Testing
                 ["admin", "team", "member", "ml", "bob", "--role", "viewer"], ["admin", "token", "add", "bob"],
                 ["admin", "token", "revoke", "bob"],
             ] {
-                let outcome = try AdminCommandTests.run(arguments, databaseURL: url)
+                let outcome = try await AdminCommandTests.run(arguments, databaseURL: url)
                 #expect(outcome.status == 0, "\(arguments): \(outcome.stderr)")
             }
             // A refused command changes nothing, so records nothing.
-            #expect(try AdminCommandTests.run(["admin", "token", "add", "nobody"], databaseURL: url).status != 0)
+            #expect(try await AdminCommandTests.run(["admin", "token", "add", "nobody"], databaseURL: url).status != 0)
 
             let actor = AuditRecord.commandLineActor()
             #expect(actor.hasPrefix("admin (command line, unix user "))

@@ -1,9 +1,10 @@
 import Foundation
 @testable import ArttuiServer
+import ProcessTestSupport
 import Testing
 
 /// The `arttui-server admin …` commands, run as the built binary against a database of their own.
-@Suite(.enabled(if: ServerFixture.enabled)) struct AdminCommandTests {
+@Suite(.enabled(if: ServerFixture.enabled), .childProcesses) struct AdminCommandTests {
     /// The built `arttui-server`, beside the test bundle (or ARTTUI_SERVER_BIN).
     static var binary: URL {
         if let explicit = ProcessInfo.processInfo.environment["ARTTUI_SERVER_BIN"] {
@@ -20,62 +21,52 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], databaseURL: String) throws -> Outcome {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+    /// Runs `arttui-server ARGUMENTS` on the database `databaseURL` to the end (at most 120 s).
+    static func run(_ arguments: [String], databaseURL: String) async throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["ARTTUI_DATABASE_URL"] = databaseURL
         // Suites run at once on two cores: a slow connection is load, not an outage.
         environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let server = try await CapturedProcess.run(binary.path, arguments, environment: environment, timeout: 120)
+        try #require(!server.timedOut, "arttui-server \(arguments.joined(separator: " ")) did not finish")
+        return Outcome(status: server.termination.status, stdout: server.stdout, stderr: server.stderr)
     }
 
     @Test func usersTokensAndTeamsFromTheCommandLine() async throws {
         try await ServerFixture.withDatabase { url, accounts in
-            let add = try Self.run(["admin", "user", "add", "alice", "--admin"], databaseURL: url)
+            let add = try await Self.run(["admin", "user", "add", "alice", "--admin"], databaseURL: url)
             #expect(add.status == 0, "\(add.stderr)")
             let token = add.stdout.trimmingCharacters(in: .newlines)
             #expect(add.stdout == token + "\n", "only the token, on one line")
             #expect(token.hasPrefix(APIToken.prefix) && token.count == APIToken.prefix.count + 64)
             #expect(try await accounts.caller(token: token)?.isAdmin == true)
 
-            let second = try Self.run(["admin", "token", "add", "alice"], databaseURL: url)
+            let second = try await Self.run(["admin", "token", "add", "alice"], databaseURL: url)
             #expect(second.status == 0)
             let other = second.stdout.trimmingCharacters(in: .newlines)
             #expect(other != token)
             #expect(try await accounts.caller(token: other)?.name == "alice")
 
-            #expect(try Self.run(["admin", "team", "add", "vision"], databaseURL: url).status == 0)
-            #expect(try Self.run(["admin", "user", "add", "bob"], databaseURL: url).status == 0)
-            let member = try Self.run(["admin", "team", "member", "vision", "bob", "--role", "viewer"], databaseURL: url)
+            #expect(try await Self.run(["admin", "team", "add", "vision"], databaseURL: url).status == 0)
+            #expect(try await Self.run(["admin", "user", "add", "bob"], databaseURL: url).status == 0)
+            let member = try await Self.run(["admin", "team", "member", "vision", "bob", "--role", "viewer"], databaseURL: url)
             #expect(member.status == 0, "\(member.stderr)")
 
-            let revoke = try Self.run(["admin", "token", "revoke", "alice"], databaseURL: url)
+            let revoke = try await Self.run(["admin", "token", "revoke", "alice"], databaseURL: url)
             #expect(revoke.status == 0)
             #expect(try await accounts.caller(token: token) == nil)
             #expect(try await accounts.caller(token: other) == nil)
 
             // Mistakes: one line naming the cause, non-zero exit.
-            let twice = try Self.run(["admin", "user", "add", "alice"], databaseURL: url)
+            let twice = try await Self.run(["admin", "user", "add", "alice"], databaseURL: url)
             #expect(twice.status != 0)
             #expect(twice.stdout.isEmpty)
             #expect(twice.stderr.contains("\"alice\" is already a user or team"))
             #expect(twice.stderr.split(separator: "\n").count == 1)
-            let nobody = try Self.run(["admin", "team", "member", "vision", "nobody", "--role", "member"], databaseURL: url)
+            let nobody = try await Self.run(["admin", "team", "member", "vision", "nobody", "--role", "member"], databaseURL: url)
             #expect(nobody.status != 0)
             #expect(nobody.stderr.contains("no user named \"nobody\""))
-            let badRole = try Self.run(["admin", "team", "member", "vision", "bob", "--role", "owner"], databaseURL: url)
+            let badRole = try await Self.run(["admin", "team", "member", "vision", "bob", "--role", "owner"], databaseURL: url)
             #expect(badRole.status != 0)
         }
     }
@@ -83,19 +74,20 @@ import Testing
     @Test("--expires-in: a token that expires is refused once it has, saying so; a bad value is one line")
     func tokensExpireWhenAsked() async throws {
         try await ServerFixture.withDatabase { url, accounts in
-            let user = try Self.run(["admin", "user", "add", "carol", "--expires-in", "2s"], databaseURL: url)
+            let user = try await Self.run(["admin", "user", "add", "carol", "--expires-in", "2s"], databaseURL: url)
             #expect(user.status == 0, "\(user.stderr)")
             let shortLived = user.stdout.trimmingCharacters(in: .newlines)
             let issued = Date()
-            let month = try Self.run(["admin", "token", "add", "carol", "--expires-in", "30d"], databaseURL: url)
+            // Checked before running anything else: starting another debug binary can take 2 s on a busy machine.
+            #expect(try await accounts.caller(token: shortLived)?.name == "carol")
+            let month = try await Self.run(["admin", "token", "add", "carol", "--expires-in", "30d"], databaseURL: url)
             #expect(month.status == 0, "\(month.stderr)")
             let longLived = month.stdout.trimmingCharacters(in: .newlines)
             #expect(month.stdout == longLived + "\n", "only the token, on one line")
-            #expect(try await accounts.caller(token: shortLived)?.name == "carol")
 
             for bad in ["3x", "30", "d", "0d", "-1h", "99999d", "1.5h"] {
                 for command in [["admin", "token", "add", "carol"], ["admin", "user", "add", "dave"]] {
-                    let refused = try Self.run(command + ["--expires-in=\(bad)"], databaseURL: url)
+                    let refused = try await Self.run(command + ["--expires-in=\(bad)"], databaseURL: url)
                     #expect(refused.status != 0, "\(command) --expires-in \(bad)")
                     #expect(refused.stdout.isEmpty)
                     #expect(refused.stderr.hasPrefix("arttui-server: expiry \"\(bad)\""), "\(refused.stderr)")
@@ -115,11 +107,11 @@ import Testing
         }
     }
 
-    @Test func wrongPasswordAndUnreachableDatabaseFailFastWithOneLine() throws {
+    @Test func wrongPasswordAndUnreachableDatabaseFailFastWithOneLine() async throws {
         let base = try DatabaseURL(ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)
         let closed = "postgres://nobody:secret@127.0.0.1:1/none"
         let started = Date()
-        let unreachable = try Self.run(["admin", "user", "add", "x"], databaseURL: closed)
+        let unreachable = try await Self.run(["admin", "user", "add", "x"], databaseURL: closed)
         #expect(unreachable.status != 0)
         #expect(unreachable.stderr.contains("cannot reach the database at postgres://nobody@127.0.0.1:1/none"))
         #expect(unreachable.stderr.split(separator: "\n").count == 1)
@@ -129,7 +121,7 @@ import Testing
 
         // A URL that is not PostgreSQL's names the flag it came from and the URL, never its password.
         for (arguments, setting) in [(["--database-url", "mysql://u:pw-secret@127.0.0.1/x"], "--database-url"), ([], "ARTTUI_DATABASE_URL")] {
-            let wrong = try Self.run(["migrate"] + arguments, databaseURL: "mysql://u:pw-secret@127.0.0.1/x")
+            let wrong = try await Self.run(["migrate"] + arguments, databaseURL: "mysql://u:pw-secret@127.0.0.1/x")
             #expect(wrong.status != 0)
             #expect(wrong.stderr == "arttui-server: \(setting) \"mysql://u@127.0.0.1/x\" starts with mysql://, not postgres:// "
                 + "(postgres://USER:PASSWORD@HOST:PORT/DATABASE)\n", "\(wrong.stderr)")
@@ -139,10 +131,10 @@ import Testing
     @Test(.enabled(
         if: ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"].flatMap { URLComponents(string: $0)?.password } != nil,
         "ARTTUI_TEST_DATABASE_URL has no password: start the cluster with --password-file to test a URL without one"))
-    func aURLWithoutThePasswordTheServerAsksForSaysSo() throws {
+    func aURLWithoutThePasswordTheServerAsksForSaysSo() async throws {
         var components = URLComponents(string: ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)!
         components.password = nil
-        let outcome = try Self.run(["admin", "user", "add", "x"], databaseURL: components.string!)
+        let outcome = try await Self.run(["admin", "user", "add", "x"], databaseURL: components.string!)
         #expect(outcome.status != 0)
         #expect(outcome.stderr.hasPrefix("arttui-server: catalog database asks for a password for user \"\(components.user!)\" "
             + "and the database URL has none (\(components.host!):\(components.port!))\n"), "\(outcome.stderr)")

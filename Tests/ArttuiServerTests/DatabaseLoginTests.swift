@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `arttui-server serve` and `migrate` against a database that refuses the URL's password: one line
@@ -6,14 +7,15 @@ import Testing
 @Suite(.enabled(
     if: ServerFixture.enabled
         && ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"].flatMap { URLComponents(string: $0)?.password } != nil,
-    "ARTTUI_TEST_DATABASE_URL has no password: start the cluster with --password-file to test a wrong one"))
+    "ARTTUI_TEST_DATABASE_URL has no password: start the cluster with --password-file to test a wrong one"),
+    .childProcesses)
 struct DatabaseLoginTests {
     @Test(arguments: [["migrate"], ["serve", "--listen", "127.0.0.1:0", "--store", "/nonexistent-arttui-store"]])
-    func aWrongPasswordIsReportedAsRefused(command: [String]) throws {
+    func aWrongPasswordIsReportedAsRefused(command: [String]) async throws {
         var components = URLComponents(string: ProcessInfo.processInfo.environment["ARTTUI_TEST_DATABASE_URL"]!)!
         components.password = "wrong-pw-4711"
         let started = Date()
-        let outcome = try AdminCommandTests.run(command, databaseURL: components.string!)
+        let outcome = try await AdminCommandTests.run(command, databaseURL: components.string!)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(outcome.status != 0)
         #expect(outcome.stderr == "arttui-server: catalog database refused the password of user \"\(components.user!)\" "

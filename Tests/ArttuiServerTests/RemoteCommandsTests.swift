@@ -1,6 +1,7 @@
 import ArtifactStore
 import ArtifactWire
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// The `arttui` command line against a real team stack (PostgreSQL, an S3 store, `arttui-server`):
@@ -8,7 +9,7 @@ import Testing
 /// entity prefix and times; a viewer's `rm` is refused with nothing changed; "permission denied" and
 /// "not found" are distinct. Skipped, with the reason printed, without ARTTUI_TEST_DATABASE_URL and
 /// ARTTUI_TEST_S3_ENDPOINT.
-@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized) struct RemoteCommandsTests {
+@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized, .childProcesses) struct RemoteCommandsTests {
     /// The `arttui` executable built beside `arttui-server`.
     static var arttui: URL { AdminCommandTests.binary.deletingLastPathComponent().appendingPathComponent("arttui") }
 
@@ -21,31 +22,16 @@ import Testing
     }
 
     /// Runs `arttui` with a home of its own under `home`.
-    static func arttui(_ arguments: [String], home: URL, environment extra: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = arttui
-        process.arguments = arguments
+    /// Runs `arttui` with a home of its own under `home`, to the end (at most 120 s).
+    static func arttui(_ arguments: [String], home: URL, environment extra: [String: String] = [:]) async throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARTTUI_") && !$0.key.hasPrefix("XDG_") }
         environment["HOME"] = home.path
         environment["TZ"] = "UTC"
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
-        process.currentDirectoryURL = home
-        let out = home.appendingPathComponent(".out-\(UUID().uuidString)")
-        let err = home.appendingPathComponent(".err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        return Outcome(
-            status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-            stderr: try String(contentsOf: err, encoding: .utf8))
+        let command = try await CapturedProcess.run(
+            Self.arttui.path, arguments, environment: environment, directory: home.path, outputs: home, timeout: 120)
+        try #require(!command.timedOut, "arttui \(arguments.joined(separator: " ")) did not finish")
+        return Outcome(status: command.termination.status, stdout: command.stdout, stderr: command.stderr)
     }
 
     /// Text with the entity prefix, times and column padding taken out, so local and server outputs compare.
@@ -78,11 +64,11 @@ import Testing
             let url = servers[0].url.absoluteString
 
             // Accounts: root administers the team; vic only views it; otto is outside it.
-            func admin(_ arguments: [String]) throws -> String {
-                try TwoServersTests.admin(arguments, environment: environment)
+            func admin(_ arguments: [String]) async throws -> String {
+                try await TwoServersTests.admin(arguments, environment: environment)
             }
-            let viewerToken = try TwoServersTests.teamWithViewer(environment: environment)
-            let outsiderToken = try admin(["admin", "user", "add", "otto"])
+            let viewerToken = try await TwoServersTests.teamWithViewer(environment: environment)
+            let outsiderToken = try await admin(["admin", "user", "add", "otto"])
             let (created, _) = try await root.send(
                 "POST", "/api/v1/projects", json: WireProjectCreation(entity: "team", name: "vision", visibility: "private"))
             try #require(created == 201)
@@ -94,12 +80,12 @@ import Testing
             // versions through `put` locally and through the upload protocol on the server.
             let store = home.appendingPathComponent("store").path
             let cache = home.appendingPathComponent("cache").path
-            func local(_ arguments: [String]) throws -> Outcome {
-                try Self.arttui(arguments + ["--store", store, "--cache-dir", cache], home: home)
+            func local(_ arguments: [String]) async throws -> Outcome {
+                try await Self.arttui(arguments + ["--store", store, "--cache-dir", cache], home: home)
             }
-            func remote(_ arguments: [String], token: String = root.token) throws -> Outcome {
-                try Self.arttui(["--remote", url] + arguments + ["--cache-dir", cache], home: home,
-                                environment: ["ARTTUI_TOKEN": token])
+            func remote(_ arguments: [String], token: String = root.token) async throws -> Outcome {
+                try await Self.arttui(["--remote", url] + arguments + ["--cache-dir", cache], home: home,
+                                      environment: ["ARTTUI_TOKEN": token])
             }
             func write(_ name: String, _ files: [String: Data]) throws -> String {
                 let directory = home.appendingPathComponent(name)
@@ -119,22 +105,22 @@ import Testing
                 try #require(status == 201 || status == 200, "\(String(decoding: body, as: UTF8.self))")
             }
             let start = ["run", "start", "--id", "train1", "--job-type", "train", "--sweep", "sw", "--config", #"{"lr": 0.1}"#]
-            try #require(try local(start + ["-p", "vision"]).status == 0)
-            try #require(try remote(start + ["-p", "team/vision"]).status == 0)
+            try #require(try await local(start + ["-p", "vision"]).status == 0)
+            try #require(try await remote(start + ["-p", "team/vision"]).status == 0)
 
             let firstDirectory = try write("first", Self.first)
             let secondDirectory = try write("second", Self.second)
             let modelDirectory = try write("model", Self.model)
-            try #require(try local(["put", firstDirectory, "-n", "vision/mnist", "-t", "dataset", "-d", "50 digits",
-                                    "--metadata", #"{"classes": 10}"#]).status == 0)
-            try #require(try local(["put", secondDirectory, "-n", "vision/mnist", "-a", "best"]).status == 0)
-            try #require(try local(["put", modelDirectory, "-n", "vision/model", "-t", "model", "--run", "train1"]).status == 0)
+            try #require(try await local(["put", firstDirectory, "-n", "vision/mnist", "-t", "dataset", "-d", "50 digits",
+                                          "--metadata", #"{"classes": 10}"#]).status == 0)
+            try #require(try await local(["put", secondDirectory, "-n", "vision/mnist", "-a", "best"]).status == 0)
+            try #require(try await local(["put", modelDirectory, "-n", "vision/model", "-t", "model", "--run", "train1"]).status == 0)
             try await upload("mnist", Self.first, type: "dataset", description: "50 digits", metadata: ["classes": .int(10)])
             try await upload("mnist", Self.second, type: "dataset", aliases: ["best"])
             try await upload("model", Self.model, type: "model", run: "train1")
             let shardDirectory = try write("shard", Self.shard)
-            try #require(try local(["put", shardDirectory, "-n", "vision/shards", "-t", "dataset", "--upsert",
-                                    "--distributed-id", "g1"]).status == 0)
+            try #require(try await local(["put", shardDirectory, "-n", "vision/shards", "-t", "dataset", "--upsert",
+                                          "--distributed-id", "g1"]).status == 0)
             try await upload("shards", Self.shard, type: "dataset", distributedID: "g1")
             let lateDirectory = try write("late", ["part-1.txt": Data("shard one\n".utf8)])
             let lateFile = try write("late-entry", ["part-2.txt": Data("shard two\n".utf8)]) + "/part-2.txt"
@@ -199,8 +185,8 @@ import Testing
                 (["ls", "vision/mnist"], ["ls", "team/vision/mnist"]),
             ]
             for (localArguments, remoteArguments) in pairs {
-                let here = try local(localArguments)
-                let there = try remote(remoteArguments)
+                let here = try await local(localArguments)
+                let there = try await remote(remoteArguments)
                 #expect(here.status == there.status, "\(localArguments): \(here) vs \(there)")
                 #expect(Self.normalized(here.stdout, entity: "team") == Self.normalized(there.stdout, entity: "team"),
                         "\(localArguments)\nlocal:\n\(here.stdout)\nserver:\n\(there.stdout)")
@@ -209,48 +195,48 @@ import Testing
                 #expect(!there.stdout.contains(root.token) && !there.stderr.contains(root.token))
             }
             // The server also lists root/shared; the team's project reads as the local one does.
-            let projects = try local(["ls"]).stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
-            let remoteListing = try remote(["ls"])
+            let projects = try await local(["ls"]).stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
+            let remoteListing = try await remote(["ls"])
             #expect(remoteListing.status == 0, "\(remoteListing)")
             let remoteProjects = remoteListing.stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "team") }
             #expect(projects.count == 2 && remoteProjects.contains(projects[1]), "\(projects) vs \(remoteProjects)")
             // Pending versions are unfinished work of the project's writers: a viewer is refused them, not
             // answered without them.
-            let pending = try remote(["ls", "team/vision/shards", "--pending"], token: viewerToken)
+            let pending = try await remote(["ls", "team/vision/shards", "--pending"], token: viewerToken)
             #expect(pending.status != 0, "\(pending)")
             #expect(pending.stderr
                 == "arttui: error: permission denied: only those who may write to project team/vision see its pending versions\n",
                 "\(pending)")
-            #expect(try remote(["ls", "team/vision/shards"], token: viewerToken).status == 0)
-            let verified = try remote(["verify", "team/vision", "--read-data"])
+            #expect(try await remote(["ls", "team/vision/shards"], token: viewerToken).status == 0)
+            let verified = try await remote(["verify", "team/vision", "--read-data"])
             #expect(verified.status == 0 && verified.stdout.contains(": no damage"), "\(verified)")
 
             // A viewer reads but may not delete; nothing changes. An outsider is told the project does not exist.
-            let before = try remote(["show", "team/vision/mnist:v1", "--json"])
+            let before = try await remote(["show", "team/vision/mnist:v1", "--json"])
             try #require(before.status == 0, "\(before)")
-            let refused = try remote(["rm", "team/vision/mnist:v1"], token: viewerToken)
+            let refused = try await remote(["rm", "team/vision/mnist:v1"], token: viewerToken)
             #expect(refused.status != 0)
             #expect(refused.stderr == "arttui: error: permission denied: you may read but not write to project team/vision\n",
                     "\(refused)")
-            #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
-            #expect(try remote(["show", "team/vision/mnist:v1", "--json"], token: viewerToken).stdout == before.stdout)
+            #expect(try await remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
+            #expect(try await remote(["show", "team/vision/mnist:v1", "--json"], token: viewerToken).stdout == before.stdout)
             // Members write but only the team's admins change a project's visibility: the refusal says so.
-            let memberToken = try admin(["admin", "user", "add", "mia"])
-            _ = try admin(["admin", "team", "member", "team", "mia", "--role", "member"])
-            func setVisibility(token: String) throws -> Outcome {
-                try Self.arttui(["project", "set", "team/vision", "--visibility", "public", "--remote", url], home: home,
-                                environment: ["ARTTUI_TOKEN": token])
+            let memberToken = try await admin(["admin", "user", "add", "mia"])
+            _ = try await admin(["admin", "team", "member", "team", "mia", "--role", "member"])
+            func setVisibility(token: String) async throws -> Outcome {
+                try await Self.arttui(["project", "set", "team/vision", "--visibility", "public", "--remote", url], home: home,
+                                      environment: ["ARTTUI_TOKEN": token])
             }
-            let byMember = try setVisibility(token: memberToken)
+            let byMember = try await setVisibility(token: memberToken)
             #expect(byMember.stderr == "arttui: error: permission denied: only admins of team may change the visibility of "
                 + "project team/vision; you may read and write it\n", "\(byMember)")
-            let byViewer = try setVisibility(token: viewerToken)
+            let byViewer = try await setVisibility(token: viewerToken)
             #expect(byViewer.stderr == "arttui: error: permission denied: only admins of team may change the visibility of "
                 + "project team/vision; you may read it\n", "\(byViewer)")
-            let hidden = try remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
+            let hidden = try await remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
             #expect(hidden.status != 0)
             #expect(hidden.stderr == "arttui: error: project \"team/vision\" not found\n", "\(hidden)")
-            #expect(try remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
+            #expect(try await remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             for outcome in [refused, hidden] {
                 #expect(!outcome.stderr.contains(viewerToken) && !outcome.stderr.contains(outsiderToken))
             }
@@ -282,8 +268,8 @@ import Testing
                         .write(to: home.appendingPathComponent("mnist/digit-\(index).txt"))
                 }
             }
-            let created = try Self.arttui(["--remote", url, "project", "create", "vision", "--visibility", "private"],
-                                          home: remoteHome, environment: ["ARTTUI_TOKEN": token])
+            let created = try await Self.arttui(["--remote", url, "project", "create", "vision", "--visibility", "private"],
+                                                home: remoteHome, environment: ["ARTTUI_TOKEN": token])
             try #require(created.status == 0, "\(created)")
 
             let tour: [[String]] = [
@@ -310,8 +296,8 @@ import Testing
                     try addFiles(localHome)
                     try addFiles(remoteHome)
                 }
-                let here = try Self.arttui(arguments, home: localHome)
-                let there = try Self.arttui(["--remote", url] + arguments, home: remoteHome, environment: ["ARTTUI_TOKEN": token])
+                let here = try await Self.arttui(arguments, home: localHome)
+                let there = try await Self.arttui(["--remote", url] + arguments, home: remoteHome, environment: ["ARTTUI_TOKEN": token])
                 // Each side has a home of its own; the tour's paths are under it.
                 func normalized(_ text: String, home: URL) -> String {
                     Self.normalized(text.replacingOccurrences(of: home.path, with: "~"), entity: "root")
@@ -324,9 +310,9 @@ import Testing
                 #expect(!there.stdout.contains(token) && !there.stderr.contains(token))
             }
             // `ls` on the server also lists root/shared; the tour's project reads as the local one does.
-            let projects = try Self.arttui(["ls"], home: localHome).stdout.split(separator: "\n")
+            let projects = try await Self.arttui(["ls"], home: localHome).stdout.split(separator: "\n")
                 .map { Self.normalized(String($0), entity: "root") }
-            let remoteProjects = try Self.arttui(["--remote", url, "ls"], home: remoteHome, environment: ["ARTTUI_TOKEN": token])
+            let remoteProjects = try await Self.arttui(["--remote", url, "ls"], home: remoteHome, environment: ["ARTTUI_TOKEN": token])
                 .stdout.split(separator: "\n").map { Self.normalized(String($0), entity: "root") }
             #expect(projects.count == 2 && remoteProjects.contains(projects[1]), "\(projects) vs \(remoteProjects)")
             // The fetched files are the same bytes on both sides.
@@ -342,13 +328,13 @@ import Testing
         }
     }
 
-    @Test func anUnreachableServerFailsWithinTheTimeoutNamingTheAddress() throws {
+    @Test func anUnreachableServerFailsWithinTheTimeoutNamingTheAddress() async throws {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-remote-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: home) }
         let started = Date()
-        let outcome = try Self.arttui(["--remote", "http://127.0.0.1:9", "ls", "--timeout", "2"], home: home,
-                                      environment: ["ARTTUI_TOKEN": "secret-token-value"])
+        let outcome = try await Self.arttui(["--remote", "http://127.0.0.1:9", "ls", "--timeout", "2"], home: home,
+                                            environment: ["ARTTUI_TOKEN": "secret-token-value"])
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(outcome.status != 0)
         #expect(outcome.stderr.hasPrefix("arttui: error: cannot reach server http://127.0.0.1:9"), "\(outcome)")

@@ -1,14 +1,15 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `arttui-server serve` refuses to serve plain HTTP beyond loopback, and bad flags, before it
 /// touches any service.
-@Suite struct ServeCommandTests {
-    @Test func plainHTTPBeyondLoopbackNeedsInsecureHTTP() throws {
-        let open = try AdminCommandTests.run(["serve", "--listen", "0.0.0.0:18449"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
+@Suite(.childProcesses) struct ServeCommandTests {
+    @Test func plainHTTPBeyondLoopbackNeedsInsecureHTTP() async throws {
+        let open = try await AdminCommandTests.run(["serve", "--listen", "0.0.0.0:18449"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(open.status == 1)
         #expect(open.stderr == "arttui-server: without --tls-cert and --tls-key the server listens only on loopback; give --insecure-http to serve plain HTTP on 0.0.0.0\n")
-        let half = try AdminCommandTests.run(
+        let half = try await AdminCommandTests.run(
             ["serve", "--listen", "127.0.0.1:18449", "--tls-cert", "/nonexistent.pem"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(half.status == 1)
         #expect(half.stderr.contains("--tls-cert and --tls-key go together"))
@@ -20,12 +21,12 @@ import Testing
             (["--tls-cert", "/nonexistent.pem", "--tls-key", notPEM.path], "--tls-cert /nonexistent.pem does not exist"),
             (["--tls-cert", notPEM.path, "--tls-key", notPEM.path], "--tls-cert \(notPEM.path) is not a PEM certificate"),
         ] {
-            let tls = try AdminCommandTests.run(
+            let tls = try await AdminCommandTests.run(
                 ["serve", "--listen", "127.0.0.1:18449"] + arguments, databaseURL: "postgres://nobody@127.0.0.1:1/x")
             #expect(tls.status == 1)
             #expect(tls.stderr == "arttui-server: \(expected)\n", "\(tls.stderr)")
         }
-        let listen = try AdminCommandTests.run(["serve", "--listen", "nowhere"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
+        let listen = try await AdminCommandTests.run(["serve", "--listen", "nowhere"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(listen.status == 1)
         #expect(listen.stderr.contains("--listen nowhere must be HOST:PORT"))
     }

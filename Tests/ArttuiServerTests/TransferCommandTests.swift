@@ -1,5 +1,9 @@
 import ArtifactWire
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import ProcessTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +11,7 @@ import Glibc
 
 /// `arttui put/get --remote`, `push` and `pull` against a real `arttui-server` on PostgreSQL and
 /// SeaweedFS (a fresh database and bucket each); skipped with a printed reason without them.
-@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized) struct TransferCommandTests {
+@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized, .childProcesses) struct TransferCommandTests {
     /// The built `arttui`, next to `arttui-server`.
     static var arttui: URL { AdminCommandTests.binary.deletingLastPathComponent().appendingPathComponent("arttui") }
 
@@ -29,36 +33,29 @@ import Glibc
 
         func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
-        /// `arttui arguments` as this user, on the store `store` and the cache `cache` (names under the root).
-        private func command(_ arguments: [String], store: String, cache: String) -> Process {
-            let process = Process()
-            process.executableURL = TransferCommandTests.arttui
-            process.arguments = arguments
+        /// The environment of `arttui` as this user, on the store `store` and the cache `cache` (names under the root).
+        private func environment(store: String, cache: String) -> [String: String] {
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARTTUI_") }
             environment["ARTTUI_TOKEN"] = token
             environment["ARTTUI_STORE"] = path(store)
             environment["ARTTUI_CACHE_DIR"] = path(cache)
             environment["XDG_CONFIG_HOME"] = path("config")
             environment["ARTTUI_TIMEOUT"] = "60"
-            process.environment = environment
-            process.currentDirectoryURL = root
-            return process
+            return environment
         }
 
         /// Starts `arttui arguments` with the store `store` and the cache `cache` (names under the root).
-        func start(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> Process {
-            let process = command(arguments, store: store, cache: cache)
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-            process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-            try process.run()
-            return process
+        func start(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> ChildProcess {
+            try ChildProcess.spawn(
+                TransferCommandTests.arttui.path, arguments, environment: environment(store: store, cache: cache),
+                directory: root.path)
         }
 
         /// Runs `arttui arguments` to the end; requires success and returns stdout.
         @discardableResult
         func ok(_ arguments: [String], store: String = "store", cache: String = "cache",
-                sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let (status, text, errors) = try run(arguments, store: store, cache: cache)
+                sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+            let (status, text, errors) = try await run(arguments, store: store, cache: cache)
             try #require(
                 status == 0, "arttui \(arguments.joined(separator: " ")) failed: \(errors)\(text)", sourceLocation: sourceLocation)
             return text
@@ -66,30 +63,26 @@ import Glibc
 
         /// Runs `arttui arguments` to the end; requires failure and returns stderr.
         func fails(_ arguments: [String], store: String = "store", cache: String = "cache",
-                   sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-            let (status, text, errors) = try run(arguments, store: store, cache: cache)
+                   sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+            let (status, text, errors) = try await run(arguments, store: store, cache: cache)
             try #require(
                 status != 0, "arttui \(arguments.joined(separator: " ")) succeeded: \(text)", sourceLocation: sourceLocation)
             return errors
         }
 
-        /// Runs `arttui arguments` to the end: its exit status, stdout and stderr.
-        func run(_ arguments: [String], store: String = "store", cache: String = "cache") throws
+        /// Runs `arttui arguments` to the end (at most 600 s): its exit status, stdout and stderr.
+        func run(_ arguments: [String], store: String = "store", cache: String = "cache") async throws
             -> (status: Int32, stdout: String, stderr: String)
         {
-            let process = command(arguments, store: store, cache: cache)
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let output = out.fileHandleForReading.readDataToEndOfFile()
-            let errors = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+            let command = try await CapturedProcess.run(
+                TransferCommandTests.arttui.path, arguments, environment: environment(store: store, cache: cache),
+                directory: root.path, timeout: 600)
+            try #require(!command.timedOut, "arttui \(arguments.joined(separator: " ")) did not finish")
+            return (command.termination.status, command.stdout, command.stderr)
         }
 
-        func json(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> [String: Any] {
-            let text = try ok(arguments + ["--json"], store: store, cache: cache)
+        func json(_ arguments: [String], store: String = "store", cache: String = "cache") async throws -> [String: Any] {
+            let text = try await ok(arguments + ["--json"], store: store, cache: cache)
             return try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
         }
 
@@ -114,17 +107,23 @@ import Glibc
             return files
         }
 
+        /// The server's `/metrics` page.
+        private func metrics() async throws -> String {
+            let (data, _) = try await URLSession.shared.data(from: server.appendingPathComponent("metrics"))
+            return String(decoding: data, as: UTF8.self)
+        }
+
         /// A counter from the server's `/metrics`.
-        func metric(_ name: String) throws -> Int64 {
-            let text = try String(contentsOf: server.appendingPathComponent("metrics"), encoding: .utf8)
+        func metric(_ name: String) async throws -> Int64 {
+            let text = try await metrics()
             let line = try #require(text.split(separator: "\n").first { $0.hasPrefix(name + " ") }, "no \(name) in /metrics")
             return try #require(Int64(line.split(separator: " ")[1]))
         }
 
         /// Requests the server has answered, of every method and status (each read of `/metrics` counts
         /// once it is answered, so one call here adds one to the next).
-        func requestsAnswered() throws -> Int64 {
-            let text = try String(contentsOf: server.appendingPathComponent("metrics"), encoding: .utf8)
+        func requestsAnswered() async throws -> Int64 {
+            let text = try await metrics()
             return try text.split(separator: "\n").filter { $0.hasPrefix("arttui_http_requests_total{") }
                 .reduce(0) { total, line in total + (try #require(Int64(line.split(separator: " ").last!))) }
         }
@@ -149,33 +148,33 @@ import Glibc
                 "small/text.csv": Data((0..<20_000).map { "\($0),\($0 * $0)\n" }.joined().utf8),
             ]
             try scratch.tree("data", files)
-            let put = try scratch.json(["put", "data", "-n", "root/shared/ds", "-a", "best", "-d", "first", "--remote", remote])
+            let put = try await scratch.json(["put", "data", "-n", "root/shared/ds", "-a", "best", "-d", "first", "--remote", remote])
             #expect(put["created"] as? Bool == true)
             #expect(put["version"] as? String == "v0")
             #expect(put["fileCount"] as? Int == 4)
             #expect((put["aliases"] as? [String])?.sorted() == ["best", "latest"])
             // Unchanged: no new version, nothing read again (the stat cache) and nothing sent; the one
             // question is the newest version's digest (it also shows the project exists).
-            let packsBefore = try scratch.metric("arttui_upload_packs_total")
-            let requestsBefore = try scratch.requestsAnswered()
-            #expect(try scratch.ok(["put", "data", "-n", "root/shared/ds", "--remote", remote])
+            let packsBefore = try await scratch.metric("arttui_upload_packs_total")
+            let requestsBefore = try await scratch.requestsAnswered()
+            #expect(try await scratch.ok(["put", "data", "-n", "root/shared/ds", "--remote", remote])
                 == "no changes: root/shared/ds:v0 already holds this content\n")
-            #expect(try scratch.requestsAnswered() - requestsBefore == 1 + 1, "one request, and the /metrics read before it")
-            #expect(try scratch.metric("arttui_upload_packs_total") == packsBefore)
+            #expect(try await scratch.requestsAnswered() - requestsBefore == 1 + 1, "one request, and the /metrics read before it")
+            #expect(try await scratch.metric("arttui_upload_packs_total") == packsBefore)
 
             // A project that does not exist yet is created (private), as a first local put creates one.
-            let fresh = try scratch.json(["put", "data", "-n", "root/fresh/ds", "--remote", remote])
+            let fresh = try await scratch.json(["put", "data", "-n", "root/fresh/ds", "--remote", remote])
             #expect(fresh["created"] as? Bool == true && fresh["project"] as? String == "root/fresh", "\(fresh)")
 
             // The default (--cache always) puts every file into the cache, the big one too.
-            let get = try scratch.json(["get", "root/shared/ds:best", "--root", "out", "--remote", remote])
+            let get = try await scratch.json(["get", "root/shared/ds:best", "--root", "out", "--remote", remote])
             #expect(get["fromStore"] as? Int == 4)
             #expect(try scratch.contents("out") == files)
             // A second folder comes from the cache, with nothing fetched.
-            let sentBefore = try scratch.metric("arttui_chunk_records_sent_bytes_total")
-            let again = try scratch.json(["get", "root/shared/ds", "--root", "out2", "--remote", remote])
+            let sentBefore = try await scratch.metric("arttui_chunk_records_sent_bytes_total")
+            let again = try await scratch.json(["get", "root/shared/ds", "--root", "out2", "--remote", remote])
             #expect(again["fromCache"] as? Int == 4)
-            #expect(try scratch.metric("arttui_chunk_records_sent_bytes_total") == sentBefore)
+            #expect(try await scratch.metric("arttui_chunk_records_sent_bytes_total") == sentBefore)
             #expect(try scratch.contents("out2") == files)
         }
     }
@@ -192,8 +191,8 @@ import Glibc
             let shared = Self.random(3000)
             for index in 0..<6 { files["same/s\(index).bin"] = shared }
             try scratch.tree("data", files)
-            _ = try scratch.json(["put", "data", "-n", "root/small/ds", "--remote", remote])
-            let get = try scratch.json(["get", "root/small/ds", "--root", "out", "--remote", remote])
+            _ = try await scratch.json(["put", "data", "-n", "root/small/ds", "--remote", remote])
+            let get = try await scratch.json(["get", "root/small/ds", "--root", "out", "--remote", remote])
             // Files of the same content after the first may come from the cache it went into.
             let fromStore = get["fromStore"] as? Int ?? 0
             #expect(fromStore >= files.count - 5 && fromStore + (get["fromCache"] as? Int ?? 0) == files.count, "\(get)")
@@ -205,32 +204,31 @@ import Glibc
         try await Self.withServer { scratch in
             let remote = scratch.server.absoluteString
             try scratch.tree("data", ["big.bin": Self.random(64 << 20)])
-            let chunksBefore = try scratch.metric("arttui_upload_chunks_total")
+            let chunksBefore = try await scratch.metric("arttui_upload_chunks_total")
             let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", remote])
             // Kill -9 once the server has staged some packs, but before the commit.
             var staged: Int64 = 0
             for _ in 0..<1_200 {
-                staged = try scratch.metric("arttui_upload_chunks_total") - chunksBefore
+                staged = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore
                 if staged > 0 || !put.isRunning { break }
-                usleep(10_000)
+                try await Task.sleep(for: .milliseconds(10))
             }
-            kill(put.processIdentifier, SIGKILL)
-            put.waitUntilExit()
+            await put.kill()
             try #require(staged > 0, "the put ended before any pack was staged")
             // Packs whose bodies had fully arrived are still checked and stored after the kill: wait until
             // the count has stood still for a second (a fixed 300 ms was too short at load).
             var stillFor = 0
             for _ in 0..<300 where stillFor < 10 {
-                usleep(100_000)
-                let now = try scratch.metric("arttui_upload_chunks_total") - chunksBefore
+                try await Task.sleep(for: .milliseconds(100))
+                let now = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore
                 stillFor = now == staged ? stillFor + 1 : 0
                 staged = now
             }
             let (status, _) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
             #expect(status == 404, "nothing of the killed put is visible")
 
-            try scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", remote])
-            let resent = try scratch.metric("arttui_upload_chunks_total") - chunksBefore - staged
+            try await scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", remote])
+            let resent = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore - staged
             let (_, body) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions/v0/manifest")
             let total = Set(try JSONDecoder().decode(WireManifest.self, from: body).contents.flatMap(\.chunks)).count
             print("killed put: \(staged) chunks staged before kill -9, \(resent) sent by the re-run, \(total) in all")
@@ -244,44 +242,44 @@ import Glibc
             let remote = scratch.server.absoluteString
             for index in 0..<3 {
                 try scratch.tree("d", ["f.txt": Data("version \(index)\n".utf8), "r\(index).bin": Self.random(700_000)])
-                let run = try scratch.ok(["run", "start", "-p", "lin", "--id", "train\(index)", "--job-type", "train"])
+                let run = try await scratch.ok(["run", "start", "-p", "lin", "--id", "train\(index)", "--job-type", "train"])
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                try scratch.ok(["put", "d", "-n", "lin/ds", "--run", run, "-d", "v\(index)", "--metadata", "{\"i\":\(index)}"])
-                try scratch.ok(["run", "finish", run])
+                try await scratch.ok(["put", "d", "-n", "lin/ds", "--run", run, "-d", "v\(index)", "--metadata", "{\"i\":\(index)}"])
+                try await scratch.ok(["run", "finish", run])
             }
-            try scratch.ok(["use", "lin/ds:v0", "--run", "train2"])
-            try scratch.ok(["alias", "add", "lin/ds:v1", "best"])
+            try await scratch.ok(["use", "lin/ds:v0", "--run", "train2"])
+            try await scratch.ok(["alias", "add", "lin/ds:v1", "best"])
 
-            let pushed = try scratch.json(["push", "lin/ds", "--to", remote, "--into", "root/shared"])
+            let pushed = try await scratch.json(["push", "lin/ds", "--to", remote, "--into", "root/shared"])
             #expect((pushed["versions"] as? [[String: Any]])?.map { $0["target"] as? String }
                 == ["root/shared/ds:v0", "root/shared/ds:v1", "root/shared/ds:v2"])
             #expect((pushed["runs"] as? [String])?.sorted() == ["train0", "train1", "train2"])
 
-            let pulled = try scratch.json(["pull", "root/shared/ds", "--from", remote, "--into", "lin"], store: "fresh")
+            let pulled = try await scratch.json(["pull", "root/shared/ds", "--from", remote, "--into", "lin"], store: "fresh")
             #expect((pulled["versions"] as? [[String: Any]])?.allSatisfy { $0["created"] as? Bool == true } == true)
             for reference in ["v0", "v1", "v2"] {
-                let original = try scratch.json(["show", "lin/ds:\(reference)"])
-                let copy = try scratch.json(["show", "lin/ds:\(reference)"], store: "fresh")
+                let original = try await scratch.json(["show", "lin/ds:\(reference)"])
+                let copy = try await scratch.json(["show", "lin/ds:\(reference)"], store: "fresh")
                 for key in ["digest", "aliases", "description", "metadata", "size", "fileCount", "loggedBy"] {
                     #expect("\(original[key] ?? "nil")" == "\(copy[key] ?? "nil")", "\(reference) \(key)")
                 }
-                try scratch.ok(["get", "lin/ds:\(reference)", "--root", "a-\(reference)"])
-                try scratch.ok(["get", "lin/ds:\(reference)", "--root", "b-\(reference)"], store: "fresh", cache: "cache2")
+                try await scratch.ok(["get", "lin/ds:\(reference)", "--root", "a-\(reference)"])
+                try await scratch.ok(["get", "lin/ds:\(reference)", "--root", "b-\(reference)"], store: "fresh", cache: "cache2")
                 #expect(try scratch.contents("a-\(reference)") == scratch.contents("b-\(reference)"))
             }
-            #expect(try scratch.ok(["lineage", "lin/ds:v0"]) == scratch.ok(["lineage", "lin/ds:v0"], store: "fresh"))
-            #expect(try scratch.ok(["verify", "--read-data"], store: "fresh").contains("no damage"))
+            #expect(try await scratch.ok(["lineage", "lin/ds:v0"]) == scratch.ok(["lineage", "lin/ds:v0"], store: "fresh"))
+            #expect(try await scratch.ok(["verify", "--read-data"], store: "fresh").contains("no damage"))
 
             // Again: nothing changes, nothing is sent; an alias moved locally is reported, not moved.
-            let bytesBefore = try scratch.metric("arttui_upload_bytes_total")
-            try scratch.ok(["alias", "add", "lin/ds:v2", "best"])
-            let again = try scratch.json(["push", "lin/ds", "--to", remote, "--into", "root/shared"])
+            let bytesBefore = try await scratch.metric("arttui_upload_bytes_total")
+            try await scratch.ok(["alias", "add", "lin/ds:v2", "best"])
+            let again = try await scratch.json(["push", "lin/ds", "--to", remote, "--into", "root/shared"])
             #expect((again["versions"] as? [[String: Any]])?.allSatisfy { $0["created"] as? Bool == false } == true)
             #expect(again["bytesSent"] as? Int == 0)
             #expect((again["runs"] as? [String]) == [])
             #expect((again["aliasConflicts"] as? [[String: Any]])?.first?["heldBy"] as? String == "root/shared/ds:v1")
-            #expect(try scratch.metric("arttui_upload_bytes_total") == bytesBefore)
-            let moved = try scratch.json(["push", "lin/ds:best", "--to", remote, "--into", "root/shared", "--move-aliases"])
+            #expect(try await scratch.metric("arttui_upload_bytes_total") == bytesBefore)
+            let moved = try await scratch.json(["push", "lin/ds:best", "--to", remote, "--into", "root/shared", "--move-aliases"])
             #expect((moved["aliasesSet"] as? [String]) == ["best → root/shared/ds:v2"])
         }
     }
@@ -292,9 +290,9 @@ import Glibc
             try scratch.tree("shard0", ["part-0.txt": Data("zero\n".utf8)])
             try scratch.tree("shard1", ["part-1.txt": Data("one\n".utf8)])
             // Only a pending version: pushing the artifact or its :pending fails naming finish; nothing is created.
-            try scratch.ok(["put", "shard0", "-n", "par/shards", "--upsert", "--distributed-id", "g1"])
+            try await scratch.ok(["put", "shard0", "-n", "par/shards", "--upsert", "--distributed-id", "g1"])
             for address in ["par/shards", "par/shards:pending"] {
-                let refused = try scratch.fails(["push", address, "--to", remote, "--into", "root/par"])
+                let refused = try await scratch.fails(["push", address, "--to", remote, "--into", "root/par"])
                 #expect(refused == "arttui: error: par/shards in the local store is pending, and a pending version is copied "
                     + "only once finished: commit it with arttui finish -n par/shards --distributed-id ID, then copy again\n",
                     "\(refused)")
@@ -303,26 +301,26 @@ import Glibc
             #expect(status == 404, "a refused push leaves nothing on the server")
 
             // Beside committed versions, the pending one is left out and said so.
-            try scratch.ok(["finish", "-n", "par/shards", "--distributed-id", "g1"])
-            try scratch.ok(["put", "shard1", "-n", "par/shards", "--upsert", "--distributed-id", "g2"])
-            let pushed = try scratch.json(["push", "par/shards", "--to", remote, "--into", "root/par"])
+            try await scratch.ok(["finish", "-n", "par/shards", "--distributed-id", "g1"])
+            try await scratch.ok(["put", "shard1", "-n", "par/shards", "--upsert", "--distributed-id", "g2"])
+            let pushed = try await scratch.json(["push", "par/shards", "--to", remote, "--into", "root/par"])
             #expect((pushed["versions"] as? [[String: Any]])?.map { $0["target"] as? String } == ["root/par/shards:v0"])
             let left = pushed["pendingLeftOut"] as? [[String: Any]]
             #expect(left?.count == 1 && left?.first?["artifact"] as? String == "par/shards" && left?.first?["count"] as? Int == 1,
                     "\(pushed)")
-            #expect(try scratch.ok(["push", "par/shards", "--to", remote, "--into", "root/par"])
+            #expect(try await scratch.ok(["push", "par/shards", "--to", remote, "--into", "root/par"])
                 .contains("par/shards: 1 pending version not copied"))
 
             // On the server: a pending version there is listed by ls --pending, and pull leaves it out too.
-            try scratch.ok(["put", "shard1", "-n", "root/par/shards", "--upsert", "--distributed-id", "g3", "--remote", remote])
-            let listed = try scratch.ok(["ls", "root/par/shards", "--pending", "--remote", remote])
+            try await scratch.ok(["put", "shard1", "-n", "root/par/shards", "--upsert", "--distributed-id", "g3", "--remote", remote])
+            let listed = try await scratch.ok(["ls", "root/par/shards", "--pending", "--remote", remote])
             let rows = listed.split(separator: "\n").dropFirst().map { $0.split(separator: " ").first.map(String.init) }
             #expect(rows == ["pending", "v0"], "\(listed)")
-            #expect(try scratch.ok(["ls", "root/par/shards", "--remote", remote]).split(separator: "\n").count == 2)
-            let pulled = try scratch.json(["pull", "root/par/shards", "--from", remote, "--into", "copy"], store: "fresh")
+            #expect(try await scratch.ok(["ls", "root/par/shards", "--remote", remote]).split(separator: "\n").count == 2)
+            let pulled = try await scratch.json(["pull", "root/par/shards", "--from", remote, "--into", "copy"], store: "fresh")
             #expect((pulled["versions"] as? [[String: Any]])?.map { $0["target"] as? String } == ["copy/shards:v0"])
             #expect((pulled["pendingLeftOut"] as? [[String: Any]])?.first?["artifact"] as? String == "root/par/shards")
-            let pendingPull = try scratch.fails(["pull", "root/par/shards:pending", "--from", remote, "--into", "copy"], store: "fresh")
+            let pendingPull = try await scratch.fails(["pull", "root/par/shards:pending", "--from", remote, "--into", "copy"], store: "fresh")
             #expect(pendingPull.contains("root/par/shards on \(remote) is pending") && pendingPull.contains("arttui finish"),
                     "\(pendingPull)")
         }
@@ -332,24 +330,24 @@ import Glibc
     /// copies the committed versions and says nothing of the pending one it cannot see.
     @Test func aViewerPullsTheCommittedVersionsOfAnArtifactWithAPendingOne() async throws {
         try await TwoServersTests.withServers(1) { servers, clients, environment in
-            let viewerToken = try TwoServersTests.teamWithViewer(environment: environment)
+            let viewerToken = try await TwoServersTests.teamWithViewer(environment: environment)
             let writer = try Scratch(server: servers[0].url, client: clients[0])
             let viewer = try Scratch(server: servers[0].url, client: TwoServersTests.Client(base: clients[0].base, token: viewerToken))
             let remote = servers[0].url.absoluteString
-            try writer.ok(["project", "create", "team/shared", "--visibility", "private", "--remote", remote])
+            try await writer.ok(["project", "create", "team/shared", "--visibility", "private", "--remote", remote])
             try writer.tree("v0", ["a.txt": Data("committed\n".utf8)])
             try writer.tree("part", ["b.txt": Data("pending\n".utf8)])
-            try writer.ok(["put", "v0", "-n", "team/shared/ds", "--remote", remote])
-            try writer.ok(["put", "part", "-n", "team/shared/ds", "--upsert", "--distributed-id", "g1", "--remote", remote])
-            #expect(try writer.ok(["ls", "team/shared/ds", "--pending", "--remote", remote]).contains("pending"))
+            try await writer.ok(["put", "v0", "-n", "team/shared/ds", "--remote", remote])
+            try await writer.ok(["put", "part", "-n", "team/shared/ds", "--upsert", "--distributed-id", "g1", "--remote", remote])
+            #expect(try await writer.ok(["ls", "team/shared/ds", "--pending", "--remote", remote]).contains("pending"))
 
-            let pulled = try viewer.json(["pull", "team/shared/ds", "--from", remote, "--into", "mine"])
+            let pulled = try await viewer.json(["pull", "team/shared/ds", "--from", remote, "--into", "mine"])
             #expect((pulled["versions"] as? [[String: Any]])?.map { $0["target"] as? String } == ["mine/ds:v0"], "\(pulled)")
             #expect((pulled["pendingLeftOut"] as? [[String: Any]] ?? []).isEmpty, "\(pulled)")
-            try viewer.ok(["get", "mine/ds", "--root", "out"])
+            try await viewer.ok(["get", "mine/ds", "--root", "out"])
             #expect(try viewer.contents("out") == ["a.txt": Data("committed\n".utf8)])
             // Asking for the pending version by name is refused as if it did not exist.
-            let refused = try viewer.fails(["pull", "team/shared/ds:pending", "--from", remote, "--into", "mine"])
+            let refused = try await viewer.fails(["pull", "team/shared/ds:pending", "--from", remote, "--into", "mine"])
             #expect(!refused.isEmpty && !refused.contains("arttui finish"), "\(refused)")
         }
     }
@@ -360,44 +358,44 @@ import Glibc
             try scratch.tree("data", ["stored.txt": Data("kept in the store\n".utf8)])
             try scratch.tree("outside", ["a.txt": Data("referenced a\n".utf8), "sub/b.txt": Data("referenced b\n".utf8)])
             let outside = "file://" + scratch.path("outside")
-            let put = try scratch.json(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--remote", remote])
+            let put = try await scratch.json(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--remote", remote])
             #expect(put["created"] as? Bool == true && put["fileCount"] as? Int == 3, "\(put)")
             // The same tree put locally has the same digest: the manifest is the same.
-            let local = try scratch.json(["put", "data", "-n", "refs/mixed", "--reference", outside])
+            let local = try await scratch.json(["put", "data", "-n", "refs/mixed", "--reference", outside])
             #expect(local["digest"] as? String == put["digest"] as? String)
             // Unchanged: no new version.
-            #expect(try scratch.ok(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--remote", remote])
+            #expect(try await scratch.ok(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--remote", remote])
                 .hasPrefix("no changes: root/refs/mixed:v0"))
 
             // get fetches the references on this machine and checks them, as a local get does.
-            let got = try scratch.json(["get", "root/refs/mixed", "--root", "out", "--remote", remote])
+            let got = try await scratch.json(["get", "root/refs/mixed", "--root", "out", "--remote", remote])
             #expect(got["fromReferences"] as? Int == 2 && got["files"] as? Int == 3, "\(got)")
             #expect(try scratch.contents("out") == [
                 "stored.txt": Data("kept in the store\n".utf8), "a.txt": Data("referenced a\n".utf8),
                 "sub/b.txt": Data("referenced b\n".utf8),
             ])
-            let text = try scratch.ok(["get", "root/refs/mixed", "--root", "out-text", "--remote", remote])
+            let text = try await scratch.ok(["get", "root/refs/mixed", "--root", "out-text", "--remote", remote])
             #expect(text.hasSuffix(", 2 from references)\n"), "\(text)")
 
             // Push and pull carry reference entries; the digests match on every side.
-            let pushed = try scratch.json(["push", "refs/mixed", "--to", remote, "--into", "root/pushed"])
+            let pushed = try await scratch.json(["push", "refs/mixed", "--to", remote, "--into", "root/pushed"])
             #expect((pushed["versions"] as? [[String: Any]])?.first?["digest"] as? String == put["digest"] as? String)
-            let pulled = try scratch.json(["pull", "root/pushed/mixed", "--from", remote, "--into", "refs"], store: "fresh")
+            let pulled = try await scratch.json(["pull", "root/pushed/mixed", "--from", remote, "--into", "refs"], store: "fresh")
             #expect((pulled["versions"] as? [[String: Any]])?.first?["created"] as? Bool == true, "\(pulled)")
-            let copy = try scratch.json(["show", "refs/mixed", "--files"], store: "fresh")
+            let copy = try await scratch.json(["show", "refs/mixed", "--files"], store: "fresh")
             #expect(copy["digest"] as? String == put["digest"] as? String)
             let entries = (copy["files"] as? [[String: Any]]) ?? []
             #expect(entries.compactMap { $0["uri"] as? String ?? ($0["reference"] as? [String: Any])?["uri"] as? String }.sorted()
                 == [outside + "/a.txt", outside + "/sub/b.txt"], "\(entries)")
-            try scratch.ok(["get", "refs/mixed", "--root", "pulled-out"], store: "fresh", cache: "cache2")
+            try await scratch.ok(["get", "refs/mixed", "--root", "pulled-out"], store: "fresh", cache: "cache2")
             #expect(try scratch.contents("pulled-out") == scratch.contents("out"))
 
             // A source that changed is refused with nothing taken, as locally; references stay out of pending versions.
             try Data("changed\n".utf8).write(to: URL(fileURLWithPath: scratch.path("outside/a.txt")))
-            let changed = try scratch.fails(["get", "root/refs/mixed", "--root", "out-changed", "--remote", remote])
+            let changed = try await scratch.fails(["get", "root/refs/mixed", "--root", "out-changed", "--remote", remote])
             #expect(changed.contains("a.txt") && changed.contains("--allow-changed"), "\(changed)")
-            let upsert = try scratch.fails(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--upsert",
-                                            "--distributed-id", "g", "--remote", remote])
+            let upsert = try await scratch.fails(["put", "data", "-n", "root/refs/mixed", "--reference", outside, "--upsert",
+                                                  "--distributed-id", "g", "--remote", remote])
             #expect(upsert == "arttui: error: references cannot be added to a pending version (--upsert); put them in one version\n",
                     "\(upsert)")
         }

@@ -8,6 +8,7 @@ import Glibc
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import ProcessTestSupport
 import S3Client
 import Testing
 
@@ -17,10 +18,10 @@ import Testing
 ///
 /// Each test runs two debug servers and eight clients on the machine's cores: run this suite on its own
 /// (`swift test --filter TwoServersTests`) rather than beside every other suite on a 2-core machine.
-@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized) struct TwoServersTests {
+@Suite(.enabled(if: TwoServersEnvironment.enabled), .serialized, .childProcesses) struct TwoServersTests {
     /// A running `arttui-server serve`.
-    final class ServerProcess: @unchecked Sendable {
-        let process = Process()
+    final class ServerProcess: Sendable {
+        let process: ChildProcess
         let url: URL
         let log: URL
 
@@ -28,14 +29,9 @@ import Testing
             let port = try Self.freePort()
             url = URL(string: "http://127.0.0.1:\(port)")!
             log = directory.appendingPathComponent("server-\(port).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = AdminCommandTests.binary
-            process.arguments = ["serve", "--listen", "127.0.0.1:\(port)"]
-            process.environment = environment
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            process = try ChildProcess.spawn(
+                AdminCommandTests.binary.path, ["serve", "--listen", "127.0.0.1:\(port)"], environment: environment,
+                stdout: log.path, stderr: log.path)
         }
 
         /// A port on 127.0.0.1 nothing listens on: the kernel picks it (bound, read, released), so
@@ -71,16 +67,13 @@ import Testing
             throw StackFailure("arttui-server at \(url) is not ready after 60 s")
         }
 
-        func kill() {
-            guard process.isRunning else { return }
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        func kill() async {
+            await process.kill()
         }
 
-        func stop() {
-            guard process.isRunning else { return }
-            process.terminate()
-            process.waitUntilExit()
+        /// Stops it with SIGTERM (SIGKILL should it still run 30 s later) and waits until it has ended.
+        func stop() async {
+            await process.terminate(grace: 30)
         }
     }
 
@@ -163,28 +156,23 @@ import Testing
 
     /// Team `team`, which the stack's first user `root` administers and user `vic` only views; returns
     /// vic's token.
-    static func teamWithViewer(environment: [String: String]) throws -> String {
-        _ = try admin(["admin", "team", "add", "team"], environment: environment)
-        _ = try admin(["admin", "team", "member", "team", "root", "--role", "admin"], environment: environment)
-        let viewerToken = try admin(["admin", "user", "add", "vic"], environment: environment)
-        _ = try admin(["admin", "team", "member", "team", "vic", "--role", "viewer"], environment: environment)
+    static func teamWithViewer(environment: [String: String]) async throws -> String {
+        _ = try await admin(["admin", "team", "add", "team"], environment: environment)
+        _ = try await admin(["admin", "team", "member", "team", "root", "--role", "admin"], environment: environment)
+        let viewerToken = try await admin(["admin", "user", "add", "vic"], environment: environment)
+        _ = try await admin(["admin", "team", "member", "team", "vic", "--role", "viewer"], environment: environment)
         return viewerToken
     }
 
     /// Runs `arttui-server ARGUMENTS` (`admin …`, `migrate`) against a stack's `environment` and returns
     /// its standard output, trimmed; a failing command fails the test's set-up.
-    static func admin(_ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = AdminCommandTests.binary
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw StackFailure("arttui-server \(arguments.joined(separator: " ")) failed") }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func admin(_ arguments: [String], environment: [String: String]) async throws -> String {
+        let admin = try await CapturedProcess.run(
+            AdminCommandTests.binary.path, arguments, environment: environment, timeout: 120)
+        guard admin.termination.succeeded else {
+            throw StackFailure("arttui-server \(arguments.joined(separator: " ")) failed: \(admin.stderr)")
+        }
+        return admin.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A fresh database, bucket and key; two servers on them; a site admin's token and a project.
@@ -216,19 +204,24 @@ import Testing
             // database or of the bucket).
             environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
             environment["ARTTUI_S3_TIMEOUT"] = "30"
-            func admin(_ arguments: [String]) throws -> String { try Self.admin(arguments, environment: environment) }
-            _ = try admin(["admin", "key", "generate", environment["ARTTUI_MASTER_KEY_FILE"]!])
-            _ = try admin(["migrate"])
-            let token = try admin(["admin", "user", "add", "root", "--admin"])
+            func admin(_ arguments: [String]) async throws -> String { try await Self.admin(arguments, environment: environment) }
+            _ = try await admin(["admin", "key", "generate", environment["ARTTUI_MASTER_KEY_FILE"]!])
+            _ = try await admin(["migrate"])
+            let token = try await admin(["admin", "user", "add", "root", "--admin"])
             var servers: [ServerProcess] = []
-            defer { servers.forEach { $0.stop() } }
-            for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }
-            for server in servers { try await server.waitUntilReady() }
-            let clients = servers.map { Client(base: $0.url, token: token) }
-            let (status, _) = try await clients[0].send(
-                "POST", "/api/v1/projects", json: ["entity": "root", "name": "shared", "visibility": "private"])
-            guard status == 201 else { throw StackFailure("project not created: \(status)") }
-            try await body(servers, clients, environment)
+            do {
+                for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }
+                for server in servers { try await server.waitUntilReady() }
+                let clients = servers.map { Client(base: $0.url, token: token) }
+                let (status, _) = try await clients[0].send(
+                    "POST", "/api/v1/projects", json: ["entity": "root", "name": "shared", "visibility": "private"])
+                guard status == 201 else { throw StackFailure("project not created: \(status)") }
+                try await body(servers, clients, environment)
+            } catch {
+                for server in servers { await server.stop() }
+                throw error
+            }
+            for server in servers { await server.stop() }
         }
     }
 
@@ -293,7 +286,7 @@ import Testing
                     if ready == uploads.count { break }
                 }
                 try await Task.sleep(for: .milliseconds(50))
-                servers[0].kill()
+                await servers[0].kill()
                 var ids: [Int: String] = [:]
                 for try await (index, upload) in group { ids[index] = upload }
                 return ids

@@ -1,1 +1,0 @@
-../ArttuiEndToEndTests/ChildProcess.swift
