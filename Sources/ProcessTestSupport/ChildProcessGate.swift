@@ -1,6 +1,7 @@
+import ArtifactStore
 import Foundation
 
-/// An async counting semaphore that bounds how many tests run child processes at the same time.
+/// The bound on how many tests run child processes at the same time (an `AsyncSemaphore` of permits).
 ///
 /// Once tests wait for their children without blocking a thread, Swift Testing starts every one of
 /// them at once; without a bound, hundreds of `arttui` processes would share two cores and every time
@@ -10,7 +11,7 @@ import Foundation
 /// The permit is taken per test (by the `.childProcesses` trait) rather than per process: a test
 /// that starts several processes to overlap (concurrent writers, a server and its clients) keeps its
 /// meaning, and a test can never hold one permit while waiting for a second.
-public actor ChildProcessGate {
+public final class ChildProcessGate: Sendable {
     /// The gate every test shares: `ARTTUI_TEST_PROCESS_SLOTS` permits, else `slotsPerCore` for
     /// each core.
     public static let shared: ChildProcessGate = {
@@ -33,45 +34,18 @@ public actor ChildProcessGate {
     @TaskLocal static var isHeld = false
 
     /// How many tests may hold a permit at once.
-    public let width: Int
-    private var holders = 0
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    public var width: Int { permits.width }
+    private let permits: AsyncSemaphore
 
     /// A gate of `width` permits.
     public init(width: Int) {
-        precondition(width > 0, "a gate needs at least one permit")
-        self.width = width
+        permits = AsyncSemaphore(width: width)
     }
 
     /// Runs `body` holding one permit, waiting (suspended) for one to free first when all are held.
     /// A task that holds a permit already runs `body` at once: waiting for a second could deadlock.
     public nonisolated func withPermit<T: Sendable>(_ body: @Sendable () async throws -> T) async rethrows -> T {
         if ChildProcessGate.isHeld { return try await body() }
-        await acquire()
-        do {
-            let result = try await ChildProcessGate.$isHeld.withValue(true) { try await body() }
-            await release()
-            return result
-        } catch {
-            await release()
-            throw error
-        }
-    }
-
-    private func acquire() async {
-        if holders < width {
-            holders += 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    /// Hands the permit to the longest waiter, or returns it.
-    private func release() {
-        if waiting.isEmpty {
-            holders -= 1
-        } else {
-            waiting.removeFirst().resume()
-        }
+        return try await permits.withPermit { try await ChildProcessGate.$isHeld.withValue(true) { try await body() } }
     }
 }

@@ -25,8 +25,9 @@ final class UploadClient: @unchecked Sendable {
     /// Packs cut and packed ahead of those in flight, waiting for a connection: the cutting goes on
     /// while every connection waits for the server, instead of waiting for the oldest pack in flight.
     let packsAhead = 8
-    /// Packs being sent: at most `connections`.
-    private let connectionSlots: ConnectionSlots
+    /// Packs being sent: at most `connections`; a pack waiting for one holds no thread (a dispatch
+    /// thread parked on a semaphore is one the cutting's `concurrentPerform` could not use).
+    private let connectionSlots: AsyncSemaphore
     private(set) var bytesSent: Int64 = 0
     private(set) var packBytes: Int64 = 0
     private(set) var chunksSent = 0
@@ -35,7 +36,7 @@ final class UploadClient: @unchecked Sendable {
         self.server = server
         self.token = token
         self.project = project
-        connectionSlots = ConnectionSlots(connections)
+        connectionSlots = AsyncSemaphore(width: connections)
     }
 
     /// One file read and cut: its digest, and each chunk's digest and place in `data`.
@@ -236,14 +237,9 @@ final class UploadClient: @unchecked Sendable {
 
     /// Sends one pack once a connection is free.
     private func sendPack(_ body: [UInt8], upload: String) async throws {
-        await connectionSlots.take()
-        do {
-            _ = try await send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self)
-        } catch {
-            await connectionSlots.give()
-            throw error
+        _ = try await connectionSlots.withPermit {
+            try await self.send("PUT", "uploads/\(upload)/packs", body: body, as: PackAccepted.self)
         }
-        await connectionSlots.give()
     }
 
     private func makeRequest(_ method: String, _ path: String) throws -> URLRequest {
