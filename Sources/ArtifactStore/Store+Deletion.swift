@@ -19,7 +19,7 @@ extension Store {
         var plan = outcome.plan
         let left = compact(packs: Set(outcome.packsToCompact).union(earlier))
         plan.packsLeft = left.count
-        plan.objectStoreError = left.values.first.map { "\($0)" }
+        plan.objectStoreError = left.min { $0.key < $1.key }.map { FileSystem.reason(of: $0.value) }
         return plan
     }
 

@@ -139,10 +139,10 @@ extension SQLiteCatalog {
             try database.write { db in
                 guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pack WHERE key = ?", arguments: [key])
                 else { return true }
-                guard try Int.fetchOne(db, sql: "SELECT count(*) FROM chunk WHERE packId = ?", arguments: [id]) == 0
-                else { return false }
-                try db.execute(sql: "DELETE FROM pack WHERE id = ?", arguments: [id])
-                return true
+                try db.execute(
+                    sql: "DELETE FROM pack WHERE id = ? AND NOT EXISTS (SELECT 1 FROM chunk WHERE packId = ?)",
+                    arguments: [id, id])
+                return db.changesCount > 0
             }
         }
     }
