@@ -15,7 +15,7 @@ extension Store {
         try NameRules.validateType(draft.type)
         try Store.validateRunID(distributedID)
         if !draft.references.isEmpty { throw Store.referencesInPendingVersion }
-        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        let sources = draft.sourcesInManifestOrder
         var forceWrite = Set<String>()
         for _ in 0..<5 {
             var ingester = Ingester(catalog: catalog, objects: objects, chunking: chunking)

@@ -7,8 +7,9 @@ import Foundation
 ///
 /// A new alias is 1-128 letters (of any script), digits, `-`, `_` and `.` (`validateManual`): the
 /// reference allows anything but `/` and `:`, but an alias with a space, a quote, a `$`, a `*` or a
-/// control character cannot be typed back in a shell, or in `project/name:ALIAS`, as it was shown. Aliases set before this rule stay readable and removable: naming one (`validateSyntax`)
-/// only needs what an address can carry.
+/// control character cannot be typed back in a shell, or in `project/name:ALIAS`, as it was shown.
+/// Aliases set before this rule stay readable and removable: naming one (`validateSyntax`) only needs
+/// what an address can carry.
 public enum Alias {
     /// The alias the store keeps on the newest committed version.
     public static let latest = "latest"

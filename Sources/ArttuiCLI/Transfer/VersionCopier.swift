@@ -70,7 +70,7 @@ struct VersionCopier {
         // An alias set before today's alias rule cannot be set on the target: say so before anything is copied.
         for version in versions {
             do {
-                try Alias.validateManual(version.aliases.filter { $0 != Alias.latest })
+                try Alias.validateManual(version.aliases.filter { !Alias.isManaged($0) })
             } catch {
                 throw CommandFailure(message:
                     "cannot copy \(name(version)): \(error) (arttui alias rm removes it at the source)")
