@@ -64,14 +64,10 @@ struct FindCommand: ParsableCommand {
         valueName: "[-]key"))
     var sort: String?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Print at most N versions (text prints 100 by default and says when there are more; --json prints all).",
-        valueName: "n"))
+        valueName: "n"), transform: OptionNumbers.limit.read)
     var limit: Int?
-
-    func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more, not \(limit)") }
-    }
 
     func run() throws {
         // One more than shown, to tell whether any were left out.

@@ -16,17 +16,13 @@ struct LsCommand: ParsableCommand {
     @Flag(help: "Also list pending versions (being filled by parallel writers).")
     var pending = false
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "List at most N versions, newest first (text lists 100 by default and says how many it left out; "
-            + "--json lists all).", valueName: "n"))
+            + "--json lists all).", valueName: "n"), transform: OptionNumbers.limit.read)
     var limit: Int?
 
     @Flag(help: "List every version in text too.")
     var all = false
-
-    func validate() throws {
-        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more, not \(limit)") }
-    }
 
     func run() throws {
         let store = try storeOptions.openRepository()

@@ -14,15 +14,12 @@ struct PruneCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A project, or one artifact: PROJECT[/NAME].", valueName: "project[/name]"))
     var scope: String
 
-    @Option(help: "Also keep the N newest versions of each artifact.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("Also keep the N newest versions of each artifact.", valueName: "n"),
+            transform: OptionNumbers.count.read)
     var keepLast: Int = 0
 
     @Flag(help: "Print what would go and the bytes it would free, and delete nothing.")
     var dryRun = false
-
-    func validate() throws {
-        if keepLast < 0 { throw ValidationError("--keep-last must be 0 or more, not \(keepLast)") }
-    }
 
     func run() throws {
         let store = try storeOptions.openRepository()

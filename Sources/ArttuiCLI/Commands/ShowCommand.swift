@@ -19,14 +19,15 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Print the first rows of this table (or partitioned table) entry instead.")
     var table: String?
 
-    @Option(help: "How many table rows to print.")
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many table rows to print (default: 20).", valueName: "n"),
+            transform: OptionNumbers.limit.read)
     var limit = 20
 
     func run() throws {
         let store = try storeOptions.openRepository()
         let version = try store.version(store.address(address))
         if let table {
-            return try TablePreview.print(store.table(named: table, in: version, limit: max(0, limit)), json: output.json)
+            return try TablePreview.print(store.table(named: table, in: version, limit: limit), json: output.json)
         }
         let entries = files ? try store.files(of: version, offset: 0, limit: .max) : nil
         if output.json { return try JSONOutput.print(JSONOutput.Version(version, files: entries)) }

@@ -41,13 +41,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Remove orphans, compact packs holding deleted bytes, and mark damaged versions (never deletes one).")
     var repair = false
 
-    @Option(help: ArgumentHelp(
-        "With --repair, leave orphan packs younger than this alone: a running put may still commit them.",
-        valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "With --repair, leave orphan packs younger than this alone: a running put may still commit them (default: 3600).",
+        valueName: "seconds"), transform: OptionNumbers.count.read)
     var orphanGrace: Int = 3600
 
     func validate() throws {
-        if orphanGrace < 0 { throw ValidationError("--orphan-grace must be 0 or more, not \(orphanGrace)") }
         if root != nil {
             if scope == nil { throw ValidationError("--root needs the version to compare with: PROJECT/NAME[:REF]") }
             if readData || repair { throw ValidationError("--root checks a directory; it takes no --read-data or --repair") }

@@ -16,16 +16,13 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: "Do not verify the server's TLS certificate (said on stderr every time).")
     var insecure = false
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Seconds connecting, or a stall with no byte moving, may last before giving up (default: $ARTTUI_TIMEOUT, else 4.5).",
-        valueName: "seconds"))
+        valueName: "seconds"), transform: OptionNumbers.timeout.read)
     var timeout: Double?
 
     func validate() throws {
         if remotes.count > 1 { throw ValidationError("--remote given \(remotes.count) times; give one server") }
-        if let timeout, !(timeout > 0 && timeout <= 3600) {
-            throw ValidationError("--timeout must be more than 0 and at most 3600 seconds, not \(timeout)")
-        }
     }
 
     /// The selected server: `--remote`, else `$ARTTUI_REMOTE`; nil when neither is given.
@@ -94,10 +91,7 @@ struct ServerOptions: ParsableArguments {
 
     private static func environmentTimeout(_ environment: [String: String]) throws -> Double? {
         guard let text = environment["ARTTUI_TIMEOUT"], !text.isEmpty else { return nil }
-        guard let value = Double(text), value > 0, value <= 3600 else {
-            throw CommandFailure(message: "$ARTTUI_TIMEOUT must be seconds more than 0 and at most 3600, not \"\(text)\"")
-        }
-        return value
+        return try OptionNumbers.timeout.read(text, for: "$ARTTUI_TIMEOUT")
     }
 }
 

@@ -27,14 +27,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("master-key-file"), help: "Key file sealing stored objects (env ARTTUI_MASTER_KEY_FILE).")
     var masterKeyFile: String?
 
-    @Option(name: .customLong("database-timeout"), help: ArgumentHelp(
+    @Option(name: .customLong("database-timeout"), parsing: .unconditional, help: ArgumentHelp(
         "Seconds connecting to PostgreSQL and an account query may take before the database counts as "
-            + "unavailable (env ARTTUI_DATABASE_TIMEOUT; default 3 to connect, 4 per query).", valueName: "seconds"))
+            + "unavailable (env ARTTUI_DATABASE_TIMEOUT; default 3 to connect, 4 per query).", valueName: "seconds"),
+        transform: ServerNumbers.serviceTimeout.read)
     var databaseTimeoutSeconds: Double?
 
-    @Option(name: .customLong("s3-timeout"), help: ArgumentHelp(
+    @Option(name: .customLong("s3-timeout"), parsing: .unconditional, help: ArgumentHelp(
         "Seconds one object-store operation, its retries included, may wait on a silent store before the "
-            + "store counts as unavailable (env ARTTUI_S3_TIMEOUT; default 3).", valueName: "seconds"))
+            + "store counts as unavailable (env ARTTUI_S3_TIMEOUT; default 3).", valueName: "seconds"),
+        transform: ServerNumbers.serviceTimeout.read)
     var s3TimeoutSeconds: Double?
 
     /// The default of `--s3-timeout`, as long as the readiness probe waits for the bucket: a request
@@ -44,33 +46,18 @@ struct ConnectionOptions: ParsableArguments {
 
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    func validate() throws {
-        if let databaseTimeoutSeconds, !(databaseTimeoutSeconds > 0 && databaseTimeoutSeconds.isFinite) {
-            throw ValidationError("--database-timeout must be a positive number of seconds")
-        }
-        if let s3TimeoutSeconds, !(s3TimeoutSeconds > 0 && s3TimeoutSeconds.isFinite) {
-            throw ValidationError("--s3-timeout must be a positive number of seconds")
-        }
-    }
-
     /// `--s3-timeout`, else `$ARTTUI_S3_TIMEOUT`, else the default.
     func s3Timeout() throws -> TimeInterval {
         if let s3TimeoutSeconds { return s3TimeoutSeconds }
-        guard let text = environment["ARTTUI_S3_TIMEOUT"] else { return Self.defaultS3Timeout }
-        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
-            throw ConfigurationError.invalid("ARTTUI_S3_TIMEOUT", "must be a positive number of seconds, not \"\(text)\"")
-        }
-        return seconds
+        return try ServerNumbers.environment("ARTTUI_S3_TIMEOUT", ServerNumbers.serviceTimeout, in: environment)
+            ?? Self.defaultS3Timeout
     }
 
     /// `--database-timeout`, else `$ARTTUI_DATABASE_TIMEOUT`, else nil (each wait keeps its default).
     func databaseTimeout() throws -> Duration? {
         if let databaseTimeoutSeconds { return .milliseconds(Int64(databaseTimeoutSeconds * 1000)) }
-        guard let text = environment["ARTTUI_DATABASE_TIMEOUT"] else { return nil }
-        guard let seconds = Double(text), seconds > 0, seconds.isFinite else {
-            throw ConfigurationError.invalid("ARTTUI_DATABASE_TIMEOUT", "must be a positive number of seconds, not \"\(text)\"")
-        }
-        return .milliseconds(Int64(seconds * 1000))
+        let seconds = try ServerNumbers.environment("ARTTUI_DATABASE_TIMEOUT", ServerNumbers.serviceTimeout, in: environment)
+        return seconds.map { .milliseconds(Int64($0 * 1000)) }
     }
 
     /// The database's address (the catalog's and the account store's), with the connect timeout.

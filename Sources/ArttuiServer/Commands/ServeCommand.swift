@@ -27,29 +27,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("insecure-http"), help: "Serve plain HTTP on an address other than loopback.")
     var insecureHTTP = false
 
-    @Option(name: .customLong("upload-expiry"), help: "Seconds after which an unused upload's staged packs are removed.")
+    @Option(name: .customLong("upload-expiry"), parsing: .unconditional, help: ArgumentHelp(
+        "Seconds after which an unused upload's staged packs are removed (default: 86400).", valueName: "seconds"),
+        transform: ServerNumbers.uploadExpiry.read)
     var uploadExpiry: Int64 = 86400
 
-    @Option(name: .customLong("cache-ttl"), help: ArgumentHelp(
+    @Option(name: .customLong("cache-ttl"), parsing: .unconditional, help: ArgumentHelp(
         "Seconds a token's or project's lookup is reused (env ARTTUI_CACHE_TTL, default 1; 0 caches nothing). "
             + "Changes through any server or admin command clear the caches at once; this bounds the rest.",
-        valueName: "seconds"))
+        valueName: "seconds"), transform: ServerNumbers.cacheLifetime.read)
     var cacheTTL: Double?
-
-    func validate() throws {
-        guard uploadExpiry > 0 else { throw ValidationError("--upload-expiry must be a positive number of seconds") }
-        if let cacheTTL, !(cacheTTL >= 0 && cacheTTL <= 60) {
-            throw ValidationError("--cache-ttl must be a number of seconds from 0 to 60")
-        }
-    }
 
     /// `--cache-ttl`, else `$ARTTUI_CACHE_TTL`, else one second.
     func cacheLifetime() throws -> Duration {
-        if let cacheTTL { return .milliseconds(Int64(cacheTTL * 1000)) }
-        guard let text = ProcessInfo.processInfo.environment["ARTTUI_CACHE_TTL"] else { return .seconds(1) }
-        guard let seconds = Double(text), seconds >= 0, seconds <= 60 else {
-            throw ConfigurationError.invalid("ARTTUI_CACHE_TTL", "must be a number of seconds from 0 to 60, not \"\(text)\"")
-        }
+        let environment = ProcessInfo.processInfo.environment
+        guard let seconds = try cacheTTL ?? ServerNumbers.environment("ARTTUI_CACHE_TTL", ServerNumbers.cacheLifetime, in: environment)
+        else { return .seconds(1) }
         return .milliseconds(Int64(seconds * 1000))
     }
 

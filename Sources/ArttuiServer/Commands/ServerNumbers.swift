@@ -1,0 +1,23 @@
+import ArtifactStore
+
+/// The numbers each numeric setting of `arttui-server` accepts, on its command line and in its
+/// environment: every one is read through a rule, so both refuse a value with the same words.
+enum ServerNumbers {
+    /// Seconds a service may take to answer (`--database-timeout`, `--s3-timeout`).
+    static let serviceTimeout = NumberRule<Double>.seconds()
+    /// Seconds a lookup is reused (`--cache-ttl`); 0 caches nothing.
+    static let cacheLifetime = NumberRule<Double>.seconds(zeroAllowed: true, atMost: 60)
+    /// Seconds before an unused upload expires (`--upload-expiry`).
+    static let uploadExpiry = NumberRule<Int64>.wholeNumber(from: 1)
+
+    /// The value of the environment variable `name` read with `rule`, or nil when it is not set.
+    /// - Throws: `ConfigurationError.invalid` naming the variable, what it must be and what it holds.
+    static func environment<Value>(_ name: String, _ rule: NumberRule<Value>, in environment: [String: String]) throws -> Value? {
+        guard let text = environment[name] else { return nil }
+        do {
+            return try rule.read(text)
+        } catch {
+            throw ConfigurationError.invalid(name, "\(error.requirement), got \"\(text)\"")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// One `arttui` command line that must be refused, and the one line it must be refused with: the table
+/// the end-to-end tests run against a local store and the server tests run again with `--remote`, so
+/// both front ends are held to the same words.
+public struct RefusedCommandLine: Sendable, CustomStringConvertible {
+    /// The arguments, after `arttui`.
+    public var arguments: [String]
+    /// The whole line on stderr, without its newline.
+    public var message: String
+
+    /// A case refusing `arguments` with `arttui: error: ` and `error`.
+    public init(_ arguments: [String], _ error: String) {
+        self.arguments = arguments
+        self.message = "arttui: error: " + error
+    }
+
+    public var description: String { "arttui " + arguments.joined(separator: " ") }
+
+    /// Every numeric option of every subcommand given a negative, zero-where-invalid, fractional, huge,
+    /// non-finite or non-numeric value: `address` names an artifact and `project` its project, as the
+    /// store or server at hand spells them.
+    public static func numericOptions(address: String, project: String) -> [RefusedCommandLine] {
+        let count = "must be a whole number of 0 or more"
+        let countRange = "must be a whole number from 0 to 9223372036854775807"
+        let limit = "must be a whole number of 1 or more"
+        let limitRange = "must be a whole number from 1 to 9223372036854775807"
+        let timeout = "must be a number of seconds more than 0 and at most 3600"
+        var cases: [RefusedCommandLine] = []
+        for (value, requirement) in [("-1", count), ("1.5", count), ("ten", count), ("", count),
+                                     ("99999999999999999999", countRange), ("--dry-run", count)] {
+            cases.append(.init(["prune", project, "--keep-last", value],
+                               "--keep-last \(requirement), got \(value.isEmpty ? "\"\"" : value)"))
+        }
+        cases.append(.init(["prune", project, "--keep-last=-3"], "--keep-last \(count), got -3"))
+        for (value, requirement) in [("-1", count), ("1e3", count), ("-99999999999999999999", countRange)] {
+            cases.append(.init(["verify", "--orphan-grace", value], "--orphan-grace \(requirement), got \(value)"))
+        }
+        for (value, requirement) in [("0", limit), ("-5", limit), ("x", limit), ("99999999999999999999", limitRange)] {
+            cases.append(.init(["ls", address, "--limit", value], "--limit \(requirement), got \(value)"))
+            cases.append(.init(["find", "--limit", value], "--limit \(requirement), got \(value)"))
+            cases.append(.init(["show", address, "--table", "t", "--limit", value], "--limit \(requirement), got \(value)"))
+        }
+        for value in ["-1", "0", "3601", "nan", "inf", "1e999", "soon"] {
+            cases.append(.init(["ls", "--timeout", value], "--timeout \(timeout), got \(value)"))
+        }
+        cases.append(.init(["--timeout", "-2", "whoami"], "--timeout \(timeout), got -2"))
+        return cases
+    }
+}
