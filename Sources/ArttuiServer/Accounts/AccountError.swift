@@ -30,7 +30,11 @@ public enum EntityName {
     /// The longest name.
     public static let maxLength = 64
 
-    /// Checks a name: 1-64 ASCII letters, digits, `-`, `_` and `.`, not starting with `.`.
+    /// The same rule as a regular expression, as the OpenAPI document states it for every user and team name.
+    public static let pattern = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,\(maxLength - 1)}$"
+
+    /// Checks a name: 1-64 ASCII letters, digits, `-`, `_` and `.`, not starting with `.` or `-` (which a
+    /// command line would take for an option).
     @discardableResult
     public static func validate(_ name: String) throws(AccountError) -> String {
         if name.isEmpty { throw .invalidEntityName(name, rule: "must not be empty") }
@@ -42,7 +46,9 @@ public enum EntityName {
                 || scalar == "-" || scalar == "_" || scalar == ".")
         }
         if !allowed { throw .invalidEntityName(name, rule: "may only contain letters, digits, '-', '_' and '.'") }
-        if name.hasPrefix(".") { throw .invalidEntityName(name, rule: "may not start with '.'") }
+        if name.hasPrefix(".") || name.hasPrefix("-") {
+            throw .invalidEntityName(name, rule: "may not start with '.' or '-'")
+        }
         return name
     }
 }

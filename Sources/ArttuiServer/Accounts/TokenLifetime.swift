@@ -12,6 +12,15 @@ public struct TokenLifetime: Sendable, Equatable, CustomStringConvertible {
 
     private static let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
 
+    /// A regular expression matching exactly the texts `init(parsing:)` accepts, for the OpenAPI
+    /// document: leading zeros, then for each unit a count from 1 to as many as fit in `maxSeconds`.
+    public static let pattern: String = {
+        let counts = units.sorted { $0.value < $1.value }.map { unit, scale in
+            WholeNumberPattern.oneThrough(maxSeconds / scale) + String(unit)
+        }
+        return "^0*(?:" + counts.joined(separator: "|") + ")$"
+    }()
+
     /// Reads `COUNT UNIT` with a unit of `s`, `m`, `h` or `d`.
     /// - Throws: `TokenLifetimeError` naming the text and what is wrong with it.
     public init(parsing text: String) throws(TokenLifetimeError) {

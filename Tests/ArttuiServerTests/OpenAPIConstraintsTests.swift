@@ -1,0 +1,62 @@
+import ArtifactStore
+@testable import ArttuiServer
+import Foundation
+import Testing
+
+/// The OpenAPI document states the server's own rules: each `pattern` it gives is built from the
+/// server's constants, and matches exactly the texts the server's check accepts.
+@Suite struct OpenAPIConstraintsTests {
+    /// The artifact-name pattern of the path parameters (`.` and `..`, refused too, never reach a route).
+    static let artifactNamePattern = "^[A-Za-z0-9._-]{1,\(NameRules.maxNameLength)}$"
+    static let digestPattern = "^[0-9a-fA-F]{64}$"
+
+    /// Every `pattern:` value in the document, in order.
+    static func documentPatterns() throws -> [String] {
+        try OpenAPIDocument.text().split(separator: "\n").compactMap { line in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("pattern: \"") else { return nil }
+            return String(trimmed.dropFirst("pattern: \"".count).dropLast())
+        }
+    }
+
+    @Test func everyPatternIsOneOfTheServersRules() throws {
+        let patterns = try Self.documentPatterns()
+        let known = [EntityName.pattern, TokenLifetime.pattern, Self.artifactNamePattern, Self.digestPattern]
+        #expect(patterns.filter { !known.contains($0) } == [], "patterns not built from the server's rules")
+        #expect(patterns.filter { $0 == TokenLifetime.pattern }.count == 2, "UserCreation and TokenCreation")
+        // entity path parameters, user and team names, ProjectCreation.entity
+        #expect(patterns.filter { $0 == EntityName.pattern }.count > 20)
+    }
+
+    @Test func theEntityNamePatternMatchesExactlyTheNamesTheServerAccepts() throws {
+        let regex = try NSRegularExpression(pattern: EntityName.pattern)
+        let samples = ["a", "A9", "_x", "0", "a.b-c_d", "-a", ".a", "a b", "", "é", "a/b", "a:b", "x\n",
+                       String(repeating: "n", count: EntityName.maxLength), String(repeating: "n", count: EntityName.maxLength + 1)]
+        for sample in samples {
+            let accepted = (try? EntityName.validate(sample)) != nil
+            #expect(Self.matches(regex, sample) == accepted, "\(sample.debugDescription): server \(accepted)")
+        }
+    }
+
+    @Test func theExpiryPatternMatchesExactlyTheLifetimesTheServerAccepts() throws {
+        let regex = try NSRegularExpression(pattern: TokenLifetime.pattern)
+        var samples = ["", "d", "1", "1w", "+1d", "-1d", "1.5h", "1 d", "٣d", "0d", "00d", "01d", "30d", "12h"]
+        for (unit, scale) in [("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)] {
+            let most = Int(TokenLifetime.maxSeconds) / scale
+            for count in [1, 9, 10, 99, 100, most / 3, most / 2, most - 1, most, most + 1, most * 10, 99_999_999_999] {
+                samples += ["\(count)\(unit)", "000\(count)\(unit)"]
+            }
+        }
+        for sample in samples {
+            let accepted = (try? TokenLifetime(parsing: sample)) != nil
+            #expect(Self.matches(regex, sample) == accepted, "\(sample.debugDescription): server \(accepted)")
+        }
+    }
+
+    /// Whether `regex` matches as JSON Schema reads it (ECMA-262: `$` is the end of the text, where ICU's
+    /// `$` also matches before a final line break): the match must cover the whole text.
+    private static func matches(_ regex: NSRegularExpression, _ text: String) -> Bool {
+        let whole = NSRange(text.startIndex..., in: text)
+        return regex.firstMatch(in: text, range: whole)?.range == whole
+    }
+}
