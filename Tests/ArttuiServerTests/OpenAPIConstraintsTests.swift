@@ -6,26 +6,55 @@ import Testing
 /// The OpenAPI document states the server's own rules: each `pattern` it gives is built from the
 /// server's constants, and matches exactly the texts the server's check accepts.
 @Suite struct OpenAPIConstraintsTests {
-    /// The artifact-name pattern of the path parameters (`.` and `..`, refused too, never reach a route).
-    static let artifactNamePattern = "^[A-Za-z0-9._-]{1,\(NameRules.maxNameLength)}$"
     static let digestPattern = "^[0-9a-fA-F]{64}$"
 
-    /// Every `pattern:` value in the document, in order.
+    /// Every `pattern:` value in the document, in order: double-quoted ones carry no backslash (a YAML
+    /// escape), single-quoted ones are literal but for `''`.
     static func documentPatterns() throws -> [String] {
-        try OpenAPIDocument.text().split(separator: "\n").compactMap { line in
+        try OpenAPIDocument.text().split(separator: "\n").compactMap { line -> String? in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard trimmed.hasPrefix("pattern: \"") else { return nil }
-            return String(trimmed.dropFirst("pattern: \"".count).dropLast())
+            guard trimmed.hasPrefix("pattern: ") else { return nil }
+            let quoted = trimmed.dropFirst("pattern: ".count)
+            if quoted.first == "'" { return String(quoted.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'") }
+            #expect(!quoted.contains("\\"), "a double-quoted pattern with a YAML escape: \(quoted)")
+            return String(quoted.dropFirst().dropLast())
         }
     }
 
     @Test func everyPatternIsOneOfTheServersRules() throws {
         let patterns = try Self.documentPatterns()
-        let known = [EntityName.pattern, TokenLifetime.pattern, Self.artifactNamePattern, Self.digestPattern]
+        let known = [EntityName.pattern, TokenLifetime.pattern, NameRules.artifactNamePattern, NameRules.projectNamePattern,
+                     NameRules.typePattern, Self.digestPattern]
         #expect(patterns.filter { !known.contains($0) } == [], "patterns not built from the server's rules")
         #expect(patterns.filter { $0 == TokenLifetime.pattern }.count == 2, "UserCreation and TokenCreation")
         // entity path parameters, user and team names, ProjectCreation.entity
         #expect(patterns.filter { $0 == EntityName.pattern }.count > 20)
+        #expect(patterns.filter { $0 == NameRules.artifactNamePattern }.count > 10)
+        #expect(patterns.contains(NameRules.projectNamePattern) && patterns.contains(NameRules.typePattern))
+    }
+
+    @Test func theNamePatternsMatchExactlyTheNamesTheStoreAccepts() throws {
+        let longest = NameRules.maxNameLength
+        let common = ["a", "A-b_c.d", ".", "..", "...", ".a", "..a", "a.", "a b", " ", "", "a/b", "a:b", "a\\b", "a#b",
+                      "a?b", "a%b", "a\nb", "a\u{7}", "a\u{85}", "\u{A0}", "\u{3000}x", "é", "日本", "job", "wandb-x",
+                      String(repeating: "n", count: longest), String(repeating: "n", count: longest + 1),
+                      "." + String(repeating: "n", count: longest - 1), ".." + String(repeating: "n", count: longest - 2),
+                      String(repeating: "é", count: longest), String(repeating: "é", count: longest + 1)]
+        let rules: [(pattern: String, check: (String) throws -> String, exceptions: Set<String>)] = [
+            (NameRules.artifactNamePattern, NameRules.validateArtifactName, []),
+            // The project pattern leaves the length to maxLength.
+            (NameRules.projectNamePattern, NameRules.validateProject,
+             [String(repeating: "n", count: longest + 1), String(repeating: "é", count: longest + 1)]),
+            // The type pattern leaves the reserved types to the description.
+            (NameRules.typePattern, NameRules.validateType, ["job", "wandb-x"]),
+        ]
+        for rule in rules {
+            let regex = try NSRegularExpression(pattern: rule.pattern)
+            for sample in common where !rule.exceptions.contains(sample) {
+                let accepted = (try? rule.check(sample)) != nil
+                #expect(Self.matches(regex, sample) == accepted, "\(rule.pattern): \(sample.debugDescription): store \(accepted)")
+            }
+        }
     }
 
     @Test func theEntityNamePatternMatchesExactlyTheNamesTheServerAccepts() throws {

@@ -10,6 +10,37 @@ public enum NameRules {
     /// The largest description, in bytes of UTF-8.
     public static let maxDescriptionBytes = 64 * 1024
 
+    /// `validateArtifactName` as a regular expression (JSON Schema's, for the server's OpenAPI document):
+    /// a name not starting with `.`, or one `.` and then not `.`, or `..` and then at least one more.
+    public static let artifactNamePattern: String = {
+        let character = "[A-Za-z0-9._-]", notDot = "[A-Za-z0-9_-]", most = maxNameLength
+        return "^(?:\(notDot)\(character){0,\(most - 1)}|\\.\(notDot)\(character){0,\(most - 2)}|\\.\\.\(character){1,\(most - 2)})$"
+    }()
+
+    /// `validateProject` as a regular expression: none of the forbidden characters nor control characters,
+    /// and at least one that is not a space; its length (1-128 characters) is the schema's `maxLength`.
+    public static let projectNamePattern: String = {
+        let allowed = "[^" + forbiddenInNamespace.map { escapedForPattern($0.scalar) }.joined() + controlCharacterRange + "]"
+        let visible = "[^" + forbiddenInNamespace.map { escapedForPattern($0.scalar) }.joined() + controlCharacterRange + "\\s]"
+        return "^\(allowed)*\(visible)\(allowed)*$"
+    }()
+
+    /// `validateType` as a regular expression, but for the reserved types (`job`, `wandb-…`, `arttui-…`),
+    /// which the OpenAPI document names in words.
+    public static let typePattern = "^[^/:\(controlCharacterRange)]{1,\(maxNameLength)}$"
+
+    /// The characters of general category Cc, as a character-class range.
+    private static let controlCharacterRange = "\\x00-\\x1f\\x7f-\\x9f"
+
+    private static func escapedForPattern(_ scalar: Unicode.Scalar) -> String {
+        switch scalar {
+        case "\\": return "\\\\"
+        case "\r": return "\\r"
+        case "\n": return "\\n"
+        default: return String(scalar)
+        }
+    }
+
     /// Checks an artifact name: 1-128 ASCII letters, digits, `_`, `-` and `.`, and not `.` or `..`.
     /// - Throws: `StoreError.invalidName` with kind `artifact`.
     @discardableResult

@@ -50,6 +50,8 @@ public enum StoreError: Error, Equatable, Sendable {
     case catalog(String)
     /// No run has this id.
     case runNotFound(id: String)
+    /// No run of the sweep has the metric as a number, so none is the best.
+    case rankedRunNotFound(sweep: String, project: String, metric: String)
     /// A run with this id exists and was not to be resumed.
     case runExists(id: String)
     /// A run id is unique in a store (and on a server): this one is a run of another project, which
@@ -123,6 +125,8 @@ extension StoreError: CustomStringConvertible, LocalizedError {
             return "catalog: \(message)"
         case let .runNotFound(id):
             return "run \(quoted(id)) not found"
+        case let .rankedRunNotFound(sweep, project, metric):
+            return "no run of sweep \(quoted(sweep)) in \(quoted(project)) has a numeric summary metric \(quoted(metric))"
         case let .runExists(id):
             return "run \(quoted(id)) already exists; pass --resume allow to reopen it"
         case let .runInAnotherProject(id):

@@ -90,8 +90,8 @@ public struct APIError: HTTPResponseError, Sendable {
 
     private static func status(of error: StoreError) -> HTTPResponse.Status {
         switch error {
-        case .projectNotFound, .artifactNotFound, .versionNotFound, .aliasNotFound, .runNotFound, .noPendingVersion,
-            .tableNotFound:
+        case .projectNotFound, .artifactNotFound, .versionNotFound, .aliasNotFound, .runNotFound, .rankedRunNotFound,
+            .noPendingVersion, .tableNotFound:
             return .notFound
         case .versionHasAliases, .runExists, .runInAnotherProject, .upsertConflict, .typeMismatch, .conflictingPath:
             return .conflict

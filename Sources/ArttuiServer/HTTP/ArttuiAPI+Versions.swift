@@ -80,7 +80,7 @@ extension ArttuiAPI {
             },
             APIRoute(method: .get, path: Self.versionPath + "/chunks/:digest") { _, context in
                 let (project, version) = try await self.version(context, needs: .read)
-                let digest = try context.parameters.require("digest").lowercased()
+                let digest = try Self.checkedDigest(context.parameters.require("digest"))
                 let bytes = try await core(project) { [store] in
                     guard let chunk = try store.catalog.chunkLocations(versionID: version.id, chunkDigests: [digest])[digest]
                     else {
@@ -141,7 +141,7 @@ extension ArttuiAPI {
             },
             APIRoute(method: .get, path: Self.versionPath + "/contents/:digest") { _, context in
                 let (project, version) = try await self.version(context, needs: .read)
-                let digest = try context.parameters.require("digest").lowercased()
+                let digest = try Self.checkedDigest(context.parameters.require("digest"))
                 let data = try await core(project) { [store] in
                     let files = try store.catalog.manifest(versionID: version.id, offset: 0, limit: .max)
                     guard let file = files.first(where: { $0.digest == digest }) else {
