@@ -32,8 +32,10 @@ enum FileSystem {
         if let storeError = error as? StoreError { return storeError.description }
         // A Swift error that words itself (an object store's, say) says more than NSError's bridge,
         // which prints only "The operation could not be completed. (Type error 1.)".
-        if !(type(of: error) is NSError.Type), let described = error as? CustomStringConvertible {
-            return described.description
+        // Asked of the dynamic type: on Linux every `any Error` casts to CustomStringConvertible (through
+        // its NSError bridge), so a value cast would always succeed.
+        if !(type(of: error) is NSError.Type), (type(of: error) as Any.Type) is any CustomStringConvertible.Type {
+            return String(describing: error)
         }
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {

@@ -61,19 +61,19 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     /// caller can read such a project, else `PROJECT/NAME` of the default entity. A trailing `/`
     /// after `ENTITY/PROJECT/` names the whole project.
     func scope(_ text: String) throws -> ProjectScope {
-        var parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let wholeProject = parts.count > 1 && parts.last == ""
-        if wholeProject { parts.removeLast() }
-        if parts.contains(where: \.isEmpty) || parts.isEmpty || parts.count > 3 || text.contains(":") {
-            throw StoreError.invalidAddress(text: text, reason: "must be [ENTITY/]PROJECT[/NAME]")
-        }
-        for part in parts { _ = try ServerNames.name(part, kind: "name", in: text) }
+        let (parts, wholeProject) = try ProjectScope.parts(of: text, entities: true)
         switch parts.count {
         case 1:
+            try ProjectScope.checkNames(project: parts[0], name: nil, in: text)
             return ProjectScope(project: "\(try defaultEntity())/\(parts[0])")
         case 3:
+            _ = try ServerNames.entity(parts[0], in: text)
+            try ProjectScope.checkNames(project: parts[1], name: parts[2], in: text)
             return ProjectScope(project: "\(parts[0])/\(parts[1])", name: parts[2])
         default:
+            // ENTITY/PROJECT or PROJECT/NAME: each part must at least be a project name.
+            try ProjectScope.checkNames(project: parts[0], name: nil, in: text)
+            try ProjectScope.checkNames(project: parts[1], name: nil, in: text)
             let project = ProjectScope(project: "\(parts[0])/\(parts[1])")
             if wholeProject { return project }
             do {
