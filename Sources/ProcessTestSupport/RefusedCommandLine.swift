@@ -45,4 +45,33 @@ public struct RefusedCommandLine: Sendable, CustomStringConvertible {
         cases.append(.init(["--timeout", "-2", "whoami"], "--timeout \(timeout), got -2"))
         return cases
     }
+
+    /// Malformed addresses, metadata, types, aliases and files, refused in the same words by a store and
+    /// a server: `address` names an existing artifact as the store or server at hand spells it,
+    /// `directory` is a directory and `missing` a path where nothing is.
+    public static func badInput(address: String, directory: String, missing: String) -> [RefusedCommandLine] {
+        let put = ["put", directory, "-n", address]
+        return [
+            .init(["show", address + ":"], "artifact address \"\(address):\" has an empty reference after ':'"),
+            .init(["show", address + "::v1"], "artifact address \"\(address)::v1\" has more than one ':'"),
+            .init(["show", address + ":v99999999999999999999"],
+                  "artifact address \"\(address):v99999999999999999999\" has a version number v99999999999999999999 larger than v2147483647"),
+            .init(["show", address + ":a/b"], "artifact address \"\(address):a/b\" is invalid: alias \"a/b\" may not contain '/' or ':'"),
+            .init(["show", "a/b/c/d"], "artifact address \"a/b/c/d\" has too many '/'; write [ENTITY/]PROJECT/NAME"),
+            .init(["show", ":v1"], "artifact address \":v1\" is empty"),
+            .init(["show", "/a"], "artifact address \"/a\" is missing the project name before '/'"),
+            .init(["put", directory, "-n", address + ":v1"],
+                  "artifact address \"\(address):v1\" may not name a version or alias here; leave out the ':' part"),
+            .init(put + ["--metadata", "[1,2]"], "metadata must be a JSON object, not an array"),
+            .init(put + ["--metadata", "null"], "metadata must be a JSON object, not null"),
+            .init(put + ["--metadata", "@" + directory], "cannot read metadata from \(directory): it is a directory, not a file"),
+            .init(put + ["--metadata", "@" + missing], "cannot read metadata from \(missing): No such file or directory"),
+            .init(put + ["--table", "t=" + directory], "cannot read table from \(directory): it is a directory, not a file"),
+            .init(put + ["-t", ""], "type name \"\" must not be empty"),
+            .init(put + ["-a", ""], "alias \"\" must not be empty"),
+            .init(put + ["-a", "v3"], "alias \"v3\" is managed by the store and cannot be set by hand"),
+            .init(["put", missing, "-n", address], "cannot read \(missing): no such file or directory"),
+            .init(["edit", address, "--metadata", "[1]"], "metadata must be a JSON object, not an array"),
+        ]
+    }
 }

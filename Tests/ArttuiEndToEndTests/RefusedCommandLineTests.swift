@@ -14,6 +14,15 @@ struct RefusedCommandLineTests {
         try await expectRefused(RefusedCommandLine.numericOptions(address: "p/a", project: "p"), in: sandbox)
     }
 
+    @Test("bad addresses, metadata, names and files are refused naming what is wrong")
+    func badInput() async throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("d", sampleTree(seed: 72))
+        try await sandbox.ok(["put", source.path, "-n", "p/a"])
+        let missing = sandbox.path("nothing-here").path
+        try await expectRefused(RefusedCommandLine.badInput(address: "p/a", directory: source.path, missing: missing), in: sandbox)
+    }
+
     private func expectRefused(_ cases: [RefusedCommandLine], in sandbox: Sandbox) async throws {
         let before = try DirectorySnapshot(sandbox.store)
         for refused in cases {

@@ -30,18 +30,21 @@ enum FileSystem {
     /// The reason of a Foundation or POSIX error, in one line.
     static func reason(of error: Error) -> String {
         if let storeError = error as? StoreError { return storeError.description }
-        // A Swift error that words itself (an object store's, say) says more than NSError's bridge,
-        // which prints only "The operation could not be completed. (Type error 1.)".
-        // Asked of the dynamic type: on Linux every `any Error` casts to CustomStringConvertible (through
-        // its NSError bridge), so a value cast would always succeed.
-        if !(type(of: error) is NSError.Type), (type(of: error) as Any.Type) is any CustomStringConvertible.Type {
-            return String(describing: error)
-        }
+        // Foundation's file errors (NSError, and CocoaError, whose description dumps its user info) carry
+        // the POSIX error underneath: its text is the one line a user needs.
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        // A Swift error that words itself (an object store's, say) says more than NSError's bridge,
+        // which prints only "The operation could not be completed. (Type error 1.)". Asked of the dynamic
+        // type: on Linux every `any Error` casts to CustomStringConvertible through that bridge.
+        if !(type(of: error) is NSError.Type), !(error is CocoaError),
+           (type(of: error) as Any.Type) is any CustomStringConvertible.Type
+        {
+            return String(describing: error)
+        }
         return ns.localizedDescription
     }
 }

@@ -190,9 +190,6 @@ enum MetadataArgument {
     static func text(_ argument: String) throws -> String {
         guard argument.hasPrefix("@") else { return argument }
         let path = String(argument.dropFirst())
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StoreError.io(operation: "read metadata from", path: path, reason: "cannot read the file")
-        }
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: try NamedFile.contents(atPath: path, operation: "read metadata from"), as: UTF8.self)
     }
 }

@@ -34,9 +34,7 @@ struct PutWriterOptions: ParsableArguments {
         }
         for argument in tables {
             let (name, file) = try Self.split(argument, option: "--table")
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw StoreError.io(operation: "read table from", path: file, reason: "cannot read the file")
-            }
+            let data = try NamedFile.contents(atPath: file, operation: "read table from")
             let table = file.lowercased().hasSuffix(".csv")
                 ? try Table(csv: String(decoding: data, as: UTF8.self), name: name)
                 : try Table(json: data, name: name)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactStore
 import Foundation
 
 /// `--remote`, `--ca-cert`, `--insecure`, `--timeout`: which team server a command talks to, and how.
@@ -64,9 +65,8 @@ struct ServerOptions: ParsableArguments {
     ) throws -> ServerClient {
         let seconds = try timeout ?? Self.environmentTimeout(environment) ?? Self.defaultTimeout
         let caFile = caCertificate ?? environment["ARTTUI_CA_CERT"].flatMap { $0.isEmpty ? nil : $0 }
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw CommandFailure(message: "CA certificate file \(caFile) cannot be read")
-        }
+        // Read now, so a missing file or a directory is refused before any request, in the words of every named file.
+        if let caFile { _ = try NamedFile.contents(atPath: caFile, operation: "read the CA certificate file") }
         if insecure {
             FileHandle.standardError.write(Data(
                 "arttui: warning: --insecure: the TLS certificate of \(server) is not verified\n".utf8))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactStore
 import ArtifactWire
 import Foundation
 
@@ -37,11 +38,7 @@ struct LoginCommand: ParsableCommand {
     private func readToken(for target: ServerURL) throws -> String {
         let text: String
         if let tokenFile {
-            do {
-                text = try String(contentsOfFile: tokenFile, encoding: .utf8)
-            } catch {
-                throw CommandFailure(message: "cannot read token file \(tokenFile): \(error.localizedDescription)")
-            }
+            text = String(decoding: try NamedFile.contents(atPath: tokenFile, operation: "read the token file"), as: UTF8.self)
         } else {
             text = Self.readStandardInput(prompt: "token for \(target): ")
         }
