@@ -14,8 +14,8 @@ extension Store {
     public func delete(_ versions: [ArtifactVersion], deleteAliases: Bool = false) throws -> DeletionPlan {
         guard !versions.isEmpty else { return DeletionPlan(versions: [], freedBytes: 0, freedChunks: 0) }
         let outcome = try catalog.delete(versionIDs: versions.map(\.id), deleteAliases: deleteAliases)
-        // Packs an earlier deletion emptied but could not delete from the object store are retried.
-        let earlier = (try? catalog.emptyPacks().map(\.key)) ?? []
+        // Packs an earlier deletion left half-done (a rewrite or a delete the object store failed) are retried.
+        let earlier = (try? catalog.packsToCompact().map(\.key)) ?? []
         var plan = outcome.plan
         let left = compact(packs: Set(outcome.packsToCompact).union(earlier))
         plan.packsLeft = left.count
