@@ -34,7 +34,10 @@ import StoreTestSupport
         func read(
             key: String, ranges: [Range<Int64>], forEachPiece body: (Int, Int, UnsafeRawBufferPointer) throws -> Void
         ) throws -> Int64 { try inner.read(key: key, ranges: ranges, forEachPiece: body) }
+        /// How many deletes were asked for.
+        var deletes = 0
         func delete(key: String) throws {
+            deletes += 1
             if failing { throw Outage() }
             try inner.delete(key: key)
         }
@@ -137,5 +140,21 @@ import StoreTestSupport
         let out = fixture.root.appendingPathComponent("out")
         try store.download(try store.version("proj/data:v1"), to: out, cache: nil)
         #expect(try fixture.contents(of: out)["b.bin"] == Data(shared))
+    }
+
+    @Test func anOutageLeavesTheRestOfADeletionsPacksWithoutWaitingOnEach() throws {
+        let fixture = try StoreFixture()
+        for seed in 10..<13 { try fixture.put(try fixture.tree("v\(seed)", ["f.bin": randomBytes(100_000, seed: UInt64(seed))])) }
+        let objects = FlakyDeletes(fixture.store.objects)
+        let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
+        // Each of these versions has a pack of its own; on a hung bucket each delete waits out its limit.
+        let plan = try store.delete([try store.version("proj/data:v0"), try store.version("proj/data:v1")])
+        #expect(plan.packsLeft == 2 && plan.objectStoreError == "the object store did not answer within 3 s")
+        #expect(objects.deletes == 1, "the second pack is left at once, not asked for")
+        #expect(try store.catalog.packsToCompact().count == 2)
+
+        objects.failing = false
+        #expect(try store.delete([try store.version("proj/data:v2")]).packsLeft == 0)
+        #expect(try store.catalog.packsToCompact().isEmpty && store.catalog.packs().isEmpty)
     }
 }
