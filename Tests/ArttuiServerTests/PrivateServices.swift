@@ -128,6 +128,43 @@ final class PrivateServices: @unchecked Sendable {
         }
     }
 
+    /// Stops PostgreSQL at once (`pg_ctl stop -m immediate`): every connection drops, as in a crash.
+    ///
+    /// A checkpoint comes first: the cluster runs with `synchronous_commit=off` (for the tests' speed), so
+    /// a crash would also lose the last commits the server was told were done, which no real deployment
+    /// configures and these tests are not about.
+    func crashPostgres() async throws {
+        let checkpoint = try await CapturedProcess.run(
+            "/usr/sbin/runuser",
+            ["-u", "postgres", "--", Self.postgresBinaries + "/psql", "-h", directory.appendingPathComponent("pg").path,
+             "-p", "\(postgresPort)", "-U", "postgres", "-d", "postgres", "-c", "CHECKPOINT"],
+            timeout: 60)
+        guard checkpoint.termination.succeeded else { throw Failure("CHECKPOINT failed: \(checkpoint.stderr)") }
+        try await pgctl(["-m", "immediate", "stop"])
+    }
+
+    /// Starts PostgreSQL again on its data, port and socket directory, as `postgres.sh start` did.
+    func startPostgres() async throws {
+        let pg = directory.appendingPathComponent("pg").path
+        try await pgctl([
+            "-l", pg + "/server.log", "-t", "60",
+            "-o", "-c listen_addresses=127.0.0.1 -p \(postgresPort) -k \(pg) -c fsync=off -c synchronous_commit=off "
+                + "-c full_page_writes=off -c max_connections=200",
+            "start",
+        ])
+    }
+
+    /// Runs `pg_ctl -D DATA -w ARGUMENTS` as the `postgres` user.
+    private func pgctl(_ arguments: [String]) async throws {
+        let data = directory.appendingPathComponent("pg/data").path
+        let run = try await CapturedProcess.run(
+            "/usr/sbin/runuser", ["-u", "postgres", "--", Self.postgresBinaries + "/pg_ctl", "-D", data, "-w"] + arguments,
+            timeout: 120)
+        guard run.termination.succeeded else {
+            throw Failure("pg_ctl \(arguments.joined(separator: " ")) failed: \(run.stderr)\(run.stdout)")
+        }
+    }
+
     /// Thaws what is frozen, stops both services and removes their directory.
     func stop() async {
         thawAll()
