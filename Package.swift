@@ -177,6 +177,7 @@ let package = Package(
             dependencies: [
                 "ArtifactStore",
                 "ArtifactStorePostgres",
+                "ProcessTestSupport",
                 "StoreTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,13 +1,14 @@
 @testable import ArtifactStore
 import ArtifactStorePostgres
 import Foundation
+import ProcessTestSupport
 import StoreTestSupport
 import Testing
 
 /// A deletion records, in its own transaction, the packs it leaves dead bytes in, so a compaction that
 /// never ran or did not finish (the object store failed, the process ended) is taken up by the next
 /// deletion, through any process on the catalog, on SQLite and PostgreSQL alike.
-@Suite("Catalog conformance: packs left to compact")
+@Suite("Catalog conformance: packs left to compact", .blockingCalls)
 struct CatalogCompactionConformanceTests {
     @Test(arguments: CatalogKind.available)
     func aDeletionsPacksStayToCompactUntilADeletionRewritesThem(_ kind: CatalogKind) throws {

@@ -1,11 +1,12 @@
 @testable import ArtifactStore
 import ArtifactStorePostgres
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `find`: expressions compiled to each catalog's SQL over its flattened metadata keys, with the same
 /// answers on SQLite and PostgreSQL.
-@Suite("Catalog conformance: search")
+@Suite("Catalog conformance: search", .blockingCalls)
 struct CatalogSearchConformanceTests {
     /// Five versions across two artifacts and two projects, each with distinct metadata.
     private func populated(_ kind: CatalogKind) throws -> ConformanceFixture {
@@ -135,7 +136,7 @@ struct CatalogSearchConformanceTests {
 
 /// A PostgreSQL catalog written before search existed gets its metadata converted and indexed when
 /// the migration runs.
-@Suite("PostgreSQL search migration")
+@Suite("PostgreSQL search migration", .blockingCalls)
 struct PostgresSearchMigrationTests {
     @Test(.enabled(if: TestDatabase.adminURL != nil, TestDatabase.skipReason))
     func migratingAnOlderCatalogIndexesTheMetadataItAlreadyHas() throws {

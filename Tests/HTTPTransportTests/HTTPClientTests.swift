@@ -4,12 +4,9 @@ import HTTPTransport
 import ProcessTestSupport
 import Testing
 
-/// The libcurl transport against a real (small) HTTP server on loopback.
-///
-/// The transport blocks its thread for a whole request (seconds, in the timeout tests): every request
-/// here runs on a thread of its own (`onOwnThread`), never on the two cooperative threads the whole
-/// test process shares.
-@Suite("HTTP transport", .childProcesses)
+/// The libcurl transport against a real (small) HTTP server on loopback. Its requests block their
+/// thread (for seconds in the timeout tests): the suite runs on threads of its own (`.blockingCalls`).
+@Suite("HTTP transport", .childProcesses, .blockingCalls)
 struct HTTPClientTests {
     private let client = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 10))
 
@@ -27,16 +24,10 @@ struct HTTPClientTests {
         try JSONDecoder().decode(Echo.self, from: response.body)
     }
 
-    /// `request` sent by `client` (this suite's by default) on a thread of its own.
-    private func send(_ request: HTTPRequest, with client: HTTPClient? = nil) async throws -> HTTPResponse {
-        let client = client ?? self.client
-        return try await onOwnThread { try client.send(request) }
-    }
-
     @Test("a Content-Length body arrives whole, with status and headers")
     func contentLength() async throws {
         guard let server = try await TestServer.start() else { return }
-        let response = try await send(HTTPRequest(method: "GET", url: server.url("/bytes?n=3000000")))
+        let response = try client.send(HTTPRequest(method: "GET", url: server.url("/bytes?n=3000000")))
         #expect(response.statusCode == 200)
         #expect(response.value(forHTTPHeaderField: "content-length") == "3000000")
         #expect(response.value(forHTTPHeaderField: "ETag") == "\"abc\"")
@@ -46,7 +37,7 @@ struct HTTPClientTests {
     @Test("a chunked body arrives whole")
     func chunked() async throws {
         guard let server = try await TestServer.start() else { return }
-        let response = try await send(HTTPRequest(method: "GET", url: server.url("/chunked?n=1234567")))
+        let response = try client.send(HTTPRequest(method: "GET", url: server.url("/chunked?n=1234567")))
         #expect(response.statusCode == 200)
         #expect(response.value(forHTTPHeaderField: "Transfer-Encoding") == "chunked")
         #expect(Array(response.body) == TestServer.pattern(1_234_567))
@@ -55,7 +46,7 @@ struct HTTPClientTests {
     @Test("HEAD gets the headers and no body")
     func head() async throws {
         guard let server = try await TestServer.start() else { return }
-        let response = try await send(HTTPRequest(method: "HEAD", url: server.url("/bytes?n=5000")))
+        let response = try client.send(HTTPRequest(method: "HEAD", url: server.url("/bytes?n=5000")))
         #expect(response.statusCode == 200)
         #expect(response.value(forHTTPHeaderField: "Content-Length") == "5000")
         #expect(response.body.isEmpty)
@@ -64,18 +55,14 @@ struct HTTPClientTests {
     @Test("an error status is an answer, with its body, not a thrown error")
     func errorStatus() async throws {
         guard let server = try await TestServer.start() else { return }
-        let response = try await send(HTTPRequest(method: "GET", url: server.url("/status/503")))
+        let response = try client.send(HTTPRequest(method: "GET", url: server.url("/status/503")))
         #expect(response.statusCode == 503)
         #expect(!response.isSuccess)
         #expect(String(decoding: response.body, as: UTF8.self) == "problem 503")
         // Streaming: an error answer's body is collected, not handed to the receiver.
-        let client = client
-        let (streamed, streamedResponse) = try await onOwnThread {
-            var streamed = 0
-            let response = try client.send(HTTPRequest(method: "GET", url: server.url("/status/404"))) {
-                streamed += $0.count
-            }
-            return (streamed, response)
+        var streamed = 0
+        let streamedResponse = try client.send(HTTPRequest(method: "GET", url: server.url("/status/404"))) {
+            streamed += $0.count
         }
         #expect(streamed == 0)
         #expect(String(decoding: streamedResponse.body, as: UTF8.self) == "problem 404")
@@ -85,28 +72,34 @@ struct HTTPClientTests {
     func timeout() async throws {
         guard let server = try await TestServer.start() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
-        let (caught, elapsed) = await failure(of: HTTPRequest(method: "GET", url: server.url("/silent")), from: idle)
-        #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
+        var started = Date()
+        #expect {
+            _ = try idle.send(HTTPRequest(method: "GET", url: server.url("/silent")))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
+        var elapsed = Date().timeIntervalSince(started)
         #expect(elapsed >= 0.9 && elapsed < 4, "took \(elapsed) s")
 
         let total = HTTPClient(settings: HTTPSettings(connectTimeout: 5, totalTimeout: 0.5))
-        let (totalCaught, totalElapsed) = await failure(of: HTTPRequest(method: "GET", url: server.url("/silent")), from: total)
-        #expect(totalCaught?.kind == .timedOut, "\(String(describing: totalCaught))")
-        #expect(totalElapsed >= 0.4 && totalElapsed < 3, "took \(totalElapsed) s")
+        started = Date()
+        #expect {
+            _ = try total.send(HTTPRequest(method: "GET", url: server.url("/silent")))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
+        elapsed = Date().timeIntervalSince(started)
+        #expect(elapsed >= 0.4 && elapsed < 3, "took \(elapsed) s")
     }
 
     @Test("an answer that stalls after its headers fails with a timeout within the idle timeout and a little")
     func stallAfterHeaders() async throws {
         guard let server = try await TestServer.start() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
-        let (caught, elapsed) = await failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: idle)
+        let (caught, elapsed) = failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: idle)
         #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
         #expect(caught?.message.contains("nothing was sent or received for 1 s") == true, "\(String(describing: caught))")
         #expect(elapsed >= 0.95 && elapsed < 1.6, "took \(elapsed) s")
 
         // Sub-second limits are kept to the tenth of a second, not rounded up to whole seconds.
         let short = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.3))
-        let (shortCaught, shortElapsed) = await failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: short)
+        let (shortCaught, shortElapsed) = failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: short)
         #expect(shortCaught?.kind == .timedOut)
         #expect(shortElapsed >= 0.28 && shortElapsed < 0.8, "took \(shortElapsed) s")
     }
@@ -117,7 +110,7 @@ struct HTTPClientTests {
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
         let started = Date()
         // 15 pieces of 7 bytes, one every 200 ms: 3 s in all, three times the idle timeout.
-        let response = try await send(HTTPRequest(method: "GET", url: server.url("/trickle?n=7&pieces=15&every=0.2")), with: idle)
+        let response = try idle.send(HTTPRequest(method: "GET", url: server.url("/trickle?n=7&pieces=15&every=0.2")))
         #expect(Date().timeIntervalSince(started) >= 2.9)
         #expect(response.statusCode == 200)
         #expect(Array(response.body) == TestServer.pattern(105))
@@ -129,34 +122,31 @@ struct HTTPClientTests {
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.5))
         let body = Data(repeating: 1, count: 100_000)
         for patience in [3, TimeInterval.infinity] {
-            let worked = try await send(HTTPRequest(
-                method: "POST", url: server.url("/work?seconds=1.5"), body: .bytes(body), answerTimeout: patience), with: idle)
+            let worked = try idle.send(HTTPRequest(
+                method: "POST", url: server.url("/work?seconds=1.5"), body: .bytes(body), answerTimeout: patience))
             #expect(String(decoding: worked.body, as: UTF8.self) == "worked on 100000 bytes")
         }
-        let (caught, elapsed) = await failure(
+        let (caught, elapsed) = failure(
             of: HTTPRequest(method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body)), from: idle)
         #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
         #expect(caught?.message.contains("no answer came within 0.5 s") == true, "\(String(describing: caught))")
         #expect(elapsed >= 0.45 && elapsed < 1.2, "took \(elapsed) s")
         // The answer timeout bounds the work too.
-        let (bounded, _) = await failure(
-            of: HTTPRequest(method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body), answerTimeout: 1), from: idle)
-        #expect(bounded?.kind == .timedOut, "\(String(describing: bounded))")
+        #expect {
+            _ = try idle.send(HTTPRequest(
+                method: "POST", url: server.url("/work?seconds=3"), body: .bytes(body), answerTimeout: 1))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
     }
 
-    /// Sends a request that must fail: the error (nil if it did not fail) and the seconds it took, both
-    /// measured on the request's own thread, so a busy cooperative pool cannot add to them.
-    private func failure(of request: HTTPRequest, from client: HTTPClient? = nil) async -> (HTTPTransportError?, TimeInterval) {
-        let client = client ?? self.client
-        return (try? await onOwnThread { () -> (HTTPTransportError?, TimeInterval) in
-            let started = Date()
-            do {
-                _ = try client.send(request)
-                return (nil, Date().timeIntervalSince(started))
-            } catch {
-                return (error as? HTTPTransportError, Date().timeIntervalSince(started))
-            }
-        }) ?? (nil, 0)
+    /// Sends a request that must fail: the error (nil if it did not fail) and the seconds it took.
+    private func failure(of request: HTTPRequest, from client: HTTPClient) -> (HTTPTransportError?, TimeInterval) {
+        let started = Date()
+        do {
+            _ = try client.send(request)
+            return (nil, Date().timeIntervalSince(started))
+        } catch {
+            return (error, Date().timeIntervalSince(started))
+        }
     }
 
     @Test("a port nobody listens on is unreachable at once, and the message says so")
@@ -165,21 +155,25 @@ struct HTTPClientTests {
         let port = server.port
         let url = URL(string: "http://127.0.0.1:\(port)/bytes?n=1")!
         await server.stop()
-        let (caught, elapsed) = await failure(of: HTTPRequest(method: "GET", url: url))
-        let error = try #require(caught, "a request to a closed port succeeded")
-        #expect(error.kind == .unreachable)
-        #expect(error.message.contains("127.0.0.1"), "\(error.message)")
-        #expect(elapsed < 2)
+        let started = Date()
+        do {
+            _ = try client.send(HTTPRequest(method: "GET", url: url))
+            Issue.record("a request to a closed port succeeded")
+        } catch {
+            #expect(error.kind == .unreachable)
+            #expect(error.message.contains("127.0.0.1"), "\(error.message)")
+        }
+        #expect(Date().timeIntervalSince(started) < 2)
     }
 
     @Test("a redirect is the answer unless following is asked for")
     func redirects() async throws {
         guard let server = try await TestServer.start() else { return }
-        let refused = try await send(HTTPRequest(method: "GET", url: server.url("/redirect")))
+        let refused = try client.send(HTTPRequest(method: "GET", url: server.url("/redirect")))
         #expect(refused.statusCode == 302)
         #expect(refused.value(forHTTPHeaderField: "Location") == "/bytes?n=10")
         let following = HTTPClient(settings: HTTPSettings(followsRedirects: true))
-        let followed = try await send(HTTPRequest(method: "GET", url: server.url("/redirect")), with: following)
+        let followed = try following.send(HTTPRequest(method: "GET", url: server.url("/redirect")))
         #expect(followed.statusCode == 200)
         #expect(Array(followed.body) == TestServer.pattern(10))
     }
@@ -188,20 +182,16 @@ struct HTTPClientTests {
     func streaming() async throws {
         guard let server = try await TestServer.start() else { return }
         let size = 32 << 20
-        let client = client
-        let (response, received, pieces, mismatch) = try await onOwnThread {
-            var received = 0
-            var pieces = 0
-            var mismatch = false
-            let response = try client.send(HTTPRequest(method: "GET", url: server.url("/bytes?n=\(size)"))) { piece in
-                // Each piece's first and last byte: a lost, repeated or reordered piece shows there.
-                if piece.first != UInt8(received % 251) || piece.last != UInt8((received + piece.count - 1) % 251) {
-                    mismatch = true
-                }
-                received += piece.count
-                pieces += 1
+        var received = 0
+        var pieces = 0
+        var mismatch = false
+        let response = try client.send(HTTPRequest(method: "GET", url: server.url("/bytes?n=\(size)"))) { piece in
+            // Each piece's first and last byte: a lost, repeated or reordered piece shows there.
+            if piece.first != UInt8(received % 251) || piece.last != UInt8((received + piece.count - 1) % 251) {
+                mismatch = true
             }
-            return (response, received, pieces, mismatch)
+            received += piece.count
+            pieces += 1
         }
         #expect(response.statusCode == 200)
         #expect(response.body.isEmpty)
@@ -210,19 +200,13 @@ struct HTTPClientTests {
         #expect(!mismatch)
 
         struct Enough: Error {}
-        let (stopped, seen) = try await onOwnThread {
-            var seen = 0
-            do {
-                _ = try client.send(HTTPRequest(method: "GET", url: server.url("/bytes?n=\(size)"))) { piece in
-                    seen += piece.count
-                    if seen > 1 << 20 { throw Enough() }
-                }
-                return (false, seen)
-            } catch is Enough {
-                return (true, seen)
+        var seen = 0
+        #expect(throws: Enough.self) {
+            _ = try client.send(HTTPRequest(method: "GET", url: server.url("/bytes?n=\(size)"))) { piece in
+                seen += piece.count
+                if seen > 1 << 20 { throw Enough() }
             }
         }
-        #expect(stopped)
         #expect(seen < size)
     }
 
@@ -233,7 +217,7 @@ struct HTTPClientTests {
         var bytes = Data(repeating: 7, count: 3 << 20)
         for index in stride(from: 0, to: bytes.count, by: 4093) { bytes[index] = UInt8(truncatingIfNeeded: index) }
         let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-        let put = try echo(await send(HTTPRequest(
+        let put = try echo(client.send(HTTPRequest(
             method: "PUT", url: server.url("/echo"),
             headers: [(name: "Content-Type", value: "application/octet-stream"), (name: "X-Custom", value: "yes")],
             body: .bytes(bytes))))
@@ -246,40 +230,35 @@ struct HTTPClientTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("http-transport-\(UUID().uuidString)")
         try bytes.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let fromFile = try echo(await send(HTTPRequest(
+        let fromFile = try echo(client.send(HTTPRequest(
             method: "POST", url: server.url("/echo"), body: .file(path: file.path))))
         #expect(fromFile.method == "POST")
         #expect(fromFile.sha256 == digest)
         // No content type was named: curl's form type is not sent in its place.
         #expect(fromFile.contentType == nil)
 
-        let empty = try echo(await send(HTTPRequest(method: "PATCH", url: server.url("/echo"))))
+        let empty = try echo(client.send(HTTPRequest(method: "PATCH", url: server.url("/echo"))))
         #expect(empty.method == "PATCH" && empty.length == 0)
-        let deleted = try echo(await send(HTTPRequest(method: "DELETE", url: server.url("/echo"))))
+        let deleted = try echo(client.send(HTTPRequest(method: "DELETE", url: server.url("/echo"))))
         #expect(deleted.method == "DELETE")
 
-        let (missingFile, _) = await failure(
-            of: HTTPRequest(method: "PUT", url: server.url("/echo"), body: .file(path: "/nonexistent/x")))
-        #expect(missingFile?.kind == .invalidRequest, "\(String(describing: missingFile))")
+        #expect {
+            _ = try client.send(HTTPRequest(method: "PUT", url: server.url("/echo"), body: .file(path: "/nonexistent/x")))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .invalidRequest }
     }
 
     @Test("one thread's requests reuse one connection")
     func keepAlive() async throws {
         guard let server = try await TestServer.start() else { return }
-        // Both from one thread: connections are kept per thread.
-        let client = client
-        let (firstAnswer, secondAnswer) = try await onOwnThread {
-            (try client.send(HTTPRequest(method: "GET", url: server.url("/echo"))),
-             try client.send(HTTPRequest(method: "GET", url: server.url("/echo"))))
-        }
-        let first = try echo(firstAnswer)
-        let second = try echo(secondAnswer)
+        let first = try echo(client.send(HTTPRequest(method: "GET", url: server.url("/echo"))))
+        let second = try echo(client.send(HTTPRequest(method: "GET", url: server.url("/echo"))))
         #expect(first.peerPort == second.peerPort)
     }
 
     @Test("a URL that is not http(s) is refused before anything is sent")
-    func otherSchemes() async throws {
-        let (caught, _) = await failure(of: HTTPRequest(method: "GET", url: URL(fileURLWithPath: "/etc/passwd")))
-        #expect(caught?.kind == .invalidRequest, "\(String(describing: caught))")
+    func otherSchemes() throws {
+        #expect {
+            _ = try client.send(HTTPRequest(method: "GET", url: URL(fileURLWithPath: "/etc/passwd")))
+        } throws: { ($0 as? HTTPTransportError)?.kind == .invalidRequest }
     }
 }
