@@ -5,14 +5,7 @@ import Testing
 /// whose bodies block (a synchronous catalog waiting for PostgreSQL, a libcurl request waiting out its
 /// timeout, NIO's `wait()`). The whole test process shares one cooperative thread per core, and a
 /// blocked one stalls every other suite's async work (in-process servers, deadlines) meanwhile.
-public struct BlockingCallsTrait: TestTrait, SuiteTrait, TestScoping {
-    /// Every test of the suite gets the threads, not the suite as a whole.
-    public var isRecursive: Bool { true }
-
-    public func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
-        testCase == nil ? nil : self
-    }
-
+public struct BlockingCallsTrait: TestCaseScopingTrait {
     /// Runs the test case with `ThreadPerJobExecutor` as its task executor: its synchronous code, and
     /// its async code between suspension points, runs on a thread started for it.
     public func provideScope(

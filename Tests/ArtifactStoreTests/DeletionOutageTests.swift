@@ -108,10 +108,12 @@ import StoreTestSupport
 
     @Test func aPackWhoseRewriteFailedIsRewrittenByTheNextDeletion() throws {
         let fixture = try StoreFixture()
-        let shared = randomBytes(150_000, seed: 7)
-        // v0's pack holds a and b; v1 keeps b, so deleting v0 leaves that pack partly live.
-        try fixture.put(try fixture.tree("v0", ["a.bin": randomBytes(150_000, seed: 6), "b.bin": shared]))
-        try fixture.put(try fixture.tree("v1", ["b.bin": shared, "c.bin": randomBytes(150_000, seed: 8)]))
+        // v0 is one file, so one pack; v1's file is its first 2.5 MiB and shares the chunks that end before
+        // that: deleting v0 leaves its pack partly live.
+        let whole = randomBytes(4 << 20, seed: 7)
+        let shared = Array(whole.prefix(5 << 19))
+        try fixture.put(try fixture.tree("v0", ["a.bin": whole]))
+        try fixture.put(try fixture.tree("v1", ["b.bin": shared]))
         try fixture.put(try fixture.tree("v2", ["d.bin": randomBytes(150_000, seed: 9)]))
         let objects = FlakyDeletes(fixture.store.objects, failingStores: true)
         let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
@@ -119,6 +121,9 @@ import StoreTestSupport
             .joined().map(\.location.packKey))
         try #require(v0Packs.count == 1)
         let pack = try #require(v0Packs.first)
+        let v1Packs = Set(try store.catalog.chunkLocations(versionID: try store.version("proj/data:v1").id).values
+            .joined().map(\.location.packKey))
+        try #require(v1Packs.contains(pack), "v1 shares chunks of v0's pack")
 
         // The bucket fails the rewrite's new pack: the old one stays, listed, with its dead bytes.
         let plan = try store.delete([try store.version("proj/data:v0")])

@@ -15,14 +15,7 @@ import Testing
             try scratch.tree("small", ["a.bin": TransferCommandTests.random(3 << 20)])
             try await scratch.ok(["put", "small", "-n", "root/shared/small", "--remote", remote])
             let content = try await OutageStack.firstContent(client, "small")
-            try scratch.tree("data", ["big.bin": TransferCommandTests.random(64 << 20)])
-            let before = try await scratch.metric("arttui_upload_chunks_total")
-            let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", remote])
-            for _ in 0..<1_200 {
-                if try await scratch.metric("arttui_upload_chunks_total") > before || !put.process.isRunning { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            try #require(put.process.isRunning, "the put ended before the bucket was stopped")
+            let (put, before) = try await OutageStack.putUnderWay(scratch)
 
             services.freeze(try services.seaweedProcesses())
             let stopped = ContinuousClock.now
@@ -46,12 +39,8 @@ import Testing
             let pack = try await OutageStack.timed(
                 client, "PUT", "/api/v1/projects/root/shared/uploads/\(upload)/packs", bytes: prepared.pack(prepared.chunkOrder))
             OutageStack.expectUnavailable(pack, naming: "object store")
-            let getStart = ContinuousClock.now
-            let (getStatus, _, getErrors) = try await scratch.run(["get", "root/shared/small", "--root", "out", "--remote", remote])
-            let getSeconds = OutageStack.since(getStart)
-            #expect(getStatus != 0)
-            OutageStack.expectOneLine(getErrors, naming: "object store")
-            #expect(getSeconds < 10, "the get failed after \(getSeconds) s")
+            let (getSeconds, _) = try await OutageStack.expectFailure(
+                scratch, ["get", "root/shared/small", "--root", "out"], naming: "object store")
             let (listed, _) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
             #expect(listed == 404, "nothing of the interrupted put is visible")
             print("bucket stopped: /readyz \(readyAnswer), read \(readAnswer), pack \(pack); put failed after "
@@ -60,11 +49,7 @@ import Testing
 
             services.thawAll()
             let back = try await OutageStack.untilReady(client)
-            let staged = try await OutageStack.settledUploadCount(scratch) - before
-            try await scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", remote])
-            let resent = try await scratch.metric("arttui_upload_chunks_total") - before - staged
-            let (_, manifest) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions/v0/manifest")
-            let total = Int64(Set(try JSONDecoder().decode(WireManifest.self, from: manifest).contents.flatMap(\.chunks)).count)
+            let (staged, resent, total) = try await OutageStack.rerunPut(scratch, client, countBefore: before)
             print("bucket back: ready after \(String(format: "%.2f", back)) s; \(staged) chunks staged before the stop, "
                 + "\(resent) sent by the re-run, \(total) in all")
             #expect(staged + resent == total, "the re-run sends exactly the chunks not staged before")

@@ -12,34 +12,24 @@ import Testing
     @Test func theDatabaseStoppedIsAnswered503AndTheSameServerServesOnceItIsBack() async throws {
         try await OutageStack.withStack { services, client, scratch in
             let remote = scratch.server.absoluteString
-            try scratch.tree("first", ["a.bin": TransferCommandTests.random(2 << 20)])
-            try await scratch.ok(["put", "first", "-n", "root/shared/data", "--remote", remote])
-            try scratch.tree("second", ["b.bin": TransferCommandTests.random(2 << 20)])
+            try await OutageStack.firstVersionAndSecondTree(scratch, size: 2 << 20)
 
             services.freeze(try services.postgresProcesses())
             // Past the server's cache of tokens and projects (1 s), so every request asks the database.
             try await Task.sleep(for: .milliseconds(1_100))
             async let readiness = OutageStack.timed(client, "GET", "/readyz")
             async let listing = OutageStack.timed(client, "GET", "/api/v1/projects/root/shared/artifacts/data/versions")
-            let putStart = ContinuousClock.now
-            let (putStatus, _, putErrors) = try await scratch.run(["put", "second", "-n", "root/shared/data", "--remote", remote])
-            let putSeconds = OutageStack.since(putStart)
+            let (putSeconds, putError) = try await OutageStack.expectFailure(
+                scratch, ["put", "second", "-n", "root/shared/data"], naming: "database")
             let readyAnswer = try await readiness
             let listAnswer = try await listing
             OutageStack.expectUnavailable(readyAnswer, naming: "database")
             OutageStack.expectUnavailable(listAnswer, naming: "database")
-            #expect(putStatus != 0)
-            OutageStack.expectOneLine(putErrors, naming: "database")
-            #expect(putSeconds < 10, "the put failed after \(putSeconds) s")
-            let getStart = ContinuousClock.now
-            let (getStatus, _, getErrors) = try await scratch.run(["get", "root/shared/data", "--root", "out", "--remote", remote])
-            let getSeconds = OutageStack.since(getStart)
-            #expect(getStatus != 0)
-            OutageStack.expectOneLine(getErrors, naming: "database")
-            #expect(getSeconds < 10, "the get failed after \(getSeconds) s")
+            let (getSeconds, _) = try await OutageStack.expectFailure(
+                scratch, ["get", "root/shared/data", "--root", "out"], naming: "database")
             print("database stopped: /readyz \(readyAnswer), listing \(listAnswer); put failed after "
                 + "\(String(format: "%.2f", putSeconds)) s, get after \(String(format: "%.2f", getSeconds)) s: "
-                + putErrors.trimmingCharacters(in: .whitespacesAndNewlines))
+                + putError)
 
             services.thawAll()
             let back = try await OutageStack.untilReady(client)
@@ -57,15 +47,7 @@ import Testing
 
     @Test func theDatabaseStoppedDuringAPutFailsItAndTheRerunSendsOnlyWhatIsMissing() async throws {
         try await OutageStack.withStack { services, client, scratch in
-            let remote = scratch.server.absoluteString
-            try scratch.tree("data", ["big.bin": TransferCommandTests.random(64 << 20)])
-            let before = try await scratch.metric("arttui_upload_chunks_total")
-            let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", remote])
-            for _ in 0..<1_200 {
-                if try await scratch.metric("arttui_upload_chunks_total") > before || !put.process.isRunning { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            try #require(put.process.isRunning, "the put ended before the database was stopped")
+            let (put, before) = try await OutageStack.putUnderWay(scratch)
             let (_, created) = try await client.send("POST", "/api/v1/projects/root/shared/uploads")
             let upload = try JSONDecoder().decode(UploadCreated.self, from: created).upload
             let prepared = PreparedUpload(files: ["x.bin": TransferCommandTests.random(16 << 20)])
@@ -88,11 +70,7 @@ import Testing
             _ = try await OutageStack.untilReady(client)
             let (listed, _) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
             #expect(listed == 404, "nothing of the interrupted put is visible")
-            let staged = try await OutageStack.settledUploadCount(scratch) - before
-            try await scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", remote])
-            let resent = try await scratch.metric("arttui_upload_chunks_total") - before - staged
-            let (_, manifest) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions/v0/manifest")
-            let total = Int64(Set(try JSONDecoder().decode(WireManifest.self, from: manifest).contents.flatMap(\.chunks)).count)
+            let (staged, resent, total) = try await OutageStack.rerunPut(scratch, client, countBefore: before)
             print("database back: \(staged) chunks staged before the stop, \(resent) sent by the re-run, \(total) in all")
             // Packs whose record PostgreSQL received before it stopped are staged once it runs again (the
             // server had answered 503 and counted none of them): the re-run may send fewer than the count
@@ -106,9 +84,7 @@ import Testing
     @Test func theDatabaseCrashedAndRestartedIsAnswered503ThenServedByTheSameServer() async throws {
         try await OutageStack.withStack { services, client, scratch in
             let remote = scratch.server.absoluteString
-            try scratch.tree("first", ["a.bin": TransferCommandTests.random(1 << 20)])
-            try await scratch.ok(["put", "first", "-n", "root/shared/data", "--remote", remote])
-            try scratch.tree("second", ["b.bin": TransferCommandTests.random(1 << 20)])
+            try await OutageStack.firstVersionAndSecondTree(scratch, size: 1 << 20)
 
             try await services.crashPostgres()
             try await Task.sleep(for: .milliseconds(1_100))
@@ -116,11 +92,9 @@ import Testing
             let listing = try await OutageStack.timed(client, "GET", "/api/v1/projects/root/shared/artifacts/data/versions")
             OutageStack.expectUnavailable(readiness, naming: "database")
             OutageStack.expectUnavailable(listing, naming: "database")
-            let (putStatus, _, putErrors) = try await scratch.run(["put", "second", "-n", "root/shared/data", "--remote", remote])
-            #expect(putStatus != 0)
-            OutageStack.expectOneLine(putErrors, naming: "database")
-            print("database crashed: /readyz \(readiness), listing \(listing); put: "
-                + putErrors.trimmingCharacters(in: .whitespacesAndNewlines))
+            let (_, putError) = try await OutageStack.expectFailure(
+                scratch, ["put", "second", "-n", "root/shared/data"], naming: "database")
+            print("database crashed: /readyz \(readiness), listing \(listing); put: \(putError)")
 
             try await services.startPostgres()
             let back = try await OutageStack.untilReady(client)

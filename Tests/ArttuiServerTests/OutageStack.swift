@@ -124,4 +124,53 @@ enum OutageStack {
         let report = try JSONDecoder().decode(VerificationReport.self, from: body)
         #expect(report.isClean, "\(String(decoding: body, as: UTF8.self).prefix(2000))")
     }
+
+    /// A put of 64 MiB to `root/shared/big` in `scratch`'s directory `data`, returned once the server has
+    /// staged its first pack, with the server's count of staged chunks before it.
+    static func putUnderWay(_ scratch: Scratch) async throws -> (put: CapturedProcess, countBefore: Int64) {
+        try scratch.tree("data", ["big.bin": TransferCommandTests.random(64 << 20)])
+        let before = try await scratch.metric("arttui_upload_chunks_total")
+        let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", scratch.server.absoluteString])
+        for _ in 0..<1_200 {
+            if try await scratch.metric("arttui_upload_chunks_total") > before || !put.process.isRunning { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(put.process.isRunning, "the put ended before the service was stopped")
+        return (put, before)
+    }
+
+    /// Runs the put `putUnderWay` started again, to success: how many chunks the server had staged
+    /// before (since `countBefore`), how many the re-run sent, and how many the version has.
+    static func rerunPut(_ scratch: Scratch, _ client: Client, countBefore: Int64) async throws
+        -> (staged: Int64, resent: Int64, total: Int64)
+    {
+        let staged = try await settledUploadCount(scratch) - countBefore
+        try await scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", scratch.server.absoluteString])
+        let resent = try await scratch.metric("arttui_upload_chunks_total") - countBefore - staged
+        let (_, manifest) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions/v0/manifest")
+        let total = Int64(Set(try JSONDecoder().decode(WireManifest.self, from: manifest).contents.flatMap(\.chunks)).count)
+        return (staged, resent, total)
+    }
+
+    /// Puts a first version of `root/shared/data` (`size` random bytes) and writes the directory `second`
+    /// with other content, for a put while a service is gone.
+    static func firstVersionAndSecondTree(_ scratch: Scratch, size: Int) async throws {
+        try scratch.tree("first", ["a.bin": TransferCommandTests.random(size)])
+        try await scratch.ok(["put", "first", "-n", "root/shared/data", "--remote", scratch.server.absoluteString])
+        try scratch.tree("second", ["b.bin": TransferCommandTests.random(size)])
+    }
+
+    /// Runs `arttui ARGUMENTS --remote SERVER`, expecting it to fail within 10 s with one line naming
+    /// `service`; returns the seconds it took and its error line.
+    static func expectFailure(
+        _ scratch: Scratch, _ arguments: [String], naming service: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (seconds: Double, error: String) {
+        let start = ContinuousClock.now
+        let (status, _, errors) = try await scratch.run(arguments + ["--remote", scratch.server.absoluteString])
+        let seconds = since(start)
+        #expect(status != 0, sourceLocation: sourceLocation)
+        expectOneLine(errors, naming: service, sourceLocation: sourceLocation)
+        #expect(seconds < 10, "arttui \(arguments.joined(separator: " ")) failed after \(seconds) s", sourceLocation: sourceLocation)
+        return (seconds, errors.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
 }

@@ -13,11 +13,19 @@ struct CatalogCompactionConformanceTests {
     @Test(arguments: CatalogKind.available)
     func aDeletionsPacksStayToCompactUntilADeletionRewritesThem(_ kind: CatalogKind) throws {
         let fixture = try ConformanceFixture(kind)
-        let shared = randomBytes(120_000, seed: 21)
-        let v0 = try fixture.put(["a.bin": randomBytes(120_000, seed: 20), "b.bin": shared]).version
-        try fixture.put(["b.bin": shared, "c.bin": randomBytes(120_000, seed: 22)])
+        // v0 is one file, so one pack; v1's file is its first 2.5 MiB and shares the chunks that end before
+        // that: deleting v0 leaves its pack partly live.
+        let whole = randomBytes(4 << 20, seed: 21)
+        let shared = Array(whole.prefix(5 << 19))
+        let v0 = try fixture.put(["a.bin": whole]).version
+        let v1 = try fixture.put(["b.bin": shared]).version
         let v2 = try fixture.put(["d.bin": randomBytes(120_000, seed: 23)]).version
-        let pack = try #require(Set(try fixture.catalog.chunkLocations(versionID: v0.id).values.joined().map(\.location.packKey)).first)
+        func packs(_ version: ArtifactVersion) throws -> Set<String> {
+            Set(try fixture.catalog.chunkLocations(versionID: version.id).values.joined().map(\.location.packKey))
+        }
+        let v0Packs = try packs(v0)
+        try #require(v0Packs.count == 1 && !v0Packs.isDisjoint(with: try packs(v1)), "v1 shares chunks of v0's one pack")
+        let pack = try #require(v0Packs.first)
         #expect(try fixture.catalog.packsToCompact().isEmpty)
 
         // The catalog's part of a deletion, as a process that ended before compacting leaves it.
