@@ -166,7 +166,7 @@ let package = Package(
         .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"]),
         .testTarget(
             name: "HTTPTransportTests",
-            dependencies: ["HTTPTransport", .product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["HTTPTransport", "ProcessTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         // One suite run against every ObjectStore: directory, S3 (SeaweedFS, rclone), sealed.
         .testTarget(
             name: "ObjectStoreConformanceTests",
@@ -177,6 +177,7 @@ let package = Package(
             dependencies: [
                 "ArtifactStore",
                 "ArtifactStorePostgres",
+                "ProcessTestSupport",
                 "StoreTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

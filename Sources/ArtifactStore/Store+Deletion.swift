@@ -14,8 +14,8 @@ extension Store {
     public func delete(_ versions: [ArtifactVersion], deleteAliases: Bool = false) throws -> DeletionPlan {
         guard !versions.isEmpty else { return DeletionPlan(versions: [], freedBytes: 0, freedChunks: 0) }
         let outcome = try catalog.delete(versionIDs: versions.map(\.id), deleteAliases: deleteAliases)
-        // Packs an earlier deletion emptied but could not delete from the object store are retried.
-        let earlier = (try? catalog.emptyPacks().map(\.key)) ?? []
+        // Packs an earlier deletion left half-done (a rewrite or a delete the object store failed) are retried.
+        let earlier = (try? catalog.packsToCompact().map(\.key)) ?? []
         var plan = outcome.plan
         let left = compact(packs: Set(outcome.packsToCompact).union(earlier))
         plan.packsLeft = left.count
@@ -55,14 +55,24 @@ extension Store {
     /// catalog only after its object is deleted: a crash or a failing object store leaves at worst an
     /// emptied pack the catalog still lists (the next deletion deletes it again) or an orphan new pack
     /// that `verify --repair` removes, never a pack in the bucket that nothing remembers.
+    ///
+    /// Once the object store itself fails (`ObjectStoreFailure.isOutage`: down or hung), the packs after
+    /// that one are left at once with the same error: each would wait out the same limit (3 s a pack on
+    /// a hung bucket, 27 s for a version of 9 packs), and the next deletion retries them all.
     @discardableResult
     func compact(packs: Set<String>) -> [String: any Error] {
         var left: [String: any Error] = [:]
+        var outage: (any Error)?
         for key in packs.sorted() {
+            if let outage {
+                left[key] = outage
+                continue
+            }
             do {
                 try compact(pack: key)
             } catch {
                 left[key] = error
+                if (error as? ObjectStoreFailure)?.isOutage == true { outage = error }
             }
         }
         return left

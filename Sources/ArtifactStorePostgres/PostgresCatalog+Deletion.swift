@@ -38,6 +38,7 @@ extension PostgresCatalog {
     /// Deletes what `doomed` lists, leaving the versions as tombstones.
     func remove(_ session: PostgresSession, _ doomed: Doomed) throws {
         let (versions, contents, chunks) = (doomed.versionIDs, doomed.contentIDs, doomed.chunkIDs)
+        try markForCompaction(session, packs: doomed.packs)
         try session.execute("DELETE FROM alias WHERE version_id = ANY(\(versions))")
         try session.execute("DELETE FROM file WHERE version_id = ANY(\(versions))")
         try session.execute("DELETE FROM file_reference WHERE version_id = ANY(\(versions))")
@@ -115,14 +116,6 @@ extension PostgresCatalog {
             let removed = try session.execute(
                 "DELETE FROM pack WHERE id = \(id) AND NOT EXISTS (SELECT 1 FROM chunk WHERE pack_id = \(id))")
             return removed > 0
-        }
-    }
-
-    public func emptyPacks() throws -> [ObjectInfo] {
-        try read { session in
-            try session.rows(
-                "SELECT key, size FROM pack p WHERE NOT EXISTS (SELECT 1 FROM chunk c WHERE c.pack_id = p.id) ORDER BY key"
-            ).map { ObjectInfo(key: try $0[0].decode(String.self), size: try $0[1].decode(Int64.self)) }
         }
     }
 }

@@ -152,6 +152,7 @@ enum PostgresCatalogSchema {
             )
             """),
         PostgresCatalogSchema.searchMigration,
+        PostgresCatalogSchema.compactionMigration,
     ]
 
     /// The newest schema version this build knows.

@@ -2,16 +2,7 @@ import Testing
 
 /// Runs each test case, or each case of every test in a suite, holding a permit of
 /// `ChildProcessGate.shared`: the trait of every test that starts child processes.
-public struct ChildProcessTrait: TestTrait, SuiteTrait, TestScoping {
-    /// Every test of the suite holds its own permit, not the suite one for all of them.
-    public var isRecursive: Bool { true }
-
-    /// A scope for each test case only: a suite or a parameterized test as a whole holds none, or
-    /// its cases would wait for the permit it holds.
-    public func scopeProvider(for test: Test, testCase: Test.Case?) -> Self? {
-        testCase == nil ? nil : self
-    }
-
+public struct ChildProcessTrait: TestCaseScopingTrait {
     /// Runs the test case holding a permit.
     public func provideScope(
         for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void

@@ -267,7 +267,7 @@ struct CatalogUpgradeTests {
                         fileCount, addedBytes, description, metadata, producerRunId, distributedId, deletedAt, damaged
                         FROM new.version;
                     INSERT INTO main.alias SELECT * FROM new.alias;
-                    INSERT INTO main.pack SELECT * FROM new.pack;
+                    INSERT INTO main.pack SELECT id, key, size FROM new.pack;
                     INSERT INTO main.chunk SELECT id, \(hex), packId, offset, storedLength, rawLength, compression
                         FROM new.chunk;
                     INSERT INTO main.content SELECT id, \(hex), size FROM new.content;

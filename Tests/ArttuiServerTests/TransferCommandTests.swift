@@ -20,13 +20,18 @@ import Glibc
         let root: URL
         let server: URL
         let client: TwoServersTests.Client
+        /// `arttui --timeout` in seconds; nil for the command's own default.
+        let commandTimeout: Int?
         var token: String { client.token }
 
-        init(server: URL, client: TwoServersTests.Client) throws {
+        /// A scratch for `client` of `server`; commands wait `commandTimeout` seconds for a silent server
+        /// (60 by default: on a loaded machine a slow answer is load, not what the test is about).
+        init(server: URL, client: TwoServersTests.Client, commandTimeout: Int? = 60) throws {
             root = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-xfer-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             self.server = server
             self.client = client
+            self.commandTimeout = commandTimeout
         }
 
         deinit { try? FileManager.default.removeItem(at: root) }
@@ -40,15 +45,15 @@ import Glibc
             environment["ARTTUI_STORE"] = path(store)
             environment["ARTTUI_CACHE_DIR"] = path(cache)
             environment["XDG_CONFIG_HOME"] = path("config")
-            environment["ARTTUI_TIMEOUT"] = "60"
+            if let commandTimeout { environment["ARTTUI_TIMEOUT"] = "\(commandTimeout)" }
             return environment
         }
 
         /// Starts `arttui arguments` with the store `store` and the cache `cache` (names under the root).
-        func start(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> ChildProcess {
-            try ChildProcess.spawn(
+        func start(_ arguments: [String], store: String = "store", cache: String = "cache") throws -> CapturedProcess {
+            try CapturedProcess.start(
                 TransferCommandTests.arttui.path, arguments, environment: environment(store: store, cache: cache),
-                directory: root.path)
+                directory: root.path, outputs: root)
         }
 
         /// Runs `arttui arguments` to the end; requires success and returns stdout.
@@ -210,10 +215,10 @@ import Glibc
             var staged: Int64 = 0
             for _ in 0..<1_200 {
                 staged = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore
-                if staged > 0 || !put.isRunning { break }
+                if staged > 0 || !put.process.isRunning { break }
                 try await Task.sleep(for: .milliseconds(10))
             }
-            await put.kill()
+            await put.process.kill()
             try #require(staged > 0, "the put ended before any pack was staged")
             // Packs whose bodies had fully arrived are still checked and stored after the kill: wait until
             // the count has stood still for a second (a fixed 300 ms was too short at load).

@@ -175,6 +175,32 @@ import Testing
         return admin.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The environment `arttui-server` runs with on the database `databaseURL` and a fresh bucket at
+    /// `s3Endpoint`, its master key under `directory`: the key generated, the database migrated and the
+    /// site admin `root` added, whose token comes back with it.
+    static func prepareStack(databaseURL: String, s3Endpoint: String, directory: URL) async throws
+        -> (environment: [String: String], token: String)
+    {
+        var environment = ProcessInfo.processInfo.environment
+        environment["ARTTUI_TEST_S3_ENDPOINT"] = s3Endpoint
+        let bucket = "arttui-two-\(UUID().uuidString.prefix(8).lowercased())"
+        let s3 = try S3Configuration.fromEnvironment(environment, endpointVariable: "ARTTUI_TEST_S3_ENDPOINT")
+        try await S3Client(configuration: s3).createBucket(bucket)
+        environment["ARTTUI_DATABASE_URL"] = databaseURL
+        environment["ARTTUI_S3_ENDPOINT"] = s3Endpoint
+        environment["ARTTUI_S3_BUCKET"] = bucket
+        environment["ARTTUI_MASTER_KEY_FILE"] = directory.appendingPathComponent("master.key").path
+        environment["ARTTUI_LOG_LEVEL"] = "warning"
+        // Many suites start servers at once on two cores: a slow answer is load, not an outage (of the
+        // database or of the bucket).
+        environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
+        environment["ARTTUI_S3_TIMEOUT"] = "30"
+        _ = try await admin(["admin", "key", "generate", environment["ARTTUI_MASTER_KEY_FILE"]!], environment: environment)
+        _ = try await admin(["migrate"], environment: environment)
+        let token = try await admin(["admin", "user", "add", "root", "--admin"], environment: environment)
+        return (environment, token)
+    }
+
     /// A fresh database, bucket and key; two servers on them; a site admin's token and a project.
     static func withTwoServers(_ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void)
         async throws
@@ -191,23 +217,9 @@ import Testing
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-two-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            var environment = ProcessInfo.processInfo.environment
-            let bucket = "arttui-two-\(UUID().uuidString.prefix(8).lowercased())"
-            let s3 = try S3Configuration.fromEnvironment(environment, endpointVariable: "ARTTUI_TEST_S3_ENDPOINT")
-            try await S3Client(configuration: s3).createBucket(bucket)
-            environment["ARTTUI_DATABASE_URL"] = databaseURL
-            environment["ARTTUI_S3_ENDPOINT"] = environment["ARTTUI_TEST_S3_ENDPOINT"]
-            environment["ARTTUI_S3_BUCKET"] = bucket
-            environment["ARTTUI_MASTER_KEY_FILE"] = directory.appendingPathComponent("master.key").path
-            environment["ARTTUI_LOG_LEVEL"] = "warning"
-            // Many suites start servers at once on two cores: a slow answer is load, not an outage (of the
-            // database or of the bucket).
-            environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
-            environment["ARTTUI_S3_TIMEOUT"] = "30"
-            func admin(_ arguments: [String]) async throws -> String { try await Self.admin(arguments, environment: environment) }
-            _ = try await admin(["admin", "key", "generate", environment["ARTTUI_MASTER_KEY_FILE"]!])
-            _ = try await admin(["migrate"])
-            let token = try await admin(["admin", "user", "add", "root", "--admin"])
+            let (environment, token) = try await prepareStack(
+                databaseURL: databaseURL, s3Endpoint: ProcessInfo.processInfo.environment["ARTTUI_TEST_S3_ENDPOINT"]!,
+                directory: directory)
             var servers: [ServerProcess] = []
             do {
                 for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }

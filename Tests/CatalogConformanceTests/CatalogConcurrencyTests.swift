@@ -1,11 +1,12 @@
 import ArtifactStore
 import ArtifactStorePostgres
 import Foundation
+import ProcessTestSupport
 import StoreTestSupport
 import Testing
 
 /// Writers on several threads and two catalog instances (as two server processes have) at once.
-@Suite("Catalog concurrency")
+@Suite("Catalog concurrency", .blockingCalls)
 struct CatalogConcurrencyTests {
     @Test(arguments: CatalogKind.available)
     func concurrentCommitsGetEveryNumberOnce(_ kind: CatalogKind) throws {

@@ -1,12 +1,13 @@
 @testable import ArtifactStore
 import Foundation
+import ProcessTestSupport
 import StoreTestSupport
 import Testing
 
 /// The catalog's behaviour, through the store, identical on SQLite and PostgreSQL.
 ///
 /// Each test runs once per available catalog kind on a fresh catalog (its own database on PostgreSQL).
-@Suite("Catalog conformance")
+@Suite("Catalog conformance", .blockingCalls)
 struct CatalogConformanceTests {
     @Test(.enabled(if: TestDatabase.adminURL != nil, TestDatabase.skipReason))
     func postgresIsConfigured() throws {

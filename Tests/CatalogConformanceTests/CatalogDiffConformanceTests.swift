@@ -1,10 +1,11 @@
 @testable import ArtifactStore
 import Foundation
+import ProcessTestSupport
 import StoreTestSupport
 import Testing
 
 /// `diff`: files compared by digest in the catalog, identical on SQLite and PostgreSQL.
-@Suite("Catalog conformance: diff")
+@Suite("Catalog conformance: diff", .blockingCalls)
 struct CatalogDiffConformanceTests {
     private func version(
         _ fixture: ConformanceFixture, _ files: [String: String], metadata: [String: JSONValue] = [:],

@@ -1,10 +1,11 @@
 @testable import ArtifactStore
 import Foundation
+import ProcessTestSupport
 import StoreTestSupport
 import Testing
 
 /// Reference entries (`put --reference`) through the store, identical on SQLite and PostgreSQL.
-@Suite("Catalog conformance: reference entries")
+@Suite("Catalog conformance: reference entries", .blockingCalls)
 struct CatalogReferenceConformanceTests {
     /// Reference entries for every file under a directory the fixture writes, checksummed.
     private func references(_ fixture: ConformanceFixture, _ name: String, _ files: [String: [UInt8]]) throws

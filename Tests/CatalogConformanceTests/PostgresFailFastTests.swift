@@ -1,6 +1,7 @@
 import ArtifactStore
 import ArtifactStorePostgres
 import Foundation
+import ProcessTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,7 +10,7 @@ import Glibc
 
 /// Opening the PostgreSQL catalog fails within seconds with one line naming the cause, and a database
 /// that goes away makes calls fail quickly with `unreachable`.
-@Suite("PostgreSQL catalog fails fast")
+@Suite("PostgreSQL catalog fails fast", .blockingCalls)
 struct PostgresFailFastTests {
     /// Opens a catalog at `url`, expecting a `PostgresCatalogError`; returns it and the seconds it took.
     private func openFailure(_ url: String) -> (error: PostgresCatalogError?, seconds: Double) {

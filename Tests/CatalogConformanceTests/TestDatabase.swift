@@ -5,6 +5,9 @@ import PostgresNIO
 import Testing
 
 /// A database of its own for one test, on the cluster `ARTTUI_TEST_DATABASE_URL` names; dropped on `drop()`.
+///
+/// Its statements wait with NIO's blocking `wait()`, as the synchronous catalog it serves does: the
+/// suites that use it run on threads of their own (`.blockingCalls`), never on the cooperative pool.
 final class TestDatabase: @unchecked Sendable {
     /// The cluster to test against, or nil (PostgreSQL tests are skipped).
     static let adminURL: String? = {

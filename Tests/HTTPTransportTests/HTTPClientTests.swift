@@ -1,10 +1,12 @@
 import Crypto
 import Foundation
 import HTTPTransport
+import ProcessTestSupport
 import Testing
 
-/// The libcurl transport against a real (small) HTTP server on loopback.
-@Suite("HTTP transport")
+/// The libcurl transport against a real (small) HTTP server on loopback. Its requests block their
+/// thread (for seconds in the timeout tests): the suite runs on threads of its own (`.blockingCalls`).
+@Suite("HTTP transport", .childProcesses, .blockingCalls)
 struct HTTPClientTests {
     private let client = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 10))
 
@@ -23,8 +25,8 @@ struct HTTPClientTests {
     }
 
     @Test("a Content-Length body arrives whole, with status and headers")
-    func contentLength() throws {
-        guard let server = try TestServer() else { return }
+    func contentLength() async throws {
+        guard let server = try await TestServer.start() else { return }
         let response = try client.send(HTTPRequest(method: "GET", url: server.url("/bytes?n=3000000")))
         #expect(response.statusCode == 200)
         #expect(response.value(forHTTPHeaderField: "content-length") == "3000000")
@@ -33,8 +35,8 @@ struct HTTPClientTests {
     }
 
     @Test("a chunked body arrives whole")
-    func chunked() throws {
-        guard let server = try TestServer() else { return }
+    func chunked() async throws {
+        guard let server = try await TestServer.start() else { return }
         let response = try client.send(HTTPRequest(method: "GET", url: server.url("/chunked?n=1234567")))
         #expect(response.statusCode == 200)
         #expect(response.value(forHTTPHeaderField: "Transfer-Encoding") == "chunked")
@@ -42,8 +44,8 @@ struct HTTPClientTests {
     }
 
     @Test("HEAD gets the headers and no body")
-    func head() throws {
-        guard let server = try TestServer() else { return }
+    func head() async throws {
+        guard let server = try await TestServer.start() else { return }
         let response = try client.send(HTTPRequest(method: "HEAD", url: server.url("/bytes?n=5000")))
         #expect(response.statusCode == 200)
         #expect(response.value(forHTTPHeaderField: "Content-Length") == "5000")
@@ -51,8 +53,8 @@ struct HTTPClientTests {
     }
 
     @Test("an error status is an answer, with its body, not a thrown error")
-    func errorStatus() throws {
-        guard let server = try TestServer() else { return }
+    func errorStatus() async throws {
+        guard let server = try await TestServer.start() else { return }
         let response = try client.send(HTTPRequest(method: "GET", url: server.url("/status/503")))
         #expect(response.statusCode == 503)
         #expect(!response.isSuccess)
@@ -67,8 +69,8 @@ struct HTTPClientTests {
     }
 
     @Test("a server that never answers times out after the idle timeout, and the total timeout bounds a request")
-    func timeout() throws {
-        guard let server = try TestServer() else { return }
+    func timeout() async throws {
+        guard let server = try await TestServer.start() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
         var started = Date()
         #expect {
@@ -87,8 +89,8 @@ struct HTTPClientTests {
     }
 
     @Test("an answer that stalls after its headers fails with a timeout within the idle timeout and a little")
-    func stallAfterHeaders() throws {
-        guard let server = try TestServer() else { return }
+    func stallAfterHeaders() async throws {
+        guard let server = try await TestServer.start() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
         let (caught, elapsed) = failure(of: HTTPRequest(method: "GET", url: server.url("/stall")), from: idle)
         #expect(caught?.kind == .timedOut, "\(String(describing: caught))")
@@ -103,8 +105,8 @@ struct HTTPClientTests {
     }
 
     @Test("a slow answer that keeps moving is not cut short by the idle timeout, however long it takes")
-    func slowButSteady() throws {
-        guard let server = try TestServer() else { return }
+    func slowButSteady() async throws {
+        guard let server = try await TestServer.start() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 1))
         let started = Date()
         // 15 pieces of 7 bytes, one every 200 ms: 3 s in all, three times the idle timeout.
@@ -115,8 +117,8 @@ struct HTTPClientTests {
     }
 
     @Test("a request's answer timeout lets the server work in silence before it answers; without it the idle timeout applies")
-    func answerTimeout() throws {
-        guard let server = try TestServer() else { return }
+    func answerTimeout() async throws {
+        guard let server = try await TestServer.start() else { return }
         let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.5))
         let body = Data(repeating: 1, count: 100_000)
         for patience in [3, TimeInterval.infinity] {
@@ -148,11 +150,11 @@ struct HTTPClientTests {
     }
 
     @Test("a port nobody listens on is unreachable at once, and the message says so")
-    func connectionRefused() throws {
-        guard let server = try TestServer() else { return }
+    func connectionRefused() async throws {
+        guard let server = try await TestServer.start() else { return }
         let port = server.port
         let url = URL(string: "http://127.0.0.1:\(port)/bytes?n=1")!
-        server.stop()
+        await server.stop()
         let started = Date()
         do {
             _ = try client.send(HTTPRequest(method: "GET", url: url))
@@ -165,8 +167,8 @@ struct HTTPClientTests {
     }
 
     @Test("a redirect is the answer unless following is asked for")
-    func redirects() throws {
-        guard let server = try TestServer() else { return }
+    func redirects() async throws {
+        guard let server = try await TestServer.start() else { return }
         let refused = try client.send(HTTPRequest(method: "GET", url: server.url("/redirect")))
         #expect(refused.statusCode == 302)
         #expect(refused.value(forHTTPHeaderField: "Location") == "/bytes?n=10")
@@ -177,8 +179,8 @@ struct HTTPClientTests {
     }
 
     @Test("a large body streams to the receiver piece by piece, and a receiver's error stops it")
-    func streaming() throws {
-        guard let server = try TestServer() else { return }
+    func streaming() async throws {
+        guard let server = try await TestServer.start() else { return }
         let size = 32 << 20
         var received = 0
         var pieces = 0
@@ -209,8 +211,8 @@ struct HTTPClientTests {
     }
 
     @Test("bodies go out from memory and from a file, with the method and headers asked for")
-    func uploads() throws {
-        guard let server = try TestServer() else { return }
+    func uploads() async throws {
+        guard let server = try await TestServer.start() else { return }
         // Over 1 MiB, so libcurl asks `Expect: 100-continue` first.
         var bytes = Data(repeating: 7, count: 3 << 20)
         for index in stride(from: 0, to: bytes.count, by: 4093) { bytes[index] = UInt8(truncatingIfNeeded: index) }
@@ -246,8 +248,8 @@ struct HTTPClientTests {
     }
 
     @Test("one thread's requests reuse one connection")
-    func keepAlive() throws {
-        guard let server = try TestServer() else { return }
+    func keepAlive() async throws {
+        guard let server = try await TestServer.start() else { return }
         let first = try echo(client.send(HTTPRequest(method: "GET", url: server.url("/echo"))))
         let second = try echo(client.send(HTTPRequest(method: "GET", url: server.url("/echo"))))
         #expect(first.peerPort == second.peerPort)

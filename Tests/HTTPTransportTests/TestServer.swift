@@ -1,50 +1,57 @@
 import Foundation
+import ProcessTestSupport
 
 /// A small HTTP/1.1 server in Python's standard library, started per test on a free loopback port:
 /// fixed-length and chunked bodies, error statuses, a redirect, a request that is never answered, an
 /// answer that stalls, one that trickles, one that comes after silent work, and an echo that reports what a request sent. nil (with a printed reason) when python3 is missing.
-final class TestServer {
+final class TestServer: @unchecked Sendable {
     let port: Int
-    private let process: Process
+    private let process: ChildProcess
+    private let output: URL
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     func url(_ path: String) -> URL { URL(string: base + path)! }
 
-    init?() throws {
+    private init(port: Int, process: ChildProcess, output: URL) {
+        self.port = port
+        self.process = process
+        self.output = output
+    }
+
+    /// Starts a server and waits (suspended, not blocking a thread) until it prints its port.
+    static func start() async throws -> TestServer? {
         guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: {
             FileManager.default.isExecutableFile(atPath: $0)
         }) else {
             print("skipped: python3 not found")
             return nil
         }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", Self.script]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("http-test-server-\(UUID().uuidString)")
+        let process = try ChildProcess.spawn(python, ["-c", script], stdout: output.path)
+        for _ in 0..<1_000 {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, text.contains("\n") {
+                guard let port = Int(line) else { break }
+                return TestServer(port: port, process: process, output: output)
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(10))
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw TestServerError(message: "the test server printed no port")
-        }
-        self.port = port
+        await process.kill()
+        try? FileManager.default.removeItem(at: output)
+        throw TestServerError(message: "the test server printed no port")
     }
 
-    deinit { stop() }
+    deinit {
+        process.send(SIGKILL)
+        process.reapInBackground()
+        try? FileManager.default.removeItem(at: output)
+    }
 
-    /// Ends the server process; its port is free afterwards. SIGKILL: the child inherits the test
-    /// thread's blocked signals, SIGTERM among them.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    /// Ends the server process and waits until it has; its port is free afterwards.
+    func stop() async {
+        await process.kill()
     }
 
     /// The bytes `/bytes?n=N` and `/chunked?n=N` send: 0, 1, ... 250, 0, 1, ...

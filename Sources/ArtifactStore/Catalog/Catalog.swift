@@ -60,7 +60,8 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// What deleting these versions would free, exactly, without changing anything.
     func deletionPlan(versionIDs: [Int64]) throws -> DeletionPlan
     /// Deletes versions (refusing those with hand-set aliases unless `deleteAliases`), their manifests,
-    /// and the chunks nothing else uses. Returns the packs that now hold dead bytes.
+    /// and the chunks nothing else uses. Returns the packs that now hold dead bytes, which it marks, in
+    /// the same transaction, as left to compact (`packsToCompact`) until compaction removes them.
     func delete(versionIDs: [Int64], deleteAliases: Bool) throws -> DeletionOutcome
 
     // MARK: Packs
@@ -76,8 +77,10 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// chunk is in it.
     @discardableResult
     func forgetPack(key: String) throws -> Bool
-    /// The packs that hold no chunk: emptied by a deletion whose object store failed to delete them.
-    func emptyPacks() throws -> [ObjectInfo]
+    /// The packs a deletion left that compaction has not finished: marked by `delete` and not yet
+    /// rewritten (the object store failed or hung mid-rewrite, or the process ended first), or emptied
+    /// and not yet deleted from the object store. The next deletion retries them.
+    func packsToCompact() throws -> [ObjectInfo]
     /// Every pack the catalog knows, with its size.
     func packs() throws -> [ObjectInfo]
 }

@@ -30,6 +30,7 @@ extension SQLiteCatalog {
     /// Deletes what `plan` put in the `doomed_*` tables, leaving the versions as tombstones.
     func removeDoomed(_ db: Database) throws {
         let now = Date().timeIntervalSince1970
+        try markDoomedPacksForCompaction(db)
         try db.execute(sql: """
             DELETE FROM alias WHERE versionId IN (SELECT id FROM doomed_version);
             DELETE FROM file WHERE versionId IN (SELECT id FROM doomed_version);
@@ -143,16 +144,6 @@ extension SQLiteCatalog {
                     sql: "DELETE FROM pack WHERE id = ? AND NOT EXISTS (SELECT 1 FROM chunk WHERE packId = ?)",
                     arguments: [id, id])
                 return db.changesCount > 0
-            }
-        }
-    }
-
-    public func emptyPacks() throws -> [ObjectInfo] {
-        try guarded {
-            try database.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT key, size FROM pack p WHERE NOT EXISTS (SELECT 1 FROM chunk c WHERE c.packId = p.id) ORDER BY key
-                    """).map { ObjectInfo(key: $0["key"], size: $0["size"]) }
             }
         }
     }

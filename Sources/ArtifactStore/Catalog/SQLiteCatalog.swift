@@ -179,6 +179,7 @@ public final class SQLiteCatalog: Catalog {
         registerBinaryDigestsMigration(&migrator)
         registerSearchOrderMigration(&migrator)
         registerFileRowsMigration(&migrator)
+        registerCompactionMigration(&migrator)
         return migrator
     }
 

@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
             let usesTLS = tls != nil
             let client = DatabaseConnector.client(url, logger: logger)
             let accounts = AccountStore(
-                client: client, logger: logger, timeout: try connection.databaseTimeout() ?? .seconds(4),
+                client: client, logger: logger, timeout: try connection.databaseTimeout() ?? ConnectionOptions.defaultDatabaseTimeout,
                 cacheLifetime: try cacheLifetime())
             let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
             var app = Application(

@@ -1,0 +1,96 @@
+import ArtifactStore
+import ArtifactWire
+import Foundation
+import ProcessTestSupport
+import Testing
+
+/// The bucket going away while `arttui-server` runs (SeaweedFS stopped with SIGSTOP: it keeps its
+/// connections and answers nothing): requests are answered 503 naming the object store within 5 s,
+/// `/readyz` says so, commands fail with one line, nothing half-done is visible, and once the bucket is
+/// back the same server serves again and a re-run put sends only what is missing.
+@Suite(.enabled(if: PrivateServices.enabled), .serialized, .childProcesses) struct BucketOutageTests {
+    @Test func theBucketStoppedDuringAPutAndAGetIsAnswered503AndTheRerunSendsOnlyWhatIsMissing() async throws {
+        try await OutageStack.withStack { services, client, scratch in
+            let remote = scratch.server.absoluteString
+            try scratch.tree("small", ["a.bin": TransferCommandTests.random(3 << 20)])
+            try await scratch.ok(["put", "small", "-n", "root/shared/small", "--remote", remote])
+            let content = try await OutageStack.firstContent(client, "small")
+            let (put, before) = try await OutageStack.putUnderWay(scratch)
+
+            services.freeze(try services.seaweedProcesses())
+            let stopped = ContinuousClock.now
+            async let readiness = OutageStack.timed(client, "GET", "/readyz")
+            async let read = OutageStack.timed(
+                client, "GET", "/api/v1/projects/root/shared/artifacts/small/versions/v0/contents/\(content)")
+            let failedPut = await put.finish(timeout: 120)
+            let putSeconds = OutageStack.since(stopped)
+            let readyAnswer = try await readiness
+            let readAnswer = try await read
+            OutageStack.expectUnavailable(readyAnswer, naming: "object store")
+            OutageStack.expectUnavailable(readAnswer, naming: "object store")
+            #expect(!failedPut.timedOut && !failedPut.termination.succeeded, "\(failedPut.stdout)")
+            OutageStack.expectOneLine(failedPut.stderr, naming: "object store")
+            #expect(putSeconds < 10, "the put failed \(putSeconds) s after the bucket stopped")
+
+            // A new pack, and a get through the command line.
+            let (_, created) = try await client.send("POST", "/api/v1/projects/root/shared/uploads")
+            let upload = try JSONDecoder().decode(UploadCreated.self, from: created).upload
+            let prepared = PreparedUpload(files: ["x.bin": TransferCommandTests.random(1 << 20)])
+            let pack = try await OutageStack.timed(
+                client, "PUT", "/api/v1/projects/root/shared/uploads/\(upload)/packs", bytes: prepared.pack(prepared.chunkOrder))
+            OutageStack.expectUnavailable(pack, naming: "object store")
+            let (getSeconds, _) = try await OutageStack.expectFailure(
+                scratch, ["get", "root/shared/small", "--root", "out"], naming: "object store")
+            let (listed, _) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
+            #expect(listed == 404, "nothing of the interrupted put is visible")
+            print("bucket stopped: /readyz \(readyAnswer), read \(readAnswer), pack \(pack); put failed after "
+                + "\(String(format: "%.2f", putSeconds)) s, get after \(String(format: "%.2f", getSeconds)) s: "
+                + failedPut.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+
+            services.thawAll()
+            let back = try await OutageStack.untilReady(client)
+            let (staged, resent, total) = try await OutageStack.rerunPut(scratch, client, countBefore: before)
+            print("bucket back: ready after \(String(format: "%.2f", back)) s; \(staged) chunks staged before the stop, "
+                + "\(resent) sent by the re-run, \(total) in all")
+            #expect(staged + resent == total, "the re-run sends exactly the chunks not staged before")
+            #expect(resent < total)
+            let (_, versions) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
+            #expect(try JSONDecoder().decode(WireVersionPage.self, from: versions).total == 1)
+            try await scratch.ok(["get", "root/shared/small", "--root", "out", "--remote", remote])
+            try await OutageStack.expectVerifyClean(client)
+        }
+    }
+
+    @Test func aDeletionWhileTheBucketIsStoppedIsDoneWithin5sAndTheNextOneFreesItsSpace() async throws {
+        try await OutageStack.withStack { services, client, scratch in
+            let remote = scratch.server.absoluteString
+            // Several packs, each of which the deletion must free in the bucket.
+            try scratch.tree("data", ["big.bin": TransferCommandTests.random(64 << 20)])
+            try await scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", remote])
+            try scratch.tree("small", ["a.bin": TransferCommandTests.random(1 << 20)])
+            try await scratch.ok(["put", "small", "-n", "root/shared/small", "--remote", remote])
+
+            services.freeze(try services.seaweedProcesses())
+            let start = ContinuousClock.now
+            let (status, _, errors) = try await scratch.run(["rm", "root/shared/big:v0", "--remote", remote])
+            let seconds = OutageStack.since(start)
+            #expect(status == 0, "the deletion is done in the catalog: \(errors)")
+            OutageStack.expectOneLine(errors, naming: "object store")
+            #expect(seconds < OutageStack.answerLimit, "rm took \(seconds) s")
+            print("bucket stopped: rm of a 64 MiB version took \(String(format: "%.2f", seconds)) s: "
+                + errors.trimmingCharacters(in: .whitespacesAndNewlines))
+            let (_, listed) = try await client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
+            #expect(try JSONDecoder().decode(WireVersionPage.self, from: listed).total == 0, "the deleted version is gone")
+
+            services.thawAll()
+            _ = try await OutageStack.untilReady(client)
+            let (_, verified) = try await client.send("GET", "/api/v1/verify")
+            let left = try JSONDecoder().decode(VerificationReport.self, from: verified)
+            #expect(left.isClean && !left.reclaimable.isEmpty, "the packs not freed are reclaimable, not damage")
+            try await scratch.ok(["rm", "root/shared/small:v0", "--remote", remote])
+            let (_, after) = try await client.send("GET", "/api/v1/verify?read_data=true")
+            let report = try JSONDecoder().decode(VerificationReport.self, from: after)
+            #expect(report.isClean && report.reclaimable.isEmpty, "\(report.reclaimable)")
+        }
+    }
+}

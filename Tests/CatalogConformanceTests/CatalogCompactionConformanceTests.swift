@@ -1,0 +1,48 @@
+@testable import ArtifactStore
+import ArtifactStorePostgres
+import Foundation
+import ProcessTestSupport
+import StoreTestSupport
+import Testing
+
+/// A deletion records, in its own transaction, the packs it leaves dead bytes in, so a compaction that
+/// never ran or did not finish (the object store failed, the process ended) is taken up by the next
+/// deletion, through any process on the catalog, on SQLite and PostgreSQL alike.
+@Suite("Catalog conformance: packs left to compact", .blockingCalls)
+struct CatalogCompactionConformanceTests {
+    @Test(arguments: CatalogKind.available)
+    func aDeletionsPacksStayToCompactUntilADeletionRewritesThem(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        // v0 is one file, so one pack; v1's file is its first 2.5 MiB and shares the chunks that end before
+        // that: deleting v0 leaves its pack partly live.
+        let whole = randomBytes(4 << 20, seed: 21)
+        let shared = Array(whole.prefix(5 << 19))
+        let v0 = try fixture.put(["a.bin": whole]).version
+        let v1 = try fixture.put(["b.bin": shared]).version
+        let v2 = try fixture.put(["d.bin": randomBytes(120_000, seed: 23)]).version
+        func packs(_ version: ArtifactVersion) throws -> Set<String> {
+            Set(try fixture.catalog.chunkLocations(versionID: version.id).values.joined().map(\.location.packKey))
+        }
+        let v0Packs = try packs(v0)
+        try #require(v0Packs.count == 1 && !v0Packs.isDisjoint(with: try packs(v1)), "v1 shares chunks of v0's one pack")
+        let pack = try #require(v0Packs.first)
+        #expect(try fixture.catalog.packsToCompact().isEmpty)
+
+        // The catalog's part of a deletion, as a process that ended before compacting leaves it.
+        let outcome = try fixture.catalog.delete(versionIDs: [v0.id], deleteAliases: false)
+        #expect(outcome.packsToCompact == [pack])
+        let other = try fixture.secondCatalog()
+        defer { (other as? PostgresCatalog)?.close() }
+        #expect(try other.packsToCompact().map(\.key) == [pack], "another process sees what is left to do")
+
+        let next = try fixture.store.delete([v2])
+        #expect(next.packsLeft == 0)
+        #expect(try other.packsToCompact().isEmpty)
+        #expect(!Set(try other.packs().map(\.key)).contains(pack))
+        let report = try StoreVerifier(store: fixture.store).verify(.store)
+        #expect(report.isClean && report.reclaimable.isEmpty, "\(report.problems) \(report.reclaimable)")
+        let out = fixture.root.appendingPathComponent("out")
+        try fixture.store.download(try fixture.store.version("proj/data:v1"), to: out, cache: nil)
+        #expect(try TestTree.contents(of: out)["b.bin"] == Data(shared))
+    }
+}
