@@ -40,13 +40,14 @@ struct ChildProcessTests {
         #expect(output.stderr == "done\n")
     }
 
+    /// The child sleeps far longer than any stall of the test process: at the start of a full run on a
+    /// loaded machine the cooperative pool is busy with hundreds of synchronous unit tests, and a
+    /// waiter resumed 84 s late once saw a 30 s child end by itself. The SIGKILL shows it was killed.
     @Test("a child that outlives its timeout is killed, and says so")
     func timeoutKills() async throws {
-        let started = ContinuousClock.now
-        let output = try await CapturedProcess.run("/bin/sleep", ["30"], timeout: 0.3)
+        let output = try await CapturedProcess.run("/bin/sleep", ["900"], timeout: 0.3)
         #expect(output.timedOut)
         #expect(output.termination == ChildProcess.Termination(status: SIGKILL, signalled: true))
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test("a test without the gate's permit cannot start a child")
