@@ -94,6 +94,9 @@ import Testing
             request.httpMethod = method
             if !token.isEmpty { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
             request.timeoutInterval = 120
+            // Every answer from the server, never URLSession's cache: a token-less GET /readyz that
+            // answered 200 once was answered from it while the bucket was stopped.
+            request.cachePolicy = .reloadIgnoringLocalCacheData
             if let json {
                 request.httpBody = try JSONEncoder().encode(json)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -56,7 +56,10 @@ extension ArttuiAPI {
         let problems = [("database", await database), ("catalog", await catalog), ("object store", await objects)]
             .compactMap { service, problem in problem.map { "\(service): \($0)" } }
         guard problems.isEmpty else { throw APIError(.serviceUnavailable, problems.joined(separator: "; ")) }
-        return try JSONResponse.make(["status": "ready"])
+        var response = try JSONResponse.make(["status": "ready"])
+        // The answer is about this moment: no cache between the probe and the server may keep it.
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// What `check` found wrong (its answer, or its error), or "no answer within" the limit.
