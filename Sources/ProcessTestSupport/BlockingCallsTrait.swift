@@ -29,6 +29,7 @@ public final class ThreadPerJobExecutor: TaskExecutor {
     /// Whether the calling code runs on a thread this executor started.
     public static var isCurrentThread: Bool { Thread.current.threadDictionary[threadMarker] as? Bool == true }
 
+    /// Runs `job` on a thread started for it.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let thread = Thread { [self] in

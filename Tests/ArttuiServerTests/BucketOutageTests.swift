@@ -19,7 +19,7 @@ import Testing
 
             services.freeze(try services.seaweedProcesses())
             let stopped = ContinuousClock.now
-            async let readiness = OutageStack.timed(client, "GET", "/readyz")
+            async let readiness = OutageStack.readiness(client)
             async let read = OutageStack.timed(
                 client, "GET", "/api/v1/projects/root/shared/artifacts/small/versions/v0/contents/\(content)")
             let failedPut = await put.finish(timeout: 120)

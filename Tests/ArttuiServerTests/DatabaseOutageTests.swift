@@ -17,7 +17,7 @@ import Testing
             services.freeze(try services.postgresProcesses())
             // Past the server's cache of tokens and projects (1 s), so every request asks the database.
             try await Task.sleep(for: .milliseconds(1_100))
-            async let readiness = OutageStack.timed(client, "GET", "/readyz")
+            async let readiness = OutageStack.readiness(client)
             async let listing = OutageStack.timed(client, "GET", "/api/v1/projects/root/shared/artifacts/data/versions")
             let (putSeconds, putError) = try await OutageStack.expectFailure(
                 scratch, ["put", "second", "-n", "root/shared/data"], naming: "database")
@@ -88,7 +88,7 @@ import Testing
 
             try await services.crashPostgres()
             try await Task.sleep(for: .milliseconds(1_100))
-            let readiness = try await OutageStack.timed(client, "GET", "/readyz")
+            let readiness = try await OutageStack.readiness(client)
             let listing = try await OutageStack.timed(client, "GET", "/api/v1/projects/root/shared/artifacts/data/versions")
             OutageStack.expectUnavailable(readiness, naming: "database")
             OutageStack.expectUnavailable(listing, naming: "database")

@@ -40,6 +40,11 @@ enum OutageStack {
         return Answer(status: status, detail: detail, seconds: seconds)
     }
 
+    /// `GET /readyz` as a load balancer's probe sends it, without a token, timed.
+    static func readiness(_ client: Client) async throws -> Answer {
+        try await timed(Client(base: client.base, token: ""), "GET", "/readyz")
+    }
+
     /// Expects `answer` to be 503 within the limit, its detail naming `service`.
     static func expectUnavailable(_ answer: Answer, naming service: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(answer.status == 503, "\(answer)", sourceLocation: sourceLocation)
@@ -63,7 +68,7 @@ enum OutageStack {
     static func untilReady(_ client: Client) async throws -> Double {
         let start = ContinuousClock.now
         while since(start) < 60 {
-            if let (status, _) = try? await client.send("GET", "/readyz"), status == 200 { return since(start) }
+            if let answer = try? await readiness(client), answer.status == 200 { return since(start) }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TwoServersTests.StackFailure("the server is not ready 60 s after the service came back")

@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -48,6 +49,9 @@ final class PrivateServices: @unchecked Sendable {
         return true
     }
 
+    /// Held while choosing ports and starting services.
+    private static let starting = AsyncSemaphore(width: 1)
+
     let directory: URL
     let postgresPort: Int
     let s3Port: Int
@@ -71,12 +75,16 @@ final class PrivateServices: @unchecked Sendable {
         let directory = URL(fileURLWithPath: "/tmp/arttui-outage-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         chmod(directory.path, 0o755)
-        let postgresPort = try freePorts(1)
-        let s3Port = try freePorts(16)
         do {
-            try await script("s3.sh", ["start", directory.appendingPathComponent("s3").path, "\(s3Port)"])
-            let printed = try await script(
-                "postgres.sh", ["start", directory.appendingPathComponent("pg").path, "\(postgresPort)"])
+            // Ports are free when picked and taken once the services listen: suites starting services
+            // at once take turns, or two could pick the same free port.
+            let (printed, postgresPort, s3Port) = try await starting.withPermit {
+                let (postgresPort, s3Port) = (try freePorts(1), try freePorts(16))
+                try await script("s3.sh", ["start", directory.appendingPathComponent("s3").path, "\(s3Port)"])
+                let printed = try await script(
+                    "postgres.sh", ["start", directory.appendingPathComponent("pg").path, "\(postgresPort)"])
+                return (printed, postgresPort, s3Port)
+            }
             guard let url = printed.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
                 throw Failure("postgres.sh printed no database URL: \(printed)")
             }

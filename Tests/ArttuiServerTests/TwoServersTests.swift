@@ -82,7 +82,7 @@ import Testing
         init(_ description: String) { self.description = description }
     }
 
-    /// Requests to one server as one token, over URLSession.
+    /// Requests to one server as one token (none when it is empty), over URLSession.
     struct Client: Sendable {
         var base: URL
         var token: String
@@ -92,8 +92,11 @@ import Testing
         {
             var request = URLRequest(url: URL(string: base.absoluteString + path)!)
             request.httpMethod = method
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            if !token.isEmpty { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
             request.timeoutInterval = 120
+            // Every answer from the server, never URLSession's cache: a token-less GET /readyz that
+            // answered 200 once was answered from it while the bucket was stopped.
+            request.cachePolicy = .reloadIgnoringLocalCacheData
             if let json {
                 request.httpBody = try JSONEncoder().encode(json)
                 request.setValue("application/json", forHTTPHeaderField: "Content-Type")

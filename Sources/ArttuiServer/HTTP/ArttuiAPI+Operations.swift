@@ -33,34 +33,45 @@ extension ArttuiAPI {
         ]
     }
 
-    /// How long `/readyz` waits for the object store.
+    /// How long `/readyz` waits for each service.
     static let readinessLimit: Duration = .seconds(3)
 
     /// 200 when the database and the object store answer, else 503 naming which does not.
+    ///
+    /// The checks run at once, each bounded by `readinessLimit`: one after the other, a probe of a hung
+    /// PostgreSQL waited for the account query and then for the catalog's connection (7.3 s), past the
+    /// 5 s the server promises; a bucket that stops answering would hold its check for the S3 client's
+    /// retries.
     func readiness() async throws -> Response {
-        var problems: [String] = []
-        do {
+        let (accounts, store, objectsReachable) = (accounts, store, objectsReachable)
+        async let database = Self.problem {
             _ = try await accounts.entityExists("-")
-        } catch {
-            problems.append("database: \(error)")
+            return nil
         }
-        do {
-            _ = try await offload { [store] in try store.catalog.artifactType(project: "-", name: "-") }
-        } catch {
-            problems.append("catalog: \(error)")
+        async let catalog = Self.problem {
+            _ = try await offload { try store.catalog.artifactType(project: "-", name: "-") }
+            return nil
         }
-        // A bucket that stops answering would hold the probe for the S3 client's retries (minutes): a
-        // readiness check must say "not ready" while the prober is still waiting.
-        let objectsReachable = objectsReachable
-        let objectProblem: String?
-        do {
-            objectProblem = try await withDeadline(Self.readinessLimit, overdue: { CancellationError() }) { await objectsReachable() }
-        } catch {
-            objectProblem = "no answer within \(Self.readinessLimit)"
-        }
-        if let problem = objectProblem { problems.append("object store: \(problem)") }
+        async let objects = Self.problem { await objectsReachable() }
+        let problems = [("database", await database), ("catalog", await catalog), ("object store", await objects)]
+            .compactMap { service, problem in problem.map { "\(service): \($0)" } }
         guard problems.isEmpty else { throw APIError(.serviceUnavailable, problems.joined(separator: "; ")) }
-        return try JSONResponse.make(["status": "ready"])
+        var response = try JSONResponse.make(["status": "ready"])
+        // The answer is about this moment: no cache between the probe and the server may keep it.
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// What `check` found wrong (its answer, or its error), or "no answer within" the limit.
+    private static func problem(_ check: @escaping @Sendable () async throws -> String?) async -> String? {
+        struct Overdue: Error {}
+        do {
+            return try await withDeadline(readinessLimit, overdue: { Overdue() }, check)
+        } catch is Overdue {
+            return "no answer within \(readinessLimit)"
+        } catch {
+            return "\(error)"
+        }
     }
 }
 
