@@ -1,6 +1,7 @@
 import Foundation
 
-/// The server's rules for names in addresses (the patterns of its OpenAPI document).
+/// The server's rule for user and team names in addresses (its `EntityName`, which the command line does not
+/// link); every other part of an address is checked by the store's own rules.
 enum ServerNames {
     private static let nameCharacters = CharacterSet(
         charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
@@ -12,17 +13,6 @@ enum ServerNames {
         else {
             throw CommandFailure(message: "entity \"\(text)\" in \"\(address)\" may only contain letters, digits, "
                 + "'_', '.' and '-' (not first '.' or '-', at most 64)")
-        }
-        return text
-    }
-
-    /// A project, artifact or version name: letters, digits, '_', '.', '-', at most 128.
-    static func name(_ text: String, kind: String, in address: String) throws -> String {
-        guard !text.isEmpty, text.count <= 128, text.unicodeScalars.allSatisfy(nameCharacters.contains),
-              text != ".", text != ".."
-        else {
-            throw CommandFailure(message:
-                "\(kind) \"\(text)\" in \"\(address)\" may only contain letters, digits, '_', '.' and '-' (at most 128)")
         }
         return text
     }
