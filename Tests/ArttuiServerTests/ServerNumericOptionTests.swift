@@ -1,0 +1,32 @@
+import Foundation
+import ProcessTestSupport
+import Testing
+
+/// Every numeric option of `arttui-server` refuses a bad number with one line naming the option and the
+/// value, and exit status 64, before touching a database: the words `arttui` uses for its own.
+@Suite(.childProcesses) struct ServerNumericOptionTests {
+    @Test func badNumbersAreRefusedInOneLine() async throws {
+        let timeout = "must be a number of seconds more than 0"
+        let cases: [([String], String)] = [
+            (["serve", "--upload-expiry", "-1"], "--upload-expiry must be a whole number of 1 or more, got -1"),
+            (["serve", "--upload-expiry", "0"], "--upload-expiry must be a whole number of 1 or more, got 0"),
+            (["serve", "--upload-expiry", "1d"], "--upload-expiry must be a whole number of 1 or more, got 1d"),
+            (["serve", "--cache-ttl", "-0.5"], "--cache-ttl must be a number of seconds from 0 to 60, got -0.5"),
+            (["serve", "--cache-ttl", "61"], "--cache-ttl must be a number of seconds from 0 to 60, got 61"),
+            (["serve", "--database-timeout", "0"], "--database-timeout \(timeout), got 0"),
+            (["migrate", "--database-timeout", "nan"], "--database-timeout \(timeout), got nan"),
+            (["serve", "--s3-timeout", "-3"], "--s3-timeout \(timeout), got -3"),
+            (["serve", "--s3-timeout", "1e999"], "--s3-timeout \(timeout), got 1e999"),
+        ]
+        let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("server-numbers-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outputs) }
+        let environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ARTTUI_") }
+        for (arguments, message) in cases {
+            let run = try await CapturedProcess.run(
+                AdminCommandTests.binary.path, arguments, environment: environment, outputs: outputs, timeout: 30)
+            #expect(run.termination.status == 64, "\(arguments): \(run.stderr)")
+            #expect(run.stderr == "arttui-server: error: \(message)\n", "\(arguments)")
+        }
+    }
+}
