@@ -18,6 +18,12 @@ import Testing
             (["serve", "--s3-timeout", "-3"], "--s3-timeout \(timeout), got -3"),
             (["serve", "--s3-timeout", "1e999"], "--s3-timeout \(timeout), got 1e999"),
         ]
+        // The environment's settings are refused before a database is asked (this one is unreachable).
+        let environmentCases: [([String: String], String)] = [
+            (["ARTTUI_CACHE_TTL": "abc"], "ARTTUI_CACHE_TTL must be a number of seconds from 0 to 60, got \"abc\""),
+            (["ARTTUI_S3_TIMEOUT": "-1"], "ARTTUI_S3_TIMEOUT must be a number of seconds more than 0, got \"-1\""),
+            (["ARTTUI_DATABASE_TIMEOUT": "0"], "ARTTUI_DATABASE_TIMEOUT must be a number of seconds more than 0, got \"0\""),
+        ]
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("server-numbers-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: outputs) }
@@ -27,6 +33,13 @@ import Testing
                 AdminCommandTests.binary.path, arguments, environment: environment, outputs: outputs, timeout: 30)
             #expect(run.termination.status == 64, "\(arguments): \(run.stderr)")
             #expect(run.stderr == "arttui-server: error: \(message)\n", "\(arguments)")
+        }
+        for (variables, message) in environmentCases {
+            let run = try await CapturedProcess.run(
+                AdminCommandTests.binary.path, ["serve", "--database-url", "postgres://nobody@127.0.0.1:9/none"],
+                environment: environment.merging(variables) { $1 }, outputs: outputs, timeout: 30)
+            #expect(run.termination.status == 1, "\(variables): \(run.stderr)")
+            #expect(run.stderr == "arttui-server: \(message)\n", "\(variables)")
         }
     }
 }
