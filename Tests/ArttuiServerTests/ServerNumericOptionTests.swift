@@ -20,9 +20,9 @@ import Testing
         ]
         // The environment's settings are refused before a database is asked (this one is unreachable).
         let environmentCases: [([String: String], String)] = [
-            (["ARTTUI_CACHE_TTL": "abc"], "ARTTUI_CACHE_TTL must be a number of seconds from 0 to 60, got \"abc\""),
-            (["ARTTUI_S3_TIMEOUT": "-1"], "ARTTUI_S3_TIMEOUT must be a number of seconds more than 0, got \"-1\""),
-            (["ARTTUI_DATABASE_TIMEOUT": "0"], "ARTTUI_DATABASE_TIMEOUT must be a number of seconds more than 0, got \"0\""),
+            (["ARTTUI_CACHE_TTL": "abc"], "ARTTUI_CACHE_TTL must be a number of seconds from 0 to 60, got abc"),
+            (["ARTTUI_S3_TIMEOUT": "-1"], "ARTTUI_S3_TIMEOUT must be a number of seconds more than 0, got -1"),
+            (["ARTTUI_DATABASE_TIMEOUT": "0"], "ARTTUI_DATABASE_TIMEOUT must be a number of seconds more than 0, got 0"),
         ]
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("server-numbers-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)

@@ -24,7 +24,8 @@ public struct InvalidNumber: Error, Equatable, Sendable, CustomStringConvertible
     }
 
     /// The one-line refusal for the setting `name`: `--keep-last must be a whole number of 0 or more, got -1`.
-    public func naming(_ name: String) -> String {
-        "\(name) \(requirement), got \(text.isEmpty ? "\"\"" : text)"
-    }
+    public func naming(_ name: String) -> String { "\(name) \(refusal)" }
+
+    /// The refusal without the setting's name: `must be a whole number of 0 or more, got -1`.
+    public var refusal: String { "\(requirement), got \(text.isEmpty ? "\"\"" : text)" }
 }
