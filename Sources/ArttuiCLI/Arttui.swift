@@ -43,7 +43,7 @@ public struct Arttui: ParsableCommand {
             }
             let message = self.message(for: error)
                 .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
-            printError(refusedNumber(in: message) ?? (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message))
+            printError(InvalidNumber.reworded(parserMessage: message) ?? (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
     }
@@ -76,16 +76,6 @@ public struct Arttui: ParsableCommand {
         let insertion = rest.firstIndex(of: "--") ?? rest.count
         rest.insert(contentsOf: leading, at: insertion)
         return rest
-    }
-
-    /// A value an `OptionNumbers` rule refused, worded as the store words its refusals
-    /// (`--keep-last must be a whole number of 0 or more, got -1`) instead of the parser's
-    /// "The value '-1' is invalid for '--keep-last <n>': must be …"; nil for any other message.
-    static func refusedNumber(in message: String) -> String? {
-        let parserWording = #/(?:Error: )?The value '(?<value>.*)' is invalid for '(?<option>-[^ ']+)(?: <[^>]*>)?': (?<requirement>must be .*)/#
-        guard let match = message.wholeMatch(of: parserWording) else { return nil }
-        let refusal = InvalidNumber(text: String(match.value), requirement: String(match.requirement))
-        return refusal.naming(String(match.option))
     }
 
     static func printError(_ message: String) {

@@ -71,6 +71,10 @@ public struct RefusedCommandLine: Sendable, CustomStringConvertible {
             .init(put + ["-a", ""], "alias \"\" must not be empty"),
             .init(put + ["-a", "v3"], "alias \"v3\" is managed by the store and cannot be set by hand"),
             .init(["put", missing, "-n", address], "cannot read \(missing): no such file or directory"),
+            .init(["put", directory, "-n", "a/b/c/d"], "artifact address \"a/b/c/d\" has too many '/'; write [ENTITY/]PROJECT/NAME"),
+            .init(["get", address + ":"], "artifact address \"\(address):\" has an empty reference after ':'"),
+            .init(["get", address + ":v99999999999999999999"],
+                  "artifact address \"\(address):v99999999999999999999\" has a version number v99999999999999999999 larger than v2147483647"),
             .init(["edit", address, "--metadata", "[1]"], "metadata must be a JSON object, not an array"),
         ]
     }

@@ -124,7 +124,7 @@ struct ServerConfigurationTests {
         #expect(full.entity == "ml" && full.project == "mnist" && full.name == "model" && full.reference == "best")
         let short = try ServerArtifactAddress(parsing: "mnist/model")
         #expect(short.entity == nil && short.project == "mnist" && short.name == "model" && short.reference == nil)
-        for bad in ["model", "a/b/c/d", "ml/mnist/model:", "ml//model", "-x/p/n", "m l/p/n", "p/n:v 1"] {
+        for bad in ["model", "a/b/c/d", "ml/mnist/model:", "ml//model", "-x/p/n", "m l/p/n", "p/n:a/b", "p/n:v99999999999"] {
             #expect(message { _ = try ServerArtifactAddress(parsing: bad) } != nil, "accepted \(bad)")
         }
         #expect(try ServerProjectPath(parsing: "ml/mnist") == ServerProjectPath(parsing: "ml/mnist"))

@@ -12,6 +12,13 @@ struct RefusedCommandLineTests {
         let source = try sandbox.writeTree("d", sampleTree(seed: 71))
         try await sandbox.ok(["put", source.path, "-n", "p/a"])
         try await expectRefused(RefusedCommandLine.numericOptions(address: "p/a", project: "p"), in: sandbox)
+        // The environment's timeout, read by the same rule before any connection (nothing listens on port 9).
+        for value in ["-1", "0", "never"] {
+            let result = try await sandbox.run(["whoami", "--remote", "http://127.0.0.1:9"], locations: false,
+                                               environment: ["ARTTUI_TIMEOUT": value])
+            #expect(result.status != 0)
+            #expect(result.stderr == "arttui: error: $ARTTUI_TIMEOUT must be a number of seconds more than 0 and at most 3600, got \(value)\n")
+        }
     }
 
     @Test("bad addresses, metadata, names and files are refused naming what is wrong")

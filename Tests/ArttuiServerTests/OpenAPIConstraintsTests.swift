@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactWire
 @testable import ArttuiServer
 import Foundation
 import Testing

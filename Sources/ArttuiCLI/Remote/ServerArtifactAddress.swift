@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 
 /// `[ENTITY/]PROJECT/NAME[:REF]` on a team server.
@@ -11,21 +12,13 @@ struct ServerArtifactAddress: Equatable {
     /// `latest`, `vN` or an alias; nil when not given.
     var reference: String?
 
-    /// Parses `[ENTITY/]PROJECT/NAME[:REF]`.
+    /// Parses `[ENTITY/]PROJECT/NAME[:REF]` by the store's address rules, so a bad address is refused in the
+    /// same words locally and on a server; an entity must also be a server's user or team name.
     init(parsing text: String) throws {
-        var body = Substring(text)
-        if let colon = text.lastIndex(of: ":") {
-            let ref = String(text[text.index(after: colon)...])
-            guard !ref.isEmpty else { throw CommandFailure(message: "address \"\(text)\" has an empty version after ':'") }
-            reference = try ServerNames.name(ref, kind: "version", in: text)
-            body = text[..<colon]
-        }
-        let parts = body.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3 else {
-            throw CommandFailure(message: "address \"\(text)\" must be ENTITY/PROJECT/NAME[:REF] or PROJECT/NAME[:REF]")
-        }
-        entity = parts.count == 3 ? try ServerNames.entity(parts[0], in: text) : nil
-        project = try ServerNames.name(parts[parts.count - 2], kind: "project", in: text)
-        name = try ServerNames.name(parts[parts.count - 1], kind: "artifact name", in: text)
+        let address = try ArtifactAddress(parsing: text)
+        entity = try address.entity.map { try ServerNames.entity($0, in: text) }
+        project = address.project
+        name = address.name
+        reference = text.contains(":") ? address.reference.description : nil
     }
 }

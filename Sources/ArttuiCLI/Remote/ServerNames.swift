@@ -1,28 +1,13 @@
-import Foundation
+import ArtifactWire
 
-/// The server's rules for names in addresses (the patterns of its OpenAPI document).
+/// Names in a server's addresses: the entity by the server's own rule (`EntityName`); every other part of
+/// an address is checked by the store's rules.
 enum ServerNames {
-    private static let nameCharacters = CharacterSet(
-        charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-
-    /// A user or team name: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 64.
+    /// `text` when it is a user or team name.
+    /// - Throws: `CommandFailure` in the server's words: `entity name "-x" may not start with '.' or '-'`.
     static func entity(_ text: String, in address: String) throws -> String {
-        guard !text.isEmpty, text.count <= 64, text.unicodeScalars.allSatisfy(nameCharacters.contains),
-              !text.hasPrefix("."), !text.hasPrefix("-")
-        else {
-            throw CommandFailure(message: "entity \"\(text)\" in \"\(address)\" may only contain letters, digits, "
-                + "'_', '.' and '-' (not first '.' or '-', at most 64)")
-        }
-        return text
-    }
-
-    /// A project, artifact or version name: letters, digits, '_', '.', '-', at most 128.
-    static func name(_ text: String, kind: String, in address: String) throws -> String {
-        guard !text.isEmpty, text.count <= 128, text.unicodeScalars.allSatisfy(nameCharacters.contains),
-              text != ".", text != ".."
-        else {
-            throw CommandFailure(message:
-                "\(kind) \"\(text)\" in \"\(address)\" may only contain letters, digits, '_', '.' and '-' (at most 128)")
+        if let rule = EntityName.brokenRule(of: text) {
+            throw CommandFailure(message: "entity name \"\(text)\" in \"\(address)\" \(rule)")
         }
         return text
     }

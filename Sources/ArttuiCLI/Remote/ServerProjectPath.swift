@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 
 /// `ENTITY/PROJECT` on a team server; `ENTITY/` may be left out for the signed-in user's own entity.
@@ -14,7 +15,8 @@ struct ServerProjectPath: Equatable {
             throw CommandFailure(message: "project \"\(text)\" must be ENTITY/PROJECT or PROJECT")
         }
         entity = parts.count == 2 ? try ServerNames.entity(parts[0], in: text) : nil
-        project = try ServerNames.name(parts[parts.count - 1], kind: "project", in: text)
+        // The store's project rule, as `find --project` checks it locally and the server when creating one.
+        project = try NameRules.validateProject(parts[parts.count - 1])
     }
 
     /// This path with the entity filled in by `defaultEntity` when it was left out.

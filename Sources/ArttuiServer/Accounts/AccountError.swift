@@ -1,3 +1,5 @@
+import ArtifactWire
+
 /// What the account store refuses, each case naming the thing at fault.
 public enum AccountError: Error, Equatable, CustomStringConvertible {
     /// A user or team name breaks the rules.
@@ -25,30 +27,12 @@ public enum AccountError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The rules for user and team names: they appear in `ENTITY/PROJECT` paths and in URLs.
-public enum EntityName {
-    /// The longest name.
-    public static let maxLength = 64
-
-    /// The same rule as a regular expression, as the OpenAPI document states it for every user and team name.
-    public static let pattern = "^[A-Za-z0-9_][A-Za-z0-9._-]{0,\(maxLength - 1)}$"
-
-    /// Checks a name: 1-64 ASCII letters, digits, `-`, `_` and `.`, not starting with `.` or `-` (which a
-    /// command line would take for an option).
+extension EntityName {
+    /// Checks a name by `brokenRule(of:)` and returns it unchanged.
+    /// - Throws: `AccountError.invalidEntityName` naming the rule broken.
     @discardableResult
     public static func validate(_ name: String) throws(AccountError) -> String {
-        if name.isEmpty { throw .invalidEntityName(name, rule: "must not be empty") }
-        if name.unicodeScalars.count > maxLength {
-            throw .invalidEntityName(name, rule: "is longer than \(maxLength) characters")
-        }
-        let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-                || scalar == "-" || scalar == "_" || scalar == ".")
-        }
-        if !allowed { throw .invalidEntityName(name, rule: "may only contain letters, digits, '-', '_' and '.'") }
-        if name.hasPrefix(".") || name.hasPrefix("-") {
-            throw .invalidEntityName(name, rule: "may not start with '.' or '-'")
-        }
+        if let rule = brokenRule(of: name) { throw .invalidEntityName(name, rule: rule) }
         return name
     }
 }

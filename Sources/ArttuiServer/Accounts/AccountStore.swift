@@ -1,4 +1,5 @@
 import ArtifactStore
+import ArtifactWire
 import Foundation
 import Logging
 import NIOCore

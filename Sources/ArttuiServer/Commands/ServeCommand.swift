@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
             if tls == nil, !ListenAddress.isLoopback(host), !insecureHTTP {
                 throw CommandFailure(description: "without --tls-cert and --tls-key the server listens only on loopback; give --insecure-http to serve plain HTTP on \(host)")
             }
+            // Every setting is read before any service is asked, so a bad one is refused at once.
+            let lifetime = try cacheLifetime()
+            _ = try connection.s3Timeout()
             let url = try connection.database()
             try await DatabaseConnector.check(url, logger: logger)
             let (store, objectsReachable) = try connection.openStore(logger: logger)
@@ -63,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             let client = DatabaseConnector.client(url, logger: logger)
             let accounts = AccountStore(
                 client: client, logger: logger, timeout: try connection.databaseTimeout() ?? ConnectionOptions.defaultDatabaseTimeout,
-                cacheLifetime: try cacheLifetime())
+                cacheLifetime: lifetime)
             let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
             var app = Application(
                 router: api.makeRouter(),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArtifactStore
 import Foundation
 
 /// `arttui-server`: the team server and its administration.
@@ -9,6 +10,28 @@ public struct ServerCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, MigrateCommand.self, AdminCommand.self])
 
     public init() {}
+
+    /// Runs the command line; a refused argument is one line on stderr (`arttui-server: error: …`) and
+    /// exit status 64, as `arttui` answers one, instead of the parser's message followed by the usage.
+    public static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch {
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let line = InvalidNumber.reworded(parserMessage: message)
+                ?? (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+            FileHandle.standardError.write(Data("arttui-server: error: \(line)\n".utf8))
+            exit(withError: ExitCode(exitCode(for: error).rawValue == 0 ? 1 : exitCode(for: error).rawValue))
+        }
+    }
 }
 
 /// A failure that ends a command with one line on stderr and exit status 1.

@@ -17,7 +17,7 @@ enum ServerNumbers {
         do {
             return try rule.read(text)
         } catch {
-            throw ConfigurationError.invalid(name, "\(error.requirement), got \"\(text)\"")
+            throw ConfigurationError.invalid(name, error.refusal)
         }
     }
 }
