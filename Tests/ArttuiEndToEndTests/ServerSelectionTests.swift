@@ -168,7 +168,9 @@ struct ServerSelectionTests {
         started = Date()
         let silentDefault = try await sandbox.fails(["whoami", "--remote", silent.url], locations: false)
         let defaultSeconds = Date().timeIntervalSince(started)
-        #expect(defaultSeconds >= 4.5 && defaultSeconds < 7, "took \(defaultSeconds) s")
+        // The upper bound only tells giving up from hanging: the wait for the child is polled from the
+        // cooperative pool, which a loaded full run has left busy for seconds (7 s was exceeded at load 10).
+        #expect(defaultSeconds >= 4.5 && defaultSeconds < 30, "took \(defaultSeconds) s")
         #expect(silentDefault.stderr.contains("server \(silent.url) did not answer within 4.5 s"), "\(silentDefault)")
         started = Date()
         let silentShort = try await sandbox.fails(["whoami", "--remote", silent.url, "--timeout", "1"], locations: false)

@@ -47,7 +47,10 @@ import Testing
 
     @Test func theDatabaseStoppedDuringAPutFailsItAndTheRerunSendsOnlyWhatIsMissing() async throws {
         try await OutageStack.withStack { services, client, scratch in
-            let (put, before) = try await OutageStack.putUnderWay(scratch)
+            // The client waits up to 10 s here, so the server's 503 decides what it says: with its default
+            // 4.5 s stall limit, a pack the server had finished reading a moment before PostgreSQL stopped
+            // gives the client's own "did not answer" first whenever the 503 is 1.5 s late (load 10).
+            let (put, before) = try await OutageStack.putUnderWay(scratch, clientTimeout: 10)
             let (_, created) = try await client.send("POST", "/api/v1/projects/root/shared/uploads")
             let upload = try JSONDecoder().decode(UploadCreated.self, from: created).upload
             let prepared = PreparedUpload(files: ["x.bin": TransferCommandTests.random(16 << 20)])

@@ -132,10 +132,12 @@ enum OutageStack {
 
     /// A put of 64 MiB to `root/shared/big` in `scratch`'s directory `data`, returned once the server has
     /// staged its first pack, with the server's count of staged chunks before it.
-    static func putUnderWay(_ scratch: Scratch) async throws -> (put: CapturedProcess, countBefore: Int64) {
+    /// `clientTimeout` (seconds) replaces the client's 4.5 s stall limit, for a test of the server's own answer.
+    static func putUnderWay(_ scratch: Scratch, clientTimeout: Int? = nil) async throws -> (put: CapturedProcess, countBefore: Int64) {
         try scratch.tree("data", ["big.bin": TransferCommandTests.random(64 << 20)])
         let before = try await scratch.metric("arttui_upload_chunks_total")
-        let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", scratch.server.absoluteString])
+        let limit = clientTimeout.map { ["--timeout", String($0)] } ?? []
+        let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", scratch.server.absoluteString] + limit)
         for _ in 0..<1_200 {
             if try await scratch.metric("arttui_upload_chunks_total") > before || !put.process.isRunning { break }
             try await Task.sleep(for: .milliseconds(10))
