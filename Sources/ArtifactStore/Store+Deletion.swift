@@ -26,7 +26,12 @@ extension Store {
     /// The versions `prune` would delete: committed, without hand-set aliases, not the newest
     /// (`latest` counts as an alias), and not among the `keepLast` newest of their artifact.
     public func prunePlan(project: String, artifact: String? = nil, keepLast: Int = 0) throws -> DeletionPlan {
-        guard keepLast >= 0 else { throw StoreError.invalidArgument("--keep-last must be 0 or more, not \(keepLast)") }
+        // Reached through the server's API (the command lines refuse a negative count first): in the
+        // words of every other refusal of a number.
+        guard keepLast >= 0 else {
+            let requirement = NumberRule<Int>.wholeNumber(from: 0).requirement
+            throw StoreError.invalidArgument(InvalidNumber(text: String(keepLast), requirement: requirement).naming("keep-last"))
+        }
         let names = try artifact.map { [$0] } ?? catalog.artifacts(project: project).map(\.name)
         var doomed: [ArtifactVersion] = []
         for name in names {

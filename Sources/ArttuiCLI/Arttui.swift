@@ -41,9 +41,7 @@ public struct Arttui: ParsableCommand {
             if code == .success {
                 exit(withError: error)
             }
-            let message = self.message(for: error)
-                .split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
-            printError(InvalidNumber.reworded(parserMessage: message) ?? (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message))
+            printError(ParserRefusal.line(of: self.message(for: error)) ?? "\(error)")
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
     }

@@ -13,6 +13,7 @@ public struct RefusedCommandLine: Sendable, CustomStringConvertible {
         self.message = "arttui: error: " + error
     }
 
+    /// The command line as a user types it, naming the case in a failed expectation.
     public var description: String { "arttui " + arguments.joined(separator: " ") }
 
     /// Every numeric option of every subcommand given a negative, zero-where-invalid, fractional, huge,
@@ -70,7 +71,7 @@ public struct RefusedCommandLine: Sendable, CustomStringConvertible {
             .init(put + ["-t", ""], "type name \"\" must not be empty"),
             .init(put + ["-a", ""], "alias \"\" must not be empty"),
             .init(put + ["-a", "v3"], "alias \"v3\" is managed by the store and cannot be set by hand"),
-            .init(["put", missing, "-n", address], "cannot read \(missing): no such file or directory"),
+            .init(["put", missing, "-n", address], "cannot read \(missing): No such file or directory"),
             .init(["put", directory, "-n", "a/b/c/d"], "artifact address \"a/b/c/d\" has too many '/'; write [ENTITY/]PROJECT/NAME"),
             .init(["get", address + ":"], "artifact address \"\(address):\" has an empty reference after ':'"),
             .init(["get", address + ":v99999999999999999999"],

@@ -80,6 +80,9 @@ struct StoreDeletionTests {
         #expect(try fixture.store.versions(of: "proj", "data").map(\.index) == [5, 4, 1])
         let nothing = try fixture.store.prunePlan(project: "proj", artifact: "data")
         #expect(nothing.versions.map(\.index) == [4])
+        #expect(throws: StoreError.invalidArgument("keep-last must be a whole number of 0 or more, got -1")) {
+            try fixture.store.prune(project: "proj", keepLast: -1)
+        }
     }
 
     @Test func packsAreCompactedToLiveChunks() throws {

@@ -8,7 +8,11 @@ import Testing
 /// connections and answers nothing): requests are answered 503 naming the object store within 5 s,
 /// `/readyz` says so, commands fail with one line, nothing half-done is visible, and once the bucket is
 /// back the same server serves again and a re-run put sends only what is missing.
-@Suite(.enabled(if: PrivateServices.enabled), .serialized, .childProcesses) struct BucketOutageTests {
+///
+/// The answers are timed in this process: its tests run on threads of their own (`.blockingCalls`), so a
+/// cooperative pool held by the synchronous suites beside it (a waiter once resumed 84 s late) does not
+/// add to what the server took.
+@Suite(.enabled(if: PrivateServices.enabled), .serialized, .childProcesses, .blockingCalls) struct BucketOutageTests {
     @Test func theBucketStoppedDuringAPutAndAGetIsAnswered503AndTheRerunSendsOnlyWhatIsMissing() async throws {
         try await OutageStack.withStack { services, client, scratch in
             let remote = scratch.server.absoluteString

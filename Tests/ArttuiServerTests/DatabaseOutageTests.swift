@@ -8,7 +8,11 @@ import Testing
 /// or crashed (`pg_ctl stop -m immediate`: every connection drops): requests are answered 503 naming the
 /// database within 5 s, `/readyz` says so, commands fail with one line, a failed put leaves no version,
 /// and once the database is back the same server, not restarted, serves again.
-@Suite(.enabled(if: PrivateServices.enabled), .serialized, .childProcesses) struct DatabaseOutageTests {
+///
+/// The answers are timed in this process: its tests run on threads of their own (`.blockingCalls`), so a
+/// cooperative pool held by the synchronous suites beside it (a waiter once resumed 84 s late) does not
+/// add to what the server took.
+@Suite(.enabled(if: PrivateServices.enabled), .serialized, .childProcesses, .blockingCalls) struct DatabaseOutageTests {
     @Test func theDatabaseStoppedIsAnswered503AndTheSameServerServesOnceItIsBack() async throws {
         try await OutageStack.withStack { services, client, scratch in
             let remote = scratch.server.absoluteString

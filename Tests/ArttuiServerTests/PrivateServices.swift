@@ -79,7 +79,7 @@ final class PrivateServices: @unchecked Sendable {
             // Ports are free when picked and taken once the services listen: suites starting services
             // at once take turns, or two could pick the same free port.
             let (printed, postgresPort, s3Port) = try await starting.withPermit {
-                let (postgresPort, s3Port) = (try freePorts(1), try freePorts(16))
+                let (postgresPort, s3Port) = (try LoopbackPorts.consecutive(1), try LoopbackPorts.consecutive(16))
                 try await script("s3.sh", ["start", directory.appendingPathComponent("s3").path, "\(s3Port)"])
                 let printed = try await script(
                     "postgres.sh", ["start", directory.appendingPathComponent("pg").path, "\(postgresPort)"])
@@ -205,29 +205,6 @@ final class PrivateServices: @unchecked Sendable {
             // After "PID (COMMAND) STATE": the parent's id.
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 1 && pid_t(fields[1]) == parent ? pid : nil
-        }
-    }
-
-    /// The first of `count` consecutive ports on 127.0.0.1 that nothing listens on, below the
-    /// kernel's range for outgoing connections (32768 and up), so no client takes one meanwhile.
-    private static func freePorts(_ count: Int) throws -> Int {
-        for _ in 0..<200 {
-            let base = Int.random(in: 20_000...(32_000 - count))
-            if (base..<base + count).allSatisfy(isFree) { return base }
-        }
-        throw Failure("no \(count) free consecutive ports on 127.0.0.1")
-    }
-
-    private static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// value, and exit status 64, before touching a database: the words `arttui` uses for its own.
 @Suite(.childProcesses) struct ServerNumericOptionTests {
     @Test func badNumbersAreRefusedInOneLine() async throws {
-        let timeout = "must be a number of seconds more than 0"
+        let timeout = "must be a number of seconds more than 0 and at most 3600"
         let cases: [([String], String)] = [
             (["serve", "--upload-expiry", "-1"], "--upload-expiry must be a whole number of 1 or more, got -1"),
             (["serve", "--upload-expiry", "0"], "--upload-expiry must be a whole number of 1 or more, got 0"),
@@ -17,12 +17,18 @@ import Testing
             (["migrate", "--database-timeout", "nan"], "--database-timeout \(timeout), got nan"),
             (["serve", "--s3-timeout", "-3"], "--s3-timeout \(timeout), got -3"),
             (["serve", "--s3-timeout", "1e999"], "--s3-timeout \(timeout), got 1e999"),
+            // Finite, but past what a count of milliseconds holds: refused, not an overflow trap.
+            (["serve", "--database-timeout", "1e300"], "--database-timeout \(timeout), got 1e300"),
+            (["migrate", "--database-timeout", "3601"], "--database-timeout \(timeout), got 3601"),
+            (["serve", "--s3-timeout", "99999999999999999999"], "--s3-timeout \(timeout), got 99999999999999999999"),
         ]
         // The environment's settings are refused before a database is asked (this one is unreachable).
         let environmentCases: [([String: String], String)] = [
             (["ARTTUI_CACHE_TTL": "abc"], "ARTTUI_CACHE_TTL must be a number of seconds from 0 to 60, got abc"),
-            (["ARTTUI_S3_TIMEOUT": "-1"], "ARTTUI_S3_TIMEOUT must be a number of seconds more than 0, got -1"),
-            (["ARTTUI_DATABASE_TIMEOUT": "0"], "ARTTUI_DATABASE_TIMEOUT must be a number of seconds more than 0, got 0"),
+            (["ARTTUI_S3_TIMEOUT": "-1"], "ARTTUI_S3_TIMEOUT \(timeout), got -1"),
+            (["ARTTUI_DATABASE_TIMEOUT": "0"], "ARTTUI_DATABASE_TIMEOUT \(timeout), got 0"),
+            (["ARTTUI_DATABASE_TIMEOUT": "1e300"], "ARTTUI_DATABASE_TIMEOUT \(timeout), got 1e300"),
+            (["ARTTUI_S3_TIMEOUT": "1e16"], "ARTTUI_S3_TIMEOUT \(timeout), got 1e16"),
         ]
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("server-numbers-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)

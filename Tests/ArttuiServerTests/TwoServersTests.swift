@@ -26,32 +26,12 @@ import Testing
         let log: URL
 
         init(environment: [String: String], directory: URL) throws {
-            let port = try Self.freePort()
+            let port = try LoopbackPorts.free()
             url = URL(string: "http://127.0.0.1:\(port)")!
             log = directory.appendingPathComponent("server-\(port).log")
             process = try ChildProcess.spawn(
                 AdminCommandTests.binary.path, ["serve", "--listen", "127.0.0.1:\(port)"], environment: environment,
                 stdout: log.path, stderr: log.path)
-        }
-
-        /// A port on 127.0.0.1 nothing listens on: the kernel picks it (bound, read, released), so
-        /// servers started at once by parallel suites never share one, as random picks could.
-        static func freePort() throws -> Int {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw StackFailure("socket() failed: errno \(errno)") }
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-                    bind(fd, generic, length) == 0 && getsockname(fd, generic, &length) == 0
-                }
-            }
-            guard bound else { throw StackFailure("cannot bind a port on 127.0.0.1: errno \(errno)") }
-            return Int(UInt16(bigEndian: address.sin_port))
         }
 
         func waitUntilReady() async throws {

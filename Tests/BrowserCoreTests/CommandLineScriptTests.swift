@@ -97,7 +97,7 @@ import Testing
         session.press("<C-u>")
         session.type("prune --keep-last many")
         session.press("<Enter>")
-        #expect(session.screen.contains("--keep-last needs a whole number, not \"many\""))
+        #expect(session.screen.contains("--keep-last must be a whole number of 0 or more, got many"))
         session.press("<C-u>")
         session.type("alias add")
         session.press("<Enter>")

@@ -52,6 +52,8 @@ import Testing
     @Test func pruneRefusesAKeepLastThatIsNotANumber() throws {
         var session = modelSession()
         session.press("P<Tab>x")
+        #expect(session.state.modal.flatMap { if case let .prune(dialog) = $0 { dialog.error } else { nil } }
+            == "keep-last must be a whole number of 0 or more, got x")
         #expect(session.screen.contains("keep-last must be a whole number"))
         session.press("<Bksp>")
         #expect(!session.screen.contains("keep-last must be a whole number"))

@@ -36,8 +36,9 @@ enum SourceTree {
         var info = stat()
         let result = followingLinks ? stat(path, &info) : lstat(path, &info)
         if result != 0 {
-            if errno == ENOENT { throw StoreError.io(operation: "read", path: path, reason: "no such file or directory") }
-            throw StoreError.io(operation: "stat", path: path, reason: FileSystem.lastError())
+            // The system's words, as for every other file a user names ("No such file or directory").
+            let missing = errno == ENOENT
+            throw StoreError.io(operation: missing ? "read" : "stat", path: path, reason: FileSystem.lastError())
         }
         return kind(mode: info.st_mode)
     }

@@ -14,15 +14,6 @@ public struct InvalidNumber: Error, Equatable, Sendable, CustomStringConvertible
     /// The requirement alone: the command line's parser names the option and the value itself.
     public var description: String { requirement }
 
-    /// A refusal as swift-argument-parser words a transform's error ("The value '-1' is invalid for
-    /// '--keep-last <n>': must be …"), reworded as every other refusal of a number
-    /// (`--keep-last must be a whole number of 0 or more, got -1`); nil for any other message.
-    public static func reworded(parserMessage message: String) -> String? {
-        let parserWording = #/(?:Error: )?The value '(?<value>.*)' is invalid for '(?<option>-[^ ']+)(?: <[^>]*>)?': (?<requirement>must be .*)/#
-        guard let match = message.wholeMatch(of: parserWording) else { return nil }
-        return InvalidNumber(text: String(match.value), requirement: String(match.requirement)).naming(String(match.option))
-    }
-
     /// The one-line refusal for the setting `name`: `--keep-last must be a whole number of 0 or more, got -1`.
     public func naming(_ name: String) -> String { "\(name) \(refusal)" }
 

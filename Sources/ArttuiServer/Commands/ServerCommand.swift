@@ -25,9 +25,7 @@ public struct ServerCommand: AsyncParsableCommand {
             exit(withError: error)
         } catch {
             guard exitCode(for: error) != .success else { exit(withError: error) }
-            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            let line = InvalidNumber.reworded(parserMessage: message)
-                ?? (message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+            let line = ParserRefusal.line(of: self.message(for: error)) ?? "\(error)"
             FileHandle.standardError.write(Data("arttui-server: error: \(line)\n".utf8))
             exit(withError: ExitCode(exitCode(for: error).rawValue == 0 ? 1 : exitCode(for: error).rawValue))
         }

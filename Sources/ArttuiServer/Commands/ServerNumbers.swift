@@ -3,8 +3,10 @@ import ArtifactStore
 /// The numbers each numeric setting of `arttui-server` accepts, on its command line and in its
 /// environment: every one is read through a rule, so both refuse a value with the same words.
 enum ServerNumbers {
-    /// Seconds a service may take to answer (`--database-timeout`, `--s3-timeout`).
-    static let serviceTimeout = NumberRule<Double>.seconds()
+    /// Seconds a service may take to answer (`--database-timeout`, `--s3-timeout`), at most an hour as
+    /// `arttui --timeout`: each becomes a count of milliseconds, and a larger finite number (`1e300`)
+    /// stopped the server with an overflow trap instead of a refusal.
+    static let serviceTimeout = NumberRule<Double>.seconds(atMost: 3600)
     /// Seconds a lookup is reused (`--cache-ttl`); 0 caches nothing.
     static let cacheLifetime = NumberRule<Double>.seconds(zeroAllowed: true, atMost: 60)
     /// Seconds before an unused upload expires (`--upload-expiry`).

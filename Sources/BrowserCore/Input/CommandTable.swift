@@ -41,10 +41,11 @@ public enum CommandTable {
             parse: { arguments in
                 let options = try OptionArguments(arguments, known: ["--keep-last"], command: "prune")
                 guard let text = options.values["--keep-last"] else { return .prune(keepLast: 0) }
-                guard let keep = Int(text), keep >= 0 else {
-                    throw CommandLineError("--keep-last needs a whole number, not \"\(text)\"")
+                do throws(InvalidNumber) {
+                    return .prune(keepLast: try PruneDialog.keepLastRule.read(text))
+                } catch {
+                    throw CommandLineError(error.naming("--keep-last"))
                 }
-                return .prune(keepLast: keep)
             }),
         BrowserCommand(
             words: ["get"], usage: "[--root DIR]", help: "Write the version's files into DIR (default artifacts/NAME:vN)",

@@ -21,8 +21,22 @@ public struct PruneDialog: Hashable, Sendable {
         artifact.map { "\(project)/\($0)" } ?? "\(project) (all artifacts)"
     }
 
+    /// The numbers keep-last takes, here and on the `:` line, as `arttui prune --keep-last` takes them.
+    static let keepLastRule = NumberRule<Int>.wholeNumber(from: 0)
+
     /// The keep-last value typed, or nil when it is not a number.
     var keepLastValue: Int? {
-        keepLast.text.isEmpty ? 0 : Int(keepLast.text).flatMap { $0 >= 0 ? $0 : nil }
+        keepLast.text.isEmpty ? 0 : try? Self.keepLastRule.read(keepLast.text)
+    }
+
+    /// Why the keep-last text is refused (`keep-last must be a whole number of 0 or more, got x`), or nil.
+    var keepLastRefusal: String? {
+        guard !keepLast.text.isEmpty else { return nil }
+        do throws(InvalidNumber) {
+            _ = try Self.keepLastRule.read(keepLast.text)
+            return nil
+        } catch {
+            return error.naming("keep-last")
+        }
     }
 }

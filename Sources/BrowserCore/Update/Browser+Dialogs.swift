@@ -124,7 +124,7 @@ extension Browser {
         if dialog.focus == 0 || typesDigit || key == .backspace, key != .enter, key != .escape, key != .tab, key != .backTab {
             // Typing in the keep-last field.
             guard dialog.keepLast.edit(key) else { return [] }
-            dialog.error = dialog.keepLastValue == nil ? "keep-last must be a whole number" : nil
+            dialog.error = dialog.keepLastRefusal
             state.modal = .prune(dialog)
             return dialog.error == nil ? previewPrune(&state) : []
         }
