@@ -90,13 +90,16 @@ extension PostgresCatalog {
     {
         try write { session in
             try lockChunks(session, exclusive: true)
-            guard let oldID = try session.row("SELECT id FROM pack WHERE key = \(oldPackKey)")?[0].decode(Int64.self)
-            else { return true }
-            if let newPack {
-                guard let newID = try session.row(
+            let newID = try newPack.map { newPack in
+                guard let id = try session.row(
                     "INSERT INTO pack (key, size) VALUES (\(newPack.key), \(newPack.size)) RETURNING id")?[0]
                     .decode(Int64.self)
                 else { throw StoreError.catalog("pack \(newPack.key) got no id") }
+                return id
+            }
+            guard let oldID = try session.row("SELECT id FROM pack WHERE key = \(oldPackKey)")?[0].decode(Int64.self)
+            else { return true }
+            if let newID {
                 let digests = Array(moves.keys)
                 let offsets = digests.map { moves[$0]!.offset }
                 try session.execute("""

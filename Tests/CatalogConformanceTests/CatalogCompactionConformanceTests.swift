@@ -45,4 +45,36 @@ struct CatalogCompactionConformanceTests {
         try fixture.store.download(try fixture.store.version("proj/data:v1"), to: out, cache: nil)
         #expect(try TestTree.contents(of: out)["b.bin"] == Data(shared))
     }
+
+    /// Two processes compacting one pack: the later one's new pack, written while the first finished and
+    /// forgot the old pack, is recorded empty and deleted by the next deletion, not left in the bucket
+    /// with nothing to remember it.
+    @Test(arguments: CatalogKind.available)
+    func aCompactionThatLosesTheRaceLeavesNoOrphanPack(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        let whole = randomBytes(4 << 20, seed: 31)
+        let v0 = try fixture.put(["a.bin": whole]).version
+        _ = try fixture.put(["b.bin": Array(whole.prefix(5 << 19))])
+        let v2 = try fixture.put(["c.bin": randomBytes(120_000, seed: 32)]).version
+        let v3 = try fixture.put(["d.bin": randomBytes(120_000, seed: 33)]).version
+        let outcome = try fixture.catalog.delete(versionIDs: [v0.id], deleteAliases: false)
+        let pack = try #require(outcome.packsToCompact.first)
+
+        // The first process compacts the pack (the next deletion retries it) and forgets it.
+        #expect(try fixture.store.delete([v2]).packsLeft == 0)
+        #expect(!Set(try fixture.catalog.packs().map(\.key)).contains(pack))
+        // The second had read the same live chunks and written its own new pack meanwhile.
+        let late = ObjectInfo(key: "packs/0f/0f\(String(repeating: "e", count: 30)).pack", size: 5)
+        try fixture.store.objects.store(key: late.key, bytes: Data("stale".utf8))
+        let other = try fixture.secondCatalog()
+        defer { (other as? PostgresCatalog)?.close() }
+        #expect(try other.relocate([:], to: late, from: pack), "the old pack is gone: nothing holds chunks there")
+        #expect(try other.packsToCompact().map(\.key) == [late.key], "the late pack is remembered, empty")
+
+        #expect(try fixture.store.delete([v3]).packsLeft == 0)
+        #expect(!(try fixture.store.objects.list().map(\.key)).contains(late.key), "the late pack's object is deleted")
+        #expect(try other.packsToCompact().isEmpty)
+        let report = try StoreVerifier(store: fixture.store).verify(.store)
+        #expect(report.isClean && report.reclaimable.isEmpty, "\(report.problems) \(report.reclaimable)")
+    }
 }

@@ -71,6 +71,9 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// Records that live chunks moved to a new pack; returns whether the old pack now holds no chunk
     /// (true too when the catalog no longer knows it). The old pack stays listed until `forgetPack`,
     /// called once its object is deleted: a pack whose object could not be deleted is never forgotten.
+    /// The new pack is recorded even when the old one is gone (another process's compaction of it
+    /// finished first): it then holds no chunk, and the next deletion deletes it like any emptied pack,
+    /// where leaving it out would have left its object in the bucket with nothing to remember it.
     func relocate(_ moves: [String: ChunkLocation], to newPack: ObjectInfo?, from oldPackKey: String) throws
         -> Bool
     /// Forgets a pack that holds no chunk, once its object is gone; false (and nothing changed) while a

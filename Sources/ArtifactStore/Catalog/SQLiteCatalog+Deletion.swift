@@ -114,13 +114,15 @@ extension SQLiteCatalog {
     {
         try guarded {
             try database.write { db in
+                let newID = try newPack.map { newPack in
+                    try db.execute(
+                        sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [newPack.key, newPack.size])
+                    return db.lastInsertedRowID
+                }
                 guard let oldID = try Int64.fetchOne(
                     db, sql: "SELECT id FROM pack WHERE key = ?", arguments: [oldPackKey])
                 else { return true }
-                if let newPack {
-                    try db.execute(
-                        sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [newPack.key, newPack.size])
-                    let newID = db.lastInsertedRowID
+                if let newID {
                     let update = try db.makeStatement(
                         sql: "UPDATE chunk SET packId = ?, offset = ? WHERE digest = ? AND packId = ?")
                     for (digest, location) in moves {
