@@ -44,9 +44,13 @@ extension Store {
         return String((0..<8).map { _ in alphabet.randomElement()! })
     }
 
-    /// Checks a run id given by hand: 1 to 64 letters, digits, '-', '_' or '.'.
+    /// The rule of ``validateRunID(_:)`` as a regular expression, for the server's OpenAPI document.
+    public static let runIDPattern = "^[A-Za-z0-9_.-]{1,64}$"
+
+    /// Checks a run id (or a distributed id) given by hand: 1 to 64 letters, digits, '-', '_' or '.'.
+    /// - Throws: `StoreError.invalidName`.
     @discardableResult
-    static func validateRunID(_ id: String) throws -> String {
+    public static func validateRunID(_ id: String) throws -> String {
         let allowed = id.unicodeScalars.allSatisfy {
             ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || "-_.".unicodeScalars.contains($0)
         }
@@ -57,8 +61,14 @@ extension Store {
         return id
     }
 
+    /// The line-break rule of ``validateRunLabel(_:kind:)`` as a regular expression, for the server's
+    /// OpenAPI document (which states the length as `minLength` 1 and `maxLength` 128: JSON Schema counts
+    /// code points where the check counts characters, so a decomposed accent is the one difference).
+    public static let runLabelPattern = #"^[^\n\r\x0b\x0c\x85\u2028\u2029]+$"#
+
     /// Checks a run's name, group, job type or sweep: one line, at most 128 characters.
-    private static func validateRunLabel(_ value: String, kind: String) throws {
+    /// - Throws: `StoreError.invalidName` naming `kind`.
+    public static func validateRunLabel(_ value: String, kind: String) throws {
         guard !value.isEmpty, value.count <= 128, !value.contains(where: \.isNewline) else {
             throw StoreError.invalidName(kind: kind, value: value, rule: "must be one line of 1 to 128 characters")
         }

@@ -20,6 +20,19 @@ import Testing
         #expect(try Metadata.parse("{\"loss\": null}") == ["loss": .null])
     }
 
+    @Test func aNulCharacterInAKeyOrStringIsRefusedNamingWhereItIs() throws {
+        #expect {
+            try Metadata.parse(#"{"ok": 1, "a\u0000b": 2}"#)
+        } throws: { message(of: $0) == #"metadata key "a\u{00}b" contains a NUL character, which is not allowed"# }
+        #expect {
+            try Metadata.validate(["net": .object(["tags": .array([.string("x"), .string("y\u{0}")])])])
+        } throws: { message(of: $0) == #"metadata value at "net.tags[1]" contains a NUL character, which is not allowed"# }
+        #expect {
+            try Metadata.parseValue(#""\u0000""#)
+        } throws: { message(of: $0) == "metadata value contains a NUL character, which is not allowed" }
+        #expect(try Metadata.parse(#"{"a\u0001b": "\u001f"}"#) == ["a\u{1}b": .string("\u{1f}")], "other control characters stay")
+    }
+
     @Test func naNInsideAStringStaysText() throws {
         let parsed = try Metadata.parse(#"{"note": "NaN and Infinity \" NaN", "NaN": "Infinity"}"#)
         #expect(parsed == ["note": .string(#"NaN and Infinity " NaN"#), "NaN": .string("Infinity")])

@@ -25,13 +25,36 @@ import Testing
     @Test func everyPatternIsOneOfTheServersRules() throws {
         let patterns = try Self.documentPatterns()
         let known = [EntityName.pattern, TokenLifetime.pattern, NameRules.artifactNamePattern, NameRules.projectNamePattern,
-                     NameRules.typePattern, Self.digestPattern]
+                     NameRules.typePattern, Self.digestPattern, Store.runIDPattern, Store.runLabelPattern]
         #expect(patterns.filter { !known.contains($0) } == [], "patterns not built from the server's rules")
         #expect(patterns.filter { $0 == TokenLifetime.pattern }.count == 2, "UserCreation and TokenCreation")
         // entity path parameters, user and team names, ProjectCreation.entity
         #expect(patterns.filter { $0 == EntityName.pattern }.count > 20)
         #expect(patterns.filter { $0 == NameRules.artifactNamePattern }.count > 10)
         #expect(patterns.contains(NameRules.projectNamePattern) && patterns.contains(NameRules.typePattern))
+        // RunStart.id, CommitRequest.distributedID and the two pending-version paths
+        #expect(patterns.filter { $0 == Store.runIDPattern }.count == 4)
+        #expect(patterns.filter { $0 == Store.runLabelPattern }.count == 4, "RunStart's name, group, jobType and sweep")
+    }
+
+    @Test func theRunLabelPatternMatchesExactlyTheLabelsTheStoreAccepts() throws {
+        let regex = try NSRegularExpression(pattern: Store.runLabelPattern)
+        let samples = ["a", "a b", " ", "é", "日本", "a\tb", "\u{0}", "a\nb", "a\rb", "\r\n", "a\u{0B}", "a\u{0C}", "\u{85}",
+                       "a\u{2028}", "\u{2029}b", "", String(repeating: "n", count: 128)]
+        for sample in samples {
+            let accepted = (try? Store.validateRunLabel(sample, kind: "run")) != nil
+            #expect(Self.matches(regex, sample) == accepted, "\(sample.debugDescription): store \(accepted)")
+        }
+    }
+
+    @Test func theRunIDPatternMatchesExactlyTheIDsTheStoreAccepts() throws {
+        let regex = try NSRegularExpression(pattern: Store.runIDPattern)
+        let samples = ["a", "A9", "_x", "-", ".", "..", "a.b-c_d", "a b", "", "é", "٣", "a/b", "a:b", "x\n", "\u{0}",
+                       String(repeating: "n", count: 64), String(repeating: "n", count: 65)]
+        for sample in samples {
+            let accepted = (try? Store.validateRunID(sample)) != nil
+            #expect(Self.matches(regex, sample) == accepted, "\(sample.debugDescription): store \(accepted)")
+        }
     }
 
     @Test func theNamePatternsMatchExactlyTheNamesTheStoreAccepts() throws {

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Reading and checking artifact metadata: a JSON object of at most 100 top-level keys and finite numbers.
+/// Reading and checking artifact metadata: a JSON object of at most 100 top-level keys, finite numbers,
+/// and no NUL character in a key or string (PostgreSQL's `jsonb`, the team server's catalog, cannot hold
+/// one, and a description refuses it too).
 ///
 /// Python writes `NaN`, `Infinity` and `-Infinity` into JSON. The reference client stores `NaN` as `null`,
 /// silently losing the fact that a value was missing; arttui refuses all three and names where they
@@ -16,7 +18,7 @@ public enum Metadata {
     /// try Metadata.parse(#"{"loss": NaN}"#)    // throws: metadata value at "loss" is NaN; …
     /// ```
     /// - Throws: `StoreError.invalidMetadata` when the text is not JSON, not an object, has more than
-    ///   ``maxKeys`` keys, repeats a key, or holds `NaN` or `Infinity`.
+    ///   ``maxKeys`` keys, repeats a key, holds `NaN` or `Infinity`, or a NUL character.
     public static func parse(_ text: String) throws -> [String: JSONValue] {
         let value = try decode(text)
         guard case .object(let object) = value else {
@@ -29,21 +31,23 @@ public enum Metadata {
     /// Parses one JSON value, such as the right side of `--set KEY=JSON`.
     ///
     /// A bare word is an error rather than a string, so a typo like `--set best=ture` is not stored as text.
-    /// - Throws: `StoreError.invalidMetadata` when the text is not JSON or holds `NaN` or `Infinity`.
+    /// - Throws: `StoreError.invalidMetadata` when the text is not JSON or holds `NaN`, `Infinity` or a
+    ///   NUL character.
     public static func parseValue(_ text: String) throws -> JSONValue {
         let value = try decode(text)
-        try checkFinite(value, path: "")
+        try checkValues(value, path: "")
         return value
     }
 
-    /// Checks a metadata object built in code: the key count and that every number is finite.
-    /// - Throws: `StoreError.invalidMetadata` naming the rule and, for numbers, the key path.
+    /// Checks a metadata object built in code: the key count, that every number is finite and that no
+    /// key or string holds a NUL character.
+    /// - Throws: `StoreError.invalidMetadata` naming the rule and, for numbers, keys and strings, the key path.
     public static func validate(_ object: [String: JSONValue]) throws {
         if object.count > maxKeys {
             throw StoreError.invalidMetadata(
                 reason: "has \(object.count) top-level keys; at most \(maxKeys) are allowed")
         }
-        try checkFinite(.object(object), path: "")
+        try checkValues(.object(object), path: "")
     }
 
     // MARK: - Details
@@ -99,19 +103,26 @@ public enum Metadata {
         return "; to give a string, quote it: \"\(trimmed)\""
     }
 
-    private static func checkFinite(_ value: JSONValue, path: String) throws {
+    private static func checkValues(_ value: JSONValue, path: String) throws {
+        let location = path.isEmpty ? "value" : "value at \(quoted(path))"
         switch value {
         case .double(let number) where !number.isFinite:
             let shown = number.isNaN ? "NaN" : (number < 0 ? "-Infinity" : "Infinity")
-            let location = path.isEmpty ? "value" : "value at \(quoted(path))"
             throw StoreError.invalidMetadata(reason: "\(location) is \(shown); only finite numbers are allowed")
+        case .string(let text) where text.utf8.contains(0):
+            throw StoreError.invalidMetadata(reason: "\(location) contains a NUL character, which is not allowed")
         case .array(let items):
             for (index, item) in items.enumerated() {
-                try checkFinite(item, path: "\(path)[\(index)]")
+                try checkValues(item, path: "\(path)[\(index)]")
             }
         case .object(let members):
             for key in members.keys.sorted() {
-                try checkFinite(members[key]!, path: path.isEmpty ? key : "\(path).\(key)")
+                let keyPath = path.isEmpty ? key : "\(path).\(key)"
+                if key.utf8.contains(0) {
+                    throw StoreError.invalidMetadata(
+                        reason: "key \(quoted(keyPath)) contains a NUL character, which is not allowed")
+                }
+                try checkValues(members[key]!, path: keyPath)
             }
         default:
             break

@@ -101,14 +101,4 @@ extension ArttuiAPI {
         graph.edges = graph.edges.filter { !hidden.contains($0["from"] ?? "") && !hidden.contains($0["to"] ?? "") }
         return graph
     }
-
-    /// A boolean query parameter (`true`/`1`/`false`/`0`), or 400 naming it.
-    func queryBoolean(_ request: Request, _ name: String) throws -> Bool {
-        guard let text = request.uri.queryParameters.get(name) else { return false }
-        switch text {
-        case "true", "1": return true
-        case "false", "0": return false
-        default: throw APIError(.badRequest, "query parameter \(name) must be true or false, not \"\(text.prefix(40))\"")
-        }
-    }
 }

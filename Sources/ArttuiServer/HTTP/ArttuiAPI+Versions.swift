@@ -58,8 +58,8 @@ extension ArttuiAPI {
                 return try JSONResponse.make(wire(updated))
             },
             APIRoute(method: .delete, path: Self.versionPath) { request, context in
+                let deleteAliases = try queryBoolean(request, "delete_aliases")
                 let (project, version) = try await self.version(context, needs: .write)
-                let deleteAliases = request.uri.queryParameters.get("delete_aliases").map { $0 == "true" || $0 == "1" } ?? false
                 let plan = try await core(project) { [store] in try store.delete([version], deleteAliases: deleteAliases) }
                 await audit(context, project, "version.delete", target(project, version))
                 logPacksLeft(plan, context)

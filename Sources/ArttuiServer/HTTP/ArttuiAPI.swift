@@ -136,4 +136,14 @@ public struct ArttuiAPI: Sendable {
         }
         return number
     }
+
+    /// A boolean query parameter (`true`/`1`/`false`/`0`), or 400 naming it.
+    func queryBoolean(_ request: Request, _ name: String) throws -> Bool {
+        guard let text = request.uri.queryParameters.get(name) else { return false }
+        switch text {
+        case "true", "1": return true
+        case "false", "0": return false
+        default: throw APIError(.badRequest, "query parameter \(name) must be true or false, not \"\(text.prefix(40))\"")
+        }
+    }
 }
