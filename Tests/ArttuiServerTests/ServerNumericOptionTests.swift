@@ -8,9 +8,11 @@ import Testing
     @Test func badNumbersAreRefusedInOneLine() async throws {
         let timeout = "must be a number of seconds more than 0 and at most 3600"
         let cases: [([String], String)] = [
-            (["serve", "--upload-expiry", "-1"], "--upload-expiry must be a whole number of 1 or more, got -1"),
-            (["serve", "--upload-expiry", "0"], "--upload-expiry must be a whole number of 1 or more, got 0"),
-            (["serve", "--upload-expiry", "1d"], "--upload-expiry must be a whole number of 1 or more, got 1d"),
+            (["serve", "--upload-expiry", "-1"], "--upload-expiry must be a whole number from 1 to 31536000, got -1"),
+            (["serve", "--upload-expiry", "0"], "--upload-expiry must be a whole number from 1 to 31536000, got 0"),
+            (["serve", "--upload-expiry", "1d"], "--upload-expiry must be a whole number from 1 to 31536000, got 1d"),
+            (["serve", "--upload-expiry", "31536001"], "--upload-expiry must be a whole number from 1 to 31536000, got 31536001"),
+            (["serve", "--upload-expiry", "9300000000000"], "--upload-expiry must be a whole number from 1 to 31536000, got 9300000000000"),
             (["serve", "--cache-ttl", "-0.5"], "--cache-ttl must be a number of seconds from 0 to 60, got -0.5"),
             (["serve", "--cache-ttl", "61"], "--cache-ttl must be a number of seconds from 0 to 60, got 61"),
             (["serve", "--database-timeout", "0"], "--database-timeout \(timeout), got 0"),

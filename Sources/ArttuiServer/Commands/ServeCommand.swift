@@ -28,7 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
     var insecureHTTP = false
 
     @Option(name: .customLong("upload-expiry"), parsing: .unconditional, help: ArgumentHelp(
-        "Seconds after which an unused upload's staged packs are removed (default: 86400).", valueName: "seconds"),
+        "Seconds after which an unused upload's staged packs are removed (default: 86400, at most a year).",
+        valueName: "seconds"),
         transform: ServerNumbers.uploadExpiry.read)
     var uploadExpiry: Int64 = 86400
 

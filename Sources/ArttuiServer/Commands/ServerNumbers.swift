@@ -9,8 +9,10 @@ enum ServerNumbers {
     static let serviceTimeout = NumberRule<Double>.seconds(atMost: 3600)
     /// Seconds a lookup is reused (`--cache-ttl`); 0 caches nothing.
     static let cacheLifetime = NumberRule<Double>.seconds(zeroAllowed: true, atMost: 60)
-    /// Seconds before an unused upload expires (`--upload-expiry`).
-    static let uploadExpiry = NumberRule<Int64>.wholeNumber(from: 1)
+    /// Seconds before an unused upload expires (`--upload-expiry`), at most a year: the expiry sweep
+    /// hands it to PostgreSQL's `make_interval`, which overflows above about 9.2e12 s, and uploads would
+    /// then never expire, with a warning in the log every sweep.
+    static let uploadExpiry = NumberRule<Int64>.wholeNumber(from: 1, to: 365 * 86400)
 
     /// The value of the environment variable `name` read with `rule`, or nil when it is not set.
     /// - Throws: `ConfigurationError.invalid` naming the variable, what it must be and what it holds.
