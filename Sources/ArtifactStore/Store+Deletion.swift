@@ -28,10 +28,7 @@ extension Store {
     public func prunePlan(project: String, artifact: String? = nil, keepLast: Int = 0) throws -> DeletionPlan {
         // Reached through the server's API (the command lines refuse a negative count first): in the
         // words of every other refusal of a number.
-        guard keepLast >= 0 else {
-            let requirement = NumberRule<Int>.wholeNumber(from: 0).requirement
-            throw StoreError.invalidArgument(InvalidNumber(text: String(keepLast), requirement: requirement).naming("keep-last"))
-        }
+        try NumberRule.count.check(keepLast, for: "keep-last")
         let names = try artifact.map { [$0] } ?? catalog.artifacts(project: project).map(\.name)
         var doomed: [ArtifactVersion] = []
         for name in names {

@@ -7,7 +7,7 @@ import ArtifactStore
 /// hears what is wrong with the number rather than that the value is missing.
 enum OptionNumbers {
     /// How many of something to keep or wait (`--keep-last`, `--orphan-grace`): 0 or more.
-    static let count = NumberRule<Int>.wholeNumber(from: 0)
+    static let count = NumberRule<Int>.count
     /// How many to list or print (`--limit`): 1 or more.
     static let limit = NumberRule<Int>.wholeNumber(from: 1)
     /// Seconds a connection or a stall may last (`--timeout`, `$ARTTUI_TIMEOUT`).

@@ -23,10 +23,20 @@ public struct NumberRule<Value: Comparable & Sendable>: Sendable {
             let tooLarge = !digits.isEmpty && digits.allSatisfy { ("0"..."9").contains($0) }
             throw InvalidNumber(text: text, requirement: tooLarge ? overflowRequirement : requirement)
         }
-        guard range.contains(value), !(excludesLowest && value == range.lowerBound) else {
-            throw InvalidNumber(text: text, requirement: requirement)
-        }
+        guard accepts(value) else { throw InvalidNumber(text: text, requirement: requirement) }
         return value
+    }
+
+    /// Checks a value that arrived as a number (a field of an API request) by the same rule.
+    /// - Throws: `StoreError.invalidArgument`: `NAME must be …, got VALUE`.
+    public func check(_ value: Value, for name: String) throws {
+        guard accepts(value) else {
+            throw StoreError.invalidArgument(InvalidNumber(text: "\(value)", requirement: requirement).naming(name))
+        }
+    }
+
+    private func accepts(_ value: Value) -> Bool {
+        range.contains(value) && !(excludesLowest && value == range.lowerBound)
     }
 
     /// The value of the setting `name` spelled by `text`.
@@ -48,6 +58,12 @@ extension NumberRule where Value: FixedWidthInteger {
             requirement: highest == .max ? "must be a whole number of \(lowest) or more" : bounded,
             parse: { Value($0) }, range: lowest...highest, excludesLowest: false, overflowRequirement: bounded)
     }
+}
+
+extension NumberRule where Value == Int {
+    /// A count of things to keep or wait (`--keep-last`, `--orphan-grace`, the browser's keep-last field,
+    /// the API's `keepLast`): 0 or more.
+    public static var count: NumberRule { wholeNumber(from: 0) }
 }
 
 extension NumberRule where Value == Double {

@@ -42,7 +42,7 @@ public enum CommandTable {
                 let options = try OptionArguments(arguments, known: ["--keep-last"], command: "prune")
                 guard let text = options.values["--keep-last"] else { return .prune(keepLast: 0) }
                 do throws(InvalidNumber) {
-                    return .prune(keepLast: try PruneDialog.keepLastRule.read(text))
+                    return .prune(keepLast: try NumberRule.count.read(text))
                 } catch {
                     throw CommandLineError(error.naming("--keep-last"))
                 }

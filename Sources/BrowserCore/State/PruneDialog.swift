@@ -21,22 +21,17 @@ public struct PruneDialog: Hashable, Sendable {
         artifact.map { "\(project)/\($0)" } ?? "\(project) (all artifacts)"
     }
 
-    /// The numbers keep-last takes, here and on the `:` line, as `arttui prune --keep-last` takes them.
-    static let keepLastRule = NumberRule<Int>.wholeNumber(from: 0)
+    /// The keep-last text read by the rule `arttui prune --keep-last` and the `:` line use (empty is 0).
+    private var keepLastReading: Result<Int, InvalidNumber> {
+        keepLast.text.isEmpty ? .success(0) : Result { () throws(InvalidNumber) in try NumberRule.count.read(keepLast.text) }
+    }
 
     /// The keep-last value typed, or nil when it is not a number.
-    var keepLastValue: Int? {
-        keepLast.text.isEmpty ? 0 : try? Self.keepLastRule.read(keepLast.text)
-    }
+    var keepLastValue: Int? { try? keepLastReading.get() }
 
     /// Why the keep-last text is refused (`keep-last must be a whole number of 0 or more, got x`), or nil.
     var keepLastRefusal: String? {
-        guard !keepLast.text.isEmpty else { return nil }
-        do throws(InvalidNumber) {
-            _ = try Self.keepLastRule.read(keepLast.text)
-            return nil
-        } catch {
-            return error.naming("keep-last")
-        }
+        guard case .failure(let refusal) = keepLastReading else { return nil }
+        return refusal.naming("keep-last")
     }
 }
