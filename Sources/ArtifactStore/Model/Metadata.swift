@@ -104,7 +104,8 @@ public enum Metadata {
     }
 
     private static func checkValues(_ value: JSONValue, path: String) throws {
-        let location = path.isEmpty ? "value" : "value at \(quoted(path))"
+        // Worded only for a refusal: every value of the object passes through here.
+        var location: String { path.isEmpty ? "value" : "value at \(quoted(path))" }
         switch value {
         case .double(let number) where !number.isFinite:
             let shown = number.isNaN ? "NaN" : (number < 0 ? "-Infinity" : "Infinity")

@@ -20,9 +20,8 @@ public enum NameRules {
     /// `validateProject` as a regular expression: none of the forbidden characters nor control characters,
     /// and at least one that is not a space; its length (1-128 characters) is the schema's `maxLength`.
     public static let projectNamePattern: String = {
-        let allowed = "[^" + forbiddenInNamespace.map { escapedForPattern($0.scalar) }.joined() + controlCharacterRange + "]"
-        let visible = "[^" + forbiddenInNamespace.map { escapedForPattern($0.scalar) }.joined() + controlCharacterRange + "\\s]"
-        return "^\(allowed)*\(visible)\(allowed)*$"
+        let excluded = forbiddenInNamespace.map { escapedForPattern($0.scalar) }.joined() + controlCharacterRange
+        return "^[^\(excluded)]*[^\(excluded)\\s][^\(excluded)]*$"
     }()
 
     /// `validateType` as a regular expression, but for the reserved types (`job`, `wandb-…`, `arttui-…`),
