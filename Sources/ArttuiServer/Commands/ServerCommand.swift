@@ -24,10 +24,11 @@ public struct ServerCommand: AsyncParsableCommand {
         } catch let error as ExitCode {
             exit(withError: error)
         } catch {
-            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }
             let line = ParserRefusal.line(of: self.message(for: error)) ?? "\(error)"
             FileHandle.standardError.write(Data("arttui-server: error: \(line)\n".utf8))
-            exit(withError: ExitCode(exitCode(for: error).rawValue == 0 ? 1 : exitCode(for: error).rawValue))
+            exit(withError: ExitCode(code.rawValue == 0 ? 1 : code.rawValue))
         }
     }
 }
