@@ -21,6 +21,13 @@ struct RemoteRefusedCommandLineTests {
             try Data("two\n".utf8).write(to: directory.appendingPathComponent("f.txt"))
             defer { try? FileManager.default.removeItem(at: home) }
 
+            // Everything a refused command could have changed: the versions (aliases, description, metadata),
+            // the artifact's manifest, and the project's artifacts.
+            let watched = ["/api/v1/projects/root/p/artifacts/a/versions", "/api/v1/projects/root/p/artifacts/a/versions/v0/manifest",
+                           "/api/v1/projects/root/p/artifacts"]
+            var before: [Data] = []
+            for path in watched { before.append(try await root.send("GET", path).1) }
+
             let cases = RefusedCommandLine.numericOptions(address: "root/p/a", project: "root/p")
                 + RefusedCommandLine.badInput(
                     address: "root/p/a", directory: directory.path, missing: home.appendingPathComponent("nothing-here").path)
@@ -36,6 +43,10 @@ struct RemoteRefusedCommandLineTests {
             let (status, body) = try await root.send("GET", "/api/v1/projects/root/p/artifacts/a/versions")
             #expect(status == 200)
             #expect(try root.decode(WireVersionPage.self, body).total == 1, "a refused command changed the server")
+            for (path, earlier) in zip(watched, before) {
+                let (status, now) = try await root.send("GET", path)
+                #expect(status == 200 && now == earlier, "a refused command changed \(path)")
+            }
         }
     }
 }

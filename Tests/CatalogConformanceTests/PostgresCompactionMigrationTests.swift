@@ -45,7 +45,9 @@ struct PostgresCompactionMigrationTests {
         let newer = #expect(throws: (any Error).self) { try PostgresCatalog(url: url) }
         #expect(newer.map { "\($0)" }
             == "catalog database has schema version \(current + 1), newer than the \(current) this arttui-server knows")
-        #expect(throws: (any Error).self) { try PostgresCatalog.migrate(configuration: configuration) }
+        let refusedMigration = #expect(throws: (any Error).self) { try PostgresCatalog.migrate(configuration: configuration) }
+        #expect(refusedMigration.map { "\($0)" }?.contains("schema version \(current + 1), newer than the \(current)") == true,
+                "\(refusedMigration.map { "\($0)" } ?? "")")
         // Without the newer migration's row the catalog is the one it was: current, its packs intact.
         try TestDatabase.run("DELETE FROM arttui_catalog_migrations WHERE version > \(current)", database: database)
         let again = try PostgresCatalog(url: url, migrate: false)

@@ -45,9 +45,12 @@ struct ChildProcessTests {
     /// waiter resumed 84 s late once saw a 30 s child end by itself. The SIGKILL shows it was killed.
     @Test("a child that outlives its timeout is killed, and says so")
     func timeoutKills() async throws {
+        let started = ContinuousClock.now
         let output = try await CapturedProcess.run("/bin/sleep", ["900"], timeout: 0.3)
         #expect(output.timedOut)
         #expect(output.termination == ChildProcess.Termination(status: SIGKILL, signalled: true))
+        // Killed near its timeout, not whenever: far above the 84 s stall seen, far below the child's 900 s.
+        #expect(ContinuousClock.now - started < .seconds(180))
     }
 
     @Test("a test without the gate's permit cannot start a child")
