@@ -80,10 +80,6 @@ seed() {
     arttui put --name seed/data --run seedrun "$files/data"
     arttui use seed/data:v0 --run seedrun
     arttui put --name seed/tagged "$files/data/a.txt"
-    for i in 1 2 3; do
-        echo "$i" >"$files/c.txt"
-        arttui put --name pruned/old "$files/c.txt"
-    done
     api POST /admin/users '{"name":"seeduser"}' >/dev/null
     api POST /admin/teams '{"name":"seedteam"}' >/dev/null
     local digests
@@ -102,7 +98,11 @@ seed_consumed() {
     for i in 1 2 3; do
         echo "$round.$i" >"$files/c.txt"
         arttui put --name seed/doomed "$files/c.txt"
+        echo "old $round.$i" >"$files/c.txt"
+        arttui put --name pruned/old "$files/c.txt"
     done
+    # revoke_tokens revokes every token of seeduser: one to revoke again.
+    api POST /admin/users/seeduser/tokens '{}' >/dev/null
     api PUT /projects/admin/seed/artifacts/tagged/versions/v0/aliases/gone >/dev/null
     for id in p-discard p-finish; do arttui put --name seed/pend --upsert --distributed-id "$id" "$files/data/a.txt"; done
     ARTTUI_SEED_UPLOAD=$(api POST /projects/admin/seed/uploads | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["upload"])')
