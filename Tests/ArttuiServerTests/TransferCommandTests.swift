@@ -207,38 +207,19 @@ import Glibc
 
     @Test func aPutKilledMidUploadSendsOnlyTheMissingChunksWhenRunAgain() async throws {
         try await Self.withServer { scratch in
-            let remote = scratch.server.absoluteString
-            try scratch.tree("data", ["big.bin": Self.random(64 << 20)])
-            let chunksBefore = try await scratch.metric("arttui_upload_chunks_total")
-            let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", remote])
             // Kill -9 once the server has staged some packs, but before the commit.
-            var staged: Int64 = 0
-            for _ in 0..<1_200 {
-                staged = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore
-                if staged > 0 || !put.process.isRunning { break }
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            let (put, chunksBefore) = try await OutageStack.putUnderWay(scratch)
             await put.process.kill()
-            try #require(staged > 0, "the put ended before any pack was staged")
-            // Packs whose bodies had fully arrived are still checked and stored after the kill: wait until
-            // the count has stood still for a second (a fixed 300 ms was too short at load).
-            var stillFor = 0
-            for _ in 0..<300 where stillFor < 10 {
-                try await Task.sleep(for: .milliseconds(100))
-                let now = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore
-                stillFor = now == staged ? stillFor + 1 : 0
-                staged = now
-            }
             let (status, _) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
             #expect(status == 404, "nothing of the killed put is visible")
 
-            try await scratch.ok(["put", "data", "-n", "root/shared/big", "--remote", remote])
-            let resent = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore - staged
-            let (_, body) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions/v0/manifest")
-            let total = Set(try JSONDecoder().decode(WireManifest.self, from: body).contents.flatMap(\.chunks)).count
+            // Packs whose bodies had fully arrived are still checked and stored after the kill: the count
+            // of staged chunks is taken once it has stood still for a second (a fixed 300 ms was too short at load).
+            let (staged, resent, total) = try await OutageStack.rerunPut(scratch, scratch.client, countBefore: chunksBefore)
+            try #require(staged > 0, "the put ended before any pack was staged")
             print("killed put: \(staged) chunks staged before kill -9, \(resent) sent by the re-run, \(total) in all")
-            #expect(staged + resent == Int64(total), "the re-run sends exactly the chunks not staged before")
-            #expect(resent < Int64(total))
+            #expect(staged + resent == total, "the re-run sends exactly the chunks not staged before")
+            #expect(resent < total)
         }
     }
 
