@@ -5,10 +5,7 @@ import Glibc
 
 /// Ports on 127.0.0.1 for the servers and services the tests start.
 enum LoopbackPorts {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
+    typealias Failure = TwoServersTests.StackFailure
 
     /// A port nothing listens on, picked by the kernel (bound, read, released): servers started at once
     /// by parallel suites never share one, as random picks could.

@@ -12,10 +12,7 @@ import ProcessTestSupport
 /// `freeze` stops processes with SIGSTOP (a service that keeps its connections and answers nothing,
 /// as a hung host does); every frozen process is thawed by `thawAll`, which `stop` calls first.
 final class PrivateServices: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
+    typealias Failure = TwoServersTests.StackFailure
 
     /// The project's root (the scripts are under it).
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -54,7 +51,6 @@ final class PrivateServices: @unchecked Sendable {
 
     let directory: URL
     let postgresPort: Int
-    let s3Port: Int
     /// `postgres://postgres@127.0.0.1:PORT/artifacts` (logins over TCP are trusted).
     let databaseURL: String
     /// `http://127.0.0.1:PORT`.
@@ -65,7 +61,6 @@ final class PrivateServices: @unchecked Sendable {
     private init(directory: URL, postgresPort: Int, s3Port: Int, databaseURL: String) {
         self.directory = directory
         self.postgresPort = postgresPort
-        self.s3Port = s3Port
         self.databaseURL = databaseURL
         s3Endpoint = "http://127.0.0.1:\(s3Port)"
     }
@@ -75,6 +70,7 @@ final class PrivateServices: @unchecked Sendable {
         let directory = URL(fileURLWithPath: "/tmp/arttui-outage-\(UUID().uuidString.prefix(8).lowercased())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         chmod(directory.path, 0o755)
+        let services: PrivateServices
         do {
             // Ports are free when picked and taken once the services listen: suites starting services
             // at once take turns, or two could pick the same free port.
@@ -88,19 +84,20 @@ final class PrivateServices: @unchecked Sendable {
             guard let url = printed.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
                 throw Failure("postgres.sh printed no database URL: \(printed)")
             }
-            let services = PrivateServices(directory: directory, postgresPort: postgresPort, s3Port: s3Port, databaseURL: url)
-            do {
-                let result = try await body(services)
-                await services.stop()
-                return result
-            } catch {
-                await services.stop()
-                throw error
-            }
+            services = PrivateServices(directory: directory, postgresPort: postgresPort, s3Port: s3Port, databaseURL: url)
         } catch {
+            // Whatever of the two started.
             _ = try? await script("s3.sh", ["stop", directory.appendingPathComponent("s3").path])
             _ = try? await script("postgres.sh", ["stop", directory.appendingPathComponent("pg").path])
             try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+        do {
+            let result = try await body(services)
+            await services.stop()
+            return result
+        } catch {
+            await services.stop()
             throw error
         }
     }
