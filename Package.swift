@@ -139,7 +139,9 @@ let package = Package(
         .target(name: "StoreTestSupport", dependencies: ["ArtifactStore"]),
         // Child processes for the end-to-end and server tests: spawned, waited for without blocking the
         // cooperative pool, bounded by a gate; and tmux sessions driven through them.
-        .target(name: "ProcessTestSupport", dependencies: ["ArtifactStore"]),
+        .target(
+            name: "ProcessTestSupport",
+            dependencies: ["ArtifactStore", .product(name: "Crypto", package: "swift-crypto")]),
         // Prints first-frame and per-keypress frame times on a 100,000-version fixture (not a test).
         .executableTarget(name: "BrowserBenchmark", dependencies: ["BrowserCore", "BrowserTestSupport"]),
         // Prints open and per-key times of the lineage view on a generated 2,000-node graph (not a test).
@@ -162,7 +164,7 @@ let package = Package(
             dependencies: ["BrowserCore", "BrowserTestSupport", "ArtifactStore"],
             exclude: ["Golden"]
         ),
-        .testTarget(name: "S3ClientTests", dependencies: ["S3Client"]),
+        .testTarget(name: "S3ClientTests", dependencies: ["S3Client", "ProcessTestSupport"]),
         .testTarget(name: "ProcessTestSupportTests", dependencies: ["ProcessTestSupport"]),
         .testTarget(
             name: "HTTPTransportTests",

@@ -52,9 +52,7 @@ struct RealServerTests {
         let owner = "owner\(suffix)", stranger = "stranger\(suffix)"
         let ownerToken = try await serverCommand(["admin", "user", "add", owner, "--store", "store"], sandbox: sandbox)
         let strangerToken = try await serverCommand(["admin", "user", "add", stranger, "--store", "store"], sandbox: sandbox)
-        let probe = try TestHTTPResponder { _ in nil }
-        let port = probe.port  // a free port: bound, read, released
-        try await probe.stopAndReleasePort()
+        let port = try LoopbackSocket.freePort()
         let server = try ChildProcess.spawn(
             binary, ["serve", "--store", "store", "--listen", "127.0.0.1:\(port)"], environment: serverEnvironment(),
             directory: sandbox.root.path, stdout: sandbox.path("serve.out").path, stderr: sandbox.path("serve.err").path)

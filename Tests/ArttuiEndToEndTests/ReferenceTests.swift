@@ -161,18 +161,18 @@ struct ReferenceTests {
     func httpWithETags() async throws {
         let sandbox = try Sandbox()
         let site = try sandbox.writeTree("site", ["model.bin": SeededBytes.data(seed: 9, count: 40_000)])
-        let server = try await LoopbackHTTPServer(serving: site, etags: true, in: sandbox)
+        let server = try LoopbackHTTPResponder(serving: site, etags: true)
         defer { server.stop() }
-        let url = "\(server.baseURL)/model.bin"
+        let url = "\(server.url)/model.bin"
         try await sandbox.ok(["put", "-n", "p/h", "--reference", url])
         let entry = try await entries(sandbox, "p/h")["model.bin"] ?? [:]
         #expect(entry.string("digest")?.hasPrefix("etag:") == true, "\(entry)")
         #expect(entry.int("size") == 40_000)
 
-        server.clearLog()
+        server.forgetRequests()
         let verify = try await sandbox.ok(["verify", "--references"])
         #expect(verify.stdout.contains("1 reference checked"), "\(verify)")
-        #expect(server.requests == ["HEAD /model.bin"], "verify downloaded: \(server.requests)")
+        #expect(server.requests.map(\.summary) == ["HEAD /model.bin"], "verify downloaded: \(server.requests.map(\.summary))")
 
         let out = sandbox.path("out")
         try await sandbox.ok(["get", "p/h", "--root", out.path])
@@ -189,9 +189,9 @@ struct ReferenceTests {
     func httpWithoutETags() async throws {
         let sandbox = try Sandbox()
         let site = try sandbox.writeTree("site", ["table.csv": Data("a,b\n1,2\n".utf8)])
-        let server = try await LoopbackHTTPServer(serving: site, etags: false, in: sandbox)
+        let server = try LoopbackHTTPResponder(serving: site, etags: false)
         defer { server.stop() }
-        let url = "\(server.baseURL)/table.csv"
+        let url = "\(server.url)/table.csv"
         try await sandbox.ok(["put", "-n", "p/h", "--reference", url])
         let digest = try await entries(sandbox, "p/h")["table.csv"]?.string("digest") ?? ""
         #expect(digest.hasPrefix("sha256:"), "\(digest)")
@@ -203,7 +203,7 @@ struct ReferenceTests {
         let failed = try await sandbox.fails(["get", "p/h", "--root", sandbox.path("out2").path])
         #expect(failed.stderr.contains(digest) && failed.stderr.contains("now sha256:"), "\(failed)")
 
-        let missing = try await sandbox.fails(["put", "-n", "p/h2", "--reference", "\(server.baseURL)/absent.csv"])
+        let missing = try await sandbox.fails(["put", "-n", "p/h2", "--reference", "\(server.url)/absent.csv"])
         #expect(missing.stderr.contains("HTTP 404"), "\(missing)")
         try FileManager.default.removeItem(at: site.appendingPathComponent("table.csv"))
         let verify = try await sandbox.run(["verify", "--references"])

@@ -11,8 +11,8 @@ import Glibc
 @Suite("server selection", .childProcesses)
 struct ServerSelectionTests {
     /// A responder knowing two tokens: `tok-alice` and `tok-bob`.
-    private func accounts() throws -> TestHTTPResponder {
-        try TestHTTPResponder { request in
+    private func accounts() throws -> LoopbackHTTPResponder {
+        try LoopbackHTTPResponder { request in
             guard request.target == "/api/v1/whoami" else { return .problem(404, "no route \(request.target)") }
             switch request.headers["authorization"] {
             case "Bearer tok-alice": return .json(200, #"{"name":"alice","admin":false,"teams":[{"team":"ml","role":"viewer"}]}"#)
@@ -152,9 +152,7 @@ struct ServerSelectionTests {
     func unreachable() async throws {
         let sandbox = try Sandbox()
         // A port nobody listens on: refused at once.
-        let closed = try TestHTTPResponder { _ in nil }
-        let closedURL = closed.url
-        try await closed.stopAndReleasePort()
+        let closedURL = "http://127.0.0.1:\(try LoopbackSocket.freePort())"
         var started = Date()
         let refused = try await sandbox.fails(["whoami", "--remote", closedURL], locations: false,
                                               environment: ["ARTTUI_TOKEN": "tok-secret"])
@@ -163,7 +161,7 @@ struct ServerSelectionTests {
         #expect(!refused.stderr.contains("tok-secret"))
 
         // A server that accepts and never answers: the default limit is 4.5 s, --timeout and $ARTTUI_TIMEOUT change it.
-        let silent = try TestHTTPResponder { _ in nil }
+        let silent = try LoopbackHTTPResponder { _ in nil }
         defer { silent.stop() }
         started = Date()
         let silentDefault = try await sandbox.fails(["whoami", "--remote", silent.url], locations: false)
@@ -196,7 +194,7 @@ struct ServerSelectionTests {
     @Test("project create, ls and set; permission denied and not found are distinct")
     func projects() async throws {
         let sandbox = try Sandbox()
-        let server = try TestHTTPResponder { request in
+        let server = try LoopbackHTTPResponder { request in
             switch (request.method, request.target) {
             case ("GET", "/api/v1/whoami"): return .json(200, #"{"name":"alice","admin":false,"teams":[]}"#)
             case ("POST", "/api/v1/projects"):

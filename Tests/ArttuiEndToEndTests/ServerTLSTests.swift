@@ -14,13 +14,6 @@ struct ServerTLSTests {
     private static let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    /// A free TCP port on 127.0.0.1 (bound, read, released).
-    private func freePort() async throws -> UInt16 {
-        let probe = try TestHTTPResponder { _ in nil }
-        try await probe.stopAndReleasePort()
-        return probe.port
-    }
-
     private func runOpenSSL(_ arguments: [String], in sandbox: Sandbox) async throws {
         let openssl = try await CapturedProcess.run(
             try #require(Self.openssl), arguments, directory: sandbox.root.path, outputs: sandbox.root, timeout: 60)
@@ -37,7 +30,7 @@ struct ServerTLSTests {
         let sandbox = try Sandbox()
         try await runOpenSSL(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
                               "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: sandbox)
-        let port = try await freePort()
+        let port = try LoopbackSocket.freePort()
         // -www answers every GET with an HTML status page: TLS succeeds, the API answer does not parse.
         let server = try ChildProcess.spawn(
             try #require(Self.openssl), ["s_server", "-accept", "\(port)", "-cert", "cert.pem", "-key", "key.pem",

@@ -18,8 +18,8 @@ struct TokenRefusalTests {
     }
 
     /// A responder accepting `tok-alice` until it is revoked, and refusing `tok-old` as expired.
-    private func server(_ revocation: Revocation) throws -> TestHTTPResponder {
-        try TestHTTPResponder { request in
+    private func server(_ revocation: Revocation) throws -> LoopbackHTTPResponder {
+        try LoopbackHTTPResponder { request in
             guard request.target == "/api/v1/whoami" else { return .problem(404, "no route \(request.target)") }
             switch request.headers["authorization"] {
             case "Bearer tok-alice":

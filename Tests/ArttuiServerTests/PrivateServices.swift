@@ -75,7 +75,7 @@ final class PrivateServices: @unchecked Sendable {
             // Ports are free when picked and taken once the services listen: suites starting services
             // at once take turns, or two could pick the same free port.
             let (printed, postgresPort, s3Port) = try await starting.withPermit {
-                let (postgresPort, s3Port) = (try LoopbackPorts.consecutive(1), try LoopbackPorts.consecutive(16))
+                let (postgresPort, s3Port) = (try LoopbackSocket.freeConsecutivePorts(1), try LoopbackSocket.freeConsecutivePorts(16))
                 try await script("s3.sh", ["start", directory.appendingPathComponent("s3").path, "\(s3Port)"])
                 let printed = try await script(
                     "postgres.sh", ["start", directory.appendingPathComponent("pg").path, "\(postgresPort)"])

@@ -26,7 +26,7 @@ import Testing
         let log: URL
 
         init(environment: [String: String], directory: URL) throws {
-            let port = try LoopbackPorts.free()
+            let port = try LoopbackSocket.freePort()
             url = URL(string: "http://127.0.0.1:\(port)")!
             log = directory.appendingPathComponent("server-\(port).log")
             process = try ChildProcess.spawn(

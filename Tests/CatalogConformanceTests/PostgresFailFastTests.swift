@@ -25,9 +25,7 @@ struct PostgresFailFastTests {
     }
 
     @Test func refusedPortFailsAtOnce() throws {
-        let listener = try LoopbackListener()
-        let port = listener.port
-        listener.close()  // Nothing listens there now: connections are refused.
+        let port = try LoopbackSocket.freePort()  // Nothing listens there: connections are refused.
         let (error, seconds) = openFailure("postgres://arttui:secret@127.0.0.1:\(port)/artifacts")
         let text = try #require(error).description
         #expect(text == "catalog database unreachable: connection refused (127.0.0.1:\(port))")
@@ -37,8 +35,8 @@ struct PostgresFailFastTests {
 
     @Test func silentServerFailsWithinTheConnectTimeout() throws {
         // Accepts TCP (the kernel completes the handshake) but never answers the start-up message.
-        let listener = try LoopbackListener()
-        defer { listener.close() }
+        let listener = try LoopbackSocket.bound(listening: 16)  // never accepts
+        defer { close(listener.descriptor) }
         let (error, seconds) = openFailure("postgres://arttui@127.0.0.1:\(listener.port)/artifacts?sslmode=disable")
         let text = try #require(error).description
         #expect(text.hasPrefix("catalog database unreachable: "))
@@ -97,39 +95,4 @@ struct PostgresFailFastTests {
         try TestDatabase.runAdmin("ALTER DATABASE \(database) ALLOW_CONNECTIONS true")
         #expect(try fixture.store.artifacts(in: "proj").map(\.name) == ["data"])
     }
-}
-
-/// A TCP socket on 127.0.0.1 that listens but never accepts: connections complete and then hear nothing.
-final class LoopbackListener {
-    private var descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestDatabaseError("socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            _ = Glibc.close(fd)
-            throw TestDatabaseError("bind/listen failed")
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        descriptor = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func close() {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
-        descriptor = -1
-    }
-
-    deinit { close() }
 }

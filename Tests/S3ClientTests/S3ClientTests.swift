@@ -1,8 +1,9 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 @testable import S3Client
 
-/// The client against a scripted local responder: retries, error kinds and messages, timeouts.
+/// The client against a scripted loopback responder: retries, error kinds and messages, timeouts.
 @Suite struct S3ClientTests {
     static let secret = "s3cr3t-never-printed-0123456789"
 
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func serverErrorsAreRetriedWithBackoffUntilSuccess() throws {
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 503, body: Self.errorBody("SlowDown", "Please reduce your request rate.")),
             .init(status: 503, body: Self.errorBody("ServiceUnavailable", "busy")),
             .init(status: 200, body: Data("hello".utf8)),
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func persistentServerErrorsGiveUpAfterTheLastAttempt() throws {
-        let server = try ScriptedHTTPServer([.init(status: 500, body: Self.errorBody("InternalError", "boom"))])
+        let server = try LoopbackHTTPResponder(script: [.init(status: 500, body: Self.errorBody("InternalError", "boom"))])
         defer { server.stop() }
         #expect {
             try client(server.endpoint, attempts: 3).getObject(bucket: "b", key: "k")
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func missingKeyAndBucketAreDistinguishedAndNotRetried() throws {
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 404, body: Self.errorBody("NoSuchKey", "The specified key does not exist.")),
             .init(status: 404, body: Self.errorBody("NoSuchBucket", "The specified bucket does not exist")),
         ])
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func headOfAMissingObjectIsNoSuchKey() throws {
-        let server = try ScriptedHTTPServer([.init(status: 404)])
+        let server = try LoopbackHTTPResponder(script: [.init(status: 404)])
         defer { server.stop() }
         do throws(S3Error) {
             _ = try client(server.endpoint).headObject(bucket: "b", key: "k")
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func signatureMismatchIsAccessDenied() throws {
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 403, body: Self.errorBody("SignatureDoesNotMatch", "The request signature we calculated does not match\nthe signature you provided.")),
         ])
         defer { server.stop() }
@@ -97,7 +98,7 @@ import Testing
     }
 
     @Test func uploadsSendTheirHashAndNoExpectHeader() throws {
-        let server = try ScriptedHTTPServer([.init(status: 200, headers: ["ETag": "\"abc\""])])
+        let server = try LoopbackHTTPResponder(script: [.init(status: 200, headers: ["ETag": "\"abc\""])])
         defer { server.stop() }
         // Above 1 MiB, where curl would otherwise ask `Expect: 100-continue` and wait for an answer
         // some S3 servers (and Hummingbird) never send.
@@ -114,7 +115,7 @@ import Testing
     }
 
     @Test func unsignedUploadsSendNoHashOfTheirBody() throws {
-        let server = try ScriptedHTTPServer([.init(status: 200, headers: ["ETag": "\"e1\""])])
+        let server = try LoopbackHTTPResponder(script: [.init(status: 200, headers: ["ETag": "\"e1\""])])
         defer { server.stop() }
         let body = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 13) })
         let result = try client(server.endpoint).putObject(bucket: "b", key: "k", data: body, payload: .unsigned)
@@ -126,7 +127,7 @@ import Testing
     }
 
     @Test func objectPartsCarryTheObjectSizeAndStopAtItsEnd() throws {
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 206, headers: ["Content-Range": "bytes 100-109/1000"], body: Data(repeating: 1, count: 10)),
             .init(status: 206, headers: ["Content-Range": "bytes 990-999/1000"], body: Data(repeating: 2, count: 10)),
             .init(status: 200, body: Data((0..<50).map { UInt8($0) })),
@@ -152,7 +153,7 @@ import Testing
     }
 
     @Test func anObjectsPrefixIsWrittenIntoTheCallersBufferWithTheObjectSize() throws {
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 206, headers: ["Content-Range": "bytes 0-9/1000"], body: Data(repeating: 1, count: 10)),
             .init(status: 206, headers: ["Content-Range": "bytes 0-4/5"], body: Data(repeating: 2, count: 5)),
             .init(status: 200, body: Data((0..<50).map { UInt8($0) })),
@@ -183,7 +184,7 @@ import Testing
                 ?? "<IsTruncated>false</IsTruncated>"
             return Data("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\(contents.joined())\(tail)</ListBucketResult>".utf8)
         }
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 200, body: page(["p/a", "p/b&amp;c"], next: "t/1=")),
             .init(status: 200, body: page(["p/d"], next: nil)),
         ])
@@ -210,7 +211,7 @@ import Testing
             <ListVersionsResult><IsTruncated>false</IsTruncated><Version><Key>p/c</Key><VersionId>null</VersionId>\
             <IsLatest>true</IsLatest><ETag>&quot;ec&quot;</ETag><Size>5</Size></Version></ListVersionsResult>
             """
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 200, body: Data(first.utf8)), .init(status: 200, body: Data(second.utf8)),
         ])
         defer { server.stop() }
@@ -232,7 +233,7 @@ import Testing
 
     @Test func anUnreachableEndpointFailsFastNamingItsURL() throws {
         // A port nothing listens on: bind, note the port, close.
-        let probe = try ScriptedHTTPServer([.init(status: 200)])
+        let probe = try LoopbackHTTPResponder(script: [.init(status: 200)])
         probe.stop()
         let endpoint = probe.endpoint
         let start = Date()
@@ -247,7 +248,7 @@ import Testing
     }
 
     @Test func aSilentEndpointTimesOutWithinTheRequestTimeout() throws {
-        let server = try ScriptedHTTPServer([.init(status: 200, silent: true)])
+        let server = try LoopbackHTTPResponder(script: [nil])
         defer { server.stop() }
         let start = Date()
         do throws(S3Error) {
@@ -264,7 +265,7 @@ import Testing
 
     @Test("a hung store fails a read within the operation timeout, all attempts together, not attempts × request timeout")
     func aHungStoreFailsWithinTheOperationTimeout() throws {
-        let server = try ScriptedHTTPServer([.init(status: 200, silent: true)])
+        let server = try LoopbackHTTPResponder(script: [nil])
         defer { server.stop() }
         let start = Date()
         do throws(S3Error) {
@@ -281,7 +282,7 @@ import Testing
     }
 
     @Test func transientErrorsAreStillRetriedUnderAnOperationTimeout() throws {
-        let server = try ScriptedHTTPServer([
+        let server = try LoopbackHTTPResponder(script: [
             .init(status: 503, body: Self.errorBody("SlowDown", "Please reduce your request rate.")),
             .init(status: 500, body: Self.errorBody("InternalError", "boom")),
             .init(status: 200, body: Data("hello".utf8)),
@@ -293,7 +294,7 @@ import Testing
     }
 
     @Test func asyncCallsRunTheSameRequests() async throws {
-        let server = try ScriptedHTTPServer([.init(status: 503), .init(status: 200, body: Data("ok".utf8))])
+        let server = try LoopbackHTTPResponder(script: [.init(status: 503), .init(status: 200, body: Data("ok".utf8))])
         defer { server.stop() }
         let data = try await client(server.endpoint).getObject(bucket: "b", key: "k", range: 0..<2)
         #expect(data == Data("ok".utf8))
@@ -323,4 +324,9 @@ import Testing
         let regional = try S3Configuration.fromEnvironment(bad)
         #expect(regional.region == "eu-west-3" && regional.credentials.sessionToken == "tok")
     }
+}
+
+extension LoopbackHTTPResponder {
+    /// The responder as the client's endpoint.
+    var endpoint: URL { URL(string: url)! }
 }
