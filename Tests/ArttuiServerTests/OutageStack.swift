@@ -93,26 +93,18 @@ enum OutageStack {
         try await PrivateServices.with { services in
             let directory = services.directory.appendingPathComponent("server")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var (environment, token) = try await TwoServersTests.prepareStack(
-                databaseURL: services.databaseURL, s3Endpoint: services.s3Endpoint, directory: directory)
-            // The limits users get: the answers while a service is gone are what is tested.
-            environment["ARTTUI_DATABASE_TIMEOUT"] = nil
-            environment["ARTTUI_S3_TIMEOUT"] = nil
-            let server = try TwoServersTests.ServerProcess(environment: environment, directory: directory)
-            do {
-                try await server.waitUntilReady()
-                let client = Client(base: server.url, token: token)
-                let (status, _) = try await client.send(
-                    "POST", "/api/v1/projects", json: ["entity": "root", "name": "shared", "visibility": "private"])
-                guard status == 201 else { throw TwoServersTests.StackFailure("project not created: \(status)") }
-                try await body(services, client, try Scratch(server: server.url, client: client, commandTimeout: nil))
-                #expect(server.process.isRunning, "the server ran through the outage")
-            } catch {
-                services.thawAll()
-                await server.stop()
-                throw error
+            try await TwoServersTests.withServers(
+                1, databaseURL: services.databaseURL, s3Endpoint: services.s3Endpoint, directory: directory,
+                adjusting: { environment in
+                    // The limits users get: the answers while a service is gone are what is tested.
+                    environment["ARTTUI_DATABASE_TIMEOUT"] = nil
+                    environment["ARTTUI_S3_TIMEOUT"] = nil
+                },
+                onFailure: services.thawAll
+            ) { servers, clients, _ in
+                try await body(services, clients[0], try Scratch(server: servers[0].url, client: clients[0], commandTimeout: nil))
+                #expect(servers[0].process.isRunning, "the server ran through the outage")
             }
-            await server.stop()
         }
     }
 

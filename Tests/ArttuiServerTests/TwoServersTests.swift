@@ -200,24 +200,37 @@ import Testing
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-two-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
-            let (environment, token) = try await prepareStack(
-                databaseURL: databaseURL, s3Endpoint: ProcessInfo.processInfo.environment["ARTTUI_TEST_S3_ENDPOINT"]!,
-                directory: directory)
-            var servers: [ServerProcess] = []
-            do {
-                for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }
-                for server in servers { try await server.waitUntilReady() }
-                let clients = servers.map { Client(base: $0.url, token: token) }
-                let (status, _) = try await clients[0].send(
-                    "POST", "/api/v1/projects", json: ["entity": "root", "name": "shared", "visibility": "private"])
-                guard status == 201 else { throw StackFailure("project not created: \(status)") }
-                try await body(servers, clients, environment)
-            } catch {
-                for server in servers { await server.stop() }
-                throw error
-            }
-            for server in servers { await server.stop() }
+            try await withServers(
+                count, databaseURL: databaseURL, s3Endpoint: ProcessInfo.processInfo.environment["ARTTUI_TEST_S3_ENDPOINT"]!,
+                directory: directory, body)
         }
+    }
+
+    /// `count` servers on the database and bucket given, with a site admin's (`root`) token and the project
+    /// `root/shared`; `adjust` changes their environment first. The servers stop when `body` returns or
+    /// throws (after `onFailure`, which may have to wake a service the body stopped).
+    static func withServers(
+        _ count: Int, databaseURL: String, s3Endpoint: String, directory: URL,
+        adjusting adjust: (inout [String: String]) -> Void = { _ in }, onFailure: () -> Void = {},
+        _ body: @Sendable ([ServerProcess], [Client], [String: String]) async throws -> Void
+    ) async throws {
+        var (environment, token) = try await prepareStack(databaseURL: databaseURL, s3Endpoint: s3Endpoint, directory: directory)
+        adjust(&environment)
+        var servers: [ServerProcess] = []
+        do {
+            for _ in 0..<count { servers.append(try ServerProcess(environment: environment, directory: directory)) }
+            for server in servers { try await server.waitUntilReady() }
+            let clients = servers.map { Client(base: $0.url, token: token) }
+            let (status, _) = try await clients[0].send(
+                "POST", "/api/v1/projects", json: ["entity": "root", "name": "shared", "visibility": "private"])
+            guard status == 201 else { throw StackFailure("project not created: \(status)") }
+            try await body(servers, clients, environment)
+        } catch {
+            onFailure()
+            for server in servers { await server.stop() }
+            throw error
+        }
+        for server in servers { await server.stop() }
     }
 
     @Test func eightClientsPuttingThroughTwoServersGetVersionsZeroTo199() async throws {
