@@ -117,12 +117,10 @@ import StoreTestSupport
         try fixture.put(try fixture.tree("v2", ["d.bin": randomBytes(150_000, seed: 9)]))
         let objects = FlakyDeletes(fixture.store.objects, failingStores: true)
         let store = Store(directory: fixture.root.appendingPathComponent("store"), catalog: fixture.store.catalog, objects: objects)
-        let v0Packs = Set(try store.catalog.chunkLocations(versionID: try store.version("proj/data:v0").id).values
-            .joined().map(\.location.packKey))
+        let v0Packs = try store.catalog.packKeys(ofVersion: try store.version("proj/data:v0").id)
         try #require(v0Packs.count == 1)
         let pack = try #require(v0Packs.first)
-        let v1Packs = Set(try store.catalog.chunkLocations(versionID: try store.version("proj/data:v1").id).values
-            .joined().map(\.location.packKey))
+        let v1Packs = try store.catalog.packKeys(ofVersion: try store.version("proj/data:v1").id)
         try #require(v1Packs.contains(pack), "v1 shares chunks of v0's pack")
 
         // The bucket fails the rewrite's new pack: the old one stays, listed, with its dead bytes.

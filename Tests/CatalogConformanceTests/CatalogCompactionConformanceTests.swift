@@ -20,9 +20,7 @@ struct CatalogCompactionConformanceTests {
         let v0 = try fixture.put(["a.bin": whole]).version
         let v1 = try fixture.put(["b.bin": shared]).version
         let v2 = try fixture.put(["d.bin": randomBytes(120_000, seed: 23)]).version
-        func packs(_ version: ArtifactVersion) throws -> Set<String> {
-            Set(try fixture.catalog.chunkLocations(versionID: version.id).values.joined().map(\.location.packKey))
-        }
+        func packs(_ version: ArtifactVersion) throws -> Set<String> { try fixture.catalog.packKeys(ofVersion: version.id) }
         let v0Packs = try packs(v0)
         try #require(v0Packs.count == 1 && !v0Packs.isDisjoint(with: try packs(v1)), "v1 shares chunks of v0's one pack")
         let pack = try #require(v0Packs.first)
