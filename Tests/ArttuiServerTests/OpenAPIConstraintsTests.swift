@@ -7,34 +7,69 @@ import Testing
 /// The OpenAPI document states the server's own rules: each `pattern` it gives is built from the
 /// server's constants, and matches exactly the texts the server's check accepts.
 @Suite struct OpenAPIConstraintsTests {
-    static let digestPattern = "^[0-9a-fA-F]{64}$"
-
     /// Every `pattern:` value in the document, in order: double-quoted ones carry no backslash (a YAML
     /// escape), single-quoted ones are literal but for `''`.
     static func documentPatterns() throws -> [String] {
         try OpenAPIDocument.text().split(separator: "\n").compactMap { line -> String? in
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard trimmed.hasPrefix("pattern: ") else { return nil }
-            let quoted = trimmed.dropFirst("pattern: ".count)
-            if quoted.first == "'" { return String(quoted.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'") }
-            #expect(!quoted.contains("\\"), "a double-quoted pattern with a YAML escape: \(quoted)")
-            return String(quoted.dropFirst().dropLast())
+            return unquoted(trimmed.dropFirst("pattern: ".count))
         }
+    }
+
+    /// The pattern of the shared parameter `name` (`components/parameters/NAME`), nil when it has none.
+    static func parameterPattern(_ name: String) throws -> String? {
+        let lines = try OpenAPIDocument.text().split(separator: "\n", omittingEmptySubsequences: false)
+        guard let section = lines.firstIndex(of: "  parameters:"),
+              let start = lines[section...].firstIndex(of: "    \(name):") else { return nil }
+        for line in lines[(start + 1)...] {
+            guard line.hasPrefix("      ") else { return nil }  // the next parameter or section
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("pattern: ") { return unquoted(trimmed.dropFirst("pattern: ".count)) }
+        }
+        return nil
+    }
+
+    private static func unquoted(_ quoted: Substring) -> String {
+        if quoted.first == "'" { return String(quoted.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'") }
+        #expect(!quoted.contains("\\"), "a double-quoted pattern with a YAML escape: \(quoted)")
+        return String(quoted.dropFirst().dropLast())
     }
 
     @Test func everyPatternIsOneOfTheServersRules() throws {
         let patterns = try Self.documentPatterns()
         let known = [EntityName.pattern, TokenLifetime.pattern, NameRules.artifactNamePattern, NameRules.projectNamePattern,
-                     NameRules.typePattern, Self.digestPattern, Store.runIDPattern, Store.runLabelPattern]
+                     NameRules.typePattern, ArttuiAPI.digestPattern, Store.runIDPattern, Store.runLabelPattern]
         #expect(patterns.filter { !known.contains($0) } == [], "patterns not built from the server's rules")
         #expect(patterns.filter { $0 == TokenLifetime.pattern }.count == 2, "UserCreation and TokenCreation")
-        // entity path parameters, user and team names, ProjectCreation.entity
-        #expect(patterns.filter { $0 == EntityName.pattern }.count > 20)
-        #expect(patterns.filter { $0 == NameRules.artifactNamePattern }.count > 10)
         #expect(patterns.contains(NameRules.projectNamePattern) && patterns.contains(NameRules.typePattern))
-        // RunStart.id, CommitRequest.distributedID and the two pending-version paths
-        #expect(patterns.filter { $0 == Store.runIDPattern }.count == 4)
+        // RunStart.id, CommitRequest.distributedID and the pending-version path parameter
+        #expect(patterns.filter { $0 == Store.runIDPattern }.count == 3)
         #expect(patterns.filter { $0 == Store.runLabelPattern }.count == 4, "RunStart's name, group, jobType and sweep")
+    }
+
+    @Test func theSharedPathParametersCarryTheServersRules() throws {
+        #expect(try Self.parameterPattern("Entity") == EntityName.pattern)
+        #expect(try Self.parameterPattern("User") == EntityName.pattern)
+        #expect(try Self.parameterPattern("Artifact") == NameRules.artifactNamePattern)
+        #expect(try Self.parameterPattern("Digest") == ArttuiAPI.digestPattern)
+        #expect(try Self.parameterPattern("DistributedID") == Store.runIDPattern)
+        // Path parameters are stated once and referred to: no operation spells one out again.
+        let text = try OpenAPIDocument.text()
+        for name in ["entity", "artifact", "user", "digest", "distributedID"] {
+            #expect(text.components(separatedBy: "name: \"\(name)\"\n          in: \"path\"").count == 1, "\(name) inline")
+        }
+    }
+
+    @Test func theDigestPatternMatchesExactlyTheDigestsTheServerAccepts() throws {
+        let regex = try NSRegularExpression(pattern: ArttuiAPI.digestPattern)
+        let hex = String(repeating: "ab", count: 32)
+        let samples = [hex, hex.uppercased(), String(hex.dropLast()), hex + "a", String(hex.dropLast()) + "g", "", "0x" + hex.dropFirst(2),
+                       String(hex.dropLast()) + "\n", String(repeating: "٣", count: 64)]
+        for sample in samples {
+            let accepted = (try? ArttuiAPI.checkedDigest(sample)) != nil
+            #expect(Self.matches(regex, sample) == accepted, "\(sample.debugDescription): server \(accepted)")
+        }
     }
 
     @Test func theRunLabelPatternMatchesExactlyTheLabelsTheStoreAccepts() throws {

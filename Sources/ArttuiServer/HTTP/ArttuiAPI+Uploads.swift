@@ -150,6 +150,10 @@ extension ArttuiAPI {
         return try await accounts.heldChunks(digests, inProjects: readable)
     }
 
+    /// The digests `checkedDigest` accepts, as the OpenAPI document states them.
+    static let digestPattern = "^[0-9a-fA-F]{64}$"
+
+    /// `text` as a SHA-256 digest (64 hex digits, either case), in lower case.
     static func checkedDigest(_ text: String) throws -> String {
         guard text.utf8.count == 64, Hex.decode(text) != nil else {
             throw APIError(.badRequest, "\"\(text.prefix(80))\" is not a SHA-256 digest (64 hex digits)")
