@@ -42,9 +42,8 @@ struct CacheIndex: Sendable {
             // checkpoints it and deletes it, and the next command (every `get`, `cache size`) creates
             // it again: syncs of the WAL, its directory and the index each time, 150 ms apiece on a
             // busy disk. Writers still checkpoint as usual (every 1,000 pages).
-            var keep: CInt = 1
-            var code = sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &keep)
-            if code == SQLITE_OK { code = arttui_sqlite_no_checkpoint_on_close(db.sqliteConnection) }
+            try db.keepWriteAheadLogFiles(emptiedOnClose: false)
+            let code = arttui_sqlite_no_checkpoint_on_close(db.sqliteConnection)
             guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
         }
         pool = try DatabasePool(path: path, configuration: configuration)

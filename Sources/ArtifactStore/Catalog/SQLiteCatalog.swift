@@ -33,6 +33,7 @@ public final class SQLiteCatalog: Catalog {
         configuration.prepareDatabase { db in
             // Durable commits: the version must survive a power cut once `put` has said it exists.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.keepWriteAheadLogFiles(emptiedOnClose: true)
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
