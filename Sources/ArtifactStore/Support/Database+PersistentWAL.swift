@@ -6,8 +6,10 @@ extension Database {
     /// closes, instead of deleting them.
     ///
     /// Otherwise every command that opens the database creates both files and unlinks them again at
-    /// its end, even a command that changes nothing: four changes to the directory, each of which
-    /// took up to 2-5 ms on a busy ext4 disk (`perf trace` of an unchanged `put`, a command of ~10 ms).
+    /// its end, even a command that changes nothing: two changes to the directory for each file, which
+    /// took up to 2-5 ms each on a busy ext4 disk (`perf trace` of an unchanged `put`, a command of
+    /// ~10 ms). Not for the catalog: every open rewrites the shared-memory index, and read-only
+    /// commands leave the store's files byte for byte as they were.
     /// - Parameter emptiedOnClose: Whether the log is cut to nothing once the closing connection has
     ///   checkpointed it (`journal_size_limit` 0), so that the next open has no frames to read back;
     ///   false for a database whose connections leave the log unchecked at close.
