@@ -198,7 +198,10 @@ let package = Package(
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout", "BrowserTestSupport"]),
         .testTarget(
             name: "ArttuiCLITests",
-            dependencies: ["ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout"]),
+            dependencies: [
+                "ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(
             name: "ArttuiServerTests",
             dependencies: [
