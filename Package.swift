@@ -101,7 +101,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "arttui", dependencies: ["ArttuiCLI"]),
+        .executableTarget(
+            name: "arttui",
+            dependencies: ["ArttuiCLI"],
+            // Start-up of the release binary (BENCHMARKS.md, "startup"): a position-dependent executable
+            // needs none of the ~98,000 relative relocations a PIE applies (and copies the pages of) on
+            // every run, and without --export-dynamic (which the static Swift runtime's link arguments
+            // add) the dynamic symbol table holds only what the shared libraries need, not our 17,000
+            // symbols that dladdr and every symbol lookup walked. Backtraces still name functions:
+            // swift-backtrace reads the full symbol table and DWARF from the file.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"],
+                    .when(platforms: [.linux], configuration: .release)),
+            ]),
         // The wire shapes of the team server's HTTP API (JSON bodies, upload protocol, packs), shared by
         // the server and its clients; depends on no server package.
         .target(name: "ArtifactWire", dependencies: ["ArtifactStore"]),
@@ -187,7 +200,10 @@ let package = Package(
         .testTarget(name: "LineageLayoutTests", dependencies: ["LineageLayout", "BrowserTestSupport"]),
         .testTarget(
             name: "ArttuiCLITests",
-            dependencies: ["ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout"]),
+            dependencies: [
+                "ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .testTarget(
             name: "ArttuiServerTests",
             dependencies: [

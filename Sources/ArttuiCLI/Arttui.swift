@@ -22,7 +22,7 @@ public struct Arttui: ParsableCommand {
     public static func run(arguments: [String]? = nil) -> Never {
         MemoryTuning.applyForCommandLine()
         do {
-            var command = try parseAsRoot(hoistingGlobalOptions(arguments ?? Array(CommandLine.arguments.dropFirst())))
+            var command = try parseCommand(hoistingGlobalOptions(arguments ?? Array(CommandLine.arguments.dropFirst())))
             try command.run()
             Foundation.exit(0)
         } catch let error as StoreError {
@@ -43,6 +43,33 @@ public struct Arttui: ParsableCommand {
             }
             printError(ParserRefusal.line(of: self.message(for: error)) ?? "\(error)")
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+        }
+    }
+
+    /// Parses the command line into the command to run.
+    ///
+    /// A subcommand without subcommands of its own named first (`put`, `get`, ...) is parsed on its
+    /// own: a parse from the root also reflects over the root and over its default subcommand, the
+    /// browser, whose options' runtime type lookups each scan every protocol conformance in the binary
+    /// (a fixed cost of every command). Whatever that parse refuses or turns into something other than
+    /// the subcommand (help, a completion script) is parsed again from the root, so refusals, help and
+    /// usage read as they always did.
+    static func parseCommand(_ arguments: [String]) throws -> ParsableCommand {
+        // A help request parses into ArgumentParser's own help command: that one, too, comes from the root.
+        if let name = arguments.first, let leaf = leafSubcommand(named: name),
+           let command = try? leaf.parseAsRoot(Array(arguments.dropFirst())),
+           ObjectIdentifier(type(of: command)) == ObjectIdentifier(leaf) {
+            return command
+        }
+        return try parseAsRoot(arguments)
+    }
+
+    /// The subcommand called `name` when it has no subcommands of its own.
+    static func leafSubcommand(named name: String) -> ParsableCommand.Type? {
+        subcommandList.first { command in
+            let configuration = command.configuration
+            return configuration.subcommands.isEmpty
+                && (configuration.commandName == name || configuration.aliases.contains(name))
         }
     }
 

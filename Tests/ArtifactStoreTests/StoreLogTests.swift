@@ -252,6 +252,22 @@ struct StatCacheTests {
         #expect(cache.entries(for: ["/v/1", "/v/0"]).allSatisfy { $0 == nil })
     }
 
+    /// The stat cache's write-ahead log and shared-memory index outlive the connection, the log emptied:
+    /// each put would otherwise create both files and unlink them again, and read back no frames.
+    @Test func theStatCacheKeepsItsWriteAheadLogFilesEmptied() throws {
+        let fixture = try StoreFixture()
+        let path = fixture.root.appendingPathComponent("kept.sqlite").path
+        do {
+            let cache = try StatCache(path: path, racyWindowNs: 0)
+            let signature = FileSignature(size: 1, modifiedNs: 10, inode: 1, changedNs: 10)
+            cache.record([("/t/a", StatCache.Entry(signature: signature, digest: "da", checkedNs: 1_000))])
+        }
+        let sizes = ["-wal", "-shm"].map { try? FileManager.default.attributesOfItem(atPath: path + $0)[.size] as? Int }
+        #expect(sizes[0] == 0 && sizes[1] != nil, "WAL and shared-memory sizes after close: \(sizes)")
+        let reopened = try StatCache(path: path, racyWindowNs: 0)
+        #expect(reopened.entries(for: ["/t/a"]).map { $0?.digest } == ["da"])
+    }
+
     /// Files the stat cache vouches for are settled before any file is read: the progress still
     /// counts every file and byte, whether some files are read or none.
     @Test func progressCountsFilesTheStatCacheVouchesFor() throws {

@@ -33,6 +33,9 @@ public final class SQLiteCatalog: Catalog {
         configuration.prepareDatabase { db in
             // Durable commits: the version must survive a power cut once `put` has said it exists.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The WAL and its shared-memory index are not kept between commands (see
+            // `keepWriteAheadLogFiles`): any open rewrites the index, and a read-only command must
+            // leave every file of the store as it was.
         }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)

@@ -36,6 +36,7 @@ final class StatCache: Sendable {
         // Switched to WAL once, below: GRDB's own WAL set-up on every open fails with "database is
         // locked" when several first puts create the file at once.
         configuration.journalMode = .default
+        configuration.prepareDatabase { db in try db.keepWriteAheadLogFiles(emptiedOnClose: true) }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             let ready = { (db: Database) in try db.tableExists("stat_entry") }
