@@ -280,6 +280,7 @@ public struct FileRestorer: Sendable {
     ) throws -> PendingFile {
         let output = try PendingFile.create(toBecome: destination, mode: 0o666, readable: readable)
         do {
+            try output.allocate(file.size, path: destination)
             // The cache's writer does what is needed here too: write, count and hash in one pass.
             let writer = CacheWriter(fd: output.fd, path: destination)
             writer.hashingThread = hashing
