@@ -36,7 +36,7 @@ struct LargeFileRestoreTests {
         let file = entry("big.bin", large)
         var restorer = try restorer(fixture, into: "out", policy: policy)
         try restorer.prepareDirectories(for: [file.path])
-        let counts = try restorer.restore([file], makeSource: { PiecesSource([file.digest: large]) })
+        let counts = try restorer.restore([file], makeSource: { MemorySource([file.digest: large], pieceSize: 1 << 20) })
         #expect(counts.fromSource == 1)
         let placed = fixture.root.appendingPathComponent("out/big.bin").path
         #expect(try Data(contentsOf: URL(fileURLWithPath: placed)) == Data(large))
@@ -63,7 +63,9 @@ struct LargeFileRestoreTests {
         try restorer.prepareDirectories(for: files.map(\.path))
         let contents = [files[0].digest: large, files[1].digest: small]
         #expect {
-            try restorer.restore(files, makeSource: { PiecesSource(contents, dropLastOf: files[0].digest) })
+            try restorer.restore(files, makeSource: {
+                MemorySource(contents, pieceSize: 1 << 20, dropLastPieceOf: files[0].digest)
+            })
         } throws: { error in
             guard case let .damagedFile(version, path, _)? = error as? StoreError else { return false }
             return version == "p/a:v0" && path == "big.bin"
@@ -98,31 +100,5 @@ struct LargeFileRestoreTests {
         try fixture.store.download(version, to: out, cache: fixture.cache, cachePolicy: .always)
         #expect(try fixture.contents(of: out) == ["big.bin": Data(large), "a/small.txt": Data("s\n".utf8)])
         #expect(try names(in: fixture.cache.tmpPath).isEmpty)
-    }
-}
-
-/// Contents held in memory, handed out in pieces of 1 MiB; the content `dropLastOf` loses its last piece.
-private final class PiecesSource: ContentChunkSource {
-    private let contents: [String: [UInt8]]
-    private let dropLastOf: String?
-
-    init(_ contents: [String: [UInt8]], dropLastOf: String? = nil) {
-        self.contents = contents
-        self.dropLastOf = dropLastOf
-    }
-
-    func forEachChunk(
-        ofContent digest: String, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        guard let bytes = contents[digest] else {
-            throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "not in memory")
-        }
-        var starts = Array(stride(from: 0, to: bytes.count, by: 1 << 20))
-        if digest == dropLastOf { starts.removeLast() }
-        try bytes.withUnsafeBytes { all in
-            for start in starts {
-                try body(UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + (1 << 20))]))
-            }
-        }
     }
 }
