@@ -75,6 +75,31 @@ struct LargeFileRestoreTests {
         #expect(try names(in: fixture.cache.tmpPath).isEmpty)
     }
 
+    /// On a file system too small for it (a 2 MiB tmpfs, which root can mount), a large file fails
+    /// when its blocks are allocated, before a byte is written, naming the cause and the file.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func aLargeFileThatDoesNotFitFailsBeforeItIsWritten() throws {
+        let fixture = try StoreFixture()
+        let disk = fixture.root.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        try #require(mount("tmpfs", disk.path, "tmpfs", 0, "size=2m") == 0)
+        defer { umount(disk.path) }
+        let file = entry("big.bin", large)
+        var restorer = try FileRestorer(
+            root: disk.appendingPathComponent("out"), versionName: "p/a:v0", owner: CacheOwner(project: "p", artifact: "a"),
+            cache: nil, mode: .copy, cachePolicy: .never, workers: 1)
+        try restorer.prepareDirectories(for: [file.path])
+        let asked = OrderRecorder()
+        #expect {
+            try restorer.restore([file], makeSource: { MemorySource([file.digest: large], asked: asked, pieceSize: 1 << 20) })
+        } throws: { error in
+            guard case let .io(_, path, reason)? = error as? StoreError else { return false }
+            return path.hasSuffix("/out/big.bin") && reason.contains("No space left on device")
+        }
+        #expect(asked.digests.withLock { $0 }.isEmpty, "no byte was read to be written")
+        #expect(try names(in: disk.appendingPathComponent("out").path).isEmpty)
+    }
+
     @Test func theCloneProbeLeavesNothingBehind() throws {
         let fixture = try StoreFixture()
         let folder = fixture.root.appendingPathComponent("empty")
