@@ -30,8 +30,9 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         // One SQLite setting Swift cannot reach (sqlite3_db_config is variadic), for the cache index.
         .systemLibrary(name: "CSQLiteConfig", path: "Sources/CSQLiteConfig"),
-        // sync_file_range, which Swift's Glibc does not declare: packs start reaching the disk while
-        // a put is still cutting chunks, so the fsync at its end has little left to wait for.
+        // sync_file_range and fallocate, which Swift's Glibc does not declare: packs start reaching
+        // the disk while a put is still cutting chunks, so the fsync at its end has little left to
+        // wait for; a restore allocates a large file's blocks before writing it.
         .systemLibrary(name: "CWriteback", path: "Sources/CWriteback"),
         // The core: catalog, chunk storage, chunking, cache. Knows nothing of terminals.
         .target(

@@ -33,6 +33,23 @@ extension FileCache {
         return true
     }
 
+    /// Whether a file made in `directory` can be cloned into the cache: a one-byte unnamed file
+    /// there, cloned into an unnamed file in the cache's `tmp/`; both are gone once closed.
+    /// - Throws: `StoreError.io` when either file cannot be made or written.
+    func clones(from directory: String) throws -> Bool {
+        let probe = try PendingFile.create(
+            in: directory, fallbackTemporary: PendingFile.temporaryPath(beside: directory + "/reflink-probe"),
+            mode: 0o600, readable: true)
+        defer { probe.close() }
+        // Not through `writeAll`: the probe is no write a fault injected by count should land on.
+        var byte: UInt8 = 0
+        guard pwrite(probe.fd, &byte, 1, 0) == 1 else { throw systemError("write a file in", directory) }
+        let target = try PendingFile.create(
+            in: tmpPath, fallbackTemporary: "\(tmpPath)/reflink-probe-\(UUID().uuidString).part", mode: 0o600)
+        defer { target.close() }
+        return try Reflink.clone(from: probe.fd, to: target.fd, path: tmpPath)
+    }
+
     /// Adds a file that was just written and checked elsewhere by copying it: its bytes are read
     /// back (from the page cache, as a rule) and written, and hashed on the way.
     func insert(digest: String, size: Int64, owner: CacheOwner?, copying source: Int32, sourcePath: String) throws {

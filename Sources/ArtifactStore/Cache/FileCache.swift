@@ -194,12 +194,14 @@ public final class FileCache: Sendable {
     ) throws -> String {
         let (path, file) = try pendingEntry(digest)
         defer { file.close() }
+        try file.allocate(size, path: path)
 
         var copy: PendingFile?
         if let destination {
             copy = try PendingFile.create(toBecome: destination, mode: 0o666)
         }
         defer { copy?.close() }
+        if let copy, let destination { try copy.allocate(size, path: destination) }
 
         let writer = CacheWriter(
             fd: file.fd, path: path, copy: copy.map { CacheWriter.Copy(fd: $0.fd, path: destination ?? "") })

@@ -65,7 +65,8 @@ public struct FileRestorer: Sendable {
 
     /// Whether the root was missing or empty before the restore: then no file can be there already.
     private var fresh = false
-    /// Whether reflink clones work between the cache and the root, once a file has tried.
+    /// Whether reflink clones work between the cache and the root, probed before the first file
+    /// the cache lacks.
     private let reflinks = Reflink.Support()
 
     /// Creates a restorer; with `cachePolicy` `.never` the cache is not used at all.
@@ -205,7 +206,7 @@ public struct FileRestorer: Sendable {
                 return .cache
             }
             let copyIntoCache = cachePolicy == .always || file.size <= CachePolicy.autoCopyLimit
-            if mode == .copy && (reflinks.mayWork || !copyIntoCache) {
+            if mode == .copy, try !copyIntoCache || clones(into: cache) {
                 return try buildThenClone(
                     file, source: source, to: destination, cache: cache, copyIfNoClone: copyIntoCache, hashing: hashing)
             }
@@ -244,6 +245,11 @@ public struct FileRestorer: Sendable {
         }
     }
 
+    /// Whether files under the root can be cloned into `cache`: probed by the first worker to ask.
+    private func clones(into cache: FileCache) throws -> Bool {
+        try reflinks.work { try cache.clones(from: root) }
+    }
+
     /// Writes the destination first, then adds it to the cache as a reflink clone, which writes no
     /// byte twice; where clones do not work, copies it into the cache with `copyIfNoClone` and
     /// leaves the cache alone otherwise. The clone is taken before the destination has its name, so
@@ -255,10 +261,10 @@ public struct FileRestorer: Sendable {
         let output = try build(file, source: source, to: destination, readable: true, hashing: hashing)
         defer { output.close() }
         var cached = false
-        if reflinks.mayWork {
+        if try clones(into: cache) {
             cached = try cache.insert(digest: file.digest, size: file.size, owner: owner, cloning: output.fd)
-            reflinks.note(worked: cached)
         }
+        // A clone refused although the probe's worked (the file is on another file system, …).
         if !cached && copyIfNoClone {
             try cache.insert(digest: file.digest, size: file.size, owner: owner, copying: output.fd, sourcePath: destination)
             cached = true
@@ -274,6 +280,7 @@ public struct FileRestorer: Sendable {
     ) throws -> PendingFile {
         let output = try PendingFile.create(toBecome: destination, mode: 0o666, readable: readable)
         do {
+            try output.allocate(file.size, path: destination)
             // The cache's writer does what is needed here too: write, count and hash in one pass.
             let writer = CacheWriter(fd: output.fd, path: destination)
             writer.hashingThread = hashing

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CWriteback
 import Foundation
 
 /// A file written before it has its name, and given the name only once it is complete, so that
@@ -83,6 +84,24 @@ struct PendingFile {
             throw error
         }
         #endif
+    }
+
+    /// Files of at least this size have their blocks allocated before they are written.
+    static let allocationMinimum: Int64 = 1 << 20
+
+    /// Allocates the blocks of a file that will hold `size` bytes, before they are written, when
+    /// it is large (see ``allocationMinimum``): a buffered write into allocated blocks skips ext4's
+    /// per-block delayed-allocation bookkeeping, about a third of the kernel's CPU for writing
+    /// nine 64 MiB files (0.112 → 0.072 s), for one `fallocate` per file. Where the file system
+    /// cannot allocate ahead, blocks are allocated as they are written, as before.
+    /// - Throws: `StoreError.io` naming `path` when the disk has no room for `size` bytes.
+    func allocate(_ size: Int64, path: String) throws {
+        guard size >= Self.allocationMinimum else { return }
+        while arttui_allocate(fd, 0, size) != 0 {
+            if errno == EINTR { continue }
+            if errno == ENOSPC || errno == EDQUOT { throw systemError("make room for \(size) bytes of", path) }
+            return
+        }
     }
 
     /// Closes the file; a file never placed is gone with it.

@@ -29,15 +29,21 @@ enum Reflink {
         #endif
     }
 
-    /// Whether clones work between a cache and a download's destination, learnt from the first
-    /// attempt so that a file system without them costs one failed try, not one per file.
+    /// Whether clones work between a cache and a download's destination, found out once by a probe
+    /// made before the first file is written: a file built expecting a clone that then failed had
+    /// to be read back, hashed and written again to fill the cache (on ext4, the first file of
+    /// each worker: two of few-large's nine 64 MiB files).
     final class Support: Sendable {
-        private let state = Atomic<Int>(0)  // 0 unknown, 1 works, -1 does not
+        private let state = Mutex<Bool?>(nil)
 
-        /// False once a clone has failed for lack of support.
-        var mayWork: Bool { state.load(ordering: .relaxed) >= 0 }
-
-        /// Records the outcome of an attempt.
-        func note(worked: Bool) { state.store(worked ? 1 : -1, ordering: .relaxed) }
+        /// The outcome of `probe`, run by the first caller only; the others wait for it.
+        func work(probe: () throws -> Bool) rethrows -> Bool {
+            try state.withLock { known in
+                if let known { return known }
+                let works = try probe()
+                known = works
+                return works
+            }
+        }
     }
 }
