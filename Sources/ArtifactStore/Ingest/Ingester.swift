@@ -23,7 +23,7 @@ struct Ingester {
     var statCache: StatCache?
 
     /// The result of reading every file.
-    struct Result {
+    struct Result: Sendable {
         var files: [ManifestEntry]
         var contents: [ContentRecord]
         var newChunks: [StoredChunk]
