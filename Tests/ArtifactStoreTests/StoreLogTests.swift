@@ -268,6 +268,29 @@ struct StatCacheTests {
         #expect(reopened.entries(for: ["/t/a"]).map { $0?.digest } == ["da"])
     }
 
+    /// Entries staged while a version commits are there once kept, and gone when discarded or when
+    /// their handle is dropped undecided; neither leaves the cache locked for the next writer.
+    @Test func stagedEntriesAreKeptOnlyWhenTheCommitSaysSo() throws {
+        let fixture = try StoreFixture()
+        let cache = try StatCache(path: fixture.root.appendingPathComponent("staged.sqlite").path, racyWindowNs: 0)
+        let entry = { (digest: String) in
+            StatCache.Entry(
+                signature: FileSignature(size: 1, modifiedNs: 10, inode: 1, changedNs: 10), digest: digest, checkedNs: 1_000)
+        }
+        let kept = try #require(cache.stage([("/t/kept", entry("dk"))]))
+        kept.finish(keeping: true)
+        kept.finish(keeping: false)  // Only the first decision counts.
+        try #require(cache.stage([("/t/discarded", entry("dd")), ("/t/kept", entry("changed"))])).finish(keeping: false)
+        do { _ = cache.stage([("/t/dropped", entry("dx"))]) }
+        cache.record([("/t/recorded", entry("dr"))])
+        #expect(cache.entries(for: ["/t/kept", "/t/discarded", "/t/dropped", "/t/recorded"]).map { $0?.digest }
+            == ["dk", nil, nil, "dr"])
+        // Nothing trustworthy to write: no transaction at all.
+        let racy = try StatCache(path: fixture.root.appendingPathComponent("racy-stage.sqlite").path)
+        #expect(racy.stage([("/t/new", StatCache.Entry(
+            signature: FileSignature(size: 1, modifiedNs: 10, inode: 1, changedNs: 10), digest: "dn", checkedNs: 11))]) == nil)
+    }
+
     /// Files the stat cache vouches for are settled before any file is read: the progress still
     /// counts every file and byte, whether some files are read or none.
     @Test func progressCountsFilesTheStatCacheVouchesFor() throws {

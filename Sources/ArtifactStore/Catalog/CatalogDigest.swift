@@ -16,9 +16,17 @@ enum CatalogDigest {
         return Data(bytes)
     }
 
-    /// The blobs of several digests, in order.
-    static func blobs(_ hexes: [String]) throws -> [Data] {
-        try hexes.map(blob)
+    /// Calls `body` with the 32 bytes of a hex digest, made on the stack: for the rows of a put, one
+    /// per file and chunk, where `blob(_:)` allocated a byte array and a `Data` for each.
+    /// - Throws: `StoreError.catalog` when `hex` is not 64 hex digits; `body` is not called then.
+    static func withBytes<T>(of hex: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        try withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { buffer in
+            if Hex.decodeLowercase(hex, byteCount: 32, into: buffer.baseAddress!) {
+                return try body(UnsafeRawBufferPointer(buffer))
+            }
+            // Upper-case digits, or the error naming the digest.
+            return try blob(hex).withUnsafeBytes(body)
+        }
     }
 
     /// The hex text of a digest column's value: "" for NULL (a pending version has no digest yet).
@@ -49,7 +57,8 @@ enum CatalogDigest {
 
     private static let digits = Array("0123456789abcdef".utf8)
 
-    private static func hexString(_ data: Data) -> String {
+    /// Lowercase hex of a digest's bytes.
+    static func hexString<Bytes: Collection>(_ data: Bytes) -> String where Bytes.Element == UInt8 {
         String(unsafeUninitializedCapacity: data.count * 2) { buffer in
             var out = 0
             for byte in data {

@@ -44,12 +44,15 @@ extension SQLiteCatalog {
                 SQLiteCatalog.metadataText(commit.metadata), commit.producerRunID,
             ])
         let versionID = db.lastInsertedRowID
-        let insertFile = try db.cachedStatement(sql: "INSERT INTO file (versionId, path, contentId) VALUES (?, ?, ?)")
+        let insertFile = try BoundStatement(db, sql: "INSERT INTO file (versionId, path, contentId) VALUES (?1, ?2, ?3)")
+        insertFile.bind(1, versionID)
         for file in commit.files where file.isStored {
             guard let contentID = allContentIDs[file.digest] else {
                 throw StoreError.catalog("file \(file.path) has no content record")
             }
-            try insertFile.execute(arguments: [versionID, file.path, contentID])
+            insertFile.bind(2, file.path)
+            insertFile.bind(3, contentID)
+            try insertFile.run()
         }
         try insertReferences(db, versionID: versionID, entries: commit.files)
         for alias in commit.aliases { _ = try moveAlias(db, alias, to: versionID, artifactID: artifactID) }

@@ -12,15 +12,25 @@ public struct CutContent: Sendable, Hashable {
     /// Cuts the file at `path` in bounded memory, hashing every chunk and the whole file.
     /// - Throws: `StoreError.io` when the file cannot be read.
     public static func cut(fileAt path: String, parameters: ChunkingParameters = .standard) throws -> CutContent {
-        var cutter = Accumulator()
-        try FileChunker(parameters: parameters).forEachChunk(ofFileAt: path) { cutter.add($0) }
-        return cutter.finish()
+        try accumulating { try FileChunker(parameters: parameters).forEachChunk(ofFileAt: path, $0) }
+    }
+
+    /// Cuts what is left to read from an open file, as `cut(fileAt:parameters:)` does; `path` names it in errors.
+    static func cut(fileDescriptor: Int32, path: String, parameters: ChunkingParameters = .standard) throws -> CutContent {
+        try accumulating { try FileChunker(parameters: parameters).forEachChunk(ofFileDescriptor: fileDescriptor, path: path, $0) }
     }
 
     /// Cuts bytes held in memory (entries made from data, such as tables).
     public static func cut(data: Data, parameters: ChunkingParameters = .standard) -> CutContent {
+        accumulating { add in data.withUnsafeBytes { FastCDC(parameters: parameters).forEachChunk(of: $0, add) } }
+    }
+
+    /// The content of the chunks `feed` hands to the closure it is given, in order.
+    private static func accumulating(
+        _ feed: (_ add: (UnsafeRawBufferPointer) -> Void) throws -> Void
+    ) rethrows -> CutContent {
         var cutter = Accumulator()
-        data.withUnsafeBytes { FastCDC(parameters: parameters).forEachChunk(of: $0) { cutter.add($0) } }
+        try feed { cutter.add($0) }
         return cutter.finish()
     }
 

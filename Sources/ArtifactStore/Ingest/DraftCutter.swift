@@ -128,10 +128,11 @@ public struct DraftCutter: Sendable {
                 source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: content.record.size),
                 content: content)
         }
-        let content = try CutContent.cut(fileAt: source.filePath)
-        // Read before the stat, so that the stat happened no earlier than this.
-        let checkedNs = wallClockNanoseconds()
-        let after = try SourceSignatures.signature(ofFileAt: source.filePath)
+        var cut: CutContent?
+        let (after, checkedNs) = try SourceSignatures.reading(fileAt: source.filePath) { descriptor in
+            cut = try CutContent.cut(fileDescriptor: descriptor, path: source.filePath)
+        }
+        let content = cut!
         guard after == signature, content.record.size == signature.size else {
             throw StoreError.io(operation: "read", path: source.filePath, reason: "the file changed while it was being read")
         }

@@ -23,7 +23,7 @@ struct Ingester {
     var statCache: StatCache?
 
     /// The result of reading every file.
-    struct Result {
+    struct Result: Sendable {
         var files: [ManifestEntry]
         var contents: [ContentRecord]
         var newChunks: [StoredChunk]
@@ -207,11 +207,11 @@ struct Ingester {
         if let data = source.data {
             try data.withUnsafeBytes { try FastCDC(parameters: chunking).forEachChunk(of: $0, consume) }
         } else {
-            try FileChunker(parameters: chunking).forEachChunk(ofFileAt: path, consume)
-            // Read before the stat, so that the stat happened no earlier than this.
-            checkedNs = wallClockNanoseconds()
-            let after = try SourceSignatures.signature(ofFileAt: path)
-            guard after == signature, size == signature.size else {
+            let read = try SourceSignatures.reading(fileAt: path) { descriptor in
+                try FileChunker(parameters: chunking).forEachChunk(ofFileDescriptor: descriptor, path: path, consume)
+            }
+            checkedNs = read.checkedNs
+            guard read.signature == signature, size == signature.size else {
                 throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
             }
         }

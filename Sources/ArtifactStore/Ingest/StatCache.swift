@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 
@@ -33,6 +34,9 @@ final class StatCache: Sendable {
         self.racyWindowNs = racyWindowNs
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
+        // A cache: in WAL mode a commit then waits for no fsync (a checkpoint still makes the file
+        // durable), and what a crash loses is only the newest entries, whose files are read again.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         // Switched to WAL once, below: GRDB's own WAL set-up on every open fails with "database is
         // locked" when several first puts create the file at once.
         configuration.journalMode = .default
@@ -107,20 +111,41 @@ final class StatCache: Sendable {
     func record(_ entries: [(path: String, entry: Entry)]) {
         let trusted = entries.filter { isTrustworthy($0.entry) }
         guard !trusted.isEmpty else { return }
-        try? database.write { db in
-            let statement = try BoundStatement(db, sql: """
-                INSERT OR REPLACE INTO stat_entry (path, size, mtime, inode, ctime, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                """)
-            for (path, entry) in trusted {
-                let signature = entry.signature
-                statement.bind(1, path)
-                statement.bind(2, signature.size)
-                statement.bind(3, signature.modifiedNs)
-                statement.bind(4, signature.inode)
-                statement.bind(5, signature.changedNs)
-                statement.bind(6, entry.digest)
-                try statement.run()
+        try? database.write { db in try Self.insert(trusted, into: db) }
+    }
+
+    /// Starts remembering files just read, as `record(_:)` does, on another thread and in a transaction
+    /// that the returned value's `finish(keeping:)` commits or rolls back: a put writes its stat cache
+    /// while it commits the version on its own thread, and a commit that fails leaves the cache as it
+    /// was. Nil when there is nothing to remember.
+    func stage(_ entries: [(path: String, entry: Entry)]) -> StagedStatEntries? {
+        let trusted = entries.filter { isTrustworthy($0.entry) }
+        guard !trusted.isEmpty else { return nil }
+        let staged = StagedStatEntries()
+        let (database, decision) = (self.database, staged.decision)
+        DispatchQueue.global().async {
+            try? database.write { db in
+                try Self.insert(trusted, into: db)
+                guard decision.awaitDecision() else { throw StagedStatEntries.Discarded() }
             }
+            decision.markOver()
+        }
+        return staged
+    }
+
+    private static func insert(_ trusted: [(path: String, entry: Entry)], into db: Database) throws {
+        let statement = try BoundStatement(db, sql: """
+            INSERT OR REPLACE INTO stat_entry (path, size, mtime, inode, ctime, digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """)
+        for (path, entry) in trusted {
+            let signature = entry.signature
+            statement.bind(1, path)
+            statement.bind(2, signature.size)
+            statement.bind(3, signature.modifiedNs)
+            statement.bind(4, signature.inode)
+            statement.bind(5, signature.changedNs)
+            statement.bind(6, entry.digest)
+            try statement.run()
         }
     }
 }

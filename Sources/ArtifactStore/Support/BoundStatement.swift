@@ -34,6 +34,15 @@ struct BoundStatement {
         }
     }
 
+    /// Binds the 32 bytes of a hex digest, as the catalog keeps digests (`CatalogDigest`), to parameter
+    /// `index` (1-based), with no `Data` or byte array made for it.
+    /// - Throws: `StoreError.catalog` when `hex` is not 64 hex digits; nothing is bound then.
+    func bindDigest(_ index: Int32, _ hex: String) throws {
+        try CatalogDigest.withBytes(of: hex) { bytes in
+            _ = sqlite3_bind_blob(handle, index, bytes.baseAddress, Int32(bytes.count), transient)
+        }
+    }
+
     /// Binds an integer, or NULL for nil, to parameter `index` (1-based).
     func bind(_ index: Int32, _ value: Int64?) {
         if let value { bind(index, value) } else { sqlite3_bind_null(handle, index) }
@@ -96,6 +105,15 @@ struct BoundStatement {
 
         /// Column `index` (0-based) as an integer.
         func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+
+        /// The hex text of the digest in column `index` (0-based), as `CatalogDigest.hex` reads it.
+        func digest(_ index: Int32) -> String {
+            let count = Int(sqlite3_column_bytes(handle, index))
+            if sqlite3_column_type(handle, index) == SQLITE_BLOB, count == 32, let bytes = sqlite3_column_blob(handle, index) {
+                return CatalogDigest.hexString(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return text(index)
+        }
 
         /// Column `index` (0-based) as text (empty for NULL).
         func text(_ index: Int32) -> String {
