@@ -74,8 +74,8 @@ public enum S3ConfigurationError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missing(let variable): "\(variable) is not set"
-        case .malformed(let variable, let reason): "\(variable): \(reason)"
+        case .missing(let variable): "$\(variable) is not set"
+        case .malformed(let variable, let reason): "$\(variable): \(reason)"
         }
     }
 }

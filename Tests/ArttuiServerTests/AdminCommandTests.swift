@@ -90,7 +90,7 @@ import Testing
                     let refused = try await Self.run(command + ["--expires-in=\(bad)"], databaseURL: url)
                     #expect(refused.status != 0, "\(command) --expires-in \(bad)")
                     #expect(refused.stdout.isEmpty)
-                    #expect(refused.stderr.hasPrefix("arttui-server: expiry \"\(bad)\""), "\(refused.stderr)")
+                    #expect(refused.stderr.hasPrefix("arttui-server: error: expiry \"\(bad)\""), "\(refused.stderr)")
                     #expect(refused.stderr.split(separator: "\n").count == 1)
                 }
             }
@@ -120,10 +120,10 @@ import Testing
         _ = base
 
         // A URL that is not PostgreSQL's names the flag it came from and the URL, never its password.
-        for (arguments, setting) in [(["--database-url", "mysql://u:pw-secret@127.0.0.1/x"], "--database-url"), ([], "ARTTUI_DATABASE_URL")] {
+        for (arguments, setting) in [(["--database-url", "mysql://u:pw-secret@127.0.0.1/x"], "--database-url"), ([], "$ARTTUI_DATABASE_URL")] {
             let wrong = try await Self.run(["migrate"] + arguments, databaseURL: "mysql://u:pw-secret@127.0.0.1/x")
             #expect(wrong.status != 0)
-            #expect(wrong.stderr == "arttui-server: \(setting) \"mysql://u@127.0.0.1/x\" starts with mysql://, not postgres:// "
+            #expect(wrong.stderr == "arttui-server: error: \(setting) \"mysql://u@127.0.0.1/x\" starts with mysql://, not postgres:// "
                 + "(postgres://USER:PASSWORD@HOST:PORT/DATABASE)\n", "\(wrong.stderr)")
         }
     }
@@ -136,7 +136,7 @@ import Testing
         components.password = nil
         let outcome = try await Self.run(["admin", "user", "add", "x"], databaseURL: components.string!)
         #expect(outcome.status != 0)
-        #expect(outcome.stderr.hasPrefix("arttui-server: catalog database asks for a password for user \"\(components.user!)\" "
+        #expect(outcome.stderr.hasPrefix("arttui-server: error: catalog database asks for a password for user \"\(components.user!)\" "
             + "and the database URL has none (\(components.host!):\(components.port!))\n"), "\(outcome.stderr)")
         #expect(outcome.stderr.split(separator: "\n").count == 1)
     }

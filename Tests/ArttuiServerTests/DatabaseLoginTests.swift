@@ -18,7 +18,7 @@ struct DatabaseLoginTests {
         let outcome = try await AdminCommandTests.run(command, databaseURL: components.string!)
         #expect(Date().timeIntervalSince(started) < 10)
         #expect(outcome.status != 0)
-        #expect(outcome.stderr == "arttui-server: catalog database refused the password of user \"\(components.user!)\" "
+        #expect(outcome.stderr == "arttui-server: error: catalog database refused the password of user \"\(components.user!)\" "
             + "(\(components.host!):\(components.port!)); check the password in the database URL\n", "\(outcome.stderr)")
         #expect(!outcome.stderr.contains("wrong-pw-4711"))
     }

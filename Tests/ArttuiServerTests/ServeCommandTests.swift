@@ -8,7 +8,7 @@ import Testing
     @Test func plainHTTPBeyondLoopbackNeedsInsecureHTTP() async throws {
         let open = try await AdminCommandTests.run(["serve", "--listen", "0.0.0.0:18449"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(open.status == 1)
-        #expect(open.stderr == "arttui-server: without --tls-cert and --tls-key the server listens only on loopback; give --insecure-http to serve plain HTTP on 0.0.0.0\n")
+        #expect(open.stderr == "arttui-server: error: without --tls-cert and --tls-key the server listens only on loopback; give --insecure-http to serve plain HTTP on 0.0.0.0\n")
         let half = try await AdminCommandTests.run(
             ["serve", "--listen", "127.0.0.1:18449", "--tls-cert", "/nonexistent.pem"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(half.status == 1)
@@ -24,7 +24,7 @@ import Testing
             let tls = try await AdminCommandTests.run(
                 ["serve", "--listen", "127.0.0.1:18449"] + arguments, databaseURL: "postgres://nobody@127.0.0.1:1/x")
             #expect(tls.status == 1)
-            #expect(tls.stderr == "arttui-server: \(expected)\n", "\(tls.stderr)")
+            #expect(tls.stderr == "arttui-server: error: \(expected)\n", "\(tls.stderr)")
         }
         let listen = try await AdminCommandTests.run(["serve", "--listen", "nowhere"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(listen.status == 1)

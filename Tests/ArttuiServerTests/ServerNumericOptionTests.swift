@@ -47,7 +47,7 @@ import Testing
                 AdminCommandTests.binary.path, ["serve", "--database-url", "postgres://nobody@127.0.0.1:9/none"],
                 environment: environment.merging(variables) { $1 }, outputs: outputs, timeout: 30)
             #expect(run.termination.status == 1, "\(variables): \(run.stderr)")
-            #expect(run.stderr == "arttui-server: \(message)\n", "\(variables)")
+            #expect(run.stderr == "arttui-server: error: $\(message)\n", "\(variables)")
         }
     }
 }

@@ -28,7 +28,7 @@ struct DatabaseURLTests {
         ("127.0.0.1:5432", "is not a postgres://USER:PASSWORD@HOST:PORT/DATABASE URL"),
     ])
     func badURLsNameTheSettingAndTheFaultWithoutThePassword(url: String, problem: String) {
-        for setting in ["ARTTUI_DATABASE_URL", "--database-url"] {
+        for setting in ["$ARTTUI_DATABASE_URL", "--database-url"] {
             #expect {
                 try PostgresConnectionConfiguration(url: url, setting: setting)
             } throws: { error in

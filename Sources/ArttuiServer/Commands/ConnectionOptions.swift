@@ -68,7 +68,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The database's address (the catalog's and the account store's), with the connect timeout.
     func database() throws -> DatabaseURL {
-        var url = try DatabaseURL(try databaseURLText(), setting: databaseURL == nil ? "ARTTUI_DATABASE_URL" : "--database-url")
+        var url = try DatabaseURL(try databaseURLText(), setting: databaseURL == nil ? "$ARTTUI_DATABASE_URL" : "--database-url")
         if let timeout = try databaseTimeout() { url.connectTimeout = timeout }
         return url
     }
@@ -86,11 +86,11 @@ struct ConnectionOptions: ParsableArguments {
         if let s3Endpoint { environment["ARTTUI_S3_ENDPOINT"] = s3Endpoint }
         if let s3Region { environment["ARTTUI_S3_REGION"] = s3Region }
         guard let bucket = s3Bucket ?? environment["ARTTUI_S3_BUCKET"], !bucket.isEmpty else {
-            throw ConfigurationError.invalid("ARTTUI_S3_BUCKET", "is not set (or give --s3-bucket, or --store DIR)")
+            throw ConfigurationError.invalid("$ARTTUI_S3_BUCKET", "is not set (or give --s3-bucket, or --store DIR)")
         }
         guard let keyFile = masterKeyFile ?? environment["ARTTUI_MASTER_KEY_FILE"], !keyFile.isEmpty else {
             throw ConfigurationError.invalid(
-                "ARTTUI_MASTER_KEY_FILE", "is not set (create one with `arttui-server admin key generate FILE`)")
+                "$ARTTUI_MASTER_KEY_FILE", "is not set (create one with `arttui-server admin key generate FILE`)")
         }
         let keyring = try MasterKeyring.load(contentsOf: URL(fileURLWithPath: keyFile))
         var configuration = try S3Configuration.fromEnvironment(environment)
@@ -122,7 +122,7 @@ struct ConnectionOptions: ParsableArguments {
     /// The database URL as given.
     private func databaseURLText() throws -> String {
         guard let text = databaseURL ?? environment["ARTTUI_DATABASE_URL"], !text.isEmpty else {
-            throw ConfigurationError.invalid("ARTTUI_DATABASE_URL", "is not set (or give --database-url)")
+            throw ConfigurationError.invalid("$ARTTUI_DATABASE_URL", "is not set (or give --database-url)")
         }
         return text
     }

@@ -39,7 +39,8 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 extension AsyncParsableCommand {
-    /// Runs `body`, turning any error into one line on stderr and a non-zero exit.
+    /// Runs `body`, turning any error into one line on stderr (`arttui-server: error: …`, as `arttui`
+    /// words its own) and a non-zero exit.
     func reportingFailure(_ body: () async throws -> Void) async throws {
         do {
             try await body()
@@ -47,7 +48,7 @@ extension AsyncParsableCommand {
             throw error
         } catch {
             let line = "\(error)".replacingOccurrences(of: "\n", with: " ")
-            FileHandle.standardError.write(Data("arttui-server: \(line)\n".utf8))
+            FileHandle.standardError.write(Data("arttui-server: error: \(line)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -21,7 +21,7 @@ enum ServerNumbers {
         do {
             return try rule.read(text)
         } catch {
-            throw ConfigurationError.invalid(name, error.refusal)
+            throw ConfigurationError.invalid("$\(name)", error.refusal)
         }
     }
 }

@@ -16,7 +16,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     /// Reads a `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]` URL.
     /// - Parameter setting: Where the text came from, for the error: the variable, or the flag given.
     /// - Throws: `DatabaseURLError` naming the setting, the URL (without its password) and what is wrong.
-    public init(_ text: String, setting: String = "ARTTUI_DATABASE_URL") throws(DatabaseURLError) {
+    public init(_ text: String, setting: String = "$ARTTUI_DATABASE_URL") throws(DatabaseURLError) {
         connection = try PostgresConnectionConfiguration(url: text, setting: setting)
     }
 
