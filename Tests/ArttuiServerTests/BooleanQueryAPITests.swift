@@ -9,9 +9,7 @@ import Testing
 @Suite(.enabled(if: ServerFixture.enabled)) struct BooleanQueryAPITests {
     @Test func deleteVersionRefusesADeleteAliasesThatIsNotABoolean() async throws {
         try await ServerFixture.run { client, accounts, store in
-            let alice = try await UploadProtocolTests.setUp(accounts, client)
-            #expect(try await alice.put("alice/vision", "data", files: ["a.txt": Data("a\n".utf8)]).response.status == .created)
-            let version = "/api/v1/projects/alice/vision/artifacts/data/versions/v0"
+            let (alice, version) = try await UploadProtocolTests.setUpWithOneVersion(accounts, client)
 
             for text in ["yes", "AAA", "null", ""] {
                 let refused = try await alice.send(.delete, version + "?delete_aliases=\(text)")

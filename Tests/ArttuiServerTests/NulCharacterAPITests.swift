@@ -10,9 +10,7 @@ import Testing
 @Suite(.enabled(if: ServerFixture.enabled)) struct NulCharacterAPITests {
     @Test func metadataWithANulCharacterIsRefusedWith400() async throws {
         try await ServerFixture.run { client, accounts, store in
-            let alice = try await UploadProtocolTests.setUp(accounts, client)
-            #expect(try await alice.put("alice/vision", "data", files: ["a.txt": Data("a\n".utf8)]).response.status == .created)
-            let version = "/api/v1/projects/alice/vision/artifacts/data/versions/v0"
+            let (alice, version) = try await UploadProtocolTests.setUpWithOneVersion(accounts, client)
 
             let cases: [([String: JSONValue], String)] = [
                 (["a\u{0}b": .int(1)], #"metadata key "a\u{00}b" contains a NUL character, which is not allowed"#),

@@ -30,6 +30,15 @@ import Testing
         return alice
     }
 
+    /// `setUp`, then a first version `alice/vision/data:v0` of one small file: alice and that version's path.
+    static func setUpWithOneVersion(
+        _ accounts: AccountStore, _ client: any TestClientProtocol
+    ) async throws -> (alice: Session, version: String) {
+        let alice = try await setUp(accounts, client)
+        #expect(try await alice.put("alice/vision", "data", files: ["a.txt": Data("a\n".utf8)]).response.status == .created)
+        return (alice, "/api/v1/projects/alice/vision/artifacts/data/versions/v0")
+    }
+
     @Test func secondVersionSendsOnlyTheChangedChunksAndRestoresByteForByte() async throws {
         try await ServerFixture.run { client, accounts, _ in
             let alice = try await Self.setUp(accounts, client)
@@ -205,9 +214,7 @@ import Testing
     @Test("path segments are percent-decoded: an alias sent as rc%2D1 is stored as typed, rc-1")
     func percentEncodedPathSegmentsAreTheNamesTheyEncode() async throws {
         try await ServerFixture.run { client, accounts, _ in
-            let alice = try await Self.setUp(accounts, client)
-            #expect(try await alice.put("alice/vision", "data", files: ["a.txt": Data("a\n".utf8)]).response.status == .created)
-            let version = "/api/v1/projects/alice/vision/artifacts/data/versions/v0"
+            let (alice, version) = try await Self.setUpWithOneVersion(accounts, client)
             #expect(try await alice.send(.put, version + "/aliases/rc%2D1").status == .ok)
             let shown = try alice.decode(WireVersion.self, try await alice.send(.get, version))
             #expect(shown.aliases.sorted() == ["latest", "rc-1"])
