@@ -108,7 +108,10 @@ seed_consumed() {
     ARTTUI_SEED_UPLOAD=$(api POST /projects/admin/seed/uploads | "$VENV/bin/python" -c 'import json, sys; print(json.load(sys.stdin)["upload"])')
     export ARTTUI_SEED_UPLOAD
 }
-seed || die "seeding the objects scripts/schemathesis.toml names failed"
+# Called on their own, not as `seed || die …`: bash ignores `set -e` inside a function on the left
+# of `||`, so a failing step went unnoticed and the run fuzzed objects that did not exist.
+echo "schemathesis.sh: seeding the objects scripts/schemathesis.toml names" >&2
+seed
 
 # These delete or consume what they name (the seeded objects of their own): they run after the others,
 # once per phase and generation mode with what they consume made again in between (schemathesis calls
@@ -121,7 +124,7 @@ deadline=$((SECONDS + TIMEOUT))
 run_schemathesis() {
     local left=$((deadline - SECONDS)) status=0
     [ "$left" -gt 0 ] || die "schemathesis did not finish within $TIMEOUT s (ARTTUI_SCHEMATHESIS_TIMEOUT)"
-    seed_consumed || die "seeding the objects the destructive operations consume failed"
+    seed_consumed  # on its own, as `seed` above: any failing step ends the script
     (cd "$work" && timeout --signal=TERM "$left" "$VENV/bin/st" --config-file "$HERE/schemathesis.toml" \
         run "$ARTTUI_SERVER_URL/openapi.yaml" "${auth[@]}" \
         --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \

@@ -11,5 +11,5 @@ enum OptionNumbers {
     /// How many to list or print (`--limit`): 1 or more.
     static let limit = NumberRule<Int>.wholeNumber(from: 1)
     /// Seconds a connection or a stall may last (`--timeout`, `$ARTTUI_TIMEOUT`).
-    static let timeout = NumberRule<Double>.seconds(atMost: 3600)
+    static let timeout = NumberRule<Double>.timeout
 }

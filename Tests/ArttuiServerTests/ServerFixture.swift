@@ -17,7 +17,7 @@ struct ServerFixture {
             ? "ARTTUI_TEST_DATABASE_URL is not set: skipping server tests that need PostgreSQL" : nil
     }
 
-    /// How long a test server waits for PostgreSQL. The server's default (4 s) is what `serve` promises
+    /// How long a test server waits for PostgreSQL. The server's default (3 s) is what `serve` promises
     /// users; with every suite running at once on 2 cores, a healthy database can take longer to answer,
     /// so tests that are not about outages wait longer, as the admin tests' `ARTTUI_DATABASE_TIMEOUT` does.
     /// 30 s was not enough while release builds ran beside the whole suite (load 4-13): every in-process

@@ -49,5 +49,13 @@ import Testing
             #expect(run.termination.status == 1, "\(variables): \(run.stderr)")
             #expect(run.stderr == "arttui-server: error: $\(message)\n", "\(variables)")
         }
+        // An empty variable counts as unset, as every other setting's: the server goes on to the database.
+        for name in ["ARTTUI_CACHE_TTL", "ARTTUI_S3_TIMEOUT", "ARTTUI_DATABASE_TIMEOUT"] {
+            let run = try await CapturedProcess.run(
+                AdminCommandTests.binary.path, ["serve", "--database-url", "postgres://nobody@127.0.0.1:9/none"],
+                environment: environment.merging([name: ""]) { $1 }, outputs: outputs, timeout: 30)
+            #expect(run.termination.status == 1, "\(name): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("arttui-server: error: cannot reach") && !run.stderr.contains(name), "\(name): \(run.stderr)")
+        }
     }
 }

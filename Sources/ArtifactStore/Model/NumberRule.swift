@@ -77,6 +77,11 @@ extension NumberRule where Value == Double {
             excludesLowest: !zeroAllowed, overflowRequirement: requirement)
     }
 
+    /// Seconds a connection, a stall or a service may take (`arttui --timeout`, `$ARTTUI_TIMEOUT`,
+    /// `arttui-server --database-timeout`, `--s3-timeout`): more than 0, at most an hour. Each becomes a
+    /// count of milliseconds, and a larger finite number (`1e300`) would overflow it.
+    public static var timeout: NumberRule { seconds(atMost: 3600) }
+
     private static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int64(seconds)) : String(seconds)
     }

@@ -30,7 +30,8 @@ public final class AccountStore: Sendable {
 
     /// Wraps a client whose `run()` the caller drives.
     /// - Parameter cacheLifetime: How long token and project lookups are kept; zero keeps none.
-    public init(client: PostgresClient, logger: Logger, timeout: Duration = .seconds(4), cacheLifetime: Duration = .zero) {
+    /// - Parameter timeout: How long a query may wait on the database (`--database-timeout`).
+    public init(client: PostgresClient, logger: Logger, timeout: Duration, cacheLifetime: Duration = .zero) {
         self.client = client
         self.logger = logger
         self.timeout = timeout
@@ -456,6 +457,7 @@ extension AccountStore {
     static func unconnected() -> AccountStore {
         let logger = Logger(label: "arttui-server.unconnected")
         let url = try! DatabaseURL("postgres://nobody@127.0.0.1:1/none")
-        return AccountStore(client: PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger), logger: logger)
+        return AccountStore(client: PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger), logger: logger,
+            timeout: ConnectionOptions.defaultDatabaseTimeout)
     }
 }

@@ -59,17 +59,18 @@ struct ConnectionOptions: ParsableArguments {
             ?? Self.defaultS3Timeout
     }
 
-    /// `--database-timeout`, else `$ARTTUI_DATABASE_TIMEOUT`, else nil (each wait keeps its default).
-    func databaseTimeout() throws -> Duration? {
-        if let databaseTimeoutSeconds { return .milliseconds(Int64(databaseTimeoutSeconds * 1000)) }
-        let seconds = try ServerNumbers.environment("ARTTUI_DATABASE_TIMEOUT", ServerNumbers.serviceTimeout, in: environment)
-        return seconds.map { .milliseconds(Int64($0 * 1000)) }
+    /// `--database-timeout`, else `$ARTTUI_DATABASE_TIMEOUT`, else the default: the connect timeout and
+    /// every account query's, for `serve`, `migrate` and `admin` alike.
+    func databaseTimeout() throws -> Duration {
+        let seconds = try databaseTimeoutSeconds
+            ?? ServerNumbers.environment("ARTTUI_DATABASE_TIMEOUT", ServerNumbers.serviceTimeout, in: environment)
+        return seconds.map { .milliseconds(Int64($0 * 1000)) } ?? Self.defaultDatabaseTimeout
     }
 
     /// The database's address (the catalog's and the account store's), with the connect timeout.
     func database() throws -> DatabaseURL {
         var url = try DatabaseURL(try databaseURLText(), setting: databaseURL == nil ? "$ARTTUI_DATABASE_URL" : "--database-url")
-        if let timeout = try databaseTimeout() { url.connectTimeout = timeout }
+        url.connectTimeout = try databaseTimeout()
         return url
     }
 
@@ -93,7 +94,7 @@ struct ConnectionOptions: ParsableArguments {
                 "$ARTTUI_MASTER_KEY_FILE", "is not set (create one with `arttui-server admin key generate FILE`)")
         }
         let keyring = try MasterKeyring.load(contentsOf: URL(fileURLWithPath: keyFile))
-        var configuration = try S3Configuration.fromEnvironment(environment)
+        var configuration = try s3Configuration(environment)
         let timeout = try s3Timeout()
         configuration.operationTimeout = timeout
         configuration.connectTimeout = min(configuration.connectTimeout, timeout)
@@ -106,7 +107,7 @@ struct ConnectionOptions: ParsableArguments {
             client: client, bucket: bucket, stagingDirectory: staging, recentObjectBytes: 64 << 20)
         let catalog = try PostgresCatalog(
             configuration: try database().connection,
-            connectTimeout: TimeAmount(try databaseTimeout() ?? Self.defaultDatabaseTimeout), logger: logger)
+            connectTimeout: TimeAmount(try databaseTimeout()), logger: logger)
         let store = Store(
             directory: staging, catalog: catalog, objects: SealedObjectStore(wrapping: bucketStore, keyring: keyring))
         return (store, {
@@ -117,6 +118,18 @@ struct ConnectionOptions: ParsableArguments {
                 return "\(error)"
             }
         })
+    }
+
+    /// The S3 endpoint, region and credentials, `--s3-endpoint` named as the flag it was given as.
+    private func s3Configuration(_ environment: [String: String]) throws -> S3Configuration {
+        do {
+            return try S3Configuration.fromEnvironment(environment)
+        } catch let error {
+            guard s3Endpoint != nil, case let .malformed(variable, reason) = error, variable == "ARTTUI_S3_ENDPOINT" else {
+                throw error
+            }
+            throw ConfigurationError.invalid("--s3-endpoint", reason)
+        }
     }
 
     /// The database URL as given.
@@ -132,6 +145,7 @@ struct ConnectionOptions: ParsableArguments {
         async throws -> T
     {
         let url = try database()
+        let timeout = try databaseTimeout()
         try await DatabaseConnector.check(url, logger: logger)
         let client = DatabaseConnector.client(url, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
@@ -140,7 +154,7 @@ struct ConnectionOptions: ParsableArguments {
                 return nil
             }
             defer { group.cancelAll() }
-            return try await body(AccountStore(client: client, logger: logger))
+            return try await body(AccountStore(client: client, logger: logger, timeout: timeout))
         }
     }
 }

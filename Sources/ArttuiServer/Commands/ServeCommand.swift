@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             let usesTLS = tls != nil
             let client = DatabaseConnector.client(url, logger: logger)
             let accounts = AccountStore(
-                client: client, logger: logger, timeout: try connection.databaseTimeout() ?? ConnectionOptions.defaultDatabaseTimeout,
+                client: client, logger: logger, timeout: try connection.databaseTimeout(),
                 cacheLifetime: lifetime)
             let api = ArttuiAPI(store: store, accounts: accounts, objectsReachable: objectsReachable)
             var app = Application(

@@ -28,7 +28,7 @@ public struct ServerCommand: AsyncParsableCommand {
             guard code != .success else { exit(withError: error) }
             let line = ParserRefusal.line(of: self.message(for: error)) ?? "\(error)"
             FileHandle.standardError.write(Data("arttui-server: error: \(line)\n".utf8))
-            exit(withError: ExitCode(code.rawValue == 0 ? 1 : code.rawValue))
+            exit(withError: code)
         }
     }
 }

@@ -11,7 +11,7 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
     public var connection: PostgresConnectionConfiguration
 
     /// How long connecting may take (`--database-timeout`, `$ARTTUI_DATABASE_TIMEOUT`).
-    public var connectTimeout: Duration = .seconds(3)
+    public var connectTimeout: Duration = ConnectionOptions.defaultDatabaseTimeout
 
     /// Reads a `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=…]` URL.
     /// - Parameter setting: Where the text came from, for the error: the variable, or the flag given.
