@@ -10,7 +10,7 @@ import Testing
         let tree = try fixture.tree("t", ["f": Array("before".utf8)])
         let path = tree.appendingPathComponent("f").path
         let before = try #require(try SourceSignatures.of([ArtifactDraft.Source(path: "f", filePath: path)]).first)
-        let (after, checkedNs) = try SourceSignatures.reading(fileAt: path) { _ in
+        let (_, after, checkedNs) = try SourceSignatures.reading(fileAt: path) { _ in
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
             try handle.seekToEnd()
             try handle.write(contentsOf: Data(" and after".utf8))
@@ -27,7 +27,7 @@ import Testing
         let tree = try fixture.tree("t", ["f": Array("old".utf8), "g": Array("new file".utf8)])
         let path = tree.appendingPathComponent("f").path
         let before = try #require(try SourceSignatures.of([ArtifactDraft.Source(path: "f", filePath: path)]).first)
-        let (after, _) = try SourceSignatures.reading(fileAt: path) { _ in
+        let (_, after, _) = try SourceSignatures.reading(fileAt: path) { _ in
             #expect(rename(tree.appendingPathComponent("g").path, path) == 0)
         }
         #expect(after != before && after.inode == before.inode && after.size == before.size, "the old file, read")

@@ -42,7 +42,7 @@ struct CacheIndex: Sendable {
             // checkpoints it and deletes it, and the next command (every `get`, `cache size`) creates
             // it again: syncs of the WAL, its directory and the index each time, 150 ms apiece on a
             // busy disk. Writers still checkpoint as usual (every 1,000 pages).
-            try db.keepWriteAheadLogFiles(emptiedOnClose: false)
+            try db.keepWriteAheadLogFiles()
             let code = arttui_sqlite_no_checkpoint_on_close(db.sqliteConnection)
             guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
         }

@@ -33,8 +33,10 @@ extension FileCache {
         return true
     }
 
-    /// Whether a file made in `directory` can be cloned into the cache: a one-byte unnamed file
-    /// there, cloned into an unnamed file in the cache's `tmp/`; both are gone once closed.
+    /// Whether a file made in `directory` can be cloned into the cache: an unnamed file of one 4 KiB
+    /// block there (not smaller: Btrfs keeps files under 2 KiB inline in its metadata, where some
+    /// kernels refuse to clone, and would answer no for files that clone), cloned into an unnamed file
+    /// in the cache's `tmp/`; both are gone once closed.
     /// - Throws: `StoreError.io` when either file cannot be made or written.
     func clones(from directory: String) throws -> Bool {
         let probe = try PendingFile.create(
@@ -42,8 +44,8 @@ extension FileCache {
             mode: 0o600, readable: true)
         defer { probe.close() }
         // Not through `writeAll`: the probe is no write a fault injected by count should land on.
-        var byte: UInt8 = 0
-        guard pwrite(probe.fd, &byte, 1, 0) == 1 else { throw systemError("write a file in", directory) }
+        let block = [UInt8](repeating: 0, count: 4096)
+        guard pwrite(probe.fd, block, block.count, 0) == block.count else { throw systemError("write a file in", directory) }
         let target = try PendingFile.create(
             in: tmpPath, fallbackTemporary: "\(tmpPath)/reflink-probe-\(UUID().uuidString).part", mode: 0o600)
         defer { target.close() }

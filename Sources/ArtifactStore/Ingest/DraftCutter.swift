@@ -128,14 +128,10 @@ public struct DraftCutter: Sendable {
                 source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: content.record.size),
                 content: content)
         }
-        var cut: CutContent?
-        let (after, checkedNs) = try SourceSignatures.reading(fileAt: source.filePath) { descriptor in
-            cut = try CutContent.cut(fileDescriptor: descriptor, path: source.filePath)
+        let (content, after, checkedNs) = try SourceSignatures.reading(fileAt: source.filePath) { descriptor in
+            try CutContent.cut(fileDescriptor: descriptor, path: source.filePath)
         }
-        let content = cut!
-        guard after == signature, content.record.size == signature.size else {
-            throw StoreError.io(operation: "read", path: source.filePath, reason: "the file changed while it was being read")
-        }
+        try SourceSignatures.checkUnchanged(after, bytes: content.record.size, since: signature, path: source.filePath)
         return CutFile(
             source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: signature.size),
             content: content,

@@ -211,9 +211,7 @@ struct Ingester {
                 try FileChunker(parameters: chunking).forEachChunk(ofFileDescriptor: descriptor, path: path, consume)
             }
             checkedNs = read.checkedNs
-            guard read.signature == signature, size == signature.size else {
-                throw StoreError.io(operation: "read", path: path, reason: "the file changed while it was being read")
-            }
+            try SourceSignatures.checkUnchanged(read.signature, bytes: size, since: signature, path: path)
         }
         let fileDigest = chunkDigests.count == 1 ? chunkDigests[0] : Hex.encode(hasher.contentDigest())
         return FileResult(

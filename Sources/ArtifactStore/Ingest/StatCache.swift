@@ -34,13 +34,18 @@ final class StatCache: Sendable {
         self.racyWindowNs = racyWindowNs
         var configuration = Configuration()
         configuration.busyMode = .timeout(60)
-        // A cache: in WAL mode a commit then waits for no fsync (a checkpoint still makes the file
-        // durable), and what a crash loses is only the newest entries, whose files are read again.
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in
+            // A cache: in WAL mode a commit then waits for no fsync (a checkpoint still makes the file
+            // durable), and what a crash loses is only the newest entries, whose files are read again.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The log outlives the connection, cut to nothing once the closing connection has
+            // checkpointed it, so that the next open has no frames to read back.
+            try db.keepWriteAheadLogFiles()
+            _ = try Int.fetchOne(db, sql: "PRAGMA journal_size_limit = 0")
+        }
         // Switched to WAL once, below: GRDB's own WAL set-up on every open fails with "database is
         // locked" when several first puts create the file at once.
         configuration.journalMode = .default
-        configuration.prepareDatabase { db in try db.keepWriteAheadLogFiles(emptiedOnClose: true) }
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
             let ready = { (db: Database) in try db.tableExists("stat_entry") }

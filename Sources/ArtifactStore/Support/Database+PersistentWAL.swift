@@ -10,13 +10,9 @@ extension Database {
     /// took up to 2-5 ms each on a busy ext4 disk (`perf trace` of an unchanged `put`, a command of
     /// ~10 ms). Not for the catalog: every open rewrites the shared-memory index, and read-only
     /// commands leave the store's files byte for byte as they were.
-    /// - Parameter emptiedOnClose: Whether the log is cut to nothing once the closing connection has
-    ///   checkpointed it (`journal_size_limit` 0), so that the next open has no frames to read back;
-    ///   false for a database whose connections leave the log unchecked at close.
-    func keepWriteAheadLogFiles(emptiedOnClose: Bool) throws {
+    func keepWriteAheadLogFiles() throws {
         var keep: CInt = 1
         let code = sqlite3_file_control(sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &keep)
         guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
-        if emptiedOnClose { _ = try Int.fetchOne(self, sql: "PRAGMA journal_size_limit = 0") }
     }
 }

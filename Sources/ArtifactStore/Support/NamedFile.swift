@@ -12,8 +12,7 @@ public enum NamedFile {
     public static func contents(atPath path: String, operation: String) throws -> Data {
         func failure(_ reason: String) -> StoreError { StoreError.io(operation: operation, path: path, reason: reason) }
         // POSIX rather than Foundation: on Linux Foundation words a directory as "NSCocoaErrorDomain error 256".
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure(FileSystem.lastError()) }
+        let descriptor = try openFile(path, O_RDONLY, operation: operation)
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw failure(FileSystem.lastError()) }
