@@ -33,6 +33,16 @@ import Testing
         #expect(table.contains("VAL_ACC") && table.contains("crashed"))
     }
 
+    @Test("a --config or --summary that is not a JSON object names the option, not metadata")
+    func runObjectsNameTheirOption() async throws {
+        let sandbox = try Sandbox()
+        let config = try await sandbox.fails(["run", "start", "-p", "p", "--config", "[1]"])
+        #expect(config.stderr == "arttui: error: --config must be a JSON object, not an array\n", "\(config)")
+        let run = try await sandbox.ok(["run", "start", "-p", "p"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = try await sandbox.fails(["run", "finish", run, "--summary", #"{"acc": NaN}"#])
+        #expect(summary.stderr.hasPrefix("arttui: error: --summary value at \"acc\" is NaN"), "\(summary)")
+    }
+
     @Test("run show prints an empty config and summary as {}")
     func emptyRunObjectsShowAsBraces() async throws {
         let sandbox = try Sandbox()

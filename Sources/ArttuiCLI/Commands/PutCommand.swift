@@ -187,6 +187,16 @@ enum MetadataArgument {
         try Metadata.parse(text(argument))
     }
 
+    /// `read` for an object that is not metadata (`--config`, `--summary`): an error names the option,
+    /// not "metadata", which the user never typed.
+    static func read(_ argument: String, for option: String) throws -> [String: JSONValue] {
+        do {
+            return try read(argument)
+        } catch StoreError.invalidMetadata(let reason) {
+            throw StoreError.invalidArgument("\(option) \(reason)")
+        }
+    }
+
     static func text(_ argument: String) throws -> String {
         guard argument.hasPrefix("@") else { return argument }
         let path = String(argument.dropFirst())
