@@ -168,4 +168,18 @@ struct VersionTests {
         try expectUnchanged(sandbox.store, since: before)
         #expect(try await sandbox.versionNames("proj/ds") == ["v0"])
     }
+
+    @Test("a put without -t adds to an existing artifact of any type; a different -t is still refused")
+    func typeDefaultsToTheArtifacts() async throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("ckpt", ["weights.bin": Data("epoch 1".utf8)])
+        try await sandbox.ok(["put", source.path, "-n", "proj/model", "-t", "model"])
+        try sandbox.write("ckpt/weights.bin", Data("epoch 2".utf8))
+        let second = try await sandbox.put([source.path], "proj/model")
+        #expect(second.string("version") == "v1" && second.string("type") == "model", "\(second)")
+        try sandbox.write("ckpt/weights.bin", Data("epoch 3".utf8))
+        try await sandbox.fails(["put", source.path, "-n", "proj/model", "-t", "dataset"])
+        // A new artifact still defaults to dataset.
+        #expect(try await sandbox.put([source.path], "proj/data").string("type") == "dataset")
+    }
 }

@@ -24,8 +24,8 @@ struct PutCommand: ParsableCommand {
         "The artifact: PROJECT/NAME (an ENTITY/ prefix is accepted and ignored).", valueName: "project/name"))
     var name: String
 
-    @Option(name: [.customShort("t"), .long], help: "The artifact's type.")
-    var type: String = "dataset"
+    @Option(name: [.customShort("t"), .long], help: "The artifact's type (default: the artifact's own, dataset for a new one).")
+    var type: String?
 
     @Option(name: [.customShort("a"), .customLong("alias")], help: "An alias for the new version (repeatable).")
     var aliases: [String] = []
@@ -63,12 +63,13 @@ struct PutCommand: ParsableCommand {
 
     func run() throws {
         let path = try ArtifactPath(parsing: name)
-        try NameRules.validateType(type)
+        if let type { try NameRules.validateType(type) }
         // Before anything is read or sent: a remote put would otherwise upload every chunk first.
         try Alias.validateManual(aliases)
         let metadataObject = try metadata.map(MetadataArgument.read) ?? [:]
         var draft = ArtifactDraft(
-            name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
+            name: path.name, type: type ?? "dataset", description: description, metadata: metadataObject,
+            aliases: aliases)
         draft.symlinks = symlinks
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
         if !references.isEmpty {
@@ -83,6 +84,11 @@ struct PutCommand: ParsableCommand {
         }
         if let server = try storeOptions.server.selectedServer() { return try putRemotely(draft, to: server) }
         let store = try storeOptions.openStore()
+        // Like finish, a put that names no type adds to the artifact as it is: a second put of a model
+        // checkpoint should not need -t model again.
+        if type == nil, let existing = try store.catalog.artifactType(project: path.project, name: path.name) {
+            draft.type = existing
+        }
         let run = try writer.openRun(in: store)
         draft.runID = run?.id
         if upsert { return try upsert(draft, project: path.project, store: store, run: run) }
@@ -133,6 +139,7 @@ extension PutCommand {
         }
         var draft = draft
         draft.runID = writer.runID
+        if type == nil, let newest { draft.type = newest.type }
         let distributedID = upsert ? try remoteSharedID(client: client) : nil
         let result = try RemotePut(
             client: client, project: project, cacheDirectory: storeOptions.cacheDirectory, newest: newest
