@@ -95,6 +95,8 @@ struct PutCommand: ParsableCommand {
         let progress = ProgressLine(verb: "storing")
         let result = try store.log(draft, project: path.project, progress: progress?.update)
         progress?.finish()
+        if !result.created { warnOfUnapplied(draft, kept: result.version.description, result.version.metadata,
+                                             by: result.version.qualifiedName) }
         if output.json {
             try JSONOutput.print(PutResultJSON(created: result.created, version: JSONOutput.Version(result.version)))
             return
@@ -107,6 +109,19 @@ struct PutCommand: ParsableCommand {
             print("no changes: \(version.qualifiedName) already holds this content")
             if !aliases.isEmpty { print("aliases \(aliases.joined(separator: ", ")) now on \(version.qualifiedName)") }
         }
+    }
+
+    /// An unchanged put makes no version, so a -d or --metadata differing from the version's was not
+    /// stored anywhere: say so (the reference drops them silently), and how to apply them.
+    private func warnOfUnapplied(_ draft: ArtifactDraft, kept description: String, _ metadata: [String: JSONValue],
+                                 by qualifiedName: String) {
+        var unapplied: [(what: String, flag: String)] = []
+        if !draft.description.isEmpty, draft.description != description { unapplied.append(("description", "-d TEXT")) }
+        if self.metadata != nil, draft.metadata != metadata { unapplied.append(("metadata", "--metadata JSON")) }
+        guard !unapplied.isEmpty else { return }
+        FileHandle.standardError.write(Data(("arttui: warning: the \(unapplied.map(\.what).joined(separator: " and ")) "
+            + "given \(unapplied.count == 1 ? "was" : "were") not applied: no new version was made and \(qualifiedName) keeps its own "
+            + "(arttui edit \(qualifiedName) \(unapplied.map(\.flag).joined(separator: " ")) changes them)\n").utf8))
     }
 }
 
@@ -146,6 +161,9 @@ extension PutCommand {
         ).put(draft, distributedID: distributedID)
         let version = result.commit.version
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
+        if !upsert, !result.commit.created {
+            warnOfUnapplied(draft, kept: version.description, version.metadata, by: qualifiedName)
+        }
         if upsert {
             if output.json { return try JSONOutput.print(version) }
             print("added \(counted(draft.fileCount, "file")) to the pending version of \(version.project)/\(version.name) "
