@@ -204,6 +204,22 @@ struct StoreLogTests {
             return kind == "fifo"
         }
     }
+
+    /// A link to a file that is not there was refused as one that "leaves" the tree, and the advice
+    /// to pass --symlinks follow could not help: say what is wrong with it, under every policy.
+    @Test(arguments: [SymlinkPolicy.refuse, .follow, .reference])
+    func aDanglingLinkIsNamedAsPointingAtNothing(policy: SymlinkPolicy) throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["x": [1]])
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.appendingPathComponent("gone").path, withDestinationPath: "deleted-since")
+        var draft = ArtifactDraft(name: "data")
+        draft.symlinks = policy
+        #expect { try draft.addDirectory(tree) } throws: { error in
+            guard case let .unsafePath(path, reason)? = error as? StoreError else { return false }
+            return path.hasSuffix("/a/gone") && reason == "the symbolic link points at nothing"
+        }
+    }
 }
 
 /// A list appended to from several threads.
