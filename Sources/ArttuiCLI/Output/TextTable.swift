@@ -14,7 +14,9 @@ struct TextTable {
 
     /// The table as lines; the last column is never padded.
     func render(_ rows: [[String]]) -> [String] {
-        let all = ([headers] + rows).map { $0.map(TextTable.oneLine) }
+        // A control character in a cell (a file named with a line break or a tab) is written as an escape,
+        // so a row never spills onto the next line or out of its column.
+        let all = ([headers] + rows).map { $0.map { EscapedText.oneLine($0) } }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in all {
             for (column, cell) in row.enumerated() { widths[column] = max(widths[column], TextTable.width(cell)) }
@@ -55,24 +57,6 @@ struct TextTable {
         formatter.dateFormat = "yyyy-MM-dd HH:mm"
         return formatter
     }()
-
-    /// A cell as one line: a control character in it (a file named with a line break or a tab) is
-    /// written as an escape, so a row never spills onto the next line or out of its column.
-    static func oneLine(_ cell: String) -> String {
-        guard cell.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return cell }
-        var out = ""
-        for scalar in cell.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
 
     /// The first line of a text, for one-line cells.
     static func firstLine(_ text: String) -> String {
