@@ -43,7 +43,9 @@ struct PutCommand: ParsableCommand {
         "Record what URI names instead of storing it: file://, http(s)://, s3:// (repeatable).", valueName: "uri"))
     var references: [String] = []
 
-    @Option(help: "Refuse a --reference naming more objects than this (nothing is stored then).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Refuse a --reference naming more objects than this (nothing is stored then; default: 10000).", valueName: "n"),
+            transform: OptionNumbers.limit.read)
     var maxObjects = 10_000
 
     @Flag(help: "Record references without a checksum: the digest is the URI, so changes behind it go unseen.")
@@ -56,10 +58,6 @@ struct PutCommand: ParsableCommand {
 
     @Argument(help: "Files and directories to store.")
     var paths: [String] = []
-
-    func validate() throws {
-        if maxObjects < 1 { throw ValidationError("--max-objects must be at least 1, not \(maxObjects)") }
-    }
 
     func run() throws {
         let path = try ArtifactPath(parsing: name)
