@@ -40,6 +40,13 @@ public struct RefusedCommandLine: Sendable, CustomStringConvertible {
             cases.append(.init(["find", "--limit", value], "--limit \(requirement), got \(value)"))
             cases.append(.init(["show", address, "--table", "t", "--limit", value], "--limit \(requirement), got \(value)"))
         }
+        for (value, requirement) in [("-1", count), ("ten", count), ("2.5", count)] {
+            cases.append(.init(["lineage", address, "--up", value], "--up \(requirement), got \(value)"))
+            cases.append(.init(["lineage", address, "--down", value], "--down \(requirement), got \(value)"))
+        }
+        for (value, requirement) in [("0", limit), ("-1", limit), ("many", limit)] {
+            cases.append(.init(["put", "-n", address, "--max-objects", value], "--max-objects \(requirement), got \(value)"))
+        }
         for value in ["-1", "0", "3601", "nan", "inf", "1e999", "soon"] {
             cases.append(.init(["ls", "--timeout", value], "--timeout \(timeout), got \(value)"))
         }

@@ -80,6 +80,16 @@ import Testing
         #expect { try Metadata.parse("  ") } throws: { message(of: $0) == "metadata is not valid JSON: it is empty" }
     }
 
+    /// `{"x": 1e400}` used to be refused as "not a JSON value", which it is; the number is what is wrong.
+    @Test func aNumberBeyondDoubleIsNamed() throws {
+        for (text, number) in [(#"{"x": 1e400}"#, "1e400"), (#"{"a": [1, -2.5E+999]}"#, "-2.5E+999")] {
+            #expect {
+                try Metadata.parse(text)
+            } throws: { message(of: $0) == "metadata is not valid JSON: the number \(number) is out of range (a 64-bit float reaches about ±1.8e308)" }
+        }
+        #expect(try Metadata.parse(#"{"x": 1e300}"#)["x"] == .double(1e300))
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() throws {
         let deep = "{\"a\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
         #expect {

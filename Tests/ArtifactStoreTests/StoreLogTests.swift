@@ -138,6 +138,31 @@ struct StoreLogTests {
         #expect(draft.sources["x.bin"]?.filePath == first.path, "a refused file leaves the path's first source")
     }
 
+    @Test func twoNamesThatDifferOnlyInUnicodeNormalizationAreRefusedNotMerged() throws {
+        let fixture = try StoreFixture()
+        // "é.txt" as one code point (NFC) and as "e" plus a combining accent (NFD): two files on disk.
+        // With equal content one of them used to vanish from the version without a word.
+        for contents in [("same", "same"), ("one", "two")] {
+            // Two writes: as keys of one dictionary literal the two names would be one key.
+            let tree = try fixture.tree("n-\(contents.1)", ["\u{E9}.txt": Array(contents.0.utf8)])
+            #expect(FileManager.default.createFile(atPath: tree.path + "/e\u{301}.txt", contents: Data(contents.1.utf8)))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tree.path).count == 2)
+            var draft = ArtifactDraft(name: "data")
+            do {
+                try draft.addDirectory(tree)
+                Issue.record("two spellings of one name were taken as one path: \(draft.sources.keys)")
+            } catch let StoreError.unsafePath(_, reason) {
+                #expect(reason.contains("\\u{E9}.txt") && reason.contains("e\\u{301}.txt"), "\(reason)")
+                #expect(reason.contains("Unicode normalization"), "\(reason)")
+            }
+        }
+        // Either spelling on its own is kept as written, byte for byte.
+        let alone = try fixture.tree("alone", ["e\u{301}.txt": [1]])
+        var draft = ArtifactDraft(name: "data")
+        try draft.addDirectory(alone)
+        #expect(draft.sourcesInManifestOrder.map { Array($0.path.utf8) } == [Array("e\u{301}.txt".utf8)])
+    }
+
     @Test func aFileNameThatIsNotUTF8IsRefusedWithItsPath() throws {
         let fixture = try StoreFixture()
         let tree = try fixture.tree("a", ["sub/ok.txt": [1]])
@@ -177,6 +202,22 @@ struct StoreLogTests {
         #expect { try draft.addDirectory(tree) } throws: { error in
             guard case .unsupportedFile(_, let kind)? = error as? StoreError else { return false }
             return kind == "fifo"
+        }
+    }
+
+    /// A link to a file that is not there was refused as one that "leaves" the tree, and the advice
+    /// to pass --symlinks follow could not help: say what is wrong with it, under every policy.
+    @Test(arguments: [SymlinkPolicy.refuse, .follow, .reference])
+    func aDanglingLinkIsNamedAsPointingAtNothing(policy: SymlinkPolicy) throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("a", ["x": [1]])
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.appendingPathComponent("gone").path, withDestinationPath: "deleted-since")
+        var draft = ArtifactDraft(name: "data")
+        draft.symlinks = policy
+        #expect { try draft.addDirectory(tree) } throws: { error in
+            guard case let .unsafePath(path, reason)? = error as? StoreError else { return false }
+            return path.hasSuffix("/a/gone") && reason == "the symbolic link points at nothing"
         }
     }
 }

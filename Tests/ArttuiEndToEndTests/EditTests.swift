@@ -47,6 +47,21 @@ struct EditTests {
         #expect(metadata.int("a") == 1)
     }
 
+    /// A typo in --unset used to print "updated" and leave the key it was meant to remove.
+    @Test("--unset of a key the metadata does not have is refused, naming the key")
+    func unsetOfAMissingKeyIsRefused() async throws {
+        let sandbox = try await oneVersion()
+        let before = try DirectorySnapshot(sandbox.store)
+        let refused = try await sandbox.fails(["edit", "proj/ds:v0", "--unset", "bb", "-d", "changed"])
+        #expect(refused.stderr == "arttui: error: proj/ds:v0 has no metadata key \"bb\" to --unset (its keys: a, b)\n", "\(refused)")
+        try expectUnchanged(sandbox.store, since: before, "\(refused)")
+        // A key the same command sets, or the new --metadata holds, can be unset.
+        try await sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"c": 3, "d": 4}"#, "--unset", "c"])
+        #expect(Set(try await sandbox.show("proj/ds:v0").object("metadata").keys) == ["d"])
+        try await sandbox.ok(["edit", "proj/ds:v0", "--set", "e=5", "--unset", "e"])
+        #expect(Set(try await sandbox.show("proj/ds:v0").object("metadata").keys) == ["d"])
+    }
+
     @Test("NaN in metadata is refused naming the key; null is the way to say a value is missing")
     func nanIsRefused() async throws {
         let sandbox = try await oneVersion()

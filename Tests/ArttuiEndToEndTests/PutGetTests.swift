@@ -98,6 +98,30 @@ struct PutGetTests {
         }
     }
 
+    /// Linux allows any byte but '/' and NUL in a name. Such files are stored and restored as they are;
+    /// the text tables of show, ls and diff used to print the line break itself, splitting the row.
+    @Test("files named with a line break or a tab round-trip, and tables show the names escaped on one line")
+    func controlCharactersInNames() async throws {
+        let sandbox = try Sandbox()
+        let tree = ["new\nline.txt": Data("one".utf8), "tab\there.txt": Data("two".utf8), "plain.txt": Data("3".utf8)]
+        let source = try sandbox.writeTree("data", tree)
+        try await sandbox.ok(["put", source.path, "-n", "proj/odd"])
+        let restored = sandbox.path("out")
+        try await sandbox.ok(["get", "proj/odd", "--root", restored.path])
+        #expect(try filesUnder(restored) == tree)
+
+        let shown = try await sandbox.ok(["show", "proj/odd", "--files"]).stdout
+        let table = shown.split(separator: "\n").drop { !$0.contains("PATH") }
+        #expect(table.count == 4, "a header and one line per file: \(shown)")
+        #expect(table.contains { $0.hasSuffix(#"new\nline.txt"#) } && table.contains { $0.hasSuffix(#"tab\there.txt"#) }, "\(shown)")
+        try sandbox.write("data/plain.txt", Data("4".utf8))
+        try await sandbox.ok(["put", source.path, "-n", "proj/odd"])
+        try FileManager.default.removeItem(at: source.appendingPathComponent("new\nline.txt"))
+        try await sandbox.ok(["put", source.path, "-n", "proj/odd"])
+        let diff = try await sandbox.ok(["diff", "proj/odd:v2", "v0"]).stdout
+        #expect(diff.contains(#"  D  new\nline.txt"#) && !diff.contains("new\nline"), "\(diff)")
+    }
+
     @Test("put of a single file stores it under its own name")
     func singleFile() async throws {
         let sandbox = try Sandbox()

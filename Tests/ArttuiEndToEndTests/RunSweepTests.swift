@@ -32,4 +32,26 @@ import Testing
         let table = try await cli.ok("runs", "ls", "sw")
         #expect(table.contains("VAL_ACC") && table.contains("crashed"))
     }
+
+    @Test("a --config or --summary that is not a JSON object names the option, not metadata")
+    func runObjectsNameTheirOption() async throws {
+        let sandbox = try Sandbox()
+        let config = try await sandbox.fails(["run", "start", "-p", "p", "--config", "[1]"])
+        #expect(config.stderr == "arttui: error: --config must be a JSON object, not an array\n", "\(config)")
+        let run = try await sandbox.ok(["run", "start", "-p", "p"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let summary = try await sandbox.fails(["run", "finish", run, "--summary", #"{"acc": NaN}"#])
+        #expect(summary.stderr.hasPrefix("arttui: error: --summary value at \"acc\" is NaN"), "\(summary)")
+    }
+
+    @Test("run show prints an empty config and summary as {}")
+    func emptyRunObjectsShowAsBraces() async throws {
+        let sandbox = try Sandbox()
+        let run = try await sandbox.ok(["run", "start", "-p", "p"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = try await sandbox.ok(["run", "show", run]).stdout
+        let lines = shown.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+        #expect(lines.contains { $0.hasPrefix("config") && $0.hasSuffix(" {}") }, "\(shown)")
+        #expect(lines.contains { $0.hasPrefix("summary") && $0.hasSuffix(" {}") }, "\(shown)")
+        let json = try await sandbox.ok(["run", "show", run, "--json"]).stdout
+        #expect(!json.contains("{\n\n") && !json.contains("[\n\n"), "\(json)")
+    }
 }

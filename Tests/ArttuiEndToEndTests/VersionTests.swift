@@ -168,4 +168,40 @@ struct VersionTests {
         try expectUnchanged(sandbox.store, since: before)
         #expect(try await sandbox.versionNames("proj/ds") == ["v0"])
     }
+
+    @Test("a put without -t adds to an existing artifact of any type; a different -t is still refused")
+    func typeDefaultsToTheArtifacts() async throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("ckpt", ["weights.bin": Data("epoch 1".utf8)])
+        try await sandbox.ok(["put", source.path, "-n", "proj/model", "-t", "model"])
+        try sandbox.write("ckpt/weights.bin", Data("epoch 2".utf8))
+        let second = try await sandbox.put([source.path], "proj/model")
+        #expect(second.string("version") == "v1" && second.string("type") == "model", "\(second)")
+        try sandbox.write("ckpt/weights.bin", Data("epoch 3".utf8))
+        try await sandbox.fails(["put", source.path, "-n", "proj/model", "-t", "dataset"])
+        // A new artifact still defaults to dataset.
+        #expect(try await sandbox.put([source.path], "proj/data").string("type") == "dataset")
+    }
+
+    @Test("an unchanged put given another description or metadata says they were not applied")
+    func unchangedPutReportsDroppedDescriptionAndMetadata() async throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("data", ["f.txt": Data("same".utf8)])
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds", "-d", "first", "--metadata", #"{"a": 1}"#])
+        // The same description and metadata again: nothing was dropped, nothing to say.
+        try await sandbox.ok(["put", source.path, "-n", "proj/ds", "-d", "first", "--metadata", #"{"a": 1}"#])
+
+        let again = try await sandbox.run(["put", source.path, "-n", "proj/ds", "-d", "second", "--metadata", #"{"a": 2}"#])
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stdout.hasPrefix("no changes: proj/ds:v0"), "\(again)")
+        #expect(again.stderr.hasPrefix("arttui: warning: the description and metadata given were not applied"), "\(again)")
+        #expect(again.stderr.contains("arttui edit proj/ds:v0"), "\(again)")
+        #expect(again.stderr.filter { $0 == "\n" }.count == 1, "\(again)")
+        let shown = try await sandbox.show("proj/ds")
+        #expect(shown.string("description") == "first" && shown.object("metadata")["a"] as? Int == 1, "\(shown)")
+
+        let json = try await sandbox.run(["put", source.path, "-n", "proj/ds", "-d", "third", "--json"])
+        #expect(try json.jsonObject()["created"] as? Bool == false)
+        #expect(json.stderr.hasPrefix("arttui: warning: the description given was not applied"), "\(json)")
+    }
 }

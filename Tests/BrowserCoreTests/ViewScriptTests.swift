@@ -74,14 +74,53 @@ import Testing
     @Test func helpIsGeneratedFromTheKeyTable() {
         var session = ScriptedSession(store: FixtureStore(), width: 120, height: 60)
         session.press("?")
+        // The top and, after G, the bottom of the table: every row was on screen once.
+        var seen = session.screen
+        session.press("G")
+        seen += session.screen
+        // Three columns here: long descriptions wrap under themselves, every word still shown.
         for binding in KeyMap.bindings {
-            #expect(session.screen.contains(binding.help), "help lacks \(binding.help)")
+            #expect(seen.contains(binding.keyLabel) && binding.help.split(separator: " ").allSatisfy { seen.contains($0) },
+                    "help lacks \(binding.keyLabel): \(binding.help)")
         }
         session.press("<Esc>")
         let footer = session.screen.split(separator: "\n").last.map(String.init) ?? ""
         for (key, hint) in KeyMap.hints(for: .browse).prefix(5) {
             #expect(footer.contains("\(key) \(hint)"))
         }
+    }
+
+    /// At 80×24 the key table is four times the screen: it scrolls, whole lines and all, instead of
+    /// showing its first 20 entries with their descriptions cut.
+    @Test(arguments: [(80, 24), (40, 10), (120, 40)])
+    func helpScrollsToEveryBindingAtEverySize(width: Int, height: Int) {
+        var session = ScriptedSession(store: FixtureStore(), width: width, height: height)
+        session.press("?")
+        #expect(session.screen.contains("Keys (Esc closes)"))
+        #expect(session.screen.contains("rows 1-"), "no sign that the help goes on: \(session.screen)")
+        var seen = session.screen
+        var pages = 0
+        while !session.screen.contains("Close the help"), pages < 100 {
+            session.press("<PgDn>")
+            seen += session.screen
+            pages += 1
+        }
+        // One column at 80 wide: each description whole on its line, after its keys or, for a
+        // label too long for the 12-column key column (Ctrl-S/Ctrl-Enter), under it.
+        for binding in KeyMap.bindings where width == 80 {
+            let line = binding.keyLabel.count < 12
+                ? DisplayWidth.fit(binding.keyLabel, to: 12) + binding.help
+                : String(repeating: " ", count: 12) + binding.help
+            #expect(seen.contains(line) && seen.contains(binding.keyLabel),
+                    "help lacks the whole line of \(binding.keyLabel): \(binding.help)")
+        }
+        #expect(seen.contains("Close the help"))
+        session.press("g")
+        #expect(session.screen.contains("Quit from anywhere"), "g goes back to the top")
+        #expect(session.screen.split(separator: "\n").last?.contains("j/k scroll") == true, "the footer names the help's keys")
+        session.press("q")
+        #expect(session.state.modal == nil)
+        #expect(!session.screen.contains("Keys (Esc closes)"))
     }
 
     @Test func navigationKeys() {

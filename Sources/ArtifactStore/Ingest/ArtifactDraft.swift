@@ -117,6 +117,7 @@ public struct ArtifactDraft: Sendable {
             }
             try ManifestPath.validate(entry.path)
             if let existing = references[entry.path] {
+                try Self.requireSameSpelling(existing.path, entry.path)
                 guard existing == entry else { throw StoreError.conflictingPath(path: entry.path) }
                 continue
             }
@@ -149,6 +150,7 @@ public struct ArtifactDraft: Sendable {
         try ManifestPath.validate(path)
         if references[path] != nil { throw StoreError.conflictingPath(path: path) }
         if let existing = places[path] {
+            try Self.requireSameSpelling(files[existing].path, path)
             guard files[existing].data == data else { throw StoreError.conflictingPath(path: path) }
             return
         }
@@ -162,6 +164,7 @@ public struct ArtifactDraft: Sendable {
         if let place = places.updateValue(files.count, forKey: source.path) {
             places[source.path] = place
             let existing = files[place]
+            try Self.requireSameSpelling(existing.path, source.path)
             if existing.data != nil { throw StoreError.conflictingPath(path: source.path) }
             guard existing.file.standardizedFileURL != source.file.standardizedFileURL else { return }
             // Two files for one path are fine only if their contents are equal; that is checked
@@ -172,6 +175,22 @@ public struct ArtifactDraft: Sendable {
             return
         }
         appendPlaced(source)
+    }
+
+    /// Swift compares strings by canonical equivalence, so `é` written as one code point (NFC) and as `e`
+    /// plus a combining accent (NFD) are one key here, while a file system holds both names apart.
+    /// Two such files must not become one entry (or a conflict message about content): refuse, naming both.
+    private static func requireSameSpelling(_ existing: String, _ new: String) throws {
+        guard !existing.unicodeScalars.elementsEqual(new.unicodeScalars) else { return }
+        throw StoreError.unsafePath(
+            path: new, reason: "another path, \(codePoints(existing)) (this one is \(codePoints(new))), is the same "
+                + "text in another Unicode normalization and would be taken for it; rename one of them")
+    }
+
+    /// A path with every non-ASCII code point written out, so two spellings that look alike can be told apart.
+    private static func codePoints(_ path: String) -> String {
+        path.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16, uppercase: true))}" }
+            .joined()
     }
 
     /// Adds a source whose path is new.

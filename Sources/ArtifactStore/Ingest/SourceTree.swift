@@ -121,19 +121,19 @@ enum SourceTree {
                 var resolvedChild: String?
                 var reference = asReferences
                 if kind == .symlink {
-                    let resolved = try? SourceTree.realPath(childPath)
-                    let inside = resolved.map { $0 == rootReal || $0.hasPrefix(rootReal + "/") } ?? false
-                    if !inside {
+                    // A link to nothing (or to itself) leaves nowhere, and no policy can store it: say so
+                    // before suggesting --symlinks.
+                    guard let resolved = try? SourceTree.realPath(childPath) else {
+                        var info = stat()
+                        let reason = stat(childPath, &info) != 0 && errno == ELOOP
+                            ? "the symbolic link makes a loop" : "the symbolic link points at nothing"
+                        throw StoreError.unsafePath(path: childPath, reason: reason)
+                    }
+                    if resolved != rootReal && !resolved.hasPrefix(rootReal + "/") {
                         guard symlinks != .refuse else {
                             throw StoreError.unsafePath(
                                 path: childPath, reason: "the symbolic link leaves \(rootReal) (--symlinks follow stores "
                                     + "what it points at, --symlinks reference records it as a file:// reference)")
-                        }
-                        guard let resolved else {
-                            var info = stat()
-                            let reason = stat(childPath, &info) != 0 && errno == ELOOP
-                                ? "the symbolic link makes a loop" : "the symbolic link points at nothing"
-                            throw StoreError.unsafePath(path: childPath, reason: reason)
                         }
                         // A directory above this one (or the tree itself) would be walked forever.
                         if (realDirectory + "/").hasPrefix(resolved == "/" ? "/" : resolved + "/") {
@@ -142,8 +142,8 @@ enum SourceTree {
                         }
                         reference = reference || symlinks == .reference
                     }
-                    resolvedChild = resolved!
-                    kind = try SourceTree.kind(of: resolved!)
+                    resolvedChild = resolved
+                    kind = try SourceTree.kind(of: resolved)
                 }
                 var realChild: String { resolvedChild ?? realDirectory + "/" + name }
                 switch kind {

@@ -59,8 +59,6 @@ extension JSONValue {
 
     /// The value as indented JSON text with sorted keys, for people to read.
     public var prettyJSONText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+        (try? String(decoding: PrettyJSON.encode(self), as: UTF8.self)) ?? "null"
     }
 }

@@ -85,7 +85,17 @@ public enum Metadata {
                     + bareWordHint(text)
             }
         }
+        if let number = outOfRangeNumber(in: text) {
+            return "the number \(number) is out of range (a 64-bit float reaches about ±1.8e308)"
+        }
         return "it is not a JSON value" + bareWordHint(text)
+    }
+
+    /// A number written in the text that no `Double` can hold, such as `1e400`: the decoder refuses the
+    /// whole text without saying why.
+    private static func outOfRangeNumber(in text: String) -> String? {
+        text.matches(of: /-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/).lazy.map { String($0.output) }
+            .first { Double($0).map { !$0.isFinite } ?? false }
     }
 
     /// `line 1 column 7`, counting characters, for a UTF-8 byte offset.

@@ -157,21 +157,5 @@ extension StoreError: CustomStringConvertible, LocalizedError {
 
 /// Quotes a user-supplied value for an error message, escaping what would break the line.
 func quoted(_ value: String) -> String {
-    var out = "\""
-    for scalar in value.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += String(format: "\\u{%02X}", scalar.value)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    return out + "\""
+    "\"" + EscapedText.oneLine(value, escaping: ["\"", "\\"]) + "\""
 }

@@ -46,7 +46,15 @@ struct EditCommand: ParsableCommand {
         let store = try storeOptions.openRepository()
         let version = try store.version(store.address(address))
         if !changes.isEmpty {
-            newMetadata = try MetadataChange.apply(changes, to: newMetadata ?? version.metadata)
+            let base = newMetadata ?? version.metadata
+            // A key neither there nor set here is a typo: removing nothing and printing "updated" hid it.
+            let present = Set(base.keys).union(changes.compactMap { if case let .set(key, _) = $0 { key } else { nil } })
+            if let missing = removals.first(where: { !present.contains($0) }) {
+                let keys = base.keys.sorted().joined(separator: ", ")
+                throw StoreError.invalidArgument("\(version.qualifiedName) has no metadata key \"\(missing)\" to --unset "
+                    + (keys.isEmpty ? "(its metadata is empty)" : "(its keys: \(keys))"))
+            }
+            newMetadata = try MetadataChange.apply(changes, to: base)
         }
         let updated = try store.edit(version, VersionEdit(
             description: description, metadata: newMetadata, addedAliases: addedAliases, removedAliases: removedAliases))

@@ -24,18 +24,16 @@ struct LineageCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The version: PROJECT/NAME[:REF].", valueName: "project/name[:ref]"))
     var address: String
 
-    @Option(help: "Hops to follow upstream (toward what made it).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Hops to follow upstream (toward what made it; default: 3).", valueName: "n"), transform: OptionNumbers.count.read)
     var up = 3
 
-    @Option(help: "Hops to follow downstream (toward what was made from it).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Hops to follow downstream (toward what was made from it; default: 3).", valueName: "n"), transform: OptionNumbers.count.read)
     var down = 3
 
     @Flag(help: "Draw with ASCII characters only (the default when the locale is not UTF-8).")
     var ascii = false
-
-    func validate() throws {
-        guard up >= 0, down >= 0 else { throw ValidationError("--up and --down must be 0 or more") }
-    }
 
     func run() throws {
         let store = try storeOptions.openRepository()

@@ -24,8 +24,8 @@ struct PutCommand: ParsableCommand {
         "The artifact: PROJECT/NAME (an ENTITY/ prefix is accepted and ignored).", valueName: "project/name"))
     var name: String
 
-    @Option(name: [.customShort("t"), .long], help: "The artifact's type.")
-    var type: String = "dataset"
+    @Option(name: [.customShort("t"), .long], help: "The artifact's type (default: the artifact's own, dataset for a new one).")
+    var type: String?
 
     @Option(name: [.customShort("a"), .customLong("alias")], help: "An alias for the new version (repeatable).")
     var aliases: [String] = []
@@ -43,7 +43,9 @@ struct PutCommand: ParsableCommand {
         "Record what URI names instead of storing it: file://, http(s)://, s3:// (repeatable).", valueName: "uri"))
     var references: [String] = []
 
-    @Option(help: "Refuse a --reference naming more objects than this (nothing is stored then).")
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Refuse a --reference naming more objects than this (nothing is stored then; default: 10000).", valueName: "n"),
+            transform: OptionNumbers.limit.read)
     var maxObjects = 10_000
 
     @Flag(help: "Record references without a checksum: the digest is the URI, so changes behind it go unseen.")
@@ -57,18 +59,15 @@ struct PutCommand: ParsableCommand {
     @Argument(help: "Files and directories to store.")
     var paths: [String] = []
 
-    func validate() throws {
-        if maxObjects < 1 { throw ValidationError("--max-objects must be at least 1, not \(maxObjects)") }
-    }
-
     func run() throws {
         let path = try ArtifactPath(parsing: name)
-        try NameRules.validateType(type)
+        if let type { try NameRules.validateType(type) }
         // Before anything is read or sent: a remote put would otherwise upload every chunk first.
         try Alias.validateManual(aliases)
         let metadataObject = try metadata.map(MetadataArgument.read) ?? [:]
         var draft = ArtifactDraft(
-            name: path.name, type: type, description: description, metadata: metadataObject, aliases: aliases)
+            name: path.name, type: type ?? "dataset", description: description, metadata: metadataObject,
+            aliases: aliases)
         draft.symlinks = symlinks
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
         if !references.isEmpty {
@@ -83,12 +82,19 @@ struct PutCommand: ParsableCommand {
         }
         if let server = try storeOptions.server.selectedServer() { return try putRemotely(draft, to: server) }
         let store = try storeOptions.openStore()
+        // Like finish, a put that names no type adds to the artifact as it is: a second put of a model
+        // checkpoint should not need -t model again.
+        if type == nil, let existing = try store.catalog.artifactType(project: path.project, name: path.name) {
+            draft.type = existing
+        }
         let run = try writer.openRun(in: store)
         draft.runID = run?.id
         if upsert { return try upsert(draft, project: path.project, store: store, run: run) }
         let progress = ProgressLine(verb: "storing")
         let result = try store.log(draft, project: path.project, progress: progress?.update)
         progress?.finish()
+        if !result.created { warnOfUnapplied(draft, kept: result.version.description, result.version.metadata,
+                                             by: result.version.qualifiedName) }
         if output.json {
             try JSONOutput.print(PutResultJSON(created: result.created, version: JSONOutput.Version(result.version)))
             return
@@ -101,6 +107,19 @@ struct PutCommand: ParsableCommand {
             print("no changes: \(version.qualifiedName) already holds this content")
             if !aliases.isEmpty { print("aliases \(aliases.joined(separator: ", ")) now on \(version.qualifiedName)") }
         }
+    }
+
+    /// An unchanged put makes no version, so a -d or --metadata differing from the version's was not
+    /// stored anywhere: say so (the reference drops them silently), and how to apply them.
+    private func warnOfUnapplied(_ draft: ArtifactDraft, kept description: String, _ metadata: [String: JSONValue],
+                                 by qualifiedName: String) {
+        var unapplied: [(what: String, flag: String)] = []
+        if !draft.description.isEmpty, draft.description != description { unapplied.append(("description", "-d TEXT")) }
+        if self.metadata != nil, draft.metadata != metadata { unapplied.append(("metadata", "--metadata JSON")) }
+        guard !unapplied.isEmpty else { return }
+        FileHandle.standardError.write(Data(("arttui: warning: the \(unapplied.map(\.what).joined(separator: " and ")) "
+            + "given \(unapplied.count == 1 ? "was" : "were") not applied: no new version was made and \(qualifiedName) keeps its own "
+            + "(arttui edit \(qualifiedName) \(unapplied.map(\.flag).joined(separator: " ")) changes them)\n").utf8))
     }
 }
 
@@ -133,12 +152,16 @@ extension PutCommand {
         }
         var draft = draft
         draft.runID = writer.runID
+        if type == nil, let newest { draft.type = newest.type }
         let distributedID = upsert ? try remoteSharedID(client: client) : nil
         let result = try RemotePut(
             client: client, project: project, cacheDirectory: storeOptions.cacheDirectory, newest: newest
         ).put(draft, distributedID: distributedID)
         let version = result.commit.version
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
+        if !upsert, !result.commit.created {
+            warnOfUnapplied(draft, kept: version.description, version.metadata, by: qualifiedName)
+        }
         if upsert {
             if output.json { return try JSONOutput.print(version) }
             print("added \(counted(draft.fileCount, "file")) to the pending version of \(version.project)/\(version.name) "
@@ -185,6 +208,16 @@ private struct PutResultJSON: Encodable {
 enum MetadataArgument {
     static func read(_ argument: String) throws -> [String: JSONValue] {
         try Metadata.parse(text(argument))
+    }
+
+    /// `read` for an object that is not metadata (`--config`, `--summary`): an error names the option,
+    /// not "metadata", which the user never typed.
+    static func read(_ argument: String, for option: String) throws -> [String: JSONValue] {
+        do {
+            return try read(argument)
+        } catch StoreError.invalidMetadata(let reason) {
+            throw StoreError.invalidArgument("\(option) \(reason)")
+        }
     }
 
     static func text(_ argument: String) throws -> String {

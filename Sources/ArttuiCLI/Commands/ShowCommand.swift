@@ -44,7 +44,7 @@ struct ShowCommand: ParsableCommand {
             ("description", version.description.isEmpty ? "-" : version.description),
         ]
         if let damage = version.damage { lines.append(("DAMAGED", damage)) }
-        lines.append(("metadata", version.metadata.isEmpty ? "{}" : JSONValue.object(version.metadata).prettyJSONText))
+        lines.append(("metadata", JSONValue.object(version.metadata).prettyJSONText))
         for (key, value) in lines {
             let indented = value.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: 13))
             print(key.padding(toLength: 13, withPad: " ", startingAt: 0) + indented)

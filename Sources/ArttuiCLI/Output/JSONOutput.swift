@@ -14,9 +14,7 @@ enum JSONOutput {
 
     /// Prints a value as indented JSON with sorted keys on stdout.
     static func print<Value: Encodable>(_ value: Value) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
+        let data = try PrettyJSON.encode(value)
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))
     }

@@ -14,7 +14,9 @@ struct TextTable {
 
     /// The table as lines; the last column is never padded.
     func render(_ rows: [[String]]) -> [String] {
-        let all = [headers] + rows
+        // A control character in a cell (a file named with a line break or a tab) is written as an escape,
+        // so a row never spills onto the next line or out of its column.
+        let all = ([headers] + rows).map { $0.map { EscapedText.oneLine($0) } }
         var widths = [Int](repeating: 0, count: headers.count)
         for row in all {
             for (column, cell) in row.enumerated() { widths[column] = max(widths[column], TextTable.width(cell)) }

@@ -20,6 +20,8 @@ public enum BindingContext: String, CaseIterable, Sendable {
     case metadata = "Metadata editor"
     /// The command line (`:`).
     case commandLine = "Command line"
+    /// This key table (`?`).
+    case help = "Help"
 }
 
 /// One entry of the key table: keys, what they do, where, and how help and the footer say it.

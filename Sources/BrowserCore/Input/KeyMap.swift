@@ -93,6 +93,13 @@ public enum KeyMap {
         KeyBinding([.up], .historyBack, .commandLine, help: "Command before"),
         KeyBinding([.down], .historyForward, .commandLine, hint: "history", help: "Command after", footerKeys: "↑/↓"),
         KeyBinding([.escape], .cancel, .commandLine, hint: "cancel", help: "Close the command line"),
+        KeyBinding([.char("j"), .down], .moveDown, .help, help: "Scroll down"),
+        KeyBinding([.char("k"), .up], .moveUp, .help, hint: "scroll", help: "Scroll up", footerKeys: "j/k"),
+        KeyBinding([.pageDown, .char(" ")], .pageDown, .help, hint: "page", help: "A screen down", footerKeys: "PgDn/PgUp"),
+        KeyBinding([.pageUp], .pageUp, .help, help: "A screen up"),
+        KeyBinding([.char("g"), .home], .moveTop, .help, help: "To the top"),
+        KeyBinding([.char("G"), .end], .moveBottom, .help, help: "To the bottom"),
+        KeyBinding([.escape, .char("q"), .char("?"), .enter], .cancel, .help, hint: "close", help: "Close the help"),
         KeyBinding([.ctrl("c")], .quit, .global, help: "Quit from anywhere"),
         KeyBinding([.ctrl("l")], .redraw, .global, help: "Redraw the screen"),
     ]

@@ -29,7 +29,7 @@ public enum BrowserRenderer {
         drawStatus(state, into: &grid, y: state.size.height - 2)
         drawFooter(state, into: &grid, y: state.size.height - 1)
         switch state.modal {
-        case .help?: HelpView.draw(into: &grid, glyphs: glyphs)
+        case .help(let scroll)?: HelpView.draw(scroll: scroll, into: &grid, glyphs: glyphs)
         case .aliasInput(let d)?: DialogView.draw(.aliasInput(d), into: &grid, glyphs: glyphs)
         case .aliasMove(let d)?: DialogView.draw(.aliasMove(d), into: &grid, glyphs: glyphs)
         case .aliasRemove(let d)?: DialogView.draw(.aliasRemove(d), into: &grid, glyphs: glyphs)

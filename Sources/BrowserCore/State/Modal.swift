@@ -1,7 +1,7 @@
 /// What is drawn over (or instead of) the panes and takes the keys.
 public enum Modal: Hashable, Sendable {
-    /// `?`: the key table.
-    case help
+    /// `?`: the key table, scrolled down by this many rows.
+    case help(scroll: Int)
     case aliasInput(AliasInputDialog)
     case aliasMove(AliasMoveDialog)
     case aliasRemove(AliasRemoveDialog)
@@ -38,6 +38,7 @@ public enum Modal: Hashable, Sendable {
         case .description(let dialog): return dialog.confirmingDiscard ? .dialog : .editor
         case .metadata: return .metadata
         case .commandLine: return .commandLine
+        case .help: return .help
         default: return .dialog
         }
     }

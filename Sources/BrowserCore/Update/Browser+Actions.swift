@@ -46,7 +46,7 @@ extension Browser {
             state.status = StatusMessage(state.storeUnreachable ? "reconnecting to \(state.storePath)…" : "reloaded from the store")
             reload(&state)
         case .help:
-            state.modal = .help
+            state.modal = .help(scroll: 0)
         case .quit:
             state.wantsQuit = true
             return [.quit]

@@ -4,9 +4,7 @@ import ArtifactStore
 extension Browser {
     static func handleModalKey(_ state: inout BrowserState, _ modal: Modal, _ key: Key) -> [Effect] {
         switch modal {
-        case .help:
-            if key == .char("q") || key == .escape || key == .char("?") || key == .enter { state.modal = nil }
-            return []
+        case .help(let scroll): return helpKey(&state, scroll: scroll, key)
         case .aliasInput(let dialog): return aliasInputKey(&state, dialog, key)
         case .aliasMove(let dialog): return aliasMoveKey(&state, dialog, key)
         case .aliasRemove(let dialog): return aliasRemoveKey(&state, dialog, key)
@@ -20,6 +18,25 @@ extension Browser {
         case .diff(let view): return diffKey(&state, view, key)
         case .search(let view): return searchKey(&state, view, key)
         }
+    }
+
+    /// Scrolls the key table, or closes it.
+    static func helpKey(_ state: inout BrowserState, scroll: Int, _ key: Key) -> [Effect] {
+        let layout = HelpView.layout(for: state.size)
+        let page = max(1, layout?.visibleRows ?? 1)
+        let step: Int
+        switch KeyMap.action(for: key, in: .help) {
+        case .cancel?: state.modal = nil; return []
+        case .moveDown?: step = 1
+        case .moveUp?: step = -1
+        case .pageDown?: step = page
+        case .pageUp?: step = -page
+        case .moveTop?: step = -scroll
+        case .moveBottom?: step = layout?.maxScroll ?? 0
+        default: return []
+        }
+        state.modal = .help(scroll: min(max(0, scroll + step), layout?.maxScroll ?? 0))
+        return []
     }
 
     /// Esc closes a dialog, abandoning a read it was waiting for.

@@ -19,7 +19,7 @@ struct RunFinishCommand: ParsableCommand {
     var summary: String?
 
     func run() throws {
-        let summary = try summary.map(MetadataArgument.read) ?? [:]
+        let summary = try summary.map { try MetadataArgument.read($0, for: "--summary") } ?? [:]
         try storeOptions.openRepository().finish(run: id, state: state, summary: summary)
     }
 }

@@ -36,7 +36,7 @@ struct RunStartCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
-        let config = try config.map(MetadataArgument.read) ?? [:]
+        let config = try config.map { try MetadataArgument.read($0, for: "--config") } ?? [:]
         let store = try storeOptions.openRepository()
         let run = try store.startRun(in: store.project(project), RunStartOptions(
             id: id, resume: resume, name: name, group: group, jobType: jobType, sweep: sweep, config: config))
