@@ -1,6 +1,9 @@
 import Foundation
 import ProcessTestSupport
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `arttui-server serve` refuses to serve plain HTTP beyond loopback, and bad flags, before it
 /// touches any service.
@@ -29,5 +32,27 @@ import Testing
         let listen = try await AdminCommandTests.run(["serve", "--listen", "nowhere"], databaseURL: "postgres://nobody@127.0.0.1:1/x")
         #expect(listen.status == 1)
         #expect(listen.stderr.contains("--listen nowhere must be HOST:PORT"))
+    }
+
+    /// A bucket or key file setting that is missing is named at once, even while the database hangs:
+    /// it was read only after the database answered, so a hung database hid it behind its own fault.
+    @Test func aMissingBucketOrKeySettingIsNamedBeforeTheDatabaseIsAsked() async throws {
+        let hung = try LoopbackSocket.bound(listening: 16)  // accepts connections, never answers
+        defer { close(hung.descriptor) }
+        let database = "postgres://nobody:pw@127.0.0.1:\(hung.port)/x"
+        let cases: [(settings: [String: String?], expected: String)] = [
+            (["ARTTUI_S3_BUCKET": nil], "$ARTTUI_S3_BUCKET is not set (or give --s3-bucket, or --store DIR)"),
+            (["ARTTUI_S3_BUCKET": "arttui", "ARTTUI_MASTER_KEY_FILE": "/nonexistent-arttui.key"],
+             "master key file /nonexistent-arttui.key does not exist (create it with `arttui-server admin key generate FILE`)"),
+        ]
+        for (settings, expected) in cases {
+            let started = Date()
+            let serve = try await AdminCommandTests.run(
+                ["serve", "--listen", "127.0.0.1:\(try LoopbackSocket.freePort())"], databaseURL: database, settings: settings)
+            #expect(serve.status == 1)
+            #expect(serve.stderr == "arttui-server: error: \(expected)\n", "\(serve.stderr)")
+            // The database waits 30 s in these runs: an answer in under 10 s never waited for it.
+            #expect(Date().timeIntervalSince(started) < 10)
+        }
     }
 }

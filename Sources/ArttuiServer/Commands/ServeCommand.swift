@@ -60,8 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
             let lifetime = try cacheLifetime()
             _ = try connection.s3Timeout()
             let url = try connection.database()
+            let storeSettings = try connection.storeSettings()
             try await DatabaseConnector.check(url, logger: logger)
-            let (store, objectsReachable) = try connection.openStore(logger: logger)
+            let (store, objectsReachable) = try connection.openStore(storeSettings, logger: logger)
             let server: HTTPServerBuilder = try tls.map { try HTTPServerBuilder.tls(.http1(), tlsConfiguration: $0) } ?? .http1()
             let usesTLS = tls != nil
             let client = DatabaseConnector.client(url, logger: logger)
