@@ -55,4 +55,21 @@ import Glibc
             #expect(Date().timeIntervalSince(started) < 10)
         }
     }
+
+    /// A `--listen` address another process holds ends the start in one line naming the address and
+    /// the cause: it read `bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)`, after a
+    /// warning that the upload expiry had failed with a CancellationError.
+    @Test(.enabled(if: ServerFixture.enabled)) func anAddressInUseIsNamedInOneLine() async throws {
+        let taken = try LoopbackSocket.bound(listening: 16)
+        defer { close(taken.descriptor) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await ServerFixture.withDatabase { url, _ in
+            let serve = try await AdminCommandTests.run(
+                ["serve", "--listen", "127.0.0.1:\(taken.port)", "--store", directory.path], databaseURL: url)
+            #expect(serve.status == 1)
+            #expect(serve.stderr == "arttui-server: error: cannot listen on 127.0.0.1:\(taken.port): address already in use\n",
+                    "\(serve.stderr)")
+        }
+    }
 }

@@ -88,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // Abandoned uploads' packs go after `expiry`; checked a few times per period, at most every 10 minutes.
                 let interval = Duration.seconds(max(1, min(uploadExpiry / 4, 600)))
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: interval)
+                    // Cancelled when the server stops: a failure then is no expiry failing.
+                    do { try await Task.sleep(for: interval) } catch { break }
                     do {
                         let removed = try await api.expireAbandonedUploads(unusedFor: expiry)
                         if removed > 0 { logger.info("abandoned uploads expired", metadata: ["packs": "\(removed)"]) }
@@ -98,7 +99,13 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
             defer { sweeper.cancel() }
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            do {
+                try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+                // NIO's words name the system call, not the address: "bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)".
+                let reason = String(cString: strerror(error.errnoCode))
+                throw CommandFailure(description: "cannot listen on \(listen): \(reason.prefix(1).lowercased() + reason.dropFirst())")
+            }
         }
     }
 
