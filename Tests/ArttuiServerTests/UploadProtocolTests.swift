@@ -290,4 +290,18 @@ import Testing
             #expect(bad.status == .badRequest)
         }
     }
+
+    /// A number the API refuses is named as the API's field, not as the command line's flag: a negative
+    /// `keepLast` was refused as `keep-last`, a name no API caller sent.
+    @Test func aRefusedPruneCountNamesTheAPIField() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            for dryRun in [true, false] {
+                let response = try await alice.send(
+                    .post, "/api/v1/projects/alice/vision/prune", json: WirePruneRequest(keepLast: -1, dryRun: dryRun))
+                #expect(response.status == .badRequest)
+                #expect(try alice.decode(Problem.self, response).detail == "keepLast must be a whole number of 0 or more, got -1")
+            }
+        }
+    }
 }
