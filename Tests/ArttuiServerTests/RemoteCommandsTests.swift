@@ -236,6 +236,11 @@ import Testing
             let hidden = try await remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
             #expect(hidden.status != 0)
             #expect(hidden.stderr == "arttui: error: project \"team/vision\" not found\n", "\(hidden)")
+            // Signed out, ENTITY/PROJECT of a project one may not read is not found too: it read as
+            // PROJECT/NAME of one's own entity, and failed for the want of one.
+            let signedOut = try await Self.arttui(["--remote", url, "ls", "team/vision", "--cache-dir", cache], home: home)
+            #expect(signedOut.status == 1)
+            #expect(signedOut.stderr == "arttui: error: project \"team/vision\" not found\n", "\(signedOut)")
             #expect(try await remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             for outcome in [refused, hidden] {
                 #expect(!outcome.stderr.contains(viewerToken) && !outcome.stderr.contains(outsiderToken))
