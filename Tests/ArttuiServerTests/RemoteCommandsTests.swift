@@ -220,6 +220,12 @@ import Testing
                     "\(refused)")
             #expect(try await remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             #expect(try await remote(["show", "team/vision/mnist:v1", "--json"], token: viewerToken).stdout == before.stdout)
+            // A put is a write even when the content is the newest version's: a viewer's was answered
+            // "no changes" and exit 0, as if it could have written.
+            let unchanged = try await remote(["put", secondDirectory, "-n", "team/vision/mnist"], token: viewerToken)
+            #expect(unchanged.status == 1 && unchanged.stdout.isEmpty, "\(unchanged)")
+            #expect(unchanged.stderr == "arttui: error: permission denied: you may read but not write to project team/vision\n",
+                    "\(unchanged)")
             // Members write but only the team's admins change a project's visibility: the refusal says so.
             let memberToken = try await admin(["admin", "user", "add", "mia"])
             _ = try await admin(["admin", "team", "member", "team", "mia", "--role", "member"])
