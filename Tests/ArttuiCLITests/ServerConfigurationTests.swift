@@ -2,6 +2,7 @@ import ArgumentParser
 import ArtifactStore
 import ArtifactWire
 @testable import ArttuiCLI
+import CommandLineSupport
 import Foundation
 import Testing
 
@@ -35,7 +36,7 @@ struct ServerConfigurationTests {
             _ = try Arttui.parseCommand(Arttui.hoistingGlobalOptions(arguments))
             return nil
         } catch {
-            return ParserRefusal.line(of: Arttui.message(for: error)) ?? "\(error)"
+            return Arttui.refusalLine(for: error)
         }
     }
 
