@@ -203,6 +203,17 @@ struct ErrorTests {
         for arguments in cases { try await refusedWithoutChange(sandbox, arguments) }
     }
 
+    @Test("a mistyped subcommand is named as an unknown subcommand, not an unexpected argument")
+    func unknownSubcommand() async throws {
+        let sandbox = try await populated()
+        for arguments in [["pul", "proj/ds"], ["frobnicate"], ["--store", sandbox.store.path, "lss"]] {
+            let result = try await sandbox.fails(arguments)
+            #expect(result.stderr == "arttui: error: unknown subcommand \"\(arguments.last == "proj/ds" ? "pul" : arguments.last!)\"; "
+                + "arttui --help lists them\n", "\(result)")
+            #expect(result.status == 64, "a usage error: \(result)")
+        }
+    }
+
     @Test("read-only commands leave every store file byte for byte unchanged")
     func readsChangeNothing() async throws {
         let sandbox = try await populated()
