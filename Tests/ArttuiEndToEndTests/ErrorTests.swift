@@ -203,6 +203,18 @@ struct ErrorTests {
         for arguments in cases { try await refusedWithoutChange(sandbox, arguments) }
     }
 
+    @Test("a put of folders without files says they hold no files, not to give directories")
+    func putOfEmptyFolders() async throws {
+        let sandbox = try await populated()
+        let empty = sandbox.path("empty/a/b")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let before = try DirectorySnapshot(sandbox.store)
+        let result = try await sandbox.fails(["put", sandbox.path("empty").path, "-n", "proj/nothing"])
+        #expect(result.stderr == "arttui: error: nothing to store: \(sandbox.path("empty").path) holds no files "
+            + "(empty folders are not stored)\n", "\(result)")
+        try expectUnchanged(sandbox.store, since: before, "\(result)")
+    }
+
     @Test("a mistyped subcommand is named as an unknown subcommand, not an unexpected argument")
     func unknownSubcommand() async throws {
         let sandbox = try await populated()

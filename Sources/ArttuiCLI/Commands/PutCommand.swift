@@ -78,6 +78,12 @@ struct PutCommand: ParsableCommand {
         }
         try writer.addEntries(to: &draft)
         guard !draft.isEmpty else {
+            // Folders alone make no entries (a version holds files); saying "give directories" to a
+            // user who gave one sent them looking for a typo.
+            if !paths.isEmpty {
+                throw ValidationError("nothing to store: \(paths.joined(separator: ", ")) \(paths.count == 1 ? "holds" : "hold") "
+                    + "no files (empty folders are not stored)")
+            }
             throw ValidationError("give files, directories, --reference, --entry or --table to store")
         }
         if let server = try storeOptions.server.selectedServer() { return try putRemotely(draft, to: server) }
