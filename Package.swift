@@ -88,6 +88,11 @@ let package = Package(
         .target(name: "BrowserCore", dependencies: ["ArtifactStore", "LineageLayout"]),
         // The thin terminal backend: copies the grid to ncurses and decodes keys.
         .target(name: "TerminalUI", dependencies: ["BrowserCore", "CNCursesW"]),
+        // What the two command lines (`arttui`, `arttui-server`) share about swift-argument-parser: how
+        // a refused command line is worded in one line. ArgumentParser's wording stays out of the core.
+        .target(
+            name: "CommandLineSupport",
+            dependencies: ["ArtifactStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The command line: subcommands that call the core, and the browser wired to the real store.
         .target(
             name: "ArttuiCLI",
@@ -95,6 +100,7 @@ let package = Package(
                 "ArtifactStore",
                 "ArtifactWire",
                 "BrowserCore",
+                "CommandLineSupport",
                 "LineageLayout",
                 "ReferenceSources",
                 "TerminalUI",
@@ -127,6 +133,7 @@ let package = Package(
                 "ArtifactWire",
                 "ArtifactStorePostgres",
                 "ArtifactStoreS3",
+                "CommandLineSupport",
                 "S3Client",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -202,7 +209,7 @@ let package = Package(
         .testTarget(
             name: "ArttuiCLITests",
             dependencies: [
-                "ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "LineageLayout",
+                "ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "CommandLineSupport", "LineageLayout",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(

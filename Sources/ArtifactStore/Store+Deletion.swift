@@ -26,8 +26,8 @@ extension Store {
     /// The versions `prune` would delete: committed, without hand-set aliases, not the newest
     /// (`latest` counts as an alias), and not among the `keepLast` newest of their artifact.
     public func prunePlan(project: String, artifact: String? = nil, keepLast: Int = 0) throws -> DeletionPlan {
-        // Reached through the server's API (the command lines refuse a negative count first): in the
-        // words of every other refusal of a number.
+        // The command lines and the server refuse a negative count first, each naming it as its caller
+        // spelled it; this guards other callers of the library, in the words of every other refusal of a number.
         try NumberRule.count.check(keepLast, for: "keep-last")
         let names = try artifact.map { [$0] } ?? catalog.artifacts(project: project).map(\.name)
         var doomed: [ArtifactVersion] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import CommandLineSupport
 import Foundation
 
 /// The `arttui` command: the browser when run bare, and a subcommand for each scripted operation.
@@ -41,7 +42,7 @@ public struct Arttui: ParsableCommand {
             if code == .success {
                 exit(withError: error)
             }
-            printError(ParserRefusal.line(of: self.message(for: error)) ?? "\(error)")
+            printError(refusalLine(for: error))
             Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
         }
     }

@@ -1,4 +1,8 @@
+import ArgumentParser
+import ArtifactStore
+import ArtifactWire
 @testable import ArttuiCLI
+import CommandLineSupport
 import Foundation
 import Testing
 
@@ -23,6 +27,16 @@ struct ServerConfigurationTests {
             return failure.message
         } catch {
             return "\(error)"
+        }
+    }
+
+    /// The one line `arttui ARGUMENTS` prints when its parse refuses them; nil when they parse.
+    private func parseRefusal(_ arguments: [String]) -> String? {
+        do {
+            _ = try Arttui.parseCommand(Arttui.hoistingGlobalOptions(arguments))
+            return nil
+        } catch {
+            return Arttui.refusalLine(for: error)
         }
     }
 
@@ -116,6 +130,32 @@ struct ServerConfigurationTests {
             #expect(message { _ = try ServerURL(parsing: bad) } != nil, "accepted \(bad)")
         }
         #expect(pathSegment("a b/../c") == "a%20b%2F..%2Fc")
+    }
+
+    @Test("a token typed into an address, a remote's name or login's arguments is refused without being repeated")
+    func tokensInArgumentsAreNotRepeated() throws {
+        let token = TokenShape.prefix + String(repeating: "0f", count: TokenShape.hexDigits / 2)
+        let refusals: [(String, String?)] = [
+            ("http://\(token)@127.0.0.1:8080", "server address \"http://…@127.0.0.1:8080\" may not contain a user or password"),
+            ("http://u:\(token)@h/p", "server address \"http://…@h/p\" may not contain a user or password"),
+            ("https://h:8443/?token=\(token)", "server address \"https://h:8443/?…\" may not contain a query or fragment"),
+            ("https://h#\(token)", "server address \"https://h#…\" may not contain a query or fragment"),
+            (token, ServerOptions.tokenInArgument.message),
+        ]
+        for (argument, expected) in refusals {
+            let refusal = message { _ = try ServerOptions.resolve(argument, environment: [:]) }
+            #expect(refusal == expected, "\(argument)")
+            #expect(refusal?.contains(token) == false)
+        }
+        // A remote may still be named like a token's prefix.
+        #expect(!TokenShape.matches("arttui_team") && TokenShape.matches(token))
+        // `arttui login TOKEN` is refused by the resolve above; a token after the server by the parse.
+        for arguments in [["login", "team", token], ["login", "--token-file", "f", "team", token]] {
+            let refusal = parseRefusal(arguments)
+            #expect(refusal?.contains("never as an argument") == true, "\(arguments): \(refusal ?? "accepted")")
+            #expect(refusal?.contains(token) == false)
+        }
+        #expect(parseRefusal(["login", "team", "extra"]) == "login takes one server; the token goes on standard input or in --token-file")
     }
 
     @Test("addresses on a server: ENTITY/PROJECT/NAME[:REF], ENTITY/ optional")

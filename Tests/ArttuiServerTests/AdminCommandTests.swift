@@ -21,10 +21,12 @@ import Testing
         var stderr: String
     }
 
-    /// Runs `arttui-server ARGUMENTS` on the database `databaseURL` to the end (at most 120 s).
-    static func run(_ arguments: [String], databaseURL: String) async throws -> Outcome {
+    /// Runs `arttui-server ARGUMENTS` on the database `databaseURL` to the end (at most 120 s);
+    /// `settings` are set (nil: removed) in the environment it inherits.
+    static func run(_ arguments: [String], databaseURL: String, settings: [String: String?] = [:]) async throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         environment["ARTTUI_DATABASE_URL"] = databaseURL
+        for (name, value) in settings { environment[name] = value }
         // Suites run at once on two cores: a slow connection is load, not an outage.
         environment["ARTTUI_DATABASE_TIMEOUT"] = "30"
         let server = try await CapturedProcess.run(binary.path, arguments, environment: environment, timeout: 120)

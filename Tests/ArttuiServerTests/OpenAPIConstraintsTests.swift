@@ -51,12 +51,13 @@ import Testing
     @Test func theSharedPathParametersCarryTheServersRules() throws {
         #expect(try Self.parameterPattern("Entity") == EntityName.pattern)
         #expect(try Self.parameterPattern("User") == EntityName.pattern)
+        #expect(try Self.parameterPattern("Project") == NameRules.projectNamePattern)
         #expect(try Self.parameterPattern("Artifact") == NameRules.artifactNamePattern)
         #expect(try Self.parameterPattern("Digest") == ArttuiAPI.digestPattern)
         #expect(try Self.parameterPattern("DistributedID") == Store.runIDPattern)
         // Path parameters are stated once and referred to: no operation spells one out again.
         let text = try OpenAPIDocument.text()
-        for name in ["entity", "artifact", "user", "digest", "distributedID"] {
+        for name in ["entity", "project", "artifact", "user", "digest", "distributedID"] {
             #expect(text.components(separatedBy: "name: \"\(name)\"\n          in: \"path\"").count == 1, "\(name) inline")
         }
     }

@@ -220,6 +220,12 @@ import Testing
                     "\(refused)")
             #expect(try await remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             #expect(try await remote(["show", "team/vision/mnist:v1", "--json"], token: viewerToken).stdout == before.stdout)
+            // A put is a write even when the content is the newest version's: a viewer's was answered
+            // "no changes" and exit 0, as if it could have written.
+            let unchanged = try await remote(["put", secondDirectory, "-n", "team/vision/mnist"], token: viewerToken)
+            #expect(unchanged.status == 1 && unchanged.stdout.isEmpty, "\(unchanged)")
+            #expect(unchanged.stderr == "arttui: error: permission denied: you may read but not write to project team/vision\n",
+                    "\(unchanged)")
             // Members write but only the team's admins change a project's visibility: the refusal says so.
             let memberToken = try await admin(["admin", "user", "add", "mia"])
             _ = try await admin(["admin", "team", "member", "team", "mia", "--role", "member"])
@@ -236,6 +242,11 @@ import Testing
             let hidden = try await remote(["rm", "team/vision/mnist:v1"], token: outsiderToken)
             #expect(hidden.status != 0)
             #expect(hidden.stderr == "arttui: error: project \"team/vision\" not found\n", "\(hidden)")
+            // Signed out, ENTITY/PROJECT of a project one may not read is not found too: it read as
+            // PROJECT/NAME of one's own entity, and failed for the want of one.
+            let signedOut = try await Self.arttui(["--remote", url, "ls", "team/vision", "--cache-dir", cache], home: home)
+            #expect(signedOut.status == 1)
+            #expect(signedOut.stderr == "arttui: error: project \"team/vision\" not found\n", "\(signedOut)")
             #expect(try await remote(["show", "team/vision/mnist:v1", "--json"]).stdout == before.stdout)
             for outcome in [refused, hidden] {
                 #expect(!outcome.stderr.contains(viewerToken) && !outcome.stderr.contains(outsiderToken))

@@ -290,4 +290,30 @@ import Testing
             #expect(bad.status == .badRequest)
         }
     }
+
+    /// A number the API refuses is named as the API's field, not as the command line's flag: a negative
+    /// `keepLast` was refused as `keep-last`, a name no API caller sent.
+    @Test func aRefusedPruneCountNamesTheAPIFieldAndWhatIsWrongWithIt() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            for dryRun in [true, false] {
+                let response = try await alice.send(
+                    .post, "/api/v1/projects/alice/vision/prune", json: WirePruneRequest(keepLast: -1, dryRun: dryRun))
+                #expect(response.status == .badRequest)
+                #expect(try alice.decode(Problem.self, response).detail == "keepLast must be a whole number of 0 or more, got -1")
+            }
+            // Valid JSON with a number the field cannot hold is not called invalid JSON.
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(alice.token!)"
+            for body in [#"{"keepLast": 1.5}"#, #"{"keepLast": 1e30}"#] {
+                let response = try await client.execute(
+                    uri: "/api/v1/projects/alice/vision/prune", method: .post, headers: headers, body: ByteBuffer(string: body))
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("a number in it is not one its field takes"), "\(body)")
+            }
+            let broken = try await client.execute(
+                uri: "/api/v1/projects/alice/vision/prune", method: .post, headers: headers, body: ByteBuffer(string: #"{"keepLast": 1"#))
+            #expect(String(buffer: broken.body).contains("The given data was not valid JSON"))
+        }
+    }
 }

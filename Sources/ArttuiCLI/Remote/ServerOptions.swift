@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import Foundation
 
 /// `--remote`, `--ca-cert`, `--insecure`, `--timeout`: which team server a command talks to, and how.
@@ -38,12 +39,18 @@ struct ServerOptions: ParsableArguments {
         throws -> ServerURL
     {
         if ServerURL.looksLikeAddress(nameOrAddress) { return try ServerURL(parsing: nameOrAddress) }
+        if TokenShape.matches(nameOrAddress) { throw Self.tokenInArgument }
         guard let url = try RemoteRegistry(environment: environment).url(of: nameOrAddress) else {
             throw CommandFailure(message:
                 "no remote named \"\(nameOrAddress)\" (arttui remote ls lists them; an address starts with https://)")
         }
         return url
     }
+
+    /// The refusal of an API token typed as an argument, which does not repeat it.
+    static let tokenInArgument = CommandFailure(message:
+        "that argument is an API token: give it on standard input of arttui login, in --token-file or in $ARTTUI_TOKEN, "
+            + "never as an argument, where ps shows it", status: ExitCode.validationFailure.rawValue)
 
     /// The selected server, or a one-line error saying how to select one.
     func requiredServer(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerURL {

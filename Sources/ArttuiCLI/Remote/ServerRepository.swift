@@ -32,14 +32,22 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
 
     /// The signed-in user's own entity, where an address without `ENTITY/` points (asked once).
     func defaultEntity() throws -> String {
+        guard let name = try signedInEntity() else {
+            throw CommandFailure(message: "not signed in to \(client.server), so there is no default entity: "
+                + "write ENTITY/PROJECT/… or run arttui login \(client.server)")
+        }
+        return name
+    }
+
+    /// The signed-in user's own entity (asked once), nil when signed out. A refused token is reported
+    /// as such (with its advice): only a caller without one lacks an entity.
+    private func signedInEntity() throws -> String? {
         if let signedInName { return signedInName }
         let identity: WireIdentity
         do {
             identity = try client.whoami()
-        } catch ServerError.unauthorized(let server, _, .none) {
-            // A refused token is reported as such (with its advice); only a signed-out caller lacks an entity.
-            throw CommandFailure(message:
-                "not signed in to \(server), so there is no default entity: write ENTITY/PROJECT/… or run arttui login \(server)")
+        } catch ServerError.unauthorized(_, _, .none) {
+            return nil
         }
         signedInName = identity.name
         return identity.name
@@ -79,9 +87,11 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
             do {
                 _ = try projectRecord(project.project)
                 return project
-            } catch ServerError.notFound {
+            } catch ServerError.notFound(let detail) {
                 // Only "no such project" decides; an unreachable server must fail once, not twice.
-                let inOwnEntity = ProjectScope(project: "\(try defaultEntity())/\(parts[0])", name: parts[1])
+                // Signed out there is no own entity: ENTITY/PROJECT is the only reading.
+                guard let entity = try signedInEntity() else { throw ServerError.notFound(detail: detail) }
+                let inOwnEntity = ProjectScope(project: "\(entity)/\(parts[0])", name: parts[1])
                 do {
                     _ = try projectRecord(inOwnEntity.project)
                 } catch ServerError.notFound {

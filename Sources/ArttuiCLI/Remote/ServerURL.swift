@@ -15,20 +15,34 @@ struct ServerURL: Hashable, Comparable, CustomStringConvertible, Sendable {
             throw CommandFailure(message: "server address \"\(raw)\" must start with http:// or https://")
         }
         guard let host = components.host, !host.isEmpty else {
-            throw CommandFailure(message: "server address \"\(raw)\" names no host")
+            throw CommandFailure(message: "server address \"\(Self.shown(components))\" names no host")
         }
-        // A token must never travel in a URL, and a user part is how one would.
+        // A token must never travel in a URL, and a user part is how one would; the refusal does not
+        // repeat what was there.
         guard components.user == nil, components.password == nil else {
-            throw CommandFailure(message: "server address \"\(raw)\" may not contain a user or password")
+            throw CommandFailure(message: "server address \"\(Self.shown(components))\" may not contain a user or password")
         }
         guard components.query == nil, components.fragment == nil else {
-            throw CommandFailure(message: "server address \"\(raw)\" may not contain a query or fragment")
+            throw CommandFailure(message: "server address \"\(Self.shown(components))\" may not contain a query or fragment")
         }
         var path = components.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
         let hostText = host.contains(":") && !host.hasPrefix("[") ? "[\(host.lowercased())]" : host.lowercased()
         let port = components.port.map { ":\($0)" } ?? ""
         text = "\(scheme)://\(hostText)\(port)\(path)"
+    }
+
+    /// An address as a refusal may show it: its user, password, query and fragment, where a token
+    /// could have been typed, as `…`.
+    private static func shown(_ components: URLComponents) -> String {
+        var text = "\(components.scheme ?? "")://"
+        if components.user != nil || components.password != nil { text += "…@" }
+        text += components.percentEncodedHost ?? ""
+        if let port = components.port { text += ":\(port)" }
+        text += components.percentEncodedPath
+        if components.query != nil { text += "?…" }
+        if components.fragment != nil { text += "#…" }
+        return text
     }
 
     /// Whether `text` looks like an address rather than a remote's name.

@@ -36,6 +36,13 @@ struct ChunkUploader {
         return missing
     }
 
+    /// Whether the caller may write to the project, asked as an empty question about chunks: the server
+    /// answers nothing, or refuses in the words it refuses every write (permission denied, a token needed).
+    func checkWriteAccess() throws {
+        let _: MissingChunksResponse = try client.send(
+            "POST", project.apiPath + "/chunks/missing", body: MissingChunksRequest(digests: [], upload: nil))
+    }
+
     /// A new upload to stage packs in.
     func createUpload() throws -> String {
         let created: UploadCreated = try client.send("POST", project.apiPath + "/uploads", body: EmptyBody())

@@ -43,7 +43,9 @@ struct RemotePut {
            newest.digest == digest
         {
             // Content equal to the newest version makes no version, and with no aliases or run to
-            // record there is nothing to send: no question beyond the one that found the newest version.
+            // record there is nothing to send; but a put is a write, and one the caller may not make is
+            // refused as the server refuses it, not answered "no changes".
+            try ChunkUploader(client: client, project: project).checkWriteAccess()
             cutter.remember(cut)
             return Result(commit: CommitResponse(created: false, version: newest), sent: ChunkUploader.Outcome(), files: files.count)
         }

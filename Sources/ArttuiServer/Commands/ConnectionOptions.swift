@@ -74,15 +74,12 @@ struct ConnectionOptions: ParsableArguments {
         return url
     }
 
-    /// The store the server serves and a check that its object storage answers (for `/readyz`).
-    ///
-    /// `--store DIR` is a local store; otherwise the catalog is in PostgreSQL (migrated here) and the
-    /// objects in the S3 bucket, sealed with the master key file.
-    /// - Throws: one line naming the setting or service at fault.
-    func openStore(logger: Logger) throws -> (store: Store, objectsReachable: @Sendable () async -> String?) {
-        if let storeDirectory {
-            return (try Store(directory: URL(fileURLWithPath: storeDirectory)), { nil })
-        }
+    /// Every setting `openStore` needs, read now: the bucket, the master key file (loaded and checked)
+    /// and the S3 endpoint and credentials, so a missing or bad one is refused before any service is
+    /// asked, and is never reported as the fault of a database that does not answer.
+    /// - Throws: one line naming the setting at fault.
+    func storeSettings() throws -> StoreSettings {
+        if let storeDirectory { return .directory(URL(fileURLWithPath: storeDirectory)) }
         var environment = self.environment
         if let s3Endpoint { environment["ARTTUI_S3_ENDPOINT"] = s3Endpoint }
         if let s3Region { environment["ARTTUI_S3_REGION"] = s3Region }
@@ -98,21 +95,38 @@ struct ConnectionOptions: ParsableArguments {
         let timeout = try s3Timeout()
         configuration.operationTimeout = timeout
         configuration.connectTimeout = min(configuration.connectTimeout, timeout)
-        let client = S3Client(configuration: configuration)
+        return .bucket(StoreSettings.Bucket(name: bucket, s3: configuration, keyring: keyring, database: try database()))
+    }
+
+    /// The store the server serves and a check that its object storage answers (for `/readyz`).
+    ///
+    /// A local store directory, or the catalog in PostgreSQL (migrated here) and the objects in the
+    /// S3 bucket, sealed with the master key.
+    /// - Throws: one line naming the service at fault.
+    func openStore(_ settings: StoreSettings, logger: Logger) throws
+        -> (store: Store, objectsReachable: @Sendable () async -> String?)
+    {
+        let bucket: StoreSettings.Bucket
+        switch settings {
+        case let .directory(directory): return (try Store(directory: directory), { nil })
+        case let .bucket(settings): bucket = settings
+        }
+        let client = S3Client(configuration: bucket.s3)
         let staging = FileManager.default.temporaryDirectory
             .appendingPathComponent("arttui-server-staging-\(ProcessInfo.processInfo.processIdentifier)")
         // Packs are immutable and a get reads each in many records requests: up to 64 MiB of whole
         // packs stay in memory for the requests that follow (one GET per pack instead of one per run).
         let bucketStore = try S3ObjectStore(
-            client: client, bucket: bucket, stagingDirectory: staging, recentObjectBytes: 64 << 20)
+            client: client, bucket: bucket.name, stagingDirectory: staging, recentObjectBytes: 64 << 20)
         let catalog = try PostgresCatalog(
-            configuration: try database().connection,
+            configuration: bucket.database.connection,
             connectTimeout: TimeAmount(try databaseTimeout()), logger: logger)
         let store = Store(
-            directory: staging, catalog: catalog, objects: SealedObjectStore(wrapping: bucketStore, keyring: keyring))
+            directory: staging, catalog: catalog,
+            objects: SealedObjectStore(wrapping: bucketStore, keyring: bucket.keyring))
         return (store, {
             do {
-                try await client.headBucket(bucket)
+                try await client.headBucket(bucket.name)
                 return nil
             } catch {
                 return "\(error)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import CommandLineSupport
 import Foundation
 
 /// `arttui-server`: the team server and its administration.
@@ -26,7 +27,7 @@ public struct ServerCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }
-            let line = ParserRefusal.line(of: self.message(for: error)) ?? "\(error)"
+            let line = refusalLine(for: error)
             FileHandle.standardError.write(Data("arttui-server: error: \(line)\n".utf8))
             exit(withError: code)
         }

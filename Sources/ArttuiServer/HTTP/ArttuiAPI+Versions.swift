@@ -180,6 +180,8 @@ extension ArttuiAPI {
                 let dryRun = prune.dryRun ?? false
                 if !dryRun { _ = try await self.project(context, needs: .write) }
                 let keepLast = prune.keepLast ?? 0
+                // Named as the field the caller sent, not as the command line's --keep-last.
+                try NumberRule.count.check(keepLast, for: "keepLast")
                 let plan = try await core(project) { [store] in
                     dryRun
                         ? try store.prunePlan(project: project.catalogName, artifact: prune.artifact, keepLast: keepLast)

@@ -84,6 +84,14 @@ enum RequestBodyReader {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Foundation's decoder also says "The given data was not valid JSON", at no path, of valid
+            // JSON holding a number its field cannot take (1.5 or 1e30 for a whole number).
+            if case let .dataCorrupted(context) = error, context.codingPath.isEmpty,
+               (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil
+            {
+                throw APIError(.badRequest, "the request body is not the JSON this endpoint takes: a number in it is not "
+                    + "one its field takes (a whole number where one is asked for, within the field's range)")
+            }
             throw APIError.from(error)
         }
     }

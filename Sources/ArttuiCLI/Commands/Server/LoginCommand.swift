@@ -23,6 +23,19 @@ struct LoginCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Read the token from this file instead of standard input.", valueName: "file"))
     var tokenFile: String?
 
+    /// Anything after the server, taken so a token typed there is refused without being repeated
+    /// (the parser's "Unexpected argument" would show it).
+    @Argument(help: .hidden)
+    var unexpected: [String] = []
+
+    func validate() throws {
+        guard unexpected.isEmpty else {
+            throw ValidationError(unexpected.contains(where: TokenShape.matches)
+                ? ServerOptions.tokenInArgument.message
+                : "login takes one server; the token goes on standard input or in --token-file")
+        }
+    }
+
     func run() throws {
         let target = try address.map { try ServerOptions.resolve($0) } ?? server.requiredServer()
         // Fail on a loose credentials file before asking for anything.

@@ -1,3 +1,6 @@
+import ArgumentParser
+import ArtifactStore
+
 /// The one line `arttui` and `arttui-server` print for a command line swift-argument-parser refused,
 /// instead of its message and the usage after it.
 public enum ParserRefusal {
@@ -11,5 +14,13 @@ public enum ParserRefusal {
             return InvalidNumber(text: String(match.value), requirement: String(match.requirement)).naming(String(match.option))
         }
         return first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first
+    }
+}
+
+extension ParsableCommand {
+    /// The one line to print for `error`, which parsing or running this command (the root of a command
+    /// line) threw: the parser's refusal as `ParserRefusal` words it, else the error's description.
+    public static func refusalLine(for error: any Error) -> String {
+        ParserRefusal.line(of: message(for: error)) ?? "\(error)"
     }
 }
