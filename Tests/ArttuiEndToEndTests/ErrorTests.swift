@@ -215,6 +215,17 @@ struct ErrorTests {
         try expectUnchanged(sandbox.store, since: before, "\(result)")
     }
 
+    @Test("get --root at or under a regular file names the file in the way")
+    func rootBlockedByAFile() async throws {
+        let sandbox = try await populated()
+        let file = try sandbox.write("plain.txt", Data("x".utf8))
+        for root in [file.path, file.path + "/below"] {
+            let result = try await sandbox.fails(["get", "proj/ds", "--root", root])
+            #expect(result.stderr == "arttui: error: cannot create directory \(root): \(file.path) is a file, not a directory\n",
+                    "\(result)")
+        }
+    }
+
     @Test("a mistyped subcommand is named as an unknown subcommand, not an unexpected argument")
     func unknownSubcommand() async throws {
         let sandbox = try await populated()
