@@ -62,6 +62,12 @@ public struct Arttui: ParsableCommand {
            ObjectIdentifier(type(of: command)) == ObjectIdentifier(leaf) {
             return command
         }
+        // A first word that names no subcommand went to the browser, the default, which takes no
+        // arguments: "Unexpected argument 'pul'" did not say that the word was taken for a command.
+        if let name = arguments.first, !name.hasPrefix("-"), name != "help",
+           !subcommandList.contains(where: { $0.configuration.commandName == name || $0.configuration.aliases.contains(name) }) {
+            throw ValidationError("unknown subcommand \"\(name)\"; arttui --help lists them")
+        }
         return try parseAsRoot(arguments)
     }
 

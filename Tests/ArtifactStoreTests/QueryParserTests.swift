@@ -49,6 +49,10 @@ struct QueryParserTests {
         #expect(try parse(#"metadata."learning rate" = 3"#) == .comparison(.metadata(["learning rate"]), .equal, .number(3)))
         #expect(try parse("metadata.and exists") == .exists(.metadata(["and"])))
         #expect(try parse("layer-2.units = 3") == .comparison(.metadata(["layer-2", "units"]), .equal, .number(3)))
+        // Keys in any script need no quotes; they were refused as "unexpected character 'ü'".
+        #expect(try parse("精度 > 0.9") == .comparison(.metadata(["精度"]), .greater, .number(0.9)))
+        #expect(try parse("größe.über_2 contains 2") == .contains(.metadata(["größe", "über_2"]), .number(2)))
+        #expect(try QueryParser.parseSortKey("-métrique") == VersionSortKey(field: .field(.metadata(["métrique"])), descending: true))
     }
 
     @Test("values: numbers, strings in both quotes with escapes, booleans, null, dates")
@@ -114,6 +118,7 @@ struct QueryParserTests {
         ("metadata = 1", 0, "name a key after 'metadata.'"),
         ("and = 1", 0, "found the keyword 'and'"),
         ("acc > 1 & b", 8, "unexpected character '&'"),
+        ("名前 = 値", 5, "bare word '値'"),
         ("train. = 1", 6, "expected a key name after '.'"),
         ("size > -1KB", 7, "may not be negative"),
         ("acc > 1.2.3", 6, "is not a number"),

@@ -156,4 +156,17 @@ struct DiffFindTests {
         try await sandbox.fails(["find", "nosuchproject"])
         try await sandbox.fails(["find", "--limit", "0"])
     }
+
+    /// A CJK character takes two columns: counted as one, the caret stood left of the word at fault.
+    @Test("the caret stands under the word at fault after keys and values in CJK")
+    func caretAfterWideCharacters() async throws {
+        let sandbox = try await history()
+        let result = try await sandbox.run(["find", "--where", "精度 = 値"])
+        #expect(result.status == 1, "\(result)")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count == 3 && lines[0].contains("bare word '値'"), "\(result)")
+        let columns = { (text: Substring) in text.unicodeScalars.reduce(0) { $0 + ((0x4E00...0x9FFF).contains($1.value) ? 2 : 1) } }
+        let value = try #require(lines[0].range(of: "値", options: .backwards))
+        #expect(lines[1].prefix { $0 == " " }.count == columns(lines[0][..<value.lowerBound]), "\(result)")
+    }
 }

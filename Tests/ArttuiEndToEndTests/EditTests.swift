@@ -87,6 +87,7 @@ struct EditTests {
             ["--set", "noequals"],
             ["--set", "=1"],
             ["--set", "key={bad"],
+            ["--alias", "gold", "--alias", "Gold"],
         ]
         for arguments in cases {
             let before = try DirectorySnapshot(sandbox.store)

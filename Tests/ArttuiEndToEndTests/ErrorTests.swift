@@ -203,6 +203,40 @@ struct ErrorTests {
         for arguments in cases { try await refusedWithoutChange(sandbox, arguments) }
     }
 
+    @Test("a put of folders without files says they hold no files, not to give directories")
+    func putOfEmptyFolders() async throws {
+        let sandbox = try await populated()
+        let empty = sandbox.path("empty/a/b")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let before = try DirectorySnapshot(sandbox.store)
+        let result = try await sandbox.fails(["put", sandbox.path("empty").path, "-n", "proj/nothing"])
+        #expect(result.stderr == "arttui: error: nothing to store: \(sandbox.path("empty").path) holds no files "
+            + "(empty folders are not stored)\n", "\(result)")
+        try expectUnchanged(sandbox.store, since: before, "\(result)")
+    }
+
+    @Test("get --root at or under a regular file names the file in the way")
+    func rootBlockedByAFile() async throws {
+        let sandbox = try await populated()
+        let file = try sandbox.write("plain.txt", Data("x".utf8))
+        for root in [file.path, file.path + "/below"] {
+            let result = try await sandbox.fails(["get", "proj/ds", "--root", root])
+            #expect(result.stderr == "arttui: error: cannot create directory \(root): \(file.path) is a file, not a directory\n",
+                    "\(result)")
+        }
+    }
+
+    @Test("a mistyped subcommand is named as an unknown subcommand, not an unexpected argument")
+    func unknownSubcommand() async throws {
+        let sandbox = try await populated()
+        for arguments in [["pul", "proj/ds"], ["frobnicate"], ["--store", sandbox.store.path, "lss"]] {
+            let result = try await sandbox.fails(arguments)
+            #expect(result.stderr == "arttui: error: unknown subcommand \"\(arguments.last == "proj/ds" ? "pul" : arguments.last!)\"; "
+                + "arttui --help lists them\n", "\(result)")
+            #expect(result.status == 64, "a usage error: \(result)")
+        }
+    }
+
     @Test("read-only commands leave every store file byte for byte unchanged")
     func readsChangeNothing() async throws {
         let sandbox = try await populated()

@@ -204,4 +204,22 @@ struct VersionTests {
         #expect(try json.jsonObject()["created"] as? Bool == false)
         #expect(json.stderr.hasPrefix("arttui: warning: the description given was not applied"), "\(json)")
     }
+
+    /// Two runs of a sweep writing identical checkpoints: the second made no version and was not
+    /// recorded anywhere, so its lineage and sweep best showed nothing for it, silently.
+    @Test("an unchanged put with --run says the run is not recorded as the version's producer")
+    func unchangedPutReportsTheRunNotRecorded() async throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("ckpt", ["model.bin": Data("same weights".utf8)])
+        let first = try await sandbox.ok(["run", "start", "-p", "proj"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await sandbox.ok(["put", source.path, "-n", "proj/model", "--run", first])
+        // The producer putting its own content again has nothing to be told.
+        try await sandbox.ok(["put", source.path, "-n", "proj/model", "--run", first])
+        let second = try await sandbox.ok(["run", "start", "-p", "proj"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let again = try await sandbox.run(["put", source.path, "-n", "proj/model", "--run", second])
+        #expect(again.status == 0 && again.stdout.hasPrefix("no changes: proj/model:v0"), "\(again)")
+        #expect(again.stderr == "arttui: warning: no new version was made, so run \(second) is not recorded as logging "
+            + "proj/model:v0 (its producer stays run \(first))\n", "\(again)")
+        #expect(try await sandbox.show("proj/model").string("loggedBy") == first)
+    }
 }

@@ -27,9 +27,12 @@ public struct QueryError: Error, Hashable, Sendable, CustomStringConvertible {
     /// arttui: error: --where: expected a value after '>': acc > and
     ///                                                           ^
     /// ```
-    public func caretLines(prefix: String) -> String {
+    ///
+    /// - Parameter columns: how many terminal columns a text takes; counting characters puts the
+    ///   caret too far left after a CJK character (two columns), so a terminal caller passes its own.
+    public func caretLines(prefix: String, columns: (String) -> Int = { $0.count }) -> String {
         let head = "\(prefix)\(reason): "
-        let caretColumn = head.count + offset
+        let caretColumn = columns(head + String(expression.prefix(offset)))
         return head + expression + "\n" + String(repeating: " ", count: caretColumn) + "^"
     }
 }

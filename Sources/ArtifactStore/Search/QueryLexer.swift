@@ -72,12 +72,14 @@ struct QueryLexer {
         }
     }
 
+    /// Letters of any script: metadata keys such as `精度` or `größe` are typed as they are, as
+    /// project names and aliases are; only punctuation and spaces need quotes.
     static func startsWord(_ character: Character) -> Bool {
-        character == "_" || (character.isLetter && character.isASCII)
+        character == "_" || character.isLetter
     }
 
     static func continuesWord(_ character: Character) -> Bool {
-        character == "_" || character == "-" || ((character.isLetter || character.isNumber) && character.isASCII)
+        character == "_" || character == "-" || character.isLetter || character.isNumber
     }
 
     /// A string in double or single quotes; `\` escapes the quote, `\` itself, `n` and `t`.

@@ -67,6 +67,19 @@ func makeDirectory(_ path: String) throws {
     do {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
-        throw StoreError.io(operation: "create directory", path: path, reason: FileSystem.reason(of: error))
+        throw StoreError.io(operation: "create directory", path: path, reason: obstacle(creating: path) ?? FileSystem.reason(of: error))
     }
+}
+
+/// The file that is not a directory where `path` or one of its parents should be, worded for a user:
+/// Foundation on Linux says only "A file with the same name already exists", naming neither.
+private func obstacle(creating path: String) -> String? {
+    var prefix = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+        prefix += "/" + component
+        var info = stat()
+        guard stat(prefix, &info) == 0 else { return nil }
+        if info.st_mode & S_IFMT != S_IFDIR { return "\(prefix) is a file, not a directory" }
+    }
+    return nil
 }

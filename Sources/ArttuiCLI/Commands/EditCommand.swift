@@ -45,6 +45,8 @@ struct EditCommand: ParsableCommand {
         if let description { try NameRules.validateDescription(description) }
         let store = try storeOptions.openRepository()
         let version = try store.version(store.address(address))
+        // As put -a does: the same alias twice (in any case) is refused, not silently kept once.
+        try Alias.validateManual(addedAliases, keeping: version.aliases)
         if !changes.isEmpty {
             let base = newMetadata ?? version.metadata
             // A key neither there nor set here is a typo: removing nothing and printing "updated" hid it.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ArtifactStore
 import ArtifactWire
+import BrowserCore
 import Foundation
 
 /// `arttui find [PROJECT] [--where EXPR]…`: versions by metadata, size, file count, creation, type, alias, run.
@@ -81,7 +82,7 @@ struct FindCommand: ParsableCommand {
             _ = try search.versionQuery()
         } catch let error as WireQueryError {
             let prefix = "arttui: error: --\(error.parameter): "
-            FileHandle.standardError.write(Data((error.queryError.caretLines(prefix: prefix) + "\n").utf8))
+            FileHandle.standardError.write(Data((error.queryError.caretLines(prefix: prefix, columns: DisplayWidth.width(of:)) + "\n").utf8))
             throw ExitCode.failure
         }
         // Only checked input reaches the repository (a first local use creates the store).

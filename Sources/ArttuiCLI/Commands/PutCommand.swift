@@ -78,6 +78,12 @@ struct PutCommand: ParsableCommand {
         }
         try writer.addEntries(to: &draft)
         guard !draft.isEmpty else {
+            // Folders alone make no entries (a version holds files); saying "give directories" to a
+            // user who gave one sent them looking for a typo.
+            if !paths.isEmpty {
+                throw ValidationError("nothing to store: \(paths.joined(separator: ", ")) \(paths.count == 1 ? "holds" : "hold") "
+                    + "no files (empty folders are not stored)")
+            }
             throw ValidationError("give files, directories, --reference, --entry or --table to store")
         }
         if let server = try storeOptions.server.selectedServer() { return try putRemotely(draft, to: server) }
@@ -93,8 +99,7 @@ struct PutCommand: ParsableCommand {
         let progress = ProgressLine(verb: "storing")
         let result = try store.log(draft, project: path.project, progress: progress?.update)
         progress?.finish()
-        if !result.created { warnOfUnapplied(draft, kept: result.version.description, result.version.metadata,
-                                             by: result.version.qualifiedName) }
+        if !result.created { warnOfUnapplied(draft, on: result.version) }
         if output.json {
             try JSONOutput.print(PutResultJSON(created: result.created, version: JSONOutput.Version(result.version)))
             return
@@ -110,16 +115,26 @@ struct PutCommand: ParsableCommand {
     }
 
     /// An unchanged put makes no version, so a -d or --metadata differing from the version's was not
-    /// stored anywhere: say so (the reference drops them silently), and how to apply them.
-    private func warnOfUnapplied(_ draft: ArtifactDraft, kept description: String, _ metadata: [String: JSONValue],
-                                 by qualifiedName: String) {
+    /// stored anywhere, and a --run is not recorded as its producer: say so (the reference drops them
+    /// silently), and how to apply what can be.
+    private func warnOfUnapplied(_ draft: ArtifactDraft, on version: ArtifactVersion) {
+        let qualifiedName = version.qualifiedName
         var unapplied: [(what: String, flag: String)] = []
-        if !draft.description.isEmpty, draft.description != description { unapplied.append(("description", "-d TEXT")) }
-        if self.metadata != nil, draft.metadata != metadata { unapplied.append(("metadata", "--metadata JSON")) }
-        guard !unapplied.isEmpty else { return }
-        FileHandle.standardError.write(Data(("arttui: warning: the \(unapplied.map(\.what).joined(separator: " and ")) "
-            + "given \(unapplied.count == 1 ? "was" : "were") not applied: no new version was made and \(qualifiedName) keeps its own "
-            + "(arttui edit \(qualifiedName) \(unapplied.map(\.flag).joined(separator: " ")) changes them)\n").utf8))
+        if !draft.description.isEmpty, draft.description != version.description { unapplied.append(("description", "-d TEXT")) }
+        if metadata != nil, draft.metadata != version.metadata { unapplied.append(("metadata", "--metadata JSON")) }
+        var lines: [String] = []
+        if !unapplied.isEmpty {
+            lines.append("the \(unapplied.map(\.what).joined(separator: " and ")) given \(unapplied.count == 1 ? "was" : "were") "
+                + "not applied: no new version was made and \(qualifiedName) keeps its own "
+                + "(arttui edit \(qualifiedName) \(unapplied.map(\.flag).joined(separator: " ")) changes them)")
+        }
+        // A version has one producer: a second run putting the same content would otherwise vanish from
+        // the lineage (and from sweep best) without a word.
+        if let runID = draft.runID, runID != version.loggedBy {
+            lines.append("no new version was made, so run \(runID) is not recorded as logging \(qualifiedName) "
+                + (version.loggedBy.map { "(its producer stays run \($0))" } ?? "(it has no producer run)"))
+        }
+        for line in lines { FileHandle.standardError.write(Data("arttui: warning: \(line)\n".utf8)) }
     }
 }
 
@@ -159,9 +174,7 @@ extension PutCommand {
         ).put(draft, distributedID: distributedID)
         let version = result.commit.version
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
-        if !upsert, !result.commit.created {
-            warnOfUnapplied(draft, kept: version.description, version.metadata, by: qualifiedName)
-        }
+        if !upsert, !result.commit.created { warnOfUnapplied(draft, on: version.model) }
         if upsert {
             if output.json { return try JSONOutput.print(version) }
             print("added \(counted(draft.fileCount, "file")) to the pending version of \(version.project)/\(version.name) "
