@@ -136,7 +136,9 @@ import Glibc
             let ended = await server.finish(timeout: 60)
             let endedAfter = Date().timeIntervalSince(answered)
             #expect(ended.termination.succeeded, "\(ended.termination): \(ended.stderr)")
-            #expect(endedAfter < 2, "arttui-server ended \(endedAfter) s after its last answer")
+            // With NIOSSL's default it ended 4 s after (5 s after closing); now well under 1 s, but a loaded
+            // machine may take longer to stop its services.
+            #expect(endedAfter < 3, "arttui-server ended \(endedAfter) s after its last answer")
         }
     }
 }
