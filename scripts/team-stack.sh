@@ -43,8 +43,9 @@ start() {
     bin=$(server_bin)
     mkdir -p "$DIR"
     chmod 755 "$DIR"
-    # From here on, a failure stops what was started.
-    trap 'stop >/dev/null 2>&1 || true' ERR
+    # From here on, a failure stops what was started: on EXIT, since `die` ends the script with `exit`,
+    # which an ERR trap does not see (a server that could not start left PostgreSQL and SeaweedFS running).
+    trap 'stop >/dev/null 2>&1 || true' EXIT
 
     local pg
     pg=$("$HERE/services/postgres.sh" start "$DIR/pg" "$PG_PORT")
@@ -70,12 +71,13 @@ start() {
     nohup "$bin" serve --listen "127.0.0.1:$PORT" >"$DIR/server.log" 2>&1 &
     echo $! >"$DIR/server.pid"
     local url="http://127.0.0.1:$PORT"
+    # Each probe is bounded: something else holding the port may accept and never answer.
     for _ in $(seq 1 100); do
-        curl -sf "$url/readyz" >/dev/null 2>&1 && break
+        curl -sf -m 2 "$url/readyz" >/dev/null 2>&1 && break
         kill -0 "$(cat "$DIR/server.pid")" 2>/dev/null || die "arttui-server exited: $(tail -n 1 "$DIR/server.log")"
         sleep 0.1
     done
-    curl -sf "$url/readyz" >/dev/null || die "arttui-server is not ready after 10 s; see $DIR/server.log"
+    curl -sf -m 2 "$url/readyz" >/dev/null || die "arttui-server is not ready after 10 s; see $DIR/server.log"
 
     {
         echo "$s3_exports"
@@ -83,7 +85,7 @@ start() {
         echo "export ARTTUI_SERVER_URL=$url ARTTUI_TOKEN=$token"
     } >"$DIR/env"
     chmod 600 "$DIR/env"
-    trap - ERR
+    trap - EXIT
     cat "$DIR/env"
 }
 

@@ -34,6 +34,9 @@ extension AccountStore {
                 }
             } catch {
                 if Task.isCancelled { return }
+                // The client closing its connections is the server stopping (a failed start cancels every
+                // service at once, and the client may go first): no failure to report, nothing to retry.
+                if let error = error as? PSQLError, [.poolClosed, .clientClosedConnection].contains(error.code) { return }
                 logger.warning("listening for account changes failed; retrying", metadata: ["error": "\(error)"])
             }
             invalidateCaches()

@@ -132,6 +132,13 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CommandFailure(description: "--tls-key \(key) is not a PEM private key")
             }
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+            // BoringSSL checks that the key is the certificate's when a context takes both; NIOSSL then
+            // says only "failedToLoadPrivateKey", when the server is about to listen.
+            do {
+                _ = try NIOSSLContext(configuration: configuration)
+            } catch NIOSSLError.failedToLoadPrivateKey {
+                throw CommandFailure(description: "--tls-key \(key) is not the private key of the certificate in --tls-cert \(certificate)")
+            }
             // A connection the server closes (at SIGTERM, after its request) waits this long for the
             // client's close_notify, which curl and libcurl clients never send: NIOSSL's default of 5 s
             // held every graceful shutdown 5 s past its last answer. The answer is sent before the wait.
