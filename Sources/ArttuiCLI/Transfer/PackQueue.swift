@@ -67,6 +67,8 @@ final class PackQueue: @unchecked Sendable {
         group?.wait()
         condition.lock()
         defer { condition.unlock() }
+        // The put goes on to commit, whose request for a large manifest is its peak of memory.
+        spare = []
         if let failure { throw failure }
         return outcome
     }
