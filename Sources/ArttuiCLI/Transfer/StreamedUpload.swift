@@ -12,7 +12,7 @@ final class StreamedUpload: Sendable {
     let packTarget: Int
     /// A thread asks about what it read once a file ends with this many bytes waiting, or this many chunks.
     let batchBytes = 4 << 20
-    let batchChunks = 1_000
+    let batchChunks = 4_000
     /// ... and in the middle of a file once this many bytes wait (a large file is sent as it is read).
     let batchLimit = 8 << 20
     /// Digests taken on, as 32 bytes each: a set of 100,000 hex strings would hold 100,000 heap blocks.
