@@ -40,7 +40,7 @@ public struct CutContent: Sendable, Hashable {
         var cutter = Accumulator()
         try feed { chunk in
             let digest = cutter.add(chunk)
-            try sink?.chunk(chunk, digest: digest)
+            try sink?.chunk(chunk, digest: digest, hex: cutter.digests[cutter.digests.count - 1])
         }
         return cutter.finish()
     }

@@ -7,9 +7,10 @@
 /// another thread failed (it then stops between files) or its own file failed (chunks shown since the
 /// last `fileRead` then belong to a file that was not read whole).
 public protocol CutChunkSink: AnyObject {
-    /// One chunk of the file being read and its SHA-256; `bytes` is valid only during the call.
+    /// One chunk of the file being read and its SHA-256, as bytes and as the hex text the cut content
+    /// keeps (the same string: holding it costs no copy); `bytes` is valid only during the call.
     /// - Throws: anything, to stop the cut.
-    func chunk(_ bytes: UnsafeRawBufferPointer, digest: [UInt8]) throws
+    func chunk(_ bytes: UnsafeRawBufferPointer, digest: [UInt8], hex: String) throws
 
     /// The file whose chunks were shown since the last call was read whole and did not change.
     /// - Throws: anything, to stop the cut.

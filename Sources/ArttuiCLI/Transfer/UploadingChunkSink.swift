@@ -22,10 +22,10 @@ final class UploadingChunkSink: CutChunkSink {
 
     init(upload: StreamedUpload) { self.upload = upload }
 
-    func chunk(_ bytes: UnsafeRawBufferPointer, digest: [UInt8]) throws {
+    func chunk(_ bytes: UnsafeRawBufferPointer, digest: [UInt8], hex: String) throws {
         guard upload.take(digest) else { return }
         batch.append(contentsOf: bytes)
-        entries.append((digest, Hex.encode(digest), batch.count))
+        entries.append((digest, hex, batch.count))
         if batch.count >= upload.batchLimit { try send(entries.count) }
     }
 
