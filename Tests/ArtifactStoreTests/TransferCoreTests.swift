@@ -59,6 +59,60 @@ import StoreTestSupport
         #expect(bare.allSatisfy { $0.content == nil })
     }
 
+    /// What the cutting threads' sinks were shown, and how many sinks were made and finished.
+    final class SinkRecord: Sendable {
+        let files = Mutex<[(path: String, chunks: [(bytes: [UInt8], hex: String)])]>([])
+        let made = Atomic<Int>(0)
+        let finished = Atomic<Int>(0)
+    }
+
+    /// One cutting thread's sink, writing to a shared record.
+    final class RecordingSink: CutChunkSink {
+        let record: SinkRecord
+        private var chunks: [(bytes: [UInt8], hex: String)] = []
+
+        init(_ record: SinkRecord) {
+            self.record = record
+            record.made.add(1, ordering: .relaxed)
+        }
+
+        func chunk(_ bytes: UnsafeRawBufferPointer, digest: [UInt8], hex: String) throws {
+            #expect(Hex.encode(digest) == hex)
+            #expect(Hex.encode(SHA256.hash(data: bytes)) == hex, "the digest is the chunk's own")
+            chunks.append((Array(bytes), hex))
+        }
+
+        func fileRead(_ file: DraftCutter.CutFile) throws {
+            let (path, read) = (file.entry.path, chunks)
+            record.files.withLock { $0.append((path, read)) }
+            chunks = []
+        }
+
+        func finish() throws { record.finished.add(1, ordering: .relaxed) }
+    }
+
+    @Test func eachThreadsSinkSeesEveryChunkOfEachFileReadInOrderThenTheFile() throws {
+        let fixture = try StoreFixture()
+        let files = Self.files()
+        let directory = try fixture.tree("data", files)
+        var draft = ArtifactDraft(name: "data", type: "dataset")
+        try draft.addDirectory(directory)
+        let sources = draft.sources.values.sorted { $0.path < $1.path }
+        let record = SinkRecord()
+        let cut = try DraftCutter(statCachePath: nil).cut(sources, sinks: { RecordingSink(record) })
+        let made = record.made.load(ordering: .relaxed)
+        #expect(made >= 1)
+        #expect(record.finished.load(ordering: .relaxed) == made, "every thread's sink is finished")
+        let shown = record.files.withLock { $0 }
+        #expect(shown.map(\.path).sorted() == files.keys.sorted(), "each file is reported once, when read whole")
+        let byFile = Dictionary(shown.map { ($0.path, $0.chunks) }, uniquingKeysWith: { first, _ in first })
+        for file in cut {
+            let chunks = try #require(byFile[file.entry.path])
+            #expect(chunks.flatMap(\.bytes) == files[file.entry.path], "\(file.entry.path): its bytes, in order")
+            #expect(chunks.map(\.hex) == file.content?.record.chunks, "\(file.entry.path): the chunks the cut records")
+        }
+    }
+
     @Test func aVersionCopiedAsStoredRecordsIsCommittedElsewhereWithTheSameDigest() throws {
         let source = try StoreFixture()
         let target = try StoreFixture()

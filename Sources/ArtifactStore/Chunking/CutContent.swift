@@ -15,9 +15,12 @@ public struct CutContent: Sendable, Hashable {
         try accumulating { try FileChunker(parameters: parameters).forEachChunk(ofFileAt: path, $0) }
     }
 
-    /// Cuts what is left to read from an open file, as `cut(fileAt:parameters:)` does; `path` names it in errors.
-    static func cut(fileDescriptor: Int32, path: String, parameters: ChunkingParameters = .standard) throws -> CutContent {
-        try accumulating { try FileChunker(parameters: parameters).forEachChunk(ofFileDescriptor: fileDescriptor, path: path, $0) }
+    /// Cuts what is left to read from an open file, as `cut(fileAt:parameters:)` does; `path` names it in
+    /// errors. `sink`, when given, sees each chunk and its SHA-256 as it is cut.
+    static func cut(
+        fileDescriptor: Int32, path: String, parameters: ChunkingParameters = .standard, sink: (any CutChunkSink)? = nil
+    ) throws -> CutContent {
+        try accumulating(showingTo: sink) { try FileChunker(parameters: parameters).forEachChunk(ofFileDescriptor: fileDescriptor, path: path, $0) }
     }
 
     /// Cuts bytes held in memory (entries made from data, such as tables).
@@ -25,12 +28,29 @@ public struct CutContent: Sendable, Hashable {
         accumulating { add in data.withUnsafeBytes { FastCDC(parameters: parameters).forEachChunk(of: $0, add) } }
     }
 
+    /// Cuts bytes held in memory as `cut(data:parameters:)` does, handing each chunk to `sink` as it is cut.
+    static func cut(data: Data, parameters: ChunkingParameters = .standard, sink: any CutChunkSink) throws -> CutContent {
+        try accumulating(showingTo: sink) { add in try data.withUnsafeBytes { try FastCDC(parameters: parameters).forEachChunk(of: $0, add) } }
+    }
+
+    /// The content of the chunks `feed` hands to the closure it is given, in order, each shown to `sink`.
+    private static func accumulating(
+        showingTo sink: (any CutChunkSink)?, _ feed: (_ add: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+    ) throws -> CutContent {
+        var cutter = Accumulator()
+        try feed { chunk in
+            let digest = cutter.add(chunk)
+            try sink?.chunk(chunk, digest: digest, hex: cutter.digests[cutter.digests.count - 1])
+        }
+        return cutter.finish()
+    }
+
     /// The content of the chunks `feed` hands to the closure it is given, in order.
     private static func accumulating(
         _ feed: (_ add: (UnsafeRawBufferPointer) -> Void) throws -> Void
     ) rethrows -> CutContent {
         var cutter = Accumulator()
-        try feed { cutter.add($0) }
+        try feed { _ = cutter.add($0) }
         return cutter.finish()
     }
 
@@ -42,10 +62,13 @@ public struct CutContent: Sendable, Hashable {
         var lengths: [Int] = []
         var size: Int64 = 0
 
-        mutating func add(_ chunk: UnsafeRawBufferPointer) {
-            digests.append(Hex.encode(hasher.add(chunk)))
+        /// Adds the next chunk; returns its SHA-256.
+        mutating func add(_ chunk: UnsafeRawBufferPointer) -> [UInt8] {
+            let digest = hasher.add(chunk)
+            digests.append(Hex.encode(digest))
             lengths.append(chunk.count)
             size += Int64(chunk.count)
+            return digest
         }
 
         func finish() -> CutContent {

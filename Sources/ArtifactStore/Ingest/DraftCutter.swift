@@ -41,9 +41,14 @@ public struct DraftCutter: Sendable {
     /// Cuts (or recognises) every source, in the order given. A recognised file comes back with its
     /// digest only (`content` nil): `recallChunkLists(of:)` finds its chunks when they are needed, which
     /// a put of unchanged files, compared by manifest digest alone, never does.
-    /// - Throws: `StoreError.io` when a file cannot be read or changes while it is read.
+    /// - Parameters:
+    ///   - progress: called as files are read.
+    ///   - sinks: makes, for each cutting thread, the sink shown the chunks that thread reads (never
+    ///     called when every file is recognised).
+    /// - Throws: `StoreError.io` when a file cannot be read or changes while it is read; what a sink throws.
     public func cut(
-        _ sources: [ArtifactDraft.Source], progress: (@Sendable (TransferProgress) -> Void)? = nil
+        _ sources: [ArtifactDraft.Source], progress: (@Sendable (TransferProgress) -> Void)? = nil,
+        sinks: (@Sendable () -> any CutChunkSink)? = nil
     ) throws -> [CutFile] {
         let signatures = try SourceSignatures.of(sources)
         let totalBytes = signatures.reduce(Int64(0)) { $0 + $1.size }
@@ -79,12 +84,14 @@ public struct DraftCutter: Sendable {
         if workers > 0 { slots.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let results = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let sink = sinks?()
                 while failure.withLock({ $0 == nil }) {
                     let position = next.wrappingAdd(1, ordering: .relaxed).oldValue
                     guard position < order.count else { break }
                     let index = order[position]
                     do {
-                        let file = try cut(sources[index], signature: signatures[index])
+                        let file = try cut(sources[index], signature: signatures[index], sink: sink)
+                        try sink?.fileRead(file)
                         results[index] = file
                         let snapshot = done.withLock { state in
                             state.files += 1
@@ -97,6 +104,11 @@ public struct DraftCutter: Sendable {
                     } catch {
                         failure.withLock { if $0 == nil { $0 = error } }
                     }
+                }
+                do {
+                    try sink?.finish()
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
         } }
@@ -120,16 +132,17 @@ public struct DraftCutter: Sendable {
         chunkLists?.record(files.filter { $0.remembered != nil }.compactMap(\.content))
     }
 
-    /// Cuts one file that `signature` was taken of before, checking it did not change meanwhile.
-    private func cut(_ source: ArtifactDraft.Source, signature: FileSignature) throws -> CutFile {
+    /// Cuts one file that `signature` was taken of before, checking it did not change meanwhile, and
+    /// shows its chunks to `sink`.
+    private func cut(_ source: ArtifactDraft.Source, signature: FileSignature, sink: (any CutChunkSink)?) throws -> CutFile {
         if let data = source.data {
-            let content = CutContent.cut(data: data)
+            let content = try sink.map { try CutContent.cut(data: data, sink: $0) } ?? CutContent.cut(data: data)
             return CutFile(
                 source: source, entry: ManifestEntry(path: source.path, digest: content.record.digest, size: content.record.size),
                 content: content)
         }
         let (content, after, checkedNs) = try SourceSignatures.reading(fileAt: source.filePath) { descriptor in
-            try CutContent.cut(fileDescriptor: descriptor, path: source.filePath)
+            try CutContent.cut(fileDescriptor: descriptor, path: source.filePath, sink: sink)
         }
         try SourceSignatures.checkUnchanged(after, bytes: content.record.size, since: signature, path: source.filePath)
         return CutFile(

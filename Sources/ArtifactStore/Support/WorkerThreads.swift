@@ -6,6 +6,11 @@ import Foundation
 public enum WorkerThreads {
     /// Runs `body(worker)` for workers `0..<count` at once and returns when every one has.
     public static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        start(count, body).wait()
+    }
+
+    /// Starts `body(worker)` for workers `0..<count` at once; the group is done when every one has returned.
+    public static func start(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) -> DispatchGroup {
         let group = DispatchGroup()
         for worker in 0..<max(1, count) {
             group.enter()
@@ -16,6 +21,6 @@ public enum WorkerThreads {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        group.wait()
+        return group
     }
 }

@@ -49,6 +49,19 @@ struct ChunkUploader {
         return created.upload
     }
 
+    /// Uploads one pack of records into `upload`, sent from `pack`'s memory.
+    func sendPack(_ pack: [UInt8], upload: String) throws {
+        try pack.withUnsafeBytes { bytes in
+            // Not copied: the request is over when `send` returns, and `pack` outlives it.
+            let body = Data(
+                bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!),
+                count: bytes.count, deallocator: .none)
+            _ = try client.send(
+                "PUT", project.apiPath + "/uploads/\(pathSegment(upload))/packs", query: [], body: body,
+                contentType: "application/octet-stream", wait: .afterWork)
+        }
+    }
+
     /// Packs `digests` (each once) and uploads the packs into `upload`, `connections` at a time.
     /// - Parameters:
     ///   - size: each chunk's raw size (or a bound on it), to fill packs to `packTarget`.
@@ -78,9 +91,8 @@ struct ChunkUploader {
         let bytesTotal = totalSize
         let next = Atomic<Int>(0)
         let state = Mutex((outcome: Outcome(), rawDone: Int64(0), failure: Error?.none))
-        let path = project.apiPath + "/uploads/\(pathSegment(upload))/packs"
         let packList = packs
-        let client = client
+        let uploader = self
         WorkerThreads.run(min(connections, packs.count)) { _ in
             let source = makeSource()
             var bytes: [UInt8] = []
@@ -90,9 +102,7 @@ struct ChunkUploader {
                 do {
                     bytes.removeAll(keepingCapacity: true)
                     try source.appendRecords(of: packList[index], to: &bytes)
-                    _ = try client.send(
-                        "PUT", path, query: [], body: Data(bytes), contentType: "application/octet-stream",
-                        wait: .afterWork)
+                    try uploader.sendPack(bytes, upload: upload)
                     let snapshot = state.withLock { state in
                         state.outcome.packs += 1
                         state.outcome.chunks += packList[index].count

@@ -3,7 +3,8 @@ import ArtifactWire
 import Foundation
 
 /// A put to a team server: cuts the draft's files locally exactly as the embedded store does, sends
-/// only the chunks the server lacks (in packs, several at once) and commits the manifest.
+/// only the chunks the server lacks (in packs, several at once, while the files are still being read)
+/// and commits the manifest.
 struct RemotePut {
     /// What the put did.
     struct Result {
@@ -21,6 +22,10 @@ struct RemotePut {
     var newest: WireVersion?
 
     /// Cuts, uploads and commits `draft` (into the pending version `distributedID` names, when given).
+    ///
+    /// The files are read once, on all cores, and what the server lacks goes out while the rest is still
+    /// being read (`StreamedUpload`); the manifest is committed at the end. Files the stat cache
+    /// recognises are not read: their chunks are asked about afterwards, and read only if the server lacks them.
     func put(_ draft: ArtifactDraft, distributedID: String?) throws -> Result {
         if distributedID != nil && !draft.references.isEmpty { throw Store.referencesInPendingVersion }
         let transfer = cacheDirectory.appendingPathComponent("transfer")
@@ -29,9 +34,27 @@ struct RemotePut {
             statCachePath: transfer.appendingPathComponent("put-statcache.sqlite").path,
             chunkListPath: transfer.appendingPathComponent("put-chunklists.sqlite").path)
         let sources = draft.sourcesInManifestOrder
-        let cutting = ProgressLine(verb: "reading")
-        var cut = try cutter.cut(sources, progress: cutting?.update)
-        cutting?.finish()
+        let uploader = ChunkUploader(client: client, project: project)
+        let session = UploadSession(
+            uploader: uploader, uploads: ResumableUploads(cacheDirectory: cacheDirectory),
+            key: ResumableUploads.Key(
+                server: "\(client.server)", project: "\(project)", artifact: draft.name,
+                sources: ResumableUploads.Key.digest(ofPaths: sources.map(\.path))))
+        let streamed = StreamedUpload(session: session, packTarget: uploader.packTarget, connections: uploader.connections)
+        let putting = ProgressLine(verb: "putting")
+        var cut: [DraftCutter.CutFile]
+        var sent: ChunkUploader.Outcome
+        do {
+            defer { putting?.finish() }
+            do {
+                cut = try cutter.cut(sources, progress: putting?.update, sinks: { streamed.sink() })
+            } catch {
+                // What was packed before the failure still goes out: a re-run then sends only the rest.
+                _ = try? streamed.packs.finish()
+                throw error
+            }
+            sent = try streamed.packs.finish()
+        }
         // Reference entries travel in the manifest only: their bytes stay at their sources.
         let files = cut.map(\.entry) + draft.references.values.sorted { $0.path < $1.path }
         let digest = Store.manifestDigest(files)
@@ -47,27 +70,14 @@ struct RemotePut {
             // refused as the server refuses it, not answered "no changes".
             try ChunkUploader(client: client, project: project).checkWriteAccess()
             cutter.remember(cut)
-            return Result(commit: CommitResponse(created: false, version: newest), sent: ChunkUploader.Outcome(), files: files.count)
+            return Result(commit: CommitResponse(created: false, version: newest), sent: sent, files: files.count)
         }
         cutter.recallChunkLists(of: &cut)
         var contents = try chunkLists(for: &cut, artifact: draft.name)
-
-        let uploads = ResumableUploads(cacheDirectory: cacheDirectory)
-        let key = ResumableUploads.Key(
-            server: "\(client.server)", project: "\(project)", artifact: draft.name,
-            manifestDigest: digest)
-        let uploader = ChunkUploader(client: client, project: project)
-        var upload = uploads.upload(for: key)
         let allChunks = ChunkUploader.chunksInFileOrder(files, chunksOf: contents.mapValues(\.chunks))
-        var missing: [String]
-        do {
-            missing = try uploader.missing(allChunks, upload: upload)
-        } catch ServerError.notFound where upload != nil {
-            // The earlier upload expired or was committed elsewhere: start afresh.
-            upload = nil
-            missing = try uploader.missing(allChunks, upload: nil)
-        }
-        var sent = ChunkUploader.Outcome()
+        // Chunks read above were asked about as they were read; those of recognised files are asked now.
+        let unasked = allChunks.filter { !streamed.hasTaken($0) }
+        var missing = unasked.isEmpty ? [] : try session.missing(unasked)
         let request = CommitRequest(
             artifact: draft.name, type: draft.type, description: draft.description, metadata: draft.metadata,
             aliases: draft.aliases, run: draft.runID, files: files,
@@ -76,16 +86,12 @@ struct RemotePut {
             },
             distributedID: distributedID)
         for attempt in 1...3 {
-            if upload == nil {
-                let created = try uploader.createUpload()
-                uploads.remember(created, for: key)
-                upload = created
-            }
+            let upload = try session.upload()
             if !missing.isEmpty {
                 let places = try placesOf(missing, in: &cut, contents: &contents)
                 let sending = ProgressLine(verb: "uploading", unit: "packs")
                 let outcome = try uploader.send(
-                    missing, upload: upload!, size: { places[$0]?.length ?? 4 << 20 },
+                    missing, upload: upload, size: { places[$0]?.length ?? 4 << 20 },
                     makeSource: { FileChunkSource(places: places) }, progress: sending)
                 sending?.finish()
                 sent.chunks += outcome.chunks
@@ -94,13 +100,13 @@ struct RemotePut {
             }
             do {
                 let commit: CommitResponse = try client.send(
-                    "POST", project.apiPath + "/uploads/\(pathSegment(upload!))/commit", body: request, wait: .afterWork)
-                uploads.forget(key)
+                    "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request, wait: .afterWork)
+                session.committed()
                 cutter.remember(cut)
                 return Result(commit: commit, sent: sent, files: files.count)
             } catch ServerError.missingChunks where attempt < 3 {
                 // Chunks went away between the question and the commit (a delete, an expiry): send them again.
-                missing = try uploader.missing(allChunks, upload: upload)
+                missing = try session.missing(allChunks, stagedByThisRun: true)
             }
         }
         throw CommandFailure(message: "the server kept refusing the commit for missing chunks; try again")

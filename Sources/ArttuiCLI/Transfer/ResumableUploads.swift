@@ -1,17 +1,25 @@
 import ArtifactStore
 import Foundation
 
-/// Remembers the upload a put to a server staged its packs in, by server, project, artifact and
-/// manifest digest, so the same put run again after an interruption (Ctrl-C, kill -9, a dropped
-/// connection) resumes it: the server counts chunks staged in the upload as present. Kept in the
-/// client's cache directory, one small file per unfinished put, removed once the put commits.
+/// Remembers the upload a put to a server staged its packs in, by server, project, artifact and the
+/// paths put, so the same put run again after an interruption (Ctrl-C, kill -9, a dropped
+/// connection) resumes it: the server counts chunks staged in the upload as present. Known before any
+/// file is read (packs go out while files are still being read), the key holds no contents: a re-run
+/// after a file changed resumes too, and sends only that file's new chunks. Kept in the client's cache
+/// directory, one small file per unfinished put, removed once the put commits.
 struct ResumableUploads {
-    /// One put's destination and contents.
+    /// One put's destination and the paths it puts.
     struct Key: Codable, Equatable {
         var server: String
         var project: String
         var artifact: String
-        var manifestDigest: String
+        /// `digest(ofPaths:)` of the draft's paths.
+        var sources: String
+
+        /// A digest of `paths` (in manifest order), the name of the put's file.
+        static func digest(ofPaths paths: [String]) -> String {
+            Store.manifestDigest(paths.map { ManifestEntry(path: $0, digest: "", size: 0) })
+        }
     }
 
     private struct Entry: Codable {
@@ -45,5 +53,5 @@ struct ResumableUploads {
         try? FileManager.default.removeItem(at: file(key))
     }
 
-    private func file(_ key: Key) -> URL { directory.appendingPathComponent(key.manifestDigest) }
+    private func file(_ key: Key) -> URL { directory.appendingPathComponent(key.sources) }
 }
