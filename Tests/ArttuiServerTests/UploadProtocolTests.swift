@@ -291,6 +291,32 @@ import Testing
         }
     }
 
+    /// A version of as many files as a commit may name is one commit, although its manifest is larger
+    /// than other JSON bodies may be: 100,000 files were refused as a body over 16 MiB.
+    @Test func aCommitOfTheMostFilesAllowedIsAccepted() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await Self.setUp(accounts, client)
+            let prepared = PreparedUpload(files: ["a.bin": Self.noise(100, seed: 5)])
+            let upload = try alice.decode(UploadCreated.self, try await alice.send(.post, "/api/v1/projects/alice/vision/uploads")).upload
+            let pack = try await alice.send(
+                .put, "/api/v1/projects/alice/vision/uploads/\(upload)/packs", bytes: prepared.pack(prepared.chunkOrder))
+            #expect(pack.status == .created)
+            var commit = prepared.commit(artifact: "many", type: "dataset")
+            let entry = commit.files[0]
+            commit.files = (0..<ServerLimits.maxFilesPerCommit).map { index in
+                var file = entry
+                file.path = "shard-\(index % 1000)/sample-\(index)-with-a-name-as-long-as-datasets-give-them.bin"
+                return file
+            }
+            #expect(try JSONEncoder().encode(commit).count > ServerLimits.maxJSONBytes)
+            let response = try await alice.send(.post, "/api/v1/projects/alice/vision/uploads/\(upload)/commit", json: commit)
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+            let version = try alice.decode(WireVersion.self, try await alice.send(
+                .get, "/api/v1/projects/alice/vision/artifacts/many/versions/latest"))
+            #expect(version.fileCount == ServerLimits.maxFilesPerCommit)
+        }
+    }
+
     /// A number the API refuses is named as the API's field, not as the command line's flag: a negative
     /// `keepLast` was refused as `keep-last`, a name no API caller sent.
     @Test func aRefusedPruneCountNamesTheAPIFieldAndWhatIsWrongWithIt() async throws {

@@ -61,7 +61,8 @@ extension ArttuiAPI {
             },
             APIRoute(method: .post, path: Self.uploadPath + "/commit") { request, context in
                 let (project, upload) = try await self.upload(context)
-                let commit = try await RequestBodyReader.json(CommitRequest.self, from: request)
+                let commit = try await RequestBodyReader.json(
+                    CommitRequest.self, from: request, limit: ServerLimits.maxCommitJSONBytes)
                 guard commit.files.count <= ServerLimits.maxFilesPerCommit else {
                     throw APIError(.badRequest, "the commit names \(commit.files.count) files; the limit is \(ServerLimits.maxFilesPerCommit)")
                 }

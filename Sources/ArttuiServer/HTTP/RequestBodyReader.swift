@@ -62,9 +62,12 @@ enum RequestBodyReader {
         return data
     }
 
-    /// A JSON body decoded as `T`, after the size and depth limits.
-    static func json<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
-        let buffer = try await bytes(request, limit: ServerLimits.maxJSONBytes, what: "the JSON body")
+    /// A JSON body decoded as `T`, after the size (`ServerLimits.maxJSONBytes` unless `limit` is given)
+    /// and depth limits.
+    static func json<T: Decodable>(_ type: T.Type, from request: Request, limit: Int = ServerLimits.maxJSONBytes)
+        async throws -> T
+    {
+        let buffer = try await bytes(request, limit: limit, what: "the JSON body")
         return try decode(T.self, Data(buffer.readableBytesView))
     }
 

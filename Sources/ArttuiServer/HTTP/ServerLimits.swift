@@ -4,6 +4,10 @@ import ArtifactWire
 public enum ServerLimits {
     /// Bytes of a JSON request body.
     public static let maxJSONBytes = 16 << 20
+    /// Bytes of a commit's JSON body: a manifest of `maxFilesPerCommit` files takes about 180 bytes a
+    /// file with 80-character paths (18 MB for 100,000), so a commit may be larger than other bodies;
+    /// 64 MiB leaves room for paths of about 500 characters on average.
+    public static let maxCommitJSONBytes = 64 << 20
     /// Nesting depth of a JSON request body.
     public static let maxJSONDepth = 64
     /// Bytes of one pack upload.
