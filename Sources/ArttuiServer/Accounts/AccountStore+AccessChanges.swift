@@ -23,7 +23,15 @@ extension AccountStore {
     /// While the listening connection is down (the database restarting) the caches are cleared when it
     /// comes back; in between, the cache lifetime is the bound on what this process may miss.
     public func followAccessChanges() async {
+        // A failure is reported when the retry after it comes, not at once: as the server stops (or fails
+        // to start) the database client may close the listening connection just before this task is
+        // cancelled, and that is no failure to report.
+        var failure: (any Error)?
         while !Task.isCancelled {
+            if let failure {
+                logger.warning("listening for account changes failed; retrying", metadata: ["error": "\(failure)"])
+            }
+            failure = nil
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.accessChannel) { notifications in
@@ -34,7 +42,7 @@ extension AccountStore {
                 }
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("listening for account changes failed; retrying", metadata: ["error": "\(error)"])
+                failure = error
             }
             invalidateCaches()
             try? await Task.sleep(for: .seconds(1))
