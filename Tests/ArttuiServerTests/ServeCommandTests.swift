@@ -46,13 +46,11 @@ import Glibc
              "master key file /nonexistent-arttui.key does not exist (create it with `arttui-server admin key generate FILE`)"),
         ]
         for (settings, expected) in cases {
-            let started = Date()
             let serve = try await AdminCommandTests.run(
                 ["serve", "--listen", "127.0.0.1:\(try LoopbackSocket.freePort())"], databaseURL: database, settings: settings)
             #expect(serve.status == 1)
+            // Asked first, the hung database would have been the fault named, after its 30 s timeout.
             #expect(serve.stderr == "arttui-server: error: \(expected)\n", "\(serve.stderr)")
-            // The database waits 30 s in these runs: an answer in under 10 s never waited for it.
-            #expect(Date().timeIntervalSince(started) < 10)
         }
     }
 
@@ -136,7 +134,8 @@ import Glibc
             let ended = await server.finish(timeout: 60)
             let endedAfter = Date().timeIntervalSince(answered)
             #expect(ended.termination.succeeded, "\(ended.termination): \(ended.stderr)")
-            #expect(endedAfter < 2, "arttui-server ended \(endedAfter) s after its last answer")
+            // Each closed connection waited 5 s before; now 0.5 s. The margin is for a loaded machine.
+            #expect(endedAfter < 4, "arttui-server ended \(endedAfter) s after its last answer")
         }
     }
 }
