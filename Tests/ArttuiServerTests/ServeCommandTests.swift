@@ -75,22 +75,14 @@ import Glibc
     /// HTTP: over TLS it waited NIOSSL's default 5 s on each connection it closed for a close_notify
     /// that clients such as curl never send.
     @Test(.enabled(if: ServerFixture.enabled)) func sigtermFinishesARequestInFlightOverTLSAndThenEnds() async throws {
-        let tools = ["openssl", "curl"].map { name in
-            ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        }
-        guard let openssl = tools[0], let curl = tools[1] else {
-            print("skipped: openssl or curl not found")
-            return
-        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-sigterm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let certificate = directory.appendingPathComponent("cert.pem").path
-        let key = directory.appendingPathComponent("key.pem").path
-        let made = try await CapturedProcess.run(openssl, [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-            "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], outputs: directory, timeout: 60)
-        try #require(made.termination.succeeded, "\(made.stderr)")
+        guard let curl = SystemProgram.path("curl"), let made = try await SelfSignedCertificate.make(in: directory) else {
+            print("skipped: openssl or curl not found")
+            return
+        }
+        let (certificate, key) = (made.certificate, made.key)
         // A project's creation whose body (4,000 bytes of JSON, mostly blanks) curl sends at 1,000 bytes a second.
         let body = directory.appendingPathComponent("body.json")
         try Data((#"{"entity": "terry", "name": "slow""# + String(repeating: " ", count: 3_960) + "}").utf8).write(to: body)
