@@ -118,7 +118,16 @@ import Glibc
                 "-s", "--cacert", certificate, "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
                 "-H", "Content-Type: application/json", "-H", "Expect:", "--limit-rate", "1000", "--data-binary", "@\(body.path)",
                 "\(base)/api/v1/projects"], outputs: directory)
-            try await Task.sleep(for: .seconds(1))
+            // SIGTERM once the server is answering it (the /metrics request counts itself), not after a
+            // guess at how long curl takes to connect on a loaded machine.
+            var inFlight = false
+            for _ in 0..<300 where !inFlight && request.process.isRunning {
+                let metrics = try await CapturedProcess.start(curl, ["-s", "--cacert", certificate, "\(base)/metrics"], outputs: directory)
+                    .finish(timeout: 10)
+                inFlight = metrics.stdout.contains("\narttui_http_requests_in_flight 2\n")
+                if !inFlight { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(inFlight, "the slow request was never in flight")
             server.process.send(SIGTERM)
             let answer = await request.finish(timeout: 60)
             let answered = Date()
