@@ -66,7 +66,7 @@ public struct Arttui: ParsableCommand {
         // arguments: "Unexpected argument 'pul'" did not say that the word was taken for a command.
         if let name = arguments.first, !name.hasPrefix("-"), name != "help",
            !subcommandList.contains(where: { $0.configuration.commandName == name || $0.configuration.aliases.contains(name) }) {
-            throw ValidationError("unknown subcommand \"\(name)\"; arttui --help lists them")
+            throw ValidationError("unknown subcommand \(EscapedText.quoted(name)); arttui --help lists them")
         }
         return try parseAsRoot(arguments)
     }

@@ -71,6 +71,20 @@ public struct ScriptedSession {
     /// The rendered grid.
     public var grid: ScreenGrid { BrowserRenderer.render(state) }
 
+    /// Opens the key table (`?`) and pages it down (PgDn) until the screen stops changing, returning
+    /// every screen seen: the table is taller than most screens. The help stays open at its end.
+    public mutating func helpScreens() -> String {
+        press("?")
+        var seen = ""
+        var last = ""
+        for _ in 0..<1_000 where screen != last {
+            last = screen
+            seen += last
+            press("<PgDn>")
+        }
+        return seen
+    }
+
     private mutating func run(_ effects: [Effect]) {
         var queue = effects
         while !queue.isEmpty {

@@ -14,14 +14,7 @@ import Glibc
 /// blocking its thread.
 public final class TmuxSession: @unchecked Sendable {
     /// The `tmux` executable on `PATH`, or nil when it is not installed.
-    public static let executable: URL? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent("tmux")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        return nil
-    }()
+    public static let executable: URL? = SystemProgram.path("tmux").map { URL(fileURLWithPath: $0) }
 
     /// How long `waitFor` polls before failing; generous because the whole test suite shares two cores.
     public static let defaultTimeout: TimeInterval = 15

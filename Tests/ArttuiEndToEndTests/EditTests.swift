@@ -55,6 +55,9 @@ struct EditTests {
         let refused = try await sandbox.fails(["edit", "proj/ds:v0", "--unset", "bb", "-d", "changed"])
         #expect(refused.stderr == "arttui: error: proj/ds:v0 has no metadata key \"bb\" to --unset (its keys: a, b)\n", "\(refused)")
         try expectUnchanged(sandbox.store, since: before, "\(refused)")
+        // A key typed with a line break is named escaped, on the one line of the refusal.
+        let odd = try await sandbox.fails(["edit", "proj/ds:v0", "--unset", "b\nb"])
+        #expect(odd.stderr.contains(#"no metadata key "b\nb" to --unset"#), "\(odd)")
         // A key the same command sets, or the new --metadata holds, can be unset.
         try await sandbox.ok(["edit", "proj/ds:v0", "--metadata", #"{"c": 3, "d": 4}"#, "--unset", "c"])
         #expect(Set(try await sandbox.show("proj/ds:v0").object("metadata").keys) == ["d"])

@@ -11,33 +11,23 @@ import Glibc
 /// with a printed reason when openssl is missing.
 @Suite("server TLS", .childProcesses)
 struct ServerTLSTests {
-    private static let openssl = ["/usr/bin/openssl", "/usr/local/bin/openssl"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    private func runOpenSSL(_ arguments: [String], in sandbox: Sandbox) async throws {
-        let openssl = try await CapturedProcess.run(
-            try #require(Self.openssl), arguments, directory: sandbox.root.path, outputs: sandbox.root, timeout: 60)
-        try #require(!openssl.timedOut, "openssl \(arguments.first ?? "") did not finish")
-        try #require(openssl.termination.status == 0, "openssl \(arguments) failed: \(openssl.stderr)")
-    }
+    private static let openssl = SystemProgram.path("openssl")
 
     @Test("a self-signed server is refused, trusted with --ca-cert or $ARTTUI_CA_CERT, and --insecure warns")
     func privateCA() async throws {
-        guard Self.openssl != nil else {
+        let sandbox = try Sandbox()
+        guard let openssl = Self.openssl, let made = try await SelfSignedCertificate.make(in: sandbox.root) else {
             print("skipped: openssl not found")
             return
         }
-        let sandbox = try Sandbox()
-        try await runOpenSSL(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
-                              "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], in: sandbox)
         let port = try LoopbackSocket.freePort()
         // -www answers every GET with an HTML status page: TLS succeeds, the API answer does not parse.
         let server = try ChildProcess.spawn(
-            try #require(Self.openssl), ["s_server", "-accept", "\(port)", "-cert", "cert.pem", "-key", "key.pem",
+            openssl, ["s_server", "-accept", "\(port)", "-cert", made.certificate, "-key", made.key,
                                          "-www", "-quiet"], directory: sandbox.root.path)
         defer { server.terminateInBackground(grace: 10) }
         let url = "https://127.0.0.1:\(port)"
-        let certificate = sandbox.path("cert.pem").path
+        let certificate = made.certificate
         var untrusted = try await sandbox.run(["whoami", "--remote", url], locations: false)
         for _ in 0..<50 where untrusted.stderr.contains("cannot reach") {
             try await Task.sleep(for: .milliseconds(100))  // s_server may still be starting

@@ -1,3 +1,4 @@
+import ArtifactWire
 import Foundation
 @testable import ArttuiServer
 import ProcessTestSupport
@@ -40,7 +41,7 @@ import Testing
             #expect(add.status == 0, "\(add.stderr)")
             let token = add.stdout.trimmingCharacters(in: .newlines)
             #expect(add.stdout == token + "\n", "only the token, on one line")
-            #expect(token.hasPrefix(APIToken.prefix) && token.count == APIToken.prefix.count + 64)
+            #expect(TokenShape.matches(token), "\(token)")
             #expect(try await accounts.caller(token: token)?.isAdmin == true)
 
             let second = try await Self.run(["admin", "token", "add", "alice"], databaseURL: url)

@@ -46,13 +46,11 @@ import Glibc
              "master key file /nonexistent-arttui.key does not exist (create it with `arttui-server admin key generate FILE`)"),
         ]
         for (settings, expected) in cases {
-            let started = Date()
             let serve = try await AdminCommandTests.run(
                 ["serve", "--listen", "127.0.0.1:\(try LoopbackSocket.freePort())"], databaseURL: database, settings: settings)
             #expect(serve.status == 1)
+            // Asked first, the hung database would have been the fault named, after its 30 s timeout.
             #expect(serve.stderr == "arttui-server: error: \(expected)\n", "\(serve.stderr)")
-            // The database waits 30 s in these runs: an answer in under 10 s never waited for it.
-            #expect(Date().timeIntervalSince(started) < 10)
         }
     }
 
@@ -73,34 +71,21 @@ import Glibc
         }
     }
 
-    /// The executable `name` in /usr/bin or /usr/local/bin, nil when neither has it.
-    static func tool(_ name: String) -> String? {
-        ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
-    /// A self-signed P-256 certificate for 127.0.0.1 and its key, `NAME.pem` and `NAME.key` in `directory`.
-    static func selfSigned(_ name: String, in directory: URL, openssl: String) async throws -> (certificate: String, key: String) {
-        let certificate = directory.appendingPathComponent("\(name).pem").path
-        let key = directory.appendingPathComponent("\(name)-key.pem").path
-        let made = try await CapturedProcess.run(openssl, [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-            "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], outputs: directory, timeout: 60)
-        try #require(made.termination.succeeded, "\(made.stderr)")
-        return (certificate, key)
-    }
-
     /// A --tls-key that is not the key of the --tls-cert is named with both files, before any service is
     /// asked: it ended the start with NIOSSL's bare "failedToLoadPrivateKey".
     @Test func aKeyThatIsNotTheCertificatesIsNamed() async throws {
-        guard let openssl = Self.tool("openssl") else {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-tls-pair-\(UUID().uuidString)")
+        let (firstDirectory, secondDirectory) = (directory.appendingPathComponent("first"), directory.appendingPathComponent("second"))
+        for made in [firstDirectory, secondDirectory] {
+            try FileManager.default.createDirectory(at: made, withIntermediateDirectories: true)
+        }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        guard let first = try await SelfSignedCertificate.make(in: firstDirectory),
+              let second = try await SelfSignedCertificate.make(in: secondDirectory)
+        else {
             print("skipped: openssl not found")
             return
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-tls-pair-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let first = try await Self.selfSigned("first", in: directory, openssl: openssl)
-        let second = try await Self.selfSigned("second", in: directory, openssl: openssl)
         let serve = try await AdminCommandTests.run(
             ["serve", "--listen", "127.0.0.1:18449", "--tls-cert", first.certificate, "--tls-key", second.key],
             databaseURL: "postgres://nobody@127.0.0.1:1/x")
@@ -113,14 +98,14 @@ import Glibc
     /// HTTP: over TLS it waited NIOSSL's default 5 s on each connection it closed for a close_notify
     /// that clients such as curl never send.
     @Test(.enabled(if: ServerFixture.enabled)) func sigtermFinishesARequestInFlightOverTLSAndThenEnds() async throws {
-        guard let openssl = Self.tool("openssl"), let curl = Self.tool("curl") else {
-            print("skipped: openssl or curl not found")
-            return
-        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-sigterm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (certificate, key) = try await Self.selfSigned("server", in: directory, openssl: openssl)
+        guard let curl = SystemProgram.path("curl"), let made = try await SelfSignedCertificate.make(in: directory) else {
+            print("skipped: openssl or curl not found")
+            return
+        }
+        let (certificate, key) = (made.certificate, made.key)
         // A project's creation whose body (4,000 bytes of JSON, mostly blanks) curl sends at 1,000 bytes a second.
         let body = directory.appendingPathComponent("body.json")
         try Data((#"{"entity": "terry", "name": "slow""# + String(repeating: " ", count: 3_960) + "}").utf8).write(to: body)
@@ -156,7 +141,16 @@ import Glibc
                 "-s", "--cacert", certificate, "-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(token)",
                 "-H", "Content-Type: application/json", "-H", "Expect:", "--limit-rate", "1000", "--data-binary", "@\(body.path)",
                 "\(base)/api/v1/projects"], outputs: directory)
-            try await Task.sleep(for: .seconds(1))
+            // SIGTERM once the server is answering it (the /metrics request counts itself), not after a
+            // guess at how long curl takes to connect on a loaded machine.
+            var inFlight = false
+            for _ in 0..<300 where !inFlight && request.process.isRunning {
+                let metrics = try await CapturedProcess.start(curl, ["-s", "--cacert", certificate, "\(base)/metrics"], outputs: directory)
+                    .finish(timeout: 10)
+                inFlight = metrics.stdout.contains("\narttui_http_requests_in_flight 2\n")
+                if !inFlight { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            try #require(inFlight, "the slow request was never in flight")
             server.process.send(SIGTERM)
             let answer = await request.finish(timeout: 60)
             let answered = Date()
@@ -164,9 +158,8 @@ import Glibc
             let ended = await server.finish(timeout: 60)
             let endedAfter = Date().timeIntervalSince(answered)
             #expect(ended.termination.succeeded, "\(ended.termination): \(ended.stderr)")
-            // With NIOSSL's default it ended 4 s after (5 s after closing); now well under 1 s, but a loaded
-            // machine may take longer to stop its services.
-            #expect(endedAfter < 3, "arttui-server ended \(endedAfter) s after its last answer")
+            // Each closed connection waited 5 s before; now 0.5 s. The margin is for a loaded machine.
+            #expect(endedAfter < 4, "arttui-server ended \(endedAfter) s after its last answer")
         }
     }
 }

@@ -73,11 +73,7 @@ import Testing
 
     @Test func helpIsGeneratedFromTheKeyTable() {
         var session = ScriptedSession(store: FixtureStore(), width: 120, height: 60)
-        session.press("?")
-        // The top and, after G, the bottom of the table: every row was on screen once.
-        var seen = session.screen
-        session.press("G")
-        seen += session.screen
+        let seen = session.helpScreens()
         // Three columns here: long descriptions wrap under themselves, every word still shown.
         for binding in KeyMap.bindings {
             #expect(seen.contains(binding.keyLabel) && binding.help.split(separator: " ").allSatisfy { seen.contains($0) },
@@ -95,16 +91,9 @@ import Testing
     @Test(arguments: [(80, 24), (40, 10), (120, 40)])
     func helpScrollsToEveryBindingAtEverySize(width: Int, height: Int) {
         var session = ScriptedSession(store: FixtureStore(), width: width, height: height)
-        session.press("?")
-        #expect(session.screen.contains("Keys (Esc closes)"))
-        #expect(session.screen.contains("rows 1-"), "no sign that the help goes on: \(session.screen)")
-        var seen = session.screen
-        var pages = 0
-        while !session.screen.contains("Close the help"), pages < 100 {
-            session.press("<PgDn>")
-            seen += session.screen
-            pages += 1
-        }
+        let seen = session.helpScreens()
+        #expect(seen.contains("Keys (Esc closes)"))
+        #expect(seen.contains("rows 1-"), "no sign that the help goes on: \(seen)")
         // One column at 80 wide: each description whole on its line, after its keys or, for a
         // label too long for the 12-column key column (Ctrl-S/Ctrl-Enter), under it.
         for binding in KeyMap.bindings where width == 80 {

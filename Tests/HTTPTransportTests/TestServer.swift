@@ -21,9 +21,7 @@ final class TestServer: @unchecked Sendable {
 
     /// Starts a server and waits (suspended, not blocking a thread) until it prints its port.
     static func start() async throws -> TestServer? {
-        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
+        guard let python = SystemProgram.path("python3") else {
             print("skipped: python3 not found")
             return nil
         }

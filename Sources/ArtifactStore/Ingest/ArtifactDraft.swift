@@ -187,11 +187,9 @@ public struct ArtifactDraft: Sendable {
                 + "text in another Unicode normalization and would be taken for it; rename one of them")
     }
 
-    /// A path with every non-ASCII code point written out, so two spellings that look alike can be told apart.
-    private static func codePoints(_ path: String) -> String {
-        path.unicodeScalars.map { $0.isASCII ? String($0) : "\\u{\(String($0.value, radix: 16, uppercase: true))}" }
-            .joined()
-    }
+    /// A path with every non-ASCII code point written out (and control characters escaped, as a name on
+    /// Linux may hold a line break), so two spellings that look alike can be told apart on one line.
+    private static func codePoints(_ path: String) -> String { EscapedText.oneLine(path, nonASCII: true) }
 
     /// Adds a source whose path is new.
     private mutating func append(_ source: Source) {

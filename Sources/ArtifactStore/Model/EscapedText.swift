@@ -5,8 +5,11 @@ import Foundation
 public enum EscapedText {
     /// `value` with `\n`, `\r`, `\t` and other control characters (as `\u{1B}`) escaped, and each
     /// scalar of `also` preceded by a backslash (error messages quote with `"` and so escape it and `\`).
-    public static func oneLine(_ value: String, escaping also: Set<Unicode.Scalar> = []) -> String {
-        guard value.unicodeScalars.contains(where: { isControl($0) || also.contains($0) }) else { return value }
+    /// - Parameter nonASCII: also write every non-ASCII scalar as `\u{E9}`, so two spellings that look
+    ///   alike (`é` as one code point or as `e` and a combining accent) can be told apart.
+    public static func oneLine(_ value: String, escaping also: Set<Unicode.Scalar> = [], nonASCII: Bool = false) -> String {
+        guard value.unicodeScalars.contains(where: { isControl($0) || also.contains($0) || (nonASCII && !$0.isASCII) })
+        else { return value }
         var out = ""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -14,12 +17,16 @@ public enum EscapedText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where also.contains(scalar): out += "\\" + String(scalar)
-            case _ where isControl(scalar): out += String(format: "\\u{%02X}", scalar.value)
+            case _ where isControl(scalar) || (nonASCII && !scalar.isASCII): out += String(format: "\\u{%02X}", scalar.value)
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
     }
 
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || scalar.value == 0x7F }
+    /// `value` in double quotes for a message, escaped by `oneLine` (with `"` and `\`).
+    public static func quoted(_ value: String) -> String { "\"" + oneLine(value, escaping: ["\"", "\\"]) + "\"" }
+
+    /// C0, DEL and C1: U+009B is CSI to a terminal that reads C1 controls, as ESC [ is to all of them.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
 }

@@ -157,5 +157,5 @@ extension StoreError: CustomStringConvertible, LocalizedError {
 
 /// Quotes a user-supplied value for an error message, escaping what would break the line.
 func quoted(_ value: String) -> String {
-    "\"" + EscapedText.oneLine(value, escaping: ["\"", "\\"]) + "\""
+    EscapedText.quoted(value)
 }

@@ -52,8 +52,8 @@ struct EditCommand: ParsableCommand {
             // A key neither there nor set here is a typo: removing nothing and printing "updated" hid it.
             let present = Set(base.keys).union(changes.compactMap { if case let .set(key, _) = $0 { key } else { nil } })
             if let missing = removals.first(where: { !present.contains($0) }) {
-                let keys = base.keys.sorted().joined(separator: ", ")
-                throw StoreError.invalidArgument("\(version.qualifiedName) has no metadata key \"\(missing)\" to --unset "
+                let keys = base.keys.sorted().map { EscapedText.oneLine($0) }.joined(separator: ", ")
+                throw StoreError.invalidArgument("\(version.qualifiedName) has no metadata key \(EscapedText.quoted(missing)) to --unset "
                     + (keys.isEmpty ? "(its metadata is empty)" : "(its keys: \(keys))"))
             }
             newMetadata = try MetadataChange.apply(changes, to: base)

@@ -167,7 +167,9 @@ extension PutCommand {
         }
         var draft = draft
         draft.runID = writer.runID
-        if type == nil, let newest { draft.type = newest.type }
+        if type == nil, let existing = try existingType(of: draft.name, in: project, newest: newest, client: client) {
+            draft.type = existing
+        }
         let distributedID = upsert ? try remoteSharedID(client: client) : nil
         let result = try RemotePut(
             client: client, project: project, cacheDirectory: storeOptions.cacheDirectory, newest: newest
@@ -191,6 +193,20 @@ extension PutCommand {
         } else {
             print("no changes: \(qualifiedName) already holds this content")
             if !aliases.isEmpty { print("aliases \(aliases.joined(separator: ", ")) now on \(qualifiedName)") }
+        }
+    }
+
+    /// The artifact's own type on the server, which a put without `-t` keeps as the local put does
+    /// (`Catalog.artifactType`): its newest version's, else, with none committed (an upsert asks for
+    /// none), that of its first version listed with the pending ones; nil for an artifact not there yet.
+    private func existingType(of artifact: String, in project: RemoteProject, newest: WireVersion?,
+                              client: ServerClient) throws -> String? {
+        if let newest { return newest.type }
+        do {
+            return try ServerRepository(client: client)
+                .wireVersions(of: "\(project)", artifact, offset: 0, limit: 1, includePending: true).first?.type
+        } catch ServerError.notFound {
+            return nil
         }
     }
 

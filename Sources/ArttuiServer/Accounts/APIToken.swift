@@ -4,14 +4,11 @@ import Foundation
 
 /// API tokens: 256 random bits shown once as text, stored only as their SHA-256.
 public enum APIToken {
-    /// The prefix every token starts with, so a leaked one is recognisable.
-    public static let prefix = TokenShape.prefix
-
     /// A new token: the prefix and 32 random bytes in lowercase hex (`TokenShape`).
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<TokenShape.hexDigits / 2).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+        return TokenShape.prefix + bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// What the account store keeps of a token.

@@ -23,7 +23,15 @@ extension AccountStore {
     /// While the listening connection is down (the database restarting) the caches are cleared when it
     /// comes back; in between, the cache lifetime is the bound on what this process may miss.
     public func followAccessChanges() async {
+        // A failure is reported when the retry after it comes, not at once: as the server stops (or fails
+        // to start) the database client may close the listening connection just before this task is
+        // cancelled, and that is no failure to report.
+        var failure: (any Error)?
         while !Task.isCancelled {
+            if let failure {
+                logger.warning("listening for account changes failed; retrying", metadata: ["error": "\(failure)"])
+            }
+            failure = nil
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.accessChannel) { notifications in
@@ -37,7 +45,7 @@ extension AccountStore {
                 // The client closing its connections is the server stopping (a failed start cancels every
                 // service at once, and the client may go first): no failure to report, nothing to retry.
                 if let error = error as? PSQLError, [.poolClosed, .clientClosedConnection].contains(error.code) { return }
-                logger.warning("listening for account changes failed; retrying", metadata: ["error": "\(error)"])
+                failure = error
             }
             invalidateCaches()
             try? await Task.sleep(for: .seconds(1))
