@@ -25,6 +25,12 @@ struct VersionCopier {
         var wanted: String
     }
 
+    /// An alias set on the target, on the version it now names there.
+    struct AliasSet: Encodable {
+        var alias: String
+        var version: String
+    }
+
     /// Pending versions of an artifact that were not copied.
     struct PendingLeftOut: Encodable {
         var artifact: String
@@ -38,7 +44,7 @@ struct VersionCopier {
         var pendingLeftOut: [PendingLeftOut] = []
         var runs: [String] = []
         var runsLeftOut: [String] = []
-        var aliasesSet: [String] = []
+        var aliasesSet: [AliasSet] = []
         var aliasConflicts: [AliasConflict] = []
         var chunksSent = 0
         var bytesSent: Int64 = 0
@@ -129,7 +135,7 @@ struct VersionCopier {
                     continue
                 }
                 try target.setAlias(alias, on: copy)
-                report.aliasesSet.append("\(alias) → \(name(copy))")
+                report.aliasesSet.append(AliasSet(alias: alias, version: name(copy)))
                 for index in held.indices { held[index].aliases.removeAll { $0 == alias } }
                 if let index = held.firstIndex(where: { $0.version == copy.version }) { held[index].aliases.append(alias) }
             }
@@ -187,7 +193,7 @@ extension VersionCopier.Report {
                 : "already there"
             print("\(version.source) -> \(version.target) (\(fate))")
         }
-        for alias in aliasesSet { print("alias \(alias)") }
+        for set in aliasesSet { print("alias \(set.alias) → \(set.version)") }
         for pending in pendingLeftOut {
             print("\(pending.artifact): \(counted(pending.count, "pending version")) not copied "
                 + "(unfinished: arttui finish commits one, then copy again)")
