@@ -108,7 +108,7 @@ struct VersionCopier {
             let request = CommitRequest(
                 artifact: artifact, type: version.type, description: version.description, metadata: version.metadata,
                 aliases: [], run: producer, files: manifest.files, contents: manifest.contents)
-            let (commit, bytes) = try target.importVersion(
+            let (commit, chunks, bytes) = try target.importVersion(
                 request, sending: missing, size: { sizes[$0] ?? 4 << 20 },
                 from: try source.recordSource(for: version, manifest: manifest))
             guard commit.version.digest == version.digest else {
@@ -118,8 +118,8 @@ struct VersionCopier {
             pairs.append((version, commit.version))
             report.versions.append(Copied(
                 source: name(version), target: name(commit.version), digest: version.digest, created: commit.created,
-                chunksSent: missing.count, bytesSent: bytes))
-            report.chunksSent += missing.count
+                chunksSent: chunks, bytesSent: bytes))
+            report.chunksSent += chunks
             report.bytesSent += bytes
         }
         held = try targetVersions(artifact)
