@@ -135,7 +135,7 @@ var layout: LineageLayout?
 let phases: [(String, Double)] = [
     ("load", median3 { _ = try! store.lineage(versionID: view.version.id, up: view.depth, down: view.depth) }),
     ("fold", median3 {
-        folded = folding.fold(nodes: loaded.nodes.map { LineageNode($0, isRoot: $0.key == loaded.root) }, edges: loaded.edges,
+        folded = folding.fold(nodes: LineageNode.nodes(of: loaded), edges: loaded.edges,
                               root: loaded.root, keep: [loaded.root])
     }),
     ("layout", median3 { layout = LineageLayout(nodes: folded.nodes, edges: folded.edges) }),

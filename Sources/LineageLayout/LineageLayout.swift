@@ -147,7 +147,7 @@ public struct LineageLayout: Hashable, Sendable {
 
     /// Arranges a store's lineage graph, labelled as `LineageNode` labels nodes.
     public init(graph: LineageGraph, markRoot: Bool = true) {
-        self.init(nodes: graph.nodes.map { LineageNode($0, isRoot: markRoot && $0.key == graph.root) },
+        self.init(nodes: LineageNode.nodes(of: graph, markRoot: markRoot),
                   edges: graph.edges)
     }
 

@@ -29,16 +29,30 @@ public struct LineageNode: Hashable, Sendable {
 
     /// A node of a store's lineage graph, labelled as both `arttui lineage` and the browser show it:
     /// `run NAME`, `NAME:vN [alias,…]`, `(deleted)` for a tombstone, ` *` after the graph's root.
-    public init(_ node: LineageGraph.Node, isRoot: Bool = false) {
+    /// A version of a project other than `rootProject` is named `PROJECT/NAME:vN`, as two projects'
+    /// `ds:v0` are different artifacts.
+    public init(_ node: LineageGraph.Node, isRoot: Bool = false, rootProject: String? = nil) {
         let mark = isRoot ? " *" : ""
         switch node {
         case let .run(id, name, _, _):
             self.init(key: node.key, label: "run \(name.isEmpty ? id : name)\(mark)", kind: .run)
-        case let .version(_, name, _, index, aliases, deleted):
+        case let .version(project, name, _, index, aliases, deleted):
+            let qualifier = rootProject.map { $0 == project ? "" : project + "/" } ?? ""
             let badges = aliases.isEmpty ? "" : " [" + aliases.joined(separator: ",") + "]"
-            self.init(key: node.key, label: "\(name):v\(index)\(badges)\(deleted ? " (deleted)" : "")\(mark)",
+            self.init(key: node.key,
+                      label: "\(qualifier)\(name):v\(index)\(badges)\(deleted ? " (deleted)" : "")\(mark)",
                       kind: .version)
         }
+    }
+
+    /// Every node of a store's lineage graph, labelled relative to its root's project; ` *` marks
+    /// the root when `markRoot`.
+    public static func nodes(of graph: LineageGraph, markRoot: Bool = true) -> [LineageNode] {
+        let rootProject = graph.nodes.lazy.compactMap { node -> String? in
+            if node.key == graph.root, case let .version(project, _, _, _, _, _) = node { return project }
+            return nil
+        }.first
+        return graph.nodes.map { LineageNode($0, isRoot: markRoot && $0.key == graph.root, rootProject: rootProject) }
     }
 
     /// Whether it stands for folded neighbours.

@@ -28,7 +28,7 @@ public struct LineageTextRenderer: Sendable {
 
     /// The drawing of a store's lineage graph, the root marked `*`; folding never hides `keep`.
     public func drawing(_ graph: LineageGraph, keep: Set<String> = []) -> LineageDrawing {
-        var nodes = graph.nodes.map { LineageNode($0, isRoot: $0.key == graph.root) }
+        var nodes = LineageNode.nodes(of: graph)
         var edges = graph.edges
         if let folding {
             (nodes, edges) = folding.fold(nodes: nodes, edges: edges, root: graph.root, keep: keep.union([graph.root]))

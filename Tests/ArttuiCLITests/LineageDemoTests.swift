@@ -25,7 +25,7 @@ import Testing
         for ascii in [false, true] {
             let printed = LineageCommand.picture(of: graph, ascii: ascii)
             // R0: from every node the lines reach exactly its successors.
-            let labels = graph.nodes.map { LineageNode($0, isRoot: $0.key == graph.root).label }
+            let labels = LineageNode.nodes(of: graph).map(\.label)
             let label = Dictionary(uniqueKeysWithValues: zip(graph.nodes.map(\.key), labels))
             let walk = LineageWalk(lines: printed, labels: labels)
             for node in graph.nodes {

@@ -272,7 +272,14 @@ import Glibc
             #expect((again["aliasConflicts"] as? [[String: Any]])?.first?["heldBy"] as? String == "root/shared/ds:v1")
             #expect(try await scratch.metric("arttui_upload_bytes_total") == bytesBefore)
             let moved = try await scratch.json(["push", "lin/ds:best", "--to", remote, "--into", "root/shared", "--move-aliases"])
-            #expect((moved["aliasesSet"] as? [String]) == ["best → root/shared/ds:v2"])
+            // Structured, as aliasConflicts is: a script reads the alias and the version without parsing "→".
+            let set = try #require(moved["aliasesSet"] as? [[String: Any]])
+            #expect(set.map { "\($0["alias"] ?? "nil") \($0["version"] ?? "nil")" } == ["best root/shared/ds:v2"])
+            #expect(set.allSatisfy { $0.count == 2 })
+            // The text report still reads as a sentence; moving it back from v1 names the alias the same way.
+            try await scratch.ok(["alias", "add", "lin/ds:v1", "best"])
+            let text = try await scratch.ok(["push", "lin/ds:best", "--to", remote, "--into", "root/shared", "--move-aliases"])
+            #expect(text.contains("alias best → root/shared/ds:v1\n"), "\(text)")
         }
     }
 

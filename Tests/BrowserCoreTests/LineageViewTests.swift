@@ -64,7 +64,7 @@ import Testing
             let printed = LineageTextRenderer(ascii: !unicode, measure: { DisplayWidth.width(of: $0) }).render(graph)
             #expect(pictureRows(session, count: printed.count) == printed)
             // And the picture is right: each node's lines reach exactly its successors.
-            let labels = graph.nodes.map { LineageNode($0, isRoot: $0.key == graph.root).label }
+            let labels = LineageNode.nodes(of: graph).map(\.label)
             let walk = LineageWalk(lines: printed, labels: labels)
             #expect(walk.successors(of: "detector:v0") == ["run eval-1"])
             #expect(walk.successors(of: "baseline:v2 [best]") == ["run eval-1"])

@@ -284,4 +284,21 @@ import Testing
         let root = LineageGraph.Node.version(project: "p", name: "alone", type: "t", index: 0, aliases: ["best"], deleted: false)
         #expect(LineageTextRenderer().render(LineageGraph(root: root.key, nodes: [root], edges: [])) == ["alone:v0 [best] *"])
     }
+
+    @Test func aVersionOfAnotherProjectIsNamedWithItsProject() {
+        // Two different artifacts both called `ds:v0`, one in the root's project and one in another:
+        // the other one's label carries its project, so the picture never shows `ds:v0` twice.
+        let root = LineageGraph.Node.version(project: "p", name: "model", type: "model", index: 1, aliases: [], deleted: false)
+        let own = LineageGraph.Node.version(project: "p", name: "ds", type: "dataset", index: 0, aliases: [], deleted: false)
+        let other = LineageGraph.Node.version(project: "team/q", name: "ds", type: "dataset", index: 0, aliases: ["x"], deleted: false)
+        let run = LineageGraph.Node.run(id: "r1", name: "train", jobType: "train", state: "finished")
+        let graph = LineageGraph(root: root.key, nodes: [root, own, other, run], edges: [
+            .init(from: own.key, to: run.key), .init(from: other.key, to: run.key), .init(from: run.key, to: root.key),
+        ])
+        #expect(LineageNode.nodes(of: graph).map(\.label) == ["model:v1 *", "ds:v0", "team/q/ds:v0 [x]", "run train"])
+        #expect(LineageTextRenderer().render(graph) == [
+            "ds:v0 ─────────────┬─▶ run train ──▶ model:v1 *",
+            "team/q/ds:v0 [x] ──╯",
+        ])
+    }
 }

@@ -138,7 +138,26 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     }
 
     func artifacts(in project: String) throws -> [ArtifactSummary] {
-        try client.get(projectRoute(project) + "/artifacts", as: [WireArtifact].self).map(\.summary)
+        do {
+            return try client.get(projectRoute(project) + "/artifacts", as: [WireArtifact].self).map(\.summary)
+        } catch ServerError.notFound(let detail) {
+            throw entityGivenAsProject(project) ?? ServerError.notFound(detail: detail)
+        }
+    }
+
+    /// Why `ENTITY/NAME` is missing when NAME is itself an entity the caller can see (their own, a team
+    /// of theirs, or the owner of a project they may read): `ls TEAM` reads TEAM as a project of the
+    /// caller's own entity, and "project ME/TEAM not found" hides what they meant. Nil otherwise,
+    /// also when the server cannot say.
+    private func entityGivenAsProject(_ project: String) -> CommandFailure? {
+        let parts = project.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let identity = try? client.whoami() else { return nil }
+        let name = parts[1]
+        let visible = identity.name == name || identity.teams.contains { $0.team == name }
+            || ((try? client.get("/api/v1/projects", as: [WireProject].self))?.contains { $0.entity == name } ?? false)
+        guard visible else { return nil }
+        return CommandFailure(message: "\"\(name)\" is an entity, not a project of \(parts[0]): "
+            + "arttui --remote \(client.server) project ls \(name) lists its projects")
     }
 
     /// Pending versions come first, as locally; the server lists them only to those who may write to the project.

@@ -76,13 +76,15 @@ final class LocalTransferEnd: TransferEnd {
     func importVersion(
         _ request: CommitRequest, sending digests: [String], size: @escaping (String) -> Int,
         from source: @escaping @Sendable () -> any ChunkRecordSource
-    ) throws -> (commit: CommitResponse, bytes: Int64) {
+    ) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64) {
         var staged: [StagedPack] = []
+        var chunks = 0
         var bytes: Int64 = 0
         var toSend = digests
         for _ in 1...2 {
             let received = try receive(toSend, size: size, from: source)
             staged += received.packs
+            chunks += toSend.count
             bytes += received.bytes
             let upload = UploadedVersion(
                 name: request.artifact, type: request.type, description: request.description ?? "",
@@ -92,7 +94,7 @@ final class LocalTransferEnd: TransferEnd {
                 upload, project: project, stagedChunks: staged.flatMap(\.chunks), packs: staged.map(\.pack))
             {
             case let .committed(result):
-                return (CommitResponse(created: result.created, version: WireVersion(result.version)), bytes)
+                return (CommitResponse(created: result.created, version: WireVersion(result.version)), chunks, bytes)
             case let .missingChunks(missing):
                 toSend = missing.sorted()
             }

@@ -89,20 +89,22 @@ final class ServerTransferEnd: TransferEnd {
     func importVersion(
         _ request: CommitRequest, sending digests: [String], size: @escaping (String) -> Int,
         from source: @escaping @Sendable () -> any ChunkRecordSource
-    ) throws -> (commit: CommitResponse, bytes: Int64) {
+    ) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64) {
         let uploader = ChunkUploader(client: client, project: project)
         let upload = try uploader.createUpload()
         var toSend = digests
+        var chunks = 0
         var bytes: Int64 = 0
         for attempt in 1...3 {
             let progress = ProgressLine(verb: "sending \(request.artifact)", unit: "packs")
             let sent = try uploader.send(toSend, upload: upload, size: size, makeSource: source, progress: progress)
             progress?.finish()
+            chunks += sent.chunks
             bytes += sent.bytes
             do {
                 let commit: CommitResponse = try client.send(
                     "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request, wait: .afterWork)
-                return (commit, bytes)
+                return (commit, chunks, bytes)
             } catch ServerError.missingChunks where attempt < 3 {
                 toSend = try uploader.missing(Array(Set(request.contents.flatMap(\.chunks))).sorted(), upload: upload)
             }

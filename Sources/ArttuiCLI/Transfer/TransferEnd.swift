@@ -34,11 +34,12 @@ protocol TransferEnd: AnyObject {
     /// Which of `digests` this end lacks.
     func missingChunks(_ digests: [String]) throws -> [String]
     /// Receives the records of `digests` from `source` and commits `request` (its chunks all present
-    /// then); returns the version and the bytes of records received.
+    /// then); returns the version, and the chunks and bytes of records received: with those a refused
+    /// commit named as missing, sent before it was tried again.
     func importVersion(
         _ request: CommitRequest, sending digests: [String], size: @escaping (String) -> Int,
         from source: @escaping @Sendable () -> any ChunkRecordSource
-    ) throws -> (commit: CommitResponse, bytes: Int64)
+    ) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64)
     /// Creates `run` here, ended as it ended there, unless a run with its id exists.
     func ensureRun(_ run: WireRun) throws -> RunPlacement
     /// Records that run `runID` used `version` (idempotent).

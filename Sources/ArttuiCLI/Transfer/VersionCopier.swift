@@ -25,6 +25,12 @@ struct VersionCopier {
         var wanted: String
     }
 
+    /// An alias set on the target, on the version it now names there.
+    struct AliasSet: Encodable {
+        var alias: String
+        var version: String
+    }
+
     /// Pending versions of an artifact that were not copied.
     struct PendingLeftOut: Encodable {
         var artifact: String
@@ -38,7 +44,7 @@ struct VersionCopier {
         var pendingLeftOut: [PendingLeftOut] = []
         var runs: [String] = []
         var runsLeftOut: [String] = []
-        var aliasesSet: [String] = []
+        var aliasesSet: [AliasSet] = []
         var aliasConflicts: [AliasConflict] = []
         var chunksSent = 0
         var bytesSent: Int64 = 0
@@ -102,7 +108,7 @@ struct VersionCopier {
             let request = CommitRequest(
                 artifact: artifact, type: version.type, description: version.description, metadata: version.metadata,
                 aliases: [], run: producer, files: manifest.files, contents: manifest.contents)
-            let (commit, bytes) = try target.importVersion(
+            let (commit, chunks, bytes) = try target.importVersion(
                 request, sending: missing, size: { sizes[$0] ?? 4 << 20 },
                 from: try source.recordSource(for: version, manifest: manifest))
             guard commit.version.digest == version.digest else {
@@ -112,8 +118,8 @@ struct VersionCopier {
             pairs.append((version, commit.version))
             report.versions.append(Copied(
                 source: name(version), target: name(commit.version), digest: version.digest, created: commit.created,
-                chunksSent: missing.count, bytesSent: bytes))
-            report.chunksSent += missing.count
+                chunksSent: chunks, bytesSent: bytes))
+            report.chunksSent += chunks
             report.bytesSent += bytes
         }
         held = try targetVersions(artifact)
@@ -129,7 +135,7 @@ struct VersionCopier {
                     continue
                 }
                 try target.setAlias(alias, on: copy)
-                report.aliasesSet.append("\(alias) → \(name(copy))")
+                report.aliasesSet.append(AliasSet(alias: alias, version: name(copy)))
                 for index in held.indices { held[index].aliases.removeAll { $0 == alias } }
                 if let index = held.firstIndex(where: { $0.version == copy.version }) { held[index].aliases.append(alias) }
             }
@@ -187,7 +193,7 @@ extension VersionCopier.Report {
                 : "already there"
             print("\(version.source) -> \(version.target) (\(fate))")
         }
-        for alias in aliasesSet { print("alias \(alias)") }
+        for set in aliasesSet { print("alias \(set.alias) → \(set.version)") }
         for pending in pendingLeftOut {
             print("\(pending.artifact): \(counted(pending.count, "pending version")) not copied "
                 + "(unfinished: arttui finish commits one, then copy again)")
