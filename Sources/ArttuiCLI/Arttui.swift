@@ -23,7 +23,8 @@ public struct Arttui: ParsableCommand {
     public static func run(arguments: [String]? = nil) -> Never {
         MemoryTuning.applyForCommandLine()
         do {
-            var command = try parseCommand(hoistingGlobalOptions(arguments ?? Array(CommandLine.arguments.dropFirst())))
+            let given = hoistingGlobalOptions(arguments ?? Array(CommandLine.arguments.dropFirst()))
+            var command = try parseCommand(CacheCommand.Cleanup.passingNegativeSize(given))
             try command.run()
             Foundation.exit(0)
         } catch let error as StoreError {

@@ -146,12 +146,22 @@ struct CacheCommandTests {
         let (sandbox, _) = try await filledCache()
         let before = try DirectorySnapshot(sandbox.cache)
         let storeBefore = try DirectorySnapshot(sandbox.store)
-        for size in ["1GX", "-5", "10 gigs", "", "GB", "1.5.5G", "abc", "10G10"] {
-            try await sandbox.fails(["cache", "cleanup", size])
-            try await sandbox.fails(["cache", "cleanup", size, "--dry-run"])
+        for size in ["1GX", "-5", "-1.5G", "10 gigs", "", "GB", "1.5.5G", "abc", "10G10"] {
+            // A negative size is refused as a size, not read as an unknown flag with the size missing.
+            for arguments in [["cache", "cleanup", size], ["cache", "cleanup", size, "--dry-run"],
+                              ["cache", "cleanup", "--dry-run", size]] {
+                let refused = try await sandbox.fails(arguments)
+                #expect(refused.stderr.hasPrefix("arttui: error: size \""), "\(arguments): \(refused.stderr)")
+            }
             try expectUnchanged(sandbox.cache, since: before, "after cleanup \(size)")
         }
         try expectUnchanged(sandbox.store, since: storeBefore)
+        // Flags are still flags: an unknown one is named as such, and help is help.
+        let unknown = try await sandbox.fails(["cache", "cleanup", "-x", "1G"])
+        #expect(unknown.stderr.contains("'-x'") && !unknown.stderr.contains("size \""), "\(unknown.stderr)")
+        let help = try await sandbox.ok(["cache", "cleanup", "-h"])
+        #expect(help.stdout.contains("USAGE: arttui cache cleanup"), "\(help)")
+        try expectUnchanged(sandbox.cache, since: before, "after the refused flags")
     }
 
     @Test("cache size --by-project breaks usage down per project and artifact")

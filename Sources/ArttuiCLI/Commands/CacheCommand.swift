@@ -50,6 +50,26 @@ struct CacheCommand: ParsableCommand {
         @Flag(help: "Unlink every evicted file before returning (by default a big cleanup unlinks them in the background).")
         var wait = false
 
+        /// `arguments` with a SIZE that starts like a negative number (`cache cleanup -5`) moved after a
+        /// `--`, so it reaches SIZE and is refused as a size: the parser would read it as an unknown flag
+        /// and report SIZE missing. Any other command line, and a value of a valued option, is left alone.
+        static func passingNegativeSize(_ arguments: [String]) -> [String] {
+            guard arguments.starts(with: ["cache", "cleanup"]), !arguments.contains("--"),
+                  let index = arguments.indices.dropFirst(2).first(where: { index in
+                      startsLikeNegativeNumber(arguments[index])
+                          && !Arttui.valuedGlobalOptions.contains(arguments[index - 1])
+                  })
+            else { return arguments }
+            var rest = arguments
+            let size = rest.remove(at: index)
+            return rest + ["--", size]
+        }
+
+        private static func startsLikeNegativeNumber(_ word: String) -> Bool {
+            guard word.hasPrefix("-"), let next = word.dropFirst().first else { return false }
+            return next.isASCII && (next.isNumber || next == ".")
+        }
+
         func run() throws {
             let target = try ByteSize.parse(size)
             let cache = try storeOptions.openCache()
