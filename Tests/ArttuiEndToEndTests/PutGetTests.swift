@@ -122,6 +122,22 @@ struct PutGetTests {
         #expect(diff.contains(#"  D  new\nline.txt"#) && !diff.contains("new\nline"), "\(diff)")
     }
 
+    /// A description holding a backslash and a t printed as the one holding a tab did: a backslash in
+    /// a table cell is escaped too, so the two read differently.
+    @Test("a backslash in a table cell is escaped, so it cannot pass for an escaped tab")
+    func backslashesInTablesAreEscaped() async throws {
+        let sandbox = try Sandbox()
+        let source = try sandbox.writeTree("data", ["a.txt": Data("one".utf8)])
+        try await sandbox.ok(["put", source.path, "-n", "proj/notes", "-d", "two\tcolumns"])
+        try sandbox.write("data/a.txt", Data("two".utf8))
+        try await sandbox.ok(["put", source.path, "-n", "proj/notes", "-d", #"one\tcolumn"#])
+        let listed = try await sandbox.ok(["ls", "proj/notes"]).stdout
+        let rows = listed.split(separator: "\n")
+        #expect(rows.count == 3, "a header and one line per version: \(listed)")
+        #expect(rows.contains { $0.hasPrefix("v0") && $0.hasSuffix(#"two\tcolumns"#) }, "\(listed)")
+        #expect(rows.contains { $0.hasPrefix("v1") && $0.hasSuffix(#"one\\tcolumn"#) }, "\(listed)")
+    }
+
     @Test("put of a single file stores it under its own name")
     func singleFile() async throws {
         let sandbox = try Sandbox()
