@@ -215,6 +215,25 @@ struct ErrorTests {
         try expectUnchanged(sandbox.store, since: before, "\(result)")
     }
 
+    /// A path the user gave is named escaped, as a name is: a raw escape sequence in an error message
+    /// would move the cursor or clear the screen instead of saying which path is at fault.
+    @Test("paths in 'nothing to store' and file system errors are printed escaped")
+    func pathsInErrorsAreEscaped() async throws {
+        let sandbox = try await populated()
+        let odd = sandbox.path("odd\u{1B}[2J\\n")
+        try FileManager.default.createDirectory(at: odd.appendingPathComponent("a"), withIntermediateDirectories: true)
+        let escaped = #"odd\u{1B}[2J\\n"#
+        let before = try DirectorySnapshot(sandbox.store)
+        let empty = try await sandbox.fails(["put", odd.path, "-n", "proj/nothing"])
+        #expect(empty.stderr.contains("nothing to store: ") && empty.stderr.contains(escaped)
+            && !empty.stderr.contains("\u{1B}"), "\(empty)")
+        let missing = try await sandbox.fails(["put", sandbox.path("d").path, "-n", "proj/nothing",
+                                               "--metadata", "@" + odd.appendingPathComponent("none.json").path])
+        #expect(missing.stderr.contains("cannot ") && missing.stderr.contains(escaped + "/none.json")
+            && !missing.stderr.contains("\u{1B}"), "\(missing)")
+        try expectUnchanged(sandbox.store, since: before)
+    }
+
     @Test("get --root at or under a regular file names the file in the way")
     func rootBlockedByAFile() async throws {
         let sandbox = try await populated()

@@ -106,11 +106,11 @@ extension StoreError: CustomStringConvertible, LocalizedError {
         case let .typeMismatch(artifact, existing, requested):
             return "artifact \(quoted(artifact)) has type \(quoted(existing)), not \(quoted(requested))"
         case let .notAStore(path, reason):
-            return "\(path) is not an arttui store: \(reason)"
+            return "\(EscapedText.oneLine(path)) is not an arttui store: \(reason)"
         case let .unsupportedStoreFormat(path, found, supported):
-            return "store \(path) has format \(found); this arttui reads format \(supported)"
+            return "store \(EscapedText.oneLine(path)) has format \(found); this arttui reads format \(supported)"
         case let .unsupportedFile(path, kind):
-            return "cannot store \(path): it is a \(kind)"
+            return "cannot store \(EscapedText.oneLine(path)): it is a \(kind)"
         case let .unsafePath(path, reason):
             return "unsafe path \(quoted(path)): \(reason)"
         case let .conflictingPath(path):
@@ -120,7 +120,7 @@ extension StoreError: CustomStringConvertible, LocalizedError {
         case let .damagedFile(version, path, detail):
             return "\(version): file \(quoted(path)) is damaged: \(detail)"
         case let .io(operation, path, reason):
-            return "cannot \(operation) \(path): \(reason)"
+            return "cannot \(operation) \(EscapedText.oneLine(path)): \(reason)"
         case let .catalog(message):
             return "catalog: \(message)"
         case let .runNotFound(id):

@@ -81,7 +81,8 @@ struct PutCommand: ParsableCommand {
             // Folders alone make no entries (a version holds files); saying "give directories" to a
             // user who gave one sent them looking for a typo.
             if !paths.isEmpty {
-                throw ValidationError("nothing to store: \(paths.joined(separator: ", ")) \(paths.count == 1 ? "holds" : "hold") "
+                let named = paths.map { EscapedText.oneLine($0) }.joined(separator: ", ")
+                throw ValidationError("nothing to store: \(named) \(paths.count == 1 ? "holds" : "hold") "
                     + "no files (empty folders are not stored)")
             }
             throw ValidationError("give files, directories, --reference, --entry or --table to store")
