@@ -352,6 +352,28 @@ import Glibc
         }
     }
 
+    /// The warning of an unchanged put suggests an edit to apply what it dropped: without --remote, that
+    /// command went to the local store, which has no such version.
+    @Test func anUnchangedRemotePutSuggestsAnEditThatWorksAsPrinted() async throws {
+        try await Self.withServer { scratch in
+            let remote = scratch.server.absoluteString
+            try scratch.tree("data", ["f.txt": Data("same".utf8)])
+            try await scratch.ok(["put", "data", "-n", "root/warned/ds", "-d", "first", "--remote", remote])
+            let (status, _, warning) = try await scratch.run(["put", "data", "-n", "root/warned/ds", "-d", "second",
+                                                              "--remote", remote])
+            #expect(status == 0 && warning.hasPrefix("arttui: warning: the description given was not applied"), "\(warning)")
+            let start = try #require(warning.range(of: "(arttui ")?.upperBound, "\(warning)")
+            let end = try #require(warning.range(of: " changes them)")?.lowerBound, "\(warning)")
+            // The suggestion as printed, with the placeholder filled in.
+            let suggested = warning[start..<end].split(separator: " ").map(String.init)
+                .map { $0 == "TEXT" ? "second" : $0 }
+            #expect(suggested.contains("--remote"), "\(warning)")
+            try await scratch.ok(suggested)
+            let shown = try await scratch.json(["show", "root/warned/ds:v0", "--remote", remote])
+            #expect(shown["description"] as? String == "second", "\(shown)")
+        }
+    }
+
     /// A viewer sees no pending versions (only writers list them), so its pull of an artifact with one
     /// copies the committed versions and says nothing of the pending one it cannot see.
     @Test func aViewerPullsTheCommittedVersionsOfAnArtifactWithAPendingOne() async throws {

@@ -118,7 +118,8 @@ struct PutCommand: ParsableCommand {
     /// An unchanged put makes no version, so a -d or --metadata differing from the version's was not
     /// stored anywhere, and a --run is not recorded as its producer: say so (the reference drops them
     /// silently), and how to apply what can be.
-    private func warnOfUnapplied(_ draft: ArtifactDraft, on version: ArtifactVersion) {
+    /// - Parameter server: the server the put went to, which the suggested edit must name too.
+    private func warnOfUnapplied(_ draft: ArtifactDraft, on version: ArtifactVersion, server: ServerURL? = nil) {
         let qualifiedName = version.qualifiedName
         var unapplied: [(what: String, flag: String)] = []
         if !draft.description.isEmpty, draft.description != version.description { unapplied.append(("description", "-d TEXT")) }
@@ -127,7 +128,8 @@ struct PutCommand: ParsableCommand {
         if !unapplied.isEmpty {
             lines.append("the \(unapplied.map(\.what).joined(separator: " and ")) given \(unapplied.count == 1 ? "was" : "were") "
                 + "not applied: no new version was made and \(qualifiedName) keeps its own "
-                + "(arttui edit \(qualifiedName) \(unapplied.map(\.flag).joined(separator: " ")) changes them)")
+                + "(arttui \(server.map { "--remote \($0) " } ?? "")edit \(qualifiedName) "
+                + "\(unapplied.map(\.flag).joined(separator: " ")) changes them)")
         }
         // A version has one producer: a second run putting the same content would otherwise vanish from
         // the lineage (and from sweep best) without a word.
@@ -177,7 +179,7 @@ extension PutCommand {
         ).put(draft, distributedID: distributedID)
         let version = result.commit.version
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
-        if !upsert, !result.commit.created { warnOfUnapplied(draft, on: version.model) }
+        if !upsert, !result.commit.created { warnOfUnapplied(draft, on: version.model, server: client.server) }
         if upsert {
             if output.json { return try JSONOutput.print(version) }
             print("added \(counted(draft.fileCount, "file")) to the pending version of \(version.project)/\(version.name) "
