@@ -349,6 +349,12 @@ import Glibc
             #expect(try await scratch.json(["put", "ckpt0", "-n", "root/typed/d", "--remote", remote])["type"] as? String == "dataset")
             let refused = try await scratch.fails(["put", "ckpt1", "-n", "root/typed/m", "-t", "dataset", "--remote", remote])
             #expect(refused.contains("has type \"model\""), "\(refused)")
+            // An artifact whose every version was deleted keeps its type, as locally: the put sent
+            // `dataset` and was refused.
+            try await scratch.ok(["put", "ckpt1", "-n", "root/typed/gone", "-t", "model", "--remote", remote])
+            try await scratch.ok(["rm", "root/typed/gone:v0", "--remote", remote])
+            let again = try await scratch.json(["put", "ckpt2", "-n", "root/typed/gone", "--remote", remote])
+            #expect(again["type"] as? String == "model" && again["version"] as? String == "v1", "\(again)")
         }
     }
 

@@ -201,13 +201,14 @@ extension PutCommand {
 
     /// The artifact's own type on the server, which a put without `-t` keeps as the local put does
     /// (`Catalog.artifactType`): its newest version's, else, with none committed (an upsert asks for
-    /// none), that of its first version listed with the pending ones; nil for an artifact not there yet.
+    /// none, and every version may have been deleted), the artifact's as the project lists it; nil for
+    /// an artifact not there yet.
     private func existingType(of artifact: String, in project: RemoteProject, newest: WireVersion?,
                               client: ServerClient) throws -> String? {
         if let newest { return newest.type }
         do {
-            return try ServerRepository(client: client)
-                .wireVersions(of: "\(project)", artifact, offset: 0, limit: 1, includePending: true).first?.type
+            let artifacts = try client.get(project.apiPath + "/artifacts", as: [WireArtifact].self)
+            return artifacts.first { $0.name == artifact }?.type
         } catch ServerError.notFound {
             return nil
         }
