@@ -91,6 +91,22 @@ import Testing
         #expect(!session.screen.contains(BrowserRenderer.unreachableHint))
     }
 
+    @Test func theDetailPaneOfAServerThatWentAwayDoesNotClaimTheArtifactHasNoVersions() {
+        let server = Self.server()
+        var session = ScriptedSession(store: server, width: 120, height: 40)
+        session.press("<Enter>j<Enter>")
+        #expect(session.screen.contains("4 Detail · v7"))
+        server.goDown()
+        session.press("r")
+        #expect(session.state.storeUnreachable)
+        #expect(session.state.selectedVersion == nil)
+        // The versions could not be read: the artifact still has them, and the detail pane says why it is empty.
+        #expect(!session.screen.contains("the artifact has no versions"))
+        // Both the versions pane and the detail pane say why they are empty.
+        #expect(session.screen.components(separatedBy: BrowserRenderer.unreachableHint).count == 3)
+        #expect(!session.screen.contains("loading…"))
+    }
+
     @Test func aServerDownFromTheStartSaysSoInsteadOfAnEmptyStore() {
         let server = Self.server()
         server.goDown()

@@ -11,11 +11,14 @@ enum DetailPaneView {
 
     static func draw(_ state: BrowserState, into grid: inout ScreenGrid, rect: Rect, focused: Bool) {
         guard let version = state.selectedVersion else {
+            // An unreachable store leaves the versions unread: that is not an artifact without versions.
+            let unreachable = state.selectedArtifact != nil && state.storeUnreachable
             let text = state.selectedArtifact == nil ? "no version selected"
+                : unreachable ? BrowserRenderer.unreachableHint
                 : state.versionsSettled && state.versionRowCount == 0 ? "nothing to show: the artifact has no versions"
                 : "loading…"
             for (row, line) in wrap(text, width: max(1, rect.width)).prefix(rect.height).enumerated() {
-                grid.cell(line, x: rect.x, y: rect.y + row, width: rect.width, role: .dim)
+                grid.cell(line, x: rect.x, y: rect.y + row, width: rect.width, role: unreachable ? .danger : .dim)
             }
             return
         }
