@@ -49,6 +49,15 @@ import Testing
         #expect(session.state.status?.text.hasPrefix("pruned 1 version,") == true)
     }
 
+    @Test func pruneOnA40x10TerminalStillNamesWhatGoesAndWhatItFrees() throws {
+        var session = modelSession(width: 40, height: 10)
+        session.press("P")
+        // The explanation gives way to the facts a confirmation must show.
+        #expect(session.screen.contains("5 versions go: v4 v3 v2 v1 v0"))
+        #expect(session.screen.contains("Frees 1010 MiB"))
+        #expect(session.screen.contains("[ No ]"))
+    }
+
     @Test func pruneRefusesAKeepLastThatIsNotANumber() throws {
         var session = modelSession()
         session.press("P<Tab>x")

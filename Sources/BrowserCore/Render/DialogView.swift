@@ -32,6 +32,9 @@ enum DialogView {
         let inner = Rect(x: rect.x + 2, y: rect.y + 1, width: innerWidth, height: rect.height - 2)
         let reserved = inputRows + (content.buttons.isEmpty ? 0 : 2)
         let textRows = max(0, inner.height - reserved)
+        // When space is short, dim lines (explanations) give way first, from the last up, so a
+        // confirmation still names what goes and what it frees.
+        while body.count > textRows, let dim = body.lastIndex(where: { $0.1 == .dim }) { body.remove(at: dim) }
         let errorLines = content.error.map { DetailPaneView.wrap($0, width: innerWidth).count } ?? 0
         // When space is short, keep the first lines and the error, which explains a refusal.
         let shownBody = body.count <= textRows
