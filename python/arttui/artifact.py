@@ -12,7 +12,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, IO, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _cli
@@ -29,16 +29,25 @@ _MANAGED_ALIAS = re.compile(r"^(latest|v[0-9]+)$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ArtifactFile:
-    """One file of a stored version: its path inside the artifact, size in bytes and SHA-256 digest (hex)."""
+    """One file of a stored version: its path inside the artifact, size in bytes and digest (SHA-256
+    hex; a reference's recorded checksum). What ``files()``, ``get_entry`` and ``get_path`` return."""
 
     name: str
     size: int
     digest: str
+    _artifact: Optional["Artifact"] = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> str:
         """The file's path inside the artifact (the same as ``name``)."""
         return self.name
+
+    def download(self, root: Optional[str] = None, **_: Any) -> str:
+        """Writes only this file under ``root`` (default ``./artifacts/NAME:vN``), its bytes checked;
+        returns the file's local path."""
+        if self._artifact is None:
+            raise UsageError(f"file {self.name} does not belong to a stored artifact")
+        return self._artifact._download_file(self.name, root)
 
 
 class Artifact:
@@ -431,14 +440,36 @@ class Artifact:
             problems += [f"not in the artifact {path}" for path in result.get("extra", [])]
             raise ValueError(f"{result['root']} differs from {result['version']}: " + ", ".join(problems))
 
+    def _download_file(self, path: str, root: Optional[str]) -> str:
+        result = _cli.run(
+            ["get"], [*_cli.option("root", root), f"--path={path}"], [self.qualified_name], target=self._target
+        )
+        return os.path.join(str(result["root"]), *path.split("/"))
+
     def files(self, names: Optional[Sequence[str]] = None, per_page: int = 50) -> List[ArtifactFile]:
-        """Its files (path, size, digest), optionally only those named."""
+        """Its files (path, size, digest), optionally only those named; ``download()`` fetches one."""
         record = _cli.run(["show"], ["--files"], [self.qualified_name], target=self._target)
-        files = [ArtifactFile(entry["path"], int(entry["size"]), entry["digest"]) for entry in record["files"]]
+        files = [
+            ArtifactFile(entry["path"], int(entry["size"]), entry["digest"], self) for entry in record["files"]
+        ]
         if names is not None:
             wanted = set(names)
             files = [file for file in files if file.name in wanted]
         return files
+
+    def get_entry(self, name: str) -> ArtifactFile:
+        """The file ``name`` (``.download()`` writes only it); ``KeyError`` if the version has no such file."""
+        for file in self.files([name]):
+            return file
+        raise KeyError(f"Path not contained in artifact {self.qualified_name}: {name}")
+
+    def get_path(self, name: str) -> ArtifactFile:
+        """The same as ``get_entry`` (the reference's older name)."""
+        return self.get_entry(name)
+
+    def __getitem__(self, name: str) -> Table:
+        """``artifact[name]``: the same as ``get(name)``."""
+        return self.get(name)
 
     def get(self, name: str) -> Table:
         """The table entry ``name`` (or a partitioned table's rows), read through the store."""

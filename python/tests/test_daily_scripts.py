@@ -27,3 +27,34 @@ def test_verify_accepts_a_downloaded_file_reference(cli: CommandLine) -> None:
         assert "changed model.pt" in str(error)
     else:
         raise AssertionError("verify accepted a reference file whose content changed")
+
+
+def test_one_file_is_fetched_by_get_path_get_entry_and_files(cli: CommandLine) -> None:
+    # `artifact.get_path("x").download()` is how scripts fetch one file of a big artifact; it was missing
+    # (AttributeError), as were get_entry, files()[i].download() and artifact["table"].
+    write("data/a.txt", "a")
+    write("data/sub/b.txt", "b")
+    with wandb.init(project="p") as run:
+        artifact = wandb.Artifact("ds", type="dataset")
+        artifact.add_dir("data")
+        artifact.add(wandb.Table(columns=["x"], data=[[1]]), "preds")
+        run.log_artifact(artifact)
+    stored = wandb.Api().artifact("p/ds:latest")
+    path = stored.get_path("sub/b.txt").download()
+    assert FilePath(path).read_text() == "b"
+    assert sorted(str(p) for p in FilePath("artifacts/ds:v0").rglob("*") if p.is_file()) == [
+        "artifacts/ds:v0/sub/b.txt"
+    ]
+    entry = stored.get_entry("a.txt")
+    assert (entry.path, entry.size) == ("a.txt", 1)
+    assert FilePath(entry.download(root="one")).read_text() == "a"
+    assert [p.name for p in FilePath("one").iterdir()] == ["a.txt"]
+    by_name = {file.name: file for file in stored.files()}
+    assert FilePath(by_name["sub/b.txt"].download(root="two")) == FilePath("two/sub/b.txt").resolve()
+    assert stored["preds"].data == [[1]]
+    try:
+        stored.get_entry("nope.txt")
+    except KeyError as error:
+        assert "nope.txt" in str(error)
+    else:
+        raise AssertionError("get_entry found a file the version does not have")
