@@ -58,3 +58,42 @@ def test_one_file_is_fetched_by_get_path_get_entry_and_files(cli: CommandLine) -
         assert "nope.txt" in str(error)
     else:
         raise AssertionError("get_entry found a file the version does not have")
+
+
+def test_a_missing_artifact_is_the_references_value_error_and_still_a_comm_error(cli: CommandLine) -> None:
+    # The reference raises ValueError for a name no version answers (a missing artifact or project, an
+    # alias nobody set, a deleted version), and scripts catch it so; arttui raised only CommError.
+    write("d/a.txt", "a")
+    cli.run("put", "d", "-n", "p/art")
+    cli.run("put", "d/a.txt", "-n", "p/gone")
+    api = wandb.Api()
+    api.artifact("p/gone:v0").delete()
+    for name, message in (
+        ("p/nope", 'artifact "p/nope" not found'),
+        ("elsewhere/art", 'project "elsewhere" not found'),
+        ("p/art:nosuch", 'artifact "p/art" has no version "nosuch"'),
+        ("p/gone:v0", 'artifact "p/gone" has no version "v0"'),
+    ):
+        for expected in (ValueError, wandb.errors.CommError):
+            try:
+                api.artifact(name)
+            except expected as error:
+                assert str(error) == message
+            else:
+                raise AssertionError(f"Api().artifact({name!r}) raised no {expected.__name__}")
+    with wandb.init(project="p") as run:
+        try:
+            run.use_artifact("art:nosuch")
+        except ValueError as error:
+            assert "nosuch" in str(error)
+        else:
+            raise AssertionError("use_artifact of an alias nobody set raised no ValueError")
+    # Anything else the store refuses stays a CommError only.
+    artifact = api.artifact("p/art")
+    artifact.aliases.append("x:y")
+    try:
+        artifact.save()
+    except wandb.errors.CommError as error:
+        assert not isinstance(error, ValueError)
+    else:
+        raise AssertionError("save() stored the alias x:y")
