@@ -263,11 +263,7 @@ class Artifact:
     def add(self, obj: Union[Table, PartitionedTable], name: str) -> None:
         """Adds a table as the entry ``NAME.table.json``, or a partitioned table naming a folder of them."""
         self._draft("add")
-        path = _artifact_path(name)
-        # The suffix is the store's to add; a name that already has it means the same entry, as in the reference.
-        for suffix in (".table.json", ".partitioned-table.json"):
-            if path.endswith(suffix) and len(path) > len(suffix):
-                path = path[: -len(suffix)]
+        path = _table_name(name)
         if isinstance(obj, Table):
             local = os.path.join(self._staging_directory(), "tables", f"{len(self._tables)}.table.json")
             os.makedirs(os.path.dirname(local), exist_ok=True)
@@ -473,7 +469,9 @@ class Artifact:
 
     def get(self, name: str) -> Table:
         """The table entry ``name`` (or a partitioned table's rows), read through the store."""
-        result = _cli.run(["show"], [f"--table={name}", "--limit=2147483647"], [self.qualified_name], target=self._target)
+        result = _cli.run(
+            ["show"], [f"--table={_table_name(name)}", "--limit=2147483647"], [self.qualified_name], target=self._target
+        )
         return Table(columns=result["columns"], data=result["data"])
 
     def logged_by(self) -> Optional["PublicRun"]:
@@ -514,6 +512,16 @@ def _artifact_path(name: str) -> str:
         raise ValueError(f"{name!r} is not a relative path inside the artifact")
     if "=" in path:
         raise ValueError(f"{name!r}: a path inside an arttui artifact cannot contain '='")
+    return path
+
+
+def _table_name(name: str) -> str:
+    """A table's name inside the artifact: the suffix is the store's to add, and a name that already has
+    it means the same entry, as in the reference."""
+    path = _artifact_path(name)
+    for suffix in (".table.json", ".partitioned-table.json"):
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)]
     return path
 
 

@@ -97,3 +97,18 @@ def test_a_missing_artifact_is_the_references_value_error_and_still_a_comm_error
         assert not isinstance(error, ValueError)
     else:
         raise AssertionError("save() stored the alias x:y")
+
+
+def test_a_table_reads_back_by_the_name_it_was_added_under(cli: CommandLine) -> None:
+    # `artifact.add(table, "scores.table.json")` stored the entry, but `get("scores.table.json")` said
+    # there was no such table; the reference finds it under either spelling.
+    table = wandb.Table(columns=["id", "score"])
+    table.add_data(1, 0.5)
+    with wandb.init(project="p") as run:
+        artifact = wandb.Artifact("eval", type="eval")
+        artifact.add(table, "scores.table.json")
+        run.log_artifact(artifact)
+        used = run.use_artifact("eval:latest")
+    for name in ("scores", "scores.table.json"):
+        assert used.get(name).data == [[1, 0.5]]
+
