@@ -199,7 +199,9 @@ class Artifact:
         return self._record is None
 
     def wait(self, timeout: Optional[int] = None) -> "Artifact":
-        """Returns the artifact once logged; logging in arttui finishes before ``log_artifact`` returns."""
+        """Returns the artifact once logged (logging in arttui finishes before ``log_artifact`` returns);
+        ``ArtifactNotLoggedError`` for one never logged, as in the reference."""
+        self._stored("wait")
         return self
 
     # Building a draft -----------------------------------------------------------------------------

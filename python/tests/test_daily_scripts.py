@@ -112,3 +112,17 @@ def test_a_table_reads_back_by_the_name_it_was_added_under(cli: CommandLine) -> 
     for name in ("scores", "scores.table.json"):
         assert used.get(name).data == [[1, 0.5]]
 
+
+def test_waiting_on_an_artifact_never_logged_is_an_error(cli: CommandLine) -> None:
+    # wait() returned a draft as if it were logged; the reference raises ArtifactNotLoggedError.
+    draft = wandb.Artifact("x", type="t")
+    try:
+        draft.wait()
+    except wandb.ArtifactNotLoggedError as error:
+        assert "wait" in str(error)
+    else:
+        raise AssertionError("wait() accepted an artifact that was never logged")
+    with wandb.init(project="p") as run:
+        draft.add_file(write("f.txt", "f"))
+        run.log_artifact(draft)
+    assert draft.wait().version == "v0"
