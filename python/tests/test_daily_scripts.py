@@ -126,3 +126,16 @@ def test_waiting_on_an_artifact_never_logged_is_an_error(cli: CommandLine) -> No
         draft.add_file(write("f.txt", "f"))
         run.log_artifact(draft)
     assert draft.wait().version == "v0"
+
+
+def test_an_alias_with_a_slash_is_named_as_the_problem(cli: CommandLine) -> None:
+    # "p/art:a/b" was split at the '/' inside the alias and sent as "p/art:a/b:latest", so the error
+    # spoke of "more than one ':'", which the user never wrote.
+    write("d/a.txt", "a")
+    cli.run("put", "d", "-n", "p/art")
+    try:
+        wandb.Api().artifact("p/art:a/b")
+    except ValueError as error:
+        assert "more than one" not in str(error) and "'a/b'" in str(error)
+    else:
+        raise AssertionError("an alias with '/' was accepted")
