@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 
+import pytest
+
 import arttui as wandb
 from conftest import CommandLine, write
 
@@ -21,12 +23,9 @@ def test_verify_accepts_a_downloaded_file_reference(cli: CommandLine) -> None:
     root = stored.download(root="out")
     stored.verify(root)
     write("out/model.pt", "weightz")  # same size: only hashing can tell
-    try:
+    with pytest.raises(ValueError) as caught:
         stored.verify(root)
-    except ValueError as error:
-        assert "changed model.pt" in str(error)
-    else:
-        raise AssertionError("verify accepted a reference file whose content changed")
+    assert "changed model.pt" in str(caught.value)
 
 
 def test_one_file_is_fetched_by_get_path_get_entry_and_files(cli: CommandLine) -> None:
@@ -52,12 +51,9 @@ def test_one_file_is_fetched_by_get_path_get_entry_and_files(cli: CommandLine) -
     by_name = {file.name: file for file in stored.files()}
     assert FilePath(by_name["sub/b.txt"].download(root="two")) == FilePath("two/sub/b.txt").resolve()
     assert stored["preds"].data == [[1]]
-    try:
+    with pytest.raises(KeyError) as caught:
         stored.get_entry("nope.txt")
-    except KeyError as error:
-        assert "nope.txt" in str(error)
-    else:
-        raise AssertionError("get_entry found a file the version does not have")
+    assert "nope.txt" in str(caught.value)
 
 
 def test_a_missing_artifact_is_the_references_value_error_and_still_a_comm_error(cli: CommandLine) -> None:
@@ -75,28 +71,19 @@ def test_a_missing_artifact_is_the_references_value_error_and_still_a_comm_error
         ("p/gone:v0", 'artifact "p/gone" has no version "v0"'),
     ):
         for expected in (ValueError, wandb.errors.CommError):
-            try:
+            with pytest.raises(expected) as caught:
                 api.artifact(name)
-            except expected as error:
-                assert str(error) == message
-            else:
-                raise AssertionError(f"Api().artifact({name!r}) raised no {expected.__name__}")
+            assert str(caught.value) == message
     with wandb.init(project="p") as run:
-        try:
+        with pytest.raises(ValueError) as caught:
             run.use_artifact("art:nosuch")
-        except ValueError as error:
-            assert "nosuch" in str(error)
-        else:
-            raise AssertionError("use_artifact of an alias nobody set raised no ValueError")
+        assert "nosuch" in str(caught.value)
     # Anything else the store refuses stays a CommError only.
     artifact = api.artifact("p/art")
     artifact.aliases.append("x:y")
-    try:
+    with pytest.raises(wandb.errors.CommError) as caught:
         artifact.save()
-    except wandb.errors.CommError as error:
-        assert not isinstance(error, ValueError)
-    else:
-        raise AssertionError("save() stored the alias x:y")
+    assert not isinstance(caught.value, ValueError)
 
 
 def test_a_table_reads_back_by_the_name_it_was_added_under(cli: CommandLine) -> None:
@@ -116,12 +103,9 @@ def test_a_table_reads_back_by_the_name_it_was_added_under(cli: CommandLine) -> 
 def test_waiting_on_an_artifact_never_logged_is_an_error(cli: CommandLine) -> None:
     # wait() returned a draft as if it were logged; the reference raises ArtifactNotLoggedError.
     draft = wandb.Artifact("x", type="t")
-    try:
+    with pytest.raises(wandb.ArtifactNotLoggedError) as caught:
         draft.wait()
-    except wandb.ArtifactNotLoggedError as error:
-        assert "wait" in str(error)
-    else:
-        raise AssertionError("wait() accepted an artifact that was never logged")
+    assert "wait" in str(caught.value)
     with wandb.init(project="p") as run:
         draft.add_file(write("f.txt", "f"))
         run.log_artifact(draft)
@@ -133,9 +117,6 @@ def test_an_alias_with_a_slash_is_named_as_the_problem(cli: CommandLine) -> None
     # spoke of "more than one ':'", which the user never wrote.
     write("d/a.txt", "a")
     cli.run("put", "d", "-n", "p/art")
-    try:
+    with pytest.raises(ValueError) as caught:
         wandb.Api().artifact("p/art:a/b")
-    except ValueError as error:
-        assert "more than one" not in str(error) and "'a/b'" in str(error)
-    else:
-        raise AssertionError("an alias with '/' was accepted")
+    assert "more than one" not in str(caught.value) and "'a/b'" in str(caught.value)
