@@ -314,6 +314,11 @@ class Artifact:
         self._draft("log_artifact")
         path = Path(entity, project, self._logged_name())
         contents, directories = self._content_arguments()
+        if not contents and not directories:
+            raise ValueError(
+                f"artifact {self._logged_name()!r} has no files to log: "
+                "add some with add_file, add_dir, new_file, add_reference or add"
+            )
         arguments = [f"--name={path.address}", f"--type={self.type}", *contents]
         arguments += _cli.option("description", self.description or None)
         if self._metadata:

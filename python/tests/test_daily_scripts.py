@@ -120,3 +120,13 @@ def test_an_alias_with_a_slash_is_named_as_the_problem(cli: CommandLine) -> None
     with pytest.raises(ValueError) as caught:
         wandb.Api().artifact("p/art:a/b")
     assert "more than one" not in str(caught.value) and "'a/b'" in str(caught.value)
+
+
+def test_logging_an_empty_artifact_names_the_methods_that_fill_it(cli: CommandLine) -> None:
+    # The refusal quoted the command line's options (--reference, --entry, --table), which a script never
+    # passed; it now names the artifact and the methods that add files, and nothing is stored.
+    with wandb.init(project="p") as run:
+        with pytest.raises(ValueError) as caught:
+            run.log_artifact(wandb.Artifact("empty", type="t"))
+    assert "'empty'" in str(caught.value) and "add_file" in str(caught.value) and "--" not in str(caught.value)
+    assert "empty" not in cli.text("ls", "p")
