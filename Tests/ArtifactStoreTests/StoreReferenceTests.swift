@@ -46,6 +46,21 @@ struct StoreReferenceTests {
         #expect(try StoreVerifier(store: fixture.store).verify(.store).isClean)
     }
 
+    /// `verify --root` after a get: a `file://` reference records `sha256:HEX`, which must be compared
+    /// as the hash it names (it was compared as text, so every reference read as changed).
+    @Test func aDownloadedFileReferenceChecksCleanAndItsContentIsHashed() throws {
+        let fixture = try StoreFixture()
+        let shared = try fixture.tree("shared", ["x.bin": [1, 2, 3]])
+        var draft = ArtifactDraft(name: "refs")
+        try draft.addReferences(LocalFileSource().list("file://\(shared.path)", checksum: true, maxObjects: 10))
+        let version = try fixture.store.log(draft, project: "proj").version
+        let out = fixture.root.appendingPathComponent("out")
+        try fixture.store.download(version, to: out, cache: fixture.cache)
+        #expect(try fixture.store.check(version, against: out).matches)
+        try Data([1, 2, 4]).write(to: out.appendingPathComponent("x.bin"))
+        #expect(try fixture.store.check(version, against: out).changed == ["x.bin"])
+    }
+
     @Test func aPathTakenByAStoredFileCannotAlsoBeAReference() throws {
         let fixture = try StoreFixture()
         let tree = try fixture.tree("t", ["x.bin": [1, 2, 3]])

@@ -24,6 +24,22 @@ struct StoreRestoreTests {
         #expect(try fixture.contents(of: fixture.root.appendingPathComponent("o2")) == expected)
     }
 
+    /// `get --path` (and the Python package's `get_path(...).download()`): only the files asked for are
+    /// written, and a path the version lacks is refused before anything is.
+    @Test func onlyTheFilesAskedForAreWritten() throws {
+        let fixture = try StoreFixture()
+        let version = try fixture.put(fixture.tree("t", ["a.txt": [1], "sub/b.txt": [2, 3], "c.txt": [4]])).version
+        let out = fixture.root.appendingPathComponent("out")
+        let report = try fixture.store.download(version, to: out, cache: fixture.cache, paths: ["sub/b.txt"])
+        #expect(report.files == 1 && report.bytes == 2)
+        #expect(try fixture.contents(of: out) == ["sub/b.txt": Data([2, 3])])
+        let elsewhere = fixture.root.appendingPathComponent("none")
+        #expect(throws: StoreError.invalidArgument("proj/data:v0 has no file \"b.txt\"")) {
+            try fixture.store.download(version, to: elsewhere, cache: fixture.cache, paths: ["a.txt", "b.txt"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
+    }
+
     @Test func damagedChunkIsNeverWritten() throws {
         let fixture = try StoreFixture()
         let version = try fixture.put(fixture.tree("t", ["x.bin": randomBytes(10_000, seed: 5)])).version

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
 
-from .errors import CommError, ExecutableNotFoundError
+from .errors import ArtifactNotFoundError, CommError, ExecutableNotFoundError
 
 _ERROR_PREFIX = "arttui: error: "
+# The store's messages for a name nothing answers (StoreError.projectNotFound, .artifactNotFound,
+# .versionNotFound): the one refusal the reference raises as ValueError.
+_NOT_FOUND = re.compile(r'^(project|artifact) "[^"]*" not found$|^artifact "[^"]*" has no version "[^"]*"$')
 
 
 def find_executable() -> str:
@@ -82,7 +86,7 @@ def run(
     """Runs ``arttui COMMAND ARGUMENTS... -- POSITIONAL...`` and returns its parsed JSON (or its text).
 
     Raises ``CommError`` with the executable's one-line message when it exits with a status not in
-    ``accepted_statuses``.
+    ``accepted_statuses`` (``ArtifactNotFoundError`` when no project, artifact or version has the name).
     """
     argv = [find_executable(), *command, *arguments, *target.options()]
     if json_output:
@@ -92,7 +96,9 @@ def run(
     completed = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True)
     failed_without_output = completed.returncode != 0 and not completed.stdout.strip()
     if completed.returncode not in accepted_statuses or failed_without_output:
-        raise CommError(_error_line(completed), command=argv, exit_status=completed.returncode)
+        message = _error_line(completed)
+        kind = ArtifactNotFoundError if _NOT_FOUND.match(message) else CommError
+        raise kind(message, command=argv, exit_status=completed.returncode)
     text = completed.stdout.decode("utf-8")
     if not json_output:
         return text

@@ -28,6 +28,8 @@ class Path:
         if not isinstance(text, str) or not text:
             raise ValueError(f"path {text!r} is empty; give [ENTITY/]PROJECT/NAME")
         parts = text.split("/")
+        if ":" in text and "/" in text.partition(":")[2]:
+            raise ValueError(f"path {text!r}: the alias or version {text.partition(':')[2]!r} cannot contain '/'")
         if len(parts) > 3 or any(part == "" for part in parts):
             raise ValueError(f"path {text!r} is not [ENTITY/]PROJECT/NAME")
         if len(parts) == 3:

@@ -12,7 +12,7 @@ import re
 import shutil
 import tempfile
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, IO, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _cli
@@ -29,16 +29,25 @@ _MANAGED_ALIAS = re.compile(r"^(latest|v[0-9]+)$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class ArtifactFile:
-    """One file of a stored version: its path inside the artifact, size in bytes and SHA-256 digest (hex)."""
+    """One file of a stored version: its path inside the artifact, size in bytes and digest (SHA-256
+    hex; a reference's recorded checksum). What ``files()``, ``get_entry`` and ``get_path`` return."""
 
     name: str
     size: int
     digest: str
+    _artifact: Optional["Artifact"] = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> str:
         """The file's path inside the artifact (the same as ``name``)."""
         return self.name
+
+    def download(self, root: Optional[str] = None, **_: Any) -> str:
+        """Writes only this file under ``root`` (default ``./artifacts/NAME:vN``), its bytes checked;
+        returns the file's local path."""
+        if self._artifact is None:
+            raise UsageError(f"file {self.name} does not belong to a stored artifact")
+        return self._artifact._download_file(self.name, root)
 
 
 class Artifact:
@@ -190,7 +199,9 @@ class Artifact:
         return self._record is None
 
     def wait(self, timeout: Optional[int] = None) -> "Artifact":
-        """Returns the artifact once logged; logging in arttui finishes before ``log_artifact`` returns."""
+        """Returns the artifact once logged (logging in arttui finishes before ``log_artifact`` returns);
+        ``ArtifactNotLoggedError`` for one never logged, as in the reference."""
+        self._stored("wait")
         return self
 
     # Building a draft -----------------------------------------------------------------------------
@@ -254,11 +265,7 @@ class Artifact:
     def add(self, obj: Union[Table, PartitionedTable], name: str) -> None:
         """Adds a table as the entry ``NAME.table.json``, or a partitioned table naming a folder of them."""
         self._draft("add")
-        path = _artifact_path(name)
-        # The suffix is the store's to add; a name that already has it means the same entry, as in the reference.
-        for suffix in (".table.json", ".partitioned-table.json"):
-            if path.endswith(suffix) and len(path) > len(suffix):
-                path = path[: -len(suffix)]
+        path = _table_name(name)
         if isinstance(obj, Table):
             local = os.path.join(self._staging_directory(), "tables", f"{len(self._tables)}.table.json")
             os.makedirs(os.path.dirname(local), exist_ok=True)
@@ -307,6 +314,11 @@ class Artifact:
         self._draft("log_artifact")
         path = Path(entity, project, self._logged_name())
         contents, directories = self._content_arguments()
+        if not contents and not directories:
+            raise ValueError(
+                f"artifact {self._logged_name()!r} has no files to log: "
+                "add some with add_file, add_dir, new_file, add_reference or add"
+            )
         arguments = [f"--name={path.address}", f"--type={self.type}", *contents]
         arguments += _cli.option("description", self.description or None)
         if self._metadata:
@@ -431,18 +443,42 @@ class Artifact:
             problems += [f"not in the artifact {path}" for path in result.get("extra", [])]
             raise ValueError(f"{result['root']} differs from {result['version']}: " + ", ".join(problems))
 
+    def _download_file(self, path: str, root: Optional[str]) -> str:
+        result = _cli.run(
+            ["get"], [*_cli.option("root", root), f"--path={path}"], [self.qualified_name], target=self._target
+        )
+        return os.path.join(str(result["root"]), *path.split("/"))
+
     def files(self, names: Optional[Sequence[str]] = None, per_page: int = 50) -> List[ArtifactFile]:
-        """Its files (path, size, digest), optionally only those named."""
+        """Its files (path, size, digest), optionally only those named; ``download()`` fetches one."""
         record = _cli.run(["show"], ["--files"], [self.qualified_name], target=self._target)
-        files = [ArtifactFile(entry["path"], int(entry["size"]), entry["digest"]) for entry in record["files"]]
+        files = [
+            ArtifactFile(entry["path"], int(entry["size"]), entry["digest"], self) for entry in record["files"]
+        ]
         if names is not None:
             wanted = set(names)
             files = [file for file in files if file.name in wanted]
         return files
 
+    def get_entry(self, name: str) -> ArtifactFile:
+        """The file ``name`` (``.download()`` writes only it); ``KeyError`` if the version has no such file."""
+        for file in self.files([name]):
+            return file
+        raise KeyError(f"Path not contained in artifact {self.qualified_name}: {name}")
+
+    def get_path(self, name: str) -> ArtifactFile:
+        """The same as ``get_entry`` (the reference's older name)."""
+        return self.get_entry(name)
+
+    def __getitem__(self, name: str) -> Table:
+        """``artifact[name]``: the same as ``get(name)``."""
+        return self.get(name)
+
     def get(self, name: str) -> Table:
         """The table entry ``name`` (or a partitioned table's rows), read through the store."""
-        result = _cli.run(["show"], [f"--table={name}", "--limit=2147483647"], [self.qualified_name], target=self._target)
+        result = _cli.run(
+            ["show"], [f"--table={_table_name(name)}", "--limit=2147483647"], [self.qualified_name], target=self._target
+        )
         return Table(columns=result["columns"], data=result["data"])
 
     def logged_by(self) -> Optional["PublicRun"]:
@@ -483,6 +519,16 @@ def _artifact_path(name: str) -> str:
         raise ValueError(f"{name!r} is not a relative path inside the artifact")
     if "=" in path:
         raise ValueError(f"{name!r}: a path inside an arttui artifact cannot contain '='")
+    return path
+
+
+def _table_name(name: str) -> str:
+    """A table's name inside the artifact: the suffix is the store's to add, and a name that already has
+    it means the same entry, as in the reference."""
+    path = _artifact_path(name)
+    for suffix in (".table.json", ".partitioned-table.json"):
+        if path.endswith(suffix) and len(path) > len(suffix):
+            return path[: -len(suffix)]
     return path
 
 

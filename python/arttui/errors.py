@@ -26,6 +26,14 @@ class CommError(Error):
         self.exit_status: Optional[int] = exit_status
 
 
+class ArtifactNotFoundError(CommError, ValueError):
+    """No project, artifact or version answers the name (a deleted version included).
+
+    A ``ValueError``, as the reference raises for it (``except ValueError`` scripts keep working), and a
+    ``CommError``, as every other refusal of the executable is.
+    """
+
+
 class UsageError(Error):
     """The package was called in a way it cannot honour (a missing run, an unsupported argument)."""
 
@@ -59,6 +67,7 @@ class ArtifactFinalizedError(Error):
 __all__ = [
     "Error",
     "CommError",
+    "ArtifactNotFoundError",
     "UsageError",
     "ExecutableNotFoundError",
     "ArtifactNotLoggedError",

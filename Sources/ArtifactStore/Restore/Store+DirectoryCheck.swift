@@ -14,7 +14,8 @@ public struct DirectoryCheck: Sendable, Codable, Equatable {
     public var files: Int
     /// Version files absent from the directory.
     public var missing: [String]
-    /// Version files present with other content (hashed, or a size that differs).
+    /// Version files present with other content (hashed, or a size that differs; a reference with no
+    /// content hash recorded is compared by size only).
     public var changed: [String]
     /// Files in the directory that the version does not have.
     public var extra: [String]
@@ -59,7 +60,18 @@ extension Store {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, reason: FileSystem.lastError()) }
         defer { close(fd) }
-        return try hashFile(fd, path: path).digest == entry.digest ? .same : .changed
+        guard let expected = contentDigest(of: entry) else { return .same }
+        return try hashFile(fd, path: path).digest == expected ? .same : .changed
+    }
+
+    /// The SHA-256 (hex) a file restored from `entry` must have: the digest of a stored file, the hash a
+    /// `file://` (or untagged http) reference recorded as `sha256:HEX`; nil when the reference recorded
+    /// no content hash (an ETag, an imported MD5, checksums off), where only the size can be compared,
+    /// as the reference system skips such entries.
+    private static func contentDigest(of entry: ManifestEntry) -> String? {
+        guard !entry.isStored else { return entry.digest }
+        if case .sha256(let hex) = ReferenceChecksum(digest: entry.digest) { return hex }
+        return nil
     }
 
     /// Every non-directory entry under `root`, relative to it; linked directories are not entered.

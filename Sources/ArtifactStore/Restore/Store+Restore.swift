@@ -51,18 +51,18 @@ extension Store {
     ///
     /// Reference entries are fetched from their sources through `references` once the stored files
     /// are in place, each checked against its recorded checksum (see ``ReferenceChecker``); with
-    /// `references` nil they are left out.
-    /// - Throws: `StoreError.damagedFile` naming the file and version when stored bytes are missing or
+    /// `references` nil they are left out. `paths` restricts the download to those files.
+    /// - Throws: `StoreError.invalidArgument` for a path in `paths` the version does not have; `StoreError.damagedFile` naming the file and version when stored bytes are missing or
     ///   damaged (the file is not written), `.referenceChanged` / `.referenceUnavailable`, `.unsafePath`, `.io`;
     ///   `.invalidArgument` for a link mode without a cache (or with `.never`).
     @discardableResult
     public func download(
         _ version: ArtifactVersion, to root: URL, cache: FileCache?, mode: LinkMode = .copy,
-        cachePolicy: CachePolicy = .always,
+        cachePolicy: CachePolicy = .always, paths: [String]? = nil,
         references: ReferenceResolver? = .local, allowChanged: Bool = false, warn: (String) -> Void = { _ in },
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> RestoreReport {
-        let entries = try self.files(of: version)
+        let entries = try ManifestSelection.entries(self.files(of: version), at: paths, of: version.qualifiedName)
         let files = entries.filter(\.isStored)
         let referenced = entries.filter { !$0.isStored }
         var restorer = try FileRestorer(

@@ -34,6 +34,13 @@ struct GetCommand: ParsableCommand {
         valueName: "policy"))
     var cachePolicy: CachePolicy = .always
 
+    @Option(name: .customLong("path"), help: ArgumentHelp(
+        "Download only this file of the version (repeatable); the version must have it.", valueName: "path"))
+    var paths: [String] = []
+
+    /// The files asked for, or nil for all of them.
+    private var selectedPaths: [String]? { paths.isEmpty ? nil : paths }
+
     @Flag(help: "Download a reference whose source changed since it was recorded (a warning says so).")
     var allowChanged = false
 
@@ -58,7 +65,8 @@ struct GetCommand: ParsableCommand {
         let destination = URL(fileURLWithPath: root ?? version.defaultDownloadDirectory)
         let report = try restoring(verb: "restoring") { warn, progress in
             try store.download(
-                version, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, references: .standard(),
+                version, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, paths: selectedPaths,
+                references: .standard(),
                 allowChanged: allowChanged, warn: warn, progress: progress)
         }
         try printReport(report, version: version.qualifiedName)
@@ -107,8 +115,10 @@ extension GetCommand {
         let client = try storeOptions.server.client(for: server)
         let project = try RemoteProject.of(parsed, client: client)
         let transfer = RemoteGet(client: client, project: project)
-        let manifest = try transfer.manifest(artifact: parsed.name, reference: parsed.reference ?? "latest")
+        var manifest = try transfer.manifest(artifact: parsed.name, reference: parsed.reference ?? "latest")
         let version = manifest.version
+        manifest.files = try ManifestSelection.entries(
+            manifest.files, at: selectedPaths, of: "\(version.project)/\(version.name):\(version.version)")
         if let runID {
             try ServerRepository(client: client).use(version.model, run: runID)
         }
