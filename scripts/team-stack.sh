@@ -48,13 +48,16 @@ start() {
     trap 'stop >/dev/null 2>&1 || true' EXIT
 
     local pg
-    pg=$("$HERE/services/postgres.sh" start "$DIR/pg" "$PG_PORT")
+    # The stop on EXIT removes DIR, logs included: a service that did not start is named with its log's end.
+    pg=$("$HERE/services/postgres.sh" start "$DIR/pg" "$PG_PORT") \
+        || die "PostgreSQL did not start: $(tail -n 3 "$DIR/pg/server.log" 2>/dev/null | tr '\n' ' ')"
     echo "$pg" | head -n 1 >"$DIR/postgres.pid"
     local database_url
     database_url=$(echo "$pg" | sed -n 2p)
 
     local s3_exports
-    s3_exports=$("$HERE/services/s3.sh" start "$DIR/s3" "$S3_PORT")
+    s3_exports=$("$HERE/services/s3.sh" start "$DIR/s3" "$S3_PORT") \
+        || die "SeaweedFS did not start: $(tail -n 3 "$DIR/s3/weed.log" 2>/dev/null | tr '\n' ' ')"
     eval "$s3_exports"
     export ARTTUI_S3_BUCKET=$BUCKET ARTTUI_DATABASE_URL=$database_url
     export ARTTUI_MASTER_KEY_FILE=$DIR/master.key
