@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Synchronization
 @testable import ArtifactStore
@@ -47,7 +46,7 @@ final class MemorySource: ContentChunkSource {
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         if checkingEach {
             checkedReads?.count.withLock { $0 += 1 }
-            guard SHA256.hash(data: bytes).map({ String(format: "%02x", $0) }).joined() == digest else {
+            guard sha256Hex(Data(bytes)) == digest else {
                 throw StoreError.corruptData(what: "chunk \(digest.prefix(12))", detail: "does not match its SHA-256")
             }
         }

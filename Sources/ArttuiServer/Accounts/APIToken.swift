@@ -1,3 +1,4 @@
+import ArtifactStore
 import ArtifactWire
 import Crypto
 import Foundation
@@ -8,7 +9,7 @@ public enum APIToken {
     public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<TokenShape.hexDigits / 2).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return TokenShape.prefix + bytes.map { String(format: "%02x", $0) }.joined()
+        return TokenShape.prefix + Hex.encode(bytes)
     }
 
     /// What the account store keeps of a token.
