@@ -68,7 +68,7 @@ struct RemotePut {
             // Content equal to the newest version makes no version, and with no aliases or run to
             // record there is nothing to send; but a put is a write, and one the caller may not make is
             // refused as the server refuses it, not answered "no changes".
-            try ChunkUploader(client: client, project: project).checkWriteAccess()
+            try uploader.checkWriteAccess()
             cutter.remember(cut)
             return Result(commit: CommitResponse(created: false, version: newest), sent: sent, files: files.count)
         }
