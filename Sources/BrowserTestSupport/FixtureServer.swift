@@ -9,6 +9,7 @@ public final class FixtureServer: BrowserStore, @unchecked Sendable {
     /// The store behind the server.
     public let store: FixtureStore
     public var storePath: String { "https://arttui.example.test" }
+    public var storeNoun: String { "server" }
     private let lock = NSLock()
     private var visibilities: [String: String]
     private var refusal: String?

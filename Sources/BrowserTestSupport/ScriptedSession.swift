@@ -23,7 +23,8 @@ public struct ScriptedSession {
     public init(store: any BrowserStore, width: Int = 80, height: Int = 24, unicode: Bool = true) {
         self.store = store
         runner = EffectRunner(store: store)
-        let (state, effects) = Browser.start(storePath: store.storePath, size: TerminalSize(width: width, height: height),
+        let (state, effects) = Browser.start(storePath: store.storePath, storeNoun: store.storeNoun,
+                                             size: TerminalSize(width: width, height: height),
                                              unicode: unicode, timeZone: TimeZone(identifier: "UTC")!)
         self.state = state
         run(effects)

@@ -8,6 +8,8 @@ struct InputLoop {
     let terminal: Terminal
     let worker: EffectWorker
     let storePath: String
+    /// What messages call the store ("store", "server").
+    let storeNoun: String
     /// Where the user's editor comes from (`E`).
     let editor: ExternalEditor
 
@@ -15,11 +17,12 @@ struct InputLoop {
         self.terminal = terminal
         worker = EffectWorker(store: store)
         storePath = store.storePath
+        storeNoun = store.storeNoun
         editor = ExternalEditor(environment: environment)
     }
 
     func run() {
-        var (state, effects) = Browser.start(storePath: storePath, size: terminal.size,
+        var (state, effects) = Browser.start(storePath: storePath, storeNoun: storeNoun, size: terminal.size,
                                              unicode: terminal.unicode)
         perform(effects, &state)
         var lastTick = DispatchTime.now()

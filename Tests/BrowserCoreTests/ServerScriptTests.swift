@@ -78,7 +78,7 @@ import Testing
         let unreachable = "cannot reach server https://arttui.example.test: Connection refused (r reconnects)"
         #expect(session.state.status == StatusMessage(unreachable, .danger))
         #expect(session.state.storeUnreachable)
-        #expect(session.screen.contains(BrowserRenderer.unreachableHint))
+        #expect(session.screen.contains("server unreachable: r reconnects"))
         // The projects loaded before stay listed.
         session.press("1")
         #expect(session.screen.contains("capsule-gpt"))
@@ -88,7 +88,10 @@ import Testing
         #expect(!session.state.storeUnreachable)
         #expect(session.state.status == StatusMessage("reconnected to https://arttui.example.test", .success))
         #expect(session.screen.contains("[latest]"))
-        #expect(!session.screen.contains(BrowserRenderer.unreachableHint))
+        #expect(!session.screen.contains("server unreachable: r reconnects"))
+        // A reload of a server that answers says where it reloaded from.
+        session.press("r")
+        #expect(session.state.status?.text == "reloaded from the server")
     }
 
     @Test func theDetailPaneOfAServerThatWentAwayDoesNotClaimTheArtifactHasNoVersions() {
@@ -103,7 +106,7 @@ import Testing
         // The versions could not be read: the artifact still has them, and the detail pane says why it is empty.
         #expect(!session.screen.contains("the artifact has no versions"))
         // Both the versions pane and the detail pane say why they are empty.
-        #expect(session.screen.components(separatedBy: BrowserRenderer.unreachableHint).count == 3)
+        #expect(session.screen.components(separatedBy: "server unreachable: r reconnects").count == 3)
         #expect(!session.screen.contains("loading…"))
     }
 

@@ -16,6 +16,7 @@ struct ServerBrowser: BrowserStore {
     let ids = ServerVersionIDs()
 
     var storePath: String { repository.location }
+    var storeNoun: String { "server" }
 
     func projects() throws -> [ProjectSummary] { try repository.projects() }
 

@@ -35,7 +35,7 @@ enum ArtifactsPaneView {
         }
         let rows = state.artifactRows
         if rows.isEmpty {
-            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint
+            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint(state)
                 : state.activeNeedle(.artifacts) == nil ? "no artifacts in \(project.name)" : "no artifact matches"
             grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: state.storeUnreachable ? .danger : .dim)
             return

@@ -44,7 +44,9 @@ public enum BrowserRenderer {
     }
 
     /// What an empty list says while the store cannot be reached: it is not known to be empty.
-    public static let unreachableHint = "store unreachable: r reconnects"
+    public static func unreachableHint(_ state: BrowserState) -> String {
+        "\(state.storeNoun) unreachable: r reconnects"
+    }
 
     /// `terminal too small: 20x5 (need 40x8)`, wrapped onto the rows there are.
     static func drawTooSmall(into grid: inout ScreenGrid) {

@@ -14,7 +14,7 @@ enum DetailPaneView {
             // An unreachable store leaves the versions unread: that is not an artifact without versions.
             let unreachable = state.selectedArtifact != nil && state.storeUnreachable
             let text = state.selectedArtifact == nil ? "no version selected"
-                : unreachable ? BrowserRenderer.unreachableHint
+                : unreachable ? BrowserRenderer.unreachableHint(state)
                 : state.versionsSettled && state.versionRowCount == 0 ? "nothing to show: the artifact has no versions"
                 : "loading…"
             for (row, line) in wrap(text, width: max(1, rect.width)).prefix(rect.height).enumerated() {

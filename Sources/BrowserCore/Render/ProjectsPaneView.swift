@@ -51,7 +51,7 @@ enum ProjectsPaneView {
         }
         let list = state.visibleProjects
         if list.isEmpty {
-            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint
+            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint(state)
                 : projects.isEmpty ? "no projects yet: log an artifact with `arttui put`" : "no project matches"
             grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: state.storeUnreachable ? .danger : .dim)
             return

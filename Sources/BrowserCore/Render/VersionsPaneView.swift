@@ -58,7 +58,7 @@ enum VersionsPaneView {
         }
         let count = state.versionRowCount
         if count == 0 {
-            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint : filtering ? "no version matches" : "no versions"
+            let text = state.storeUnreachable ? BrowserRenderer.unreachableHint(state) : filtering ? "no version matches" : "no versions"
             grid.cell(text, x: rect.x, y: rect.y + 1, width: rect.width, role: state.storeUnreachable ? .danger : .dim)
             return
         }

@@ -6,6 +6,8 @@ import Foundation
 public struct BrowserState: Sendable {
     /// The store's directory, for the status line.
     public var storePath: String
+    /// What messages call the store ("store", or "server" for a team server).
+    public var storeNoun: String
     /// The terminal's size.
     public var size: TerminalSize
     /// Box-drawing and `…` when the locale is UTF-8; ASCII otherwise.
@@ -65,8 +67,10 @@ public struct BrowserState: Sendable {
     var pendingJump: PendingJump?
 
     /// A browser that has loaded nothing yet.
-    public init(storePath: String, size: TerminalSize, unicode: Bool = true, timeZone: TimeZone = .current) {
+    public init(storePath: String, storeNoun: String = "store", size: TerminalSize, unicode: Bool = true,
+                timeZone: TimeZone = .current) {
         self.storePath = storePath
+        self.storeNoun = storeNoun
         self.size = size
         self.unicode = unicode
         self.timeZone = timeZone

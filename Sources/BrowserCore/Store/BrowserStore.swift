@@ -11,6 +11,10 @@ public protocol BrowserStore: Sendable {
     /// The store's directory, shown in the status line.
     var storePath: String { get }
 
+    /// What the browser calls this store in messages ("store", "server"): a server that went away
+    /// is not a store on disk.
+    var storeNoun: String { get }
+
     /// All projects, sorted by name.
     func projects() throws -> [ProjectSummary]
 
@@ -95,4 +99,9 @@ public protocol BrowserStore: Sendable {
 
     /// Committed versions over the whole store matching `search` (`find`'s search), at most its limit.
     func find(_ search: BrowserSearch) throws -> [ArtifactVersion]
+}
+
+extension BrowserStore {
+    /// A store on this machine.
+    public var storeNoun: String { "store" }
 }

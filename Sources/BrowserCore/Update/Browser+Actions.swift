@@ -43,7 +43,7 @@ extension Browser {
         case .nextMatch, .previousMatch:
             return nextMatch(&state, forward: action == .nextMatch)
         case .reload:
-            state.status = StatusMessage(state.storeUnreachable ? "reconnecting to \(state.storePath)…" : "reloaded from the store")
+            state.status = StatusMessage(state.storeUnreachable ? "reconnecting to \(state.storePath)…" : "reloaded from the \(state.storeNoun)")
             reload(&state)
         case .help:
             state.modal = .help(scroll: 0)

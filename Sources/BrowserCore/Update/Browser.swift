@@ -25,9 +25,10 @@ public enum Browser {
     }
 
     /// The state a browser starts in, and the effects that load its first screen.
-    public static func start(storePath: String, size: TerminalSize, unicode: Bool = true,
-                             timeZone: TimeZone = .current) -> (BrowserState, [Effect]) {
-        var state = BrowserState(storePath: storePath, size: size, unicode: unicode, timeZone: timeZone)
+    public static func start(storePath: String, storeNoun: String = "store", size: TerminalSize,
+                             unicode: Bool = true, timeZone: TimeZone = .current) -> (BrowserState, [Effect]) {
+        var state = BrowserState(storePath: storePath, storeNoun: storeNoun, size: size, unicode: unicode,
+                                 timeZone: timeZone)
         let effects = requestVisibleData(&state)
         return (state, effects)
     }
