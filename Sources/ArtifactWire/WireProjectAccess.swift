@@ -37,7 +37,8 @@ public struct WireProject: Codable, Sendable, Equatable {
     public var summary: ProjectSummary {
         ProjectSummary(
             name: path, artifactCount: artifacts ?? 0, versionCount: versions ?? 0, size: size ?? 0,
-            createdAt: createdAt.flatMap(WireTimestamp.date) ?? Date(timeIntervalSince1970: 0), visibility: visibility)
+            createdAt: createdAt.flatMap(WireTimestamp.date) ?? Date(timeIntervalSince1970: 0), visibility: visibility,
+            access: access)
     }
 }
 

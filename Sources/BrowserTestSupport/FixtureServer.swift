@@ -13,6 +13,7 @@ public final class FixtureServer: BrowserStore, @unchecked Sendable {
     private let lock = NSLock()
     private var visibilities: [String: String]
     private var refusal: String?
+    private var readOnlyProjects: Set<String> = []
     private var down = false
 
     /// A server over `store`; `visibilities` gives each project's visibility (`private` when not named).
@@ -23,6 +24,13 @@ public final class FixtureServer: BrowserStore, @unchecked Sendable {
 
     /// From now on every change is refused with `reason`, as a server refuses a viewer's; reads go on.
     public func refuseChanges(_ reason: String) { locked { refusal = reason } }
+
+    /// The caller becomes a viewer of `project`: the listing says it may only read it, and every change
+    /// is refused as the server refuses it.
+    public func makeViewer(of project: String) {
+        locked { readOnlyProjects.insert(project) }
+        refuseChanges("you may read but not write to project \(project)")
+    }
 
     /// The server goes away: every call fails as an unreachable one does.
     public func goDown() { locked { down = true } }
@@ -49,6 +57,7 @@ public final class FixtureServer: BrowserStore, @unchecked Sendable {
             try store.projects().map { project in
                 var project = project
                 project.visibility = locked { visibilities[project.name] } ?? "private"
+                project.access = locked { readOnlyProjects.contains(project.name) } ? "read" : "admin"
                 return project
             }
         }

@@ -56,6 +56,32 @@ import Testing
         assertGolden(session.screen, named: "server-refused-delete-80x24")
     }
 
+    /// A viewer's project is listed as read-only: a change is refused before any dialog or editor opens,
+    /// so no typing is wasted, and nothing changes.
+    @Test(arguments: ["a", "x", "e", "E", "M", "d", "P", ":alias add best<Enter>", ":describe new text<Enter>"])
+    func aViewersChangeIsRefusedBeforeADialogOpens(keys: String) throws {
+        let server = Self.server()
+        server.makeViewer(of: "capsule-gpt")
+        var session = Self.modelSession(server)
+        let before = try server.store.version(id: session.state.selectedVersion!.id)
+        session.press(keys)
+        #expect(session.state.modal == nil)
+        #expect(session.state.busy.isEmpty, "no editor or request was started")
+        #expect(session.state.status == StatusMessage(
+            "permission denied: you may read but not write to project capsule-gpt", .danger))
+        #expect(try server.store.version(id: before.id) == before)
+        #expect(try server.store.versionCount(project: "capsule-gpt", artifact: "model") == 8)
+    }
+
+    @Test func aViewerStillReadsGetsAndDiffs() {
+        let server = Self.server()
+        server.makeViewer(of: "capsule-gpt")
+        var session = Self.modelSession(server)
+        session.press("D")
+        #expect(session.state.status?.kind != .danger)
+        #expect(!(session.state.status?.text.contains("permission denied") ?? false))
+    }
+
     @Test func aRefusedAliasShowsTheReasonAndAddsNothing() throws {
         let server = Self.server()
         server.refuseChanges("alice is a viewer of capsule-gpt")

@@ -117,17 +117,24 @@ public struct ProjectSummary: Hashable, Sendable, Codable {
     /// Who may see it on a team server: `private`, `public` or `open`; nil in a local store, which
     /// has no visibility.
     public var visibility: String?
+    /// What the caller may do with it on a team server: `read`, `write` or `admin`; nil in a local
+    /// store, where whoever can open the store may change it.
+    public var access: String?
 
     /// Creates a summary.
     public init(name: String, artifactCount: Int, versionCount: Int, size: Int64, createdAt: Date,
-                visibility: String? = nil) {
+                visibility: String? = nil, access: String? = nil) {
         self.name = name
         self.artifactCount = artifactCount
         self.versionCount = versionCount
         self.size = size
         self.createdAt = createdAt
         self.visibility = visibility
+        self.access = access
     }
+
+    /// Whether the caller may read it but change nothing in it (a viewer's project on a server).
+    public var isReadOnly: Bool { access == "read" }
 }
 
 /// An artifact and what it holds, for listings.

@@ -27,3 +27,13 @@ public struct CommandLineError: Error, Hashable, Sendable, CustomStringConvertib
         self.description = description
     }
 }
+
+extension CommandRequest {
+    /// Whether the command changes the selected version (or, for `:prune`, its artifact).
+    var changesTheVersion: Bool {
+        switch self {
+        case .addAlias, .removeAlias, .describe, .prune: true
+        case .get, .diff: false
+        }
+    }
+}

@@ -105,6 +105,7 @@ extension Browser {
             state.status = StatusMessage("select an artifact to prune")
             return []
         }
+        if refuseIfReadOnly(&state, project: project) { return [] }
         var dialog = PruneDialog(project: project, artifact: artifact)
         if let keepLast { dialog.keepLast = TextField(String(keepLast)) }
         state.modal = .prune(dialog)
@@ -128,5 +129,14 @@ extension Browser {
         view.pendingTicket = ticket
         state.modal = .cache(view)
         return [.measureCache(ticket: ticket)]
+    }
+
+    /// A viewer's change is refused before a dialog or an editor opens, in the server's words: typing a
+    /// description only to have it refused at the end wastes the typing. The server still decides:
+    /// access granted or taken away since the listing is answered by its own refusal.
+    static func refuseIfReadOnly(_ state: inout BrowserState, project: String) -> Bool {
+        guard state.projects?.first(where: { $0.name == project })?.isReadOnly == true else { return false }
+        state.status = StatusMessage("permission denied: you may read but not write to project \(project)", .danger)
+        return true
     }
 }

@@ -6,6 +6,7 @@ extension Browser {
     /// Reads the selected version again, then does `action` with it (`versionRefreshed`).
     static func actOnVersion(_ state: inout BrowserState, _ action: VersionAction) -> [Effect] {
         guard let version = requireVersion(&state) else { return [] }
+        if action.changesTheVersion, refuseIfReadOnly(&state, project: version.project) { return [] }
         let ticket = begin(&state, "reading \(version.versionName)", cancellable: true)
         return [.refreshVersion(ticket: ticket, version: version, then: action)]
     }
