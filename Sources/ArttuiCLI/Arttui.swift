@@ -27,24 +27,22 @@ public struct Arttui: ParsableCommand {
             var command = try parseCommand(CacheCommand.Cleanup.passingNegativeSize(given))
             try command.run()
             Foundation.exit(0)
-        } catch let error as StoreError {
-            printError(error.description)
-            Foundation.exit(1)
-        } catch let error as ServerError {
-            printError(error.description)
-            Foundation.exit(1)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
-        } catch let error as CommandFailure {
-            printError(error.message)
-            Foundation.exit(error.status)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)
-            }
-            printError(refusalLine(for: error))
-            Foundation.exit(code.rawValue == 0 ? 1 : code.rawValue)
+            if exitCode(for: error) == .success { exit(withError: error) }
+            ErrorReport(error, root: Arttui.self).print()
+            Foundation.exit(status(for: error))
+        }
+    }
+
+    /// The exit status of a failed command: a command's own, 64 and the like for a command line the
+    /// parser refused, else 1.
+    static func status(for error: any Error) -> Int32 {
+        switch error {
+        case is StoreError, is ServerError: 1
+        case let error as CommandFailure: error.status
+        default: exitCode(for: error).rawValue == 0 ? 1 : exitCode(for: error).rawValue
         }
     }
 
@@ -109,11 +107,6 @@ public struct Arttui: ParsableCommand {
         let insertion = rest.firstIndex(of: "--") ?? rest.count
         rest.insert(contentsOf: leading, at: insertion)
         return rest
-    }
-
-    static func printError(_ message: String) {
-        let line = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("arttui: error: \(line)\n".utf8))
     }
 }
 

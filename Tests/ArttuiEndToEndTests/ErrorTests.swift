@@ -29,6 +29,32 @@ struct ErrorTests {
         #expect(differences == [], "a refused command changed the store: \(differences) \(result)", sourceLocation: sourceLocation)
     }
 
+    /// `ARTTUI_ERROR_FORMAT=json` turns the one line into `{"error":…,"kind":…}` with the same message and
+    /// exit status, so a program (the Python package) acts on the kind without matching wording.
+    @Test("errors as JSON for programs")
+    func errorsAsJSON() async throws {
+        let sandbox = try await populated()
+        let cases: [([String], String, Int32)] = [
+            (["show", "proj/ds:v999"], "notFound", 1),
+            (["ls", "nope"], "notFound", 1),
+            (["alias", "add", "proj/ds:v0", "x:y"], "invalid", 1),
+            (["rm", "proj/ds:v0"], "conflict", 1),
+            (["ls", "--bogus"], "usage", 64),
+        ]
+        for (arguments, kind, status) in cases {
+            let human = try await sandbox.fails(arguments)
+            let before = try DirectorySnapshot(sandbox.store)
+            let result = try await sandbox.run(arguments, environment: ["ARTTUI_ERROR_FORMAT": "json"])
+            #expect(result.status == status && human.status == status, "\(arguments): \(result)")
+            #expect(try DirectorySnapshot(sandbox.store).differences(from: before) == [])
+            let lines = result.stderr.split(separator: "\n")
+            try #require(lines.count == 1, "\(arguments): \(result)")
+            let report = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String]
+            #expect(report == ["error": String(human.stderr.dropFirst("arttui: error: ".count).dropLast()), "kind": kind],
+                    "\(arguments): \(result)")
+        }
+    }
+
     @Test("unknown project, artifact, version and alias")
     func unknown() async throws {
         let sandbox = try await populated()

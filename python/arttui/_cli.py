@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Sequence
 
-from .errors import ArtifactNotFoundError, CommError, ExecutableNotFoundError
+from .errors import ArtifactNotFoundError, CommError, ExecutableNotFoundError, InvalidValueError
 
 _ERROR_PREFIX = "arttui: error: "
-# The store's messages for a name nothing answers (StoreError.projectNotFound, .artifactNotFound,
-# .versionNotFound): the one refusal the reference raises as ValueError.
-_NOT_FOUND = re.compile(r'^(project|artifact) "[^"]*" not found$|^artifact "[^"]*" has no version "[^"]*"$')
+# The kinds of failure (``ARTTUI_ERROR_FORMAT=json``) the reference raises as ValueError: a name nothing
+# answers, and a value the store refuses.
+_ERROR_CLASSES = {"notFound": ArtifactNotFoundError, "invalid": InvalidValueError}
 
 
 def find_executable() -> str:
@@ -93,12 +92,13 @@ def run(
         argv.append("--json")
     if positional:
         argv += ["--", *positional]
-    completed = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True)
+    environment = {**os.environ, "ARTTUI_ERROR_FORMAT": "json"}
+    completed = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=environment)
     failed_without_output = completed.returncode != 0 and not completed.stdout.strip()
     if completed.returncode not in accepted_statuses or failed_without_output:
-        message = _error_line(completed)
-        kind = ArtifactNotFoundError if _NOT_FOUND.match(message) else CommError
-        raise kind(message, command=argv, exit_status=completed.returncode)
+        message, kind = _error_report(completed)
+        error_class = _ERROR_CLASSES.get(kind or "", CommError)
+        raise error_class(message, command=argv, exit_status=completed.returncode, kind=kind)
     text = completed.stdout.decode("utf-8")
     if not json_output:
         return text
@@ -108,14 +108,23 @@ def run(
         raise CommError(f"arttui {' '.join(command)} printed no JSON: {error}", command=argv) from None
 
 
-def _error_line(completed: "subprocess.CompletedProcess[bytes]") -> str:
+def _error_report(completed: "subprocess.CompletedProcess[bytes]") -> tuple[str, Optional[str]]:
+    """The failed command's message and kind: its ``{"error", "kind"}`` line, else its last words."""
     lines = [line for line in completed.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     for line in reversed(lines):
+        if line.startswith("{"):
+            try:
+                report = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(report, dict) and isinstance(report.get("error"), str):
+                kind = report.get("kind")
+                return report["error"], kind if isinstance(kind, str) else None
         if line.startswith(_ERROR_PREFIX):
-            return line[len(_ERROR_PREFIX):]
+            return line[len(_ERROR_PREFIX):], None
     if lines:
-        return lines[-1]
-    return f"arttui exited with status {completed.returncode} and no message"
+        return lines[-1], None
+    return f"arttui exited with status {completed.returncode} and no message", None
 
 
 def supports(command: Sequence[str], flag: str) -> bool:

@@ -20,10 +20,19 @@ class CommError(Error):
     command line that was run and ``exit_status`` its status, for logs.
     """
 
-    def __init__(self, message: str, command: Sequence[str] = (), exit_status: Optional[int] = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        command: Sequence[str] = (),
+        exit_status: Optional[int] = None,
+        kind: Optional[str] = None,
+    ) -> None:
         super().__init__(message)
         self.command: list[str] = list(command)
         self.exit_status: Optional[int] = exit_status
+        # What sort of failure the executable reported (``notFound``, ``invalid``, ``conflict``,
+        # ``permissionDenied``, ...; see the README's ARTTUI_ERROR_FORMAT), None when it said nothing.
+        self.kind: Optional[str] = kind
 
 
 class ArtifactNotFoundError(CommError, ValueError):
@@ -31,6 +40,14 @@ class ArtifactNotFoundError(CommError, ValueError):
 
     A ``ValueError``, as the reference raises for it (``except ValueError`` scripts keep working), and a
     ``CommError``, as every other refusal of the executable is.
+    """
+
+
+class InvalidValueError(CommError, ValueError):
+    """The store refused a value as invalid: a name, an alias, metadata, a description, a path.
+
+    A ``ValueError``, as the reference raises for these, and a ``CommError``, as every other refusal of
+    the executable is.
     """
 
 
@@ -68,6 +85,7 @@ __all__ = [
     "Error",
     "CommError",
     "ArtifactNotFoundError",
+    "InvalidValueError",
     "UsageError",
     "ExecutableNotFoundError",
     "ArtifactNotLoggedError",

@@ -78,12 +78,23 @@ def test_a_missing_artifact_is_the_references_value_error_and_still_a_comm_error
         with pytest.raises(ValueError) as caught:
             run.use_artifact("art:nosuch")
         assert "nosuch" in str(caught.value)
-    # Anything else the store refuses stays a CommError only.
+    # A value the store refuses is the reference's ValueError too (it was a CommError only), told apart
+    # by the kind the executable reports, not by its wording.
     artifact = api.artifact("p/art")
     artifact.aliases.append("x:y")
+    for expected in (ValueError, wandb.errors.CommError):
+        with pytest.raises(expected) as caught:
+            artifact.save()
+        assert caught.value.kind == "invalid" and "x:y" in str(caught.value)
+    assert "x:y" not in api.artifact("p/art").aliases
+    # Anything else the store refuses stays a CommError only: a version holding a hand-set alias.
+    artifact = api.artifact("p/art")
+    artifact.aliases.append("best")
+    artifact.save()
     with pytest.raises(wandb.errors.CommError) as caught:
-        artifact.save()
-    assert not isinstance(caught.value, ValueError)
+        artifact.delete()
+    assert not isinstance(caught.value, ValueError) and caught.value.kind == "conflict"
+    assert api.artifact("p/art:best").version == "v0"
 
 
 def test_a_table_reads_back_by_the_name_it_was_added_under(cli: CommandLine) -> None:

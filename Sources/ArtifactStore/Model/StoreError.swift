@@ -159,3 +159,40 @@ extension StoreError: CustomStringConvertible, LocalizedError {
 func quoted(_ value: String) -> String {
     EscapedText.quoted(value)
 }
+
+extension StoreError {
+    /// What sort of failure an error is, for programs that act on it rather than print it: the team
+    /// server answers with the HTTP status of its kind, and `arttui` reports it with
+    /// `ARTTUI_ERROR_FORMAT=json`.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// No project, artifact, version, alias, run or table answers the name.
+        case notFound
+        /// The request contradicts what is stored (an alias held, a run that exists, a type that differs).
+        case conflict
+        /// The request itself is wrong: a name, an alias, metadata, a size, an address or an argument.
+        case invalid
+        /// The catalog could not be reached or answered with an error.
+        case unavailable
+        /// What is stored is damaged or unreadable, or is not a store this release reads.
+        case damaged
+    }
+
+    /// The kind of this error.
+    public var kind: Kind {
+        switch self {
+        case .projectNotFound, .artifactNotFound, .versionNotFound, .aliasNotFound, .runNotFound, .rankedRunNotFound,
+            .noPendingVersion, .tableNotFound:
+            .notFound
+        case .versionHasAliases, .runExists, .runInAnotherProject, .upsertConflict, .typeMismatch, .conflictingPath:
+            .conflict
+        case .catalog:
+            .unavailable
+        case .corruptData, .damagedFile, .io, .notAStore, .unsupportedStoreFormat:
+            .damaged
+        case .invalidName, .invalidAlias, .invalidMetadata, .invalidDescription, .invalidSize, .invalidAddress,
+            .invalidArgument, .unsupportedFile, .unsafePath, .invalidTable, .invalidReference, .tooManyObjects,
+            .referenceUnavailable, .referenceChanged:
+            .invalid
+        }
+    }
+}

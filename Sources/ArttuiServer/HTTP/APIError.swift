@@ -89,18 +89,12 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     private static func status(of error: StoreError) -> HTTPResponse.Status {
-        switch error {
-        case .projectNotFound, .artifactNotFound, .versionNotFound, .aliasNotFound, .runNotFound, .rankedRunNotFound,
-            .noPendingVersion, .tableNotFound:
-            return .notFound
-        case .versionHasAliases, .runExists, .runInAnotherProject, .upsertConflict, .typeMismatch, .conflictingPath:
-            return .conflict
-        case .catalog:
-            return .serviceUnavailable
-        case .corruptData, .damagedFile, .io, .notAStore, .unsupportedStoreFormat:
-            return .internalServerError
-        default:
-            return .badRequest
+        switch error.kind {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unavailable: .serviceUnavailable
+        case .damaged: .internalServerError
+        case .invalid: .badRequest
         }
     }
 
