@@ -10,7 +10,8 @@ import Foundation
 /// `ARTTUI_ERROR_FORMAT=json` and reads `{"error":MESSAGE,"kind":KIND}` on that line instead, so it
 /// never has to match the wording. Kinds: a `StoreError.Kind` (`notFound`, `conflict`, `invalid`,
 /// `unavailable`, `damaged`), or `permissionDenied`, `unauthorized`, `unreachable`, `usage` (the
-/// command line itself) and `failed` (a command that ran and reports failure, such as `verify`).
+/// command line itself) and `failed` (any other failure a command reports: `verify`'s differences, a
+/// wrong server address or remote name, a configuration file it cannot write).
 struct ErrorReport: Equatable {
     /// The one-line message.
     var message: String

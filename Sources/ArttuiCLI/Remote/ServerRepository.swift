@@ -149,14 +149,14 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
     /// of theirs, or the owner of a project they may read): `ls TEAM` reads TEAM as a project of the
     /// caller's own entity, and "project ME/TEAM not found" hides what they meant. Nil otherwise,
     /// also when the server cannot say.
-    private func entityGivenAsProject(_ project: String) -> CommandFailure? {
+    private func entityGivenAsProject(_ project: String) -> ServerError? {
         let parts = project.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2, let identity = try? client.whoami() else { return nil }
         let name = parts[1]
         let visible = identity.name == name || identity.teams.contains { $0.team == name }
             || ((try? client.get("/api/v1/projects", as: [WireProject].self))?.contains { $0.entity == name } ?? false)
         guard visible else { return nil }
-        return CommandFailure(message: "\"\(name)\" is an entity, not a project of \(parts[0]): "
+        return .notFound(detail: "\"\(name)\" is an entity, not a project of \(parts[0]): "
             + "arttui --remote \(client.server) project ls \(name) lists its projects")
     }
 
