@@ -65,7 +65,29 @@ extension Store {
     func compact(packs: Set<String>) -> [String: any Error] {
         var left: [String: any Error] = [:]
         var outage: (any Error)?
-        for key in packs.sorted() {
+        // Packs a deletion emptied need no rewrite: their objects go, then the catalog forgets them all in
+        // one transaction (one commit per pack was most of a large prune's time: a sync each).
+        let emptied = (try? catalog.emptyPacks(among: packs.sorted())) ?? []
+        var deleted: [String] = []
+        for key in emptied.sorted() {
+            if let outage {
+                left[key] = outage
+                continue
+            }
+            do {
+                try objects.delete(key: key)
+                deleted.append(key)
+            } catch {
+                left[key] = error
+                if (error as? ObjectStoreFailure)?.isOutage == true { outage = error }
+            }
+        }
+        do {
+            try catalog.forgetPacks(keys: deleted)
+        } catch {
+            for key in deleted { left[key] = error }
+        }
+        for key in packs.subtracting(emptied).sorted() {
             if let outage {
                 left[key] = outage
                 continue
@@ -82,6 +104,7 @@ extension Store {
 
     private func compact(pack key: String) throws {
         let live = try catalog.liveChunks(packKey: key)
+        // Emptied since `emptyPacks` was asked (another process's compaction finished first).
         if live.isEmpty {
             if try catalog.relocate([:], to: nil, from: key) { try deleteEmptied(pack: key) }
             return
@@ -125,6 +148,6 @@ extension Store {
     /// Deletes a pack that holds no chunk from the object store, then from the catalog.
     func deleteEmptied(pack key: String) throws {
         try objects.delete(key: key)
-        try catalog.forgetPack(key: key)
+        try catalog.forgetPacks(keys: [key])
     }
 }

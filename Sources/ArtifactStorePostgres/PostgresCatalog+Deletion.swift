@@ -113,12 +113,26 @@ extension PostgresCatalog {
         }
     }
 
-    public func forgetPack(key: String) throws -> Bool {
-        try write { session in
-            guard let id = try session.row("SELECT id FROM pack WHERE key = \(key)")?[0].decode(Int64.self) else { return true }
-            let removed = try session.execute(
-                "DELETE FROM pack WHERE id = \(id) AND NOT EXISTS (SELECT 1 FROM chunk WHERE pack_id = \(id))")
-            return removed > 0
+    public func emptyPacks(among keys: [String]) throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        let held = try read { session in
+            try session.rows("""
+                SELECT p.key FROM pack p WHERE p.key = ANY(\(keys))
+                AND EXISTS (SELECT 1 FROM chunk c WHERE c.pack_id = p.id)
+                """).map { try $0[0].decode(String.self) }
         }
+        return Set(keys).subtracting(held)
+    }
+
+    public func forgetPacks(keys: [String]) throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        let kept = try write { session in
+            try session.execute("""
+                DELETE FROM pack WHERE key = ANY(\(keys))
+                AND NOT EXISTS (SELECT 1 FROM chunk c WHERE c.pack_id = pack.id)
+                """)
+            return try session.rows("SELECT key FROM pack WHERE key = ANY(\(keys))").map { try $0[0].decode(String.self) }
+        }
+        return Set(keys).subtracting(kept)
     }
 }

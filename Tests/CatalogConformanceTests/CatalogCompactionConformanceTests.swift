@@ -75,4 +75,31 @@ struct CatalogCompactionConformanceTests {
         let report = try StoreVerifier(store: fixture.store).verify(.store)
         #expect(report.isClean && report.reclaimable.isEmpty, "\(report.problems) \(report.reclaimable)")
     }
+
+    /// Packs a deletion emptied are found in one read and forgotten in one transaction; a pack that still
+    /// holds chunks is neither reported empty nor forgotten, and a key the catalog does not know holds none.
+    @Test(arguments: CatalogKind.available)
+    func emptiedPacksAreFoundAndForgottenTogether(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        let versions = try (0..<3).map { try fixture.put(["f\($0).bin": randomBytes(90_000, seed: 40 + UInt64($0))]).version }
+        let packs = try versions.map { try #require(fixture.catalog.packKeys(ofVersion: $0.id).first) }
+        try #require(Set(packs).count == 3, "each version in its own pack")
+        let unknown = "packs/00/00\(String(repeating: "a", count: 30)).pack"
+        #expect(try fixture.catalog.emptyPacks(among: packs + [unknown]) == [unknown])
+
+        _ = try fixture.catalog.delete(versionIDs: [versions[0].id, versions[1].id], deleteAliases: false)
+        let other = try fixture.secondCatalog()
+        defer { (other as? PostgresCatalog)?.close() }
+        #expect(try other.emptyPacks(among: packs + [unknown]) == [packs[0], packs[1], unknown])
+        try fixture.store.objects.delete(key: packs[0])  // its object first, as compaction does
+        #expect(try other.forgetPacks(keys: [packs[0], packs[2], unknown]) == [packs[0], unknown],
+                "the pack v2 lives in is kept")
+        #expect(Set(try fixture.catalog.packs().map(\.key)) == [packs[1], packs[2]])
+        #expect(try fixture.catalog.forgetPacks(keys: []) == [])
+
+        // The next deletion finishes the one left: its object goes, and the store is clean.
+        #expect(try fixture.store.delete([versions[2]]).packsLeft == 0)
+        #expect(try fixture.catalog.packs().isEmpty && fixture.catalog.packsToCompact().isEmpty)
+        #expect(!(try fixture.store.objects.list().map(\.key)).contains(packs[1]))
+    }
 }

@@ -69,17 +69,20 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// The chunks a pack holds that are still in use.
     func liveChunks(packKey: String) throws -> [StoredChunk]
     /// Records that live chunks moved to a new pack; returns whether the old pack now holds no chunk
-    /// (true too when the catalog no longer knows it). The old pack stays listed until `forgetPack`,
+    /// (true too when the catalog no longer knows it). The old pack stays listed until `forgetPacks`,
     /// called once its object is deleted: a pack whose object could not be deleted is never forgotten.
     /// The new pack is recorded even when the old one is gone (another process's compaction of it
     /// finished first): it then holds no chunk, and the next deletion deletes it like any emptied pack,
     /// where leaving it out would have left its object in the bucket with nothing to remember it.
     func relocate(_ moves: [String: ChunkLocation], to newPack: ObjectInfo?, from oldPackKey: String) throws
         -> Bool
-    /// Forgets a pack that holds no chunk, once its object is gone; false (and nothing changed) while a
-    /// chunk is in it.
+    /// Which of `keys` hold no chunk, in one read: the packs a deletion emptied (and keys the catalog no
+    /// longer knows, which hold none either). Compaction deletes these without rewriting anything.
+    func emptyPacks(among keys: [String]) throws -> Set<String>
+    /// Forgets, in one transaction, the packs of `keys` that hold no chunk, once their objects are gone;
+    /// returns the keys the catalog no longer knows afterwards. A pack a chunk is in stays, unchanged.
     @discardableResult
-    func forgetPack(key: String) throws -> Bool
+    func forgetPacks(keys: [String]) throws -> Set<String>
     /// The packs a deletion left that compaction has not finished: marked by `delete` and not yet
     /// rewritten (the object store failed or hung mid-rewrite, or the process ended first), or emptied
     /// and not yet deleted from the object store. The next deletion retries them.

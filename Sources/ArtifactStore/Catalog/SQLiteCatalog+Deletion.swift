@@ -137,16 +137,37 @@ extension SQLiteCatalog {
         }
     }
 
-    public func forgetPack(key: String) throws -> Bool {
-        try guarded {
-            try database.write { db in
-                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM pack WHERE key = ?", arguments: [key])
-                else { return true }
-                try db.execute(
-                    sql: "DELETE FROM pack WHERE id = ? AND NOT EXISTS (SELECT 1 FROM chunk WHERE packId = ?)",
-                    arguments: [id, id])
-                return db.changesCount > 0
+    public func emptyPacks(among keys: [String]) throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try guarded {
+            try database.read { db in
+                let held = try String.fetchAll(db, sql: """
+                    SELECT p.key FROM pack p JOIN json_each(?) k ON k.value = p.key
+                    WHERE EXISTS (SELECT 1 FROM chunk WHERE packId = p.id)
+                    """, arguments: [Self.jsonArray(keys)])
+                return Set(keys).subtracting(held)
             }
         }
+    }
+
+    public func forgetPacks(keys: [String]) throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try guarded {
+            try database.write { db in
+                let list = Self.jsonArray(keys)
+                try db.execute(sql: """
+                    DELETE FROM pack WHERE key IN (SELECT value FROM json_each(?))
+                    AND NOT EXISTS (SELECT 1 FROM chunk WHERE packId = pack.id)
+                    """, arguments: [list])
+                let kept = try String.fetchAll(
+                    db, sql: "SELECT key FROM pack WHERE key IN (SELECT value FROM json_each(?))", arguments: [list])
+                return Set(keys).subtracting(kept)
+            }
+        }
+    }
+
+    /// `keys` as a JSON array, for `json_each`: one bound argument, however many keys.
+    private static func jsonArray(_ keys: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(keys)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
