@@ -61,6 +61,26 @@ struct StoreReferenceTests {
         #expect(try fixture.store.check(version, against: out).changed == ["x.bin"])
     }
 
+    /// `--reference NAME=URI` (`add_reference(uri, name=)`): a single object becomes the entry NAME, a
+    /// tree's objects go under the folder NAME; a name that leaves the artifact is refused.
+    @Test func aNamedReferenceIsPlacedAtItsName() throws {
+        let fixture = try StoreFixture()
+        let tree = try fixture.tree("t", ["x.bin": [1, 2, 3], "sub/y.bin": [4]])
+        let resolver = ReferenceResolver.local
+        let single = try resolver.list("file://\(tree.path)/x.bin", at: "weights/model.bin", checksum: true, maxObjects: 10)
+        #expect(single.map(\.path) == ["weights/model.bin"])
+        #expect(single.first?.reference?.uri == "file://\(tree.path)/x.bin")
+        let folder = try resolver.list("file://\(tree.path)", at: "data/", checksum: true, maxObjects: 10)
+        #expect(folder.map(\.path).sorted() == ["data/sub/y.bin", "data/x.bin"])
+        #expect(try resolver.list("file://\(tree.path)", checksum: true, maxObjects: 10).map(\.path).sorted()
+                == ["sub/y.bin", "x.bin"])
+        #expect(throws: StoreError.self) { try resolver.list("file://\(tree.path)", at: "../out", checksum: true, maxObjects: 10) }
+
+        #expect(ReferenceResolver.namedURI("model.bin=s3://b/k") == ("model.bin", "s3://b/k"))
+        #expect(ReferenceResolver.namedURI("https://h/p?a=b") == (nil, "https://h/p?a=b"))
+        #expect(ReferenceResolver.namedURI("s3://b/a=b") == (nil, "s3://b/a=b"))
+    }
+
     @Test func aPathTakenByAStoredFileCannotAlsoBeAReference() throws {
         let fixture = try StoreFixture()
         let tree = try fixture.tree("t", ["x.bin": [1, 2, 3]])

@@ -235,14 +235,16 @@ class Artifact:
     ) -> None:
         """Records a URI (``file://``, ``s3://``, ``http(s)://``) instead of storing its bytes.
 
-        Passed to ``arttui put --reference URI`` (with ``--no-checksum`` and ``--max-objects``), which
-        names the entries after the URI: ``name`` is not supported and raises ``UsageError``.
+        Passed to ``arttui put --reference [NAME=]URI`` (with ``--no-checksum`` and ``--max-objects``):
+        entries are named after the URI, or with ``name`` a single object is the entry ``name`` and a
+        folder's or prefix's objects go under the folder ``name``.
         """
         self._draft("add_reference")
         if "://" not in uri:
             raise ValueError(f"add_reference: {uri!r} is not a URI such as file:///data or s3://bucket/key")
         if name is not None:
-            raise UsageError("add_reference(name=...) is not supported: arttui names reference entries after the URI")
+            path = _artifact_path(name)
+            uri = f"{path}={uri}"
         for key, value in (("checksum", checksum), ("max_objects", max_objects)):
             if key in self._reference_options and self._reference_options[key] != value:
                 raise UsageError(f"add_reference: every reference of one artifact must use the same {key}")

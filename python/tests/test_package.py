@@ -143,6 +143,21 @@ def test_reference_entries(cli: CommandLine) -> None:
     assert len(cli.json("show", "uncategorized/refs:v0", "--files")["files"]) == 1
 
 
+def test_a_named_reference_is_placed_at_its_name(cli: CommandLine) -> None:
+    # add_reference(name=) was refused; the reference places a single object at `name` and a folder's
+    # objects under it.
+    target = write("outside/data.csv", "a,b\n1,2\n")
+    write("outside/tree/x.txt", "x")
+    artifact = arttui.Artifact("named", "dataset")
+    artifact.add_reference(FilePath(target).resolve().as_uri(), name="tables/train.csv")
+    artifact.add_reference(FilePath("outside/tree").resolve().as_uri(), name="raw")
+    arttui.log_artifact(artifact)
+    files = cli.json("show", "uncategorized/named:v0", "--files")["files"]
+    assert sorted(entry["path"] for entry in files) == ["raw/x.txt", "tables/train.csv"]
+    with pytest.raises(ValueError):
+        arttui.Artifact("bad", "dataset").add_reference(FilePath(target).resolve().as_uri(), name="../up")
+
+
 # Saving a stored version -------------------------------------------------------------------------
 
 

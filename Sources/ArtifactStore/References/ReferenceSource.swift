@@ -55,10 +55,32 @@ public struct ReferenceResolver: Sendable {
     }
 
     /// The entries `uri` names; see ``ReferenceSource/list(_:checksum:maxObjects:)``.
-    public func list(_ uri: String, checksum: Bool, maxObjects: Int) throws -> [ManifestEntry] {
+    ///
+    /// With `name`, they are placed at that path inside the artifact, as the reference system's
+    /// `add_reference(uri, name=)` places them: a single object becomes the entry `name`, a tree's or a
+    /// prefix's objects go under the folder `name`.
+    /// - Throws: `.unsafePath` for a `name` that is not a relative path inside the artifact.
+    public func list(_ uri: String, at name: String? = nil, checksum: Bool, maxObjects: Int) throws -> [ManifestEntry] {
         guard maxObjects > 0 else {
             throw StoreError.invalidArgument("--max-objects must be at least 1, not \(maxObjects)")
         }
-        return try source(for: uri).list(uri, checksum: checksum, maxObjects: maxObjects)
+        let place = name.map { String($0.reversed().drop { $0 == "/" }.reversed()) }
+        if let place { try ManifestPath.validate(place) }
+        let entries = try source(for: uri).list(uri, checksum: checksum, maxObjects: maxObjects)
+        guard let place else { return entries }
+        // A single object's entry records the URI asked for; a tree's entries each record their own.
+        let single = entries.count == 1 && entries[0].reference?.uri == uri
+        return entries.map { entry in
+            var placed = entry
+            placed.path = single ? place : "\(place)/\(entry.path)"
+            return placed
+        }
+    }
+
+    /// `--reference [NAME=]URI` split: NAME is what comes before the first `=` when that holds no
+    /// `://` (a URI starts with its scheme, so an `=` in a URI's path or query is never taken for one).
+    public static func namedURI(_ text: String) -> (name: String?, uri: String) {
+        guard let equals = text.firstIndex(of: "="), !text[..<equals].contains("://") else { return (nil, text) }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
     }
 }

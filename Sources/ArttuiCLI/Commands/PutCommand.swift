@@ -40,7 +40,9 @@ struct PutCommand: ParsableCommand {
     var upsert = false
 
     @Option(name: .customLong("reference"), help: ArgumentHelp(
-        "Record what URI names instead of storing it: file://, http(s)://, s3:// (repeatable).", valueName: "uri"))
+        "Record what URI names instead of storing it: file://, http(s)://, s3:// (repeatable); NAME=URI "
+            + "places an object at NAME, a tree's or prefix's objects under the folder NAME.",
+        valueName: "[name=]uri"))
     var references: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
@@ -72,8 +74,9 @@ struct PutCommand: ParsableCommand {
         for item in paths { try draft.add(URL(fileURLWithPath: item)) }
         if !references.isEmpty {
             let resolver = ReferenceResolver.standard()
-            for uri in references {
-                try draft.addReferences(resolver.list(uri, checksum: !noChecksum, maxObjects: maxObjects))
+            for reference in references {
+                let (name, uri) = ReferenceResolver.namedURI(reference)
+                try draft.addReferences(resolver.list(uri, at: name, checksum: !noChecksum, maxObjects: maxObjects))
             }
         }
         try writer.addEntries(to: &draft)
