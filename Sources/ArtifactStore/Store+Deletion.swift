@@ -65,39 +65,32 @@ extension Store {
     func compact(packs: Set<String>) -> [String: any Error] {
         var left: [String: any Error] = [:]
         var outage: (any Error)?
-        // Packs a deletion emptied need no rewrite: their objects go, then the catalog forgets them all in
-        // one transaction (one commit per pack was most of a large prune's time: a sync each).
-        let emptied = (try? catalog.emptyPacks(among: packs.sorted())) ?? []
-        var deleted: [String] = []
-        for key in emptied.sorted() {
+        /// Runs `body` for the pack unless the object store is already known to be out; records why not.
+        func attempt(_ key: String, _ body: () throws -> Void) -> Bool {
             if let outage {
                 left[key] = outage
-                continue
+                return false
             }
             do {
-                try objects.delete(key: key)
-                deleted.append(key)
+                try body()
+                return true
             } catch {
                 left[key] = error
                 if (error as? ObjectStoreFailure)?.isOutage == true { outage = error }
+                return false
             }
         }
+        // Packs a deletion emptied need no rewrite: their objects go, then the catalog forgets them all in
+        // one transaction (one commit per pack was most of a large prune's time: a sync each).
+        let emptied = (try? catalog.emptyPacks(among: packs.sorted())) ?? []
+        let deleted = emptied.sorted().filter { key in attempt(key) { try objects.delete(key: key) } }
         do {
             try catalog.forgetPacks(keys: deleted)
         } catch {
             for key in deleted { left[key] = error }
         }
         for key in packs.subtracting(emptied).sorted() {
-            if let outage {
-                left[key] = outage
-                continue
-            }
-            do {
-                try compact(pack: key)
-            } catch {
-                left[key] = error
-                if (error as? ObjectStoreFailure)?.isOutage == true { outage = error }
-            }
+            _ = attempt(key) { try compact(pack: key) }
         }
         return left
     }
