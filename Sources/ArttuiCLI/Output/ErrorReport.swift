@@ -42,7 +42,8 @@ struct ErrorReport: Equatable {
         let line = message.replacingOccurrences(of: "\n", with: " ")
         let text: String
         if environment["ARTTUI_ERROR_FORMAT"] == "json",
-           let data = try? JSONSerialization.data(withJSONObject: ["error": line, "kind": kind], options: [.sortedKeys]) {
+           let data = try? JSONSerialization.data(
+               withJSONObject: ["error": line, "kind": kind], options: [.sortedKeys, .withoutEscapingSlashes]) {
             text = String(decoding: data, as: UTF8.self)
         } else {
             text = "arttui: error: \(line)"
