@@ -111,15 +111,22 @@ let package = Package(
         .executableTarget(
             name: "arttui",
             dependencies: ["ArttuiCLI"],
+            exclude: ["StaticLinking"],
             // Start-up of the release binary (BENCHMARKS.md, "startup"): a position-dependent executable
             // needs none of the ~98,000 relative relocations a PIE applies (and copies the pages of) on
             // every run, and without --export-dynamic (which the static Swift runtime's link arguments
             // add) the dynamic symbol table holds only what the shared libraries need, not our 17,000
             // symbols that dladdr and every symbol lookup walked. Backtraces still name functions:
             // swift-backtrace reads the full symbol table and DWARF from the file.
+            // StaticLinking/ first on the library search path: libstdc++, SQLite, zstd and ncursesw come
+            // from their static archives, not as four more shared libraries loaded and bound before
+            // `main` (see StaticLinking/README.md).
             linkerSettings: [
                 .unsafeFlags(
-                    ["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"],
+                    [
+                        "-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic",
+                        "-L", Context.packageDirectory + "/Sources/arttui/StaticLinking",
+                    ],
                     .when(platforms: [.linux], configuration: .release)),
             ]),
         // The wire shapes of the team server's HTTP API (JSON bodies, upload protocol, packs), shared by

@@ -85,17 +85,17 @@ struct CacheCleanupTests {
             try cache.insert(blob)
             let token = "dead-process-token"
             _ = FileManager.default.createFile(atPath: cache.pinsPath + "/" + token, contents: Data("12345\n".utf8))
-            try cache.index.pool.write { db in
+            try cache.index.database.write { db in
                 if olderRelease {
                     try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [token, blob.digest])
                 } else {
                     try CacheIndex.pin(db, token: token, digests: [blob.digest])
                 }
             }
-            #expect(try cache.index.pool.read { try CacheIndex.pinnedDigests($0) } == [blob.digest])
+            #expect(try cache.index.database.read { try CacheIndex.pinnedDigests($0) } == [blob.digest])
             let result = try cache.cleanup(toAtMost: 0)
             #expect(result.removedFiles == 1 && result.skippedPinnedFiles == 0)
-            #expect(try cache.index.pool.read { try CacheIndex.pins($0) }.isEmpty)
+            #expect(try cache.index.database.read { try CacheIndex.pins($0) }.isEmpty)
             #expect(!FileManager.default.fileExists(atPath: cache.pinsPath + "/" + token))
         }
     }
@@ -109,14 +109,14 @@ struct CacheCleanupTests {
             try cache.insert(other)
             let live = try cache.pin([])
             defer { try? live.release() }
-            try cache.index.pool.write { db in
+            try cache.index.database.write { db in
                 try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [live.token, kept.digest])
             }
             let result = try cache.cleanup(toAtMost: 0)
             #expect(result.removedFiles == 1 && result.skippedPinnedFiles == 1)
             #expect(try cache.holds(digest: kept.digest, size: kept.size))
             try live.release()
-            #expect(try cache.index.pool.read { try CacheIndex.pins($0) }.isEmpty, "release removes both forms")
+            #expect(try cache.index.database.read { try CacheIndex.pins($0) }.isEmpty, "release removes both forms")
         }
     }
 
@@ -158,7 +158,7 @@ struct CacheCleanupTests {
             let blob = Blob("evicted, then the process died before unlinking")
             let path = try cache.insert(blob).path
             // What the eviction transaction commits: the row gone, the unlink recorded.
-            try cache.index.pool.write { db in
+            try cache.index.database.write { db in
                 _ = try CacheIndex.remove(db, digest: blob.digest, batch: "crashed")
             }
             #expect(FileManager.default.fileExists(atPath: path))
@@ -166,7 +166,7 @@ struct CacheCleanupTests {
 
             _ = try FileCache(directory: cache.directory)
             #expect(!FileManager.default.fileExists(atPath: path))
-            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pendingUnlink") } == 0)
+            #expect(try cache.index.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pendingUnlink") } == 0)
         }
     }
 
@@ -176,7 +176,7 @@ struct CacheCleanupTests {
             let owner = CacheOwner(project: "p", artifact: "a")
             for blob in old { try cache.insert(blob, owner: owner) }
             try cache.insert(kept, owner: owner)
-            let rows = { try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM entry") } }
+            let rows = { try cache.index.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM entry") } }
 
             // What a cleanup that unlinks in the background, or one killed after its commit, leaves.
             let result = try cache.cleanup(toAtMost: kept.size, unlinkLater: true)
@@ -200,7 +200,7 @@ struct CacheCleanupTests {
             // The next open (or `cache unlink-pending`) deletes the rest: rows, owners and files.
             _ = try FileCache(directory: cache.directory)
             #expect(try rows() == 2)
-            #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner") } == 1)
+            #expect(try cache.index.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner") } == 1)
             #expect(try cache.walkObjects() == (kept.size + old[0].size, 2))
             #expect(try cache.lookup(digest: old[0].digest, size: old[0].size) != nil)
             #expect(try cache.report() == CacheReport(bytes: kept.size + old[0].size, files: 2, path: cache.directory.path, projects: nil))

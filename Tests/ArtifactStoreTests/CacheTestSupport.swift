@@ -60,7 +60,7 @@ extension FileCache {
     /// `files`, also a file of that size on disk for each (slow: for measurements only).
     func seedRows(count: Int, size: Int64, files: Bool = false) throws {
         let content = Data(count: Int(size))
-        try index.pool.write { db in
+        try index.database.write { db in
             let statement = try db.makeStatement(sql: """
                 INSERT INTO entry (digest, size, modifiedNs, inode, changedNs, lastUsed) VALUES (?, ?, 0, ?, 0, ?)
                 """)

@@ -21,9 +21,9 @@ struct DeferredCacheTests {
             #expect(try cache.report().files == 1 && cache.report().bytes == blob.size)
             #expect(try Data(contentsOf: destination) == blob.data)
             // The signature recorded is the one after the hard link, so the next use hashes nothing.
-            let entry = try #require(try cache.index.pool.read { try CacheIndex.entry($0, digest: blob.digest) })
+            let entry = try #require(try cache.index.database.read { try CacheIndex.entry($0, digest: blob.digest) })
             #expect(try FileSignature.of(path: cache.objectPath(blob.digest)) == entry.signature)
-            #expect(try cache.index.pool.read {
+            #expect(try cache.index.database.read {
                 try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner WHERE project = 'p' AND artifact = 'a'")
             } == 1)
         }
@@ -37,15 +37,15 @@ struct DeferredCacheTests {
             let owner = CacheOwner(project: "p", artifact: "many")
             let pin = try cache.pin(blobs.map(\.digest))
             defer { try? pin.release() }
-            #expect(try cache.index.pool.read { try CacheIndex.pins($0)[pin.token]?.count } == blobs.count)
+            #expect(try cache.index.database.read { try CacheIndex.pins($0)[pin.token]?.count } == blobs.count)
             try cache.deferringUses(preloading: pin) {
                 for blob in blobs { try cache.insert(blob, owner: owner) }
             }
             #expect(try cache.report().files == blobs.count)
-            #expect(try cache.index.pool.read {
+            #expect(try cache.index.database.read {
                 try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM owner WHERE artifact = 'many'")
             } == blobs.count)
-            let firstUses = try cache.index.pool.read {
+            let firstUses = try cache.index.database.read {
                 try Int64.fetchSet($0, sql: "SELECT lastUsed FROM entry")
             }
             #expect(firstUses.count == blobs.count, "each row has its own reading of the use clock")
@@ -62,11 +62,11 @@ struct DeferredCacheTests {
                 }
             }
             let last = blobs[blobs.count - 1]
-            let entry = try #require(try cache.index.pool.read { try CacheIndex.entry($0, digest: last.digest) })
+            let entry = try #require(try cache.index.database.read { try CacheIndex.entry($0, digest: last.digest) })
             #expect(try FileSignature.of(path: cache.objectPath(last.digest)) == entry.signature)
             // The uses wait as one set until a cleanup folds them into the rows.
-            try cache.index.pool.write { try CacheIndex.foldUses($0) }
-            let oldest = try #require(try cache.index.pool.read { try Int64.fetchOne($0, sql: "SELECT MIN(lastUsed) FROM entry") })
+            try cache.index.database.write { try CacheIndex.foldUses($0) }
+            let oldest = try #require(try cache.index.database.read { try Int64.fetchOne($0, sql: "SELECT MIN(lastUsed) FROM entry") })
             #expect(oldest > firstUses.max()!)
         }
     }
@@ -108,7 +108,7 @@ struct DeferredCacheTests {
             }
             let token = "dead-get"
             _ = FileManager.default.createFile(atPath: cache.pinsPath + "/" + token, contents: Data("1\n".utf8))
-            try cache.index.pool.write { db in
+            try cache.index.database.write { db in
                 for blob in [orphan, shared] {
                     try db.execute(sql: "INSERT INTO pin (token, digest) VALUES (?, ?)", arguments: [token, blob.digest])
                 }
@@ -119,7 +119,7 @@ struct DeferredCacheTests {
             _ = try cache.cleanup(toAtMost: 0)
             #expect(!FileManager.default.fileExists(atPath: cache.objectPath(orphan.digest)))
             #expect(FileManager.default.fileExists(atPath: cache.objectPath(shared.digest)), "a live pin keeps it")
-            #expect(try cache.index.pool.read { try CacheIndex.pins($0)[token] } == nil)
+            #expect(try cache.index.database.read { try CacheIndex.pins($0)[token] } == nil)
         }
     }
 
@@ -133,14 +133,14 @@ struct DeferredCacheTests {
             for blob in blobs.prefix(120) { try cache.insert(blob, owner: owner) }
             for blob in blobs.dropFirst(120) { try cache.insert(blob) }
             // The 20 oldest rows are behind the eviction cutoff, as a cleanup leaves them.
-            try cache.index.pool.write { db in
+            try cache.index.database.write { db in
                 let cutoff = try Int64.fetchOne(db, sql: "SELECT lastUsed FROM entry ORDER BY lastUsed LIMIT 1 OFFSET 19")!
                 try db.execute(sql: "UPDATE cacheState SET evictedThrough = ?", arguments: [cutoff])
             }
             let unknown = Blob("never cached").digest
             let asked = (blobs.map(\.digest) + [unknown, blobs[200].digest]).shuffled()
 
-            try cache.index.pool.read { db in
+            try cache.index.database.read { db in
                 let walked = try CacheIndex.entries(db, digests: asked)
                 let looked = try CacheIndex.entries(db, digests: Array(asked.prefix(40)))
                 #expect(walked.count == 280, "every live row, none evicted, the unknown digest absent")
@@ -152,14 +152,14 @@ struct DeferredCacheTests {
                 for (digest, entry) in looked { #expect(walked[digest]?.signature == entry.signature) }
             }
 
-            let ownedBefore = try cache.index.pool.read {
+            let ownedBefore = try cache.index.database.read {
                 try String.fetchSet($0, sql: "SELECT digest FROM owner WHERE artifact = 'walked'")
             }
-            try cache.index.pool.write { try CacheIndex.addOwner($0, owner, digests: asked) }
-            let live = try cache.index.pool.read {
+            try cache.index.database.write { try CacheIndex.addOwner($0, owner, digests: asked) }
+            let live = try cache.index.database.read {
                 try String.fetchSet($0, sql: "SELECT digest FROM entry WHERE \(CacheIndex.live())")
             }
-            let ownedAfter = try cache.index.pool.read {
+            let ownedAfter = try cache.index.database.read {
                 try String.fetchSet($0, sql: "SELECT digest FROM owner WHERE artifact = 'walked'")
             }
             #expect(ownedAfter == ownedBefore.union(live), "every live file owned once more, no evicted or unknown one")
@@ -197,7 +197,7 @@ struct UseSetTests {
                     let pin = try cache.pin(used.map(\.digest))
                     try cache.deferringUses(preloading: pin, link)
                     try pin.release()
-                    #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } == 1)
+                    #expect(try cache.index.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } == 1)
                 } else {
                     try link()
                 }
@@ -205,7 +205,7 @@ struct UseSetTests {
                 // Keep five files: the idle five and the first used one (by digest) go.
                 let result = try cache.cleanup(toAtMost: 500)
                 #expect(result.removedFiles == 6)
-                #expect(try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } == 0)
+                #expect(try cache.index.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } == 0)
                 let kept = try (blobs + [late]).filter { try cache.holds(digest: $0.digest, size: $0.size) }.map(\.digest)
                 #expect(Set(kept) == Set(usedInOrder.dropFirst().map(\.digest) + [late.digest]))
                 survivors.append(kept.sorted())
@@ -222,20 +222,20 @@ struct UseSetTests {
             for blob in blobs { try cache.insert(blob) }
             let sorted = blobs.map(\.digest).sorted()
             let uses = { (digests: ArraySlice<String>) in digests.map { (digest: $0, signature: FileSignature?.none) } }
-            let sets = { try cache.index.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } }
+            let sets = { try cache.index.database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM useSet") } }
             let lastUsed = { (digest: String) in
-                try cache.index.pool.read { try Int64.fetchOne($0, sql: "SELECT lastUsed FROM entry WHERE digest = ?", arguments: [digest]) }
+                try cache.index.database.read { try Int64.fetchOne($0, sql: "SELECT lastUsed FROM entry WHERE digest = ?", arguments: [digest]) }
             }
             let inserted = try #require(try lastUsed(sorted[0]))
 
-            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[0..<3])) }
-            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[3..<6])) }
+            try cache.index.database.write { try CacheIndex.noteUses($0, uses(sorted[0..<3])) }
+            try cache.index.database.write { try CacheIndex.noteUses($0, uses(sorted[3..<6])) }
             #expect(try sets() == 2, "neither covers the other")
-            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[0..<6])) }
+            try cache.index.database.write { try CacheIndex.noteUses($0, uses(sorted[0..<6])) }
             #expect(try sets() == 1, "the whole version again replaces both")
             #expect(try lastUsed(sorted[0]) == inserted, "not folded yet")
 
-            try cache.index.pool.write { try CacheIndex.noteUses($0, uses(sorted[1..<2]), foldAbove: 6) }
+            try cache.index.database.write { try CacheIndex.noteUses($0, uses(sorted[1..<2]), foldAbove: 6) }
             #expect(try sets() == 0, "seven uses waited, more than six")
             let folded = try sorted.map { try lastUsed($0) ?? -1 }
             #expect(folded[0] > inserted)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import ArtifactStore
 
@@ -172,6 +173,19 @@ struct FileCacheTests {
             let reopened = try FileCache(directory: directory)
             #expect(try reopened.lookup(digest: blob.digest, size: blob.size) != nil)
             #expect(try reopened.report().files == 1)
+        }
+    }
+
+    @Test func aNewIndexIsInWALModeAndCommitsWithoutSyncing() throws {
+        try withTemporaryCache { cache, _ throws in
+            // WAL: a `get` recording its uses does not make a `cache size` in another process wait.
+            let mode = try cache.index.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal")
+            // NORMAL (1): a commit in WAL mode is not synced; FULL would sync the WAL on every `get`.
+            #expect(try cache.index.database.read { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
+            // And the file says so to any other connection, not only to this one.
+            let other = try DatabaseQueue(path: cache.directory.appendingPathComponent("index.sqlite").path)
+            #expect(try other.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
         }
     }
 

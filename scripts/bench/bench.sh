@@ -20,4 +20,14 @@ if [[ "${ARTTUI_BENCH_SKIP_BUILD:-0}" != 1 ]]; then
     fi
     swift build -c release --scratch-path "$scratch" --product arttui "${flags[@]}" >&2
 fi
+# The release binary takes these from their static archives (Sources/arttui/StaticLinking): one of them
+# loaded as a shared library means the linker did not find the scripts there, and every command pays
+# its loading again (BENCHMARKS.md, "startup-2").
+if command -v readelf > /dev/null; then
+    shared=$(readelf -d "$scratch/release/arttui" | grep -oE 'lib(stdc\+\+|sqlite3|zstd|ncursesw|tinfo)\.so[^]]*' || true)
+    if [[ -n "$shared" ]]; then
+        echo "bench.sh: the release arttui loads $(echo $shared | tr '\n' ' ')as shared libraries; see Sources/arttui/StaticLinking/README.md" >&2
+        exit 1
+    fi
+fi
 exec python3 "$root/scripts/bench/bench.py" --arttui "$scratch/release/arttui" "$@"

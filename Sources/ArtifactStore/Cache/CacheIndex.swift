@@ -28,7 +28,11 @@ struct CacheIndex: Sendable {
         var lastUsed: Int64
     }
 
-    let pool: DatabasePool
+    /// One connection, whose calls from several threads take turns. Not a `DatabasePool`: its set-up
+    /// opens a second connection for reads and, on every open, asks Foundation for the WAL's size
+    /// (`URL.resourceValues`, which looks up user and group names), a fixed cost of every `get` that
+    /// a few queries of a few rows each do not repay.
+    let database: DatabaseQueue
 
     /// Opens (creating it if needed) the index at `path` and brings its schema up to date.
     init(path: String) throws {
@@ -45,13 +49,21 @@ struct CacheIndex: Sendable {
             try db.keepWriteAheadLogFiles()
             let code = arttui_sqlite_no_checkpoint_on_close(db.sqliteConnection)
             guard code == SQLITE_OK else { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+            // WAL, so that a `get` writing its uses does not block a `cache size` reading the totals;
+            // a no-op on an index in WAL mode already. Commits in WAL mode need no sync: a crash may
+            // lose the last uses recorded, never the index.
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            guard mode == "wal" else {
+                throw DatabaseError(message: "could not switch the cache index \(path) to WAL mode (it is in \(mode ?? "no") mode)")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        pool = try DatabasePool(path: path, configuration: configuration)
+        database = try DatabaseQueue(path: path, configuration: configuration)
         // Migrated only when a read finds the schema out of date, so that opening the cache (every
         // `get`, `cache size`) asks for no write access.
         let migrator = Self.migrator
-        if try !pool.read({ try migrator.hasCompletedMigrations($0) }) {
-            try migrator.migrate(pool)
+        if try !database.read({ try migrator.hasCompletedMigrations($0) }) {
+            try migrator.migrate(database)
         }
     }
 
@@ -323,8 +335,8 @@ struct CacheIndex: Sendable {
     /// best effort, since a busy reader only delays it to the next one.
     func trimWriteAheadLog() {
         var status = stat()
-        guard stat(pool.path + "-wal", &status) == 0, Int64(status.st_size) > Self.walTrimBytes else { return }
-        _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        guard stat(database.path + "-wal", &status) == 0, Int64(status.st_size) > Self.walTrimBytes else { return }
+        _ = try? database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs `body` with a 64 MiB page cache instead of SQLite's 2 MB: a cleanup of 100,000 files

@@ -46,7 +46,7 @@ public final class CachePin: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard descriptor >= 0 else { return }
-        try index.pool.write { db in try CacheIndex.unpin(db, token: token) }
+        try index.database.write { db in try CacheIndex.unpin(db, token: token) }
         unlink(lockFilePath)
         close(descriptor)
         descriptor = -1
@@ -81,7 +81,7 @@ extension FileCache {
         let note = Array("\(getpid())\n".utf8)
         _ = try? note.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         do {
-            try index.pool.write { db in try CacheIndex.pin(db, token: token, digests: list) }
+            try index.database.write { db in try CacheIndex.pin(db, token: token, digests: list) }
         } catch {
             close(fd)
             unlink(path)
@@ -94,7 +94,7 @@ extension FileCache {
     /// those processes moved into the cache without living to record them (see
     /// ``FileCache/deferringUses(preloading:_:)``): a pinned digest with no row and no live pin.
     func sweepDeadPins() throws {
-        let tokens = try index.pool.read { db in try Array(CacheIndex.pins(db).keys) }
+        let tokens = try index.database.read { db in try Array(CacheIndex.pins(db).keys) }
         // A lock file without rows may belong to a pin being made (created, not yet locked):
         // only one that has stayed so for a minute is a leftover.
         let aMinuteAgo = wallClockNanoseconds() - 60_000_000_000
@@ -107,7 +107,7 @@ extension FileCache {
             unlink("\(pinsPath)/\(token)")
         }
         guard !dead.isEmpty else { return }
-        try index.pool.write { db in
+        try index.database.write { db in
             // Under the write lock no immediate insert can move a file in between; deferred
             // inserts of live processes are covered by their own pins.
             let pins = try CacheIndex.pins(db)

@@ -24,14 +24,14 @@ extension FileCache {
         try sweepDeadPins()
         if dryRun {
             // Uses waiting in sets decide the order too: fold them first (it changes no file and no total).
-            if try index.pool.read({ try CacheIndex.hasUnfoldedUses($0) }) {
-                try index.pool.write { try CacheIndex.foldUses($0) }
+            if try index.database.read({ try CacheIndex.hasUnfoldedUses($0) }) {
+                try index.database.write { try CacheIndex.foldUses($0) }
             }
-            return try index.pool.read { db in
+            return try index.database.read { db in
                 try Self.planEviction(db, target: target, pinned: CacheIndex.pinnedDigests(db)).result
             }
         }
-        let plan = try index.pool.write { db in
+        let plan = try index.database.write { db in
             // The order of use is complete only with the uses waiting in sets, in this transaction.
             try CacheIndex.foldUses(db)
             let pinnedDigests = try CacheIndex.pinnedDigests(db)

@@ -204,7 +204,7 @@ extension FileCache {
         // A pin's digests are in byte order already: its rows are read in one walk, without sorting.
         let preloaded = try pin.map { pin in
             var signatures = [FileSignature?](repeating: nil, count: pin.digests.count)
-            try index.pool.read { db in
+            try index.database.read { db in
                 try CacheIndex.forEachEntry(db, sorted: pin.digests) { signatures[$0] = $1.signature }
             }
             return DeferredUses.Preload(digests: pin.digests, signatures: signatures)
@@ -233,7 +233,7 @@ extension FileCache {
             return true
         }
         if deferred { return true }
-        return try index.pool.write { db in
+        return try index.database.write { db in
             try CacheIndex.touch(db, digest: digest, signature: signature, owner: owner)
         }
     }
@@ -241,7 +241,7 @@ extension FileCache {
     /// The row of a file as this process sees it: a deferred insert's, or the index's.
     func knownEntry(digest: String) throws -> CacheIndex.Entry? {
         if let known = deferredUses.withLock({ $0.entry(digest) }) { return known }
-        return try index.pool.read { try CacheIndex.entry($0, digest: digest) }
+        return try index.database.read { try CacheIndex.entry($0, digest: digest) }
     }
 
     /// Notes, while deferring, a file just moved into the cache; its row is written at the end.
@@ -297,7 +297,7 @@ extension FileCache {
         uses: [(digest: String, signature: FileSignature?)], owners: [(owner: CacheOwner, digests: [String], sorted: Bool)],
         inserted: [String: FileSignature]
     ) throws {
-        try index.pool.write { db in try CacheIndex.withLargePageCache(db) {
+        try index.database.write { db in try CacheIndex.withLargePageCache(db) {
             // A get of 20,000 cached files changes every page of the index in this transaction: in
             // SQLite's 2 MB page cache they were spilled to the WAL and read back, 41,000 `pread`s
             // (strace) for a 9 MB index.

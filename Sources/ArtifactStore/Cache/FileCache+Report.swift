@@ -9,7 +9,7 @@ extension FileCache {
     ///   counts in each of them, so the breakdown may add up to more than the total; files
     ///   inserted without an owner appear in no project.
     public func report(byProject: Bool = false) throws -> CacheReport {
-        try index.pool.read { db in
+        try index.database.read { db in
             let totals = try CacheIndex.totals(db)
             var report = CacheReport(bytes: totals.bytes, files: totals.files, path: directory.path, projects: nil)
             guard byProject else { return report }

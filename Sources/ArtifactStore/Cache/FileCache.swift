@@ -231,7 +231,7 @@ public final class FileCache: Sendable {
 
         // Place and record under the index's write lock, so two inserts of one digest
         // (or an insert and an eviction) cannot interleave between the two.
-        try index.pool.write { db in
+        try index.database.write { db in
             if let existing = try CacheIndex.entry(db, digest: digest),
                try FileSignature.of(path: path) == existing.signature
             {
@@ -277,7 +277,7 @@ public final class FileCache: Sendable {
             }
         }
         let batch = UUID().uuidString
-        let removed = try index.pool.write { db in
+        let removed = try index.database.write { db in
             try CacheIndex.remove(db, digest: digest, batch: batch)
         }
         guard let removed else { return }
@@ -296,7 +296,7 @@ public final class FileCache: Sendable {
             }
         }
         guard let batch else { return }
-        try index.pool.write { db in
+        try index.database.write { db in
             try db.execute(sql: "DELETE FROM pendingUnlink WHERE batch = ?", arguments: [batch])
         }
     }
@@ -321,7 +321,7 @@ public final class FileCache: Sendable {
     func finishPendingUnlinks() throws {
         try finishEvictedRows()
         defer { index.trimWriteAheadLog() }
-        let (pending, pinned) = try index.pool.read { db in
+        let (pending, pinned) = try index.database.read { db in
             let pending = try Row.fetchAll(db, sql: """
                 SELECT batch, digest, inode,
                        EXISTS (SELECT 1 FROM entry e WHERE e.digest = p.digest AND \(CacheIndex.live("e"))) AS cached
@@ -335,7 +335,7 @@ public final class FileCache: Sendable {
         let orphans = pending.filter { !($0["cached"] as Bool) && !pinned.contains($0["digest"] as String) }
             .map { (digest: $0["digest"] as String, inode: $0["inode"] as Int64) }
         try unlinkEvicted(orphans, batch: nil)
-        try index.pool.write { db in
+        try index.database.write { db in
             let statement = try db.makeStatement(sql: "DELETE FROM pendingUnlink WHERE batch = ? AND digest = ?")
             for row in pending {
                 try statement.execute(arguments: [row["batch"] as String, row["digest"] as String])
@@ -348,7 +348,7 @@ public final class FileCache: Sendable {
     /// briefly. Rows of pinned files are left for a later run: their process may be caching them
     /// again, and an insert brings a row back from eviction.
     private func finishEvictedRows() throws {
-        let evicted = try index.pool.read { db in
+        let evicted = try index.database.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT digest, inode FROM entry WHERE \(CacheIndex.evicted())")
                 .map { (digest: $0[0] as String, inode: $0[1] as Int64) }
             guard !rows.isEmpty else { return rows }
@@ -361,7 +361,7 @@ public final class FileCache: Sendable {
             start += batch.count
             try unlinkEvicted(Array(batch), batch: nil)
             let digests = "[" + batch.map { "\"\($0.digest)\"" }.joined(separator: ",") + "]"
-            try index.pool.write { db in
+            try index.database.write { db in
                 // Only rows still evicted: one brought back meanwhile has a new file and new owners.
                 let still = "digest IN (SELECT value FROM json_each(?)) AND NOT \(CacheIndex.live())"
                 try db.execute(
