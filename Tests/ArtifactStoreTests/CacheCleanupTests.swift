@@ -141,6 +141,29 @@ struct CacheCleanupTests {
         }
     }
 
+    /// `cache cleanup --remove-temp`: temporary files a killed download left (not written to for the
+    /// given age) go, a file being written now stays, and cached files are not touched.
+    @Test func temporaryFilesOfDeadWritersAreRemovedAndALiveOneIsKept() throws {
+        try withTemporaryCache { cache, _ throws in
+            let kept = Blob(repeating: 0xA, count: 100)
+            try cache.insert(kept)
+            let dead = cache.tmpPath + "/dead.part", live = cache.tmpPath + "/live.part"
+            try Data(repeating: 1, count: 300).write(to: URL(fileURLWithPath: dead))
+            try Data(repeating: 2, count: 50).write(to: URL(fileURLWithPath: live))
+            let twoMinutesAgo = Date(timeIntervalSinceNow: -120)
+            try FileManager.default.setAttributes([.modificationDate: twoMinutesAgo], ofItemAtPath: dead)
+
+            let dry = try cache.removeTemporaries(olderThan: 60, dryRun: true)
+            #expect(dry.files == 1 && dry.bytes == 300)
+            #expect(FileManager.default.fileExists(atPath: dead))
+            let removed = try cache.removeTemporaries(olderThan: 60)
+            #expect(removed.files == 1 && removed.bytes == 300)
+            #expect(!FileManager.default.fileExists(atPath: dead))
+            #expect(FileManager.default.fileExists(atPath: live))
+            #expect(try cache.lookup(digest: kept.digest, size: kept.size) != nil)
+        }
+    }
+
     @Test func cleanupToZeroEmptiesTheCache() throws {
         try withTemporaryCache { cache, _ throws in
             for number in 0..<20 { try cache.insert(Blob("file \(number)")) }

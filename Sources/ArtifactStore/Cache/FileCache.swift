@@ -67,7 +67,7 @@ public final class FileCache: Sendable {
         } catch let error as DatabaseError {
             throw StoreError.catalog("cannot open cache index \(root)/index.sqlite: \(error.message ?? "\(error)")")
         }
-        try removeStaleTemporaries()
+        try removeTemporaries(olderThan: Self.staleTemporaryAge)
         // Unless another process is at it (a cleanup's unlinking in the background).
         try withUnlinkLock(wait: false) { try finishPendingUnlinks() }
     }
@@ -372,15 +372,24 @@ public final class FileCache: Sendable {
         }
     }
 
-    /// Removes temporary files older than ``staleTemporaryAge``: leftovers of dead writers.
-    private func removeStaleTemporaries() throws {
+    /// Removes the temporary files not written to for `age` seconds: leftovers of writers that died
+    /// (opening the cache removes those older than ``staleTemporaryAge``; `cache cleanup --remove-temp`
+    /// those older than a minute). Where the file system has anonymous files (`O_TMPFILE`) a writer
+    /// names none, so there are none to remove.
+    /// - Returns: how many files were removed (or with `dryRun` would be), and their bytes.
+    @discardableResult
+    public func removeTemporaries(olderThan age: TimeInterval, dryRun: Bool = false) throws -> (files: Int, bytes: Int64) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: tmpPath)) ?? []
-        let oldest = wallClockNanoseconds() - Int64(Self.staleTemporaryAge * 1e9)
+        let oldest = wallClockNanoseconds() - Int64(age * 1e9)
+        var removed: (files: Int, bytes: Int64) = (0, 0)
         for name in names {
             let path = tmpPath + "/" + name
             if let signature = try FileSignature.of(path: path), signature.modifiedNs < oldest {
-                try removeFileIfPresent(path)
+                if !dryRun { try removeFileIfPresent(path) }
+                removed.files += 1
+                removed.bytes += signature.size
             }
         }
+        return removed
     }
 }

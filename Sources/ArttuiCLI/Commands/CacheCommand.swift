@@ -50,6 +50,9 @@ struct CacheCommand: ParsableCommand {
         @Flag(help: "Unlink every evicted file before returning (by default a big cleanup unlinks them in the background).")
         var wait = false
 
+        @Flag(help: "Also remove temporary files killed downloads left (those not written to for a minute).")
+        var removeTemp = false
+
         /// `arguments` with a SIZE that starts like a negative number (`cache cleanup -5`) moved after a
         /// `--`, so it reaches SIZE and is refused as a size: the parser would read it as an unknown flag
         /// and report SIZE missing. Any other command line, and a value of a valued option, is left alone.
@@ -74,7 +77,11 @@ struct CacheCommand: ParsableCommand {
             let target = try ByteSize.parse(size)
             let cache = try storeOptions.openCache()
             // The evicted files no longer count, and are never served, once the cleanup commits.
-            let result = try cache.cleanup(toAtMost: target, dryRun: dryRun, unlinkLater: !dryRun)
+            var result = try cache.cleanup(toAtMost: target, dryRun: dryRun, unlinkLater: !dryRun)
+            if removeTemp {
+                (result.removedTemporaryFiles, result.removedTemporaryBytes) =
+                    try cache.removeTemporaries(olderThan: 60, dryRun: dryRun)
+            }
             if !dryRun {
                 let background = !wait && result.removedFiles >= BackgroundUnlinker.threshold
                 if !(background && BackgroundUnlinker.start(cacheDirectory: cache.directory)) {
@@ -87,6 +94,10 @@ struct CacheCommand: ParsableCommand {
                 + "; cache \(dryRun ? "would hold" : "holds") \(ByteSize.format(result.remainingBytes)) in "
                 + "\(counted(result.remainingFiles, "file"))" + (result.skippedPinnedFiles > 0
                     ? " (\(counted(result.skippedPinnedFiles, "file")) in use kept)" : ""))
+            if removeTemp {
+                print("\(dryRun ? "would remove" : "removed") \(counted(result.removedTemporaryFiles, "temporary file")) "
+                    + "(\(ByteSize.format(result.removedTemporaryBytes)))")
+            }
         }
     }
 
