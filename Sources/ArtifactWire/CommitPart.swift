@@ -17,20 +17,6 @@ public struct CommitPart: Codable, Sendable, Equatable {
     }
 }
 
-/// The answer to a part: what the server holds for it until the commit.
-public struct PartAccepted: Codable, Sendable, Equatable {
-    /// The part's number.
-    public var part: Int
-    /// Files in it.
-    public var files: Int
-
-    /// Creates the answer.
-    public init(part: Int, files: Int) {
-        self.part = part
-        self.files = files
-    }
-}
-
 extension CommitRequest {
     /// This commit with the files and contents of the parts sent before it, in order: the version it makes.
     public func joining(_ parts: [CommitPart]) -> CommitRequest {

@@ -48,6 +48,20 @@ public struct PackAccepted: Codable, Sendable, Equatable {
     }
 }
 
+/// The answer to a part: what the server holds for it until the commit.
+public struct PartAccepted: Codable, Sendable, Equatable {
+    /// The part's number.
+    public var part: Int
+    /// Files in it.
+    public var files: Int
+
+    /// Creates the answer.
+    public init(part: Int, files: Int) {
+        self.part = part
+        self.files = files
+    }
+}
+
 /// One file content of an upload: its digest, size and chunk digests in order.
 public struct WireContent: Codable, Sendable, Equatable {
     /// SHA-256 of the content (hex); for a content of one chunk, that chunk's digest.
