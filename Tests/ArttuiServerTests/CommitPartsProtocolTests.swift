@@ -94,6 +94,36 @@ import Testing
         }
     }
 
+    /// An abandoned upload loses its parts with its packs; the same upload takes both again and commits.
+    @Test func anExpiredUploadLosesItsPartsAndTakesThemAgain() async throws {
+        try await ServerFixture.run { client, accounts, store in
+            let alice = try await UploadProtocolTests.setUp(accounts, client)
+            let api = ArttuiAPI(store: store, accounts: accounts)
+            let upload = try await Self.uploadWithChunks(alice)
+            let parted = CommitInParts(Self.prepared.commit(artifact: "many", type: "dataset"), filesPerPart: 1_000)
+            for number in 0..<parted.count {
+                #expect(try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/\(number)", json: parted.part(number)).status == .created)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await api.expireAbandonedUploads(unusedFor: .milliseconds(1)) == 1)
+            let commitPath = Self.project + "/uploads/\(upload)/commit"
+            let refused = try await alice.send(.post, commitPath, json: parted.commit)
+            #expect(refused.status == .conflict)
+            #expect(try alice.decode(Problem.self, refused).detail.hasPrefix("part 0 of 2 was not sent to upload \(upload)"))
+            #expect(try await Self.latest(alice, "many").status == .notFound)
+
+            let pack = try await alice.send(
+                .put, Self.project + "/uploads/\(upload)/packs", bytes: Self.prepared.pack(Self.prepared.chunkOrder))
+            #expect(pack.status == .created)
+            for number in 0..<parted.count {
+                #expect(try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/\(number)", json: parted.part(number)).status == .created)
+            }
+            let commit = try await alice.send(.post, commitPath, json: parted.commit)
+            #expect(commit.status == .created, "\(String(buffer: commit.body))")
+            #expect(try alice.decode(CommitResponse.self, commit).version.fileCount == 2_500)
+        }
+    }
+
     @Test func partsPastTheLimitsAreRefusedNamingTheLimit() async throws {
         try await ServerFixture.run { client, accounts, _ in
             let alice = try await UploadProtocolTests.setUp(accounts, client)
