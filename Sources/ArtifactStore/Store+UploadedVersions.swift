@@ -115,13 +115,19 @@ extension Store {
         return outcome
     }
 
-    /// Checks that every stored file names a content the upload describes, that every reference entry
-    /// records a source and a checksum (its bytes stay there: nothing reads them on commit), and that the
-    /// contents' sizes and chunk lists are possible.
     private static func checkManifest(_ upload: UploadedVersion) throws {
-        let contents = Dictionary(upload.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+        try checkManifest(files: upload.files, contents: upload.contents)
+    }
+
+    /// Checks that every stored file names a content of `contents`, that every reference entry records a
+    /// source and a checksum (its bytes stay there: nothing reads them on commit), that no path is
+    /// unsafe or named twice, and that the contents' sizes and chunk lists are possible: what a commit of
+    /// an uploaded version checks, for a team server to check each part of one sent in parts as it arrives.
+    /// - Throws: `StoreError` naming the first path or content at fault.
+    public static func checkManifest(files: [ManifestEntry], contents records: [ContentRecord]) throws {
+        let contents = Dictionary(records.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         var paths = Set<String>()
-        for file in upload.files {
+        for file in files {
             guard paths.insert(file.path).inserted else { throw StoreError.conflictingPath(path: file.path) }
             try ManifestPath.validate(file.path)
             if let reference = file.reference {
@@ -138,7 +144,7 @@ extension Store {
                 throw StoreError.invalidArgument("file \(file.path) is \(file.size) bytes but its content is \(content.size)")
             }
         }
-        for content in upload.contents {
+        for content in records {
             guard Hex.decode(content.digest)?.count == 32, content.chunks.allSatisfy({ Hex.decode($0)?.count == 32 })
             else { throw StoreError.invalidArgument("content \(content.digest) names a digest that is not 64 hex digits") }
             if content.size > 0 && content.chunks.isEmpty || content.size == 0 && !content.chunks.isEmpty {

@@ -217,6 +217,24 @@ extension PostgresCatalog {
         }
     }
 
+    public func chunkLocations(contentDigests: [String]) throws -> [String: [StoredChunk]] {
+        guard !contentDigests.isEmpty else { return [:] }
+        return try readStatement { session in
+            var locations: [String: [StoredChunk]] = [:]
+            for row in try session.rows(PostgresQuery(unsafeSQL: """
+                SELECT encode(c.digest, 'hex'), \(Self.chunkColumns)
+                FROM content c JOIN content_chunk cc ON cc.content_id = c.id
+                JOIN chunk ch ON ch.id = cc.chunk_id JOIN pack p ON p.id = ch.pack_id
+                WHERE c.digest IN (SELECT decode(d, 'hex') FROM unnest($1::text[]) AS d)
+                ORDER BY cc.content_id, cc.seq
+                """, binds: binds(Array(Set(contentDigests)))))
+            {
+                locations[try row[0].decode(String.self), default: []].append(try Self.storedChunk(row, first: 1))
+            }
+            return locations
+        }
+    }
+
     public func chunkLocations(versionID: Int64, chunkDigests: [String]) throws -> [String: StoredChunk] {
         try readStatement { session in
             var found: [String: StoredChunk] = [:]

@@ -48,6 +48,20 @@ public struct PackAccepted: Codable, Sendable, Equatable {
     }
 }
 
+/// The answer to a part: what the server holds for it until the commit.
+public struct PartAccepted: Codable, Sendable, Equatable {
+    /// The part's number.
+    public var part: Int
+    /// Files in it.
+    public var files: Int
+
+    /// Creates the answer.
+    public init(part: Int, files: Int) {
+        self.part = part
+        self.files = files
+    }
+}
+
 /// One file content of an upload: its digest, size and chunk digests in order.
 public struct WireContent: Codable, Sendable, Equatable {
     /// SHA-256 of the content (hex); for a content of one chunk, that chunk's digest.
@@ -88,14 +102,18 @@ public struct CommitRequest: Codable, Sendable, Equatable {
     public var contents: [WireContent]
     /// When set, the files go to the pending version every writer with this id shares (upsert), not a new version.
     public var distributedID: String?
+    /// How many parts (`CommitPart`, numbered from 0) were sent to the upload before this commit: their
+    /// files come before this request's. Absent or 0 for a commit in one request.
+    public var parts: Int?
 
     /// Creates a commit.
     public init(
         artifact: String, type: String, description: String? = nil, metadata: [String: JSONValue]? = nil,
         aliases: [String]? = nil, run: String? = nil, files: [ManifestEntry], contents: [WireContent],
-        distributedID: String? = nil
+        distributedID: String? = nil, parts: Int? = nil
     ) {
         self.distributedID = distributedID
+        self.parts = parts
         self.artifact = artifact
         self.type = type
         self.description = description
@@ -129,12 +147,16 @@ public struct WireManifest: Codable, Sendable, Equatable {
     public var files: [ManifestEntry]
     /// Every content the files name, with its chunks in order.
     public var contents: [WireContent]
+    /// For a page (`GET …/manifest?offset=&limit=`): the files before it. Absent from a whole manifest,
+    /// and from the answer of a server older than pages, which sends every file whatever is asked.
+    public var offset: Int?
 
     /// Creates a manifest.
-    public init(version: WireVersion, files: [ManifestEntry], contents: [WireContent]) {
+    public init(version: WireVersion, files: [ManifestEntry], contents: [WireContent], offset: Int? = nil) {
         self.version = version
         self.files = files
         self.contents = contents
+        self.offset = offset
     }
 }
 
@@ -159,8 +181,10 @@ public enum UploadLimits {
     public static let maxDigestsPerQuery = 10_000
     /// Bytes of one pack upload.
     public static let maxPackBytes = 64 << 20
-    /// Files in one commit.
+    /// Files in one commit request or one part of a commit.
     public static let maxFilesPerCommit = 100_000
+    /// Parts sent before one commit: a version holds at most `(maxPartsPerCommit + 1) * maxFilesPerCommit` files.
+    public static let maxPartsPerCommit = 1_000
 }
 
 /// `POST …/versions/{version}/chunks`: the stored records of chunks of that version, in the order

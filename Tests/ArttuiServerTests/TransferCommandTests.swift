@@ -22,6 +22,8 @@ import Glibc
         let client: TwoServersTests.Client
         /// `arttui --timeout` in seconds; nil for the command's own default.
         let commandTimeout: Int?
+        /// Variables given to every `arttui` started after they are set (`ARTTUI_COMMIT_PART_FILES`, `ARTTUI_FAULT`).
+        var environmentAdded: [String: String] = [:]
         var token: String { client.token }
 
         /// A scratch for `client` of `server`; commands wait `commandTimeout` seconds for a silent server
@@ -46,7 +48,7 @@ import Glibc
             environment["ARTTUI_CACHE_DIR"] = path(cache)
             environment["XDG_CONFIG_HOME"] = path("config")
             if let commandTimeout { environment["ARTTUI_TIMEOUT"] = "\(commandTimeout)" }
-            return environment
+            return environment.merging(environmentAdded) { _, added in added }
         }
 
         /// Starts `arttui arguments` with the store `store` and the cache `cache` (names under the root).

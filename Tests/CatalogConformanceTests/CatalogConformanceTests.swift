@@ -60,6 +60,24 @@ struct CatalogConformanceTests {
         #expect(try fixture.catalog.chunkLocations(versionID: version.id, chunkDigests: []).isEmpty)
     }
 
+    /// What a page of a manifest names is read in one go: each asked content's chunks, in order, as the
+    /// whole version's lists give them; an empty content and an unknown digest are left out.
+    @Test(arguments: CatalogKind.available)
+    func theChunkListsOfSomeContentsAreThoseOfTheWholeVersion(_ kind: CatalogKind) throws {
+        let fixture = try ConformanceFixture(kind)
+        let version = try fixture.put([
+            "a.bin": randomBytes(300_000, seed: 5), "b.bin": randomBytes(200_000, seed: 6), "c.txt": Array("c\n".utf8),
+            "empty": [],
+        ]).version
+        let whole = try fixture.catalog.chunkLocations(versionID: version.id)
+        let files = try fixture.store.files(of: version)
+        let asked = files.filter { $0.path != "b.bin" }.map(\.digest)
+        let lists = try fixture.catalog.chunkLocations(contentDigests: asked + [asked[0], String(repeating: "0", count: 64)])
+        #expect(lists == whole.filter { digest, _ in asked.contains(digest) })
+        #expect(lists.count == 2, "a.bin and c.txt; the empty file has no chunks")
+        #expect(try fixture.catalog.chunkLocations(contentDigests: []).isEmpty)
+    }
+
     @Test(arguments: CatalogKind.available)
     func lookupsFailWithTheSameErrors(_ kind: CatalogKind) throws {
         let fixture = try ConformanceFixture(kind)

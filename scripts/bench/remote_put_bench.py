@@ -134,6 +134,17 @@ def measure(arttui, args, env, stack_dir):
     }
 
 
+def start_stack(stack_script):
+    """Starts a team stack; returns the variables it prints (ARTTUI_SERVER_URL, ARTTUI_TOKEN, …)."""
+    exports = subprocess.run([stack_script, "start"], capture_output=True, text=True, check=True).stdout
+    variables = {}
+    for line in exports.splitlines():
+        for assignment in line.removeprefix("export ").split():
+            name, value = assignment.split("=", 1)
+            variables[name] = value
+    return variables
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("binaries", nargs="+", help="LABEL=PATH of arttui, alternated in this order")
@@ -171,13 +182,8 @@ def main():
             run_dir = os.path.join(args.work, f"run-{label}-{pair}")
             shutil.rmtree(run_dir, ignore_errors=True)
             os.makedirs(run_dir)
-            exports = subprocess.run([stack_script, "start"], capture_output=True, text=True, check=True).stdout
+            server_env = start_stack(stack_script)
             try:
-                server_env = {}
-                for line in exports.splitlines():
-                    for assignment in line.removeprefix("export ").split():
-                        name, value = assignment.split("=", 1)
-                        server_env[name] = value
                 env = dict(base, XDG_CONFIG_HOME=os.path.join(run_dir, "config"), ARTTUI_TIMEOUT="300")
                 local = dict(env, ARTTUI_STORE=os.path.join(run_dir, "store"), ARTTUI_CACHE_DIR=os.path.join(run_dir, "cache-local"))
                 remote = dict(env, ARTTUI_STORE=os.path.join(run_dir, "unused"),

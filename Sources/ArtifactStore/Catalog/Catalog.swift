@@ -36,6 +36,10 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// The chunks of every file content in a version, keyed by content digest, each list in order:
     /// what a restore reads, fetched at once instead of file by file.
     func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]]
+    /// The chunks of each of `contentDigests`, keyed by content digest, each list in order; a content of
+    /// no chunks (or none stored) is left out. What a page of a large version's manifest names, read
+    /// in one go instead of content by content.
+    func chunkLocations(contentDigests: [String]) throws -> [String: [StoredChunk]]
     /// Where the chunks `chunkDigests` of a version are stored, by chunk digest; a chunk the version
     /// does not hold is left out. What a server answers a client's request for some of a version's
     /// chunks with, without reading the locations of all the others each time.
@@ -226,6 +230,16 @@ extension Catalog {
             try versions(project: project, name: name, states: states, offset: offset, limit: limit),
             try versionCount(project: project, name: name, states: states)
         )
+    }
+
+    /// One query per content: cheap for an embedded catalog, whose queries make no round trip.
+    public func chunkLocations(contentDigests: [String]) throws -> [String: [StoredChunk]] {
+        var lists: [String: [StoredChunk]] = [:]
+        for digest in Set(contentDigests) {
+            let chunks = try chunkLocations(contentDigest: digest)
+            if !chunks.isEmpty { lists[digest] = chunks }
+        }
+        return lists
     }
 
     public func chunkLocations(versionID: Int64, chunkDigests: [String]) throws -> [String: StoredChunk] {

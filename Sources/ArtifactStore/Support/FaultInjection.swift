@@ -12,7 +12,8 @@ import Synchronization
 /// makes the Nth call at POINT fail (or the process die), so tests can stop an operation at an exact step.
 ///
 /// POINT is `write`, `fsync`, `rename` (the POSIX wrappers in `Support/`), `commit` (a catalog write
-/// transaction, just before it commits) or `upgrade` (the steps of upgrading an older store: once the
+/// transaction, just before it commits), `part` (a client's put or push to a team server, just before it
+/// sends each part of a commit too large for one request) or `upgrade` (the steps of upgrading an older store: once the
 /// marker says the current format, then just before each of the catalog's table rebuilds commits —
 /// binary digests for a format-1 store, file rows for formats 1 and 2 — and last once they have
 /// committed, before the catalog is compacted). EFFECT is `crash` (the process kills itself with SIGKILL, as if
@@ -24,10 +25,10 @@ import Synchronization
 /// ARTTUI_FAULT=rename:2:crash arttui put data/ -n vision/mnist   # dies storing its second object
 /// ARTTUI_FAULT=write:1:ENOSPC arttui put data/ -n vision/mnist   # fails as on a full disk
 /// ```
-enum FaultInjection {
+package enum FaultInjection {
     /// A call site that can be made to fail.
-    enum Point: String, CaseIterable, Sendable {
-        case write, fsync, rename, commit, upgrade
+    package enum Point: String, CaseIterable, Sendable {
+        case write, fsync, rename, commit, upgrade, part
     }
 
     /// What happens at the chosen call.
@@ -87,7 +88,7 @@ enum FaultInjection {
     /// Counts a call at `point` and fails it (or dies) when a fault names this call.
     /// - Throws: `StoreError.io` for `operation` on `path`, with the injected error's reason.
     @inline(__always)
-    static func check(_ point: Point, operation: String, path: String) throws {
+    package static func check(_ point: Point, operation: String, path: String) throws {
         guard let plan else { return }
         try trigger(plan, point, operation: operation, path: path)
     }

@@ -41,12 +41,12 @@ struct PullCommand: ParsableCommand {
         var report = VersionCopier.Report()
         for text in addresses {
             let address = try ServerArtifactAddress(parsing: text)
-            let source = ServerTransferEnd(client: sourceClient, project: try RemoteProject.of(address, client: sourceClient))
+            let source = try ServerTransferEnd(client: sourceClient, project: try RemoteProject.of(address, client: sourceClient))
             let target: any TransferEnd
             if let targetClient {
                 let project = try into.map { try RemoteProject.of(ServerProjectPath(parsing: $0), client: targetClient) }
                     ?? RemoteProject(entity: try targetClient.whoami().name, project: address.project)
-                target = ServerTransferEnd(client: targetClient, project: project)
+                target = try ServerTransferEnd(client: targetClient, project: project)
             } else {
                 target = LocalTransferEnd(store: store!, project: into ?? address.project)
             }

@@ -41,7 +41,7 @@ struct PushCommand: ParsableCommand {
             let (source, artifact, reference, projectName): (any TransferEnd, String, String?, String)
             if let sourceClient {
                 let address = try ServerArtifactAddress(parsing: text)
-                source = ServerTransferEnd(client: sourceClient, project: try RemoteProject.of(address, client: sourceClient))
+                source = try ServerTransferEnd(client: sourceClient, project: try RemoteProject.of(address, client: sourceClient))
                 (artifact, reference, projectName) = (address.name, address.reference, address.project)
             } else {
                 let address = try ArtifactAddress(parsing: text)
@@ -52,7 +52,7 @@ struct PushCommand: ParsableCommand {
             let project = try into.map { try RemoteProject.of(ServerProjectPath(parsing: $0), client: targetClient) }
                 ?? RemoteProject(entity: try targetClient.whoami().name, project: projectName)
             let copier = VersionCopier(
-                source: source, target: ServerTransferEnd(client: targetClient, project: project), moveAliases: moveAliases)
+                source: source, target: try ServerTransferEnd(client: targetClient, project: project), moveAliases: moveAliases)
             try copier.copy(artifact: artifact, reference: reference, into: &report)
         }
         if output.json { return try JSONOutput.print(report) }

@@ -165,6 +165,8 @@ extension PutCommand {
         }
         let client = try storeOptions.server.client(for: server)
         let project = try RemoteProject.of(address, client: client)
+        // Before anything is asked or created: a part size that cannot be used changes nothing.
+        let committer = try CommitSender(client: client, project: project)
         // An artifact's newest version shows its project exists: a put to an existing artifact asks one
         // question before cutting, not two.
         let newest = upsert ? nil : try RemotePut.newestVersion(of: draft.name, in: project, client: client)
@@ -178,7 +180,8 @@ extension PutCommand {
         }
         let distributedID = upsert ? try remoteSharedID(client: client) : nil
         let result = try RemotePut(
-            client: client, project: project, cacheDirectory: storeOptions.cacheDirectory, newest: newest
+            client: client, project: project, committer: committer, cacheDirectory: storeOptions.cacheDirectory,
+            newest: newest
         ).put(draft, distributedID: distributedID)
         let version = result.commit.version
         let qualifiedName = "\(version.project)/\(version.name):\(version.version)"

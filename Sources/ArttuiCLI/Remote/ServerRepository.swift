@@ -367,8 +367,10 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
                 throw CommandFailure(message: "finish cannot add files here: no cache directory to upload from")
             }
             let parts = project.split(separator: "/", maxSplits: 1).map(String.init)
+            let remote = RemoteProject(entity: parts[0], project: parts[1])
             _ = try RemotePut(
-                client: client, project: RemoteProject(entity: parts[0], project: parts[1]), cacheDirectory: cacheDirectory
+                client: client, project: remote, committer: try CommitSender(client: client, project: remote),
+                cacheDirectory: cacheDirectory
             ).put(draft, distributedID: distributedID)
         }
         let route = artifactRoute(project, draft.name) + "/pending/\(pathSegment(distributedID))/finish"
@@ -438,7 +440,7 @@ final class ServerRepository: ArtifactRepository, @unchecked Sendable {
 
     /// A version's files and every content's chunk list.
     func manifest(_ project: String, _ name: String, _ reference: String) throws -> WireManifest {
-        try client.get(versionRoute(project, name, reference) + "/manifest")
+        try ManifestPages(client: client).manifest(at: versionRoute(project, name, reference))
     }
 
     /// The runs and versions `upstream` and `downstream` hops around a version.

@@ -13,7 +13,7 @@ struct RemoteGet {
 
     /// The manifest of `artifact:reference`.
     func manifest(artifact: String, reference: String) throws -> WireManifest {
-        try client.get(project.versionPath(artifact: artifact, version: reference) + "/manifest")
+        try ManifestPages(client: client).manifest(at: project.versionPath(artifact: artifact, version: reference))
     }
 
     /// Writes the version `manifest` describes under `root`. Reference entries are fetched here, on the

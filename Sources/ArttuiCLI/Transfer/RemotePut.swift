@@ -15,6 +15,8 @@ struct RemotePut {
 
     let client: ServerClient
     let project: RemoteProject
+    /// Sends the commit, in parts when it has more files than one.
+    let committer: CommitSender
     /// The client's cache directory: the stat cache of files put before and unfinished uploads live there.
     let cacheDirectory: URL
     /// The artifact's newest committed version as the caller found it (`newestVersion`), nil when it
@@ -99,8 +101,7 @@ struct RemotePut {
                 sent.bytes += outcome.bytes
             }
             do {
-                let commit: CommitResponse = try client.send(
-                    "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request, wait: .afterWork)
+                let commit = try committer.commit(request, upload: upload)
                 session.committed()
                 cutter.remember(cut)
                 return Result(commit: commit, sent: sent, files: files.count)
@@ -131,7 +132,7 @@ struct RemotePut {
         guard !unknown.isEmpty else { return contents }
         let newest: [String: WireContent]
         do {
-            let manifest: WireManifest = try client.get(project.versionPath(artifact: artifact, version: "latest") + "/manifest")
+            let manifest = try ManifestPages(client: client).manifest(at: project.versionPath(artifact: artifact, version: "latest"))
             newest = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         } catch ServerError.notFound {
             newest = [:]

@@ -9,11 +9,14 @@ final class ServerTransferEnd: TransferEnd {
     let client: ServerClient
     let project: RemoteProject
     private let repository: ServerRepository
+    private let committer: CommitSender
 
-    init(client: ServerClient, project: RemoteProject) {
+    /// - Throws: `CommandFailure` when `ARTTUI_COMMIT_PART_FILES` is not a part size (before anything is copied).
+    init(client: ServerClient, project: RemoteProject) throws {
         self.client = client
         self.project = project
         repository = ServerRepository(client: client)
+        committer = try CommitSender(client: client, project: project)
     }
 
     var place: String { "on \(client.server)" }
@@ -102,8 +105,7 @@ final class ServerTransferEnd: TransferEnd {
             chunks += sent.chunks
             bytes += sent.bytes
             do {
-                let commit: CommitResponse = try client.send(
-                    "POST", project.apiPath + "/uploads/\(pathSegment(upload))/commit", body: request, wait: .afterWork)
+                let commit = try committer.commit(request, upload: upload)
                 return (commit, chunks, bytes)
             } catch ServerError.missingChunks where attempt < 3 {
                 toSend = try uploader.missing(Array(Set(request.contents.flatMap(\.chunks))).sorted(), upload: upload)

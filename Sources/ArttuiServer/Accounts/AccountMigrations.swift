@@ -77,5 +77,14 @@ enum AccountMigrations {
         ALTER TABLE upload_sessions ADD COLUMN expired BOOLEAN NOT NULL DEFAULT FALSE;
         CREATE INDEX upload_sessions_touched ON upload_sessions (touched_at) WHERE NOT expired;
         """,
+        // Parts of a commit too large for one request: each part's files and contents, as JSON, until the commit.
+        """
+        CREATE TABLE upload_parts (
+            upload_id TEXT NOT NULL REFERENCES upload_sessions(id) ON DELETE CASCADE,
+            part INTEGER NOT NULL CHECK (part >= 0),
+            body BYTEA NOT NULL,
+            PRIMARY KEY (upload_id, part)
+        );
+        """,
     ]
 }

@@ -177,6 +177,7 @@ extension AccountStore {
             keys.append(key)
         }
         try await connection.query("DELETE FROM upload_chunks WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
+        try await connection.query("DELETE FROM upload_parts WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
         try await connection.query("DELETE FROM upload_packs WHERE upload_id = ANY(\(ids)::text[])", logger: logger)
         try await connection.query(
             "UPDATE upload_sessions SET expired = TRUE WHERE id = ANY(\(ids)::text[])", logger: logger)

@@ -59,13 +59,35 @@ extension ArttuiAPI {
                 MetricsRecorder.shared.recordUpload(chunks: staged.chunks.count, bytes: staged.pack.size)
                 return try JSONResponse.make(PackAccepted(chunks: staged.chunks.count, bytes: Int64(pack.count)), status: .created)
             },
+            APIRoute(method: .put, path: Self.uploadPath + "/parts/:part") { request, context in
+                let (project, upload) = try await self.upload(context)
+                let number = try Self.partNumber(context.parameters.require("part"))
+                let part = try await RequestBodyReader.json(CommitPart.self, from: request, limit: ServerLimits.maxCommitJSONBytes)
+                do {
+                    guard part.files.count <= ServerLimits.maxFilesPerCommit else {
+                        throw APIError(.badRequest, "part \(number) names \(part.files.count) files; the limit is \(ServerLimits.maxFilesPerCommit) per part")
+                    }
+                    do {
+                        try Store.checkManifest(files: part.files, contents: part.contents.map(\.record))
+                    } catch {
+                        throw APIError.from(error, project: project)
+                    }
+                } catch let error as APIError {
+                    // As a refused commit: the version can never be made of this part, so what was staged for it goes.
+                    await discardRefusedUpload(upload.id)
+                    throw error
+                }
+                try await accounts.stagePart(uploadID: upload.id, part: number, body: try JSONEncoder().encode(part))
+                return try JSONResponse.make(PartAccepted(part: number, files: part.files.count), status: .created)
+            },
             APIRoute(method: .post, path: Self.uploadPath + "/commit") { request, context in
                 let (project, upload) = try await self.upload(context)
-                let commit = try await RequestBodyReader.json(
+                let sent = try await RequestBodyReader.json(
                     CommitRequest.self, from: request, limit: ServerLimits.maxCommitJSONBytes)
-                guard commit.files.count <= ServerLimits.maxFilesPerCommit else {
-                    throw APIError(.badRequest, "the commit names \(commit.files.count) files; the limit is \(ServerLimits.maxFilesPerCommit)")
+                guard sent.files.count <= ServerLimits.maxFilesPerCommit else {
+                    throw APIError(.badRequest, "the commit names \(sent.files.count) files; the limit is \(ServerLimits.maxFilesPerCommit) per request (send more in parts)")
                 }
+                let commit = try await joiningParts(of: sent, upload: upload)
                 let referenced = Set(commit.contents.flatMap(\.chunks).map { $0.lowercased() })
                 // A chunk the upload did not send must be one the caller may read: naming a digest must
                 // never be a way to obtain bytes from a project the caller cannot see. Checked before the
@@ -138,6 +160,34 @@ extension ArttuiAPI {
         guard let upload = try await accounts.upload(id: id), upload.projectID == project.id, upload.userID == caller.userID
         else { throw APIError.notFound("upload \(id)") }
         return (project, upload)
+    }
+
+    /// `commit` with the files of the parts sent before it (`CommitRequest.parts`), read one at a time.
+    /// - Throws: 400 for a part count past the limit, 409 naming the first part the upload lacks.
+    func joiningParts(of commit: CommitRequest, upload: UploadRecord) async throws -> CommitRequest {
+        let count = commit.parts ?? 0
+        guard count > 0 else { return commit }
+        guard count <= ServerLimits.maxPartsPerCommit else {
+            throw APIError(.badRequest, "the commit names \(count) parts; the limit is \(ServerLimits.maxPartsPerCommit)")
+        }
+        var parts: [CommitPart] = []
+        parts.reserveCapacity(count)
+        for number in 0..<count {
+            guard let body = try await accounts.part(uploadID: upload.id, part: number) else {
+                throw APIError(
+                    .conflict, "part \(number) of \(count) was not sent to upload \(upload.id) (or expired with it); send the parts again, then commit")
+            }
+            parts.append(try JSONDecoder().decode(CommitPart.self, from: body))
+        }
+        return commit.joining(parts)
+    }
+
+    /// A part number from the path: a whole number below `ServerLimits.maxPartsPerCommit`.
+    static func partNumber(_ text: String) throws -> Int {
+        guard let number = Int(text), number >= 0, number < ServerLimits.maxPartsPerCommit, String(number) == text else {
+            throw APIError(.badRequest, "part \"\(text.prefix(40))\" is not a part number: a whole number from 0 to \(ServerLimits.maxPartsPerCommit - 1)")
+        }
+        return number
     }
 
     /// Which of `digests` are held by a project the caller may read (the target included).

@@ -70,13 +70,21 @@ extension ArttuiAPI {
                 let plan = try await core(project) { [store] in try store.deletionPlan([version]) }
                 return try JSONResponse.make(shape(plan, deleted: false))
             },
-            APIRoute(method: .get, path: Self.versionPath + "/manifest") { _, context in
+            APIRoute(method: .get, path: Self.versionPath + "/manifest") { request, context in
                 let (project, version) = try await self.version(context, needs: .read)
+                // Without `limit`, every file in one answer (as before pages existed); with it, a page of
+                // files by path and only the contents they name, so no answer grows with the version.
+                let paged = request.uri.queryParameters.get("limit") != nil
+                let offset = try queryInteger(request, "offset", default: 0, range: 0...Int(Int32.max))
+                let limit = try queryInteger(request, "limit", default: .max, range: 1...ServerLimits.maxManifestPage)
                 let (files, chunks) = try await core(project) { [store] in
-                    (try store.catalog.manifest(versionID: version.id, offset: 0, limit: .max),
-                     try store.catalog.chunkLocations(versionID: version.id))
+                    let files = try store.catalog.manifest(versionID: version.id, offset: offset, limit: limit)
+                    guard paged else { return (files, try store.catalog.chunkLocations(versionID: version.id)) }
+                    return (files, try store.catalog.chunkLocations(contentDigests: files.filter(\.isStored).map(\.digest)))
                 }
-                return try JSONResponse.make(WireManifest(version: wire(version), files: files, chunkLists: chunks))
+                var manifest = WireManifest(version: wire(version), files: files, chunkLists: chunks)
+                if paged { manifest.offset = offset }
+                return try JSONResponse.make(manifest)
             },
             APIRoute(method: .get, path: Self.versionPath + "/chunks/:digest") { _, context in
                 let (project, version) = try await self.version(context, needs: .read)

@@ -14,8 +14,12 @@ public enum ServerLimits {
     public static let maxPackBytes = UploadLimits.maxPackBytes
     /// Digests in one missing-chunks query.
     public static let maxDigestsPerQuery = UploadLimits.maxDigestsPerQuery
-    /// Files in one commit.
+    /// Files in one commit request or one part of a commit.
     public static let maxFilesPerCommit = UploadLimits.maxFilesPerCommit
+    /// Parts sent before one commit.
+    public static let maxPartsPerCommit = UploadLimits.maxPartsPerCommit
+    /// Files in one page of a manifest (`GET …/manifest?offset=&limit=`).
+    public static let maxManifestPage = UploadLimits.maxFilesPerCommit
     /// Items in one page of a listing.
     public static let maxPageSize = 1000
     /// Hops a lineage query may follow in each direction.
