@@ -204,14 +204,28 @@ final class ServerChunkFetcher: @unchecked Sendable {
         condition.unlock()
         var mine: SlabChunk?
         var failure: Error?
+        // The slab is sized from the manifest; a chunk that does not fit (the manifest's size was wrong,
+        // and the file's digest will say so) gets a slab of its own.
+        func slabHolding(_ count: Int) -> Slab { count <= slab.capacity - slab.used ? slab : Slab(capacity: count) }
+        // Where the chunk being decoded was decompressed: compressed chunks go straight into a slab.
+        var placed: (slab: Slab, at: UnsafeMutableRawPointer)?
         do {
-            try fetch(batch, checking: checking) { chunkDigest, bytes in
-                // The slab is sized from the manifest; a chunk that does not fit (the manifest's size
-                // was wrong, and the file's digest will say so) gets a slab of its own.
-                let target = bytes.count <= slab.capacity - slab.used ? slab : Slab(capacity: bytes.count)
-                if !bytes.isEmpty {
-                    (target.base + target.used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            let placing = { (count: Int) -> UnsafeMutableRawPointer? in
+                let target = slabHolding(count)
+                placed = (target, target.base + target.used)
+                return placed?.at
+            }
+            try fetch(batch, checking: checking, placing: placing) { chunkDigest, bytes in
+                let target: Slab
+                if let placed, bytes.baseAddress == UnsafeRawPointer(placed.at) {
+                    target = placed.slab
+                } else {
+                    target = slabHolding(bytes.count)
+                    if !bytes.isEmpty {
+                        (target.base + target.used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                    }
                 }
+                placed = nil
                 let chunk = SlabChunk(slab: target, offset: target.used, count: bytes.count)
                 condition.lock()
                 target.used += bytes.count
@@ -275,8 +289,11 @@ final class ServerChunkFetcher: @unchecked Sendable {
 
     /// Asks the server for the records of `digests` and hands each decoded chunk (checked against its
     /// digest with `checking`) to `body` in order, as the answer arrives; a record naming another
-    /// chunk than asked is damage.
-    private func fetch(_ digests: [String], checking: Bool, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
+    /// chunk than asked is damage. Compressed chunks are decompressed where `placing` says.
+    private func fetch(
+        _ digests: [String], checking: Bool, placing: ((Int) -> UnsafeMutableRawPointer?)? = nil,
+        _ body: (String, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         let query = try JSONEncoder().encode(ChunkRecordsRequest(digests: digests))
         condition.lock()
         var stream = idleStreams.popLast() ?? PackRecordStream(maxRawLength: Int(UInt32.max), codec: ZstdCodec(), checkingEach: checking)
@@ -293,7 +310,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
         }
         try client.send("POST", path, body: query, wait: .afterWork) { piece in
             received += piece.count
-            try stream.consume(piece) { digest, chunk in
+            try stream.consume(piece, placing: placing) { digest, chunk in
                 guard index < digests.count, digest == digests[index] else {
                     throw StoreError.corruptData(
                         what: "chunk \(digests[min(index, digests.count - 1)].prefix(12)) from the server",
