@@ -50,6 +50,52 @@ import Testing
         }
     }
 
+    @Test func compressedChunksAreDecompressedWhereTheCallerPlacesThemAndRawOnesHandedWhereTheyLie() throws {
+        let (records, expected) = run()
+        let area = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { area.deallocate() }
+        var stream = PackRecordStream(maxRawLength: 1 << 20, codec: ZstdCodec(), checkingEach: true)
+        var used = 0
+        var placed: [Int] = []
+        var decoded: [(String, [UInt8], Bool)] = []
+        try records.withUnsafeBytes { bytes in
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + 4093)
+                try stream.consume(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), placing: { count in
+                    placed.append(count)
+                    return area.baseAddress! + used
+                }) { digest, chunk in
+                    let inPlace = chunk.baseAddress == UnsafeRawPointer(area.baseAddress! + used)
+                    if inPlace { used += chunk.count }
+                    decoded.append((digest, Array(chunk), inPlace))
+                }
+                start = end
+            }
+        }
+        try stream.finish()
+        #expect(decoded.map(\.0) == expected.map(\.0))
+        #expect(decoded.map(\.1) == expected.map(\.1))
+        // The run of 7s and the counting bytes compress; the random bytes and the single byte are stored raw.
+        #expect(decoded.map(\.2) == [true, false, false, true])
+        #expect(placed == [5000, 200_000])
+        #expect(Array(area[0..<5000]) == expected[0].1 && Array(area[5000..<205_000]) == expected[3].1)
+
+        // A damaged compressed chunk placed is still refused: the check runs on the bytes where they were put.
+        let first = try records.withUnsafeBytes {
+            try PackRecords.scan($0, packKey: "p", maxRawLength: 1 << 20, codec: ZstdCodec())[0].location
+        }
+        #expect(first.compression == .zstd)
+        var damaged = records
+        damaged[Int(first.offset + first.storedLength) - 2] ^= 0xff
+        stream.reset()
+        #expect(throws: StoreError.self) {
+            try damaged.withUnsafeBytes { bytes in
+                try stream.consume(bytes, placing: { _ in area.baseAddress! }) { _, _ in }
+            }
+        }
+    }
+
     @Test func aRunCutShortOrDamagedIsRefused() throws {
         let (records, _) = run()
         var stream = PackRecordStream(maxRawLength: 1 << 20, codec: ZstdCodec(), checkingEach: true)

@@ -213,6 +213,31 @@ import Glibc
         }
     }
 
+    @Test func filesOfAFewChunksAreFetchedInBatchesNotARequestEachByteForByte() async throws {
+        try await Self.withServer { scratch in
+            let remote = scratch.server.absoluteString
+            // 3 MiB of random bytes is two to four chunks (1 MiB on average, 4 MiB at most); a block
+            // repeated makes a file whose chunks come again within it; 9 MiB is past the batched size.
+            var files: [String: Data] = [:]
+            for index in 0..<16 { files["few/f\(index).bin"] = Self.random(3 << 20) }
+            let block = Self.random(1_200_000)
+            files["repeated.bin"] = block + block + block
+            files["big.bin"] = Self.random(9 << 20)
+            for index in 0..<40 { files["small/s\(index).txt"] = Data("small \(index)\n".utf8) }
+            try scratch.tree("data", files)
+            _ = try await scratch.json(["put", "data", "-n", "root/few/ds", "--remote", remote])
+            let recordRequests = #"arttui_http_requests_total{method="POST",status="200"}"#
+            let before = try await scratch.metric(recordRequests)
+            let get = try await scratch.json(["get", "root/few/ds", "--root", "out", "--remote", remote])
+            let requests = try await scratch.metric(recordRequests) - before
+            #expect(get["fromStore"] as? Int == files.count, "\(get)")
+            #expect(try scratch.contents("out") == files)
+            // A request per file of several chunks would be 17 and more (and 2 for the big one); about
+            // 52 MiB in batches of 8 MiB is 7, with a few more for chunks a worker wanted first.
+            #expect(requests <= 12, "\(requests) records requests")
+        }
+    }
+
     @Test func aPutKilledMidUploadSendsOnlyTheMissingChunksWhenRunAgain() async throws {
         try await Self.withServer { scratch in
             // Kill -9 once the server has staged some packs, but before the commit.

@@ -20,22 +20,26 @@ public struct PackRecordStream {
     }
 
     /// Decodes the records `piece` completes, in order, handing each chunk's digest (hex) and bytes to `body`.
+    /// A compressed chunk is decompressed where `placing` says for its length (nil: into the stream's
+    /// own buffer), so a caller keeping chunks in memory of its own does not copy them there; a raw
+    /// chunk is handed where it lies.
     /// - Throws: `StoreError.corruptData` naming the record's offset in the run and what is wrong with it.
     public mutating func consume(
-        _ piece: UnsafeRawBufferPointer, _ body: (String, UnsafeRawBufferPointer) throws -> Void
+        _ piece: UnsafeRawBufferPointer, placing: ((Int) -> UnsafeMutableRawPointer?)? = nil,
+        _ body: (String, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         var rest = piece
         if !pending.isEmpty {
             let needed = try recordLength(gathering: &rest)
             guard let needed, pending.count == needed else { return }
-            try pending.withUnsafeBytes { try decode($0, body) }
+            try pending.withUnsafeBytes { try decode($0, placing, body) }
             pending.removeAll(keepingCapacity: true)
         }
         var offset = 0
         while rest.count - offset >= PackRecordHeader.size {
             let length = try Self.length(of: UnsafeRawBufferPointer(rebasing: rest[offset...]), at: consumed)
             guard rest.count - offset >= length else { break }
-            try decode(UnsafeRawBufferPointer(rebasing: rest[offset..<offset + length]), body)
+            try decode(UnsafeRawBufferPointer(rebasing: rest[offset..<offset + length]), placing, body)
             offset += length
         }
         pending.append(contentsOf: rest[offset...])
@@ -71,9 +75,12 @@ public struct PackRecordStream {
     }
 
     private mutating func decode(
-        _ record: UnsafeRawBufferPointer, _ body: (String, UnsafeRawBufferPointer) throws -> Void
+        _ record: UnsafeRawBufferPointer, _ placing: ((Int) -> UnsafeMutableRawPointer?)?,
+        _ body: (String, UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        try PackRecords.walk(record, maxRawLength: maxRawLength, codec: codec, checking: checkingEach, base: consumed) {
+        try PackRecords.walk(
+            record, maxRawLength: maxRawLength, codec: codec, checking: checkingEach, base: consumed, placing: placing
+        ) {
             _, _, header, chunk in try body(Hex.encode(header.digest), chunk)
         }
         consumed += record.count

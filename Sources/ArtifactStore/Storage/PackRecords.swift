@@ -73,9 +73,12 @@ public enum PackRecords {
 
     /// Walks the records, decoding and checking each one, and calls `body` with its bounds, header and
     /// decoded bytes.
-    /// `base` is where `pack` starts in the whole run, for the messages.
+    /// `base` is where `pack` starts in the whole run, for the messages. A compressed chunk is
+    /// decompressed where `placing` says for its length (nil: into the codec's buffer); a raw one is
+    /// handed as it lies in `pack`.
     static func walk(
         _ pack: UnsafeRawBufferPointer, maxRawLength: Int, codec: ZstdCodec, checking: Bool = true, base: Int = 0,
+        placing: ((Int) -> UnsafeMutableRawPointer?)? = nil,
         _ body: (Int, Int, PackRecordHeader, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         var offset = 0
@@ -107,7 +110,12 @@ public enum PackRecords {
                 }
                 try check(payload)
             case .zstd:
-                try codec.withDecompressed(payload, rawLength: header.rawLength) { try check($0) }
+                if header.rawLength > 0, let place = placing?(header.rawLength) {
+                    try codec.decompress(payload, into: UnsafeMutableRawBufferPointer(start: place, count: header.rawLength))
+                    try check(UnsafeRawBufferPointer(start: place, count: header.rawLength))
+                } else {
+                    try codec.withDecompressed(payload, rawLength: header.rawLength) { try check($0) }
+                }
             }
             offset = end
         }

@@ -66,17 +66,24 @@ public final class ZstdCodec {
         _ payload: UnsafeRawBufferPointer, rawLength: Int, _ body: (UnsafeRawBufferPointer) throws -> T
     ) throws -> T {
         let destination = output.reserve(rawLength)
+        try decompress(payload, into: UnsafeMutableRawBufferPointer(start: destination, count: rawLength))
+        return try body(UnsafeRawBufferPointer(start: destination, count: rawLength))
+    }
+
+    /// Decompresses a payload made by ``compress(_:level:)`` into `destination`, which it must fill
+    /// exactly: for a caller that keeps the bytes in memory of its own, without a copy from the codec's.
+    /// - Throws: `StoreError.corruptData` when zstd rejects the payload or it has another length.
+    public func decompress(_ payload: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws {
         let written = ZSTD_decompressDCtx(
-            decompressionContext, destination, rawLength, payload.baseAddress, payload.count)
+            decompressionContext, destination.baseAddress, destination.count, payload.baseAddress, payload.count)
         if ZSTD_isError(written) != 0 {
             throw StoreError.corruptData(
                 what: "compressed chunk", detail: "zstd: " + String(cString: ZSTD_getErrorName(written)))
         }
-        guard written == rawLength else {
+        guard written == destination.count else {
             throw StoreError.corruptData(
-                what: "compressed chunk", detail: "decompressed to \(written) bytes, expected \(rawLength)")
+                what: "compressed chunk", detail: "decompressed to \(written) bytes, expected \(destination.count)")
         }
-        return try body(UnsafeRawBufferPointer(start: destination, count: rawLength))
     }
 
     /// ``withDecompressed(_:rawLength:_:)`` into a new array.

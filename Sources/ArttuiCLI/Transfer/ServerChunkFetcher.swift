@@ -3,13 +3,15 @@ import ArtifactWire
 import Foundation
 
 /// Fetches a version's chunks from a team server for a restore, every record checked against its
-/// digest. Answers are decoded as they arrive, never held whole. Small files are one chunk each: a
-/// request for one also fetches the next wanted ones in the restore's order (up to `batchBytes`),
-/// and each chunk is handed to the worker waiting for it as soon as it is decoded; a worker whose
-/// chunk is on its way meanwhile asks for the next batch, so a few requests run at once (the server
-/// reads one from the bucket while another streams in). A folder of small files costs a few
-/// requests, not one per file. Fetched chunks wait side by side in a few reused slabs, not in a fresh
-/// allocation each (whose page faults cost more than the copy). Shared by every restore worker.
+/// digest. Answers are decoded as they arrive, never held whole. Small files (one chunk, or a few
+/// chunks making at most `batchedContentBytes`) are fetched in batches: a request for one chunk also
+/// fetches the next wanted ones in the restore's order (up to `batchBytes`), and each chunk is handed
+/// to the worker waiting for it as soon as it is decoded; a worker whose chunk is on its way meanwhile
+/// asks for the next batch, so a few requests run at once (the server reads one from the bucket while
+/// another streams in). A folder of small files costs a few requests, not one per file: every request
+/// costs the server its catalog look-ups (about 1 ms of PostgreSQL's CPU each). Fetched chunks wait
+/// side by side in a few reused slabs, not in a fresh allocation each (whose page faults cost more
+/// than the copy). Shared by every restore worker.
 final class ServerChunkFetcher: @unchecked Sendable {
     /// One batch's chunks, side by side in one buffer, until every worker has taken its own; then the
     /// buffer serves another batch.
@@ -41,11 +43,15 @@ final class ServerChunkFetcher: @unchecked Sendable {
 
     private let client: ServerClient
     private let path: String
-    /// Single-chunk contents the restore will ask for, in its order, with their positions.
-    private let smallOrder: [WireContent]
+    /// Chunks of the small contents the restore will ask for, in its order, each once, with their positions.
+    private let smallOrder: [String]
     private let smallPosition: [String: Int]
-    /// The size of each small content, by its one chunk's digest.
-    private let contentSize: [String: Int64]
+    /// The small contents, by digest.
+    private let smallContents: Set<String>
+    /// The bytes each small chunk is expected to take: its content's size shared out over the content's
+    /// chunks (the manifest gives sizes of contents, not of chunks).
+    private let chunkSize: [String: Int]
+    /// The largest of `chunkSize`: how far a batch may run past `batchBytes`.
     private let largestSmall: Int
     private let batchBytes: Int
     /// Requests for small files' chunks at once.
@@ -70,18 +76,28 @@ final class ServerChunkFetcher: @unchecked Sendable {
     private(set) var receivedBytes: Int64 = 0
 
     /// A fetcher of `versionPath`'s chunks; `wanted` are the contents the restore will read, in order.
+    /// Contents of one chunk, or of several making at most `batchedContentBytes`, are fetched in batches.
     init(
         client: ServerClient, versionPath: String, wanted: [WireContent], batchBytes: Int = 8 << 20,
-        smallRequestLimit: Int = 3
+        smallRequestLimit: Int = 3, batchedContentBytes: Int64 = 4 << 20
     ) {
         self.client = client
         path = versionPath + "/chunks"
-        var seen = Set<String>()
-        smallOrder = wanted.filter { $0.chunks.count == 1 && seen.insert($0.chunks[0]).inserted }
-        smallPosition = Dictionary(
-            smallOrder.enumerated().map { ($0.element.chunks[0], $0.offset) }, uniquingKeysWith: { first, _ in first })
-        contentSize = Dictionary(smallOrder.map { ($0.chunks[0], $0.size) }, uniquingKeysWith: { first, _ in first })
-        largestSmall = Int(smallOrder.map(\.size).max() ?? 0)
+        let small = wanted.filter { $0.chunks.count == 1 || $0.size <= batchedContentBytes }
+        var order: [String] = []
+        var sizes: [String: Int] = [:]
+        for content in small where !content.chunks.isEmpty {
+            let share = Int(content.size) / content.chunks.count
+            for (index, chunk) in content.chunks.enumerated() where sizes[chunk] == nil {
+                sizes[chunk] = index == content.chunks.count - 1 ? Int(content.size) - share * index : share
+                order.append(chunk)
+            }
+        }
+        smallOrder = order
+        smallPosition = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        smallContents = Set(small.map(\.digest))
+        chunkSize = sizes
+        largestSmall = sizes.values.max() ?? 0
         self.batchBytes = batchBytes
         self.smallRequestLimit = max(1, smallRequestLimit)
     }
@@ -91,10 +107,13 @@ final class ServerChunkFetcher: @unchecked Sendable {
     func forEachChunk(
         of content: WireContent, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        if content.chunks.count == 1, smallPosition[content.chunks[0]] != nil {
-            let chunk = try smallChunk(content.chunks[0], checking: checkingEach)
-            defer { giveBack(chunk.slab) }
-            return try body(chunk.bytes)
+        if smallContents.contains(content.digest) {
+            for digest in content.chunks {
+                let chunk = try smallChunk(digest, checking: checkingEach)
+                defer { giveBack(chunk.slab) }
+                try body(chunk.bytes)
+            }
+            return
         }
         // A big file: its own requests, 8 chunks (at most 4 MiB each) at a time: every request opens
         // the packs it reads anew on the server, so fewer, larger requests cost it less.
@@ -146,10 +165,10 @@ final class ServerChunkFetcher: @unchecked Sendable {
 
     /// The first small chunk nobody has claimed; under the lock.
     private func nextUnclaimed() -> String? {
-        while firstUnclaimed < smallOrder.count && claimed.contains(smallOrder[firstUnclaimed].chunks[0]) {
+        while firstUnclaimed < smallOrder.count && claimed.contains(smallOrder[firstUnclaimed]) {
             firstUnclaimed += 1
         }
-        return firstUnclaimed < smallOrder.count ? smallOrder[firstUnclaimed].chunks[0] : nil
+        return firstUnclaimed < smallOrder.count ? smallOrder[firstUnclaimed] : nil
     }
 
     /// `digest` and the next unclaimed ones after it, up to `batchBytes`, claimed and counted as a
@@ -161,9 +180,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
             var index = position + 1
             while index < smallOrder.count && size < batchBytes && batch.count < 512 {
                 let next = smallOrder[index]
-                if !claimed.contains(next.chunks[0]) {
-                    batch.append(next.chunks[0])
-                    size += Int(next.size)
+                if !claimed.contains(next) {
+                    batch.append(next)
+                    size += chunkSize[next] ?? 0
                 }
                 index += 1
             }
@@ -181,18 +200,32 @@ final class ServerChunkFetcher: @unchecked Sendable {
     /// every chunk that did not).
     private func fetchSmall(_ batch: [String], keeping: String?, checking: Bool) -> SlabChunk? {
         condition.lock()
-        let slab = takeSlab(holding: batch.reduce(0) { $0 + Int(contentSize[$1] ?? 0) })
+        let slab = takeSlab(holding: batch.reduce(0) { $0 + (chunkSize[$1] ?? 0) })
         condition.unlock()
         var mine: SlabChunk?
         var failure: Error?
+        // The slab is sized from the manifest; a chunk that does not fit (the manifest's size was wrong,
+        // and the file's digest will say so) gets a slab of its own.
+        func slabHolding(_ count: Int) -> Slab { count <= slab.capacity - slab.used ? slab : Slab(capacity: count) }
+        // Where the chunk being decoded was decompressed: compressed chunks go straight into a slab.
+        var placed: (slab: Slab, at: UnsafeMutableRawPointer)?
         do {
-            try fetch(batch, checking: checking) { chunkDigest, bytes in
-                // The slab is sized from the manifest; a chunk that does not fit (the manifest's size
-                // was wrong, and the file's digest will say so) gets a slab of its own.
-                let target = bytes.count <= slab.capacity - slab.used ? slab : Slab(capacity: bytes.count)
-                if !bytes.isEmpty {
-                    (target.base + target.used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            let placing = { (count: Int) -> UnsafeMutableRawPointer? in
+                let target = slabHolding(count)
+                placed = (target, target.base + target.used)
+                return placed?.at
+            }
+            try fetch(batch, checking: checking, placing: placing) { chunkDigest, bytes in
+                let target: Slab
+                if let placed, bytes.baseAddress == UnsafeRawPointer(placed.at) {
+                    target = placed.slab
+                } else {
+                    target = slabHolding(bytes.count)
+                    if !bytes.isEmpty {
+                        (target.base + target.used).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                    }
                 }
+                placed = nil
                 let chunk = SlabChunk(slab: target, offset: target.used, count: bytes.count)
                 condition.lock()
                 target.used += bytes.count
@@ -256,8 +289,11 @@ final class ServerChunkFetcher: @unchecked Sendable {
 
     /// Asks the server for the records of `digests` and hands each decoded chunk (checked against its
     /// digest with `checking`) to `body` in order, as the answer arrives; a record naming another
-    /// chunk than asked is damage.
-    private func fetch(_ digests: [String], checking: Bool, _ body: (String, UnsafeRawBufferPointer) throws -> Void) throws {
+    /// chunk than asked is damage. Compressed chunks are decompressed where `placing` says.
+    private func fetch(
+        _ digests: [String], checking: Bool, placing: ((Int) -> UnsafeMutableRawPointer?)? = nil,
+        _ body: (String, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         let query = try JSONEncoder().encode(ChunkRecordsRequest(digests: digests))
         condition.lock()
         var stream = idleStreams.popLast() ?? PackRecordStream(maxRawLength: Int(UInt32.max), codec: ZstdCodec(), checkingEach: checking)
@@ -274,7 +310,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
         }
         try client.send("POST", path, body: query, wait: .afterWork) { piece in
             received += piece.count
-            try stream.consume(piece) { digest, chunk in
+            try stream.consume(piece, placing: placing) { digest, chunk in
                 guard index < digests.count, digest == digests[index] else {
                     throw StoreError.corruptData(
                         what: "chunk \(digests[min(index, digests.count - 1)].prefix(12)) from the server",
