@@ -118,7 +118,7 @@ let package = Package(
             // add) the dynamic symbol table holds only what the shared libraries need, not our 17,000
             // symbols that dladdr and every symbol lookup walked. Backtraces still name functions:
             // swift-backtrace reads the full symbol table and DWARF from the file.
-            // StaticLinking/ first on the library search path: libstdc++, SQLite, zstd and ncursesw come
+            // StaticLinking/ first on the library search path: SQLite, zstd and ncursesw come
             // from their static archives, not as four more shared libraries loaded and bound before
             // `main` (see StaticLinking/README.md).
             linkerSettings: [

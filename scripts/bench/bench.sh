@@ -24,7 +24,7 @@ fi
 # loaded as a shared library means the linker did not find the scripts there, and every command pays
 # its loading again (BENCHMARKS.md, "startup-2").
 if command -v readelf > /dev/null; then
-    shared=$(readelf -d "$scratch/release/arttui" | grep -oE 'lib(stdc\+\+|sqlite3|zstd|ncursesw|tinfo)\.so[^]]*' || true)
+    shared=$(readelf -d "$scratch/release/arttui" | grep -oE 'lib(sqlite3|zstd|ncursesw|tinfo)\.so[^]]*' || true)
     if [[ -n "$shared" ]]; then
         echo "bench.sh: the release arttui loads $(echo $shared | tr '\n' ' ')as shared libraries; see Sources/arttui/StaticLinking/README.md" >&2
         exit 1
