@@ -19,6 +19,9 @@ public struct HTTPSource: ReferenceSource {
 
     public var schemes: [String] { ["http", "https"] }
 
+    /// A URL is always one object.
+    public func namesOneObject(_ uri: String, listed: [ManifestEntry]) -> Bool { true }
+
     public func list(_ uri: String, checksum: Bool, maxObjects: Int) throws -> [ManifestEntry] {
         let url = try Self.url(uri)
         let name = Self.name(of: url)

@@ -75,6 +75,13 @@ struct StoreReferenceTests {
         #expect(try resolver.list("file://\(tree.path)", checksum: true, maxObjects: 10).map(\.path).sorted()
                 == ["sub/y.bin", "x.bin"])
         #expect(throws: StoreError.self) { try resolver.list("file://\(tree.path)", at: "../out", checksum: true, maxObjects: 10) }
+        // A file whose URI is spelled with percent-escapes (as Python's Path.as_uri() writes it) is still one object.
+        let odd = try fixture.tree("odd", ["a=b c+d.bin": [7]])
+        let escaped = URL(fileURLWithPath: odd.path + "/a=b c+d.bin").absoluteString
+        #expect(escaped.contains("%20"))
+        #expect(try resolver.list(escaped, at: "w.bin", checksum: true, maxObjects: 10).map(\.path) == ["w.bin"])
+        #expect(try resolver.list("file://localhost\(tree.path)/x.bin", at: "w.bin", checksum: true, maxObjects: 10)
+                .map(\.path) == ["w.bin"])
 
         #expect(ReferenceResolver.namedURI("model.bin=s3://b/k") == ("model.bin", "s3://b/k"))
         #expect(ReferenceResolver.namedURI("https://h/p?a=b") == (nil, "https://h/p?a=b"))

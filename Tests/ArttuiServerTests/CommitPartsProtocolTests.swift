@@ -41,13 +41,17 @@ import Testing
             for number in 0..<parted.count {
                 let part = parted.part(number)
                 #expect(part.contents.count == 40, "a part carries only the contents its files name, once each")
+                if number == 1 {
+                    // A part sent again replaces the first (a re-run of an interrupted put sends its parts
+                    // again): part 1 goes first with part 0's files, which the commit must not end up with.
+                    let wrong = try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/1", json: parted.part(0))
+                    #expect(wrong.status == .created)
+                }
                 let response = try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/\(number)", json: part)
                 #expect(response.status == .created, "\(String(buffer: response.body))")
                 #expect(try alice.decode(PartAccepted.self, response) == PartAccepted(part: number, files: 1_000))
                 #expect(try await Self.latest(alice, "many").status == .notFound, "nothing is visible between parts")
             }
-            // A part sent again replaces the first (a re-run of an interrupted put sends its parts again).
-            #expect(try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/1", json: parted.part(1)).status == .created)
             let commit = try await alice.send(.post, Self.project + "/uploads/\(upload)/commit", json: parted.commit)
             #expect(commit.status == .created, "\(String(buffer: commit.body))")
             let version = try alice.decode(CommitResponse.self, commit).version
@@ -148,6 +152,11 @@ import Testing
             commit.parts = ServerLimits.maxPartsPerCommit + 1
             let tooMany = try await alice.send(.post, Self.project + "/uploads/\(upload)/commit", json: commit)
             #expect(tooMany.status == .badRequest)
+            // A negative count is refused too, not read as "no parts" (which would commit this request's files alone).
+            commit.parts = -1
+            let negative = try await alice.send(.post, Self.project + "/uploads/\(upload)/commit", json: commit)
+            #expect(negative.status == .badRequest)
+            #expect(try alice.decode(Problem.self, negative).detail == "parts must be 0 or more, got -1")
             #expect(try await Self.latest(alice, "many").status == .notFound)
         }
     }

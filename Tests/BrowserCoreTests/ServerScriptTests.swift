@@ -73,12 +73,21 @@ import Testing
         #expect(try server.store.versionCount(project: "capsule-gpt", artifact: "model") == 8)
     }
 
-    @Test func aViewerStillReadsGetsAndDiffs() {
+    /// Reading is not changing: a viewer's diff and lineage open as anyone's do.
+    @Test func aViewerStillDiffsAndSeesLineage() {
         let server = Self.server()
         server.makeViewer(of: "capsule-gpt")
         var session = Self.modelSession(server)
         session.press("D")
-        #expect(session.state.status?.kind != .danger)
+        guard case .diff = session.state.modal else {
+            Issue.record("D opened no diff for a viewer: \(String(describing: session.state.modal)) \(String(describing: session.state.status))")
+            return
+        }
+        session.press("<Esc>L")
+        guard case .lineage = session.state.modal else {
+            Issue.record("L opened no lineage for a viewer: \(String(describing: session.state.modal))")
+            return
+        }
         #expect(!(session.state.status?.text.contains("permission denied") ?? false))
     }
 

@@ -37,6 +37,8 @@ public final class FileCache: Sendable {
     let objectRoot: String
     let tmpPath: String
     let pinsPath: String
+    /// The temporary files opening the cache removed (older than ``staleTemporaryAge``), and their bytes.
+    public let temporariesRemovedOnOpen: (files: Int, bytes: Int64)
 
     /// Temporary files older than this are leftovers of a process that died.
     static let staleTemporaryAge: TimeInterval = 3600
@@ -67,7 +69,7 @@ public final class FileCache: Sendable {
         } catch let error as DatabaseError {
             throw StoreError.catalog("cannot open cache index \(root)/index.sqlite: \(error.message ?? "\(error)")")
         }
-        try removeTemporaries(olderThan: Self.staleTemporaryAge)
+        temporariesRemovedOnOpen = try Self.removeTemporaries(in: tmpPath, olderThan: Self.staleTemporaryAge)
         // Unless another process is at it (a cleanup's unlinking in the background).
         try withUnlinkLock(wait: false) { try finishPendingUnlinks() }
     }
@@ -379,6 +381,12 @@ public final class FileCache: Sendable {
     /// - Returns: how many files were removed (or with `dryRun` would be), and their bytes.
     @discardableResult
     public func removeTemporaries(olderThan age: TimeInterval, dryRun: Bool = false) throws -> (files: Int, bytes: Int64) {
+        try Self.removeTemporaries(in: tmpPath, olderThan: age, dryRun: dryRun)
+    }
+
+    private static func removeTemporaries(in tmpPath: String, olderThan age: TimeInterval, dryRun: Bool = false) throws
+        -> (files: Int, bytes: Int64)
+    {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: tmpPath)) ?? []
         let oldest = wallClockNanoseconds() - Int64(age * 1e9)
         var removed: (files: Int, bytes: Int64) = (0, 0)

@@ -171,10 +171,12 @@ extension StoreError {
         case conflict
         /// The request itself is wrong: a name, an alias, metadata, a size, an address or an argument.
         case invalid
-        /// The catalog could not be reached or answered with an error.
+        /// The catalog, or the source a reference names, could not be reached or answered with an error.
         case unavailable
         /// What is stored is damaged or unreadable, or is not a store this release reads.
         case damaged
+        /// Reading or writing a file failed: permissions, a full disk, a path that is not a directory.
+        case io
     }
 
     /// The kind of this error.
@@ -183,15 +185,17 @@ extension StoreError {
         case .projectNotFound, .artifactNotFound, .versionNotFound, .aliasNotFound, .runNotFound, .rankedRunNotFound,
             .noPendingVersion, .tableNotFound:
             .notFound
-        case .versionHasAliases, .runExists, .runInAnotherProject, .upsertConflict, .typeMismatch, .conflictingPath:
+        case .versionHasAliases, .runExists, .runInAnotherProject, .upsertConflict, .typeMismatch, .conflictingPath,
+            .referenceChanged:
             .conflict
-        case .catalog:
+        case .catalog, .referenceUnavailable:
             .unavailable
-        case .corruptData, .damagedFile, .io, .notAStore, .unsupportedStoreFormat:
+        case .corruptData, .damagedFile, .notAStore, .unsupportedStoreFormat:
             .damaged
+        case .io:
+            .io
         case .invalidName, .invalidAlias, .invalidMetadata, .invalidDescription, .invalidSize, .invalidAddress,
-            .invalidArgument, .unsupportedFile, .unsafePath, .invalidTable, .invalidReference, .tooManyObjects,
-            .referenceUnavailable, .referenceChanged:
+            .invalidArgument, .unsupportedFile, .unsafePath, .invalidTable, .invalidReference, .tooManyObjects:
             .invalid
         }
     }

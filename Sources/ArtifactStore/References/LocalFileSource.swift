@@ -104,6 +104,12 @@ public struct LocalFileSource: ReferenceSource {
         URL(fileURLWithPath: path).standardizedFileURL.absoluteString
     }
 
+    /// A regular file, however its URI is spelled (percent-escapes, `localhost`, a trailing `/`).
+    public func namesOneObject(_ uri: String, listed: [ManifestEntry]) -> Bool {
+        guard let path = try? Self.path(of: uri) else { return false }
+        return (try? SourceTree.kind(of: path)) == .regular
+    }
+
     /// The absolute path a `file://` URI names.
     static func path(of uri: String) throws -> String {
         guard uri.lowercased().hasPrefix("file://") else {

@@ -24,6 +24,17 @@ public protocol ReferenceSource: Sendable {
     /// The object's ETag now, without reading its bytes; nil when the source keeps none. Throws
     /// `StoreError.referenceUnavailable` when the object is gone.
     func currentETag(of reference: FileReference) throws -> String?
+
+    /// Whether `uri`, which `list` answered with `listed`, names one object rather than a tree or a
+    /// prefix (`put --reference NAME=URI` places one object at NAME, a tree's objects under it).
+    func namesOneObject(_ uri: String, listed: [ManifestEntry]) -> Bool
+}
+
+extension ReferenceSource {
+    /// One object's entry records the URI asked for, as written; a tree's entries record their own.
+    public func namesOneObject(_ uri: String, listed: [ManifestEntry]) -> Bool {
+        listed.count == 1 && listed[0].reference?.uri == uri
+    }
 }
 
 /// The reference sources a store can use, by scheme.
@@ -66,10 +77,10 @@ public struct ReferenceResolver: Sendable {
         }
         let place = name.map { String($0.reversed().drop { $0 == "/" }.reversed()) }
         if let place { try ManifestPath.validate(place) }
-        let entries = try source(for: uri).list(uri, checksum: checksum, maxObjects: maxObjects)
+        let source = try source(for: uri)
+        let entries = try source.list(uri, checksum: checksum, maxObjects: maxObjects)
         guard let place else { return entries }
-        // A single object's entry records the URI asked for; a tree's entries each record their own.
-        let single = entries.count == 1 && entries[0].reference?.uri == uri
+        let single = source.namesOneObject(uri, listed: entries)
         return entries.map { entry in
             var placed = entry
             placed.path = single ? place : "\(place)/\(entry.path)"

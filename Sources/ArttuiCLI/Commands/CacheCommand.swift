@@ -78,9 +78,12 @@ struct CacheCommand: ParsableCommand {
             let cache = try storeOptions.openCache()
             // The evicted files no longer count, and are never served, once the cleanup commits.
             var result = try cache.cleanup(toAtMost: target, dryRun: dryRun, unlinkLater: !dryRun)
+            // Opening the cache already removed those older than an hour: they count as removed, dry run or not.
+            let onOpen = cache.temporariesRemovedOnOpen
+            let recent = removeTemp ? try cache.removeTemporaries(olderThan: 60, dryRun: dryRun) : (files: 0, bytes: 0)
             if removeTemp {
-                (result.removedTemporaryFiles, result.removedTemporaryBytes) =
-                    try cache.removeTemporaries(olderThan: 60, dryRun: dryRun)
+                result.removedTemporaryFiles = onOpen.files + (dryRun ? 0 : recent.files)
+                result.removedTemporaryBytes = onOpen.bytes + (dryRun ? 0 : recent.bytes)
             }
             if !dryRun {
                 let background = !wait && result.removedFiles >= BackgroundUnlinker.threshold
@@ -95,8 +98,8 @@ struct CacheCommand: ParsableCommand {
                 + "\(counted(result.remainingFiles, "file"))" + (result.skippedPinnedFiles > 0
                     ? " (\(counted(result.skippedPinnedFiles, "file")) in use kept)" : ""))
             if removeTemp {
-                print("\(dryRun ? "would remove" : "removed") \(counted(result.removedTemporaryFiles, "temporary file")) "
-                    + "(\(ByteSize.format(result.removedTemporaryBytes)))")
+                print("removed \(counted(result.removedTemporaryFiles, "temporary file")) (\(ByteSize.format(result.removedTemporaryBytes)))"
+                    + (dryRun ? "; would remove \(recent.files) more (\(ByteSize.format(recent.bytes)))" : ""))
             }
         }
     }

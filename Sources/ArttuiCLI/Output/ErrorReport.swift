@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArtifactStore
+import ArtifactWire
 import CommandLineSupport
 import Foundation
 
@@ -9,7 +10,7 @@ import Foundation
 /// the reference's `ValueError` for a name nothing answers or an alias the store refuses) sets
 /// `ARTTUI_ERROR_FORMAT=json` and reads `{"error":MESSAGE,"kind":KIND}` on that line instead, so it
 /// never has to match the wording. Kinds: a `StoreError.Kind` (`notFound`, `conflict`, `invalid`,
-/// `unavailable`, `damaged`), or `permissionDenied`, `unauthorized`, `unreachable`, `usage` (the
+/// `unavailable`, `damaged`, `io`), or `permissionDenied`, `unauthorized`, `unreachable`, `usage` (the
 /// command line itself) and `failed` (any other failure a command reports: `verify`'s differences, a
 /// wrong server address or remote name, a configuration file it cannot write).
 struct ErrorReport: Equatable {
@@ -28,7 +29,9 @@ struct ErrorReport: Equatable {
         case let error as CommandFailure:
             self.init(message: error.message, kind: "failed")
         default:
-            self.init(message: root.refusalLine(for: error), kind: "usage")
+            // The parser's refusals (exit 64); anything else that escaped a command is a plain failure.
+            let usage = root.exitCode(for: error) == .validationFailure
+            self.init(message: root.refusalLine(for: error), kind: usage ? "usage" : "failed")
         }
     }
 
@@ -61,13 +64,7 @@ extension ServerError {
         case .permissionDenied: "permissionDenied"
         case .notFound: StoreError.Kind.notFound.rawValue
         case .missingChunks: StoreError.Kind.conflict.rawValue
-        case .problem(let status, _):
-            switch status {
-            case 409: StoreError.Kind.conflict.rawValue
-            case 503: StoreError.Kind.unavailable.rawValue
-            case 400..<500: StoreError.Kind.invalid.rawValue
-            default: StoreError.Kind.damaged.rawValue
-            }
+        case .problem(let status, _): (StoreError.Kind(httpStatus: status) ?? .damaged).rawValue
         case .unexpectedAnswer: StoreError.Kind.unavailable.rawValue
         }
     }

@@ -39,6 +39,17 @@ enum ServerError: Error, CustomStringConvertible {
         }
     }
 
+    /// Whether the answer may mean the server has no such route (a release older than the route):
+    /// 404 or 405. A 404 for a missing thing reads the same, so a caller that falls back to an older
+    /// request gets that refusal again from it.
+    var isMissingRoute: Bool {
+        switch self {
+        case .notFound: true
+        case .problem(let status, _): status == 405
+        default: false
+        }
+    }
+
     private static func seconds(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }

@@ -44,7 +44,15 @@ struct CommitSender {
         let parted = CommitInParts(request, filesPerPart: filesPerPart)
         for number in 0..<parted.count {
             try FaultInjection.check(.part, operation: "send part \(number) of the commit of", path: request.artifact)
-            let _: PartAccepted = try client.send("PUT", uploadPath + "/parts/\(number)", body: parted.part(number), wait: .afterWork)
+            do {
+                let _: PartAccepted = try client.send(
+                    "PUT", uploadPath + "/parts/\(number)", body: parted.part(number), wait: .afterWork)
+            } catch let error as ServerError where number == 0 && error.isMissingRoute
+                && request.files.count <= UploadLimits.maxFilesPerCommit
+            {
+                // A server older than commits in parts: a version it can take in one request goes so.
+                return try client.send("POST", uploadPath + "/commit", body: request, wait: .afterWork)
+            }
         }
         return try client.send("POST", uploadPath + "/commit", body: parted.commit, wait: .afterWork)
     }

@@ -89,13 +89,7 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     private static func status(of error: StoreError) -> HTTPResponse.Status {
-        switch error.kind {
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .unavailable: .serviceUnavailable
-        case .damaged: .internalServerError
-        case .invalid: .badRequest
-        }
+        HTTPResponse.Status(code: error.kind.httpStatus)
     }
 
     private static func describe(_ error: DecodingError) -> String {

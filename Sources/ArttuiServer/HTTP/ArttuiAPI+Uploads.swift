@@ -163,9 +163,10 @@ extension ArttuiAPI {
     }
 
     /// `commit` with the files of the parts sent before it (`CommitRequest.parts`), read one at a time.
-    /// - Throws: 400 for a part count past the limit, 409 naming the first part the upload lacks.
+    /// - Throws: 400 for a part count below 0 or past the limit, 409 naming the first part the upload lacks.
     func joiningParts(of commit: CommitRequest, upload: UploadRecord) async throws -> CommitRequest {
         let count = commit.parts ?? 0
+        guard count >= 0 else { throw APIError(.badRequest, "parts must be 0 or more, got \(count)") }
         guard count > 0 else { return commit }
         guard count <= ServerLimits.maxPartsPerCommit else {
             throw APIError(.badRequest, "the commit names \(count) parts; the limit is \(ServerLimits.maxPartsPerCommit)")
