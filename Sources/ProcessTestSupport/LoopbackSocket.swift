@@ -39,12 +39,12 @@ public struct LoopbackSocket: Sendable {
         return LoopbackSocket(descriptor: fd, port: Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    /// A port nothing listens on, picked by the kernel (bound, read, released): servers started at once
-    /// by parallel suites never share one, as random picks could.
+    /// A port nothing listens on, below the kernel's range for outgoing connections. A port the kernel
+    /// picks (bind to 0, read, release) is in that range, and a connection another test opens meanwhile
+    /// (to PostgreSQL, SeaweedFS, a server) may take it as its own end before the server binds it: a
+    /// server failed so, "address already in use", in a full run.
     public static func freePort() throws(Failure) -> Int {
-        let socket = try bound()
-        close(socket.descriptor)
-        return socket.port
+        try freeConsecutivePorts(1)
     }
 
     /// The first of `count` consecutive ports nothing listens on (SeaweedFS takes several), below the
