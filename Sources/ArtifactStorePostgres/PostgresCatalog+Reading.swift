@@ -166,20 +166,23 @@ extension PostgresCatalog {
         try readStatement { session in try versionRecord(session, id: id) }
     }
 
-    public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
+    public func manifest(versionID: Int64, after: String?, offset: Int, limit: Int) throws -> [ManifestEntry] {
         try read { session in
             // Most versions have no references: they keep the plain query, read in key order.
             guard try hasReferences(session, versionID: versionID) else {
                 return try session.rows("""
                     SELECT f.path, encode(c.digest, 'hex'), c.size FROM file f JOIN content c ON c.id = f.content_id
-                    WHERE f.version_id = \(versionID) ORDER BY f.path LIMIT \(limit) OFFSET \(offset)
+                    WHERE f.version_id = \(versionID) AND (\(after)::text IS NULL OR f.path > \(after))
+                    ORDER BY f.path LIMIT \(limit) OFFSET \(offset)
                     """).map(PostgresCatalog.manifestEntry)
             }
             return try session.rows("""
                 SELECT f.path, encode(c.digest, 'hex'), c.size, NULL::text, NULL::text
-                FROM file f JOIN content c ON c.id = f.content_id WHERE f.version_id = \(versionID)
+                FROM file f JOIN content c ON c.id = f.content_id
+                WHERE f.version_id = \(versionID) AND (\(after)::text IS NULL OR f.path > \(after))
                 UNION ALL
-                SELECT \(unescaped: PostgresCatalog.referenceColumns) FROM file_reference r WHERE r.version_id = \(versionID)
+                SELECT \(unescaped: PostgresCatalog.referenceColumns) FROM file_reference r
+                WHERE r.version_id = \(versionID) AND (\(after)::text IS NULL OR r.path > \(after))
                 ORDER BY 1 LIMIT \(limit) OFFSET \(offset)
                 """).map { row in
                 try row[3].decode(String?.self) == nil

@@ -73,6 +73,17 @@ import Testing
             }
             #expect(files == whole.files)
             #expect(contents.values.sorted { $0.digest < $1.digest } == whole.contents)
+            // Pages after the last path of the one before (what the client asks): the same files, in order.
+            var byPath: [ManifestEntry] = []
+            var after: String?
+            repeat {
+                let query = "?limit=1000" + (after.map { "&after=" + $0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! } ?? "")
+                let page = try alice.decode(WireManifest.self, try await alice.send(.get, versionPath + query))
+                #expect(Set(page.contents.map(\.digest)) == Set(page.files.map(\.digest)))
+                byPath += page.files
+                after = page.files.count == 1_000 ? page.files.last?.path : nil
+            } while after != nil
+            #expect(byPath == whole.files)
             let tooLarge = try await alice.send(.get, versionPath + "?limit=\(ServerLimits.maxManifestPage + 1)")
             #expect(tooLarge.status == .badRequest)
         }

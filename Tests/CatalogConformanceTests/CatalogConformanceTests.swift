@@ -60,6 +60,26 @@ struct CatalogConformanceTests {
         #expect(try fixture.catalog.chunkLocations(versionID: version.id, chunkDigests: []).isEmpty)
     }
 
+    /// A manifest read a page after a path at a time walks every file once, in the byte order both
+    /// catalogs sort paths in, whatever the names hold (`+`, spaces, non-ASCII, names that prefix others).
+    @Test(arguments: CatalogKind.available)
+    func pagesAfterAPathWalkTheManifestInByteOrder(_ kind: CatalogKind) throws {
+        let names = ["a", "a b", "a+b", "a/b", "ab", "B", "é", "z/é/1", "Ω"]
+        let fixture = try ConformanceFixture(kind)
+        let version = try fixture.put(Dictionary(uniqueKeysWithValues: names.map { ($0 == "a" ? "a0" : $0, Array($0.utf8)) })).version
+        let whole = try fixture.catalog.manifest(versionID: version.id, offset: 0, limit: 100)
+        #expect(whole.map(\.path) == whole.map(\.path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        var paged: [ManifestEntry] = []
+        var after: String?
+        while true {
+            let page = try fixture.catalog.manifest(versionID: version.id, after: after, offset: 0, limit: 2)
+            paged += page
+            guard page.count == 2, let last = page.last?.path else { break }
+            after = last
+        }
+        #expect(paged == whole)
+    }
+
     /// What a page of a manifest names is read in one go: each asked content's chunks, in order, as the
     /// whole version's lists give them; an empty content and an unknown digest are left out.
     @Test(arguments: CatalogKind.available)

@@ -39,6 +39,10 @@ struct CatalogReferenceConformanceTests {
         #expect(x.reference?.objectVersion == nil)
         // Pages of the manifest cross from one kind to the other.
         #expect(try fixture.catalog.manifest(versionID: version.id, offset: 1, limit: 2) == Array(manifest[1...2]))
+        // Pages after a path (what the server's paged manifest reads) cross too, and end after the last.
+        #expect(try fixture.catalog.manifest(versionID: version.id, after: "a.bin", offset: 0, limit: 2) == Array(manifest[1...2]))
+        #expect(try fixture.catalog.manifest(versionID: version.id, after: "w.txt", offset: 0, limit: 5) == [manifest[3]])
+        #expect(try fixture.catalog.manifest(versionID: version.id, after: "x.bin", offset: 0, limit: 5).isEmpty)
         #expect(try fixture.store.version("proj/mixed:latest") == version)
 
         // The same content again is the same version.

@@ -29,8 +29,10 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     func version(project: String, name: String, reference: ArtifactAddress.Reference) throws -> ArtifactVersion
     /// A version by its catalog id.
     func version(id: Int64) throws -> ArtifactVersion
-    /// The files of a version, by path, a page at a time.
-    func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry]
+    /// The files of a version, by path, a page at a time: those after the path `after` (all when nil),
+    /// skipping `offset` of them. A page that starts after the last path of the one before costs the
+    /// same wherever it is; an offset makes the catalog walk every file before it.
+    func manifest(versionID: Int64, after: String?, offset: Int, limit: Int) throws -> [ManifestEntry]
     /// The chunks a file's content is made of, in order, with where each is stored.
     func chunkLocations(contentDigest: String) throws -> [StoredChunk]
     /// The chunks of every file content in a version, keyed by content digest, each list in order:
@@ -249,5 +251,12 @@ extension Catalog {
             found[chunk.digest] = chunk
         }
         return found
+    }
+}
+
+extension Catalog {
+    /// The files of a version, by path, `limit` of them after the first `offset`.
+    public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
+        try manifest(versionID: versionID, after: nil, offset: offset, limit: limit)
     }
 }

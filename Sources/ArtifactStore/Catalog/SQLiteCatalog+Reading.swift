@@ -153,7 +153,7 @@ extension SQLiteCatalog {
         return try versionRecords(db, rows: [row])[0]
     }
 
-    public func manifest(versionID: Int64, offset: Int, limit: Int) throws -> [ManifestEntry] {
+    public func manifest(versionID: Int64, after: String?, offset: Int, limit: Int) throws -> [ManifestEntry] {
         try guarded {
             try database.read { db in
                 // Most versions have no references: they keep the plain query, read in key order.
@@ -162,8 +162,8 @@ extension SQLiteCatalog {
                     var entries: [ManifestEntry] = []
                     let rows = try Row.fetchCursor(db, sql: """
                         SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
-                        WHERE f.versionId = ? ORDER BY f.path LIMIT ? OFFSET ?
-                        """, arguments: [versionID, limit, offset])
+                        WHERE f.versionId = ? AND (?2 IS NULL OR f.path > ?2) ORDER BY f.path LIMIT ? OFFSET ?
+                        """, arguments: [versionID, after, limit, offset])
                     while let row = try rows.next() {
                         entries.append(ManifestEntry(path: row[0], digest: CatalogDigest.hex(row, 1), size: row[2]))
                     }
@@ -171,11 +171,12 @@ extension SQLiteCatalog {
                 }
                 return try Row.fetchAll(db, sql: """
                     SELECT f.path, c.digest, c.size, NULL, NULL FROM file f JOIN content c ON c.id = f.contentId
-                    WHERE f.versionId = ?
+                    WHERE f.versionId = ?1 AND (?2 IS NULL OR f.path > ?2)
                     UNION ALL
-                    SELECT \(SQLiteCatalog.referenceColumns) FROM file_reference r WHERE r.versionId = ?
-                    ORDER BY 1 LIMIT ? OFFSET ?
-                    """, arguments: [versionID, versionID, limit, offset]).map { row in
+                    SELECT \(SQLiteCatalog.referenceColumns) FROM file_reference r
+                    WHERE r.versionId = ?1 AND (?2 IS NULL OR r.path > ?2)
+                    ORDER BY 1 LIMIT ?3 OFFSET ?4
+                    """, arguments: [versionID, after, limit, offset]).map { row in
                     let uri: String? = row[3]
                     return uri == nil
                         ? ManifestEntry(path: row[0], digest: CatalogDigest.hex(row, 1), size: row[2])

@@ -15,7 +15,7 @@ struct ManifestPages {
     /// The whole manifest of the version `versionPath` (`…/artifacts/NAME/versions/REFERENCE`) names.
     /// - Throws: `ServerError` as the server answers.
     func manifest(at versionPath: String) throws -> WireManifest {
-        var manifest = try page(versionPath, offset: 0)
+        var manifest = try page(versionPath)
         // A server older than pages answers with every file at once, and says no offset.
         guard manifest.offset != nil, manifest.files.count == filesPerPage else {
             manifest.offset = nil
@@ -25,7 +25,8 @@ struct ManifestPages {
         let resolved = versionsPath + "/" + pathSegment(manifest.version.version)
         var contents = Dictionary(manifest.contents.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
         while true {
-            let next = try page(resolved, offset: manifest.files.count)
+            // After the last path read: a page costs the server's catalog the same wherever it starts.
+            let next = try page(resolved, after: manifest.files.last?.path)
             manifest.files += next.files
             for content in next.contents where contents[content.digest] == nil { contents[content.digest] = content }
             if next.files.count < filesPerPage { break }
@@ -35,9 +36,10 @@ struct ManifestPages {
         return manifest
     }
 
-    private func page(_ versionPath: String, offset: Int) throws -> WireManifest {
-        try client.get(versionPath + "/manifest", query: [
-            URLQueryItem(name: "offset", value: "\(offset)"), URLQueryItem(name: "limit", value: "\(filesPerPage)"),
-        ])
+    /// A page of `filesPerPage` files: the first, or those after the path `after`. A paged answer says
+    /// its offset (0), which a server older than pages does not.
+    private func page(_ versionPath: String, after: String? = nil) throws -> WireManifest {
+        try client.get(versionPath + "/manifest", query: [URLQueryItem(name: "limit", value: "\(filesPerPage)")]
+            + (after.map { [URLQueryItem(name: "after", value: $0)] } ?? []))
     }
 }

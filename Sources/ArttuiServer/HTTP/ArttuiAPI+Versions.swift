@@ -74,11 +74,14 @@ extension ArttuiAPI {
                 let (project, version) = try await self.version(context, needs: .read)
                 // Without `limit`, every file in one answer (as before pages existed); with it, a page of
                 // files by path and only the contents they name, so no answer grows with the version.
+                // `after` (the last path of the page before) costs the catalog the same on every page;
+                // `offset` walks every file before it.
                 let paged = request.uri.queryParameters.get("limit") != nil
                 let offset = try queryInteger(request, "offset", default: 0, range: 0...Int(Int32.max))
                 let limit = try queryInteger(request, "limit", default: .max, range: 1...ServerLimits.maxManifestPage)
+                let after: String? = request.uri.queryParameters.get("after").map { String($0) }
                 let (files, chunks) = try await core(project) { [store] in
-                    let files = try store.catalog.manifest(versionID: version.id, offset: offset, limit: limit)
+                    let files = try store.catalog.manifest(versionID: version.id, after: after, offset: offset, limit: limit)
                     guard paged else { return (files, try store.catalog.chunkLocations(versionID: version.id)) }
                     return (files, try store.catalog.chunkLocations(contentDigests: files.filter(\.isStored).map(\.digest)))
                 }
