@@ -216,8 +216,8 @@ let package = Package(
         .testTarget(
             name: "ArttuiCLITests",
             dependencies: [
-                "ArttuiCLI", "ArtifactStore", "BrowserCore", "BrowserTestSupport", "CommandLineSupport", "LineageLayout",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArttuiCLI", "ArtifactStore", "ArtifactWire", "BrowserCore", "BrowserTestSupport", "CommandLineSupport",
+                "LineageLayout", "ProcessTestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(
             name: "ArttuiServerTests",
