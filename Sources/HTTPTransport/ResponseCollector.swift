@@ -8,6 +8,9 @@ final class ResponseCollector {
     private(set) var headers: [(name: String, value: String)] = []
     /// Bytes of header lines received so far, interim answers (`100 Continue`) included.
     private(set) var headerBytes = 0
+    /// Whether the status line of an answer other than an interim one (1xx) has arrived: the answer
+    /// has begun. A `100 Continue` that comes after the body (the server read it before saying so) does not.
+    private(set) var answerStarted = false
     /// The receiver's error, which stopped the transfer.
     private(set) var receiverError: (any Error)?
     private let receiver: ((UnsafeRawBufferPointer) throws -> Void)?
@@ -32,6 +35,7 @@ final class ResponseCollector {
         if text.hasPrefix("HTTP/") {
             let parts = text.split(separator: " ", maxSplits: 2)
             statusCode = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            if !(100..<200).contains(statusCode) { answerStarted = true }
             headers.removeAll()
             announcedLength = 0
             return

@@ -14,8 +14,8 @@ final class StallWatch {
     private unowned let collector: ResponseCollector
     private var lastMoved: UInt64
     private var moved: (downloaded: Int64, uploaded: Int64, headers: Int) = (0, 0, 0)
-    /// The header bytes received when the request had gone out whole; nil before.
-    private var headersWhenSent: Int?
+    /// Whether the request has gone out whole.
+    private var sent = false
 
     /// A watch on the transfer `collector` gathers; nil limits are no limit.
     init(idle: TimeInterval?, answer: TimeInterval?, collector: ResponseCollector) {
@@ -43,8 +43,10 @@ final class StallWatch {
             moved = (downloaded, uploaded, headers)
             lastMoved = now
         }
-        if headersWhenSent == nil && uploaded >= uploadTotal { headersWhenSent = headers }
-        let awaitingAnswer = headersWhenSent == headers && downloaded == 0
+        if uploaded >= uploadTotal { sent = true }
+        // An interim `100 Continue` is not the answer: a server that reads the body before it says so
+        // (libcurl sends the body after a second of waiting for it) may still work long before answering.
+        let awaitingAnswer = sent && !collector.answerStarted && downloaded == 0
         let limit = awaitingAnswer ? answerLimit : idleLimit
         guard limit != .max, now - lastMoved >= limit else { return false }
         stall = awaitingAnswer

@@ -138,6 +138,20 @@ struct HTTPClientTests {
         } throws: { ($0 as? HTTPTransportError)?.kind == .timedOut }
     }
 
+    /// A `100 Continue` that comes after the body is not the answer: the server may still work in silence
+    /// for as long as the answer timeout allows (a 250,000-file commit was cut off at the idle timeout).
+    @Test("a late 100 Continue does not end the wait for the answer")
+    func lateContinue() async throws {
+        guard let server = try await TestServer.start() else { return }
+        let idle = HTTPClient(settings: HTTPSettings(connectTimeout: 5, idleTimeout: 0.5))
+        // Over 1 MiB, so libcurl asks `Expect: 100-continue` and sends the body after a second without it.
+        let body = Data(repeating: 2, count: 2 << 20)
+        let worked = try idle.send(HTTPRequest(
+            method: "POST", url: server.url("/late-continue?seconds=1.5"), body: .bytes(body), answerTimeout: .infinity))
+        #expect(worked.statusCode == 200)
+        #expect(String(decoding: worked.body, as: UTF8.self) == "worked on \(2 << 20) bytes")
+    }
+
     /// Sends a request that must fail: the error (nil if it did not fail) and the seconds it took.
     private func failure(of request: HTTPRequest, from client: HTTPClient) -> (HTTPTransportError?, TimeInterval) {
         let started = Date()
