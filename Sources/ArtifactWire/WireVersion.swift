@@ -44,6 +44,9 @@ public struct WireVersion: Codable, Sendable, Equatable {
 }
 
 extension WireVersion {
+    /// `ENTITY/PROJECT/NAME:vN` (`PROJECT/NAME:vN` locally), as `ArtifactVersion.qualifiedName` writes it.
+    public var qualifiedName: String { "\(project)/\(name):\(version)" }
+
     /// The core's value, as a client shows it. The catalog's row id is not on the wire; the version
     /// number stands in for it (-1 for a pending version), unique within one artifact.
     public var model: ArtifactVersion {

@@ -42,7 +42,7 @@ public struct Arttui: ParsableCommand {
         switch error {
         case is StoreError, is ServerError: 1
         case let error as CommandFailure: error.status
-        default: exitCode(for: error).rawValue == 0 ? 1 : exitCode(for: error).rawValue
+        default: max(1, exitCode(for: error).rawValue)
         }
     }
 

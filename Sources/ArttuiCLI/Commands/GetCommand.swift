@@ -118,7 +118,7 @@ extension GetCommand {
         var manifest = try transfer.manifest(artifact: parsed.name, reference: parsed.reference ?? "latest")
         let version = manifest.version
         manifest.files = try ManifestSelection.entries(
-            manifest.files, at: selectedPaths, of: "\(version.project)/\(version.name):\(version.version)")
+            manifest.files, at: selectedPaths, of: version.qualifiedName)
         if let runID {
             try ServerRepository(client: client).use(version.model, run: runID)
         }
@@ -129,7 +129,7 @@ extension GetCommand {
                 manifest, to: destination, cache: cache, mode: link, cachePolicy: cachePolicy, references: .standard(),
                 allowChanged: allowChanged, warn: warn, progress: progress)
         }
-        try printReport(report, version: "\(version.project)/\(version.name):\(version.version)")
+        try printReport(report, version: version.qualifiedName)
     }
 }
 

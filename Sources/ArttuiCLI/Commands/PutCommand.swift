@@ -184,7 +184,7 @@ extension PutCommand {
             newest: newest
         ).put(draft, distributedID: distributedID)
         let version = result.commit.version
-        let qualifiedName = "\(version.project)/\(version.name):\(version.version)"
+        let qualifiedName = version.qualifiedName
         if !upsert, !result.commit.created { warnOfUnapplied(draft, on: version.model, server: client.server) }
         if upsert {
             if output.json { return try JSONOutput.print(version) }

@@ -28,7 +28,7 @@ struct RemoteGet {
         let files = manifest.files.filter(\.isStored)
         let referenced = manifest.files.filter { !$0.isStored }
         var restorer = try FileRestorer(
-            root: root, versionName: "\(version.project)/\(version.name):\(version.version)",
+            root: root, versionName: version.qualifiedName,
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
             cachePolicy: cachePolicy, workers: workers)
         // The fetcher reads ahead in the manifest's order: the workers go through it in that order too.

@@ -79,7 +79,7 @@ struct VersionCopier {
                 try Alias.validateManual(version.aliases.filter { !Alias.isManaged($0) })
             } catch {
                 throw CommandFailure(message:
-                    "cannot copy \(name(version)): \(error) (arttui alias rm removes it at the source)")
+                    "cannot copy \(version.qualifiedName): \(error) (arttui alias rm removes it at the source)")
             }
         }
         if let created = try target.prepareProject(), !report.createdProjects.contains(created) {
@@ -92,7 +92,7 @@ struct VersionCopier {
             if let existing = held.first(where: { $0.digest == version.digest }) {
                 pairs.append((version, existing))
                 report.versions.append(Copied(
-                    source: name(version), target: name(existing), digest: version.digest, created: false,
+                    source: version.qualifiedName, target: existing.qualifiedName, digest: version.digest, created: false,
                     chunksSent: 0, bytesSent: 0))
                 continue
             }
@@ -112,12 +112,12 @@ struct VersionCopier {
                 request, sending: missing, size: { sizes[$0] ?? 4 << 20 },
                 from: try source.recordSource(for: version, manifest: manifest))
             guard commit.version.digest == version.digest else {
-                throw CommandFailure(message: "\(name(commit.version)) got digest \(commit.version.digest), not \(version.digest) as \(name(version)) has")
+                throw CommandFailure(message: "\(commit.version.qualifiedName) got digest \(commit.version.digest), not \(version.digest) as \(version.qualifiedName) has")
             }
             held.append(commit.version)
             pairs.append((version, commit.version))
             report.versions.append(Copied(
-                source: name(version), target: name(commit.version), digest: version.digest, created: commit.created,
+                source: version.qualifiedName, target: commit.version.qualifiedName, digest: version.digest, created: commit.created,
                 chunksSent: chunks, bytesSent: bytes))
             report.chunksSent += chunks
             report.bytesSent += bytes
@@ -131,11 +131,11 @@ struct VersionCopier {
                 let holder = held.first { $0.aliases.contains(alias) }
                 if holder?.version == copy.version { continue }
                 if let holder, !moveAliases {
-                    report.aliasConflicts.append(AliasConflict(alias: alias, heldBy: name(holder), wanted: name(copy)))
+                    report.aliasConflicts.append(AliasConflict(alias: alias, heldBy: holder.qualifiedName, wanted: copy.qualifiedName))
                     continue
                 }
                 try target.setAlias(alias, on: copy)
-                report.aliasesSet.append(AliasSet(alias: alias, version: name(copy)))
+                report.aliasesSet.append(AliasSet(alias: alias, version: copy.qualifiedName))
                 for index in held.indices { held[index].aliases.removeAll { $0 == alias } }
                 if let index = held.firstIndex(where: { $0.version == copy.version }) { held[index].aliases.append(alias) }
             }
@@ -179,8 +179,6 @@ struct VersionCopier {
             "\(artifact) \(source.place) is pending, and a pending version is copied only once finished: "
                 + "commit it with arttui finish -n \(artifact) --distributed-id ID, then copy again")
     }
-
-    private func name(_ version: WireVersion) -> String { "\(version.project)/\(version.name):\(version.version)" }
 }
 
 extension VersionCopier.Report {

@@ -18,7 +18,7 @@ public enum ServerLimits {
     public static let maxFilesPerCommit = UploadLimits.maxFilesPerCommit
     /// Parts sent before one commit.
     public static let maxPartsPerCommit = UploadLimits.maxPartsPerCommit
-    /// Files in one page of a manifest (`GET …/manifest?offset=&limit=`).
+    /// Files in one page of a manifest (`GET …/manifest?limit=&after=`).
     public static let maxManifestPage = UploadLimits.maxFilesPerCommit
     /// Items in one page of a listing.
     public static let maxPageSize = 1000
