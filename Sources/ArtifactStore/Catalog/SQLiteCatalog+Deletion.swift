@@ -144,7 +144,7 @@ extension SQLiteCatalog {
                 let held = try String.fetchAll(db, sql: """
                     SELECT p.key FROM pack p JOIN json_each(?) k ON k.value = p.key
                     WHERE EXISTS (SELECT 1 FROM chunk WHERE packId = p.id)
-                    """, arguments: [Self.jsonArray(keys)])
+                    """, arguments: [JSONValue.array(keys.map(JSONValue.string)).jsonText])
                 return Set(keys).subtracting(held)
             }
         }
@@ -154,7 +154,7 @@ extension SQLiteCatalog {
         guard !keys.isEmpty else { return [] }
         return try guarded {
             try database.write { db in
-                let list = Self.jsonArray(keys)
+                let list = JSONValue.array(keys.map(JSONValue.string)).jsonText
                 try db.execute(sql: """
                     DELETE FROM pack WHERE key IN (SELECT value FROM json_each(?))
                     AND NOT EXISTS (SELECT 1 FROM chunk WHERE packId = pack.id)
@@ -166,8 +166,4 @@ extension SQLiteCatalog {
         }
     }
 
-    /// `keys` as a JSON array, for `json_each`: one bound argument, however many keys.
-    private static func jsonArray(_ keys: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(keys)) ?? Data("[]".utf8), as: UTF8.self)
-    }
 }
