@@ -4,14 +4,20 @@ import GRDB
 extension SQLiteCatalog {
     public func commit(_ commit: VersionCommit) throws -> CommitOutcome {
         try guarded {
-            try database.write { db in
-                let outcome = try performCommit(db, commit)
-                try FaultInjection.check(.commit, operation: "commit to", path: path)
-                return outcome
+            do {
+                return try database.write { db in
+                    let outcome = try performCommit(db, commit)
+                    try FaultInjection.check(.commit, operation: "commit to", path: path)
+                    return outcome
+                }
+            } catch let rollback as MissingChunksRollback {
+                return .missingChunks(rollback.digests)
             }
         }
     }
 
+    /// Records the version, then its batches one at a time, and its totals last: a batch whose chunks
+    /// are gone throws `MissingChunksRollback`, which takes back every earlier one.
     private func performCommit(_ db: Database, _ commit: VersionCommit) throws -> CommitOutcome {
         let now = Date().timeIntervalSince1970
         let artifactID = try ensureArtifact(db, project: commit.project, name: commit.name, type: commit.type, now: now)
@@ -25,36 +31,53 @@ extension SQLiteCatalog {
             return .unchanged(try versionRecord(db, id: latestID))
         }
 
-        let stored: StoredContents
-        switch try insertContents(db, contents: commit.contents, newChunks: commit.newChunks, packs: commit.packs) {
-        case .missing(let missing): return .missingChunks(missing)
-        case .stored(let result): stored = result
-        }
-        let (allContentIDs, addedBytes, unused) = (stored.contentIDs, stored.addedBytes, stored.unusedChunks)
-
         let index = try Int.fetchOne(db, sql: "SELECT nextIndex FROM artifact WHERE id = ?", arguments: [artifactID])!
         try db.execute(sql: "UPDATE artifact SET nextIndex = nextIndex + 1 WHERE id = ?", arguments: [artifactID])
-        let size = commit.files.reduce(Int64(0)) { $0 + $1.size }
         try db.execute(sql: """
             INSERT INTO version (artifactId, idx, digest, state, createdAt, size, fileCount, addedBytes,
                 description, metadata, producerRunId)
-            VALUES (?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, 'committed', ?, 0, 0, 0, ?, ?, ?)
             """, arguments: [
-                artifactID, index, try CatalogDigest.blob(commit.digest), now, size, commit.files.count, addedBytes, commit.description,
+                artifactID, index, try CatalogDigest.blob(commit.digest), now, commit.description,
                 SQLiteCatalog.metadataText(commit.metadata), commit.producerRunID,
             ])
         let versionID = db.lastInsertedRowID
         let insertFile = try BoundStatement(db, sql: "INSERT INTO file (versionId, path, contentId) VALUES (?1, ?2, ?3)")
         insertFile.bind(1, versionID)
-        for file in commit.files where file.isStored {
-            guard let contentID = allContentIDs[file.digest] else {
-                throw StoreError.catalog("file \(file.path) has no content record")
+        // The packs go in with the first batch, once its chunks are known to be there.
+        var packs = commit.packs
+        var packIDs: [String: Int64] = [:]
+        var size: Int64 = 0
+        var fileCount = 0
+        var addedBytes: Int64 = 0
+        var unused: [StoredChunk] = []
+        try commit.batches.forEach { batch in
+            let stored: StoredContents
+            switch try insertContents(
+                db, contents: batch.contents, newChunks: batch.newChunks, packs: packs, packIDs: &packIDs)
+            {
+            case .missing(let missing): throw MissingChunksRollback(digests: missing)
+            case .stored(let result): stored = result
             }
-            insertFile.bind(2, file.path)
-            insertFile.bind(3, contentID)
-            try insertFile.run()
+            packs = []
+            addedBytes += stored.addedBytes
+            unused += stored.unusedChunks
+            fileCount += batch.files.count
+            for file in batch.files {
+                size += file.size
+                guard file.isStored else { continue }
+                guard let contentID = stored.contentIDs[file.digest] else {
+                    throw StoreError.catalog("file \(file.path) has no content record")
+                }
+                insertFile.bind(2, file.path)
+                insertFile.bind(3, contentID)
+                try insertFile.run()
+            }
+            try insertReferences(db, versionID: versionID, entries: batch.files)
         }
-        try insertReferences(db, versionID: versionID, entries: commit.files)
+        try db.execute(
+            sql: "UPDATE version SET size = ?, fileCount = ?, addedBytes = ? WHERE id = ?",
+            arguments: [size, fileCount, addedBytes, versionID])
         for alias in commit.aliases { _ = try moveAlias(db, alias, to: versionID, artifactID: artifactID) }
         return .created(try versionRecord(db, id: versionID), unusedChunks: unused)
     }
