@@ -41,36 +41,26 @@ extension PostgresCatalog {
             RETURNING id
             """)?[0].decode(Int64.self)
         else { throw StoreError.catalog("the new version of \(commit.project)/\(commit.name) got no id") }
-        // The packs go in with the first batch, once its chunks are known to be there.
-        var packs = commit.packs
         var packKeys = Set<String>()
-        var size: Int64 = 0
-        var fileCount = 0
-        var addedBytes: Int64 = 0
-        var unused: [StoredChunk] = []
-        try commit.batches.forEach { batch in
+        let totals = try commit.recordBatches { batch, packs in
             let stored: StoredContents
             switch try insertContents(
                 session, contents: batch.contents, newChunks: batch.newChunks, packs: packs, packKeys: &packKeys)
             {
-            case .missing(let missing): throw MissingChunksRollback(digests: missing)
+            case .missing(let missing): return .missing(missing)
             case .stored(let result): stored = result
             }
-            packs = []
-            addedBytes += stored.addedBytes
-            unused += stored.unusedChunks
-            fileCount += batch.files.count
-            size += batch.files.reduce(Int64(0)) { $0 + $1.size }
             try insertFiles(
                 session, versionID: versionID, files: batch.files.filter(\.isStored), contentIDs: stored.contentIDs)
             try insertReferences(session, versionID: versionID, entries: batch.files)
+            return .recorded(addedBytes: stored.addedBytes, unusedChunks: stored.unusedChunks)
         }
         try session.execute("""
-            UPDATE version SET size = \(size), file_count = \(Int64(fileCount)), added_bytes = \(addedBytes)
+            UPDATE version SET size = \(totals.size), file_count = \(Int64(totals.fileCount)), added_bytes = \(totals.addedBytes)
             WHERE id = \(versionID)
             """)
         for alias in commit.aliases { _ = try moveAlias(session, alias, to: versionID, artifactID: artifactID) }
-        return .created(try versionRecord(session, id: versionID), unusedChunks: unused)
+        return .created(try versionRecord(session, id: versionID), unusedChunks: totals.unusedChunks)
     }
 
     /// Takes the artifact's next version number; the caller holds the artifact's row lock.

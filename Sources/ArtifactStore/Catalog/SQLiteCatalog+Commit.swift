@@ -44,28 +44,16 @@ extension SQLiteCatalog {
         let versionID = db.lastInsertedRowID
         let insertFile = try BoundStatement(db, sql: "INSERT INTO file (versionId, path, contentId) VALUES (?1, ?2, ?3)")
         insertFile.bind(1, versionID)
-        // The packs go in with the first batch, once its chunks are known to be there.
-        var packs = commit.packs
         var packIDs: [String: Int64] = [:]
-        var size: Int64 = 0
-        var fileCount = 0
-        var addedBytes: Int64 = 0
-        var unused: [StoredChunk] = []
-        try commit.batches.forEach { batch in
+        let totals = try commit.recordBatches { batch, packs in
             let stored: StoredContents
             switch try insertContents(
                 db, contents: batch.contents, newChunks: batch.newChunks, packs: packs, packIDs: &packIDs)
             {
-            case .missing(let missing): throw MissingChunksRollback(digests: missing)
+            case .missing(let missing): return .missing(missing)
             case .stored(let result): stored = result
             }
-            packs = []
-            addedBytes += stored.addedBytes
-            unused += stored.unusedChunks
-            fileCount += batch.files.count
-            for file in batch.files {
-                size += file.size
-                guard file.isStored else { continue }
+            for file in batch.files where file.isStored {
                 guard let contentID = stored.contentIDs[file.digest] else {
                     throw StoreError.catalog("file \(file.path) has no content record")
                 }
@@ -74,12 +62,13 @@ extension SQLiteCatalog {
                 try insertFile.run()
             }
             try insertReferences(db, versionID: versionID, entries: batch.files)
+            return .recorded(addedBytes: stored.addedBytes, unusedChunks: stored.unusedChunks)
         }
         try db.execute(
             sql: "UPDATE version SET size = ?, fileCount = ?, addedBytes = ? WHERE id = ?",
-            arguments: [size, fileCount, addedBytes, versionID])
+            arguments: [totals.size, totals.fileCount, totals.addedBytes, versionID])
         for alias in commit.aliases { _ = try moveAlias(db, alias, to: versionID, artifactID: artifactID) }
-        return .created(try versionRecord(db, id: versionID), unusedChunks: unused)
+        return .created(try versionRecord(db, id: versionID), unusedChunks: totals.unusedChunks)
     }
 
     /// The artifact's id, creating the project and the artifact if needed.

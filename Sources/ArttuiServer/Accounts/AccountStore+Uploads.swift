@@ -1,5 +1,6 @@
 import ArtifactStore
 import Foundation
+import Logging
 import NIOCore
 import PostgresNIO
 
@@ -201,19 +202,28 @@ extension AccountStore {
 
     /// Which of `digests` are held by one of the projects in `projectIDs` (the ones a caller may read).
     public func heldChunks(_ digests: [String], inProjects projectIDs: [Int64]) async throws -> Set<String> {
+        try await bounded { [self] in
+            try await client.withConnection { connection in
+                try await Self.heldChunks(digests, inProjects: projectIDs, on: connection, logger: logger)
+            }
+        }
+    }
+
+    /// `heldChunks(_:inProjects:)` on `connection`.
+    static func heldChunks(
+        _ digests: [String], inProjects projectIDs: [Int64], on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<String> {
         let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }
         guard !buffers.isEmpty, !projectIDs.isEmpty else { return [] }
-        return try await bounded { [self] in
-            var held = Set<String>()
-            for try await digest in try await client.query(
-                """
-                SELECT DISTINCT digest FROM project_chunks
-                WHERE digest = ANY(\(buffers)::bytea[]) AND project_id = ANY(\(projectIDs)::bigint[])
-                """, logger: logger
-            ).decode(ByteBuffer.self) {
-                held.insert(Hex.encode(digest.readableBytesView))
-            }
-            return held
+        var held = Set<String>()
+        for try await digest in try await connection.query(
+            """
+            SELECT DISTINCT digest FROM project_chunks
+            WHERE digest = ANY(\(buffers)::bytea[]) AND project_id = ANY(\(projectIDs)::bigint[])
+            """, logger: logger
+        ).decode(ByteBuffer.self) {
+            held.insert(Hex.encode(digest.readableBytesView))
         }
+        return held
     }
 }

@@ -4,9 +4,9 @@ import Logging
 import NIOCore
 import PostgresNIO
 
-/// An upload whose row a commit holds locked (`AccountStore.committing`): what the commit reads of
-/// it, on the connection that holds the lock, so that a commit uses one accounts connection however
-/// many parts it reads. Nothing can be staged into the upload, nor expire it, while the lock is held.
+/// An upload's rows read on one connection: during a commit (`AccountStore.committing`), the one that
+/// holds the upload's row lock, so that a commit uses one accounts connection however many parts it
+/// reads, and nothing can be staged into the upload, nor expire it, meanwhile.
 public struct LockedUpload: Sendable {
     /// The upload's id.
     public let id: String
@@ -48,18 +48,7 @@ public struct LockedUpload: Sendable {
     /// Which of `digests` are held by one of the projects in `projectIDs` (the ones a caller may read),
     /// as `AccountStore.heldChunks` answers.
     public func heldChunks(_ digests: [String], inProjects projectIDs: [Int64]) async throws -> Set<String> {
-        let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }
-        guard !buffers.isEmpty, !projectIDs.isEmpty else { return [] }
-        var held = Set<String>()
-        for try await digest in try await connection.query(
-            """
-            SELECT DISTINCT digest FROM project_chunks
-            WHERE digest = ANY(\(buffers)::bytea[]) AND project_id = ANY(\(projectIDs)::bigint[])
-            """, logger: logger
-        ).decode(ByteBuffer.self) {
-            held.insert(Hex.encode(digest.readableBytesView))
-        }
-        return held
+        try await AccountStore.heldChunks(digests, inProjects: projectIDs, on: connection, logger: logger)
     }
 
     private func stagedChunks(where digests: [ByteBuffer]?) async throws -> [StoredChunk] {
