@@ -88,34 +88,7 @@ extension Store {
     /// as in the reference system, so a change behind the URI never makes a new version. A stored
     /// file's digest (hex) never contains a space, so no reference line can equal a stored one.
     public static func manifestDigest(_ files: [ManifestEntry]) -> String {
-        var hash = SHA256()
-        hash.update(data: Data("arttui-manifest-v1\n".utf8))
-        let inOrder = { (a: ManifestEntry, b: ManifestEntry) in ByteOrder.precedes(a.path, b.path) }
-        let sorted = zip(files, files.dropFirst()).allSatisfy { !inOrder($1, $0) } ? files : files.sorted(by: inOrder)
-        // The lines are hashed 64 KiB at a time: one update per line of a 20,000-file manifest cost more
-        // than the hashing itself.
-        var lines: [UInt8] = []
-        lines.reserveCapacity(1 << 16)
-        for file in sorted {
-            lines.append(contentsOf: file.path.utf8)
-            lines.append(UInt8(ascii: ":"))
-            lines.append(contentsOf: file.digest.utf8)
-            if let reference = file.reference {
-                lines.append(UInt8(ascii: " "))
-                lines.append(contentsOf: reference.uri.utf8)
-                if let version = reference.objectVersion {
-                    lines.append(UInt8(ascii: " "))
-                    lines.append(contentsOf: version.utf8)
-                }
-            }
-            lines.append(UInt8(ascii: "\n"))
-            if lines.count >= 1 << 16 {
-                lines.withUnsafeBytes { hash.update(bufferPointer: $0) }
-                lines.removeAll(keepingCapacity: true)
-            }
-        }
-        lines.withUnsafeBytes { hash.update(bufferPointer: $0) }
-        return Hex.encode(Array(hash.finalize()))
+        ManifestDigest.of(files)
     }
 
     /// Lets another thread drop what may be the last reference to `value`, so that freeing it does not

@@ -53,6 +53,24 @@ extension Store {
     public func commit(
         _ upload: UploadedVersion, project: String, stagedChunks: [StoredChunk], packs: [ObjectInfo]
     ) throws -> UploadedCommitOutcome {
+        try commit(upload, after: .none, project: project, stagedChunks: stagedChunks, packs: packs)
+    }
+
+    /// Makes a version sent in parts visible in one catalog transaction: `earlierParts` (each with the
+    /// staged chunks its contents use), then `upload`'s own files, the last part, which `upload` also
+    /// describes. No more than one part is needed in memory at a time: the parts are gone through
+    /// twice, once for the checks and the digest, once to record them.
+    ///
+    /// Every part is checked as `checkManifest` checks one, and each must start after the path the one
+    /// before it ended with (manifest order, as the digest needs: so no path is in two parts either).
+    /// `stagedChunks` are those the last part's contents may use; the rest is as
+    /// `commit(_:project:stagedChunks:packs:)` does.
+    /// - Throws: `StoreError` for invalid names, aliases, metadata or parts (nothing changes then), and
+    ///   what reading `earlierParts` throws.
+    public func commit(
+        _ upload: UploadedVersion, after earlierParts: CommitBatches, project: String, stagedChunks: [StoredChunk],
+        packs: [ObjectInfo]
+    ) throws -> UploadedCommitOutcome {
         try NameRules.validateProject(project)
         try NameRules.validateArtifactName(upload.name)
         try NameRules.validateType(upload.type)
@@ -63,15 +81,21 @@ extension Store {
             throw StoreError.typeMismatch(
                 artifact: "\(project)/\(upload.name)", existing: existing, requested: upload.type)
         }
-        try Self.checkManifest(upload)
         let referenced = Set(upload.contents.flatMap(\.chunks))
-        let newChunks = stagedChunks.filter { referenced.contains($0.digest) }
-        let usedPacks = Set(newChunks.map(\.location.packKey))
+        let batches = earlierParts.followed(by: CommitBatch(
+            files: upload.files, contents: upload.contents,
+            newChunks: stagedChunks.filter { referenced.contains($0.digest) }))
+        var digest = ManifestDigest()
+        var usedPacks = Set<String>()
+        try batches.forEach { batch in
+            try Self.checkManifest(files: batch.files, contents: batch.contents)
+            try digest.add(batch.files)
+            usedPacks.formUnion(batch.newChunks.map(\.location.packKey))
+        }
         let commit = VersionCommit(
             project: project, name: upload.name, type: upload.type, description: upload.description,
             metadata: upload.metadata, aliases: upload.aliases, producerRunID: upload.runID,
-            digest: Store.manifestDigest(upload.files), files: upload.files, contents: upload.contents,
-            newChunks: newChunks, packs: packs.filter { usedPacks.contains($0.key) })
+            digest: digest.finish(), batches: batches, packs: packs.filter { usedPacks.contains($0.key) })
         switch try catalog.commit(commit) {
         case let .created(version, unused):
             let dead = Set(unused.map(\.location.packKey))
@@ -100,7 +124,7 @@ extension Store {
         try NameRules.validateType(upload.type)
         try Store.validateRunID(distributedID)
         if upload.files.contains(where: { !$0.isStored }) { throw Store.referencesInPendingVersion }
-        try Self.checkManifest(upload)
+        try Self.checkManifest(files: upload.files, contents: upload.contents)
         let referenced = Set(upload.contents.flatMap(\.chunks))
         let newChunks = stagedChunks.filter { referenced.contains($0.digest) }
         let usedPacks = Set(newChunks.map(\.location.packKey))
@@ -113,10 +137,6 @@ extension Store {
             if !dead.isEmpty { compact(packs: dead) }
         }
         return outcome
-    }
-
-    private static func checkManifest(_ upload: UploadedVersion) throws {
-        try checkManifest(files: upload.files, contents: upload.contents)
     }
 
     /// Checks that every stored file names a content of `contents`, that every reference entry records a

@@ -4,13 +4,19 @@ import PostgresNIO
 
 extension PostgresCatalog {
     public func commit(_ commit: VersionCommit) throws -> CommitOutcome {
-        try write { session in
-            // Lock order everywhere: the chunk lock, then artifact rows.
-            try lockChunks(session, exclusive: false)
-            return try performCommit(session, commit)
+        do {
+            return try write { session in
+                // Lock order everywhere: the chunk lock, then artifact rows.
+                try lockChunks(session, exclusive: false)
+                return try performCommit(session, commit)
+            }
+        } catch let rollback as MissingChunksRollback {
+            return .missingChunks(rollback.digests)
         }
     }
 
+    /// Records the version, then its batches one at a time, and its totals last, as
+    /// `SQLiteCatalog.commit` does: a batch whose chunks are gone takes back every earlier one.
     private func performCommit(_ session: PostgresSession, _ commit: VersionCommit) throws -> CommitOutcome {
         let now = Date().timeIntervalSince1970
         let artifactID = try ensureArtifact(session, project: commit.project, name: commit.name, type: commit.type, now: now)
@@ -25,27 +31,36 @@ extension PostgresCatalog {
             return .unchanged(try versionRecord(session, id: latestID))
         }
 
-        let stored: StoredContents
-        switch try insertContents(session, contents: commit.contents, newChunks: commit.newChunks, packs: commit.packs) {
-        case .missing(let missing): return .missingChunks(missing)
-        case .stored(let result): stored = result
-        }
         let index = try nextIndex(session, artifactID: artifactID)
-        let size = commit.files.reduce(Int64(0)) { $0 + $1.size }
         let metadata = PostgresCatalog.metadataText(commit.metadata)
         guard let versionID = try session.row("""
             INSERT INTO version (artifact_id, idx, digest, state, created_at, size, file_count, added_bytes,
                 description, metadata, producer_run_id)
-            VALUES (\(artifactID), \(index), decode(\(commit.digest), 'hex'), 'committed', \(now), \(size),
-                \(Int64(commit.files.count)), \(stored.addedBytes), \(commit.description), \(metadata)::jsonb, \(commit.producerRunID))
+            VALUES (\(artifactID), \(index), decode(\(commit.digest), 'hex'), 'committed', \(now), 0, 0, 0,
+                \(commit.description), \(metadata)::jsonb, \(commit.producerRunID))
             RETURNING id
             """)?[0].decode(Int64.self)
         else { throw StoreError.catalog("the new version of \(commit.project)/\(commit.name) got no id") }
-        try insertFiles(
-            session, versionID: versionID, files: commit.files.filter(\.isStored), contentIDs: stored.contentIDs)
-        try insertReferences(session, versionID: versionID, entries: commit.files)
+        var packKeys = Set<String>()
+        let totals = try commit.recordBatches { batch, packs in
+            let stored: StoredContents
+            switch try insertContents(
+                session, contents: batch.contents, newChunks: batch.newChunks, packs: packs, packKeys: &packKeys)
+            {
+            case .missing(let missing): return .missing(missing)
+            case .stored(let result): stored = result
+            }
+            try insertFiles(
+                session, versionID: versionID, files: batch.files.filter(\.isStored), contentIDs: stored.contentIDs)
+            try insertReferences(session, versionID: versionID, entries: batch.files)
+            return .recorded(addedBytes: stored.addedBytes, unusedChunks: stored.unusedChunks)
+        }
+        try session.execute("""
+            UPDATE version SET size = \(totals.size), file_count = \(Int64(totals.fileCount)), added_bytes = \(totals.addedBytes)
+            WHERE id = \(versionID)
+            """)
         for alias in commit.aliases { _ = try moveAlias(session, alias, to: versionID, artifactID: artifactID) }
-        return .created(try versionRecord(session, id: versionID), unusedChunks: stored.unusedChunks)
+        return .created(try versionRecord(session, id: versionID), unusedChunks: totals.unusedChunks)
     }
 
     /// Takes the artifact's next version number; the caller holds the artifact's row lock.

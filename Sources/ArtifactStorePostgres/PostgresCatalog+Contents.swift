@@ -31,10 +31,13 @@ extension PostgresCatalog {
     }
 
     /// Records packs, chunks and contents a writer produced, inside the caller's transaction (which
-    /// holds the shared chunk lock), as `SQLiteCatalog.insertContents` does.
-    func insertContents(_ session: PostgresSession, contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo])
-        throws -> ContentInsertion
-    {
+    /// holds the shared chunk lock), as `SQLiteCatalog.insertContents` does. `packs` are recorded once
+    /// nothing is missing, their keys added to `packKeys`, which holds those earlier batches of the same
+    /// commit recorded: a chunk an earlier batch recorded in one of them is not another writer's.
+    func insertContents(
+        _ session: PostgresSession, contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo],
+        packKeys: inout Set<String>
+    ) throws -> ContentInsertion {
         let written = Set(newChunks.map(\.digest))
         let known = try ids(session, table: "content", digests: contents.map(\.digest))
         let newContents = contents.filter { known[$0.digest] == nil }
@@ -52,12 +55,12 @@ extension PostgresCatalog {
             try session.execute("""
                 INSERT INTO pack (key, size) SELECT * FROM unnest(\(packs.map(\.key)), \(packs.map(\.size)))
                 """)
+            packKeys.formUnion(packs.map(\.key))
         }
         var addedBytes: Int64 = 0
         var unused: [StoredChunk] = []
         if !newChunks.isEmpty {
-            let commitPacks = Set(packs.map(\.key))
-            if let stray = newChunks.first(where: { !commitPacks.contains($0.location.packKey) }) {
+            if let stray = newChunks.first(where: { !packKeys.contains($0.location.packKey) }) {
                 throw StoreError.catalog("chunk \(stray.digest) names pack \(stray.location.packKey) not in this commit")
             }
             // Ordered by digest so concurrent writers of the same chunks wait on each other in one order.
@@ -75,10 +78,23 @@ extension PostgresCatalog {
                 RETURNING encode(digest, 'hex')
                 """)
             var fresh = Set(try inserted.map { try $0[0].decode(String.self) })
+            // Stored already by an earlier batch of this commit, in one of its packs: neither new bytes
+            // nor another writer's.
+            var own = Set<String>()
+            if fresh.count < newChunks.count {
+                let stored = newChunks.map(\.digest).filter { !fresh.contains($0) }
+                for row in try session.rows(PostgresQuery(unsafeSQL: """
+                    SELECT encode(c.digest, 'hex') FROM chunk c JOIN pack p ON p.id = c.pack_id
+                    WHERE c.digest IN (SELECT decode(d, 'hex') FROM unnest($1::text[]) AS d) AND p.key = ANY($2::text[])
+                    """, binds: binds(stored, Array(packKeys))))
+                {
+                    own.insert(try row[0].decode(String.self))
+                }
+            }
             for chunk in newChunks {
                 if fresh.remove(chunk.digest) != nil {
                     addedBytes += chunk.location.storedLength
-                } else {
+                } else if !own.contains(chunk.digest) {
                     unused.append(chunk)
                 }
             }

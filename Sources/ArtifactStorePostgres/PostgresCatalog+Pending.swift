@@ -32,7 +32,10 @@ extension PostgresCatalog {
                 }
             }
             let stored: StoredContents
-            switch try insertContents(session, contents: upsert.contents, newChunks: upsert.newChunks, packs: upsert.packs) {
+            var packKeys = Set<String>()
+            switch try insertContents(
+                session, contents: upsert.contents, newChunks: upsert.newChunks, packs: upsert.packs, packKeys: &packKeys)
+            {
             case .missing(let missing): return .missingChunks(missing)
             case .stored(let result): stored = result
             }

@@ -1,7 +1,7 @@
 import ArtifactStore
 import Foundation
 
-/// A commit cut into parts of at most `filesPerPart` files each, in manifest order: the parts to send
+/// A commit cut into parts of at most `filesPerPart` files each, in manifest (byte) order: the parts to send
 /// first (`part(_:)`, made one at a time so that no more than one is encoded at once), then `commit`,
 /// which holds the last part's files and names how many came before. A commit of `filesPerPart` files
 /// or fewer is one request, as before parts existed.
@@ -12,8 +12,12 @@ public struct CommitInParts: Sendable {
     public let filesPerPart: Int
     private let contents: [String: WireContent]
 
-    /// Cuts `request` into parts of `filesPerPart` files (at least 1).
+    /// Cuts `request` into parts of `filesPerPart` files (at least 1), its files put in manifest order
+    /// first: the server reads the parts one after the other and refuses a part that starts before the
+    /// previous one ended.
     public init(_ request: CommitRequest, filesPerPart: Int) {
+        var request = request
+        if request.files.count > filesPerPart { request.files = ManifestDigest.inByteOrder(request.files) }
         self.request = request
         self.filesPerPart = max(1, filesPerPart)
         contents = request.files.count > filesPerPart

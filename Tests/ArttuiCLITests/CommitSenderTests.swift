@@ -33,6 +33,19 @@ import Testing
         return try CommitSender(client: client, project: project, environment: [CommitSender.partFilesVariable: "\(filesPerPart)"])
     }
 
+    /// The server reads the parts one after the other and refuses one that starts before the previous
+    /// one ended, so files that came in another order are cut in byte order; one request keeps its order.
+    @Test func partsAreCutInManifestOrderWhateverOrderTheFilesCameIn() {
+        var request = Self.request(files: 25)
+        request.files.reverse()
+        let parted = CommitInParts(request, filesPerPart: 10)
+        let sent = (0..<parted.count).map { parted.part($0).files } + [parted.commit.files]
+        #expect(sent.map(\.count) == [10, 10, 5])
+        #expect(sent.flatMap { $0 }.map(\.path) == request.files.map(\.path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(parted.part(0).files.first?.path == "f0" && parted.part(0).files.last?.path == "f17")
+        #expect(CommitInParts(request, filesPerPart: 25).commit.files == request.files)
+    }
+
     /// Parts go first, one at a time, then the commit naming how many there were.
     @Test func aLargeCommitSendsItsPartsThenTheCommit() throws {
         let done = try Self.answer(files: 25)
@@ -46,7 +59,8 @@ import Testing
             "PUT \(upload)/parts/0", "PUT \(upload)/parts/1", "POST \(upload)/commit",
         ])
         let commit = try JSONDecoder().decode(CommitRequest.self, from: responder.requests[2].body)
-        #expect(commit.parts == 2 && commit.files.map(\.path) == (20..<25).map { "f\($0)" })
+        // The last five in byte order (f0, f1, f10…f19, f2, f20…f24, f3…f9).
+        #expect(commit.parts == 2 && commit.files.map(\.path) == (5..<10).map { "f\($0)" })
     }
 
     /// A server older than commits in parts has no part route: a version it can take in one request

@@ -109,6 +109,56 @@ import Testing
         }
     }
 
+    @Test func partsOutOfManifestOrderAreRefusedNamingWhereAndMakeNoVersion() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await UploadProtocolTests.setUp(accounts, client)
+            let upload = try await Self.uploadWithChunks(alice)
+            let parted = CommitInParts(Self.prepared.commit(artifact: "many", type: "dataset"), filesPerPart: 1_000)
+            // Each part is whole and valid on its own: only their order is wrong, which the digest cannot take.
+            #expect(try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/0", json: parted.part(1)).status == .created)
+            #expect(try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/1", json: parted.part(0)).status == .created)
+            let refused = try await alice.send(.post, Self.project + "/uploads/\(upload)/commit", json: parted.commit)
+            #expect(refused.status == .badRequest, "\(String(buffer: refused.body))")
+            let detail = try alice.decode(Problem.self, refused).detail
+            let first = parted.part(0).files[0].path, last = parted.part(1).files[999].path
+            #expect(detail == "part 1 starts with \"\(first)\", which comes before \"\(last)\", where part 0 ended: a version's parts must follow manifest (byte) order")
+            #expect(try await Self.latest(alice, "many").status == .notFound)
+        }
+    }
+
+    @Test func chunksMissingFromEveryPartAreNamedTogetherAndTheUploadWaitsForThem() async throws {
+        try await ServerFixture.run { client, accounts, _ in
+            let alice = try await UploadProtocolTests.setUp(accounts, client)
+            let upload = try alice.decode(UploadCreated.self, try await alice.send(.post, Self.project + "/uploads")).upload
+            let parted = CommitInParts(Self.prepared.commit(artifact: "many", type: "dataset"), filesPerPart: 1_000)
+            for number in 0..<parted.count {
+                #expect(try await alice.send(.put, Self.project + "/uploads/\(upload)/parts/\(number)", json: parted.part(number)).status == .created)
+            }
+            let commitPath = Self.project + "/uploads/\(upload)/commit"
+            let refused = try await alice.send(.post, commitPath, json: parted.commit)
+            #expect(refused.status == .conflict)
+            #expect(try alice.decode(Problem.self, refused).missing == Self.prepared.chunkOrder.sorted())
+            #expect(try await Self.latest(alice, "many").status == .notFound)
+            // The parts stay with the upload: the chunks, then the same commit, make the version.
+            let pack = try await alice.send(
+                .put, Self.project + "/uploads/\(upload)/packs", bytes: Self.prepared.pack(Self.prepared.chunkOrder))
+            #expect(pack.status == .created)
+            let commit = try await alice.send(.post, commitPath, json: parted.commit)
+            #expect(commit.status == .created, "\(String(buffer: commit.body))")
+            let version = try alice.decode(CommitResponse.self, commit).version
+            #expect(version.fileCount == 2_500 && version.digest == Store.manifestDigest(Self.prepared.files))
+            // Sent again in parts to a new upload, the same files make no new version.
+            let again = try await Self.uploadWithChunks(alice)
+            for number in 0..<parted.count {
+                #expect(try await alice.send(.put, Self.project + "/uploads/\(again)/parts/\(number)", json: parted.part(number)).status == .created)
+            }
+            let unchanged = try await alice.send(.post, Self.project + "/uploads/\(again)/commit", json: parted.commit)
+            #expect(unchanged.status == .ok, "\(String(buffer: unchanged.body))")
+            let same = try alice.decode(CommitResponse.self, unchanged)
+            #expect(!same.created && same.version.digest == version.digest && same.version.index == version.index)
+        }
+    }
+
     /// An abandoned upload loses its parts with its packs; the same upload takes both again and commits.
     @Test func anExpiredUploadLosesItsPartsAndTakesThemAgain() async throws {
         try await ServerFixture.run { client, accounts, store in

@@ -56,7 +56,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(20))
             let project = try #require(try await accounts.project(entity: "alice", name: "vision"))
             // While a commit holds the upload, expiry skips it and its pack stays.
-            let removedMeanwhile = try await accounts.committing(uploadID: upload, projectID: project.id) { staged in
+            let removedMeanwhile = try await accounts.committing(uploadID: upload, projectID: project.id) { locked in
+                let staged = try await locked.staged()
                 #expect(staged.chunks.count == prepared.chunkOrder.count)
                 return (try await api.expireAbandonedUploads(unusedFor: .milliseconds(1)), nil)
             }

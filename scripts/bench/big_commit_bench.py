@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -49,11 +50,25 @@ def vm_hwm_mib(pid_file):
     return None
 
 
+def commit_ms(log_file):
+    """How long the server took over its last answered commit request, from its request log."""
+    found = None
+    with open(log_file, errors="replace") as handle:
+        for line in handle:
+            if "/commit" in line and "ms=" in line:
+                match = re.search(r"\bms=(\d+)", line)
+                if match:
+                    found = int(match.group(1))
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("arttui", help="the arttui binary (ARTTUI_SERVER_BIN names the server's)")
     parser.add_argument("--files", type=int, default=250_000)
     parser.add_argument("--work", default="/tmp/big-commit-bench")
+    parser.add_argument("--put-only", action="store_true",
+                        help="skip both gets: the server's peak RSS is then that of the upload and commit alone")
     args = parser.parse_args()
     tree = os.path.join(args.work, f"tree-{args.files}")
     make_tree(tree, args.files, 1)
@@ -72,9 +87,10 @@ def main():
         url = server_env["ARTTUI_SERVER_URL"]
         local = dict(env, ARTTUI_STORE=os.path.join(run_dir, "store"), ARTTUI_CACHE_DIR=os.path.join(run_dir, "cache-local"))
         row["local_put"] = measure(args.arttui, ["put", tree, "-n", "bench/many"], local, stack_dir)
-        row["local_get"] = measure(
-            args.arttui, ["get", "bench/many", "--root", os.path.join(run_dir, "out-local")],
-            dict(local, ARTTUI_CACHE_DIR=os.path.join(run_dir, "cache-local-get")), stack_dir)
+        if not args.put_only:
+            row["local_get"] = measure(
+                args.arttui, ["get", "bench/many", "--root", os.path.join(run_dir, "out-local")],
+                dict(local, ARTTUI_CACHE_DIR=os.path.join(run_dir, "cache-local-get")), stack_dir)
         for done in ("out-local", "cache-local-get"):
             shutil.rmtree(os.path.join(run_dir, done), ignore_errors=True)
         remote = dict(env, ARTTUI_STORE=os.path.join(run_dir, "unused"), ARTTUI_TOKEN=server_env["ARTTUI_TOKEN"],
@@ -82,12 +98,14 @@ def main():
         row["server_rss_start_mib"] = vm_hwm_mib(os.path.join(stack_dir, "server.pid"))
         row["remote_put"] = measure(args.arttui, ["--remote", url, "put", tree, "-n", "admin/bench/many"], remote, stack_dir)
         row["server_rss_after_put_mib"] = vm_hwm_mib(os.path.join(stack_dir, "server.pid"))
-        row["remote_get"] = measure(
-            args.arttui, ["--remote", url, "get", "admin/bench/many", "--root", os.path.join(run_dir, "out-remote")],
-            dict(remote, ARTTUI_CACHE_DIR=os.path.join(run_dir, "cache-remote-get")), stack_dir)
-        row["server_rss_after_get_mib"] = vm_hwm_mib(os.path.join(stack_dir, "server.pid"))
-        same = subprocess.run(["diff", "-r", "-q", tree, os.path.join(run_dir, "out-remote")], capture_output=True, text=True)
-        row["remote_get_identical"] = same.returncode == 0
+        row["server_commit_ms"] = commit_ms(os.path.join(stack_dir, "server.log"))
+        if not args.put_only:
+            row["remote_get"] = measure(
+                args.arttui, ["--remote", url, "get", "admin/bench/many", "--root", os.path.join(run_dir, "out-remote")],
+                dict(remote, ARTTUI_CACHE_DIR=os.path.join(run_dir, "cache-remote-get")), stack_dir)
+            row["server_rss_after_get_mib"] = vm_hwm_mib(os.path.join(stack_dir, "server.pid"))
+            same = subprocess.run(["diff", "-r", "-q", tree, os.path.join(run_dir, "out-remote")], capture_output=True, text=True)
+            row["remote_get_identical"] = same.returncode == 0
     finally:
         subprocess.run([stack_script, "stop"], capture_output=True)
     for key, value in row.items():
@@ -95,7 +113,7 @@ def main():
             log(f"{key}: load {value['load']} wall {value['wall']} s cpu {value['cpu']} rss {value['rss_mib']} MiB")
         else:
             log(f"{key}: {value}")
-    for op in ("put", "get"):
+    for op in ("put",) if args.put_only else ("put", "get"):
         log(f"{op}: remote / local wall = {row[f'remote_{op}']['wall'] / row[f'local_{op}']['wall']:.2f}x")
     shutil.rmtree(run_dir, ignore_errors=True)
     print(json.dumps({k: ({kk: vv for kk, vv in v.items() if kk not in ('timeline', 'by_process')} if isinstance(v, dict) else v)

@@ -144,22 +144,18 @@ public struct VersionCommit: Sendable {
     public var aliases: [String]
     /// The run that logged it, if any.
     public var producerRunID: String?
-    /// The manifest digest.
+    /// The manifest digest of every batch's files.
     public var digest: String
-    /// The files.
-    public var files: [ManifestEntry]
-    /// Contents the files are made of.
-    public var contents: [ContentRecord]
-    /// Chunks written by this commit, with their locations.
-    public var newChunks: [StoredChunk]
-    /// Packs written by this commit.
+    /// The files, their contents and the chunks written for them, a batch at a time, recorded in one
+    /// transaction: a batch's chunks are new to the store or in it already, or nothing is recorded.
+    public var batches: CommitBatches
+    /// Packs written by this commit: every batch's new chunks are in them.
     public var packs: [ObjectInfo]
 
-    /// Creates a commit.
+    /// Creates a commit of files given as batches.
     public init(
         project: String, name: String, type: String, description: String, metadata: [String: JSONValue],
-        aliases: [String], producerRunID: String?, digest: String, files: [ManifestEntry],
-        contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo]
+        aliases: [String], producerRunID: String?, digest: String, batches: CommitBatches, packs: [ObjectInfo]
     ) {
         self.project = project
         self.name = name
@@ -169,10 +165,20 @@ public struct VersionCommit: Sendable {
         self.aliases = aliases
         self.producerRunID = producerRunID
         self.digest = digest
-        self.files = files
-        self.contents = contents
-        self.newChunks = newChunks
+        self.batches = batches
         self.packs = packs
+    }
+
+    /// Creates a commit of files held in memory: one batch.
+    public init(
+        project: String, name: String, type: String, description: String, metadata: [String: JSONValue],
+        aliases: [String], producerRunID: String?, digest: String, files: [ManifestEntry],
+        contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo]
+    ) {
+        self.init(
+            project: project, name: name, type: type, description: description, metadata: metadata,
+            aliases: aliases, producerRunID: producerRunID, digest: digest,
+            batches: .one(CommitBatch(files: files, contents: contents, newChunks: newChunks)), packs: packs)
     }
 }
 

@@ -4,14 +4,20 @@ import GRDB
 extension SQLiteCatalog {
     public func commit(_ commit: VersionCommit) throws -> CommitOutcome {
         try guarded {
-            try database.write { db in
-                let outcome = try performCommit(db, commit)
-                try FaultInjection.check(.commit, operation: "commit to", path: path)
-                return outcome
+            do {
+                return try database.write { db in
+                    let outcome = try performCommit(db, commit)
+                    try FaultInjection.check(.commit, operation: "commit to", path: path)
+                    return outcome
+                }
+            } catch let rollback as MissingChunksRollback {
+                return .missingChunks(rollback.digests)
             }
         }
     }
 
+    /// Records the version, then its batches one at a time, and its totals last: a batch whose chunks
+    /// are gone throws `MissingChunksRollback`, which takes back every earlier one.
     private func performCommit(_ db: Database, _ commit: VersionCommit) throws -> CommitOutcome {
         let now = Date().timeIntervalSince1970
         let artifactID = try ensureArtifact(db, project: commit.project, name: commit.name, type: commit.type, now: now)
@@ -25,38 +31,44 @@ extension SQLiteCatalog {
             return .unchanged(try versionRecord(db, id: latestID))
         }
 
-        let stored: StoredContents
-        switch try insertContents(db, contents: commit.contents, newChunks: commit.newChunks, packs: commit.packs) {
-        case .missing(let missing): return .missingChunks(missing)
-        case .stored(let result): stored = result
-        }
-        let (allContentIDs, addedBytes, unused) = (stored.contentIDs, stored.addedBytes, stored.unusedChunks)
-
         let index = try Int.fetchOne(db, sql: "SELECT nextIndex FROM artifact WHERE id = ?", arguments: [artifactID])!
         try db.execute(sql: "UPDATE artifact SET nextIndex = nextIndex + 1 WHERE id = ?", arguments: [artifactID])
-        let size = commit.files.reduce(Int64(0)) { $0 + $1.size }
         try db.execute(sql: """
             INSERT INTO version (artifactId, idx, digest, state, createdAt, size, fileCount, addedBytes,
                 description, metadata, producerRunId)
-            VALUES (?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, 'committed', ?, 0, 0, 0, ?, ?, ?)
             """, arguments: [
-                artifactID, index, try CatalogDigest.blob(commit.digest), now, size, commit.files.count, addedBytes, commit.description,
+                artifactID, index, try CatalogDigest.blob(commit.digest), now, commit.description,
                 SQLiteCatalog.metadataText(commit.metadata), commit.producerRunID,
             ])
         let versionID = db.lastInsertedRowID
         let insertFile = try BoundStatement(db, sql: "INSERT INTO file (versionId, path, contentId) VALUES (?1, ?2, ?3)")
         insertFile.bind(1, versionID)
-        for file in commit.files where file.isStored {
-            guard let contentID = allContentIDs[file.digest] else {
-                throw StoreError.catalog("file \(file.path) has no content record")
+        var packIDs: [String: Int64] = [:]
+        let totals = try commit.recordBatches { batch, packs in
+            let stored: StoredContents
+            switch try insertContents(
+                db, contents: batch.contents, newChunks: batch.newChunks, packs: packs, packIDs: &packIDs)
+            {
+            case .missing(let missing): return .missing(missing)
+            case .stored(let result): stored = result
             }
-            insertFile.bind(2, file.path)
-            insertFile.bind(3, contentID)
-            try insertFile.run()
+            for file in batch.files where file.isStored {
+                guard let contentID = stored.contentIDs[file.digest] else {
+                    throw StoreError.catalog("file \(file.path) has no content record")
+                }
+                insertFile.bind(2, file.path)
+                insertFile.bind(3, contentID)
+                try insertFile.run()
+            }
+            try insertReferences(db, versionID: versionID, entries: batch.files)
+            return .recorded(addedBytes: stored.addedBytes, unusedChunks: stored.unusedChunks)
         }
-        try insertReferences(db, versionID: versionID, entries: commit.files)
+        try db.execute(
+            sql: "UPDATE version SET size = ?, fileCount = ?, addedBytes = ? WHERE id = ?",
+            arguments: [totals.size, totals.fileCount, totals.addedBytes, versionID])
         for alias in commit.aliases { _ = try moveAlias(db, alias, to: versionID, artifactID: artifactID) }
-        return .created(try versionRecord(db, id: versionID), unusedChunks: unused)
+        return .created(try versionRecord(db, id: versionID), unusedChunks: totals.unusedChunks)
     }
 
     /// The artifact's id, creating the project and the artifact if needed.

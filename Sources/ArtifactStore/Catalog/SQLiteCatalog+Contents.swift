@@ -23,10 +23,14 @@ extension SQLiteCatalog {
     /// Records packs, chunks and contents a writer produced, inside the caller's transaction.
     ///
     /// Shared by commits and upserts so both protect themselves the same way against deletes that
-    /// ran between the writer's "the store has this chunk" check and this transaction.
-    func insertContents(_ db: Database, contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo])
-        throws -> ContentInsertion
-    {
+    /// ran between the writer's "the store has this chunk" check and this transaction. `packs` are
+    /// recorded once nothing is missing, their ids added to `packIDs`, which holds those of the packs
+    /// earlier batches of the same commit recorded: a chunk an earlier batch recorded in one of them is
+    /// not counted as stored by another writer.
+    func insertContents(
+        _ db: Database, contents: [ContentRecord], newChunks: [StoredChunk], packs: [ObjectInfo],
+        packIDs: inout [String: Int64]
+    ) throws -> ContentInsertion {
         // Chunks the writer skipped because the store had them must still be here: a concurrent
         // delete may have taken them between the writer's check and this transaction.
         let written = Set(newChunks.map(\.digest))
@@ -49,7 +53,6 @@ extension SQLiteCatalog {
             if !missing.isEmpty { return .missing(missing) }
         }
 
-        var packIDs: [String: Int64] = [:]
         for pack in packs {
             try db.execute(sql: "INSERT INTO pack (key, size) VALUES (?, ?)", arguments: [pack.key, pack.size])
             packIDs[pack.key] = db.lastInsertedRowID
@@ -65,7 +68,7 @@ extension SQLiteCatalog {
         let insertContentChunk = try BoundStatement(
             db, sql: "INSERT INTO content_chunk (contentId, seq, chunkId) VALUES (?1, ?2, ?3)")
         var addedBytes: Int64 = 0
-        var unused: [StoredChunk] = []
+        var conflicting: [StoredChunk] = []
         chunkIDs.reserveCapacity(chunkIDs.count + newChunks.count)
         for chunk in newChunks {
             guard let packID = packIDs[chunk.location.packKey] else {
@@ -81,12 +84,22 @@ extension SQLiteCatalog {
                 addedBytes += chunk.location.storedLength
                 chunkIDs[chunk.digest] = db.lastInsertedRowID
             } else {
-                unused.append(chunk)
+                conflicting.append(chunk)
             }
         }
-        // Another writer stored these first: the contents use its rows.
-        if !unused.isEmpty {
-            chunkIDs.merge(try existingChunkIDs(db, digests: unused.map(\.digest))) { mine, _ in mine }
+        // Stored already: by another writer (the contents use its rows, and this one's record is dead
+        // bytes in its pack), or by an earlier batch of this commit, in one of this commit's packs.
+        var unused: [StoredChunk] = []
+        if !conflicting.isEmpty {
+            let ownPacks = Set(packIDs.values)
+            let rows = try existingChunkRows(db, digests: conflicting.map(\.digest))
+            for chunk in conflicting {
+                guard let row = rows[chunk.digest] else {
+                    throw StoreError.catalog("chunk \(chunk.digest) vanished during commit")
+                }
+                chunkIDs[chunk.digest] = row.id
+                if !ownPacks.contains(row.packID) { unused.append(chunk) }
+            }
         }
 
         var allContentIDs = contentIDs
@@ -108,6 +121,19 @@ extension SQLiteCatalog {
             }
         }
         return .stored(StoredContents(contentIDs: allContentIDs, addedBytes: addedBytes, unusedChunks: unused))
+    }
+
+    /// The id and pack id of each stored chunk of `digests`.
+    func existingChunkRows(_ db: Database, digests: [String]) throws -> [String: (id: Int64, packID: Int64)] {
+        var result: [String: (id: Int64, packID: Int64)] = [:]
+        for start in stride(from: 0, to: digests.count, by: 500) {
+            let slice = digests[start..<min(start + 500, digests.count)]
+            let rows = try BoundStatement(
+                db, sql: "SELECT id, digest, packId FROM chunk WHERE digest IN (\(databaseQuestionMarks(count: slice.count)))")
+            for (position, digest) in slice.enumerated() { try rows.bindDigest(Int32(position + 1), digest) }
+            try rows.forEachRow { row in result[row.digest(1)] = (row.int64(0), row.int64(2)) }
+        }
+        return result
     }
 
     func existingContentIDs(_ db: Database, digests: [String]) throws -> [String: Int64] {

@@ -29,8 +29,9 @@ extension SQLiteCatalog {
                     }
                 }
                 let stored: StoredContents
+                var packIDs: [String: Int64] = [:]
                 switch try insertContents(
-                    db, contents: upsert.contents, newChunks: upsert.newChunks, packs: upsert.packs)
+                    db, contents: upsert.contents, newChunks: upsert.newChunks, packs: upsert.packs, packIDs: &packIDs)
                 {
                 case .missing(let missing): return .missingChunks(missing)
                 case .stored(let result): stored = result

@@ -23,12 +23,9 @@ extension AccountStore {
     /// Part `part` of an upload's commit as it was sent, nil when it was not (or expired with the upload).
     public func part(uploadID: String, part: Int) async throws -> Data? {
         try await bounded { [self] in
-            for try await body in try await client.query(
-                "SELECT body FROM upload_parts WHERE upload_id = \(uploadID) AND part = \(Int32(part))", logger: logger
-            ).decode(ByteBuffer.self) {
-                return Data(body.readableBytesView)
+            try await client.withConnection { connection in
+                try await LockedUpload(id: uploadID, connection: connection, logger: logger).part(part)
             }
-            return nil
         }
     }
 }

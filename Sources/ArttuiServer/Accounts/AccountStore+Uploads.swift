@@ -1,5 +1,6 @@
 import ArtifactStore
 import Foundation
+import Logging
 import NIOCore
 import PostgresNIO
 
@@ -72,44 +73,21 @@ extension AccountStore {
     /// The chunks and packs staged for an upload.
     public func staged(uploadID: String) async throws -> (chunks: [StoredChunk], packs: [ObjectInfo]) {
         try await bounded { [self] in
-            try await client.withConnection { connection in try await staged(uploadID: uploadID, on: connection) }
-        }
-    }
-
-    private func staged(uploadID: String, on connection: PostgresConnection) async throws
-        -> (chunks: [StoredChunk], packs: [ObjectInfo])
-    {
-        do {
-            var chunks: [StoredChunk] = []
-            for try await (digest, key, offset, stored, raw, compression) in try await connection.query(
-                """
-                SELECT digest, pack_key, "offset", stored_length, raw_length, compression FROM upload_chunks
-                WHERE upload_id = \(uploadID)
-                """, logger: logger
-            ).decode((ByteBuffer, String, Int64, Int64, Int, Int16).self) {
-                chunks.append(StoredChunk(
-                    digest: Hex.encode(digest.readableBytesView),
-                    location: ChunkLocation(
-                        packKey: key, offset: offset, storedLength: stored, rawLength: raw,
-                        compression: ChunkCompression(rawValue: Int(compression)) ?? .none)))
+            try await client.withConnection { connection in
+                try await LockedUpload(id: uploadID, connection: connection, logger: logger).staged()
             }
-            var packs: [ObjectInfo] = []
-            for try await (key, size) in try await connection.query(
-                "SELECT pack_key, size FROM upload_packs WHERE upload_id = \(uploadID)", logger: logger
-            ).decode((String, Int64).self) {
-                packs.append(ObjectInfo(key: key, size: size))
-            }
-            return (chunks, packs)
         }
     }
 
     /// Runs a commit of an upload while holding the upload's row lock, so expiry cannot remove its packs
-    /// meanwhile: `body` gets the staged chunks and packs (none if the upload expired: the commit then
-    /// names every chunk to send again) and returns its result and, when the version became visible, the
-    /// digests the project now holds; the upload is then forgotten in the same transaction.
+    /// meanwhile, nor a part be sent again: `body` reads what was staged through the `LockedUpload` (none
+    /// if the upload expired: the commit then names every chunk to send again) and returns its result
+    /// and, when the version became visible, the digests its last part's contents name. The project is
+    /// then recorded as holding those and the chunks of the upload's parts below `parts` (read from
+    /// them by the database, however many there are), and the upload forgotten, in the same transaction.
     public func committing<T: Sendable>(
-        uploadID: String, projectID: Int64,
-        _ body: @escaping @Sendable ((chunks: [StoredChunk], packs: [ObjectInfo])) async throws -> (T, [String]?)
+        uploadID: String, projectID: Int64, parts: Int = 0,
+        _ body: @escaping @Sendable (LockedUpload) async throws -> (T, [String]?)
     ) async throws -> T {
         try await bounded(.seconds(600)) { [self] in
             try await client.withTransaction(logger: logger) { connection in
@@ -117,7 +95,7 @@ extension AccountStore {
                     "SELECT id FROM upload_sessions WHERE id = \(uploadID) FOR UPDATE", logger: logger)
                 try await connection.query(
                     "UPDATE upload_sessions SET touched_at = now() WHERE id = \(uploadID)", logger: logger)
-                let (result, digests) = try await body(try await staged(uploadID: uploadID, on: connection))
+                let (result, digests) = try await body(LockedUpload(id: uploadID, connection: connection, logger: logger))
                 if let digests {
                     let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }
                     try await connection.query(
@@ -125,6 +103,18 @@ extension AccountStore {
                         INSERT INTO project_chunks (project_id, digest) SELECT \(projectID), d FROM unnest(\(buffers)::bytea[]) AS d
                         ON CONFLICT DO NOTHING
                         """, logger: logger)
+                    if parts > 0 {
+                        try await connection.query(
+                            """
+                            INSERT INTO project_chunks (project_id, digest)
+                            SELECT DISTINCT \(projectID), decode(chunk, 'hex')
+                            FROM upload_parts p,
+                                jsonb_array_elements(convert_from(p.body, 'UTF8')::jsonb -> 'contents') AS content,
+                                jsonb_array_elements_text(content -> 'chunks') AS chunk
+                            WHERE p.upload_id = \(uploadID) AND p.part < \(Int32(parts))
+                            ON CONFLICT DO NOTHING
+                            """, logger: logger)
+                    }
                     try await connection.query("DELETE FROM upload_sessions WHERE id = \(uploadID)", logger: logger)
                 }
                 return result
@@ -212,19 +202,28 @@ extension AccountStore {
 
     /// Which of `digests` are held by one of the projects in `projectIDs` (the ones a caller may read).
     public func heldChunks(_ digests: [String], inProjects projectIDs: [Int64]) async throws -> Set<String> {
+        try await bounded { [self] in
+            try await client.withConnection { connection in
+                try await Self.heldChunks(digests, inProjects: projectIDs, on: connection, logger: logger)
+            }
+        }
+    }
+
+    /// `heldChunks(_:inProjects:)` on `connection`.
+    static func heldChunks(
+        _ digests: [String], inProjects projectIDs: [Int64], on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<String> {
         let buffers = digests.compactMap { Hex.decode($0) }.map { ByteBuffer(bytes: $0) }
         guard !buffers.isEmpty, !projectIDs.isEmpty else { return [] }
-        return try await bounded { [self] in
-            var held = Set<String>()
-            for try await digest in try await client.query(
-                """
-                SELECT DISTINCT digest FROM project_chunks
-                WHERE digest = ANY(\(buffers)::bytea[]) AND project_id = ANY(\(projectIDs)::bigint[])
-                """, logger: logger
-            ).decode(ByteBuffer.self) {
-                held.insert(Hex.encode(digest.readableBytesView))
-            }
-            return held
+        var held = Set<String>()
+        for try await digest in try await connection.query(
+            """
+            SELECT DISTINCT digest FROM project_chunks
+            WHERE digest = ANY(\(buffers)::bytea[]) AND project_id = ANY(\(projectIDs)::bigint[])
+            """, logger: logger
+        ).decode(ByteBuffer.self) {
+            held.insert(Hex.encode(digest.readableBytesView))
         }
+        return held
     }
 }

@@ -87,7 +87,11 @@ extension ArttuiAPI {
                 guard sent.files.count <= ServerLimits.maxFilesPerCommit else {
                     throw APIError(.badRequest, "the commit names \(sent.files.count) files; the limit is \(ServerLimits.maxFilesPerCommit) per request (send more in parts)")
                 }
-                let commit = try await joiningParts(of: sent, upload: upload)
+                let count = try Self.partCount(of: sent)
+                if count > 0, sent.distributedID == nil {
+                    return try await commitInParts(sent, count: count, project: project, upload: upload, context: context)
+                }
+                let commit = try await joiningParts(of: sent, count: count, upload: upload)
                 let referenced = Set(commit.contents.flatMap(\.chunks).map { $0.lowercased() })
                 // A chunk the upload did not send must be one the caller may read: naming a digest must
                 // never be a way to obtain bytes from a project the caller cannot see. Checked before the
@@ -101,7 +105,8 @@ extension ArttuiAPI {
                     files: commit.files, contents: commit.contents.map(\.record))
                 let outcome: CommitOutcome
                 do {
-                    outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id) { [store] staged in
+                    outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id) { [store] locked in
+                        let staged = try await locked.staged()
                         // Expiry may have removed what was staged before the lock: those chunks are missing now.
                         let missing = referenced.subtracting(staged.chunks.map(\.digest)).subtracting(readable)
                         guard missing.isEmpty else { return (CommitOutcome.missing(missing.sorted()), nil) }
@@ -131,23 +136,7 @@ extension ArttuiAPI {
                     await discardRefusedUpload(upload.id)
                     throw error
                 }
-                switch outcome {
-                case let .missing(digests):
-                    throw Self.missingChunks(digests)
-                case let .gone(digests):
-                    // Without this, "which chunks do you lack" would keep answering "none" for them, and
-                    // every retry of the upload would be refused the same way.
-                    try await accounts.forgetHeldChunks(digests)
-                    throw Self.missingChunks(digests)
-                case let .pending(version):
-                    await audit(context, project, "upsert", "\(project.path)/\(version.name) \(commit.distributedID ?? "")")
-                    return try JSONResponse.make(CommitResponse(created: true, version: wire(version)), status: .ok)
-                case let .committed(result):
-                    await audit(context, project, "put", target(project, result.version))
-                    return try JSONResponse.make(
-                        CommitResponse(created: result.created, version: wire(result.version)),
-                        status: result.created ? .created : .ok)
-                }
+                return try await respond(to: outcome, of: commit, project: project, context: context)
             },
         ]
     }
@@ -162,25 +151,104 @@ extension ArttuiAPI {
         return (project, upload)
     }
 
-    /// `commit` with the files of the parts sent before it (`CommitRequest.parts`), read one at a time.
-    /// - Throws: 400 for a part count below 0 or past the limit, 409 naming the first part the upload lacks.
-    func joiningParts(of commit: CommitRequest, upload: UploadRecord) async throws -> CommitRequest {
+    /// How many parts were sent before `commit` (`CommitRequest.parts`, 0 when it names none).
+    /// - Throws: 400 for a count below 0 or past the limit.
+    static func partCount(of commit: CommitRequest) throws -> Int {
         let count = commit.parts ?? 0
         guard count >= 0 else { throw APIError(.badRequest, "parts must be 0 or more, got \(count)") }
-        guard count > 0 else { return commit }
         guard count <= ServerLimits.maxPartsPerCommit else {
             throw APIError(.badRequest, "the commit names \(count) parts; the limit is \(ServerLimits.maxPartsPerCommit)")
         }
+        return count
+    }
+
+    /// `commit` with the files of the `count` parts sent before it, read one at a time: what an upsert
+    /// into a pending version takes whole (a commit reads them as it records them, `commitInParts`).
+    /// - Throws: 409 naming the first part the upload lacks.
+    func joiningParts(of commit: CommitRequest, count: Int, upload: UploadRecord) async throws -> CommitRequest {
+        guard count > 0 else { return commit }
         var parts: [CommitPart] = []
         parts.reserveCapacity(count)
         for number in 0..<count {
             guard let body = try await accounts.part(uploadID: upload.id, part: number) else {
-                throw APIError(
-                    .conflict, "part \(number) of \(count) was not sent to upload \(upload.id) (or expired with it); send the parts again, then commit")
+                throw UploadedPartsShortfall.partNotSent(number, of: count, upload: upload.id).problem
             }
             parts.append(try JSONDecoder().decode(CommitPart.self, from: body))
         }
         return commit.joining(parts)
+    }
+
+    /// The answer to a commit, once decided.
+    func respond(
+        to outcome: CommitOutcome, of commit: CommitRequest, project: ProjectRecord, context: ServerRequestContext
+    ) async throws -> Response {
+        switch outcome {
+        case let .missing(digests):
+            throw Self.missingChunks(digests)
+        case let .gone(digests):
+            // Without this, "which chunks do you lack" would keep answering "none" for them, and
+            // every retry of the upload would be refused the same way.
+            try await accounts.forgetHeldChunks(digests)
+            throw Self.missingChunks(digests)
+        case let .pending(version):
+            await audit(context, project, "upsert", "\(project.path)/\(version.name) \(commit.distributedID ?? "")")
+            return try JSONResponse.make(CommitResponse(created: true, version: wire(version)), status: .ok)
+        case let .committed(result):
+            await audit(context, project, "put", target(project, result.version))
+            return try JSONResponse.make(
+                CommitResponse(created: result.created, version: wire(result.version)),
+                status: result.created ? .created : .ok)
+        }
+    }
+
+    /// Commits a version whose files came in `count` parts before `sent` (which holds the last of
+    /// them), reading the parts from the upload one at a time under its lock, so that the server never
+    /// holds the whole version: the same checks, outcomes and answers as a commit in one request.
+    func commitInParts(
+        _ sent: CommitRequest, count: Int, project: ProjectRecord, upload: UploadRecord, context: ServerRequestContext
+    ) async throws -> Response {
+        // A chunk the upload did not send must be one the caller may read, as for a commit in one request.
+        let readableProjects = try await accounts.projects()
+            .filter { AccessPolicy.access(context.caller, to: $0) >= .read }
+            .map(\.id)
+        let uploaded = UploadedVersion(
+            name: sent.artifact, type: sent.type, description: sent.description ?? "",
+            metadata: sent.metadata ?? [:], aliases: sent.aliases ?? [], runID: sent.run,
+            files: sent.files, contents: sent.contents.map(\.record))
+        let referenced = Set(sent.contents.flatMap(\.chunks).map { $0.lowercased() })
+        let outcome: CommitOutcome
+        do {
+            outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id, parts: count) { [store] locked in
+                let staged = try await locked.stagedChunks(among: Array(referenced))
+                let others = referenced.subtracting(staged.map(\.digest))
+                let readable = try await locked.heldChunks(Array(others), inProjects: readableProjects)
+                let parts = UploadedParts(
+                    upload: locked, count: count, readableProjects: readableProjects,
+                    missingFromLast: others.subtracting(readable))
+                let packs = try await locked.packs()
+                do {
+                    switch try await offload({
+                        try store.commit(
+                            uploaded, after: parts.batches, project: project.catalogName, stagedChunks: staged, packs: packs)
+                    }) {
+                    case let .missingChunks(missing): return (.gone(missing.sorted()), nil)
+                    case let .committed(result): return (.committed(result), Array(referenced))
+                    }
+                } catch let shortfall as UploadedPartsShortfall {
+                    throw shortfall
+                } catch {
+                    throw APIError.from(error, project: project)
+                }
+            }
+        } catch let shortfall as UploadedPartsShortfall {
+            // Nothing is wrong with what was sent, only incomplete: the upload stays for the client to complete.
+            throw shortfall.problem
+        } catch let error as APIError where (400..<500).contains(error.status.code) {
+            // Refused for what it is, not for an outage: the same commit will be refused again.
+            await discardRefusedUpload(upload.id)
+            throw error
+        }
+        return try await respond(to: outcome, of: sent, project: project, context: context)
     }
 
     /// A part number from the path: a whole number below `ServerLimits.maxPartsPerCommit`.

@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Hummingbird
 import ArtifactStore
@@ -139,6 +140,28 @@ enum JSONResponse {
 /// `BlockingCalls.threads`.
 func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await BlockingCalls.threads.runIfActive(body)
+}
+
+/// Runs `body` and waits for it, from a core call running on `BlockingCalls.threads`: how a commit
+/// the catalog records a batch at a time reads each part from the accounts database, which only async
+/// code can reach. Never call it on Swift's cooperative threads: waiting there could hold up the very
+/// task it waits for.
+func awaitingOnBlockingThread<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let outcome = AwaitedOutcome<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        outcome.result.withLock { $0 = result }
+        done.signal()
+    }
+    done.wait()
+    return try outcome.result.withLock { $0! }.get()
+}
+
+/// Where `awaitingOnBlockingThread`'s task leaves its result for the waiting thread.
+private final class AwaitedOutcome<T: Sendable>: Sendable {
+    let result = Mutex<Result<T, any Error>?>(nil)
 }
 
 /// The threads the core's blocking calls (catalog statements, pack checks) run on.
