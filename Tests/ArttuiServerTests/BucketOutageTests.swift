@@ -68,8 +68,8 @@ import Testing
     @Test func aGetWhoseAnswerTheBucketBreaksOffNamesTheObjectStoreAndTheRerunFetchesTheRest() async throws {
         try await OutageStack.withStack { services, client, scratch in
             let remote = scratch.server.absoluteString
-            // Small files, fetched in batches that read several packs each: the bucket stops while the
-            // server streams an answer whose status (200) is already out.
+            // Small files, fetched in batches that read several packs each: SeaweedFS is killed while the
+            // server streams an answer whose status (200) is already out, which it then breaks off.
             var files: [String: Data] = [:]
             for index in 0..<48 { files["f\(index).bin"] = TransferCommandTests.random(2 << 20) }
             try scratch.tree("many", files)
@@ -81,7 +81,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(5))
             }
             try #require(get.process.isRunning, "the get ended before the bucket stopped")
-            services.freeze(try services.seaweedProcesses())
+            try services.killSeaweed()
             let stopped = ContinuousClock.now
             let failed = await get.finish(timeout: 120)
             let seconds = OutageStack.since(stopped)
@@ -91,7 +91,7 @@ import Testing
             print("bucket stopped mid-get: failed after \(String(format: "%.2f", seconds)) s: "
                 + failed.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
 
-            services.thawAll()
+            try await services.startSeaweed()
             _ = try await OutageStack.untilReady(client)
             let resumed = try await scratch.metric("arttui_chunk_records_sent_bytes_total")
             try await scratch.ok(["get", "root/shared/many", "--root", "out", "--remote", remote], cache: "reader")
