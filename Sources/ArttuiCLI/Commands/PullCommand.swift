@@ -51,7 +51,8 @@ struct PullCommand: ParsableCommand {
                 target = try ServerTransferEnd(
                     client: targetClient, project: project, cacheDirectory: storeOptions.cacheDirectory)
             } else {
-                target = LocalTransferEnd(store: store!, project: into ?? address.project)
+                target = LocalTransferEnd(
+                    store: store!, project: into ?? address.project, cacheDirectory: storeOptions.cacheDirectory)
             }
             let copier = VersionCopier(source: source, target: target, moveAliases: moveAliases)
             try copier.copy(artifact: address.name, reference: address.reference, into: &report)

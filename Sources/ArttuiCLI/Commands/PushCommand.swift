@@ -47,7 +47,7 @@ struct PushCommand: ParsableCommand {
                 (artifact, reference, projectName) = (address.name, address.reference, address.project)
             } else {
                 let address = try ArtifactAddress(parsing: text)
-                source = LocalTransferEnd(store: store!, project: address.project)
+                source = LocalTransferEnd(store: store!, project: address.project, cacheDirectory: storeOptions.cacheDirectory)
                 (artifact, reference, projectName) = (
                     address.name, text.contains(":") ? address.reference.description : nil, address.project)
             }
