@@ -8,6 +8,23 @@ import Testing
 /// commits again; its report counts every chunk it sent, as its bytes do (it counted the first batch only).
 /// A pull interrupted while it receives commits, when run again, the packs it had staged.
 @Suite struct LocalTransferEndTests {
+    /// A store holding `p/ds:v0` of `files` (`f0.bin`, `f1.bin`, …) and an empty one, in a fresh directory.
+    struct Stores {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-import-\(UUID().uuidString.prefix(8))")
+        let source: Store
+        let target: Store
+
+        init(_ files: [Data]) throws {
+            source = try Store(directory: directory.appendingPathComponent("source"))
+            target = try Store(directory: directory.appendingPathComponent("target"))
+            var draft = ArtifactDraft(name: "ds", type: "dataset")
+            for (index, data) in files.enumerated() { try draft.addData(data, as: "f\(index).bin") }
+            try source.log(draft, project: "p")
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
     /// Records from `source`, failing once `succeeding` calls (across every copy) have succeeded;
     /// counts the chunks asked for.
     final class FlakyRecords: ChunkRecordSource, @unchecked Sendable {
@@ -33,14 +50,10 @@ import Testing
     }
 
     @Test func aPullInterruptedWhileReceivingCommitsWhatItStagedWhenRunAgain() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-import-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = try Store(directory: directory.appendingPathComponent("source"))
-        let target = try Store(directory: directory.appendingPathComponent("target"))
-        var draft = ArtifactDraft(name: "ds", type: "dataset")
         // Random bytes: each record as big as its chunk, so the packs read back below hold them all.
-        for index in 0..<8 { try draft.addData(Data((0..<5_000).map { _ in UInt8.random(in: 0...255) }), as: "f\(index).bin") }
-        try source.log(draft, project: "p")
+        let stores = try Stores((0..<8).map { _ in Data((0..<5_000).map { _ in UInt8.random(in: 0...255) }) })
+        defer { stores.remove() }
+        let (directory, source, target) = (stores.directory, stores.source, stores.target)
         let cache = directory.appendingPathComponent("cache")
         let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: cache)
         let version = try #require(try from.versions(of: "ds", reference: nil).first)
@@ -71,13 +84,9 @@ import Testing
     }
 
     @Test func aCommitRetriedForMissingChunksCountsEveryChunkSent() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-import-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = try Store(directory: directory.appendingPathComponent("source"))
-        let target = try Store(directory: directory.appendingPathComponent("target"))
-        var draft = ArtifactDraft(name: "ds", type: "dataset")
-        for index in 0..<6 { try draft.addData(Data("file \(index) ".utf8 + Data(repeating: UInt8(index), count: 5_000)), as: "f\(index).bin") }
-        try source.log(draft, project: "p")
+        let stores = try Stores((0..<6).map { Data("file \($0) ".utf8 + Data(repeating: UInt8($0), count: 5_000)) })
+        defer { stores.remove() }
+        let (directory, source, target) = (stores.directory, stores.source, stores.target)
 
         let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: directory.appendingPathComponent("cache"))
         let into = LocalTransferEnd(store: target, project: "p", cacheDirectory: directory.appendingPathComponent("cache"))
