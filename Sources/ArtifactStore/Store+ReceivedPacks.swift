@@ -29,4 +29,20 @@ extension Store {
             pack: ObjectInfo(key: key, size: Int64(bytes.count)),
             chunks: records.map { StoredChunk(digest: $0.digest, location: $0.location) })
     }
+
+    /// A pack `stage(pack:maxRawLength:)` stored that no commit has used yet (a pull interrupted before
+    /// its commit), read back and checked record by record again, so a re-run commits it instead of
+    /// receiving its chunks again.
+    /// - Throws: `StoreError.corruptData` naming a bad record; what the object store throws when the
+    ///   pack is gone (removed by `verify --repair` or a commit's clean-up).
+    public func restage(packKey key: String, maxRawLength: Int) throws -> StagedPack {
+        let reader = try objects.reader(key: key)
+        var scratch: [UInt8] = []
+        var chunks: [StoredChunk] = []
+        try reader.withBytes(offset: 0, length: Int(reader.size), scratch: &scratch) { bytes in
+            chunks = try PackRecords.scan(bytes, packKey: key, maxRawLength: maxRawLength, codec: ZstdCodec())
+                .map { StoredChunk(digest: $0.digest, location: $0.location) }
+        }
+        return StagedPack(pack: ObjectInfo(key: key, size: reader.size), chunks: chunks)
+    }
 }

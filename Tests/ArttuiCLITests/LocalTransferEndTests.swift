@@ -6,18 +6,90 @@ import Testing
 
 /// A pull into the local store whose first commit is refused for missing chunks sends the rest and
 /// commits again; its report counts every chunk it sent, as its bytes do (it counted the first batch only).
+/// A pull interrupted while it receives commits, when run again, the packs it had staged.
 @Suite struct LocalTransferEndTests {
-    @Test func aCommitRetriedForMissingChunksCountsEveryChunkSent() throws {
+    /// A store holding `p/ds:v0` of `files` (`f0.bin`, `f1.bin`, …) and an empty one, in a fresh directory.
+    struct Stores {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("arttui-import-\(UUID().uuidString.prefix(8))")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let source = try Store(directory: directory.appendingPathComponent("source"))
-        let target = try Store(directory: directory.appendingPathComponent("target"))
-        var draft = ArtifactDraft(name: "ds", type: "dataset")
-        for index in 0..<6 { try draft.addData(Data("file \(index) ".utf8 + Data(repeating: UInt8(index), count: 5_000)), as: "f\(index).bin") }
-        try source.log(draft, project: "p")
+        let source: Store
+        let target: Store
 
-        let from = LocalTransferEnd(store: source, project: "p")
-        let into = LocalTransferEnd(store: target, project: "p")
+        init(_ files: [Data]) throws {
+            source = try Store(directory: directory.appendingPathComponent("source"))
+            target = try Store(directory: directory.appendingPathComponent("target"))
+            var draft = ArtifactDraft(name: "ds", type: "dataset")
+            for (index, data) in files.enumerated() { try draft.addData(data, as: "f\(index).bin") }
+            try source.log(draft, project: "p")
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: directory) }
+    }
+
+    /// Records from `source`, failing once `succeeding` calls (across every copy) have succeeded;
+    /// counts the chunks asked for.
+    final class FlakyRecords: ChunkRecordSource, @unchecked Sendable {
+        struct Cut: Error {}
+        let source: any ChunkRecordSource
+        let lock = NSLock()
+        var succeeding: Int
+        var asked = 0
+
+        init(_ source: any ChunkRecordSource, succeeding: Int) {
+            self.source = source
+            self.succeeding = succeeding
+        }
+
+        func appendRecords(of digests: [String], to pack: inout [UInt8]) throws {
+            try lock.withLock {
+                asked += digests.count
+                if succeeding == 0 { throw Cut() }
+                succeeding -= 1
+            }
+            try source.appendRecords(of: digests, to: &pack)
+        }
+    }
+
+    @Test func aPullInterruptedWhileReceivingCommitsWhatItStagedWhenRunAgain() throws {
+        // Random bytes: each record as big as its chunk, so the packs read back below hold them all.
+        let stores = try Stores((0..<8).map { _ in Data((0..<5_000).map { _ in UInt8.random(in: 0...255) }) })
+        defer { stores.remove() }
+        let (directory, source, target) = (stores.directory, stores.source, stores.target)
+        let cache = directory.appendingPathComponent("cache")
+        let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: cache)
+        let version = try #require(try from.versions(of: "ds", reference: nil).first)
+        let manifest = try from.manifest(of: version)
+        let chunks = Array(Set(manifest.contents.flatMap(\.chunks))).sorted()
+        let request = CommitRequest(artifact: "ds", type: "dataset", files: manifest.files, contents: manifest.contents)
+        let records = try from.recordSource(for: version, manifest: manifest)
+
+        // Each chunk a pack of its own (16 MiB a chunk, as far as packing knows); the fourth one fails.
+        let cut = FlakyRecords(records(), succeeding: 3)
+        #expect(throws: FlakyRecords.Cut.self) {
+            try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
+                .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { cut })
+        }
+        #expect(throws: (any Error).self, "nothing is visible before the commit") { try target.version("p/ds:v0") }
+        let rerun = FlakyRecords(records(), succeeding: .max)
+        let imported = try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
+            .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { rerun })
+        #expect(imported.commit.version.digest == version.digest)
+        #expect(rerun.asked == chunks.count - 3, "the re-run receives only the chunks not staged before")
+        #expect(imported.chunks == chunks.count - 3)
+        // Every chunk is readable from the target's packs, the restaged ones included.
+        let copy = LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
+        let copied = try #require(try copy.versions(of: "ds", reference: nil).first)
+        var pack: [UInt8] = []
+        try copy.recordSource(for: copied, manifest: try copy.manifest(of: copied))().appendRecords(of: chunks, to: &pack)
+        #expect(pack.count > 8 * 5_000)
+    }
+
+    @Test func aCommitRetriedForMissingChunksCountsEveryChunkSent() throws {
+        let stores = try Stores((0..<6).map { Data("file \($0) ".utf8 + Data(repeating: UInt8($0), count: 5_000)) })
+        defer { stores.remove() }
+        let (directory, source, target) = (stores.directory, stores.source, stores.target)
+
+        let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: directory.appendingPathComponent("cache"))
+        let into = LocalTransferEnd(store: target, project: "p", cacheDirectory: directory.appendingPathComponent("cache"))
         let version = try #require(try from.versions(of: "ds", reference: nil).first)
         let manifest = try from.manifest(of: version)
         let chunks = Array(Set(manifest.contents.flatMap(\.chunks))).sorted()
@@ -29,7 +101,9 @@ import Testing
             request, sending: firstBatch, size: { _ in 5_000 }, from: try from.recordSource(for: version, manifest: manifest))
         #expect(imported.commit.version.digest == version.digest)
         #expect(imported.chunks == chunks.count)
-        let sentAtOnce = try LocalTransferEnd(store: Store(directory: directory.appendingPathComponent("again")), project: "p")
+        let sentAtOnce = try LocalTransferEnd(
+            store: Store(directory: directory.appendingPathComponent("again")), project: "p",
+            cacheDirectory: directory.appendingPathComponent("cache"))
             .importVersion(request, sending: chunks, size: { _ in 5_000 }, from: try from.recordSource(for: version, manifest: manifest))
         #expect(sentAtOnce.chunks == chunks.count)
         #expect(imported.bytes == sentAtOnce.bytes)

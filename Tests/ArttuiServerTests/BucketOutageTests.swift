@@ -65,6 +65,42 @@ import Testing
         }
     }
 
+    @Test func aGetWhoseAnswerTheBucketBreaksOffNamesTheObjectStoreAndTheRerunFetchesTheRest() async throws {
+        try await OutageStack.withStack { services, client, scratch in
+            let remote = scratch.server.absoluteString
+            // Small files, fetched in batches that read several packs each: SeaweedFS is killed while the
+            // server streams an answer whose status (200) is already out, which it then breaks off.
+            var files: [String: Data] = [:]
+            for index in 0..<48 { files["f\(index).bin"] = TransferCommandTests.random(2 << 20) }
+            try scratch.tree("many", files)
+            try await scratch.ok(["put", "many", "-n", "root/shared/many", "--remote", remote])
+            let before = try await scratch.metric("arttui_chunk_records_sent_bytes_total")
+            let get = try scratch.start(["get", "root/shared/many", "--root", "out", "--remote", remote], cache: "reader")
+            for _ in 0..<1_200 {
+                if try await scratch.metric("arttui_chunk_records_sent_bytes_total") > before + (12 << 20) { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            try #require(get.process.isRunning, "the get ended before the bucket stopped")
+            try services.killSeaweed()
+            let stopped = ContinuousClock.now
+            let failed = await get.finish(timeout: 120)
+            let seconds = OutageStack.since(stopped)
+            #expect(!failed.timedOut && !failed.termination.succeeded, "\(failed.stdout)")
+            OutageStack.expectOneLine(failed.stderr, naming: "object store")
+            #expect(seconds < 10, "the get failed \(seconds) s after the bucket stopped")
+            print("bucket stopped mid-get: failed after \(String(format: "%.2f", seconds)) s: "
+                + failed.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+
+            try await services.startSeaweed()
+            _ = try await OutageStack.untilReady(client)
+            let resumed = try await scratch.metric("arttui_chunk_records_sent_bytes_total")
+            try await scratch.ok(["get", "root/shared/many", "--root", "out", "--remote", remote], cache: "reader")
+            let fetched = try await scratch.metric("arttui_chunk_records_sent_bytes_total") - resumed
+            #expect(try scratch.contents("out") == scratch.contents("many"))
+            #expect(fetched < 96 << 20, "the re-run fetched only the files the first run did not finish (\(fetched) bytes)")
+        }
+    }
+
     @Test func aDeletionWhileTheBucketIsStoppedIsDoneWithin5sAndTheNextOneFreesItsSpace() async throws {
         try await OutageStack.withStack { services, client, scratch in
             let remote = scratch.server.absoluteString

@@ -127,15 +127,21 @@ enum OutageStack {
     /// `clientTimeout` (seconds) replaces the client's 4.5 s stall limit, for a test of the server's own answer.
     static func putUnderWay(_ scratch: Scratch, clientTimeout: Int? = nil) async throws -> (put: CapturedProcess, countBefore: Int64) {
         try scratch.tree("data", ["big.bin": TransferCommandTests.random(64 << 20)])
-        let before = try await scratch.metric("arttui_upload_chunks_total")
         let limit = clientTimeout.map { ["--timeout", String($0)] } ?? []
-        let put = try scratch.start(["put", "data", "-n", "root/shared/big", "--remote", scratch.server.absoluteString] + limit)
+        return try await sendingUnderWay(scratch, ["put", "data", "-n", "root/shared/big", "--remote", scratch.server.absoluteString] + limit)
+    }
+
+    /// Starts `arttui arguments` (a put or push) and returns it once the server has staged its first
+    /// pack, with the server's count of staged chunks before it.
+    static func sendingUnderWay(_ scratch: Scratch, _ arguments: [String]) async throws -> (put: CapturedProcess, countBefore: Int64) {
+        let before = try await scratch.metric("arttui_upload_chunks_total")
+        let command = try scratch.start(arguments)
         for _ in 0..<1_200 {
-            if try await scratch.metric("arttui_upload_chunks_total") > before || !put.process.isRunning { break }
+            if try await scratch.metric("arttui_upload_chunks_total") > before || !command.process.isRunning { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        try #require(put.process.isRunning, "the put ended before the service was stopped")
-        return (put, before)
+        try #require(command.process.isRunning, "arttui \(arguments[0]) ended before it could be interrupted")
+        return (command, before)
     }
 
     /// Runs the put `putUnderWay` started again, to success: how many chunks the server had staged

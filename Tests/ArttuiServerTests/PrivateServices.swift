@@ -51,6 +51,7 @@ final class PrivateServices: @unchecked Sendable {
 
     let directory: URL
     let postgresPort: Int
+    private let s3Port: Int
     /// `postgres://postgres@127.0.0.1:PORT/artifacts` (logins over TCP are trusted).
     let databaseURL: String
     /// `http://127.0.0.1:PORT`.
@@ -61,6 +62,7 @@ final class PrivateServices: @unchecked Sendable {
     private init(directory: URL, postgresPort: Int, s3Port: Int, databaseURL: String) {
         self.directory = directory
         self.postgresPort = postgresPort
+        self.s3Port = s3Port
         self.databaseURL = databaseURL
         s3Endpoint = "http://127.0.0.1:\(s3Port)"
     }
@@ -116,6 +118,18 @@ final class PrivateServices: @unchecked Sendable {
             throw Failure("postmaster.pid holds \(text)")
         }
         return [postmaster] + Self.children(of: postmaster)
+    }
+
+    /// Kills SeaweedFS by its pid (SIGKILL): the bucket refuses every connection until `startSeaweed`.
+    func killSeaweed() throws {
+        for pid in try seaweedProcesses() { kill(pid, SIGKILL) }
+    }
+
+    /// Starts SeaweedFS again on its data and ports, as `s3.sh start` did.
+    func startSeaweed() async throws {
+        let s3 = directory.appendingPathComponent("s3").path
+        try await Self.script("s3.sh", ["stop", s3])
+        try await Self.script("s3.sh", ["start", s3, "\(s3Port)"])
     }
 
     /// Stops `processes` with SIGSTOP (the first first: a stopped postmaster starts no new backend).

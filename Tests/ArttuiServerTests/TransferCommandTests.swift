@@ -256,6 +256,32 @@ import Glibc
         }
     }
 
+    @Test func aPushKilledMidUploadSendsOnlyTheMissingChunksWhenRunAgain() async throws {
+        try await Self.withServer { scratch in
+            let remote = scratch.server.absoluteString
+            try scratch.tree("data", ["big.bin": Self.random(64 << 20)])
+            try await scratch.ok(["put", "data", "-n", "lin/big"])
+            let push = ["push", "lin/big", "--to", remote, "--into", "root/shared", "--json"]
+            let (killed, chunksBefore) = try await OutageStack.sendingUnderWay(scratch, push)
+            await killed.process.kill()
+            let (status, _) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions")
+            #expect(status == 404, "nothing of the killed push is visible")
+
+            let staged = try await OutageStack.settledUploadCount(scratch) - chunksBefore
+            try #require(staged > 0, "the push ended before any pack was staged")
+            let report = try await scratch.json(Array(push.dropLast()))
+            let resent = try await scratch.metric("arttui_upload_chunks_total") - chunksBefore - staged
+            print("killed push: \(staged) chunks staged before kill -9, \(resent) sent by the re-run")
+            #expect(report["chunksSent"] as? Int == Int(resent), "the report counts what the re-run sent")
+            let (_, manifest) = try await scratch.client.send("GET", "/api/v1/projects/root/shared/artifacts/big/versions/v0/manifest")
+            let chunks = Int64(Set(try JSONDecoder().decode(WireManifest.self, from: manifest).contents.flatMap(\.chunks)).count)
+            #expect(staged + resent == chunks, "the re-run sends exactly the chunks not staged before (\(staged) + \(resent) of \(chunks))")
+            #expect(resent < chunks)
+            try await scratch.ok(["get", "root/shared/big", "--root", "out", "--remote", remote], store: "fresh", cache: "cache2")
+            #expect(try scratch.contents("out") == scratch.contents("data"))
+        }
+    }
+
     @Test func threeVersionsWithAliasesAndLineagePushedPulledAndPushedAgain() async throws {
         try await Self.withServer { scratch in
             let remote = scratch.server.absoluteString

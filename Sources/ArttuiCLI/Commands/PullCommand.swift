@@ -41,14 +41,18 @@ struct PullCommand: ParsableCommand {
         var report = VersionCopier.Report()
         for text in addresses {
             let address = try ServerArtifactAddress(parsing: text)
-            let source = try ServerTransferEnd(client: sourceClient, project: try RemoteProject.of(address, client: sourceClient))
+            let source = try ServerTransferEnd(
+                client: sourceClient, project: try RemoteProject.of(address, client: sourceClient),
+                cacheDirectory: storeOptions.cacheDirectory)
             let target: any TransferEnd
             if let targetClient {
                 let project = try into.map { try RemoteProject.of(ServerProjectPath(parsing: $0), client: targetClient) }
                     ?? RemoteProject(entity: try targetClient.whoami().name, project: address.project)
-                target = try ServerTransferEnd(client: targetClient, project: project)
+                target = try ServerTransferEnd(
+                    client: targetClient, project: project, cacheDirectory: storeOptions.cacheDirectory)
             } else {
-                target = LocalTransferEnd(store: store!, project: into ?? address.project)
+                target = LocalTransferEnd(
+                    store: store!, project: into ?? address.project, cacheDirectory: storeOptions.cacheDirectory)
             }
             let copier = VersionCopier(source: source, target: target, moveAliases: moveAliases)
             try copier.copy(artifact: address.name, reference: address.reference, into: &report)

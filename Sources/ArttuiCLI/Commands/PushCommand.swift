@@ -41,18 +41,21 @@ struct PushCommand: ParsableCommand {
             let (source, artifact, reference, projectName): (any TransferEnd, String, String?, String)
             if let sourceClient {
                 let address = try ServerArtifactAddress(parsing: text)
-                source = try ServerTransferEnd(client: sourceClient, project: try RemoteProject.of(address, client: sourceClient))
+                source = try ServerTransferEnd(
+                    client: sourceClient, project: try RemoteProject.of(address, client: sourceClient),
+                    cacheDirectory: storeOptions.cacheDirectory)
                 (artifact, reference, projectName) = (address.name, address.reference, address.project)
             } else {
                 let address = try ArtifactAddress(parsing: text)
-                source = LocalTransferEnd(store: store!, project: address.project)
+                source = LocalTransferEnd(store: store!, project: address.project, cacheDirectory: storeOptions.cacheDirectory)
                 (artifact, reference, projectName) = (
                     address.name, text.contains(":") ? address.reference.description : nil, address.project)
             }
             let project = try into.map { try RemoteProject.of(ServerProjectPath(parsing: $0), client: targetClient) }
                 ?? RemoteProject(entity: try targetClient.whoami().name, project: projectName)
-            let copier = VersionCopier(
-                source: source, target: try ServerTransferEnd(client: targetClient, project: project), moveAliases: moveAliases)
+            let target = try ServerTransferEnd(
+                client: targetClient, project: project, cacheDirectory: storeOptions.cacheDirectory)
+            let copier = VersionCopier(source: source, target: target, moveAliases: moveAliases)
             try copier.copy(artifact: artifact, reference: reference, into: &report)
         }
         if output.json { return try JSONOutput.print(report) }

@@ -137,8 +137,28 @@ final class ServerClient: Sendable {
         case .timedOut: return .timedOut(server, seconds: timeout)
         case .tls: return .tls(server, reason: reason)
         case .invalidAnswer: return .unexpectedAnswer(server, what: "sent something that is not HTTP: \(reason)")
-        case .unreachable, .connectionLost, .invalidRequest, .unavailable: return .unreachable(server, reason: reason)
+        case .connectionLost:
+            if let cause = causeOfBrokenAnswer() {
+                return .problem(status: 503, detail: "server \(server) broke off its answer (\(reason)): \(cause)")
+            }
+            return .unreachable(server, reason: reason)
+        case .unreachable, .invalidRequest, .unavailable: return .unreachable(server, reason: reason)
         }
+    }
+
+    /// What the server's `/readyz` names as not answering, after a connection it broke off: a server
+    /// whose bucket or database went away while it streamed an answer can no longer say so in that
+    /// answer (its status went out first), and "cannot reach server" would blame the server. Nil when
+    /// the server is gone or says it is ready. Bounded by the timeout, as every request is (the server
+    /// bounds its own probe at 3 s).
+    private func causeOfBrokenAnswer() -> String? {
+        let request = HTTPRequest(
+            method: "GET", url: server.url("/readyz", query: []), headers: [(name: "Accept", value: "application/json")],
+            body: .none, answerTimeout: nil)
+        guard let response = try? http.send(request), response.statusCode == 503,
+              let problem = try? JSONDecoder().decode(ServerProblem.self, from: response.body)
+        else { return nil }
+        return scrub(problem.detail.replacingOccurrences(of: "\n", with: " "))
     }
 
     private func answerError(status: Int, body: Data, response: HTTPResponse, request: String) -> ServerError {

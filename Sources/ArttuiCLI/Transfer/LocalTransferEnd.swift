@@ -7,10 +7,14 @@ import Synchronization
 final class LocalTransferEnd: TransferEnd {
     let store: Store
     let project: String
+    /// Where the packs of a version being pulled here are remembered until it commits.
+    private let pulls: InterruptedPulls
 
-    init(store: Store, project: String) {
+    /// The project `project` of `store`; `cacheDirectory` keeps the packs of unfinished pulls.
+    init(store: Store, project: String, cacheDirectory: URL) {
         self.store = store
         self.project = project
+        pulls = InterruptedPulls(cacheDirectory: cacheDirectory)
     }
 
     var place: String { "in the local store" }
@@ -77,13 +81,21 @@ final class LocalTransferEnd: TransferEnd {
         _ request: CommitRequest, sending digests: [String], size: @escaping (String) -> Int,
         from source: @escaping @Sendable () -> any ChunkRecordSource
     ) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64) {
-        var staged: [StagedPack] = []
+        let key = InterruptedPulls.Key(store: store.directory.path, digest: Store.manifestDigest(request.files))
+        // What an interrupted run of this pull staged is committed, not received again; a pack that
+        // is gone (`verify --repair`) or damaged is simply received again.
+        var staged = pulls.packs(for: key).compactMap { try? store.restage(packKey: $0, maxRawLength: Int(UInt32.max)) }
+        let held = Set(staged.flatMap(\.chunks).map(\.digest))
         var chunks = 0
         var bytes: Int64 = 0
-        var toSend = digests
+        var toSend = digests.filter { !held.contains($0) }
         for _ in 1...2 {
-            let received = try receive(toSend, size: size, from: source)
+            let received = receive(toSend, size: size, from: source)
             staged += received.packs
+            if let failure = received.failure {
+                pulls.remember(staged.map(\.pack.key), for: key)
+                throw failure
+            }
             chunks += toSend.count
             bytes += received.bytes
             let upload = UploadedVersion(
@@ -94,6 +106,7 @@ final class LocalTransferEnd: TransferEnd {
                 upload, project: project, stagedChunks: staged.flatMap(\.chunks), packs: staged.map(\.pack))
             {
             case let .committed(result):
+                pulls.forget(key)
                 return (CommitResponse(created: result.created, version: WireVersion(result.version)), chunks, bytes)
             case let .missingChunks(missing):
                 toSend = missing.sorted()
@@ -102,10 +115,11 @@ final class LocalTransferEnd: TransferEnd {
         throw CommandFailure(message: "the local store kept missing chunks of \(request.artifact); run the pull again")
     }
 
-    /// Fetches the records of `digests` in packs of about 16 MiB, two at a time, and stages each pack.
+    /// Fetches the records of `digests` in packs of about 16 MiB, two at a time, and stages each pack;
+    /// on a failure, the packs staged before it and the failure.
     private func receive(
         _ digests: [String], size: (String) -> Int, from source: @escaping @Sendable () -> any ChunkRecordSource
-    ) throws -> (packs: [StagedPack], bytes: Int64) {
+    ) -> (packs: [StagedPack], bytes: Int64, failure: Error?) {
         var groups: [[String]] = []
         var current: [String] = []
         var currentSize = 0
@@ -142,11 +156,7 @@ final class LocalTransferEnd: TransferEnd {
             }
         }
         let final = state.withLock { $0 }
-        if let failure = final.failure {
-            for pack in final.packs { try? store.objects.delete(key: pack.pack.key) }
-            throw failure
-        }
-        return (final.packs, final.bytes)
+        return (final.packs, final.bytes, final.failure)
     }
 
     func ensureRun(_ run: WireRun) throws -> RunPlacement {

@@ -8,12 +8,12 @@ import Foundation
 /// after a file changed resumes too, and sends only that file's new chunks. Kept in the client's cache
 /// directory, one small file per unfinished put, removed once the put commits.
 struct ResumableUploads {
-    /// One put's destination and the paths it puts.
+    /// One put's destination and the paths it puts (or one copied version's destination and digest).
     struct Key: Codable, Equatable {
         var server: String
         var project: String
         var artifact: String
-        /// `digest(ofPaths:)` of the draft's paths.
+        /// `digest(ofPaths:)` of the draft's paths; for a push or pull, the digest of the version copied.
         var sources: String
 
         /// A digest of `paths` (in manifest order), the name of the put's file.

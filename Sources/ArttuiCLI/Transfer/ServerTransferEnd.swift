@@ -10,13 +10,18 @@ final class ServerTransferEnd: TransferEnd {
     let project: RemoteProject
     private let repository: ServerRepository
     private let committer: CommitSender
+    /// Where the upload of a version being copied here is remembered until it commits, so a copy
+    /// interrupted (a server restarted, a dropped link, Ctrl-C) and run again resumes it, as a put does.
+    private let uploads: ResumableUploads
 
+    /// An end on `client`'s server; `cacheDirectory` keeps the uploads of unfinished copies.
     /// - Throws: `CommandFailure` when `ARTTUI_COMMIT_PART_FILES` is not a part size (before anything is copied).
-    init(client: ServerClient, project: RemoteProject) throws {
+    init(client: ServerClient, project: RemoteProject, cacheDirectory: URL) throws {
         self.client = client
         self.project = project
         repository = ServerRepository(client: client)
         committer = try CommitSender(client: client, project: project)
+        uploads = ResumableUploads(cacheDirectory: cacheDirectory)
     }
 
     var place: String { "on \(client.server)" }
@@ -94,8 +99,15 @@ final class ServerTransferEnd: TransferEnd {
         from source: @escaping @Sendable () -> any ChunkRecordSource
     ) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64) {
         let uploader = ChunkUploader(client: client, project: project)
-        let upload = try uploader.createUpload()
-        var toSend = digests
+        // One upload per version copied: its digest names it, whatever the source.
+        let session = UploadSession(
+            uploader: uploader, uploads: uploads,
+            key: ResumableUploads.Key(
+                server: "\(client.server)", project: "\(project)", artifact: request.artifact,
+                sources: Store.manifestDigest(request.files)))
+        // What an interrupted copy of this version staged is not sent again.
+        var toSend = session.isResumed ? try session.missing(digests) : digests
+        let upload = try session.upload()
         var chunks = 0
         var bytes: Int64 = 0
         for attempt in 1...3 {
@@ -106,6 +118,7 @@ final class ServerTransferEnd: TransferEnd {
             bytes += sent.bytes
             do {
                 let commit = try committer.commit(request, upload: upload)
+                session.committed()
                 return (commit, chunks, bytes)
             } catch ServerError.missingChunks where attempt < 3 {
                 toSend = try uploader.missing(Array(Set(request.contents.flatMap(\.chunks))).sorted(), upload: upload)

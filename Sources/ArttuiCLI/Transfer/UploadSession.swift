@@ -22,6 +22,9 @@ final class UploadSession: Sendable {
         current = Mutex((earlier, earlier != nil))
     }
 
+    /// Whether the session resumes an upload an earlier, interrupted run made (until the server says it is gone).
+    var isResumed: Bool { current.withLock { $0.resumed } }
+
     /// Which of `digests` the server lacks. Chunks staged in the upload count as present when an earlier
     /// run made it, or when `stagedByThisRun` (this run asks about each chunk once, before it sends it:
     /// naming the upload would make the server list every chunk staged so far for every question).
