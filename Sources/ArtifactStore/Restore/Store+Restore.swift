@@ -77,12 +77,13 @@ extension Store {
 
         // Every chunk list at once, when the first file needs the store: one query instead of one
         // per file, and none when the cache holds everything.
-        let chunkLists = Mutex<[String: [StoredChunk]]?>(nil)
+        let chunkTable = Mutex<ContentChunkTable?>(nil)
         let chunks = { @Sendable [catalog] (digest: String) throws -> [StoredChunk]? in
-            try chunkLists.withLock { lists in
-                if lists == nil { lists = try catalog.chunkLocations(versionID: version.id) }
-                return lists?[digest]
+            let table = try chunkTable.withLock { table in
+                if table == nil { table = try catalog.chunkTable(versionID: version.id) }
+                return table!
             }
+            return table.chunks(ofContent: digest)
         }
         let counts = try restorer.restore(
             files,
