@@ -68,11 +68,7 @@ struct DeferredUses {
         /// Where `digest` is in `digests`.
         func position(of digest: String) -> Int? {
             let key = Self.key(digest)
-            var low = 0, high = keys.count
-            while low < high {
-                let middle = (low + high) / 2
-                if keys[middle] < key { low = middle + 1 } else { high = middle }
-            }
+            var low = keys.partitioningIndex { $0 >= key }
             while low < keys.count, keys[low] == key {
                 if digests[low] == digest { return low }
                 low += 1

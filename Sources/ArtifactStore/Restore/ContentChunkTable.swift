@@ -99,12 +99,8 @@ public struct ContentChunkTable: Sendable {
     }
 
     private func content(_ key: BinaryDigest) -> Content? {
-        var low = 0, high = contents.count
-        while low < high {
-            let middle = (low + high) / 2
-            if contents[middle].digest < key { low = middle + 1 } else { high = middle }
-        }
-        return low < contents.count && contents[low].digest == key ? contents[low] : nil
+        let index = contents.partitioningIndex { $0.digest >= key }
+        return index < contents.count && contents[index].digest == key ? contents[index] : nil
     }
 
     private func storedChunk(_ chunk: Chunk, contentHex: String) -> StoredChunk {
