@@ -160,6 +160,8 @@ extension SQLiteCatalog {
                 guard try hasReferences(db, versionID: versionID) else {
                     // Through a cursor: all rows fetched first held each digest's bytes next to its text.
                     var entries: [ManifestEntry] = []
+                    // Room for every row at once: grown by doubling, 100,000 entries held room for 131,072.
+                    entries.reserveCapacity(min(limit, try Self.fileCount(db, versionID: versionID)))
                     let rows = try Row.fetchCursor(db, sql: """
                         SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
                         WHERE f.versionId = ? AND (?2 IS NULL OR f.path > ?2) ORDER BY f.path LIMIT ? OFFSET ?
@@ -210,8 +212,7 @@ extension SQLiteCatalog {
                 var packKeys: [Int64: String] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT id, key FROM pack") { packKeys[row[0]] = row[1] }
                 // Room for a content per file, which most versions of many files come close to.
-                let files = try Int.fetchOne(db, sql: "SELECT fileCount FROM version WHERE id = ?", arguments: [versionID])
-                var table = ContentChunkTable(reservingFor: files ?? 0)
+                var table = ContentChunkTable(reservingFor: try Self.fileCount(db, versionID: versionID))
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT c.digest, ch.digest, ch.packId, ch.offset, ch.storedLength, ch.rawLength, ch.compression,
                            c.digest = ch.digest
@@ -238,6 +239,11 @@ extension SQLiteCatalog {
                 return table
             }
         }
+    }
+
+    /// The number of files of a version (0 for an unknown id), to make room for them before reading them.
+    private static func fileCount(_ db: Database, versionID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT fileCount FROM version WHERE id = ?", arguments: [versionID]) ?? 0
     }
 
     /// The digest in column `index` of `row` as a `BinaryDigest`, from a 32-byte blob or (a catalog

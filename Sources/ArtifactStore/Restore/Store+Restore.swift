@@ -63,8 +63,10 @@ extension Store {
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> RestoreReport {
         let entries = try ManifestSelection.entries(self.files(of: version), at: paths, of: version.qualifiedName)
-        let files = entries.filter(\.isStored)
         let referenced = entries.filter { !$0.isStored }
+        // The manifest's own array when every file is stored (the usual case): no copy of 7 MiB per
+        // 100,000 files.
+        let files = referenced.isEmpty ? entries : entries.filter(\.isStored)
         var restorer = try FileRestorer(
             root: root, versionName: version.qualifiedName,
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
