@@ -331,9 +331,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
 /// One restore worker's view of a `ServerChunkFetcher`.
 final class ServerContentSource: ContentChunkSource {
     private let fetcher: ServerChunkFetcher
-    private let contents: [String: WireContent]
+    private let contents: ContentsByDigest
 
-    init(fetcher: ServerChunkFetcher, contents: [String: WireContent]) {
+    init(fetcher: ServerChunkFetcher, contents: ContentsByDigest) {
         self.fetcher = fetcher
         self.contents = contents
     }
@@ -341,7 +341,7 @@ final class ServerContentSource: ContentChunkSource {
     func forEachChunk(
         ofContent digest: String, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        guard let content = contents[digest] else {
+        guard let content = contents[digest: digest] else {
             throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "the server's manifest does not list its chunks")
         }
         try fetcher.forEachChunk(of: content, checkingEach: checkingEach, body)
