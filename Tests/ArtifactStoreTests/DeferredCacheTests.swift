@@ -71,6 +71,32 @@ struct DeferredCacheTests {
         }
     }
 
+    /// A pinned file's insert is noted in its pin's preload: an eviction in the same get must take it
+    /// back (no file, no row), and the file inserted again must be recorded once, as inserted last.
+    @Test func aPinnedInsertEvictedInTheSameGetLeavesNoRowAndCanBeInsertedAgain() throws {
+        try withTemporaryCache { cache, _ throws in
+            let (kept, evicted, again) = (Blob("kept"), Blob("evicted"), Blob("evicted, then fetched again"))
+            let owner = CacheOwner(project: "p", artifact: "a")
+            let pin = try cache.pin([kept.digest, evicted.digest, again.digest])
+            defer { try? pin.release() }
+            try cache.deferringUses(preloading: pin) {
+                for blob in [kept, evicted, again] { try cache.insert(blob, owner: owner) }
+                try cache.evict(digest: evicted.digest)
+                try cache.evict(digest: again.digest)
+                #expect(!FileManager.default.fileExists(atPath: cache.objectPath(evicted.digest)))
+                try cache.insert(again, owner: owner)
+            }
+            let rows = try cache.index.database.read { try String.fetchSet($0, sql: "SELECT digest FROM entry") }
+            #expect(rows == [kept.digest, again.digest])
+            #expect(try cache.report().files == 2 && cache.report().bytes == kept.size + again.size)
+            let entry = try #require(try cache.index.database.read { try CacheIndex.entry($0, digest: again.digest) })
+            #expect(try FileSignature.of(path: cache.objectPath(again.digest)) == entry.signature)
+            #expect(try cache.index.database.read {
+                try String.fetchSet($0, sql: "SELECT digest FROM owner WHERE project = 'p' AND artifact = 'a'")
+            } == [kept.digest, again.digest])
+        }
+    }
+
     @Test func insertWithACopyWritesBothOrNeither() throws {
         try withTemporaryCache { cache, root throws in
             let blob = Blob("bytes for the cache and for the user")

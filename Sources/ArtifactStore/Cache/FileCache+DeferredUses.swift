@@ -7,8 +7,8 @@ import Synchronization
 /// Uses of cached files, and files newly put into the cache, noted in memory while a `get` runs.
 ///
 /// Kept compact, since a `get` of 100,000 files notes each of them: the rows preloaded for a pin, and
-/// the uses of those files, are arrays in the pin's byte order (see ``Preload``); only other files
-/// (inserted ones, or files no pin names) go into tables keyed by digest.
+/// the uses of those files, and the files this process inserts, are arrays in the pin's byte order (see
+/// ``Preload``); only files no pin names go into tables keyed by digest.
 struct DeferredUses {
     /// Open `deferringUses` scopes; uses are written when the last one ends.
     var depth = 0
@@ -18,8 +18,10 @@ struct DeferredUses {
     /// The files each owner used that no preload notes, in the order of use, a file used twice listed
     /// twice (an array's append, where a set's insert hashed every digest again).
     var owners: [CacheOwner: [String]] = [:]
-    /// Files moved into `obj/` whose rows are not written yet, with the signature each had right
-    /// after its move (updated by later uses). This process sees their rows as these.
+    /// Files no preload holds that were moved into `obj/` and whose rows are not written yet, with the
+    /// signature each had right after its move (updated by later uses). This process sees their rows
+    /// as these. (A pinned file's insert is a mark in its preload: a table of 100,000 of them held
+    /// 12 MiB at the end of a get.)
     var inserted: [String: FileSignature] = [:]
     /// Rows this process changed otherwise: a digest mapped to nil has no row (evicted).
     var known: [String: CacheIndex.Entry?] = [:]
@@ -42,7 +44,7 @@ struct DeferredUses {
         private let keys: [UInt64]
         /// The signature of each file's row (a use's new one once it has one), nil for a file without a row.
         var signatures: [FileSignature?]
-        /// What this process did with each file: ``used``, ``resigned``, ``owned``.
+        /// What this process did with each file: ``used``, ``resigned``, ``owned``, ``inserted``.
         var marks: [UInt8]
         /// The owner of the first use noted here: a `get` has one.
         var owner: CacheOwner?
@@ -53,6 +55,8 @@ struct DeferredUses {
         static let resigned: UInt8 = 2
         /// Used by ``owner``.
         static let owned: UInt8 = 4
+        /// Moved into `obj/` by this process, its row (the signature in `signatures`) not written yet.
+        static let inserted: UInt8 = 8
 
         init(digests: [String], signatures: [FileSignature?]) {
             self.digests = digests
@@ -64,11 +68,7 @@ struct DeferredUses {
         /// Where `digest` is in `digests`.
         func position(of digest: String) -> Int? {
             let key = Self.key(digest)
-            var low = 0, high = keys.count
-            while low < high {
-                let middle = (low + high) / 2
-                if keys[middle] < key { low = middle + 1 } else { high = middle }
-            }
+            var low = keys.partitioningIndex { $0 >= key }
             while low < keys.count, keys[low] == key {
                 if digests[low] == digest { return low }
                 low += 1
@@ -108,7 +108,8 @@ struct DeferredUses {
         return pinned ? .some(nil) : nil
     }
 
-    /// Where a preload holds the row of `digest`, unless this process inserted or changed it since.
+    /// Where a preload holds the row of `digest` (its insert's, for a file this process inserted), unless
+    /// this process inserted a file no pin names or changed the row otherwise.
     private func preloadedRow(_ digest: String) -> (preload: Int, position: Int)? {
         if !inserted.isEmpty, inserted[digest] != nil { return nil }
         if !known.isEmpty, known[digest] != nil { return nil }
@@ -127,13 +128,7 @@ struct DeferredUses {
             } else {
                 preloads[index].marks[position] |= Preload.used
             }
-            guard let owner else { return }
-            if preloads[index].owner == nil { preloads[index].owner = owner }
-            if preloads[index].owner == owner {
-                preloads[index].marks[position] |= Preload.owned
-            } else {
-                owners[owner, default: []].append(digest)
-            }
+            if let owner { own(digest, at: (index, position), by: owner) }
             return
         }
         if let signature {
@@ -150,6 +145,62 @@ struct DeferredUses {
         if let owner { owners[owner, default: []].append(digest) }
     }
 
+    /// Notes that `owner` used the file at `slot` of a preload.
+    private mutating func own(_ digest: String, at slot: (preload: Int, position: Int), by owner: CacheOwner) {
+        if preloads[slot.preload].owner == nil { preloads[slot.preload].owner = owner }
+        if preloads[slot.preload].owner == owner {
+            preloads[slot.preload].marks[slot.position] |= Preload.owned
+        } else {
+            owners[owner, default: []].append(digest)
+        }
+    }
+
+    /// Notes a file just moved into `obj/` with `signature`: in its preload's slot when a pin names it,
+    /// else in ``inserted``. Its row, written at the end, is its use: only the owner is noted besides.
+    mutating func insert(_ digest: String, signature: FileSignature, owner: CacheOwner?) {
+        known[digest] = nil
+        for index in preloads.indices {
+            guard let position = preloads[index].position(of: digest) else { continue }
+            // A file inserted again (two workers with one content) is a new file: earlier uses and
+            // signatures were of the one it replaced.
+            preloads[index].signatures[position] = signature
+            preloads[index].marks[position] = preloads[index].marks[position] & Preload.owned | Preload.inserted
+            if let owner { own(digest, at: (index, position), by: owner) }
+            return
+        }
+        inserted[digest] = signature
+        if let owner { owners[owner, default: []].append(digest) }
+    }
+
+    /// Forgets the deferred insert of `digest`, if any, and returns the signature it had.
+    mutating func forgetInsert(of digest: String) -> FileSignature? {
+        if !inserted.isEmpty, let signature = inserted.removeValue(forKey: digest) { return signature }
+        for index in preloads.indices {
+            guard let position = preloads[index].position(of: digest),
+                  preloads[index].marks[position] & Preload.inserted != 0 else { continue }
+            preloads[index].marks[position] &= ~Preload.inserted
+            return preloads[index].signatures[position]
+        }
+        return nil
+    }
+
+    /// Every deferred insert, in byte order of digest: the rows the index records at the end.
+    func insertsInOrder() -> [(digest: String, signature: FileSignature)] {
+        var ordered: [(digest: String, signature: FileSignature)] = []
+        // Counted first: grown by doubling, the list held room for 131,072 inserts of 100,000, and both
+        // buffers at the step, at the end of the get where its memory peaks.
+        ordered.reserveCapacity(inserted.count + marked(Preload.inserted))
+        for preload in preloads {
+            for (position, mark) in preload.marks.enumerated() where mark & Preload.inserted != 0 {
+                if let signature = preload.signatures[position] { ordered.append((preload.digests[position], signature)) }
+            }
+        }
+        guard preloads.count > 1 || !inserted.isEmpty else { return ordered }
+        for (digest, signature) in inserted { ordered.append((digest, signature)) }
+        let order = ByteOrder.order(of: ordered.map(\.digest))
+        return order.map { ordered[$0] }
+    }
+
     /// Forgets every use of `digest` noted so far (its file is being evicted).
     mutating func forgetUses(of digest: String) {
         uses[digest] = nil
@@ -161,9 +212,15 @@ struct DeferredUses {
         }
     }
 
+    /// How many preloaded files carry `mark`.
+    private func marked(_ mark: UInt8) -> Int {
+        preloads.reduce(0) { count, preload in count + preload.marks.reduce(0) { $0 + ($1 & mark != 0 ? 1 : 0) } }
+    }
+
     /// Every use, in byte order of digest: what the index records at the end.
     func usesInOrder() -> [(digest: String, signature: FileSignature?)] {
         var ordered: [(digest: String, signature: FileSignature?)] = []
+        ordered.reserveCapacity(uses.count + marked(Preload.used))
         for preload in preloads {
             for (position, mark) in preload.marks.enumerated() where mark & Preload.used != 0 {
                 let signature = mark & Preload.resigned != 0 ? preload.signatures[position] : nil
@@ -250,11 +307,7 @@ extension FileCache {
         try deferredUses.withLock { state in
             guard state.depth > 0 else { return false }
             // Moved under the lock, so that two threads inserting one digest note the file that stays.
-            let signature = try move()
-            state.inserted[digest] = signature
-            state.known[digest] = nil
-            // Its row, written at the end, is its use: only the owner is noted besides.
-            if let owner { state.owners[owner, default: []].append(digest) }
+            state.insert(digest, signature: try move(), owner: owner)
             return true
         }
     }
@@ -263,9 +316,10 @@ extension FileCache {
     func forgetDeferred(digest: String) -> FileSignature? {
         deferredUses.withLock { state in
             guard state.depth > 0 else { return nil }
+            let inserted = state.forgetInsert(of: digest)
             state.forgetUses(of: digest)
             state.known[digest] = .some(nil)
-            return state.inserted.removeValue(forKey: digest)
+            return inserted
         }
     }
 
@@ -277,7 +331,7 @@ extension FileCache {
             return state
         }
         guard let state else { return }
-        let (uses, owners, inserted) = (state.usesInOrder(), state.ownersOfUses(), state.inserted)
+        let (uses, owners, inserted) = (state.usesInOrder(), state.ownersOfUses(), state.insertsInOrder())
         guard !uses.isEmpty || !inserted.isEmpty else { return }
         do {
             try writeDeferred(uses: uses, owners: owners, inserted: inserted)
@@ -295,22 +349,25 @@ extension FileCache {
 
     private func writeDeferred(
         uses: [(digest: String, signature: FileSignature?)], owners: [(owner: CacheOwner, digests: [String], sorted: Bool)],
-        inserted: [String: FileSignature]
+        inserted: [(digest: String, signature: FileSignature)]
     ) throws {
-        try index.database.write { db in try CacheIndex.withLargePageCache(db) {
-            // A get of 20,000 cached files changes every page of the index in this transaction: in
-            // SQLite's 2 MB page cache they were spilled to the WAL and read back, 41,000 `pread`s
-            // (strace) for a 9 MB index.
+        // In SQLite's own 2 MB page cache, not `withLargePageCache`: every row here is written in digest
+        // order (inserts, new signatures, owners), one sweep over each table, so a page spilled to the WAL
+        // is not wanted again in this transaction. (When uses still moved rows in `entry_lastUsed`, a get
+        // of 20,000 cached files touched its pages at random and spilled 41,000 of them.) The 64 MiB cache
+        // held every page of a get into an empty cache until the commit: 40 MiB of a 100,000-file get's
+        // 119 MiB peak heap.
+        try index.database.write { db in
             // In digest order: the use clock gives each file its place in the eviction order, and a
             // dictionary's order changes from run to run, so the same gets followed by the same
             // cleanup would evict different files (and the same command against a server and
-            // locally would report different sizes). Sorting 20,000 digests costs a few milliseconds.
-            try CacheIndex.record(db, ByteOrder.sorted(inserted.keys).map { (digest: $0, signature: inserted[$0]!) })
+            // locally would report different sizes). A pin's inserts come in its byte order already.
+            try CacheIndex.record(db, inserted)
             // The uses as one row, not one update of `entry_lastUsed` per file (see CacheIndex+UseSets).
             try CacheIndex.noteUses(db, uses)
             for (owner, digests, sorted) in owners where !digests.isEmpty {
                 try CacheIndex.addOwner(db, owner, digests: digests, sorted: sorted)
             }
-        } }
+        }
     }
 }

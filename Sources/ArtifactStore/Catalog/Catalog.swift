@@ -38,6 +38,9 @@ public protocol Catalog: RunCatalog, PendingVersionCatalog {
     /// The chunks of every file content in a version, keyed by content digest, each list in order:
     /// what a restore reads, fetched at once instead of file by file.
     func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]]
+    /// The same chunk lists as `chunkLocations(versionID:)`, held compactly for a restore that looks
+    /// them up file by file (see ``ContentChunkTable``), ready for look-ups.
+    func chunkTable(versionID: Int64) throws -> ContentChunkTable
     /// The chunks of each of `contentDigests`, keyed by content digest, each list in order; a content of
     /// no chunks (or none stored) is left out. What a page of a large version's manifest names, read
     /// in one go instead of content by content.
@@ -248,6 +251,12 @@ extension Catalog {
             if !chunks.isEmpty { lists[digest] = chunks }
         }
         return lists
+    }
+
+    public func chunkTable(versionID: Int64) throws -> ContentChunkTable {
+        var table = ContentChunkTable(try chunkLocations(versionID: versionID))
+        table.finish()
+        return table
     }
 
     public func chunkLocations(versionID: Int64, chunkDigests: [String]) throws -> [String: StoredChunk] {

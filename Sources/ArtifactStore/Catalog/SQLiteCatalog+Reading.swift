@@ -160,6 +160,8 @@ extension SQLiteCatalog {
                 guard try hasReferences(db, versionID: versionID) else {
                     // Through a cursor: all rows fetched first held each digest's bytes next to its text.
                     var entries: [ManifestEntry] = []
+                    // Room for every row at once: grown by doubling, 100,000 entries held room for 131,072.
+                    entries.reserveCapacity(min(limit, try Self.fileCount(db, versionID: versionID)))
                     let rows = try Row.fetchCursor(db, sql: """
                         SELECT f.path, c.digest, c.size FROM file f JOIN content c ON c.id = f.contentId
                         WHERE f.versionId = ? AND (?2 IS NULL OR f.path > ?2) ORDER BY f.path LIMIT ? OFFSET ?
@@ -200,14 +202,17 @@ extension SQLiteCatalog {
     }
 
     public func chunkLocations(versionID: Int64) throws -> [String: [StoredChunk]] {
+        try chunkTable(versionID: versionID).lists
+    }
+
+    public func chunkTable(versionID: Int64) throws -> ContentChunkTable {
         try guarded {
             try database.read { db in
-                var locations: [String: [StoredChunk]] = [:]
-                // One string per pack key and per digest, shared by every row naming it: a 100,000-file
-                // version made a pack key string per chunk, and a second digest string for each file
-                // that is one chunk (its chunk's digest is its own).
+                // One string per pack key, shared by every chunk naming it.
                 var packKeys: [Int64: String] = [:]
                 for row in try Row.fetchAll(db, sql: "SELECT id, key FROM pack") { packKeys[row[0]] = row[1] }
+                // Room for a content per file, which most versions of many files come close to.
+                var table = ContentChunkTable(reservingFor: try Self.fileCount(db, versionID: versionID))
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT c.digest, ch.digest, ch.packId, ch.offset, ch.storedLength, ch.rawLength, ch.compression,
                            c.digest = ch.digest
@@ -217,29 +222,37 @@ extension SQLiteCatalog {
                     JOIN chunk ch ON ch.id = cc.chunkId
                     ORDER BY cc.contentId, cc.seq
                     """, arguments: [versionID])
-                var content = ""
-                var contentBytes: [UInt8] = []
                 // Columns by position: this runs once per chunk of the version.
                 while let row = try rows.next() {
-                    // A content's rows come together: its digest is made once.
-                    let same = try row.withUnsafeData(atIndex: 0) { $0.map { contentBytes.elementsEqual($0) } } ?? false
-                    if !same {
-                        content = CatalogDigest.hex(row, 0)
-                        contentBytes = (try row.withUnsafeData(atIndex: 0) { $0.map(Array.init) }) ?? []
-                    }
                     // A chunk whose pack row is gone is left out, as a join would: the file is then damaged.
-                    guard let packKey = packKeys[row[2]] else { continue }
+                    guard let packKey = packKeys[row[2]], let content = try Self.binaryDigest(row, 0) else { continue }
                     let isWhole: Bool = row[7]
-                    let chunk = StoredChunk(
-                        digest: isWhole ? content : CatalogDigest.hex(row, 1),
+                    let chunk = isWhole ? nil : try Self.binaryDigest(row, 1)
+                    if !isWhole && chunk == nil { continue }
+                    table.append(
+                        content: content, chunk: chunk,
                         location: ChunkLocation(
                             packKey: packKey, offset: row[3], storedLength: row[4], rawLength: row[5],
                             compression: ChunkCompression(rawValue: row[6]) ?? .none))
-                    locations[content, default: []].append(chunk)
                 }
-                return locations
+                table.finish()
+                return table
             }
         }
+    }
+
+    /// The number of files of a version (0 for an unknown id), to make room for them before reading them.
+    private static func fileCount(_ db: Database, versionID: Int64) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT fileCount FROM version WHERE id = ?", arguments: [versionID]) ?? 0
+    }
+
+    /// The digest in column `index` of `row` as a `BinaryDigest`, from a 32-byte blob or (a catalog
+    /// not yet upgraded) hex text; nil for anything else.
+    private static func binaryDigest(_ row: Row, _ index: Int) throws -> BinaryDigest? {
+        let blob = try row.withUnsafeData(atIndex: index) { data in
+            data.flatMap { $0.count == 32 ? $0.withUnsafeBytes { BinaryDigest(bytes: $0.baseAddress!) } : nil }
+        }
+        return blob ?? BinaryDigest(hex: CatalogDigest.hex(row, index))
     }
 
     public func chunkDigestPrefixes() throws -> Set<UInt64> {

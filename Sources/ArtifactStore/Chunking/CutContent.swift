@@ -72,9 +72,10 @@ public struct CutContent: Sendable, Hashable {
         }
 
         func finish() -> CutContent {
-            CutContent(
-                record: ContentRecord(digest: Hex.encode(hasher.contentDigest()), size: size, chunks: digests),
-                chunkLengths: lengths)
+            // A one-chunk content's digest is its chunk's: the same string, not a second one (as the
+            // ingester does), which was 11 MiB per 100,000 small files through a remote put.
+            let digest = digests.count == 1 ? digests[0] : Hex.encode(hasher.contentDigest())
+            return CutContent(record: ContentRecord(digest: digest, size: size, chunks: digests), chunkLengths: lengths)
         }
     }
 }

@@ -129,7 +129,8 @@ public struct DraftCutter: Sendable {
     /// must not teach the cache digests no server holds).
     public func remember(_ files: [CutFile]) {
         statCache?.record(files.compactMap { file in file.remembered.map { (file.source.filePath, $0) } })
-        chunkLists?.record(files.filter { $0.remembered != nil }.compactMap(\.content))
+        // One pass: a filtered copy of the files first was 20 MiB per 100,000 at the end of a remote put.
+        chunkLists?.record(files.compactMap { $0.remembered == nil ? nil : $0.content })
     }
 
     /// Cuts one file that `signature` was taken of before, checking it did not change meanwhile, and

@@ -159,7 +159,10 @@ struct Ingester {
         contents.reserveCapacity(slots.count)
         var contentIndex: [String: Int] = [:]
         contentIndex.reserveCapacity(slots.count)
+        // As many as files at most: grown by doubling, the list of a first put of 100,000 files held
+        // room for 131,072 (and both buffers at the step).
         var readFiles: [(path: String, entry: StatCache.Entry)] = []
+        readFiles.reserveCapacity(slots.count)
         for index in slots.indices {
             // Moved out of its slot rather than copied: no retain of its strings only to release them.
             let result = slots[index].take()!

@@ -114,7 +114,7 @@ final class StatCache: Sendable {
     /// Remembers files just read (by absolute path), skipping those modified too recently to trust their
     /// mtime. A path given twice keeps its last entry.
     func record(_ entries: [(path: String, entry: Entry)]) {
-        let trusted = entries.filter { isTrustworthy($0.entry) }
+        let trusted = self.trusted(entries)
         guard !trusted.isEmpty else { return }
         try? database.write { db in try Self.insert(trusted, into: db) }
     }
@@ -124,7 +124,7 @@ final class StatCache: Sendable {
     /// while it commits the version on its own thread, and a commit that fails leaves the cache as it
     /// was. Nil when there is nothing to remember.
     func stage(_ entries: [(path: String, entry: Entry)]) -> StagedStatEntries? {
-        let trusted = entries.filter { isTrustworthy($0.entry) }
+        let trusted = self.trusted(entries)
         guard !trusted.isEmpty else { return nil }
         let staged = StagedStatEntries()
         let (database, decision) = (self.database, staged.decision)
@@ -136,6 +136,12 @@ final class StatCache: Sendable {
             decision.markOver()
         }
         return staged
+    }
+
+    /// The entries whose signatures can be trusted: the caller's own array when all can (the usual
+    /// put of files not just written), where a filtered copy was 9 MiB per 100,000 files held beside it.
+    private func trusted(_ entries: [(path: String, entry: Entry)]) -> [(path: String, entry: Entry)] {
+        entries.allSatisfy { isTrustworthy($0.entry) } ? entries : entries.filter { isTrustworthy($0.entry) }
     }
 
     private static func insert(_ trusted: [(path: String, entry: Entry)], into db: Database) throws {

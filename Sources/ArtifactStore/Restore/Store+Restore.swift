@@ -63,8 +63,10 @@ extension Store {
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> RestoreReport {
         let entries = try ManifestSelection.entries(self.files(of: version), at: paths, of: version.qualifiedName)
-        let files = entries.filter(\.isStored)
         let referenced = entries.filter { !$0.isStored }
+        // The manifest's own array when every file is stored (the usual case): no copy of 7 MiB per
+        // 100,000 files.
+        let files = referenced.isEmpty ? entries : entries.filter(\.isStored)
         var restorer = try FileRestorer(
             root: root, versionName: version.qualifiedName,
             owner: CacheOwner(project: version.project, artifact: version.name), cache: cache, mode: mode,
@@ -77,12 +79,13 @@ extension Store {
 
         // Every chunk list at once, when the first file needs the store: one query instead of one
         // per file, and none when the cache holds everything.
-        let chunkLists = Mutex<[String: [StoredChunk]]?>(nil)
+        let chunkTable = Mutex<ContentChunkTable?>(nil)
         let chunks = { @Sendable [catalog] (digest: String) throws -> [StoredChunk]? in
-            try chunkLists.withLock { lists in
-                if lists == nil { lists = try catalog.chunkLocations(versionID: version.id) }
-                return lists?[digest]
+            let table = try chunkTable.withLock { table in
+                if table == nil { table = try catalog.chunkTable(versionID: version.id) }
+                return table!
             }
+            return table.chunks(ofContent: digest)
         }
         let counts = try restorer.restore(
             files,

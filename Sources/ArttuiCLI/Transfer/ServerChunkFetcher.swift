@@ -48,10 +48,11 @@ final class ServerChunkFetcher: @unchecked Sendable {
     private let smallPosition: [String: Int]
     /// The small contents, by digest.
     private let smallContents: Set<String>
-    /// The bytes each small chunk is expected to take: its content's size shared out over the content's
-    /// chunks (the manifest gives sizes of contents, not of chunks).
-    private let chunkSize: [String: Int]
-    /// The largest of `chunkSize`: how far a batch may run past `batchBytes`.
+    /// The bytes each chunk of `smallOrder` is expected to take, at the same position: its content's size
+    /// shared out over the content's chunks (the manifest gives sizes of contents, not of chunks). An
+    /// array beside the positions, not a second table keyed by digest (6 MiB per 100,000 files).
+    private let smallSizes: [Int]
+    /// The largest of `smallSizes`: how far a batch may run past `batchBytes`.
     private let largestSmall: Int
     private let batchBytes: Int
     /// Requests for small files' chunks at once.
@@ -85,19 +86,24 @@ final class ServerChunkFetcher: @unchecked Sendable {
         path = versionPath + "/chunks"
         let small = wanted.filter { $0.chunks.count == 1 || $0.size <= batchedContentBytes }
         var order: [String] = []
-        var sizes: [String: Int] = [:]
+        var positions: [String: Int] = [:]
+        var sizes: [Int] = []
+        order.reserveCapacity(small.count)
+        positions.reserveCapacity(small.count)
+        sizes.reserveCapacity(small.count)
         for content in small where !content.chunks.isEmpty {
             let share = Int(content.size) / content.chunks.count
-            for (index, chunk) in content.chunks.enumerated() where sizes[chunk] == nil {
-                sizes[chunk] = index == content.chunks.count - 1 ? Int(content.size) - share * index : share
+            for (index, chunk) in content.chunks.enumerated() where positions[chunk] == nil {
+                positions[chunk] = order.count
                 order.append(chunk)
+                sizes.append(index == content.chunks.count - 1 ? Int(content.size) - share * index : share)
             }
         }
         smallOrder = order
-        smallPosition = Dictionary(order.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        smallPosition = positions
         smallContents = Set(small.map(\.digest))
-        chunkSize = sizes
-        largestSmall = sizes.values.max() ?? 0
+        smallSizes = sizes
+        largestSmall = sizes.max() ?? 0
         self.batchBytes = batchBytes
         self.smallRequestLimit = max(1, smallRequestLimit)
     }
@@ -182,7 +188,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
                 let next = smallOrder[index]
                 if !claimed.contains(next) {
                     batch.append(next)
-                    size += chunkSize[next] ?? 0
+                    size += smallSizes[index]
                 }
                 index += 1
             }
@@ -200,7 +206,7 @@ final class ServerChunkFetcher: @unchecked Sendable {
     /// every chunk that did not).
     private func fetchSmall(_ batch: [String], keeping: String?, checking: Bool) -> SlabChunk? {
         condition.lock()
-        let slab = takeSlab(holding: batch.reduce(0) { $0 + (chunkSize[$1] ?? 0) })
+        let slab = takeSlab(holding: batch.reduce(0) { $0 + (smallPosition[$1].map { smallSizes[$0] } ?? 0) })
         condition.unlock()
         var mine: SlabChunk?
         var failure: Error?
@@ -331,9 +337,9 @@ final class ServerChunkFetcher: @unchecked Sendable {
 /// One restore worker's view of a `ServerChunkFetcher`.
 final class ServerContentSource: ContentChunkSource {
     private let fetcher: ServerChunkFetcher
-    private let contents: [String: WireContent]
+    private let contents: ContentsByDigest
 
-    init(fetcher: ServerChunkFetcher, contents: [String: WireContent]) {
+    init(fetcher: ServerChunkFetcher, contents: ContentsByDigest) {
         self.fetcher = fetcher
         self.contents = contents
     }
@@ -341,7 +347,7 @@ final class ServerContentSource: ContentChunkSource {
     func forEachChunk(
         ofContent digest: String, checkingEach: Bool, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        guard let content = contents[digest] else {
+        guard let content = contents[digest: digest] else {
             throw StoreError.corruptData(what: "content \(digest.prefix(12))", detail: "the server's manifest does not list its chunks")
         }
         try fetcher.forEachChunk(of: content, checkingEach: checkingEach, body)

@@ -16,7 +16,7 @@ final class StreamedUpload: Sendable {
     /// ... and in the middle of a file once this many bytes wait (a large file is sent as it is read).
     let batchLimit = 8 << 20
     /// Digests taken on, as 32 bytes each: a set of 100,000 hex strings would hold 100,000 heap blocks.
-    private let taken = Mutex<Set<DigestBytes>>([])
+    private let taken = Mutex<Set<BinaryDigest>>([])
 
     /// An upload through `session`, packs of about `packTarget` raw bytes, `connections` at a time.
     init(session: UploadSession, packTarget: Int, connections: Int) {
@@ -33,36 +33,14 @@ final class StreamedUpload: Sendable {
     /// Takes the chunk whose SHA-256 is `digest` on for the calling thread: false when another thread
     /// (or an earlier file) has.
     func take(_ digest: [UInt8]) -> Bool {
-        let key = DigestBytes(digest)
+        guard let key = BinaryDigest(digest) else { return true }
         return taken.withLock { $0.insert(key).inserted }
     }
 
     /// Whether a thread took the chunk `digest` (hex) names on: it was asked about, and sent if the
     /// server lacked it.
     func hasTaken(_ digest: String) -> Bool {
-        guard let bytes = Hex.decode(digest), bytes.count == 32 else { return false }
-        let key = DigestBytes(bytes)
+        guard let key = BinaryDigest(hex: digest) else { return false }
         return taken.withLock { $0.contains(key) }
-    }
-}
-
-/// A SHA-256 digest held inline.
-private struct DigestBytes: Hashable {
-    var words: (UInt64, UInt64, UInt64, UInt64)
-
-    init(_ bytes: [UInt8]) {
-        words = bytes.withUnsafeBytes { raw in
-            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-        }
-    }
-
-    static func == (a: Self, b: Self) -> Bool { a.words == b.words }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(words.0)
-        hasher.combine(words.1)
-        hasher.combine(words.2)
-        hasher.combine(words.3)
     }
 }
