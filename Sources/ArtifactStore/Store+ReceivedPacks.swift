@@ -30,19 +30,24 @@ extension Store {
             chunks: records.map { StoredChunk(digest: $0.digest, location: $0.location) })
     }
 
-    /// A pack `stage(pack:maxRawLength:)` stored that no commit has used yet (a pull interrupted before
-    /// its commit), read back and checked record by record again, so a re-run commits it instead of
-    /// receiving its chunks again.
+    /// A pack `stage(pack:maxRawLength:)` stored that no commit has used (a pull interrupted before its
+    /// commit), checked record by record again and staged anew under a new key, its old object deleted,
+    /// so a re-run commits it instead of receiving its chunks again. The copy is as young as a pack just
+    /// received, so `verify --repair`'s grace for orphans covers it until the commit, and two runs that
+    /// find the same leftover never commit, or delete, one object between them.
+    /// - Returns: nil when the catalog records the pack with chunks in it (a commit used it after all:
+    ///   its chunks are in the store); nothing is read, copied or deleted then.
     /// - Throws: `StoreError.corruptData` naming a bad record; what the object store throws when the
-    ///   pack is gone (removed by `verify --repair` or a commit's clean-up).
-    public func restage(packKey key: String, maxRawLength: Int) throws -> StagedPack {
+    ///   pack is gone (removed by `verify --repair`, or by another run that restaged it first).
+    public func restage(packKey key: String, maxRawLength: Int) throws -> StagedPack? {
+        guard try catalog.emptyPacks(among: [key]).contains(key) else { return nil }
         let reader = try objects.reader(key: key)
         var scratch: [UInt8] = []
-        var chunks: [StoredChunk] = []
+        var copy: StagedPack?
         try reader.withBytes(offset: 0, length: Int(reader.size), scratch: &scratch) { bytes in
-            chunks = try PackRecords.scan(bytes, packKey: key, maxRawLength: maxRawLength, codec: ZstdCodec())
-                .map { StoredChunk(digest: $0.digest, location: $0.location) }
+            copy = try stage(pack: Data(bytes), maxRawLength: maxRawLength)
         }
-        return StagedPack(pack: ObjectInfo(key: key, size: reader.size), chunks: chunks)
+        try? objects.delete(key: key)
+        return copy
     }
 }

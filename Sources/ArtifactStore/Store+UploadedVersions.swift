@@ -155,6 +155,12 @@ extension Store {
                     throw StoreError.invalidArgument(
                         "reference entry \(file.path) needs a URI with a scheme, a checksum and a size of 0 or more")
                 }
+                // No URI, checksum or object version holds one, and PostgreSQL's text cannot hold a NUL.
+                let recorded = [reference.uri, file.digest, reference.objectVersion ?? ""]
+                guard !recorded.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) else {
+                    throw StoreError.invalidArgument(
+                        "reference entry \(EscapedText.oneLine(file.path)) has a control character in its URI, checksum or object version")
+                }
                 continue
             }
             guard let content = contents[file.digest] else {

@@ -144,6 +144,22 @@ import StoreTestSupport
         #expect(try verifier.verify(.store).isClean)
     }
 
+    @Test("an uploaded reference with a control character in its URI, checksum or version is refused, nothing stored",
+          arguments: [
+              FileReference(uri: "s3://bucket/a\u{0}b"), FileReference(uri: "s3://bucket/a\nb"),
+              FileReference(uri: "s3://bucket/a", objectVersion: "v\u{0}"),
+          ])
+    func referencesWithControlCharactersAreRefused(reference: FileReference) throws {
+        let target = try StoreFixture()
+        let upload = UploadedVersion(
+            name: "refs", type: "dataset", description: "", metadata: [:], aliases: [], runID: nil,
+            files: [ManifestEntry(path: "r", digest: "etag-1", size: 3, reference: reference)], contents: [])
+        #expect(throws: StoreError.self) {
+            try target.store.commit(upload, project: "p", stagedChunks: [], packs: [])
+        }
+        #expect(try target.store.catalog.projects().isEmpty)
+    }
+
     @Test func recordsReadWindowByWindowAreTheRecordsReadWhole() throws {
         let fixture = try StoreFixture()
         let version = try fixture.put(fixture.tree("data", Self.files())).version

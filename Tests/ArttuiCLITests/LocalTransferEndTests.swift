@@ -83,6 +83,47 @@ import Testing
         #expect(pack.count > 8 * 5_000)
     }
 
+    @Test func leftoverPacksAreNotedAsTheyArriveAndRestagedUnderNewKeysAndOnesACommitUsedAreLeftAlone() throws {
+        let stores = try Stores((0..<6).map { _ in Data((0..<5_000).map { _ in UInt8.random(in: 0...255) }) })
+        defer { stores.remove() }
+        let (directory, source, target) = (stores.directory, stores.source, stores.target)
+        let cache = directory.appendingPathComponent("cache")
+        let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: cache)
+        let version = try #require(try from.versions(of: "ds", reference: nil).first)
+        let manifest = try from.manifest(of: version)
+        let chunks = Array(Set(manifest.contents.flatMap(\.chunks))).sorted()
+        let request = CommitRequest(artifact: "ds", type: "dataset", files: manifest.files, contents: manifest.contents)
+        let records = try from.recordSource(for: version, manifest: manifest)
+        let pulls = InterruptedPulls(cacheDirectory: cache)
+        let key = InterruptedPulls.Key(store: target.directory.path, digest: Store.manifestDigest(request.files))
+
+        // The run fails, and nothing notes its packs on the way out: what the note names was noted as each
+        // pack was staged, as a run killed at that moment (Ctrl-C, kill -9) would have left it.
+        let cut = FlakyRecords(records(), succeeding: 3)
+        #expect(throws: FlakyRecords.Cut.self) {
+            try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
+                .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { cut })
+        }
+        let leftovers = pulls.packs(for: key)
+        #expect(leftovers.count >= 3, "each pack is noted when staged")
+
+        _ = try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
+            .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { FlakyRecords(records(), succeeding: .max) })
+        let objects = Set(try target.objects.list().map(\.key))
+        let recorded = Set(try target.catalog.packs().map(\.key))
+        #expect(objects.isDisjoint(with: leftovers), "the leftovers were copied to new keys and removed")
+        #expect(recorded.isDisjoint(with: leftovers))
+        #expect(pulls.packs(for: key).isEmpty, "the note goes with the commit")
+
+        // A note that outlived its commit (killed between the two) names packs the version uses: left alone.
+        let used = try #require(recorded.first)
+        #expect(try target.restage(packKey: used, maxRawLength: 1 << 30) == nil)
+        #expect(try target.objects.list().contains { $0.key == used })
+        var verifier = StoreVerifier(store: target)
+        verifier.readData = true
+        #expect(try verifier.verify(.store).isClean)
+    }
+
     @Test func aCommitRetriedForMissingChunksCountsEveryChunkSent() throws {
         let stores = try Stores((0..<6).map { Data("file \($0) ".utf8 + Data(repeating: UInt8($0), count: 5_000)) })
         defer { stores.remove() }

@@ -14,38 +14,21 @@ struct InterruptedPulls {
         var digest: String
     }
 
-    private struct Entry: Codable {
-        var key: Key
-        var packs: [String]
-    }
-
-    let directory: URL
+    private let notes: UnfinishedTransfers<Key, [String]>
 
     init(cacheDirectory: URL) {
-        directory = cacheDirectory.appendingPathComponent("transfer/pulls")
+        // The note's name: a digest of the store's directory and the version's digest.
+        notes = UnfinishedTransfers(cacheDirectory: cacheDirectory, folder: "transfer/pulls") { key in
+            ResumableUploads.Key.digest(ofPaths: [key.store, key.digest])
+        }
     }
 
     /// The keys of the packs an earlier run of this pull staged, if any.
-    func packs(for key: Key) -> [String] {
-        guard let data = FileManager.default.contents(atPath: file(key).path),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key
-        else { return [] }
-        return entry.packs
-    }
+    func packs(for key: Key) -> [String] { notes.value(for: key) ?? [] }
 
     /// Remembers `packs` for `key` (best effort: without it a re-run receives them again).
-    func remember(_ packs: [String], for key: Key) {
-        guard let data = try? JSONEncoder().encode(Entry(key: key, packs: packs)) else { return }
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try? data.write(to: file(key), options: .atomic)
-    }
+    func remember(_ packs: [String], for key: Key) { notes.remember(packs, for: key) }
 
     /// Forgets the packs of a version that committed.
-    func forget(_ key: Key) {
-        try? FileManager.default.removeItem(at: file(key))
-    }
-
-    private func file(_ key: Key) -> URL {
-        directory.appendingPathComponent(Store.manifestDigest([ManifestEntry(path: key.store, digest: key.digest, size: 0)]))
-    }
+    func forget(_ key: Key) { notes.forget(key) }
 }

@@ -82,20 +82,23 @@ final class LocalTransferEnd: TransferEnd {
         from source: @escaping @Sendable () -> any ChunkRecordSource
     ) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64) {
         let key = InterruptedPulls.Key(store: store.directory.path, digest: Store.manifestDigest(request.files))
-        // What an interrupted run of this pull staged is committed, not received again; a pack that
-        // is gone (`verify --repair`) or damaged is simply received again.
+        // What an interrupted run of this pull staged is committed, not received again: restaged as a new
+        // pack, so no two runs share one. A pack that is gone (`verify --repair`, another run) or damaged
+        // is simply received again; one a commit used after all needs nothing.
         var staged = pulls.packs(for: key).compactMap { try? store.restage(packKey: $0, maxRawLength: Int(UInt32.max)) }
         let held = Set(staged.flatMap(\.chunks).map(\.digest))
+        pulls.remember(staged.map(\.pack.key), for: key)
         var chunks = 0
         var bytes: Int64 = 0
         var toSend = digests.filter { !held.contains($0) }
         for _ in 1...2 {
-            let received = receive(toSend, size: size, from: source)
-            staged += received.packs
-            if let failure = received.failure {
-                pulls.remember(staged.map(\.pack.key), for: key)
-                throw failure
+            // Each pack is remembered as soon as it is staged: a run killed at any point (Ctrl-C, kill -9)
+            // leaves what it received for the next one.
+            let received = receive(toSend, size: size, from: source) { [pulls, staged] packs in
+                pulls.remember((staged + packs).map(\.pack.key), for: key)
             }
+            staged += received.packs
+            if let failure = received.failure { throw failure }
             chunks += toSend.count
             bytes += received.bytes
             let upload = UploadedVersion(
@@ -115,10 +118,12 @@ final class LocalTransferEnd: TransferEnd {
         throw CommandFailure(message: "the local store kept missing chunks of \(request.artifact); run the pull again")
     }
 
-    /// Fetches the records of `digests` in packs of about 16 MiB, two at a time, and stages each pack;
-    /// on a failure, the packs staged before it and the failure.
+    /// Fetches the records of `digests` in packs of about 16 MiB, two at a time, and stages each pack,
+    /// calling `staged` with every pack staged so far after each; on a failure, the packs staged before
+    /// it and the failure.
     private func receive(
-        _ digests: [String], size: (String) -> Int, from source: @escaping @Sendable () -> any ChunkRecordSource
+        _ digests: [String], size: (String) -> Int, from source: @escaping @Sendable () -> any ChunkRecordSource,
+        staged: @escaping @Sendable ([StagedPack]) -> Void
     ) -> (packs: [StagedPack], bytes: Int64, failure: Error?) {
         var groups: [[String]] = []
         var current: [String] = []
@@ -137,6 +142,7 @@ final class LocalTransferEnd: TransferEnd {
         let state = Mutex((packs: [StagedPack](), bytes: Int64(0), failure: Error?.none))
         let list = groups
         let store = self.store
+        let stagedSoFar = staged
         WorkerThreads.run(min(2, max(1, groups.count))) { _ in
             let records = source()
             while state.withLock({ $0.failure == nil }) {
@@ -149,6 +155,7 @@ final class LocalTransferEnd: TransferEnd {
                     state.withLock {
                         $0.packs.append(staged)
                         $0.bytes += Int64(pack.count)
+                        stagedSoFar($0.packs)
                     }
                 } catch {
                     state.withLock { if $0.failure == nil { $0.failure = error } }

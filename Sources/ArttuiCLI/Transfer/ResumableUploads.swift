@@ -22,36 +22,18 @@ struct ResumableUploads {
         }
     }
 
-    private struct Entry: Codable {
-        var key: Key
-        var upload: String
-    }
-
-    let directory: URL
+    private let notes: UnfinishedTransfers<Key, String>
 
     init(cacheDirectory: URL) {
-        directory = cacheDirectory.appendingPathComponent("transfer/uploads")
+        notes = UnfinishedTransfers(cacheDirectory: cacheDirectory, folder: "transfer/uploads", fileName: { $0.sources })
     }
 
     /// The upload an earlier run of this put left, if any.
-    func upload(for key: Key) -> String? {
-        guard let data = FileManager.default.contents(atPath: file(key).path),
-              let entry = try? JSONDecoder().decode(Entry.self, from: data), entry.key == key
-        else { return nil }
-        return entry.upload
-    }
+    func upload(for key: Key) -> String? { notes.value(for: key) }
 
     /// Remembers `upload` for `key` (best effort: without it a re-run sends everything again).
-    func remember(_ upload: String, for key: Key) {
-        guard let data = try? JSONEncoder().encode(Entry(key: key, upload: upload)) else { return }
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try? data.write(to: file(key), options: .atomic)
-    }
+    func remember(_ upload: String, for key: Key) { notes.remember(upload, for: key) }
 
     /// Forgets the upload of a put that committed.
-    func forget(_ key: Key) {
-        try? FileManager.default.removeItem(at: file(key))
-    }
-
-    private func file(_ key: Key) -> URL { directory.appendingPathComponent(key.sources) }
+    func forget(_ key: Key) { notes.forget(key) }
 }
