@@ -25,6 +25,35 @@ import Testing
         func remove() { try? FileManager.default.removeItem(at: directory) }
     }
 
+    /// A pull of `p/ds:v0` from `stores.source` into `stores.target`, each chunk a pack of its own (16 MiB
+    /// a chunk, as far as packing knows), with its cache directory, request, chunks and their records.
+    struct Pull {
+        let stores: Stores
+        let cache: URL
+        let version: WireVersion
+        let request: CommitRequest
+        let chunks: [String]
+        let records: @Sendable () -> any ChunkRecordSource
+
+        init(_ stores: Stores) throws {
+            self.stores = stores
+            cache = stores.directory.appendingPathComponent("cache")
+            let from = LocalTransferEnd(store: stores.source, project: "p", cacheDirectory: cache)
+            version = try #require(try from.versions(of: "ds", reference: nil).first)
+            let manifest = try from.manifest(of: version)
+            chunks = Array(Set(manifest.contents.flatMap(\.chunks))).sorted()
+            request = CommitRequest(artifact: "ds", type: "dataset", files: manifest.files, contents: manifest.contents)
+            records = try from.recordSource(for: version, manifest: manifest)
+        }
+
+        /// Runs the pull with `records` as its source.
+        @discardableResult
+        func run(from records: FlakyRecords) throws -> (commit: CommitResponse, chunks: Int, bytes: Int64) {
+            try LocalTransferEnd(store: stores.target, project: "p", cacheDirectory: cache)
+                .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { records })
+        }
+    }
+
     /// Records from `source`, failing once `succeeding` calls (across every copy) have succeeded;
     /// counts the chunks asked for.
     final class FlakyRecords: ChunkRecordSource, @unchecked Sendable {
@@ -53,25 +82,14 @@ import Testing
         // Random bytes: each record as big as its chunk, so the packs read back below hold them all.
         let stores = try Stores((0..<8).map { _ in Data((0..<5_000).map { _ in UInt8.random(in: 0...255) }) })
         defer { stores.remove() }
-        let (directory, source, target) = (stores.directory, stores.source, stores.target)
-        let cache = directory.appendingPathComponent("cache")
-        let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: cache)
-        let version = try #require(try from.versions(of: "ds", reference: nil).first)
-        let manifest = try from.manifest(of: version)
-        let chunks = Array(Set(manifest.contents.flatMap(\.chunks))).sorted()
-        let request = CommitRequest(artifact: "ds", type: "dataset", files: manifest.files, contents: manifest.contents)
-        let records = try from.recordSource(for: version, manifest: manifest)
+        let pull = try Pull(stores)
+        let (target, cache, version, chunks) = (stores.target, pull.cache, pull.version, pull.chunks)
 
-        // Each chunk a pack of its own (16 MiB a chunk, as far as packing knows); the fourth one fails.
-        let cut = FlakyRecords(records(), succeeding: 3)
-        #expect(throws: FlakyRecords.Cut.self) {
-            try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
-                .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { cut })
-        }
+        // The fourth pack fails.
+        #expect(throws: FlakyRecords.Cut.self) { try pull.run(from: FlakyRecords(pull.records(), succeeding: 3)) }
         #expect(throws: (any Error).self, "nothing is visible before the commit") { try target.version("p/ds:v0") }
-        let rerun = FlakyRecords(records(), succeeding: .max)
-        let imported = try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
-            .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { rerun })
+        let rerun = FlakyRecords(pull.records(), succeeding: .max)
+        let imported = try pull.run(from: rerun)
         #expect(imported.commit.version.digest == version.digest)
         #expect(rerun.asked == chunks.count - 3, "the re-run receives only the chunks not staged before")
         #expect(imported.chunks == chunks.count - 3)
@@ -86,29 +104,18 @@ import Testing
     @Test func leftoverPacksAreNotedAsTheyArriveAndRestagedUnderNewKeysAndOnesACommitUsedAreLeftAlone() throws {
         let stores = try Stores((0..<6).map { _ in Data((0..<5_000).map { _ in UInt8.random(in: 0...255) }) })
         defer { stores.remove() }
-        let (directory, source, target) = (stores.directory, stores.source, stores.target)
-        let cache = directory.appendingPathComponent("cache")
-        let from = LocalTransferEnd(store: source, project: "p", cacheDirectory: cache)
-        let version = try #require(try from.versions(of: "ds", reference: nil).first)
-        let manifest = try from.manifest(of: version)
-        let chunks = Array(Set(manifest.contents.flatMap(\.chunks))).sorted()
-        let request = CommitRequest(artifact: "ds", type: "dataset", files: manifest.files, contents: manifest.contents)
-        let records = try from.recordSource(for: version, manifest: manifest)
-        let pulls = InterruptedPulls(cacheDirectory: cache)
-        let key = InterruptedPulls.Key(store: target.directory.path, digest: Store.manifestDigest(request.files))
+        let pull = try Pull(stores)
+        let target = stores.target
+        let pulls = InterruptedPulls(cacheDirectory: pull.cache)
+        let key = InterruptedPulls.Key(store: target.directory.path, digest: Store.manifestDigest(pull.request.files))
 
         // The run fails, and nothing notes its packs on the way out: what the note names was noted as each
         // pack was staged, as a run killed at that moment (Ctrl-C, kill -9) would have left it.
-        let cut = FlakyRecords(records(), succeeding: 3)
-        #expect(throws: FlakyRecords.Cut.self) {
-            try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
-                .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { cut })
-        }
+        #expect(throws: FlakyRecords.Cut.self) { try pull.run(from: FlakyRecords(pull.records(), succeeding: 3)) }
         let leftovers = pulls.packs(for: key)
         #expect(leftovers.count >= 3, "each pack is noted when staged")
 
-        _ = try LocalTransferEnd(store: target, project: "p", cacheDirectory: cache)
-            .importVersion(request, sending: chunks, size: { _ in 16 << 20 }, from: { FlakyRecords(records(), succeeding: .max) })
+        try pull.run(from: FlakyRecords(pull.records(), succeeding: .max))
         let objects = Set(try target.objects.list().map(\.key))
         let recorded = Set(try target.catalog.packs().map(\.key))
         #expect(objects.isDisjoint(with: leftovers), "the leftovers were copied to new keys and removed")
