@@ -28,4 +28,12 @@ extension CommitRequest {
         joined.parts = nil
         return joined
     }
+
+    /// The version this commit makes, as the store commits one uploaded: its own files and contents
+    /// (those of parts sent before it are the caller's to add).
+    public var uploadedVersion: UploadedVersion {
+        UploadedVersion(
+            name: artifact, type: type, description: description ?? "", metadata: metadata ?? [:],
+            aliases: aliases ?? [], runID: run, files: files, contents: contents.map(\.record))
+    }
 }

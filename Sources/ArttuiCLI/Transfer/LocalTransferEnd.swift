@@ -91,6 +91,7 @@ final class LocalTransferEnd: TransferEnd {
         var chunks = 0
         var bytes: Int64 = 0
         var toSend = digests.filter { !held.contains($0) }
+        let upload = request.uploadedVersion
         for _ in 1...2 {
             // Each pack is remembered as soon as it is staged: a run killed at any point (Ctrl-C, kill -9)
             // leaves what it received for the next one.
@@ -101,10 +102,6 @@ final class LocalTransferEnd: TransferEnd {
             if let failure = received.failure { throw failure }
             chunks += toSend.count
             bytes += received.bytes
-            let upload = UploadedVersion(
-                name: request.artifact, type: request.type, description: request.description ?? "",
-                metadata: request.metadata ?? [:], aliases: request.aliases ?? [], runID: request.run,
-                files: request.files, contents: request.contents.map(\.record))
             switch try store.commit(
                 upload, project: project, stagedChunks: staged.flatMap(\.chunks), packs: staged.map(\.pack))
             {

@@ -92,17 +92,14 @@ extension ArttuiAPI {
                     return try await commitInParts(sent, count: count, project: project, upload: upload, context: context)
                 }
                 let commit = try await joiningParts(of: sent, count: count, upload: upload)
-                let referenced = Set(commit.contents.flatMap(\.chunks).map { $0.lowercased() })
+                let referenced = Self.referencedChunks(commit.contents)
                 // A chunk the upload did not send must be one the caller may read: naming a digest must
                 // never be a way to obtain bytes from a project the caller cannot see. Checked before the
                 // upload's lock is taken, so the commit holds one database connection at a time.
                 let stagedBefore = Set(try await accounts.staged(uploadID: upload.id).chunks.map(\.digest))
                 let readable = try await readableChunks(
                     Array(referenced.subtracting(stagedBefore)).sorted(), context: context, target: project)
-                let uploaded = UploadedVersion(
-                    name: commit.artifact, type: commit.type, description: commit.description ?? "",
-                    metadata: commit.metadata ?? [:], aliases: commit.aliases ?? [], runID: commit.run,
-                    files: commit.files, contents: commit.contents.map(\.record))
+                let uploaded = commit.uploadedVersion
                 let outcome: CommitOutcome
                 do {
                     outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id) { [store] locked in
@@ -208,14 +205,9 @@ extension ArttuiAPI {
         _ sent: CommitRequest, count: Int, project: ProjectRecord, upload: UploadRecord, context: ServerRequestContext
     ) async throws -> Response {
         // A chunk the upload did not send must be one the caller may read, as for a commit in one request.
-        let readableProjects = try await accounts.projects()
-            .filter { AccessPolicy.access(context.caller, to: $0) >= .read }
-            .map(\.id)
-        let uploaded = UploadedVersion(
-            name: sent.artifact, type: sent.type, description: sent.description ?? "",
-            metadata: sent.metadata ?? [:], aliases: sent.aliases ?? [], runID: sent.run,
-            files: sent.files, contents: sent.contents.map(\.record))
-        let referenced = Set(sent.contents.flatMap(\.chunks).map { $0.lowercased() })
+        let readableProjects = try await readableProjectIDs(context)
+        let uploaded = sent.uploadedVersion
+        let referenced = Self.referencedChunks(sent.contents)
         let outcome: CommitOutcome
         do {
             outcome = try await accounts.committing(uploadID: upload.id, projectID: project.id, parts: count) { [store] locked in
@@ -264,10 +256,17 @@ extension ArttuiAPI {
         -> Set<String>
     {
         guard !digests.isEmpty else { return [] }
-        let readable = try await accounts.projects()
-            .filter { AccessPolicy.access(context.caller, to: $0) >= .read }
-            .map(\.id)
-        return try await accounts.heldChunks(digests, inProjects: readable)
+        return try await accounts.heldChunks(digests, inProjects: try await readableProjectIDs(context))
+    }
+
+    /// The projects whose chunks the caller may name in a commit: those it may read.
+    func readableProjectIDs(_ context: ServerRequestContext) async throws -> [Int64] {
+        try await accounts.projects().filter { AccessPolicy.access(context.caller, to: $0) >= .read }.map(\.id)
+    }
+
+    /// The chunks `contents` name, in lower case: what a commit or a part of one relies on.
+    static func referencedChunks(_ contents: [WireContent]) -> Set<String> {
+        Set(contents.flatMap(\.chunks).map { $0.lowercased() })
     }
 
     /// The digests `checkedDigest` accepts, as the OpenAPI document states them.

@@ -40,7 +40,7 @@ struct UploadedParts: Sendable {
             throw UploadedPartsShortfall.partNotSent(number, of: count, upload: upload.id)
         }
         let part = try JSONDecoder().decode(CommitPart.self, from: body)
-        let referenced = Set(part.contents.flatMap(\.chunks).map { $0.lowercased() })
+        let referenced = ArttuiAPI.referencedChunks(part.contents)
         let staged = try await upload.stagedChunks(among: Array(referenced))
         let others = referenced.subtracting(staged.map(\.digest))
         let readable = try await upload.heldChunks(Array(others), inProjects: readableProjects)
