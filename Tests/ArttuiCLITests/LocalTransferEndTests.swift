@@ -68,13 +68,15 @@ import Testing
             self.succeeding = succeeding
         }
 
+        /// One call at a time: both of a pull's workers are handed this one source, and the store's
+        /// record reader under it, which each worker normally gets for itself, is not shared safely.
         func appendRecords(of digests: [String], to pack: inout [UInt8]) throws {
             try lock.withLock {
                 asked += digests.count
                 if succeeding == 0 { throw Cut() }
                 succeeding -= 1
+                try source.appendRecords(of: digests, to: &pack)
             }
-            try source.appendRecords(of: digests, to: &pack)
         }
     }
 
